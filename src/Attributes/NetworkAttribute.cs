@@ -1,0 +1,22 @@
+using System;
+
+namespace SourceNet;
+
+/// <summary>
+/// Marks a <c>partial</c> class as a neural network that SourceNet generates at compile time.
+/// Its layers are the class's <c>partial</c> properties annotated with a layer attribute such as
+/// <see cref="DenseAttribute"/>, applied in declaration order.
+/// </summary>
+/// <remarks>
+/// The generator emits the forward pass, the backward pass, the parameter update,
+/// <c>TrainStep</c>, <c>Predict</c>, <c>Evaluate</c> and <c>Summary</c>, with every dimension as a constant.
+/// </remarks>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class NetworkAttribute : Attribute
+{
+    /// <summary>Number of input features of one sample (784 for a flattened 28x28 image).</summary>
+    public int Input { get; set; }
+
+    /// <summary>The loss the network is trained against. Defaults to softmax cross-entropy.</summary>
+    public Loss Loss { get; set; } = Loss.SoftmaxCrossEntropy;
+}

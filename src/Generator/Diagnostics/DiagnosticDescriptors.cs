@@ -1,0 +1,140 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+
+namespace SourceNet.Generator.Diagnostics;
+
+/// <summary>
+/// Every diagnostic SourceNet reports. Ids are stable: never reuse or renumber one. Each has a page at
+/// <c>docs/diagnostics/SNxxxx.md</c> and a row in <c>AnalyzerReleases.*.md</c>.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    public const string UsageCategory = "SourceNet.Usage";
+    public const string ShapeCategory = "SourceNet.Shape";
+    public const string DifferentiationCategory = "SourceNet.Differentiation";
+
+    public const string ClassNotPartialId = "SN0001";
+    public const string NoLayersId = "SN0002";
+    public const string NonPositiveUnitsId = "SN0003";
+    public const string NonPositiveInputId = "SN0004";
+    public const string LossNeedsLinearLastLayerId = "SN0005";
+    public const string LossOutputCountId = "SN0006";
+    public const string InvalidLayerPropertyId = "SN0007";
+    public const string LayerNameConflictId = "SN0008";
+    public const string GenericNetworkId = "SN0009";
+    public const string NestedNetworkId = "SN0010";
+    public const string UnknownCustomActivationId = "SN0011";
+    public const string StaticOrAbstractNetworkId = "SN0012";
+    public const string MultipleLayerAttributesId = "SN0013";
+    public const string InvalidInitializationId = "SN0014";
+
+    private static DiagnosticDescriptor Error(string id, string category, string title, string message, string description) =>
+        new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, description,
+            helpLinkUri: $"docs/diagnostics/{id}.md");
+
+    public static readonly DiagnosticDescriptor ClassNotPartial = Error(
+        ClassNotPartialId, UsageCategory,
+        "Network class must be partial",
+        "Network class '{0}' must be declared 'partial' so SourceNet can generate its forward and backward passes",
+        "A [Network] class is completed by generated code, which C# only allows for partial classes.");
+
+    public static readonly DiagnosticDescriptor NoLayers = Error(
+        NoLayersId, UsageCategory,
+        "Network has no layers",
+        "Network '{0}' has no layers: add a 'public partial DenseLayer Name {{ get; }}' property with a [Dense(units)] attribute",
+        "A network needs at least one layer property to compute anything.");
+
+    public static readonly DiagnosticDescriptor NonPositiveUnits = Error(
+        NonPositiveUnitsId, ShapeCategory,
+        "Layer size must be positive",
+        "Layer '{0}' has {1} units; a layer needs at least 1",
+        "The number of units of a layer sets the width of its weight matrix and must be at least 1.");
+
+    public static readonly DiagnosticDescriptor NonPositiveInput = Error(
+        NonPositiveInputId, ShapeCategory,
+        "Network input size must be positive",
+        "Network '{0}' has Input = {1}; set [Network(Input = N)] with N >= 1 (for example 784 for a 28x28 image)",
+        "The input size sets the height of the first layer's weight matrix and must be at least 1.");
+
+    public static readonly DiagnosticDescriptor LossNeedsLinearLastLayer = Error(
+        LossNeedsLinearLastLayerId, ShapeCategory,
+        "Loss does not fit the layer's activation",
+        "Layer '{0}' applies {1}, but {2} expects {3}",
+        "Softmax cross-entropy applies the softmax itself and must receive raw logits from the last layer.");
+
+    public static readonly DiagnosticDescriptor LossOutputCount = Error(
+        LossOutputCountId, ShapeCategory,
+        "Loss needs a different number of outputs",
+        "{0} needs at least {1} outputs, but the last layer '{2}' has {3}",
+        "Softmax cross-entropy classifies into one of the last layer's units, so it needs at least two.");
+
+    public static readonly DiagnosticDescriptor InvalidLayerProperty = Error(
+        InvalidLayerPropertyId, UsageCategory,
+        "Layer property has an unsupported shape",
+        "Layer property '{0}' {1}; declare it as 'public partial DenseLayer {0} {{ get; }}'",
+        "A layer is declared as an instance, partial, get-only property of type SourceNet.DenseLayer, which the generator implements.");
+
+    public static readonly DiagnosticDescriptor LayerNameConflict = Error(
+        LayerNameConflictId, UsageCategory,
+        "Layer name conflicts with a generated member",
+        "Layer '{0}' conflicts with the generated member '{0}' of network '{1}'; rename the layer",
+        "The generator adds members such as TrainStep, Predict and Parameters to a network; a layer cannot share their names.");
+
+    public static readonly DiagnosticDescriptor GenericNetwork = Error(
+        GenericNetworkId, UsageCategory,
+        "Generic network classes are not supported",
+        "Network class '{0}' is generic; SourceNet generates code for concrete classes only",
+        "A network's dimensions and code are fixed at compile time, so the class cannot have type parameters.");
+
+    public static readonly DiagnosticDescriptor NestedNetwork = Error(
+        NestedNetworkId, UsageCategory,
+        "Nested network classes are not supported",
+        "Network class '{0}' is nested in '{1}'; declare it at namespace level",
+        "SourceNet generates networks as top-level classes.");
+
+    public static readonly DiagnosticDescriptor UnknownCustomActivation = Error(
+        UnknownCustomActivationId, UsageCategory,
+        "Custom activation not found",
+        "Layer '{0}' names the custom activation '{1}', but {2}",
+        "A custom activation is a static method of the network class, marked [Differentiable], taking and returning one float.");
+
+    public static readonly DiagnosticDescriptor StaticOrAbstractNetwork = Error(
+        StaticOrAbstractNetworkId, UsageCategory,
+        "Network class cannot be static or abstract",
+        "Network class '{0}' is {1}; a network must be an instantiable class",
+        "The generator adds a constructor and instance state, so the class cannot be static or abstract.");
+
+    public static readonly DiagnosticDescriptor MultipleLayerAttributes = Error(
+        MultipleLayerAttributesId, UsageCategory,
+        "Property has more than one layer attribute",
+        "Property '{0}' has more than one layer attribute; a property is one layer",
+        "Each layer property carries exactly one layer attribute.");
+
+    public static readonly DiagnosticDescriptor InvalidInitialization = Error(
+        InvalidInitializationId, ShapeCategory,
+        "Initialization scale must be a non-negative finite number",
+        "Layer '{0}' has {1} = {2}; it must be a finite number >= 0",
+        "Weights and biases are drawn from N(0, s²); s must be finite and non-negative.");
+
+    private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
+    {
+        [ClassNotPartialId] = ClassNotPartial,
+        [NoLayersId] = NoLayers,
+        [NonPositiveUnitsId] = NonPositiveUnits,
+        [NonPositiveInputId] = NonPositiveInput,
+        [LossNeedsLinearLastLayerId] = LossNeedsLinearLastLayer,
+        [LossOutputCountId] = LossOutputCount,
+        [InvalidLayerPropertyId] = InvalidLayerProperty,
+        [LayerNameConflictId] = LayerNameConflict,
+        [GenericNetworkId] = GenericNetwork,
+        [NestedNetworkId] = NestedNetwork,
+        [UnknownCustomActivationId] = UnknownCustomActivation,
+        [StaticOrAbstractNetworkId] = StaticOrAbstractNetwork,
+        [MultipleLayerAttributesId] = MultipleLayerAttributes,
+        [InvalidInitializationId] = InvalidInitialization,
+    };
+
+    public static DiagnosticDescriptor ById(string id) => s_byId[id];
+
+    public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;
+}

@@ -1,0 +1,121 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace SourceNet;
+
+/// <summary>
+/// Adam (Kingma and Ba), in the form Keras uses, so a SourceNet run matches the tutorial's:
+/// <c>m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²; w -= α_t·m / (√v + ε)</c> with
+/// <c>α_t = η·√(1-β2^t) / (1-β1^t)</c>. Defaults are Keras': η = 0.001, β1 = 0.9, β2 = 0.999, ε = 1e-7.
+/// </summary>
+public sealed class Adam : Optimizer
+{
+    private float _stepSize;
+
+    /// <summary>Creates the optimizer.</summary>
+    public Adam(float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-7f)
+    {
+        if (!(learningRate > 0f) || !float.IsFinite(learningRate))
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, "The learning rate must be a positive finite number.");
+        if (!(beta1 >= 0f && beta1 < 1f))
+            throw new ArgumentOutOfRangeException(nameof(beta1), beta1, "beta1 must be in [0, 1).");
+        if (!(beta2 >= 0f && beta2 < 1f))
+            throw new ArgumentOutOfRangeException(nameof(beta2), beta2, "beta2 must be in [0, 1).");
+        if (!(epsilon > 0f))
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "epsilon must be positive.");
+        LearningRate = learningRate;
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Epsilon = epsilon;
+    }
+
+    /// <summary>η.</summary>
+    public float LearningRate { get; }
+
+    /// <summary>β1, the decay of the first moment.</summary>
+    public float Beta1 { get; }
+
+    /// <summary>β2, the decay of the second moment.</summary>
+    public float Beta2 { get; }
+
+    /// <summary>ε, added to √v.</summary>
+    public float Epsilon { get; }
+
+    /// <inheritdoc/>
+    protected override void OnBeginStep(long step)
+    {
+        // Bias corrections in double: β^t underflows float precision long before it matters.
+        double correction1 = 1.0 - Math.Pow(Beta1, step);
+        double correction2 = 1.0 - Math.Pow(Beta2, step);
+        _stepSize = (float)(LearningRate * Math.Sqrt(correction2) / correction1);
+    }
+
+    /// <inheritdoc/>
+    public override void Update(Parameter parameter)
+    {
+        float[] m = parameter.Slot1 ??= new float[parameter.Length];
+        float[] v = parameter.Slot2 ??= new float[parameter.Length];
+        Update(parameter.Value, parameter.Gradient, m, v, 0, parameter.Length);
+    }
+
+    /// <summary>Updates elements [<paramref name="start"/>, start + <paramref name="count"/>) in one fused pass.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void Update(float[] weights, float[] gradients, float[] m, float[] v, int start, int count)
+    {
+        float b1 = Beta1, b2 = Beta2, oneMinusB1 = 1f - Beta1, oneMinusB2 = 1f - Beta2, eps = Epsilon, alpha = _stepSize;
+        ref float w = ref MemoryMarshal.GetArrayDataReference(weights);
+        ref float g = ref MemoryMarshal.GetArrayDataReference(gradients);
+        ref float mm = ref MemoryMarshal.GetArrayDataReference(m);
+        ref float vv = ref MemoryMarshal.GetArrayDataReference(v);
+        int i = start, end = start + count;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var vb1 = Vector512.Create(b1);
+            var vb2 = Vector512.Create(b2);
+            var v1mb1 = Vector512.Create(oneMinusB1);
+            var v1mb2 = Vector512.Create(oneMinusB2);
+            var veps = Vector512.Create(eps);
+            var valpha = Vector512.Create(alpha);
+            for (; i <= end - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                var gi = Vector512.LoadUnsafe(ref g, (nuint)i);
+                var mi = Vector512.FusedMultiplyAdd(vb1, Vector512.LoadUnsafe(ref mm, (nuint)i), v1mb1 * gi);
+                var vi = Vector512.FusedMultiplyAdd(vb2, Vector512.LoadUnsafe(ref vv, (nuint)i), v1mb2 * gi * gi);
+                mi.StoreUnsafe(ref mm, (nuint)i);
+                vi.StoreUnsafe(ref vv, (nuint)i);
+                var wi = Vector512.LoadUnsafe(ref w, (nuint)i) - valpha * mi / (Vector512.Sqrt(vi) + veps);
+                wi.StoreUnsafe(ref w, (nuint)i);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            var vb1 = Vector256.Create(b1);
+            var vb2 = Vector256.Create(b2);
+            var v1mb1 = Vector256.Create(oneMinusB1);
+            var v1mb2 = Vector256.Create(oneMinusB2);
+            var veps = Vector256.Create(eps);
+            var valpha = Vector256.Create(alpha);
+            for (; i <= end - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var gi = Vector256.LoadUnsafe(ref g, (nuint)i);
+                var mi = Vector256.FusedMultiplyAdd(vb1, Vector256.LoadUnsafe(ref mm, (nuint)i), v1mb1 * gi);
+                var vi = Vector256.FusedMultiplyAdd(vb2, Vector256.LoadUnsafe(ref vv, (nuint)i), v1mb2 * gi * gi);
+                mi.StoreUnsafe(ref mm, (nuint)i);
+                vi.StoreUnsafe(ref vv, (nuint)i);
+                var wi = Vector256.LoadUnsafe(ref w, (nuint)i) - valpha * mi / (Vector256.Sqrt(vi) + veps);
+                wi.StoreUnsafe(ref w, (nuint)i);
+            }
+        }
+        for (; i < end; i++)
+        {
+            float gi = Unsafe.Add(ref g, i);
+            float mi = MathF.FusedMultiplyAdd(b1, Unsafe.Add(ref mm, i), oneMinusB1 * gi);
+            float vi = MathF.FusedMultiplyAdd(b2, Unsafe.Add(ref vv, i), oneMinusB2 * gi * gi);
+            Unsafe.Add(ref mm, i) = mi;
+            Unsafe.Add(ref vv, i) = vi;
+            Unsafe.Add(ref w, i) -= alpha * mi / (MathF.Sqrt(vi) + eps);
+        }
+    }
+}
