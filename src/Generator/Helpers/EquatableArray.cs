@@ -16,7 +16,7 @@ internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IRea
 
     public EquatableArray(T[] items) => _items = items;
 
-    public EquatableArray(ImmutableArray<T> items) => _items = items.IsDefault ? null : items.ToArray();
+    public EquatableArray(ImmutableArray<T> items) => _items = items.IsDefault ? null : System.Linq.ImmutableArrayExtensions.ToArray(items);
 
     public static EquatableArray<T> Empty => new(Array.Empty<T>());
 

@@ -1,0 +1,43 @@
+using Microsoft.CodeAnalysis;
+using SourceNet.Generator.Diagnostics;
+using SourceNet.Generator.Emit;
+using SourceNet.Generator.Helpers;
+using SourceNet.Generator.Model;
+
+namespace SourceNet.Generator;
+
+/// <summary>
+/// Generates a network's forward pass, backward pass and training step from a <c>[Network]</c> class.
+/// The pipeline only wires the phases: <see cref="Parse"/> (syntax -> model, in
+/// <c>NetworkGenerator.Parser.cs</c>), then <see cref="NetworkEmitter"/> (model -> C#). Diagnostics travel
+/// as data beside the model and are reported by their own output, so a model that did not change is not
+/// emitted again.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed partial class NetworkGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        IncrementalValuesProvider<NetworkParseResult> parsed = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownTypes.NetworkAttribute,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
+                static (context, cancellationToken) => Parse(context, cancellationToken))
+            .WithTrackingName(TrackingNames.NetworkParse);
+
+        IncrementalValuesProvider<DiagnosticInfo> diagnostics = parsed
+            .SelectMany(static (result, _) => result.Diagnostics)
+            .WithTrackingName(TrackingNames.NetworkDiagnostics);
+
+        IncrementalValuesProvider<NetworkSpec> networks = parsed
+            .Where(static result => result.Network is not null)
+            .Select(static (result, _) => result.Network!)
+            .WithTrackingName(TrackingNames.NetworkModel);
+
+        context.RegisterSourceOutput(diagnostics, static (context, diagnostic) => context.ReportDiagnostic(diagnostic.ToDiagnostic()));
+
+        context.RegisterSourceOutput(networks, static (context, network) =>
+            context.AddSource($"{network.MetadataName}.g.cs", NetworkEmitter.Emit(network)));
+    }
+}
