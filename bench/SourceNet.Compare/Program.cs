@@ -1,0 +1,198 @@
+// SourceNet's side of bench/compare.sh: the TensorFlow 2 tutorial's MNIST network, trained and
+// timed exactly as the PyTorch and TorchSharp peers are (see bench/peers/). Prints one line:
+// RESULT {json}. The worker-thread count comes from SOURCENET_THREADS, which the runtime reads.
+//
+// Usage: SourceNet.Compare --data <folder> [--epochs N] [--steps N] [--batch N] [--single-calls N] [--seed N]
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Text.Json;
+using SourceNet;
+using SourceNet.Data;
+
+namespace SourceNet.Bench.Compare;
+
+/// <summary>The tutorial's network: 784 inputs, 300 ReLU units, 10 logits, softmax cross-entropy.</summary>
+[Network(Input = MnistDataset.ImageSize, Loss = Loss.SoftmaxCrossEntropy)]
+public sealed partial class MnistMlp
+{
+    /// <summary>The hidden layer.</summary>
+    [Dense(300, Activation.ReLU)]
+    public partial DenseLayer Hidden { get; }
+
+    /// <summary>The output layer (logits).</summary>
+    [Dense(MnistDataset.ClassCount)]
+    public partial DenseLayer Output { get; }
+}
+
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        var options = Options.Parse(args);
+        MnistDataset data = MnistDataset.Load(options.Data);
+        const int ImageSize = MnistDataset.ImageSize;
+
+        var model = new MnistMlp(seed: options.Seed, maxBatchSize: options.Batch);
+        var adam = new Adam(learningRate: 1e-3f);
+        var sampler = new BatchSampler(data.TrainImages, data.TrainLabels, ImageSize, new SeededRandom(options.Seed));
+        var images = new float[options.Batch * ImageSize];
+        var labels = new int[options.Batch];
+
+        var epochSeconds = new List<double>();
+        var allocPerStep = new List<double>();
+        var allocPerStepAllThreads = new List<double>();
+        double lastLoss = double.NaN;
+        for (int epoch = 0; epoch < options.Epochs; epoch++)
+        {
+            double lossSum = 0;
+            long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+            long allocatedAllBefore = GC.GetTotalAllocatedBytes(precise: true);
+            long start = Stopwatch.GetTimestamp();
+            for (int step = 0; step < options.Steps; step++)
+            {
+                sampler.NextRandomBatch(images, labels);
+                lossSum += model.TrainStep(images, labels, adam);
+            }
+            epochSeconds.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+            allocPerStep.Add((double)(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / options.Steps);
+            allocPerStepAllThreads.Add((double)(GC.GetTotalAllocatedBytes(precise: true) - allocatedAllBefore) / options.Steps);
+            lastLoss = lossSum / options.Steps;
+        }
+
+        // Batch inference: the whole test set in one call, images to predicted digits.
+        int testCount = data.TestCount;
+        var predictions = new int[testCount];
+        var batchMs = new List<double>();
+        for (int run = 0; run < 6; run++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            model.Predict(data.TestImages, predictions);
+            batchMs.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        batchMs.RemoveAt(0);
+        int correct = 0;
+        for (int i = 0; i < testCount; i++)
+        {
+            correct += predictions[i] == data.TestLabels[i] ? 1 : 0;
+        }
+
+        // Single-image latency: one image in, one digit out, cycling through the test set.
+        ReadOnlySpan<float> test = data.TestImages;
+        int sink = 0;
+        for (int i = 0; i < 500; i++)
+        {
+            sink += model.Predict(test.Slice(i % testCount * ImageSize, ImageSize));
+        }
+        var singleNs = new List<double>(options.SingleCalls);
+        long allocatedBeforeInference = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < options.SingleCalls; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            sink += model.Predict(test.Slice(i % testCount * ImageSize, ImageSize));
+            singleNs.Add(Stopwatch.GetElapsedTime(start).Ticks * 100.0);
+        }
+        // Timing collection itself allocates nothing (the list was sized up front), so this delta is Predict's.
+        double allocPerInference = (double)(GC.GetAllocatedBytesForCurrentThread() - allocatedBeforeInference) / options.SingleCalls;
+        GC.KeepAlive(sink);
+
+        double medianEpoch = Median(epochSeconds);
+        var result = new Dictionary<string, object?>
+        {
+            ["system"] = "SourceNet",
+            ["version"] = "SourceNet " + typeof(Adam).Assembly.GetName().Version + ", .NET " + Environment.Version,
+            ["threads"] = ThreadsSetting(),
+            ["epochs"] = options.Epochs,
+            ["steps_per_epoch"] = options.Steps,
+            ["epoch_s"] = epochSeconds,
+            ["epoch_median_s"] = medianEpoch,
+            ["epoch_min_s"] = Min(epochSeconds),
+            ["epoch_max_s"] = Max(epochSeconds),
+            ["step_ms"] = medianEpoch / options.Steps * 1e3,
+            ["infer1_us"] = Median(singleNs) / 1e3,
+            ["infer_batch_ms"] = Median(batchMs),
+            // Last epoch: the steady state, after tiered compilation has settled.
+            ["alloc_step_bytes"] = allocPerStep[^1],
+            ["alloc_step_bytes_all_threads"] = allocPerStepAllThreads[^1],
+            ["alloc_infer_bytes"] = allocPerInference,
+            ["peak_rss_mib"] = PeakRssMiB(),
+            ["accuracy"] = (double)correct / testCount,
+            ["final_loss"] = lastLoss,
+        };
+        Console.WriteLine("RESULT " + JsonSerializer.Serialize(result));
+        return 0;
+    }
+
+    private static int ThreadsSetting()
+    {
+        string? value = Environment.GetEnvironmentVariable("SOURCENET_THREADS");
+        return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int threads) ? threads : Environment.ProcessorCount;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = new List<double>(values);
+        sorted.Sort();
+        int n = sorted.Count;
+        return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+    }
+
+    private static double Min(List<double> values)
+    {
+        double min = double.PositiveInfinity;
+        foreach (double value in values)
+        {
+            min = Math.Min(min, value);
+        }
+        return min;
+    }
+
+    private static double Max(List<double> values)
+    {
+        double max = double.NegativeInfinity;
+        foreach (double value in values)
+        {
+            max = Math.Max(max, value);
+        }
+        return max;
+    }
+
+    private static double PeakRssMiB()
+    {
+        // VmHWM is the high-water mark of the resident set: the figure /usr/bin/time -v reports.
+        foreach (string line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                string[] parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                return double.Parse(parts[1], CultureInfo.InvariantCulture) / 1024.0;
+            }
+        }
+        return double.NaN;
+    }
+
+    private sealed record Options(string Data, int Epochs, int Steps, int Batch, int SingleCalls, int Seed)
+    {
+        public static Options Parse(string[] args)
+        {
+            var o = new Options("data/mnist", 10, 600, 100, 5000, 1);
+            for (int i = 0; i + 1 < args.Length; i += 2)
+            {
+                string value = args[i + 1];
+                o = args[i] switch
+                {
+                    "--data" => o with { Data = value },
+                    "--epochs" => o with { Epochs = int.Parse(value, CultureInfo.InvariantCulture) },
+                    "--steps" => o with { Steps = int.Parse(value, CultureInfo.InvariantCulture) },
+                    "--batch" => o with { Batch = int.Parse(value, CultureInfo.InvariantCulture) },
+                    "--single-calls" => o with { SingleCalls = int.Parse(value, CultureInfo.InvariantCulture) },
+                    "--seed" => o with { Seed = int.Parse(value, CultureInfo.InvariantCulture) },
+                    _ => throw new ArgumentException("Unknown option " + args[i]),
+                };
+            }
+            return o;
+        }
+    }
+}

@@ -1,0 +1,219 @@
+#!/usr/bin/env bash
+# SourceNet side by side with PyTorch and TorchSharp, in one run, on the same data and settings.
+#
+# The workload is the TensorFlow 2 tutorial's network: MNIST 784-300-10, ReLU, softmax
+# cross-entropy, Adam (lr 1e-3, betas .9/.999, eps 1e-7), batch 100, 600 random batches
+# (with replacement) per epoch, weights and biases ~ N(0, 0.03). Each system runs in its own
+# process at 1 and at 2 threads and prints one RESULT line; this script installs what is
+# missing, builds, runs them all, and prints a markdown table (also saved to bench/results/).
+#
+# Usage: bench/compare.sh [--epochs N] [--threads "1 2"] [--systems "pytorch torchsharp sourcenet"]
+#                         [--single-calls N] [--no-install]
+#   --epochs 10 is the full comparison; --epochs 2 a quick look.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+
+epochs=5
+threads_list="1 2"
+systems="pytorch torchsharp sourcenet"
+single_calls=5000
+install=1
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --epochs) epochs="$2"; shift 2 ;;
+        --threads) threads_list="$2"; shift 2 ;;
+        --systems) systems="$2"; shift 2 ;;
+        --single-calls) single_calls="$2"; shift 2 ;;
+        --no-install) install=0; shift ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        *) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+
+data="$repo/data/mnist"
+results_dir="$repo/bench/results"
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+logs="$results_dir/compare-$stamp"
+mkdir -p "$logs"
+results="$logs/results.jsonl"
+: > "$results"
+# Debian's python3 carries python3-torch; a pyenv python3 earlier on PATH does not.
+python=/usr/bin/python3
+torchsharp_dir="$repo/bench/peers/TorchSharp"
+torchsharp_out="$torchsharp_dir/bin/Release/net10.0/linux-x64"
+compare_dir="$repo/bench/SourceNet.Compare"
+compare_out="$compare_dir/bin/Release/net10.0"
+
+say() { printf '\n== %s\n' "$*" >&2; }
+wants() { [[ " $systems " == *" $1 "* ]]; }
+
+# dotnet build, retried: other builds on this machine can hold locks on shared obj/ files.
+build() {
+    local project="$1" log="$2" attempt
+    for attempt in 1 2 3 4; do
+        if dotnet build "$project" -c Release -nologo > "$log" 2>&1; then
+            return 0
+        fi
+        echo "build of $project failed (attempt $attempt), see $log" >&2
+        grep -E 'error|being used by another process' "$log" | tail -3 >&2 || true
+        sleep 15
+    done
+    return 1
+}
+
+# ---------------------------------------------------------------------------------- install
+if [[ $install == 1 ]] && wants pytorch; then
+    # python3-torch alone brings the reference BLAS (~6 GFLOP/s); OpenBLAS takes over libblas.so.3.
+    if ! "$python" -c 'import torch, numpy' 2>/dev/null || ! dpkg -s libopenblas0-pthread > /dev/null 2>&1; then
+        say "Installing python3-torch, python3-numpy, libopenblas0-pthread (apt)"
+        apt-get update -q > "$logs/apt-update.log" 2>&1
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-torch python3-numpy libopenblas0-pthread > "$logs/apt-install.log" 2>&1
+    fi
+fi
+
+# ---------------------------------------------------------------------------------- build
+failed=()
+if wants torchsharp; then
+    say "Building the TorchSharp peer (first restore downloads libtorch, ~130 MB)"
+    if build "$torchsharp_dir/TorchSharpMnist.csproj" "$logs/build-torchsharp.log"; then
+        # libLibTorchSharp.so (GCC 13) wants GLIBCXX_3.4.32; Debian 12 has 3.4.30. Its only symbol of
+        # that version is never called, so mark the requirement weak -- in the build output only.
+        "$python" "$repo/bench/peers/weaken_version_need.py" "$torchsharp_out/libLibTorchSharp.so" GLIBCXX_3.4.32 >&2
+    else
+        failed+=("TorchSharp: build failed, see $logs/build-torchsharp.log")
+        systems="${systems/torchsharp/}"
+    fi
+fi
+if wants sourcenet; then
+    say "Building SourceNet.Compare"
+    if ! build "$compare_dir/SourceNet.Compare.csproj" "$logs/build-sourcenet.log"; then
+        failed+=("SourceNet: build failed, see $logs/build-sourcenet.log")
+        systems="${systems/sourcenet/}"
+    fi
+fi
+
+# ---------------------------------------------------------------------------------- run
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+run() {
+    local name="$1" threads="$2"; shift 2
+    local log="$logs/$name-$threads.log"
+    say "$name, $threads thread(s), $epochs epoch(s)"
+    # Every pool a peer might use gets the same size: Debian's torch does not forward
+    # torch.set_num_threads to OpenBLAS, and libtorch uses OpenMP.
+    if env OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" \
+        SOURCENET_THREADS="$threads" "$@" > "$log" 2>&1; then
+        if grep '^RESULT ' "$log" | sed 's/^RESULT //' >> "$results"; then
+            grep '^RESULT ' "$log" | cut -c1-200 >&2
+            return 0
+        fi
+    fi
+    failed+=("$name at $threads thread(s): no result, see $log")
+    tail -5 "$log" >&2 || true
+}
+common=(--data "$data" --epochs "$epochs" --single-calls "$single_calls")
+for threads in $threads_list; do
+    if wants pytorch; then
+        run PyTorch "$threads" "$python" "$repo/bench/peers/pytorch_mnist.py" --threads "$threads" "${common[@]}"
+    fi
+    if wants torchsharp; then
+        run TorchSharp "$threads" dotnet "$torchsharp_out/TorchSharpMnist.dll" --threads "$threads" "${common[@]}"
+    fi
+    if wants sourcenet; then
+        run SourceNet "$threads" dotnet "$compare_out/SourceNet.Compare.dll" "${common[@]}"
+    fi
+done
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# ---------------------------------------------------------------------------------- report
+report="$logs/table.md"
+{
+    printf 'Command: `bench/compare.sh %s`  \n' "--epochs $epochs --threads \"$threads_list\""
+    printf 'Date: %s  \n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
+    printf 'Commit: %s%s  \n' "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" \
+        "$(git diff --quiet HEAD -- src 2>/dev/null || echo ' (src/ has uncommitted changes)')"
+    printf 'Machine: %s, %s cores, %s GiB; load average before %s, after %s  \n' \
+        "$(lscpu | sed -n 's/^Model name: *//p')" "$(nproc)" \
+        "$(awk '/MemTotal/ {printf "%.0f", $2 / 1048576}' /proc/meminfo)" "$load_before" "$load_after"
+    echo
+    "$python" - "$results" <<'PY'
+import json, sys
+
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+# Matmul work of one step (batch 100): forward 784x300 and 300x10, their weight gradients, and the
+# hidden-layer input gradient: 2*100*(784*300 + 300*10) * 2 + 2*100*10*300 = 95.9 MFLOP.
+STEP_FLOP = 2 * 100 * (784 * 300 + 300 * 10) * 2 + 2 * 100 * 10 * 300
+PEAK_PER_CORE = 117e9  # FMA peak of one core of this machine, FLOP/s
+
+def fmt(value, digits):
+    return "n/a" if value is None else f"{value:,.{digits}f}"
+
+# Each peer's best thread setting (by median epoch time) is marked.
+best_setting = {}
+for r in rows:
+    b = best_setting.get(r["system"])
+    if b is None or r["epoch_median_s"] < b["epoch_median_s"]:
+        best_setting[r["system"]] = r
+steps = rows[0]["steps_per_epoch"] if rows else 600
+epochs = rows[0]["epochs"] if rows else 0
+
+print(f"Training: {epochs} epoch(s) of {steps} steps; epoch time is training only (median, min-max over epochs); "
+      "step = median epoch / steps. Inference: median of 5000 single-image calls after 500 warm-up calls; "
+      "10,000-image batch = median of 5 calls after one warm-up. Alloc = managed bytes allocated on the calling "
+      "thread (GC.GetAllocatedBytesForCurrentThread), last epoch. ★ = that system's best thread setting.\n")
+print("| System | Threads | Epoch (s), median | Epoch range (s) | Step (ms) | 1 image (µs) | 10k images (ms) "
+      "| Alloc/step (B) | Alloc/inference (B) | Peak RSS (MiB) | Test accuracy | Final loss |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+for r in rows:
+    star = " ★" if best_setting[r["system"]] is r else ""
+    print(f"| {r['system']}{star} | {r['threads']} | {fmt(r['epoch_median_s'], 3)} "
+          f"| {fmt(r['epoch_min_s'], 3)}-{fmt(r['epoch_max_s'], 3)} | {fmt(r['step_ms'], 3)} "
+          f"| {fmt(r['infer1_us'], 1)} | {fmt(r['infer_batch_ms'], 1)} | {fmt(r['alloc_step_bytes'], 0)} "
+          f"| {fmt(r['alloc_infer_bytes'], 0)} | {fmt(r['peak_rss_mib'], 0)} | {100 * r['accuracy']:.2f}% "
+          f"| {r['final_loss']:.4f} |")
+
+print()
+floor1 = STEP_FLOP * steps / PEAK_PER_CORE
+print(f"FMA floor: one step is {STEP_FLOP / 1e6:.1f} MFLOP of matmul; at {PEAK_PER_CORE / 1e9:.0f} GFLOP/s per core "
+      f"an epoch cannot take less than {floor1:.3f} s on 1 core or {floor1 / 2:.3f} s on 2.")
+for r in rows:
+    floor = floor1 / min(r["threads"], 2)
+    print(f"- {r['system']} at {r['threads']} thread(s): median epoch {r['epoch_median_s'] / floor:.1f}x the floor "
+          f"({100 * floor / r['epoch_median_s']:.0f}% of FMA peak).")
+
+ours = [r for r in rows if r["system"] == "SourceNet"]
+peers = [r for r in rows if r["system"] != "SourceNet"]
+if ours and peers:
+    print()
+    print("SourceNet against the best peer, per metric (each side at its best thread setting for that metric; "
+          "ratio = SourceNet / peer, below 1 is better for times and memory, above 1 for accuracy):\n")
+    print("| Metric | SourceNet | Best peer | Ratio |")
+    print("|---|---:|---:|---:|")
+    metrics = [("Epoch time, median (s)", "epoch_median_s", 3, min),
+               ("Step time (ms)", "step_ms", 3, min),
+               ("Single-image inference (µs)", "infer1_us", 1, min),
+               ("10,000-image inference (ms)", "infer_batch_ms", 1, min),
+               ("Peak RSS (MiB)", "peak_rss_mib", 0, min),
+               ("Test accuracy (%)", "accuracy", 2, max)]
+    for label, key, digits, pick in metrics:
+        scale = 100 if key == "accuracy" else 1
+        o = pick(ours, key=lambda r: r[key])
+        p = pick(peers, key=lambda r: r[key])
+        print(f"| {label} | {fmt(o[key] * scale, digits)} ({o['threads']}t) "
+              f"| {fmt(p[key] * scale, digits)} ({p['system']}, {p['threads']}t) | {o[key] / p[key]:.2f} |")
+    o = min(ours, key=lambda r: r["alloc_step_bytes"])
+    print(f"| Alloc per step / per inference (B) | {fmt(o['alloc_step_bytes'], 0)} / "
+          f"{fmt(min(r['alloc_infer_bytes'] for r in ours), 0)} | PyTorch n/a; TorchSharp managed only | - |")
+
+print()
+print("Versions: " + "; ".join(sorted({r["version"] for r in rows})))
+PY
+    if [[ ${#failed[@]} -gt 0 ]]; then
+        echo
+        printf -- '- FAILED: %s\n' "${failed[@]}"
+    fi
+} > "$report"
+
+say "Results (also in $report)"
+cat "$report"

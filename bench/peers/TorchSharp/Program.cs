@@ -1,0 +1,220 @@
+// TorchSharp peer of bench/compare.sh: the TensorFlow 2 tutorial's MNIST network, timed the same
+// way as the PyTorch and SourceNet runs. Prints one line: RESULT {json}.
+//
+// Usage: TorchSharpMnist --data <folder> [--threads N] [--epochs N] [--steps N] [--batch N] [--single-calls N]
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.IO.Compression;
+using System.Text.Json;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SourceNet.Bench.Peers;
+
+internal static class Program
+{
+    private const int ImageSize = 28 * 28;
+    private const int Hidden = 300;
+    private const int Classes = 10;
+
+    private static int Main(string[] args)
+    {
+        var options = Options.Parse(args);
+        torch.set_num_threads(options.Threads);
+        torch.manual_seed(options.Seed);
+
+        float[] trainImages = ReadImages(Path.Combine(options.Data, "train-images-idx3-ubyte.gz"));
+        long[] trainLabels = ReadLabels(Path.Combine(options.Data, "train-labels-idx1-ubyte.gz"));
+        float[] testImages = ReadImages(Path.Combine(options.Data, "t10k-images-idx3-ubyte.gz"));
+        long[] testLabels = ReadLabels(Path.Combine(options.Data, "t10k-labels-idx1-ubyte.gz"));
+        using Tensor trainX = torch.tensor(trainImages, new long[] { trainLabels.Length, ImageSize });
+        using Tensor trainY = torch.tensor(trainLabels);
+        using Tensor testX = torch.tensor(testImages, new long[] { testLabels.Length, ImageSize });
+        using Tensor testY = torch.tensor(testLabels);
+
+        // The tutorial's own parameters: plain tensors, x @ W + b via addmm (what nn.Linear does on CPU).
+        var w1 = new Parameter(torch.randn(ImageSize, Hidden) * 0.03f);
+        var b1 = new Parameter(torch.randn(Hidden) * 0.03f);
+        var w2 = new Parameter(torch.randn(Hidden, Classes) * 0.03f);
+        var b2 = new Parameter(torch.randn(Classes) * 0.03f);
+        // TorchSharp's Adam defaults beta2 to 0.99: spell out Keras' values.
+        var adam = torch.optim.Adam(new[] { w1, b1, w2, b2 }, lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-7);
+
+        Tensor Forward(Tensor x) => torch.addmm(b2, torch.nn.functional.relu(torch.addmm(b1, x, w1, 1f, 1f)), w2, 1f, 1f);
+
+        var epochSeconds = new List<double>();
+        var allocPerStep = new List<double>();
+        double lastLoss = double.NaN;
+        long nTrain = trainLabels.Length;
+        for (int epoch = 0; epoch < options.Epochs; epoch++)
+        {
+            double lossSum = 0;
+            long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+            long start = Stopwatch.GetTimestamp();
+            for (int step = 0; step < options.Steps; step++)
+            {
+                using var scope = torch.NewDisposeScope();
+                Tensor idx = torch.randint(0, nTrain, new long[] { options.Batch }, dtype: ScalarType.Int64);
+                Tensor x = trainX.index_select(0, idx);
+                Tensor y = trainY.index_select(0, idx);
+                Tensor loss = torch.nn.functional.cross_entropy(Forward(x), y);
+                adam.zero_grad();
+                loss.backward();
+                adam.step();
+                lossSum += loss.item<float>();
+            }
+            epochSeconds.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+            allocPerStep.Add((double)(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / options.Steps);
+            lastLoss = lossSum / options.Steps;
+        }
+
+        double accuracy;
+        var batchMs = new List<double>();
+        var singleNs = new List<double>(options.SingleCalls);
+        double allocPerInference;
+        using (torch.no_grad())
+        {
+            // Batch inference: the whole test set in one call, logits to predicted digits.
+            long correct = 0;
+            for (int run = 0; run < 6; run++)
+            {
+                using var scope = torch.NewDisposeScope();
+                long start = Stopwatch.GetTimestamp();
+                Tensor predictions = Forward(testX).argmax(1);
+                batchMs.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                correct = predictions.eq(testY).sum().item<long>();
+            }
+            batchMs.RemoveAt(0);
+            accuracy = (double)correct / testLabels.Length;
+
+            // Single-image latency: one image in, one digit out, cycling through the test set.
+            long nTest = testLabels.Length;
+            for (int i = 0; i < 500; i++)
+            {
+                PredictOne(Forward, testX, i % nTest);
+            }
+            long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < options.SingleCalls; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                PredictOne(Forward, testX, i % nTest);
+                singleNs.Add(Stopwatch.GetElapsedTime(start).Ticks * 100.0);
+            }
+            allocPerInference = (double)(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / options.SingleCalls;
+        }
+
+        double medianEpoch = Median(epochSeconds);
+        var sortedEpochs = new List<double>(epochSeconds);
+        sortedEpochs.Sort();
+        var result = new Dictionary<string, object?>
+        {
+            ["system"] = "TorchSharp",
+            ["version"] = "TorchSharp " + typeof(torch).Assembly.GetName().Version + ", libtorch " + torch.__version__,
+            ["threads"] = options.Threads,
+            ["epochs"] = options.Epochs,
+            ["steps_per_epoch"] = options.Steps,
+            ["epoch_s"] = epochSeconds,
+            ["epoch_median_s"] = medianEpoch,
+            ["epoch_min_s"] = sortedEpochs[0],
+            ["epoch_max_s"] = sortedEpochs[^1],
+            ["step_ms"] = medianEpoch / options.Steps * 1e3,
+            ["infer1_us"] = Median(singleNs) / 1e3,
+            ["infer_batch_ms"] = Median(batchMs),
+            // Managed bytes only: tensors themselves live in libtorch's native heap.
+            ["alloc_step_bytes"] = allocPerStep[^1],
+            ["alloc_infer_bytes"] = allocPerInference,
+            ["peak_rss_mib"] = PeakRssMiB(),
+            ["accuracy"] = accuracy,
+            ["final_loss"] = lastLoss,
+        };
+        Console.WriteLine("RESULT " + JsonSerializer.Serialize(result));
+        return 0;
+    }
+
+    private static int PredictOne(Func<Tensor, Tensor> forward, Tensor images, long row)
+    {
+        using var scope = torch.NewDisposeScope();
+        return (int)forward(images.narrow(0, row, 1)).argmax(1).item<long>();
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = new List<double>(values);
+        sorted.Sort();
+        int n = sorted.Count;
+        return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+    }
+
+    private static double PeakRssMiB()
+    {
+        // VmHWM is the high-water mark of the resident set: the figure /usr/bin/time -v reports.
+        foreach (string line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                string[] parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                return double.Parse(parts[1], CultureInfo.InvariantCulture) / 1024.0;
+            }
+        }
+        return double.NaN;
+    }
+
+    private static byte[] ReadIdx(string path, int headerBytes)
+    {
+        using var file = File.OpenRead(path);
+        using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        using var buffer = new MemoryStream();
+        gzip.CopyTo(buffer);
+        return buffer.ToArray()[headerBytes..];
+    }
+
+    private static float[] ReadImages(string path)
+    {
+        byte[] pixels = ReadIdx(path, 16);
+        var scaled = new float[pixels.Length];
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            scaled[i] = pixels[i] / 255f;
+        }
+        return scaled;
+    }
+
+    private static long[] ReadLabels(string path)
+    {
+        byte[] raw = ReadIdx(path, 8);
+        var labels = new long[raw.Length];
+        for (int i = 0; i < raw.Length; i++)
+        {
+            labels[i] = raw[i];
+        }
+        return labels;
+    }
+
+    private sealed record Options(string Data, int Threads, int Epochs, int Steps, int Batch, int SingleCalls, int Seed)
+    {
+        public static Options Parse(string[] args)
+        {
+            var o = new Options("data/mnist", 1, 10, 600, 100, 5000, 1);
+            for (int i = 0; i + 1 < args.Length; i += 2)
+            {
+                string value = args[i + 1];
+                o = args[i] switch
+                {
+                    "--data" => o with { Data = value },
+                    "--threads" => o with { Threads = int.Parse(value, CultureInfo.InvariantCulture) },
+                    "--epochs" => o with { Epochs = int.Parse(value, CultureInfo.InvariantCulture) },
+                    "--steps" => o with { Steps = int.Parse(value, CultureInfo.InvariantCulture) },
+                    "--batch" => o with { Batch = int.Parse(value, CultureInfo.InvariantCulture) },
+                    "--single-calls" => o with { SingleCalls = int.Parse(value, CultureInfo.InvariantCulture) },
+                    "--seed" => o with { Seed = int.Parse(value, CultureInfo.InvariantCulture) },
+                    _ => throw new ArgumentException("Unknown option " + args[i]),
+                };
+            }
+            return o;
+        }
+    }
+}
