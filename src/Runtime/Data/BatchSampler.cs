@@ -1,0 +1,120 @@
+using System;
+
+namespace SourceNet.Data;
+
+/// <summary>
+/// Draws mini-batches of (features, label) samples from arrays held in memory, reproducibly from a
+/// <see cref="SeededRandom"/>, without allocating per batch. Two ways to draw:
+/// <list type="bullet">
+/// <item><see cref="NextRandomBatch"/>: indices uniform <i>with</i> replacement, each batch independent
+/// (what the TensorFlow MNIST tutorial does with <c>np.random.randint</c>).</item>
+/// <item><see cref="BeginEpoch"/> then <see cref="NextShuffledBatch"/>: a fresh permutation per epoch,
+/// every sample exactly once per epoch, the last batch possibly short.</item>
+/// </list>
+/// </summary>
+public sealed class BatchSampler
+{
+    private readonly float[] _features;
+    private readonly int[] _labels;
+    private readonly int _featureSize;
+    private readonly SeededRandom _random;
+    private readonly int[] _order;
+
+    // Next position in _order; -1 until the first BeginEpoch.
+    private int _cursor = -1;
+
+    /// <summary>Creates a sampler over <paramref name="labels"/>.Length samples, each with <paramref name="featureSize"/> floats in <paramref name="features"/>, row-major.</summary>
+    /// <param name="features">The samples' features, <c>labels.Length * featureSize</c> floats. Not copied.</param>
+    /// <param name="labels">One label per sample. Not copied.</param>
+    /// <param name="featureSize">Floats per sample (784 for MNIST).</param>
+    /// <param name="random">The source of randomness; the sampler advances it.</param>
+    public BatchSampler(float[] features, int[] labels, int featureSize, SeededRandom random)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featureSize);
+        if (labels.Length == 0)
+        {
+            throw new ArgumentException("There must be at least one sample.", nameof(labels));
+        }
+        if ((long)labels.Length * featureSize != features.Length)
+        {
+            throw new ArgumentException(
+                $"{labels.Length} samples of {featureSize} features need {(long)labels.Length * featureSize} floats; the features hold {features.Length}.",
+                nameof(features));
+        }
+        _features = features;
+        _labels = labels;
+        _featureSize = featureSize;
+        _random = random;
+        _order = new int[labels.Length];
+    }
+
+    /// <summary>Number of samples.</summary>
+    public int Count => _labels.Length;
+
+    /// <summary>Floats per sample.</summary>
+    public int FeatureSize => _featureSize;
+
+    /// <summary>
+    /// Fills a batch of <paramref name="labels"/>.Length samples drawn uniformly with replacement, their
+    /// features into the first <c>labels.Length * FeatureSize</c> floats of <paramref name="features"/>.
+    /// </summary>
+    public void NextRandomBatch(Span<float> features, Span<int> labels)
+    {
+        CheckCapacity(features, labels);
+        for (int i = 0; i < labels.Length; i++)
+        {
+            CopySample(_random.NextInt(_labels.Length), i, features, labels);
+        }
+    }
+
+    /// <summary>Starts an epoch: draws a new permutation of all samples for <see cref="NextShuffledBatch"/>.</summary>
+    public void BeginEpoch()
+    {
+        for (int i = 0; i < _order.Length; i++)
+        {
+            _order[i] = i;
+        }
+        _random.Shuffle(_order);
+        _cursor = 0;
+    }
+
+    /// <summary>
+    /// Fills up to <paramref name="labels"/>.Length samples not yet drawn in this epoch, in permutation order.
+    /// </summary>
+    /// <returns>Number of samples copied: <paramref name="labels"/>.Length, fewer for the last batch of the epoch, 0 once the epoch is over.</returns>
+    /// <exception cref="InvalidOperationException"><see cref="BeginEpoch"/> was never called.</exception>
+    public int NextShuffledBatch(Span<float> features, Span<int> labels)
+    {
+        if (_cursor < 0)
+        {
+            throw new InvalidOperationException("Call BeginEpoch before drawing shuffled batches.");
+        }
+        CheckCapacity(features, labels);
+        int count = Math.Min(labels.Length, _order.Length - _cursor);
+        for (int i = 0; i < count; i++)
+        {
+            CopySample(_order[_cursor + i], i, features, labels);
+        }
+        _cursor += count;
+        return count;
+    }
+
+    private void CheckCapacity(Span<float> features, Span<int> labels)
+    {
+        if ((long)labels.Length * _featureSize > features.Length)
+        {
+            throw new ArgumentException(
+                $"A batch of {labels.Length} samples needs {(long)labels.Length * _featureSize} feature floats; the buffer holds {features.Length}.",
+                nameof(features));
+        }
+    }
+
+    private void CopySample(int sample, int slot, Span<float> features, Span<int> labels)
+    {
+        _features.AsSpan(sample * _featureSize, _featureSize).CopyTo(features.Slice(slot * _featureSize, _featureSize));
+        labels[slot] = _labels[sample];
+    }
+}
