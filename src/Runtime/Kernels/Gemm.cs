@@ -9,83 +9,131 @@ namespace SourceNet.Kernels;
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
-/// <item><see cref="MatMulBias{TActivation}"/>: forward, <c>C = f(A·B + bias)</c>, activation fused into the epilogue.</item>
-/// <item><see cref="MatMulTransposeA"/>: weight gradient, <c>dW = Xᵀ·dZ</c>.</item>
-/// <item><see cref="MatMulTransposeB"/>: input gradient, <c>dX = dZ·Wᵀ</c>.</item>
+/// <item><see cref="MatMulBias{TActivation}"/>: forward, <c>C = f(A·B + bias)</c>, bias and activation fused into the tile.</item>
+/// <item><see cref="MatMulTransposeA"/>: weight gradient, <c>dW = Xᵀ·dZ</c>, Aᵀ read in place.</item>
+/// <item><see cref="MatMulTransposeB"/>: input gradient, <c>dX = dZ·Wᵀ</c>, Bᵀ packed per call into a reused buffer.</item>
 /// </list>
+/// All three run register-blocked tiles (6x64 floats on AVX-512, 6x16 on AVX2, scalar otherwise). Each output
+/// element is one chain of fused multiply-adds over k in increasing order, started from its bias, whatever the
+/// tile, instruction set or thread that computes it; so results do not depend on <see cref="KernelThreads.Count"/>.
+/// Large products are split by output columns over <see cref="KernelThreads.Count"/> threads.
 /// </remarks>
 public static partial class Gemm
 {
     /// <summary>C[m,n] = f(A[m,k]·B[k,n] + bias[n]). An empty <paramref name="bias"/> means no bias.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MatMulBias<TActivation>(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c)
+        where TActivation : struct, IActivation =>
+        MatMulBiasAt<TActivation>(KernelIsaInfo.Best, PartsFor(m, n, k), m, n, k, a, b, bias, c);
+
+    /// <summary>C[m,n] = Aᵀ·B where A is stored [k,m] and B is [k,n].</summary>
+    public static void MatMulTransposeA(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c) =>
+        MatMulTransposeAAt(KernelIsaInfo.Best, PartsFor(m, n, k), m, n, k, a, b, c);
+
+    /// <summary>C[m,n] = A·Bᵀ where A is [m,k] and B is stored [n,k].</summary>
+    public static void MatMulTransposeB(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c) =>
+        MatMulTransposeBAt(KernelIsaInfo.Best, PartsFor(m, n, k), m, n, k, a, b, c);
+
+    /// <summary>sums[j] = Σ_i A[i,j] for A of [rows, columns]: the bias gradient from dZ.</summary>
+    public static void ColumnSums(int rows, int columns, ReadOnlySpan<float> a, Span<float> sums) =>
+        ColumnSumsAt(KernelIsaInfo.Best, rows, columns, a, sums);
+
+    private static int PartsFor(int m, int n, int k) =>
+        KernelThreads.PartsFor((long)m * n * k, n, KernelThreads.Count);
+
+    /// <summary><see cref="MatMulBias{TActivation}(int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
+    /// at a chosen instruction set, in <paramref name="parts"/> column slices (tests and benchmarks).</summary>
+    internal static unsafe void MatMulBiasAt<TActivation>(KernelIsa isa, int parts, int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c)
         where TActivation : struct, IActivation
     {
         CheckSizes(m, n, k, a.Length, b.Length, c.Length);
         if (!bias.IsEmpty && bias.Length < n)
-            throw new ArgumentException($"Bias has {bias.Length} values; {n} expected.", nameof(bias));
-        for (int i = 0; i < m; i++)
+            throw new ArgumentException($"Bias has {bias.Length} values; {n} expected (or none for no bias).", nameof(bias));
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* pbias = bias)
+        fixed (float* pc = c)
         {
-            for (int j = 0; j < n; j++)
+            var g = new GemmArgs
             {
-                float sum = bias.IsEmpty ? 0f : bias[j];
-                for (int p = 0; p < k; p++)
-                    sum += a[i * k + p] * b[p * n + j];
-                c[i * n + j] = TActivation.Forward(sum);
-            }
+                M = m, N = n, K = k,
+                A = pa, ARowStride = k, AStepStride = 1,
+                B = pb, BRowStride = n,
+                Bias = bias.IsEmpty ? null : pbias,
+                C = pc, CRowStride = n,
+                Isa = isa,
+            };
+            Run<TActivation>(g, parts);
         }
     }
 
-    /// <summary>C[m,n] = Aᵀ·B where A is stored [k,m] and B is [k,n].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MatMulTransposeA(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c)
+    /// <summary><see cref="MatMulTransposeA(int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> at a chosen instruction set and split.</summary>
+    internal static unsafe void MatMulTransposeAAt(KernelIsa isa, int parts, int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c)
     {
         CheckSizes(m, n, k, a.Length, b.Length, c.Length);
-        for (int i = 0; i < m; i++)
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* pc = c)
         {
-            for (int j = 0; j < n; j++)
+            // A(i,p) = a[p·m + i]: the six values a tile broadcasts at step p are adjacent, so no packing.
+            var g = new GemmArgs
             {
-                float sum = 0f;
-                for (int p = 0; p < k; p++)
-                    sum += a[p * m + i] * b[p * n + j];
-                c[i * n + j] = sum;
-            }
+                M = m, N = n, K = k,
+                A = pa, ARowStride = 1, AStepStride = m,
+                B = pb, BRowStride = n,
+                C = pc, CRowStride = n,
+                Isa = isa,
+            };
+            Run<IdentityActivation>(g, parts);
         }
     }
 
-    /// <summary>C[m,n] = A·Bᵀ where A is [m,k] and B is stored [n,k].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MatMulTransposeB(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c)
+    /// <summary><see cref="MatMulTransposeB(int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> at a chosen instruction set and split.</summary>
+    internal static unsafe void MatMulTransposeBAt(KernelIsa isa, int parts, int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c)
     {
         CheckSizes(m, n, k, a.Length, b.Length, c.Length);
-        for (int i = 0; i < m; i++)
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* pc = c)
         {
-            for (int j = 0; j < n; j++)
+            var g = new GemmArgs
             {
-                float sum = 0f;
-                for (int p = 0; p < k; p++)
-                    sum += a[i * k + p] * b[j * k + p];
-                c[i * n + j] = sum;
-            }
+                M = m, N = n, K = k,
+                A = pa, ARowStride = k, AStepStride = 1,
+                B = pb, BTransposed = true,
+                C = pc, CRowStride = n,
+                Isa = isa,
+            };
+            Run<IdentityActivation>(g, parts);
         }
     }
 
-    /// <summary>sums[j] = Σ_i A[i,j] for A of [rows, columns]: the bias gradient from dZ.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ColumnSums(int rows, int columns, ReadOnlySpan<float> a, Span<float> sums)
+    /// <summary><see cref="ColumnSums(int, int, ReadOnlySpan{float}, Span{float})"/> at a chosen instruction set.</summary>
+    internal static unsafe void ColumnSumsAt(KernelIsa isa, int rows, int columns, ReadOnlySpan<float> a, Span<float> sums)
     {
-        if (a.Length < rows * columns || sums.Length < columns)
-            throw new ArgumentException($"ColumnSums of [{rows},{columns}] needs {rows * columns} inputs and {columns} outputs; got {a.Length} and {sums.Length}.");
-        sums.Slice(0, columns).Clear();
-        for (int i = 0; i < rows; i++)
-            System.Numerics.Tensors.TensorPrimitives.Add(sums.Slice(0, columns), a.Slice(i * columns, columns), sums.Slice(0, columns));
+        if (rows < 0 || columns < 0)
+            throw new ArgumentOutOfRangeException(rows < 0 ? nameof(rows) : nameof(columns), $"ColumnSums sizes must be non-negative; got [{rows},{columns}].");
+        if (a.Length < (long)rows * columns || sums.Length < columns)
+            throw new ArgumentException($"ColumnSums of [{rows},{columns}] needs {(long)rows * columns} inputs and {columns} outputs; got {a.Length} and {sums.Length}.");
+        if (columns == 0)
+            return;
+        fixed (float* pa = a)
+        fixed (float* ps = sums)
+        {
+            switch (isa)
+            {
+                case KernelIsa.Vector512: ColumnSums512(rows, columns, pa, ps); break;
+                case KernelIsa.Vector256: ColumnSums256(rows, columns, pa, ps); break;
+                default: ColumnSumsScalar(rows, columns, pa, ps); break;
+            }
+        }
     }
 
     private static void CheckSizes(int m, int n, int k, int aLength, int bLength, int cLength)
     {
         if (m < 0 || n < 0 || k < 0)
-            throw new ArgumentOutOfRangeException(nameof(m), $"Matrix sizes must be non-negative; got m={m}, n={n}, k={k}.");
-        if (aLength < m * k || bLength < k * n || cLength < m * n)
-            throw new ArgumentException($"A {m}x{k}, B {k}x{n}, C {m}x{n} need {m * k}, {k * n}, {m * n} values; got {aLength}, {bLength}, {cLength}.");
+            throw new ArgumentOutOfRangeException(m < 0 ? nameof(m) : n < 0 ? nameof(n) : nameof(k), $"Matrix sizes must be non-negative; got m={m}, n={n}, k={k}.");
+        long ma = (long)m * k, mb = (long)k * n, mc = (long)m * n;
+        if (aLength < ma || bLength < mb || cLength < mc)
+            throw new ArgumentException($"A {m}x{k}, B {k}x{n}, C {m}x{n} need {ma}, {mb}, {mc} values; got {aLength}, {bLength}, {cLength}.");
     }
 }

@@ -52,12 +52,73 @@ public sealed class Adam : Optimizer
         _stepSize = (float)(LearningRate * Math.Sqrt(correction2) / correction1);
     }
 
+    /// <summary>Parameters with fewer elements than this are updated on one thread: below it the hand-off to the
+    /// kernel worker costs more than half the pass.</summary>
+    internal const int MinParallelElements = 32 * 1024;
+
+    private AdamJob? _job;
+
     /// <inheritdoc/>
     public override void Update(Parameter parameter)
     {
+        int parts = parameter.Length < MinParallelElements
+            ? 1
+            : Kernels.KernelThreads.PartsFor(long.MaxValue, parameter.Columns, Kernels.KernelThreads.Count);
+        Update(parameter, parts);
+    }
+
+    /// <summary>
+    /// Updates <paramref name="parameter"/> in <paramref name="parts"/> column slices, the same fixed slices the
+    /// matrix kernels give each thread, so each core updates the part of the weights it already holds in cache.
+    /// Every element's update is independent and uses correctly rounded operations, so the result does not
+    /// depend on <paramref name="parts"/>.
+    /// </summary>
+    internal void Update(Parameter parameter, int parts)
+    {
         float[] m = parameter.Slot1 ??= new float[parameter.Length];
         float[] v = parameter.Slot2 ??= new float[parameter.Length];
-        Update(parameter.Value, parameter.Gradient, m, v, 0, parameter.Length);
+        if (parts <= 1)
+        {
+            Update(parameter.Value, parameter.Gradient, m, v, 0, parameter.Length);
+            return;
+        }
+        AdamJob job = _job ??= new AdamJob(this);
+        job.Set(parameter, m, v);
+        try
+        {
+            Kernels.KernelWorkers.RunShared(job, parts);
+        }
+        finally
+        {
+            job.Set(null, null, null);
+        }
+    }
+
+    /// <summary>One column slice of every row of a parameter.</summary>
+    private sealed class AdamJob(Adam owner) : Kernels.KernelJob
+    {
+        private Parameter? _parameter;
+        private float[]? _m;
+        private float[]? _v;
+
+        public void Set(Parameter? parameter, float[]? m, float[]? v)
+        {
+            _parameter = parameter;
+            _m = m;
+            _v = v;
+        }
+
+        public override void Run(int part, int parts)
+        {
+            Parameter p = _parameter!;
+            int columns = p.Columns;
+            int c0 = Kernels.KernelThreads.SliceStart(columns, part, parts);
+            int c1 = Kernels.KernelThreads.SliceStart(columns, part + 1, parts);
+            if (c0 >= c1)
+                return;
+            for (int row = 0, start = c0; row < p.Rows; row++, start += columns)
+                owner.Update(p.Value, p.Gradient, _m!, _v!, start, c1 - c0);
+        }
     }
 
     /// <summary>Updates elements [<paramref name="start"/>, start + <paramref name="count"/>) in one fused pass.</summary>

@@ -1,0 +1,26 @@
+namespace SourceNet.Kernels;
+
+/// <summary>
+/// One product in the form every layout reduces to: <c>C(i,j) = f(bias[j] + Σ_p A(i,p)·B(p,j))</c> with
+/// <c>A(i,p) = A[i·ARowStride + p·AStepStride]</c>, <c>B(p,j) = B[p·BRowStride + j]</c> and
+/// <c>C(i,j) = C[i·CRowStride + j]</c>. Strides let Aᵀ be read in place; a transposed B is packed per slice.
+/// </summary>
+/// <remarks>Holds raw pointers: valid only while the caller keeps the spans pinned.</remarks>
+internal unsafe struct GemmArgs
+{
+    public int M;
+    public int N;
+    public int K;
+    public float* A;
+    public nint ARowStride;
+    public nint AStepStride;
+    public float* B;
+    public nint BRowStride;
+    /// <summary>B is stored [N,K] (row j holds column j of the logical B) and is packed before use.</summary>
+    public bool BTransposed;
+    /// <summary>Null for no bias.</summary>
+    public float* Bias;
+    public float* C;
+    public nint CRowStride;
+    public KernelIsa Isa;
+}

@@ -1,0 +1,45 @@
+using System.Runtime.Intrinsics;
+
+namespace SourceNet.Kernels;
+
+/// <summary>The instruction-set level a kernel runs at. Tests pin each level to exercise every fallback.</summary>
+internal enum KernelIsa
+{
+    /// <summary>Plain scalar code (with fused multiply-add), correct everywhere.</summary>
+    Scalar = 0,
+
+    /// <summary>8-wide <see cref="Vector256{T}"/> tiles (AVX2 or equivalent).</summary>
+    Vector256 = 1,
+
+    /// <summary>16-wide <see cref="Vector512{T}"/> tiles (AVX-512).</summary>
+    Vector512 = 2,
+}
+
+/// <summary>Picks the widest level the machine accelerates and checks a requested level is runnable.</summary>
+internal static class KernelIsaInfo
+{
+    /// <summary>The widest accelerated level; what the public entry points use.</summary>
+    public static readonly KernelIsa Best =
+        Vector512.IsHardwareAccelerated ? KernelIsa.Vector512 :
+        Vector256.IsHardwareAccelerated ? KernelIsa.Vector256 :
+        KernelIsa.Scalar;
+
+    /// <summary>True when <paramref name="isa"/> can run here (the generic vector APIs are correct even when
+    /// emulated, but a test that pins an unaccelerated level would only measure the emulation).</summary>
+    public static bool IsSupported(KernelIsa isa) => isa <= Best;
+}
+
+/// <summary>A compile-time integer carried by a struct type, so the JIT specialises a tile for its shape and
+/// removes the code for rows and vectors the tile does not have.</summary>
+internal interface ITileCount
+{
+    /// <summary>The constant.</summary>
+    static abstract int Value { get; }
+}
+
+internal readonly struct Count1 : ITileCount { public static int Value => 1; }
+internal readonly struct Count2 : ITileCount { public static int Value => 2; }
+internal readonly struct Count3 : ITileCount { public static int Value => 3; }
+internal readonly struct Count4 : ITileCount { public static int Value => 4; }
+internal readonly struct Count5 : ITileCount { public static int Value => 5; }
+internal readonly struct Count6 : ITileCount { public static int Value => 6; }
