@@ -43,7 +43,7 @@ internal static partial class NetworkEmitter
         {
             w.Line("if (input.Length != InputCount) throw new global::System.ArgumentException($\"One sample has {InputCount} values; got {input.Length}.\", nameof(input));");
             w.Line($"RunForward(input, 1, {Activations(last)});");
-            w.Line($"return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>({Activations(last)}.AsSpan(0, OutputCount));");
+            w.Line($"return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(new global::System.Span<float>({Activations(last)}, 0, OutputCount));");
         }
         w.Line();
         w.Line("/// <summary>The most likely class of each sample.</summary>");
@@ -55,7 +55,7 @@ internal static partial class NetworkEmitter
                 w.Line("int batch = global::System.Math.Min(MaxBatchSize, count - start);");
                 w.Line($"RunForward(inputs.Slice(start * InputCount, batch * InputCount), batch, {Activations(last)});");
                 w.Line("for (int row = 0; row < batch; row++)");
-                w.Line($"    predictions[start + row] = global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>({Activations(last)}.AsSpan(row * OutputCount, OutputCount));");
+                w.Line($"    predictions[start + row] = global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(new global::System.Span<float>({Activations(last)}, row * OutputCount, OutputCount));");
             }
         }
         w.Line();
@@ -69,7 +69,7 @@ internal static partial class NetworkEmitter
                 w.Line("int batch = global::System.Math.Min(MaxBatchSize, count - start);");
                 w.Line($"RunForward(inputs.Slice(start * InputCount, batch * InputCount), batch, {Activations(last)});");
                 w.Line("for (int row = 0; row < batch; row++)");
-                w.Line($"    if (global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>({Activations(last)}.AsSpan(row * OutputCount, OutputCount)) == labels[start + row]) correct++;");
+                w.Line($"    if (global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(new global::System.Span<float>({Activations(last)}, row * OutputCount, OutputCount)) == labels[start + row]) correct++;");
             }
             w.Line("return (float)correct / count;");
         }

@@ -99,7 +99,9 @@ internal static partial class NetworkEmitter
                 }
                 else
                 {
-                    w.Line($"// {layer.Name}: [batch, {network.InputsOf(i)}] x [{network.InputsOf(i)}, {layer.Units}] + bias, {ActivationCatalog.DisplayName(layer)} fused into the matmul epilogue");
+                    w.Line(layer.Activation == ActivationKind.None
+                        ? $"// {layer.Name}: [batch, {network.InputsOf(i)}] x [{network.InputsOf(i)}, {layer.Units}], bias added in the matmul epilogue"
+                        : $"// {layer.Name}: [batch, {network.InputsOf(i)}] x [{network.InputsOf(i)}, {layer.Units}] + bias, {ActivationCatalog.DisplayName(layer)} fused into the matmul epilogue");
                     w.Line($"{Gemm}.MatMulBias<{ActivationCatalog.EpilogueType(layer)}>(batch, {layer.Name}Units, {layer.Name}Inputs, {input}, {weights}, {bias}, {destination});");
                 }
             }
@@ -168,7 +170,7 @@ internal static partial class NetworkEmitter
         else
         {
             w.Line($"// {layer.Name}: dZ = dY * {ActivationCatalog.DisplayName(layer)}'(z), written through the layer's output");
-            w.Line($"global::SourceNet.Kernels.Activations.BackwardInPlace<{ActivationCatalog.EpilogueType(layer)}>({Activations(layer)}.AsSpan(0, {count}), {Gradient(layer)}.AsSpan(0, {count}));");
+            w.Line($"global::SourceNet.Kernels.Activations.BackwardInPlace<{ActivationCatalog.EpilogueType(layer)}>(new global::System.Span<float>({Activations(layer)}, 0, {count}), new global::System.Span<float>({Gradient(layer)}, 0, {count}));");
         }
     }
 }

@@ -141,9 +141,10 @@ internal static partial class NetworkEmitter
 
     private static void WriteMembers(SourceWriter w, NetworkSpec network)
     {
-        foreach (LayerSpec layer in network.Layers)
+        for (int index = 0; index < network.Layers.Count; index++)
         {
-            w.Line($"/// <summary>The {layer.Name} layer's parameters: weight [{layer.Name}Inputs, {layer.Units}], bias [{layer.Units}].</summary>");
+            LayerSpec layer = network.Layers[index];
+            w.Line($"/// <summary>The {layer.Name} layer's parameters: weight [{network.InputsOf(index)}, {layer.Units}], bias [{layer.Units}].</summary>");
             w.Line($"{layer.Accessibility} partial {Rt}.DenseLayer {layer.Name} {{ get => {Field(layer)}; }}");
         }
         w.Line();

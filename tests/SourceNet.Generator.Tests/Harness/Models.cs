@@ -1,0 +1,30 @@
+namespace SourceNet.Generator.Tests.Harness;
+
+/// <summary>Model sources shared by the generator tests.</summary>
+public static class Models
+{
+    public const string Mnist = """
+        using SourceNet;
+
+        namespace Samples;
+
+        [Network(Input = 784, Loss = Loss.SoftmaxCrossEntropy)]
+        public sealed partial class MnistMlp
+        {
+            [Dense(300, Activation.ReLU)] public partial DenseLayer Hidden { get; }
+            [Dense(10)] public partial DenseLayer Output { get; }
+        }
+        """;
+
+    public const string Regression = """
+        using SourceNet;
+
+        [Network(Input = 3, Loss = Loss.MeanSquaredError)]
+        internal partial class Regressor
+        {
+            [Dense(5, Activation.Tanh)] internal partial DenseLayer First { get; }
+            [Dense(4, Activation.Sigmoid)] public partial DenseLayer Second { get; }
+            [Dense(2)] public partial DenseLayer Out { get; }
+        }
+        """;
+}
