@@ -28,6 +28,13 @@ internal static class DiagnosticDescriptors
     public const string MultipleLayerAttributesId = "SN0013";
     public const string InvalidInitializationId = "SN0014";
 
+    public const string DifferentiableTypeNotPartialId = "SN0100";
+    public const string UnsupportedDifferentiableSignatureId = "SN0101";
+    public const string UnsupportedDifferentiableStatementId = "SN0102";
+    public const string UnsupportedDifferentiableCallId = "SN0103";
+    public const string UnsupportedDifferentiableExpressionId = "SN0104";
+    public const string GradientNameConflictId = "SN0105";
+
     private static DiagnosticDescriptor Error(string id, string category, string title, string message, string description) =>
         new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, description,
             helpLinkUri: $"docs/diagnostics/{id}.md");
@@ -116,6 +123,42 @@ internal static class DiagnosticDescriptors
         "Layer '{0}' has {1} = {2}; it must be a finite number >= 0",
         "Weights and biases are drawn from N(0, s²); s must be finite and non-negative.");
 
+    public static readonly DiagnosticDescriptor DifferentiableTypeNotPartial = Error(
+        DifferentiableTypeNotPartialId, UsageCategory,
+        "Type of a [Differentiable] method must be partial",
+        "'{0}' must be declared 'partial' so SourceNet can add '{1}WithGradient' to it",
+        "The gradient companion of a [Differentiable] method is added to the method's type (and every type it is nested in), which C# only allows for partial types.");
+
+    public static readonly DiagnosticDescriptor UnsupportedDifferentiableSignature = Error(
+        UnsupportedDifferentiableSignatureId, DifferentiationCategory,
+        "[Differentiable] method has an unsupported signature",
+        "[Differentiable] method '{0}' {1}",
+        "A [Differentiable] method is static and non-generic, has a body, returns float or double, and takes parameters of that same type (or ReadOnlySpan of it) without ref, out or in.");
+
+    public static readonly DiagnosticDescriptor UnsupportedDifferentiableStatement = Error(
+        UnsupportedDifferentiableStatementId, DifferentiationCategory,
+        "Statement cannot be differentiated",
+        "'{0}' cannot be differentiated in '{1}': {2}",
+        "The body of a [Differentiable] method is a straight line of local declarations, assignments to locals and a final return; loops, branches and other statements have no compile-time gradient.");
+
+    public static readonly DiagnosticDescriptor UnsupportedDifferentiableCall = Error(
+        UnsupportedDifferentiableCallId, DifferentiationCategory,
+        "Call cannot be differentiated",
+        "The call to '{0}' cannot be differentiated: {1}",
+        "SourceNet differentiates Math/MathF functions, SourceNet.Tensors.Functions activations, TensorPrimitives reductions and other [Differentiable] methods; it cannot see into any other call.");
+
+    public static readonly DiagnosticDescriptor UnsupportedDifferentiableExpression = Error(
+        UnsupportedDifferentiableExpressionId, DifferentiationCategory,
+        "Expression cannot be differentiated",
+        "'{0}' cannot be differentiated: {1}",
+        "A [Differentiable] method may use + - * /, unary minus, parameters, locals, constants and static fields; branches on values and other expressions have no compile-time gradient.");
+
+    public static readonly DiagnosticDescriptor GradientNameConflict = Error(
+        GradientNameConflictId, UsageCategory,
+        "Gradient parameter name conflicts with a parameter",
+        "The gradient of parameter '{0}' would be named '{1}', which is already a parameter of '{2}'; rename one of them",
+        "The companion names the gradient of parameter x 'dX'; no other parameter may already be called that.");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
     {
         [ClassNotPartialId] = ClassNotPartial,
@@ -132,6 +175,12 @@ internal static class DiagnosticDescriptors
         [StaticOrAbstractNetworkId] = StaticOrAbstractNetwork,
         [MultipleLayerAttributesId] = MultipleLayerAttributes,
         [InvalidInitializationId] = InvalidInitialization,
+        [DifferentiableTypeNotPartialId] = DifferentiableTypeNotPartial,
+        [UnsupportedDifferentiableSignatureId] = UnsupportedDifferentiableSignature,
+        [UnsupportedDifferentiableStatementId] = UnsupportedDifferentiableStatement,
+        [UnsupportedDifferentiableCallId] = UnsupportedDifferentiableCall,
+        [UnsupportedDifferentiableExpressionId] = UnsupportedDifferentiableExpression,
+        [GradientNameConflictId] = GradientNameConflict,
     };
 
     public static DiagnosticDescriptor ById(string id) => s_byId[id];

@@ -1,0 +1,50 @@
+namespace SourceNet.Generator.Differentiable.Model;
+
+/// <summary>The operations of the differentiable IR. <see cref="OpCatalog"/> holds each one's forward and gradient rules.</summary>
+internal enum OpKind
+{
+    /// <summary>A scalar parameter; <see cref="IrNode.Value"/> is its index, <see cref="IrNode.Text"/> its name.</summary>
+    Parameter,
+
+    /// <summary>A <c>ReadOnlySpan</c> parameter; usable only as the argument of a span reduction.</summary>
+    SpanParameter,
+
+    /// <summary>A compile-time constant; <see cref="IrNode.Value"/> holds it.</summary>
+    Constant,
+
+    /// <summary>A value that does not depend on the inputs (a static field), emitted as <see cref="IrNode.Text"/>.</summary>
+    External,
+
+    Add,
+    Subtract,
+    Multiply,
+    Divide,
+    Negate,
+    Exp,
+    Log,
+    Sqrt,
+    Tanh,
+    Sin,
+    Cos,
+    Abs,
+    Max,
+    Min,
+    Pow,
+    Relu,
+    Sigmoid,
+
+    /// <summary>A call to another <c>[Differentiable]</c> method through its companion; <see cref="IrNode.Text"/> names the companion.</summary>
+    Call,
+
+    /// <summary><c>TensorPrimitives.Sum(x)</c> over a span parameter.</summary>
+    SpanSum,
+
+    /// <summary><c>TensorPrimitives.SumOfSquares(x)</c> over a span parameter.</summary>
+    SpanSumOfSquares,
+
+    /// <summary><c>TensorPrimitives.Dot(x, y)</c> over two span parameters.</summary>
+    SpanDot,
+
+    /// <summary><c>x.Length</c> of a span parameter, as a number; it has no gradient.</summary>
+    SpanLength,
+}
