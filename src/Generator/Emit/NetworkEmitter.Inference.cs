@@ -32,6 +32,7 @@ internal static partial class NetworkEmitter
             {
                 w.Line("if (input.Length != InputCount) throw new global::System.ArgumentException($\"One sample has {InputCount} values; got {input.Length}.\", nameof(input));");
                 w.Line("if (output.Length != OutputCount) throw new global::System.ArgumentException($\"One sample has {OutputCount} outputs; got {output.Length}.\", nameof(output));");
+                w.Line("CheckFinite(input);");
                 w.Line("RunForward(input, 1, output);");
             }
             w.Line();
@@ -42,6 +43,7 @@ internal static partial class NetworkEmitter
         using (w.Block($"public int Predict({ReadOnlySpan} input)"))
         {
             w.Line("if (input.Length != InputCount) throw new global::System.ArgumentException($\"One sample has {InputCount} values; got {input.Length}.\", nameof(input));");
+            w.Line("CheckFinite(input);");
             w.Line($"RunForward(input, 1, {Activations(last)});");
             w.Line($"return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(new global::System.Span<float>({Activations(last)}, 0, OutputCount));");
         }
@@ -82,13 +84,22 @@ internal static partial class NetworkEmitter
         {
             w.Line("if (rows < 1 || rows > MaxBatchSize) throw new global::System.ArgumentException($\"A training batch has 1 to {MaxBatchSize} samples (the network's maxBatchSize); got {rows}.\", rowsName);");
             w.Line("if (inputs.Length != rows * InputCount) throw new global::System.ArgumentException($\"{rows} samples of {InputCount} features need {rows * InputCount} input values; got {inputs.Length}.\", nameof(inputs));");
+            w.Line("CheckFinite(inputs);");
             w.Line("return rows;");
+        }
+        w.Line();
+        w.Line("// A NaN would otherwise pass silently: ReLU's max(NaN, 0) is 0.");
+        using (w.Block($"private static void CheckFinite({ReadOnlySpan} inputs)"))
+        {
+            w.Line("int bad = global::SourceNet.Kernels.FiniteCheck.IndexOfNonFinite(inputs);");
+            w.Line("if (bad >= 0) throw new global::System.ArgumentException($\"Input value {bad} (sample {bad / InputCount}, feature {bad % InputCount}) is {inputs[bad]}; inputs must be finite.\", nameof(inputs));");
         }
         w.Line();
         using (w.Block($"private static int CheckSamples({ReadOnlySpan} inputs, int rows, string rowsName)"))
         {
             w.Line("if (rows < 1) throw new global::System.ArgumentException(\"At least one sample is needed.\", rowsName);");
             w.Line("if (inputs.Length != rows * InputCount) throw new global::System.ArgumentException($\"{rows} samples of {InputCount} features need {rows * InputCount} input values; got {inputs.Length}.\", nameof(inputs));");
+            w.Line("CheckFinite(inputs);");
             w.Line("return rows;");
         }
         w.Line();
@@ -108,11 +119,9 @@ internal static partial class NetworkEmitter
             }
             w.Line();
         }
-        using (w.Block($"private static void ThrowNonFiniteLoss(float loss, {ReadOnlySpan} inputs)"))
+        using (w.Block("private static void ThrowNonFiniteLoss(float loss)"))
         {
-            w.Line("int bad = global::System.Numerics.Tensors.TensorPrimitives.IndexOfMaxMagnitude<float>(inputs);");
-            w.Line("string cause = float.IsFinite(global::System.Numerics.Tensors.TensorPrimitives.Sum<float>(inputs)) ? \"the parameters diverged (learning rate too high?)\" : $\"the inputs hold a non-finite value (index {bad})\";");
-            w.Line("throw new global::System.InvalidOperationException($\"The loss is {loss}: {cause}. No parameter was changed by this step.\");");
+            w.Line("throw new global::System.InvalidOperationException($\"The loss is {loss}: the parameters diverged (learning rate too high?). No parameter was changed by this step.\");");
         }
     }
 }

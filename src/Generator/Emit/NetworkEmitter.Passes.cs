@@ -46,7 +46,7 @@ internal static partial class NetworkEmitter
             w.Line($"RunForward(inputs, batch, {Activations(last)});");
             w.Line($"float loss = {LossMethod(network)}({Activations(last)}, {targets}, {Gradient(last)}, batch);");
             w.Line("// Check before any parameter changes, so a diverging step loses nothing.");
-            w.Line("if (!float.IsFinite(loss)) ThrowNonFiniteLoss(loss, inputs);");
+            w.Line("if (!float.IsFinite(loss)) ThrowNonFiniteLoss(loss);");
             w.Line("RunBackward(inputs, batch, optimizer);");
             w.Line("return loss;");
         }

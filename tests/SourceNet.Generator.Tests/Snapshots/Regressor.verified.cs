@@ -109,7 +109,7 @@ partial class Regressor : global::SourceNet.INetwork
         RunForward(inputs, batch, _outActivations);
         float loss = MeanSquaredErrorWithGradient(_outActivations, targets, _outGradient, batch);
         // Check before any parameter changes, so a diverging step loses nothing.
-        if (!float.IsFinite(loss)) ThrowNonFiniteLoss(loss, inputs);
+        if (!float.IsFinite(loss)) ThrowNonFiniteLoss(loss);
         RunBackward(inputs, batch, optimizer);
         return loss;
     }
@@ -221,6 +221,7 @@ partial class Regressor : global::SourceNet.INetwork
     {
         if (input.Length != InputCount) throw new global::System.ArgumentException($"One sample has {InputCount} values; got {input.Length}.", nameof(input));
         if (output.Length != OutputCount) throw new global::System.ArgumentException($"One sample has {OutputCount} outputs; got {output.Length}.", nameof(output));
+        CheckFinite(input);
         RunForward(input, 1, output);
     }
 
@@ -234,13 +235,22 @@ partial class Regressor : global::SourceNet.INetwork
     {
         if (rows < 1 || rows > MaxBatchSize) throw new global::System.ArgumentException($"A training batch has 1 to {MaxBatchSize} samples (the network's maxBatchSize); got {rows}.", rowsName);
         if (inputs.Length != rows * InputCount) throw new global::System.ArgumentException($"{rows} samples of {InputCount} features need {rows * InputCount} input values; got {inputs.Length}.", nameof(inputs));
+        CheckFinite(inputs);
         return rows;
+    }
+
+    // A NaN would otherwise pass silently: ReLU's max(NaN, 0) is 0.
+    private static void CheckFinite(global::System.ReadOnlySpan<float> inputs)
+    {
+        int bad = global::SourceNet.Kernels.FiniteCheck.IndexOfNonFinite(inputs);
+        if (bad >= 0) throw new global::System.ArgumentException($"Input value {bad} (sample {bad / InputCount}, feature {bad % InputCount}) is {inputs[bad]}; inputs must be finite.", nameof(inputs));
     }
 
     private static int CheckSamples(global::System.ReadOnlySpan<float> inputs, int rows, string rowsName)
     {
         if (rows < 1) throw new global::System.ArgumentException("At least one sample is needed.", rowsName);
         if (inputs.Length != rows * InputCount) throw new global::System.ArgumentException($"{rows} samples of {InputCount} features need {rows * InputCount} input values; got {inputs.Length}.", nameof(inputs));
+        CheckFinite(inputs);
         return rows;
     }
 
@@ -249,10 +259,8 @@ partial class Regressor : global::SourceNet.INetwork
         if (targets.Length != rows * OutputCount) throw new global::System.ArgumentException($"{rows} samples need {rows * OutputCount} target values ({OutputCount} each); got {targets.Length}.", nameof(targets));
     }
 
-    private static void ThrowNonFiniteLoss(float loss, global::System.ReadOnlySpan<float> inputs)
+    private static void ThrowNonFiniteLoss(float loss)
     {
-        int bad = global::System.Numerics.Tensors.TensorPrimitives.IndexOfMaxMagnitude<float>(inputs);
-        string cause = float.IsFinite(global::System.Numerics.Tensors.TensorPrimitives.Sum<float>(inputs)) ? "the parameters diverged (learning rate too high?)" : $"the inputs hold a non-finite value (index {bad})";
-        throw new global::System.InvalidOperationException($"The loss is {loss}: {cause}. No parameter was changed by this step.");
+        throw new global::System.InvalidOperationException($"The loss is {loss}: the parameters diverged (learning rate too high?). No parameter was changed by this step.");
     }
 }
