@@ -39,4 +39,8 @@ public class NetworkGenerationTests
     [Fact]
     public void Regression_model_snapshot() =>
         Snapshot.Match(GeneratorHarness.RunClean(Models.Regression).Source("Regressor.g.cs"), "Regressor");
+
+    [Fact]
+    public void Custom_activation_model_snapshot() =>
+        Snapshot.Match(GeneratorHarness.RunClean(Models.CustomActivation).Source("Samples.SwishNet.g.cs"), "SwishNet");
 }

@@ -27,4 +27,21 @@ public static class Models
             [Dense(2)] public partial DenseLayer Out { get; }
         }
         """;
+
+    public const string CustomActivation = """
+        using System;
+        using SourceNet;
+
+        namespace Samples;
+
+        [Network(Input = 8, Loss = Loss.SoftmaxCrossEntropy)]
+        public partial class SwishNet
+        {
+            [Dense(16, CustomActivation = nameof(Swish))] public partial DenseLayer Hidden { get; }
+            [Dense(4)] public partial DenseLayer Output { get; }
+
+            [Differentiable]
+            public static float Swish(float x) => x / (1f + MathF.Exp(-x));
+        }
+        """;
 }

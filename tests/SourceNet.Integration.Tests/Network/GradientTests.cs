@@ -66,6 +66,27 @@ public class GradientTests
     }
 
     [Fact]
+    public void Custom_activation_gradients_match_finite_differences()
+    {
+        var model = new SwishClassifier(seed: 4, maxBatchSize: 6);
+        const int batch = 6;
+        float[] inputs = RandomInputs(batch * SwishClassifier.InputCount, seed: 12);
+        int[] labels = { 0, 1, 2, 2, 1, 0 };
+        var reference = new ReferenceNetwork(model, softmaxCrossEntropy: true, z => z / (1 + Math.Exp(-z)), ReferenceNetwork.Identity);
+
+        float loss = model.ComputeGradients(inputs, labels);
+
+        AssertClose(reference.Loss(inputs, labels, Array.Empty<float>()), loss, 1e-5, 1e-6, "loss");
+        double[][] numerical = reference.NumericalGradients(inputs, labels, Array.Empty<float>());
+        for (int p = 0; p < model.Parameters.Count; p++)
+        {
+            Parameter parameter = model.Parameters[p];
+            for (int i = 0; i < parameter.Length; i++)
+                AssertClose(numerical[p][i], parameter.Gradient[i], 2e-3, 2e-5, $"{parameter.Name}[{i}]");
+        }
+    }
+
+    [Fact]
     public void Forward_matches_the_reference_for_every_sample_across_chunks()
     {
         // 11 samples through a network whose buffers hold 4: three chunks, the last one short.

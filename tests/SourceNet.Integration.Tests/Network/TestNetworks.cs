@@ -25,3 +25,18 @@ public sealed partial class MnistNetwork
     [Dense(300, Activation.ReLU)] public partial DenseLayer Hidden { get; }
     [Dense(10)] public partial DenseLayer Output { get; }
 }
+
+/// <summary>A user-written activation: the generated backward pass uses its generated derivative.</summary>
+[Network(Input = 5, Loss = Loss.SoftmaxCrossEntropy)]
+public sealed partial class SwishClassifier
+{
+    [Dense(6, CustomActivation = nameof(Swish), WeightStdDev = 0.6f, BiasStdDev = 0.3f)] public partial DenseLayer Hidden { get; }
+    [Dense(3, WeightStdDev = 0.6f)] public partial DenseLayer Logits { get; }
+
+    /// <summary>Swish: x·σ(x).</summary>
+    [Differentiable]
+    public static float Swish(float x)
+    {
+        return x / (1f + MathF.Exp(-x));
+    }
+}
