@@ -114,6 +114,9 @@ public static partial class Gemm
     {
         switch (g.Isa)
         {
+            case KernelIsa.Vector512 when g.M == 1:
+                MatVecSlice512<TActivation>(g, j0, j1);
+                break;
             case KernelIsa.Vector512:
                 Slice512<TActivation>(g, j0, j1);
                 break;

@@ -43,3 +43,5 @@ internal readonly struct Count3 : ITileCount { public static int Value => 3; }
 internal readonly struct Count4 : ITileCount { public static int Value => 4; }
 internal readonly struct Count5 : ITileCount { public static int Value => 5; }
 internal readonly struct Count6 : ITileCount { public static int Value => 6; }
+internal readonly struct Count7 : ITileCount { public static int Value => 7; }
+internal readonly struct Count8 : ITileCount { public static int Value => 8; }

@@ -39,6 +39,12 @@ internal static class KernelWorkers
 
     /// <summary>Runs <paramref name="job"/> in <paramref name="parts"/> slices, part 0 on this thread. Call between
     /// <see cref="TryAcquire"/> and <see cref="Release"/>.</summary>
+    /// <remarks>
+    /// Each part is claimed exactly once, by its worker or by this thread: when this thread finishes part 0 it
+    /// runs any part whose worker has not started yet (asleep, or descheduled on a busy machine), so a late
+    /// worker costs at most the single-threaded time instead of a scheduler quantum. A part computes the same
+    /// values whoever runs it, so stealing never changes results.
+    /// </remarks>
     public static void Run(KernelJob job, int parts)
     {
         Worker[] workers = EnsureWorkers(parts - 1);
@@ -53,9 +59,26 @@ internal static class KernelWorkers
         {
             first = e;
         }
-        // Always wait for every worker: the job points at memory pinned by the caller.
+        ulong stolen = 0; // parts <= KernelThreads.MaxCount = 64
         for (int w = 1; w < parts; w++)
         {
+            if (!workers[w - 1].TryClaim())
+                continue;
+            stolen |= 1UL << w;
+            try
+            {
+                job.Run(w, parts);
+            }
+            catch (Exception e)
+            {
+                first ??= e;
+            }
+        }
+        // Always wait for the parts the workers claimed: the job points at memory pinned by the caller.
+        for (int w = 1; w < parts; w++)
+        {
+            if ((stolen & (1UL << w)) != 0)
+                continue;
             Exception? error = workers[w - 1].WaitForCompletion();
             first ??= error;
         }
@@ -118,7 +141,8 @@ internal static class KernelWorkers
         private int _parts;
         private Exception? _error;
         private int _posted;     // generation of the last job posted
-        private int _completed;  // generation of the last job finished
+        private int _claimed;    // generation of the last job claimed, by this worker or by the poster
+        private int _completed;  // generation of the last job this worker finished
         private int _sleeping;   // 1 while the worker is (about to be) blocked on _wake
 
         public Worker(int index)
@@ -144,6 +168,10 @@ internal static class KernelWorkers
                 _wake.Set();
         }
 
+        /// <summary>Claims the posted job for the calling thread; false if the worker already took it.</summary>
+        public bool TryClaim() => Claim(Volatile.Read(ref _posted));
+
+        /// <summary>Waits until the job the worker claimed is done; returns its exception, if any.</summary>
         public Exception? WaitForCompletion()
         {
             int target = Volatile.Read(ref _posted);
@@ -154,6 +182,11 @@ internal static class KernelWorkers
             _job = null;
             return error;
         }
+
+        /// <summary>Generation g is claimed once, by moving <see cref="_claimed"/> from g - 1 to g. Every generation
+        /// is claimed before the poster returns, so a worker that saw g late cannot take it after g + 1 is posted.</summary>
+        private bool Claim(int generation) =>
+            Interlocked.CompareExchange(ref _claimed, generation, generation - 1) == generation - 1;
 
         private void Loop()
         {
@@ -175,6 +208,8 @@ internal static class KernelWorkers
                     deadline = Stopwatch.GetTimestamp() + SpinTicks;
                 }
                 seen = Volatile.Read(ref _posted);
+                if (!Claim(seen))
+                    continue; // the poster ran it already
                 try
                 {
                     _job!.Run(_part, _parts);

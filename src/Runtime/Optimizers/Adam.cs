@@ -149,6 +149,25 @@ public sealed class Adam : Optimizer
                 var wi = Vector512.LoadUnsafe(ref w, (nuint)i) - valpha * mi / (Vector512.Sqrt(vi) + veps);
                 wi.StoreUnsafe(ref w, (nuint)i);
             }
+            if (i < end && count >= Vector512<float>.Count)
+            {
+                // Tail: one vector ending at the last element, whose leading lanes (already updated) are
+                // written back unchanged. Column slices of a matrix leave such a tail on every row, and a
+                // scalar sqrt and divide per element there would cost more than the whole vector pass.
+                int last = end - Vector512<float>.Count;
+                var fresh = Vector512.GreaterThanOrEqual(Vector512<int>.Indices, Vector512.Create(i - last)).AsSingle();
+                var gi = Vector512.LoadUnsafe(ref g, (nuint)last);
+                var mOld = Vector512.LoadUnsafe(ref mm, (nuint)last);
+                var vOld = Vector512.LoadUnsafe(ref vv, (nuint)last);
+                var wOld = Vector512.LoadUnsafe(ref w, (nuint)last);
+                var mi = Vector512.FusedMultiplyAdd(vb1, mOld, v1mb1 * gi);
+                var vi = Vector512.FusedMultiplyAdd(vb2, vOld, v1mb2 * gi * gi);
+                var wi = wOld - valpha * mi / (Vector512.Sqrt(vi) + veps);
+                Vector512.ConditionalSelect(fresh, mi, mOld).StoreUnsafe(ref mm, (nuint)last);
+                Vector512.ConditionalSelect(fresh, vi, vOld).StoreUnsafe(ref vv, (nuint)last);
+                Vector512.ConditionalSelect(fresh, wi, wOld).StoreUnsafe(ref w, (nuint)last);
+                i = end;
+            }
         }
         else if (Vector256.IsHardwareAccelerated)
         {

@@ -1,0 +1,34 @@
+using System.Reflection;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+
+namespace SourceNet.Benchmarks;
+
+/// <summary>GFLOP/s from the mean time and the method's <see cref="FlopsAttribute"/>.</summary>
+public sealed class GflopsColumn : IColumn
+{
+    public string Id => nameof(GflopsColumn);
+    public string ColumnName => "GFLOP/s";
+    public bool AlwaysShow => true;
+    public ColumnCategory Category => ColumnCategory.Custom;
+    public int PriorityInCategory => 0;
+    public bool IsNumeric => true;
+    public UnitType UnitType => UnitType.Dimensionless;
+    public string Legend => "Useful floating-point operations per second (2 per multiply-add), from the mean";
+
+    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+    public bool IsAvailable(Summary summary) => true;
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) =>
+        GetValue(summary, benchmarkCase, SummaryStyle.Default);
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    {
+        FlopsAttribute? flops = benchmarkCase.Descriptor.WorkloadMethod.GetCustomAttribute<FlopsAttribute>();
+        double? meanNs = summary[benchmarkCase]?.ResultStatistics?.Mean;
+        if (flops is null || meanNs is not > 0)
+            return "-";
+        return (flops.Flops / meanNs.Value).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,88 @@
+using BenchmarkDotNet.Attributes;
+using SourceNet.Kernels;
+
+namespace SourceNet.Benchmarks;
+
+/// <summary>
+/// The kernels at the tutorial's shapes: a 784-300-10 MLP, batch 100, plus single-image inference and the
+/// Adam update of the largest weight. Each runs at 1 and 2 kernel threads.
+/// </summary>
+[MemoryDiagnoser]
+public class KernelBenchmarks
+{
+    private const int Batch = 100, Inputs = 784, Hidden = 300, Outputs = 10;
+
+    private float[] _x = null!, _w1 = null!, _b1 = null!, _h = null!, _w2 = null!, _b2 = null!, _y = null!;
+    private float[] _dz1 = null!, _dz2 = null!, _dw1 = null!, _dw2 = null!, _dh = null!, _db1 = null!;
+    private float[] _image = null!, _hidden1 = null!;
+    private Parameter _adamWeight = null!;
+    private Adam _adam = null!;
+
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        KernelThreads.Count = Threads;
+        var random = new System.Random(42);
+        float[] Fill(int length)
+        {
+            var values = new float[length];
+            for (int i = 0; i < length; i++)
+                values[i] = (float)(random.NextDouble() - 0.5);
+            return values;
+        }
+        _x = Fill(Batch * Inputs);
+        _w1 = Fill(Inputs * Hidden);
+        _b1 = Fill(Hidden);
+        _h = Fill(Batch * Hidden);
+        _w2 = Fill(Hidden * Outputs);
+        _b2 = Fill(Outputs);
+        _y = new float[Batch * Outputs];
+        _dz1 = Fill(Batch * Hidden);
+        _dz2 = Fill(Batch * Outputs);
+        _dw1 = new float[Inputs * Hidden];
+        _dw2 = new float[Hidden * Outputs];
+        _dh = new float[Batch * Hidden];
+        _db1 = new float[Hidden];
+        _image = Fill(Inputs);
+        _hidden1 = new float[Hidden];
+        _adamWeight = new Parameter("W1", Inputs, Hidden);
+        Fill(Inputs * Hidden).CopyTo(_adamWeight.Value, 0);
+        Fill(Inputs * Hidden).CopyTo(_adamWeight.Gradient, 0);
+        _adam = new Adam();
+        _adam.BeginStep();
+    }
+
+    [Benchmark(Description = "Fwd1 A·B+b relu 100x784 · 784x300")]
+    [Flops(2L * Batch * Inputs * Hidden)]
+    public void Forward1() => Gemm.MatMulBias<ReluActivation>(Batch, Hidden, Inputs, _x, _w1, _b1, _h);
+
+    [Benchmark(Description = "Fwd2 A·B+b 100x300 · 300x10")]
+    [Flops(2L * Batch * Hidden * Outputs)]
+    public void Forward2() => Gemm.MatMulBias<IdentityActivation>(Batch, Outputs, Hidden, _h, _w2, _b2, _y);
+
+    [Benchmark(Description = "dW1 Aᵀ·B 784x100 · 100x300")]
+    [Flops(2L * Inputs * Hidden * Batch)]
+    public void WeightGradient1() => Gemm.MatMulTransposeA(Inputs, Hidden, Batch, _x, _dz1, _dw1);
+
+    [Benchmark(Description = "dW2 Aᵀ·B 300x100 · 100x10")]
+    [Flops(2L * Hidden * Outputs * Batch)]
+    public void WeightGradient2() => Gemm.MatMulTransposeA(Hidden, Outputs, Batch, _h, _dz2, _dw2);
+
+    [Benchmark(Description = "dH A·Bᵀ 100x10 · (300x10)ᵀ")]
+    [Flops(2L * Batch * Hidden * Outputs)]
+    public void InputGradient() => Gemm.MatMulTransposeB(Batch, Hidden, Outputs, _dz2, _w2, _dh);
+
+    [Benchmark(Description = "Infer m=1 relu 1x784 · 784x300")]
+    [Flops(2L * Inputs * Hidden)]
+    public void MatVec() => Gemm.MatMulBias<ReluActivation>(1, Hidden, Inputs, _image, _w1, _b1, _hidden1);
+
+    [Benchmark(Description = "db1 ColumnSums 100x300")]
+    [Flops(1L * Batch * Hidden)]
+    public void BiasGradient() => Gemm.ColumnSums(Batch, Hidden, _dz1, _db1);
+
+    [Benchmark(Description = "Adam update 784x300")]
+    public void AdamUpdate() => _adam.Update(_adamWeight);
+}

@@ -1,0 +1,31 @@
+using System;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+namespace SourceNet.Benchmarks;
+
+/// <summary>Entry point: <c>dotnet run -c Release --project bench/SourceNet.Benchmarks -- --filter *</c>.</summary>
+public static class Program
+{
+    public static void Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "--quick")
+        {
+            QuickTimer.Run(args.Length > 1 ? Array.ConvertAll(args[1].Split(','), int.Parse) : new[] { 1, 2 });
+            return;
+        }
+        // A short job: a few warm-up and measured iterations, in process, so the whole suite takes minutes.
+        IConfig config = DefaultConfig.Instance
+            .AddJob(Job.Default
+                .WithWarmupCount(3)
+                .WithIterationCount(10)
+                .WithLaunchCount(1)
+                .WithToolchain(InProcessEmitToolchain.Instance)
+                .WithId("Short"))
+            .AddColumn(new GflopsColumn())
+            .WithOptions(ConfigOptions.JoinSummary);
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+    }
+}

@@ -1,0 +1,64 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using SourceNet.Kernels;
+
+namespace SourceNet.Benchmarks;
+
+/// <summary>
+/// <c>--quick</c>: best-of-many timings of the same kernels, printed as one table in seconds. On a shared
+/// machine the minimum is the most stable estimate of what the kernel itself can do.
+/// </summary>
+public static class QuickTimer
+{
+    public static void Run(int[] threadCounts)
+    {
+        var bench = new KernelBenchmarks();
+        Console.WriteLine($"{"kernel",-36} {"threads",7} {"best us",10} {"median us",10} {"GFLOP/s",8}");
+        foreach (int threads in threadCounts)
+        {
+            bench.Threads = threads;
+            bench.Setup();
+            Measure("Fwd1 100x784·784x300 relu", threads, 2.0 * 100 * 784 * 300, bench.Forward1);
+            Measure("Fwd2 100x300·300x10", threads, 2.0 * 100 * 300 * 10, bench.Forward2);
+            Measure("dW1 Xᵀ·dZ 784x100·100x300", threads, 2.0 * 784 * 300 * 100, bench.WeightGradient1);
+            Measure("dW2 Hᵀ·dZ2 300x100·100x10", threads, 2.0 * 300 * 10 * 100, bench.WeightGradient2);
+            Measure("dH dZ2·W2ᵀ 100x10·10x300", threads, 2.0 * 100 * 300 * 10, bench.InputGradient);
+            Measure("Infer m=1 1x784·784x300", threads, 2.0 * 784 * 300, bench.MatVec);
+            Measure("db1 ColumnSums 100x300", threads, 100.0 * 300, bench.BiasGradient);
+            Measure("Adam 784x300", threads, 0, bench.AdamUpdate);
+        }
+    }
+
+    private static void Measure(string name, int threads, double flops, Action action)
+    {
+        for (int i = 0; i < 20; i++)
+            action();
+        // Repeat each sample long enough (~200 us) for the timer, then keep the best and the median.
+        long start = Stopwatch.GetTimestamp();
+        int reps = 1;
+        while (true)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            for (int r = 0; r < reps; r++)
+                action();
+            if (Stopwatch.GetElapsedTime(t0).TotalMicroseconds > 200 || reps > 1 << 20)
+                break;
+            reps *= 2;
+        }
+        var samples = new double[41];
+        for (int s = 0; s < samples.Length; s++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            for (int r = 0; r < reps; r++)
+                action();
+            samples[s] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds / reps;
+        }
+        Array.Sort(samples);
+        double best = samples[0], median = samples[samples.Length / 2];
+        string gflops = flops > 0 ? (flops / best / 1e3).ToString("F1", CultureInfo.InvariantCulture) : "-";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name,-36} {threads,7} {best,10:F2} {median,10:F2} {gflops,8}"));
+        _ = start;
+    }
+}

@@ -1,0 +1,97 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace SourceNet.Kernels;
+
+// One row of A (single-sample inference, m = 1). There is no reuse of B to block for: the product streams
+// the whole weight matrix once, so it is bound by memory, not FMAs. The tile therefore widens to 8 vectors
+// (128 columns) of one row: each step reads 512 contiguous bytes of B's row p, which the prefetcher follows far
+// better than the 256-byte pieces of the 6x64 tile, and makes a third as many passes over B.
+// Every column is still one FMA chain over p in order, so the values equal the batched kernel's.
+public static partial class Gemm
+{
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MatVecSlice512<TActivation>(in GemmArgs g, int j0, int j1)
+        where TActivation : struct, IActivation
+    {
+        if (j1 - j0 < Width512)
+        {
+            Slice256<TActivation>(g, j0, j1);
+            return;
+        }
+        int j = j0;
+        for (; j + 8 * Width512 <= j1; j += 8 * Width512)
+            MatVecTile512<TActivation, Count8>(g, j, 7 * Width512);
+        int remaining = j1 - j;
+        if (remaining == 0)
+            return;
+        nint last = j1 - Width512 - j;
+        switch ((remaining + Width512 - 1) / Width512)
+        {
+            case 1: MatVecTile512<TActivation, Count1>(g, j + (int)last, 0); break;
+            case 2: MatVecTile512<TActivation, Count2>(g, j, last); break;
+            case 3: MatVecTile512<TActivation, Count3>(g, j, last); break;
+            case 4: MatVecTile512<TActivation, Count4>(g, j, last); break;
+            case 5: MatVecTile512<TActivation, Count5>(g, j, last); break;
+            case 6: MatVecTile512<TActivation, Count6>(g, j, last); break;
+            case 7: MatVecTile512<TActivation, Count7>(g, j, last); break;
+            default: MatVecTile512<TActivation, Count8>(g, j, last); break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nint VectorOffset(int v, int vectors, nint last) => v == vectors - 1 ? last : v * Width512;
+
+    /// <summary>Row 0 x TVectors vectors from column j; the last vector sits at j + <paramref name="last"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void MatVecTile512<TActivation, TVectors>(in GemmArgs g, int j, nint last)
+        where TActivation : struct, IActivation
+        where TVectors : struct, ITileCount
+    {
+        int vectors = TVectors.Value;
+        nint o1 = VectorOffset(1, vectors, last), o2 = VectorOffset(2, vectors, last), o3 = VectorOffset(3, vectors, last);
+        nint o4 = VectorOffset(4, vectors, last), o5 = VectorOffset(5, vectors, last), o6 = VectorOffset(6, vectors, last);
+        nint o7 = VectorOffset(7, vectors, last);
+
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
+        Vector512<float> c4 = default, c5 = default, c6 = default, c7 = default;
+        if (g.Bias != null)
+        {
+            float* bias = g.Bias + j;
+            c0 = Vector512.Load(bias);
+            if (vectors > 1) c1 = Vector512.Load(bias + o1);
+            if (vectors > 2) c2 = Vector512.Load(bias + o2);
+            if (vectors > 3) c3 = Vector512.Load(bias + o3);
+            if (vectors > 4) c4 = Vector512.Load(bias + o4);
+            if (vectors > 5) c5 = Vector512.Load(bias + o5);
+            if (vectors > 6) c6 = Vector512.Load(bias + o6);
+            if (vectors > 7) c7 = Vector512.Load(bias + o7);
+        }
+        float* a = g.A;
+        nint step = g.AStepStride, ldb = g.BRowStride, offset = 0;
+        float* b = g.B + j;
+        for (int p = g.K; p > 0; p--)
+        {
+            Vector512<float> x = Vector512.Create(a[offset]);
+            c0 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b), c0);
+            if (vectors > 1) c1 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + o1), c1);
+            if (vectors > 2) c2 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + o2), c2);
+            if (vectors > 3) c3 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + o3), c3);
+            if (vectors > 4) c4 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + o4), c4);
+            if (vectors > 5) c5 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + o5), c5);
+            if (vectors > 6) c6 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + o6), c6);
+            if (vectors > 7) c7 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + o7), c7);
+            offset += step;
+            b += ldb;
+        }
+        float* c = g.C + j;
+        TActivation.Forward(c0).Store(c);
+        if (vectors > 1) TActivation.Forward(c1).Store(c + o1);
+        if (vectors > 2) TActivation.Forward(c2).Store(c + o2);
+        if (vectors > 3) TActivation.Forward(c3).Store(c + o3);
+        if (vectors > 4) TActivation.Forward(c4).Store(c + o4);
+        if (vectors > 5) TActivation.Forward(c5).Store(c + o5);
+        if (vectors > 6) TActivation.Forward(c6).Store(c + o6);
+        if (vectors > 7) TActivation.Forward(c7).Store(c + o7);
+    }
+}
