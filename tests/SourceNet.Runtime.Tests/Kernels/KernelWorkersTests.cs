@@ -1,0 +1,66 @@
+using System.Threading;
+using System.Threading.Tasks;
+using SourceNet.Kernels;
+
+namespace SourceNet.Runtime.Tests.Kernels;
+
+public class KernelWorkersTests
+{
+    private sealed class RecordingJob(int parts) : KernelJob
+    {
+        public readonly int[] Runs = new int[parts];
+
+        public override void Run(int part, int parts) => Interlocked.Increment(ref Runs[part]);
+    }
+
+    private sealed class ThrowingJob : KernelJob
+    {
+        public override void Run(int part, int parts)
+        {
+            if (part == 1)
+                throw new InvalidOperationException("part 1 failed");
+        }
+    }
+
+    [Fact]
+    public void RunsEveryPartExactlyOnce()
+    {
+        for (int round = 0; round < 2000; round++)
+        {
+            int parts = 2 + round % 3;
+            var job = new RecordingJob(parts);
+            KernelWorkers.RunShared(job, parts);
+            Assert.All(job.Runs, count => Assert.Equal(1, count));
+            if (round % 500 == 0)
+                Thread.Sleep(2); // let the workers fall asleep, so waking is exercised too
+        }
+    }
+
+    [Fact]
+    public void PropagatesAWorkerException()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => KernelWorkers.RunShared(new ThrowingJob(), 2));
+        Assert.Equal("part 1 failed", e.Message);
+        var job = new RecordingJob(2);
+        KernelWorkers.RunShared(job, 2);
+        Assert.Equal(new[] { 1, 1 }, job.Runs);
+    }
+
+    [Fact]
+    public void ConcurrentCallersGetIdenticalResults()
+    {
+        int m = 20, n = 300, k = 200;
+        float[] a = GemmReference.Random(m * k, 1), b = GemmReference.Random(k * n, 2);
+        var expected = new float[m * n];
+        Gemm.MatMulBiasAt<TanhActivation>(KernelIsaInfo.Best, 1, m, n, k, a, b, default, expected);
+        Parallel.For(0, 4, _ =>
+        {
+            var c = new float[m * n];
+            for (int i = 0; i < 50; i++)
+            {
+                Gemm.MatMulBiasAt<TanhActivation>(KernelIsaInfo.Best, 2, m, n, k, a, b, default, c);
+                Assert.True(expected.AsSpan().SequenceEqual(c));
+            }
+        });
+    }
+}
