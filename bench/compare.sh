@@ -97,31 +97,43 @@ fi
 # ---------------------------------------------------------------------------------- run
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 run() {
-    local name="$1" threads="$2"; shift 2
-    local log="$logs/$name-$threads.log"
-    say "$name, $threads thread(s), $epochs epoch(s)"
+    local name="$1" threads="$2" wait_policy="$3"; shift 3
+    local setting="$threads" tag="$name-$threads"
+    if [[ -n $wait_policy ]]; then
+        setting="$threads ${wait_policy,,}"
+        tag="$tag-${wait_policy,,}"
+    fi
+    local log="$logs/$tag.log"
+    say "$name, $setting thread(s), $epochs epoch(s)"
     # Every pool a peer might use gets the same size: Debian's torch does not forward
     # torch.set_num_threads to OpenBLAS, and libtorch uses OpenMP.
-    if env OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" \
-        SOURCENET_THREADS="$threads" "$@" > "$log" 2>&1; then
-        if grep '^RESULT ' "$log" | sed 's/^RESULT //' >> "$results"; then
-            grep '^RESULT ' "$log" | cut -c1-200 >&2
-            return 0
-        fi
+    local -a environment=(OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads"
+        SOURCENET_THREADS="$threads")
+    [[ -n $wait_policy ]] && environment+=(OMP_WAIT_POLICY="$wait_policy")
+    if env "${environment[@]}" "$@" > "$log" 2>&1 && grep -q '^RESULT ' "$log"; then
+        grep '^RESULT ' "$log" | sed "s/^RESULT {/{\"setting\": \"$setting\", /" >> "$results"
+        grep '^RESULT ' "$log" | cut -c1-160 >&2
+    else
+        failed+=("$name at $setting thread(s): no result, see $log")
+        tail -5 "$log" >&2 || true
     fi
-    failed+=("$name at $threads thread(s): no result, see $log")
-    tail -5 "$log" >&2 || true
 }
 common=(--data "$data" --epochs "$epochs" --single-calls "$single_calls")
 for threads in $threads_list; do
-    if wants pytorch; then
-        run PyTorch "$threads" "$python" "$repo/bench/peers/pytorch_mnist.py" --threads "$threads" "${common[@]}"
-    fi
-    if wants torchsharp; then
-        run TorchSharp "$threads" dotnet "$torchsharp_out/TorchSharpMnist.dll" --threads "$threads" "${common[@]}"
-    fi
+    # With more than one thread, OpenMP's default busy-waiting can collapse on a 2-core VM (the
+    # BLAS pool and the OpenMP pool spin against each other): the peers also run with passive waits.
+    wait_policies=("")
+    [[ $threads -gt 1 ]] && wait_policies+=(PASSIVE)
+    for policy in "${wait_policies[@]}"; do
+        if wants pytorch; then
+            run PyTorch "$threads" "$policy" "$python" "$repo/bench/peers/pytorch_mnist.py" --threads "$threads" "${common[@]}"
+        fi
+        if wants torchsharp; then
+            run TorchSharp "$threads" "$policy" dotnet "$torchsharp_out/TorchSharpMnist.dll" --threads "$threads" "${common[@]}"
+        fi
+    done
     if wants sourcenet; then
-        run SourceNet "$threads" dotnet "$compare_out/SourceNet.Compare.dll" "${common[@]}"
+        run SourceNet "$threads" "" dotnet "$compare_out/SourceNet.Compare.dll" "${common[@]}"
     fi
 done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -137,10 +149,11 @@ report="$logs/table.md"
         "$(lscpu | sed -n 's/^Model name: *//p')" "$(nproc)" \
         "$(awk '/MemTotal/ {printf "%.0f", $2 / 1048576}' /proc/meminfo)" "$load_before" "$load_after"
     echo
-    "$python" - "$results" <<'PY'
+    "$python" - "$results" "$single_calls" <<'PY'
 import json, sys
 
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+single_calls = int(sys.argv[2])
 # Matmul work of one step (batch 100): forward 784x300 and 300x10, their weight gradients, and the
 # hidden-layer input gradient: 2*100*(784*300 + 300*10) * 2 + 2*100*10*300 = 95.9 MFLOP.
 STEP_FLOP = 2 * 100 * (784 * 300 + 300 * 10) * 2 + 2 * 100 * 10 * 300
@@ -159,15 +172,15 @@ steps = rows[0]["steps_per_epoch"] if rows else 600
 epochs = rows[0]["epochs"] if rows else 0
 
 print(f"Training: {epochs} epoch(s) of {steps} steps; epoch time is training only (median, min-max over epochs); "
-      "step = median epoch / steps. Inference: median of 5000 single-image calls after 500 warm-up calls; "
+      f"step = median epoch / steps. Inference: median of {single_calls} single-image calls after 500 warm-up calls; "
       "10,000-image batch = median of 5 calls after one warm-up. Alloc = managed bytes allocated on the calling "
-      "thread (GC.GetAllocatedBytesForCurrentThread), last epoch. ★ = that system's best thread setting.\n")
+      "thread (GC.GetAllocatedBytesForCurrentThread), last epoch. '2 passive' = 2 threads with OMP_WAIT_POLICY=PASSIVE. ★ = that system's best thread setting.\n")
 print("| System | Threads | Epoch (s), median | Epoch range (s) | Step (ms) | 1 image (µs) | 10k images (ms) "
       "| Alloc/step (B) | Alloc/inference (B) | Peak RSS (MiB) | Test accuracy | Final loss |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for r in rows:
     star = " ★" if best_setting[r["system"]] is r else ""
-    print(f"| {r['system']}{star} | {r['threads']} | {fmt(r['epoch_median_s'], 3)} "
+    print(f"| {r['system']}{star} | {r['setting']} | {fmt(r['epoch_median_s'], 3)} "
           f"| {fmt(r['epoch_min_s'], 3)}-{fmt(r['epoch_max_s'], 3)} | {fmt(r['step_ms'], 3)} "
           f"| {fmt(r['infer1_us'], 1)} | {fmt(r['infer_batch_ms'], 1)} | {fmt(r['alloc_step_bytes'], 0)} "
           f"| {fmt(r['alloc_infer_bytes'], 0)} | {fmt(r['peak_rss_mib'], 0)} | {100 * r['accuracy']:.2f}% "
@@ -179,7 +192,7 @@ print(f"FMA floor: one step is {STEP_FLOP / 1e6:.1f} MFLOP of matmul; at {PEAK_P
       f"an epoch cannot take less than {floor1:.3f} s on 1 core or {floor1 / 2:.3f} s on 2.")
 for r in rows:
     floor = floor1 / min(r["threads"], 2)
-    print(f"- {r['system']} at {r['threads']} thread(s): median epoch {r['epoch_median_s'] / floor:.1f}x the floor "
+    print(f"- {r['system']} at {r['setting']} thread(s): median epoch {r['epoch_median_s'] / floor:.1f}x the floor "
           f"({100 * floor / r['epoch_median_s']:.0f}% of FMA peak).")
 
 ours = [r for r in rows if r["system"] == "SourceNet"]
@@ -200,8 +213,8 @@ if ours and peers:
         scale = 100 if key == "accuracy" else 1
         o = pick(ours, key=lambda r: r[key])
         p = pick(peers, key=lambda r: r[key])
-        print(f"| {label} | {fmt(o[key] * scale, digits)} ({o['threads']}t) "
-              f"| {fmt(p[key] * scale, digits)} ({p['system']}, {p['threads']}t) | {o[key] / p[key]:.2f} |")
+        print(f"| {label} | {fmt(o[key] * scale, digits)} (threads {o['setting']}) "
+              f"| {fmt(p[key] * scale, digits)} ({p['system']}, threads {p['setting']}) | {o[key] / p[key]:.2f} |")
     o = min(ours, key=lambda r: r["alloc_step_bytes"])
     print(f"| Alloc per step / per inference (B) | {fmt(o['alloc_step_bytes'], 0)} / "
           f"{fmt(min(r['alloc_infer_bytes'] for r in ours), 0)} | PyTorch n/a; TorchSharp managed only | - |")
