@@ -11,6 +11,7 @@ public static partial class Gemm
     private static float[]? t_packBuffer;
 
     /// <summary>Runs <paramref name="g"/> in <paramref name="parts"/> fixed column slices.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<TActivation>(in GemmArgs g, int parts)
         where TActivation : struct, IActivation
     {

@@ -42,6 +42,7 @@ public static partial class Gemm
 
     /// <summary><see cref="MatMulBias{TActivation}(int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
     /// at a chosen instruction set, in <paramref name="parts"/> column slices (tests and benchmarks).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void MatMulBiasAt<TActivation>(KernelIsa isa, int parts, int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c)
         where TActivation : struct, IActivation
     {
@@ -67,6 +68,7 @@ public static partial class Gemm
     }
 
     /// <summary><see cref="MatMulTransposeA(int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> at a chosen instruction set and split.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void MatMulTransposeAAt(KernelIsa isa, int parts, int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c)
     {
         CheckSizes(m, n, k, a.Length, b.Length, c.Length);
@@ -88,6 +90,7 @@ public static partial class Gemm
     }
 
     /// <summary><see cref="MatMulTransposeB(int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> at a chosen instruction set and split.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void MatMulTransposeBAt(KernelIsa isa, int parts, int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c)
     {
         CheckSizes(m, n, k, a.Length, b.Length, c.Length);
@@ -108,6 +111,7 @@ public static partial class Gemm
     }
 
     /// <summary><see cref="ColumnSums(int, int, ReadOnlySpan{float}, Span{float})"/> at a chosen instruction set.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void ColumnSumsAt(KernelIsa isa, int rows, int columns, ReadOnlySpan<float> a, Span<float> sums)
     {
         if (rows < 0 || columns < 0)
