@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# SourceNet side by side with PyTorch and TorchSharp, in one run, on the same data and settings.
+# SourceNet side by side with PyTorch, TorchSharp and ONNX Runtime, in one run, on the same data
+# and settings.
 #
 # The workload is the TensorFlow 2 tutorial's network: MNIST 784-300-10, ReLU, softmax
 # cross-entropy, Adam (lr 1e-3, betas .9/.999, eps 1e-7), batch 100, 600 random batches
 # (with replacement) per epoch, weights and biases ~ N(0, 0.03). Each system runs in its own
 # process at 1 and at 2 threads and prints one RESULT line; this script installs what is
 # missing, builds, runs them all, and prints a markdown table (also saved to bench/results/).
+# ONNX Runtime only infers: it runs the network the first PyTorch run trained and exported.
 #
-# Usage: bench/compare.sh [--epochs N] [--threads "1 2"] [--systems "pytorch torchsharp sourcenet"]
+# Usage: bench/compare.sh [--epochs N] [--threads "1 2"] [--systems "pytorch torchsharp onnxruntime sourcenet"]
 #                         [--single-calls N] [--no-install]
 #   --epochs 10 is the full comparison; --epochs 2 a quick look.
 set -euo pipefail
@@ -17,7 +19,7 @@ cd "$repo"
 
 epochs=5
 threads_list="1 2"
-systems="pytorch torchsharp sourcenet"
+systems="pytorch torchsharp onnxruntime sourcenet"
 single_calls=5000
 install=1
 while [[ $# -gt 0 ]]; do
@@ -43,6 +45,9 @@ results="$logs/results.jsonl"
 python=/usr/bin/python3
 torchsharp_dir="$repo/bench/peers/TorchSharp"
 torchsharp_out="$torchsharp_dir/bin/Release/net10.0/linux-x64"
+onnxruntime_dir="$repo/bench/peers/OnnxRuntime"
+onnxruntime_out="$onnxruntime_dir/bin/Release/net10.0/linux-x64"
+onnx_model="$logs/mnist-pytorch.onnx"
 compare_dir="$repo/bench/SourceNet.Compare"
 compare_out="$compare_dir/bin/Release/net10.0"
 
@@ -86,6 +91,18 @@ if wants torchsharp; then
         systems="${systems/torchsharp/}"
     fi
 fi
+if wants onnxruntime; then
+    if ! wants pytorch; then
+        failed+=("ONNX Runtime: skipped, it needs the model the PyTorch run exports")
+        systems="${systems/onnxruntime/}"
+    else
+        say "Building the ONNX Runtime peer"
+        if ! build "$onnxruntime_dir/OnnxRuntimeMnist.csproj" "$logs/build-onnxruntime.log"; then
+            failed+=("ONNX Runtime: build failed, see $logs/build-onnxruntime.log")
+            systems="${systems/onnxruntime/}"
+        fi
+    fi
+fi
 if wants sourcenet; then
     say "Building SourceNet.Compare"
     if ! build "$compare_dir/SourceNet.Compare.csproj" "$logs/build-sourcenet.log"; then
@@ -98,7 +115,7 @@ fi
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 run() {
     local name="$1" threads="$2" wait_policy="$3"; shift 3
-    local setting="$threads" tag="$name-$threads"
+    local setting="$threads" tag="${name// /}-$threads"
     if [[ -n $wait_policy ]]; then
         setting="$threads ${wait_policy,,}"
         tag="$tag-${wait_policy,,}"
@@ -126,10 +143,17 @@ for threads in $threads_list; do
     [[ $threads -gt 1 ]] && wait_policies+=(PASSIVE)
     for policy in "${wait_policies[@]}"; do
         if wants pytorch; then
-            run PyTorch "$threads" "$policy" "$python" "$repo/bench/peers/pytorch_mnist.py" --threads "$threads" "${common[@]}"
+            export_model=()
+            [[ -f $onnx_model ]] || export_model=(--export-onnx "$onnx_model")
+            run PyTorch "$threads" "$policy" "$python" "$repo/bench/peers/pytorch_mnist.py" --threads "$threads" \
+                "${common[@]}" "${export_model[@]}"
         fi
         if wants torchsharp; then
             run TorchSharp "$threads" "$policy" dotnet "$torchsharp_out/TorchSharpMnist.dll" --threads "$threads" "${common[@]}"
+        fi
+        if wants onnxruntime && [[ -f $onnx_model ]]; then
+            run "ONNX Runtime" "$threads" "$policy" dotnet "$onnxruntime_out/OnnxRuntimeMnist.dll" --threads "$threads" \
+                --model "$onnx_model" "${common[@]}"
         fi
     done
     if wants sourcenet; then
@@ -153,71 +177,89 @@ report="$logs/table.md"
 import json, sys
 
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+ORDER = ["PyTorch", "TorchSharp", "ONNX Runtime", "SourceNet"]
+rows.sort(key=lambda r: (ORDER.index(r["system"]) if r["system"] in ORDER else len(ORDER), r["setting"]))
 single_calls = int(sys.argv[2])
 # Matmul work of one step (batch 100): forward 784x300 and 300x10, their weight gradients, and the
 # hidden-layer input gradient: 2*100*(784*300 + 300*10) * 2 + 2*100*10*300 = 95.9 MFLOP.
 STEP_FLOP = 2 * 100 * (784 * 300 + 300 * 10) * 2 + 2 * 100 * 10 * 300
 PEAK_PER_CORE = 117e9  # FMA peak of one core of this machine, FLOP/s
 
-def fmt(value, digits):
-    return "n/a" if value is None else f"{value:,.{digits}f}"
+def fmt(value, digits, scale=1):
+    return "n/a" if value is None else f"{value * scale:,.{digits}f}"
 
-# Each peer's best thread setting (by median epoch time) is marked.
+trained = [r for r in rows if r["epoch_median_s"] is not None]
+steps = trained[0]["steps_per_epoch"] if trained else 600
+epochs = trained[0]["epochs"] if trained else 0
+
+# Each system's best setting is marked: by median epoch time, or by latency for inference-only systems.
+def rank(r):
+    return r["epoch_median_s"] if r["epoch_median_s"] is not None else r["infer1_us"]
 best_setting = {}
 for r in rows:
-    b = best_setting.get(r["system"])
-    if b is None or r["epoch_median_s"] < b["epoch_median_s"]:
+    if r["system"] not in best_setting or rank(r) < rank(best_setting[r["system"]]):
         best_setting[r["system"]] = r
-steps = rows[0]["steps_per_epoch"] if rows else 600
-epochs = rows[0]["epochs"] if rows else 0
 
-print(f"Training: {epochs} epoch(s) of {steps} steps; epoch time is training only (median, min-max over epochs); "
-      f"step = median epoch / steps. Inference: median of {single_calls} single-image calls after 500 warm-up calls; "
-      "10,000-image batch = median of 5 calls after one warm-up. Alloc = managed bytes allocated on the calling "
-      "thread (GC.GetAllocatedBytesForCurrentThread), last epoch. '2 passive' = 2 threads with OMP_WAIT_POLICY=PASSIVE. ★ = that system's best thread setting.\n")
-print("| System | Threads | Epoch (s), median | Epoch range (s) | Step (ms) | 1 image (µs) | 10k images (ms) "
+print(f"Training: {epochs} epoch(s) of {steps} steps of batch 100; epoch = training only, median and min-max "
+      f"over epochs; step = median epoch / {steps}. Inference: 1 image = median of {single_calls} calls "
+      "(image in, digit out) after 500 warm-up calls; 10k images = the whole test set in one call, median of 5 "
+      "after a warm-up. Alloc = managed bytes allocated by the calling thread (GC.GetAllocatedBytesForCurrentThread; "
+      "per step: last epoch). Peak RSS = VmHWM of the process (ONNX Runtime's process loads only the test set). "
+      "Threads '2 passive' = 2 threads with OMP_WAIT_POLICY=PASSIVE. ★ = that system's best setting.\n")
+print("| System | Threads | Epoch (s), median | Epoch min-max (s) | Step (ms) | 1 image (µs) | 10k images (ms) "
       "| Alloc/step (B) | Alloc/inference (B) | Peak RSS (MiB) | Test accuracy | Final loss |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for r in rows:
     star = " ★" if best_setting[r["system"]] is r else ""
-    print(f"| {r['system']}{star} | {r['setting']} | {fmt(r['epoch_median_s'], 3)} "
-          f"| {fmt(r['epoch_min_s'], 3)}-{fmt(r['epoch_max_s'], 3)} | {fmt(r['step_ms'], 3)} "
-          f"| {fmt(r['infer1_us'], 1)} | {fmt(r['infer_batch_ms'], 1)} | {fmt(r['alloc_step_bytes'], 0)} "
-          f"| {fmt(r['alloc_infer_bytes'], 0)} | {fmt(r['peak_rss_mib'], 0)} | {100 * r['accuracy']:.2f}% "
-          f"| {r['final_loss']:.4f} |")
+    span = "n/a" if r["epoch_min_s"] is None else f"{r['epoch_min_s']:.3f}-{r['epoch_max_s']:.3f}"
+    print(f"| {r['system']}{star} | {r['setting']} | {fmt(r['epoch_median_s'], 3)} | {span} "
+          f"| {fmt(r['step_ms'], 3)} | {fmt(r['infer1_us'], 1)} | {fmt(r['infer_batch_ms'], 1)} "
+          f"| {fmt(r['alloc_step_bytes'], 0)} | {fmt(r['alloc_infer_bytes'], 0)} | {fmt(r['peak_rss_mib'], 0)} "
+          f"| {fmt(r['accuracy'], 2, 100)}% | {fmt(r['final_loss'], 4)} |")
 
 print()
 floor1 = STEP_FLOP * steps / PEAK_PER_CORE
 print(f"FMA floor: one step is {STEP_FLOP / 1e6:.1f} MFLOP of matmul; at {PEAK_PER_CORE / 1e9:.0f} GFLOP/s per core "
-      f"an epoch cannot take less than {floor1:.3f} s on 1 core or {floor1 / 2:.3f} s on 2.")
-for r in rows:
+      f"an epoch cannot take less than {floor1:.3f} s on 1 core, {floor1 / 2:.3f} s on 2.\n")
+for r in trained:
     floor = floor1 / min(r["threads"], 2)
-    print(f"- {r['system']} at {r['setting']} thread(s): median epoch {r['epoch_median_s'] / floor:.1f}x the floor "
-          f"({100 * floor / r['epoch_median_s']:.0f}% of FMA peak).")
+    print(f"- {r['system']}, threads {r['setting']}: median epoch {r['epoch_median_s'] / floor:.1f}x the floor "
+          f"({100 * floor / r['epoch_median_s']:.0f}% of FMA peak)")
 
 ours = [r for r in rows if r["system"] == "SourceNet"]
 peers = [r for r in rows if r["system"] != "SourceNet"]
+training_peers = [r for r in peers if r["epoch_median_s"] is not None]
 if ours and peers:
     print()
-    print("SourceNet against the best peer, per metric (each side at its best thread setting for that metric; "
-          "ratio = SourceNet / peer, below 1 is better for times and memory, above 1 for accuracy):\n")
+    print("SourceNet against the best peer, per metric: each side at its best setting for that metric; "
+          "ratio = SourceNet / peer (below 1: SourceNet is faster or smaller). Peak RSS and accuracy are compared "
+          "with the peers that train.\n")
     print("| Metric | SourceNet | Best peer | Ratio |")
     print("|---|---:|---:|---:|")
-    metrics = [("Epoch time, median (s)", "epoch_median_s", 3, min),
-               ("Step time (ms)", "step_ms", 3, min),
-               ("Single-image inference (µs)", "infer1_us", 1, min),
-               ("10,000-image inference (ms)", "infer_batch_ms", 1, min),
-               ("Peak RSS (MiB)", "peak_rss_mib", 0, min),
-               ("Test accuracy (%)", "accuracy", 2, max)]
-    for label, key, digits, pick in metrics:
-        scale = 100 if key == "accuracy" else 1
-        o = pick(ours, key=lambda r: r[key])
-        p = pick(peers, key=lambda r: r[key])
-        print(f"| {label} | {fmt(o[key] * scale, digits)} (threads {o['setting']}) "
-              f"| {fmt(p[key] * scale, digits)} ({p['system']}, threads {p['setting']}) | {o[key] / p[key]:.2f} |")
-    o = min(ours, key=lambda r: r["alloc_step_bytes"])
-    print(f"| Alloc per step / per inference (B) | {fmt(o['alloc_step_bytes'], 0)} / "
-          f"{fmt(min(r['alloc_infer_bytes'] for r in ours), 0)} | PyTorch n/a; TorchSharp managed only | - |")
+    metrics = [("Epoch time, median (s)", "epoch_median_s", 3, 1, min, training_peers),
+               ("Step time (ms)", "step_ms", 3, 1, min, training_peers),
+               ("Single-image inference (µs)", "infer1_us", 1, 1, min, peers),
+               ("10,000-image inference (ms)", "infer_batch_ms", 1, 1, min, peers),
+               ("Peak RSS, training process (MiB)", "peak_rss_mib", 0, 1, min, training_peers),
+               ("Test accuracy (%)", "accuracy", 2, 100, max, training_peers)]
+    for label, key, digits, scale, pick, candidates in metrics:
+        ours_with = [r for r in ours if r[key] is not None]
+        theirs = [r for r in candidates if r[key] is not None]
+        if not ours_with or not theirs:
+            continue
+        o = pick(ours_with, key=lambda r: r[key])
+        p = pick(theirs, key=lambda r: r[key])
+        print(f"| {label} | {fmt(o[key], digits, scale)} (threads {o['setting']}) "
+              f"| {fmt(p[key], digits, scale)} ({p['system']}, threads {p['setting']}) | {o[key] / p[key]:.2f} |")
+    for label, key in [("Managed alloc per training step (B)", "alloc_step_bytes"),
+                       ("Managed alloc per single-image inference (B)", "alloc_infer_bytes")]:
+        ours_with = [r for r in ours if r[key] is not None]
+        theirs = [r for r in peers if r[key] is not None]
+        if ours_with and theirs:
+            o = min(ours_with, key=lambda r: r[key])
+            p = min(theirs, key=lambda r: r[key])
+            print(f"| {label} | {fmt(o[key], 0)} | {fmt(p[key], 0)} ({p['system']}, managed side only; "
+                  f"PyTorch n/a) | - |")
 
 print()
 print("Versions: " + "; ".join(sorted({r["version"] for r in rows})))

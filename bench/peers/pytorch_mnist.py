@@ -51,6 +51,24 @@ def peak_rss_mib():
     return float("nan")
 
 
+class TrainedNetwork(torch.nn.Module):
+    """The trained tensors as a module, so torch.onnx can trace them: images [n, 784] -> logits [n, 10]."""
+
+    def __init__(self, w1, b1, w2, b2):
+        super().__init__()
+        self.w1, self.b1 = torch.nn.Parameter(w1.detach()), torch.nn.Parameter(b1.detach())
+        self.w2, self.b2 = torch.nn.Parameter(w2.detach()), torch.nn.Parameter(b2.detach())
+
+    def forward(self, x):
+        return torch.addmm(self.b2, torch.relu(torch.addmm(self.b1, x, self.w1)), self.w2)
+
+
+def export_onnx(path, w1, b1, w2, b2):
+    torch.onnx.export(TrainedNetwork(w1, b1, w2, b2), torch.zeros(1, IMAGE_SIZE), path,
+                      input_names=["images"], output_names=["logits"],
+                      dynamic_axes={"images": {0: "n"}, "logits": {0: "n"}}, opset_version=13)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", required=True)
@@ -60,6 +78,8 @@ def main():
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--single-calls", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--export-onnx", metavar="PATH",
+                        help="after training, save the network as ONNX (for the ONNX Runtime peer)")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -117,6 +137,9 @@ def main():
             start = time.perf_counter_ns()
             forward(test_x[j:j + 1]).argmax(1).item()
             single_ns.append(time.perf_counter_ns() - start)
+
+    if args.export_onnx:
+        export_onnx(args.export_onnx, w1, b1, w2, b2)
 
     median_epoch = statistics.median(epoch_seconds)
     result = {

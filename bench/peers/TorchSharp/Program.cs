@@ -1,13 +1,10 @@
 // TorchSharp peer of bench/compare.sh: the TensorFlow 2 tutorial's MNIST network, timed the same
 // way as the PyTorch and SourceNet runs. Prints one line: RESULT {json}.
 //
-// Usage: TorchSharpMnist --data <folder> [--threads N] [--epochs N] [--steps N] [--batch N] [--single-calls N]
+// Usage: TorchSharpMnist --data <folder> [--threads N] [--epochs N] [--steps N] [--batch N] [--single-calls N] [--seed N]
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Globalization;
-using System.IO;
-using System.IO.Compression;
 using System.Text.Json;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -17,20 +14,20 @@ namespace SourceNet.Bench.Peers;
 
 internal static class Program
 {
-    private const int ImageSize = 28 * 28;
+    private const int ImageSize = MnistIdx.ImageSize;
     private const int Hidden = 300;
     private const int Classes = 10;
 
     private static int Main(string[] args)
     {
-        var options = Options.Parse(args);
+        var options = PeerOptions.Parse(args);
         torch.set_num_threads(options.Threads);
         torch.manual_seed(options.Seed);
 
-        float[] trainImages = ReadImages(Path.Combine(options.Data, "train-images-idx3-ubyte.gz"));
-        long[] trainLabels = ReadLabels(Path.Combine(options.Data, "train-labels-idx1-ubyte.gz"));
-        float[] testImages = ReadImages(Path.Combine(options.Data, "t10k-images-idx3-ubyte.gz"));
-        long[] testLabels = ReadLabels(Path.Combine(options.Data, "t10k-labels-idx1-ubyte.gz"));
+        float[] trainImages = MnistIdx.ReadImages(options.Data, "train-images-idx3-ubyte.gz");
+        long[] trainLabels = MnistIdx.ReadLabels(options.Data, "train-labels-idx1-ubyte.gz");
+        float[] testImages = MnistIdx.ReadImages(options.Data, "t10k-images-idx3-ubyte.gz");
+        long[] testLabels = MnistIdx.ReadLabels(options.Data, "t10k-labels-idx1-ubyte.gz");
         using Tensor trainX = torch.tensor(trainImages, new long[] { trainLabels.Length, ImageSize });
         using Tensor trainY = torch.tensor(trainLabels);
         using Tensor testX = torch.tensor(testImages, new long[] { testLabels.Length, ImageSize });
@@ -107,9 +104,7 @@ internal static class Program
             allocPerInference = (double)(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / options.SingleCalls;
         }
 
-        double medianEpoch = Median(epochSeconds);
-        var sortedEpochs = new List<double>(epochSeconds);
-        sortedEpochs.Sort();
+        double medianEpoch = Measure.Median(epochSeconds);
         var result = new Dictionary<string, object?>
         {
             ["system"] = "TorchSharp",
@@ -119,15 +114,15 @@ internal static class Program
             ["steps_per_epoch"] = options.Steps,
             ["epoch_s"] = epochSeconds,
             ["epoch_median_s"] = medianEpoch,
-            ["epoch_min_s"] = sortedEpochs[0],
-            ["epoch_max_s"] = sortedEpochs[^1],
+            ["epoch_min_s"] = Measure.Min(epochSeconds),
+            ["epoch_max_s"] = Measure.Max(epochSeconds),
             ["step_ms"] = medianEpoch / options.Steps * 1e3,
-            ["infer1_us"] = Median(singleNs) / 1e3,
-            ["infer_batch_ms"] = Median(batchMs),
+            ["infer1_us"] = Measure.Median(singleNs) / 1e3,
+            ["infer_batch_ms"] = Measure.Median(batchMs),
             // Managed bytes only: tensors themselves live in libtorch's native heap.
             ["alloc_step_bytes"] = allocPerStep[^1],
             ["alloc_infer_bytes"] = allocPerInference,
-            ["peak_rss_mib"] = PeakRssMiB(),
+            ["peak_rss_mib"] = Measure.PeakRssMiB(),
             ["accuracy"] = accuracy,
             ["final_loss"] = lastLoss,
         };
@@ -139,82 +134,5 @@ internal static class Program
     {
         using var scope = torch.NewDisposeScope();
         return (int)forward(images.narrow(0, row, 1)).argmax(1).item<long>();
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = new List<double>(values);
-        sorted.Sort();
-        int n = sorted.Count;
-        return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
-    }
-
-    private static double PeakRssMiB()
-    {
-        // VmHWM is the high-water mark of the resident set: the figure /usr/bin/time -v reports.
-        foreach (string line in File.ReadLines("/proc/self/status"))
-        {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-            {
-                string[] parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                return double.Parse(parts[1], CultureInfo.InvariantCulture) / 1024.0;
-            }
-        }
-        return double.NaN;
-    }
-
-    private static byte[] ReadIdx(string path, int headerBytes)
-    {
-        using var file = File.OpenRead(path);
-        using var gzip = new GZipStream(file, CompressionMode.Decompress);
-        using var buffer = new MemoryStream();
-        gzip.CopyTo(buffer);
-        return buffer.ToArray()[headerBytes..];
-    }
-
-    private static float[] ReadImages(string path)
-    {
-        byte[] pixels = ReadIdx(path, 16);
-        var scaled = new float[pixels.Length];
-        for (int i = 0; i < pixels.Length; i++)
-        {
-            scaled[i] = pixels[i] / 255f;
-        }
-        return scaled;
-    }
-
-    private static long[] ReadLabels(string path)
-    {
-        byte[] raw = ReadIdx(path, 8);
-        var labels = new long[raw.Length];
-        for (int i = 0; i < raw.Length; i++)
-        {
-            labels[i] = raw[i];
-        }
-        return labels;
-    }
-
-    private sealed record Options(string Data, int Threads, int Epochs, int Steps, int Batch, int SingleCalls, int Seed)
-    {
-        public static Options Parse(string[] args)
-        {
-            var o = new Options("data/mnist", 1, 10, 600, 100, 5000, 1);
-            for (int i = 0; i + 1 < args.Length; i += 2)
-            {
-                string value = args[i + 1];
-                o = args[i] switch
-                {
-                    "--data" => o with { Data = value },
-                    "--threads" => o with { Threads = int.Parse(value, CultureInfo.InvariantCulture) },
-                    "--epochs" => o with { Epochs = int.Parse(value, CultureInfo.InvariantCulture) },
-                    "--steps" => o with { Steps = int.Parse(value, CultureInfo.InvariantCulture) },
-                    "--batch" => o with { Batch = int.Parse(value, CultureInfo.InvariantCulture) },
-                    "--single-calls" => o with { SingleCalls = int.Parse(value, CultureInfo.InvariantCulture) },
-                    "--seed" => o with { Seed = int.Parse(value, CultureInfo.InvariantCulture) },
-                    _ => throw new ArgumentException("Unknown option " + args[i]),
-                };
-            }
-            return o;
-        }
     }
 }
