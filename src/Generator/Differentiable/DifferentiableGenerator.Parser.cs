@@ -439,6 +439,10 @@ public sealed partial class DifferentiableGenerator
                             ? Unsupported(expression, "a span parameter can only be passed to TensorPrimitives.Sum, SumOfSquares or Dot, or asked for its Length")
                             : node;
 
+                    case ILocalSymbol:
+                        // Its declaration was already reported (or does not bind); one diagnostic is enough.
+                        return -1;
+
                     case IPropertySymbol { Name: "Length" } when expression is MemberAccessExpressionSyntax access
                         && _model.GetSymbolInfo(access.Expression, _cancellationToken).Symbol is IParameterSymbol parameter
                         && _values.TryGetValue(parameter, out int span) && _spans.Contains(span):

@@ -1,0 +1,201 @@
+using Microsoft.CodeAnalysis;
+using SourceNet.Generator.Tests.Harness;
+
+namespace SourceNet.Generator.Tests.Differentiable;
+
+/// <summary>
+/// Unsupported code gets one diagnostic, with its id and the exact location of the offending code, and no
+/// companion; nothing else is reported (an unasserted diagnostic fails the test).
+/// </summary>
+public class DifferentiableDiagnosticsTests
+{
+    private const string Prelude = """
+        using System;
+        using SourceNet;
+
+        namespace Checks;
+
+        """;
+
+    /// <summary>Runs the generator; asserts it reports exactly one diagnostic, <paramref name="id"/>, at the text marked [|…|].</summary>
+    private static void AssertSingle(string id, string markedBody)
+    {
+        string marked = Prelude + markedBody;
+        int start = marked.IndexOf("[|", StringComparison.Ordinal);
+        int end = marked.IndexOf("|]", StringComparison.Ordinal) - 2;
+        Assert.True(start >= 0 && end >= start, "Mark the expected location with [| |].");
+        string source = marked.Replace("[|", string.Empty).Replace("|]", string.Empty);
+
+        GeneratorRun run = GeneratorHarness.Run(source);
+        Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Equal(source.Substring(start, end - start), source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+        Assert.Equal("/src/Model0.cs", diagnostic.Location.GetLineSpan().Path);
+        Assert.DoesNotContain(run.GeneratedSources, s => s.HintName.EndsWith(".Differentiable.g.cs", StringComparison.Ordinal));
+        Assert.False(string.IsNullOrWhiteSpace(diagnostic.GetMessage()));
+        Assert.EndsWith($"docs/diagnostics/{id}.md", diagnostic.Descriptor.HelpLinkUri);
+    }
+
+    [Fact]
+    public void Type_must_be_partial() => AssertSingle("SN0100", """
+        public static class Activations
+        {
+            [Differentiable] public static float [|Swish|](float x) => x / (1 + MathF.Exp(-x));
+        }
+        """);
+
+    [Fact]
+    public void Enclosing_types_must_be_partial() => AssertSingle("SN0100", """
+        public class Outer
+        {
+            public static partial class Inner
+            {
+                [Differentiable] public static float [|Square|](float x) => x * x;
+            }
+        }
+        """);
+
+    [Fact]
+    public void Method_must_be_static() => AssertSingle("SN0101", """
+        public partial class Model
+        {
+            [Differentiable] public float [|Scale|](float x) => 2 * x;
+        }
+        """);
+
+    [Fact]
+    public void Return_type_must_be_float_or_double() => AssertSingle("SN0101", """
+        public static partial class Model
+        {
+            [Differentiable] public static [|int|] Twice(int x) => 2 * x;
+        }
+        """);
+
+    [Fact]
+    public void Parameters_must_have_the_element_type() => AssertSingle("SN0101", """
+        public static partial class Model
+        {
+            [Differentiable] public static float Scale(float x, [|double y|]) => x * (float)y;
+        }
+        """);
+
+    [Fact]
+    public void Parameters_must_be_passed_by_value() => AssertSingle("SN0101", """
+        public static partial class Model
+        {
+            [Differentiable] public static float Scale([|ref float x|]) => x * x;
+        }
+        """);
+
+    [Fact]
+    public void Loops_are_reported_at_their_keyword() => AssertSingle("SN0102", """
+        public static partial class Model
+        {
+            [Differentiable]
+            public static float Power(float x)
+            {
+                float y = 1;
+                [|for|] (int i = 0; i < 3; i++) y *= x;
+                return y;
+            }
+        }
+        """);
+
+    [Fact]
+    public void Branches_are_reported_at_their_keyword() => AssertSingle("SN0102", """
+        public static partial class Model
+        {
+            [Differentiable]
+            public static double Clip(double x)
+            {
+                double y = x;
+                [|if|] (x > 1) y = 1;
+                return y;
+            }
+        }
+        """);
+
+    [Fact]
+    public void Early_returns_are_reported() => AssertSingle("SN0102", """
+        public static partial class Model
+        {
+            [Differentiable]
+            public static float F(float x)
+            {
+                [|return|] x;
+                #pragma warning disable CS0162
+                return x * 2;
+            }
+        }
+        """);
+
+    [Fact]
+    public void Calls_it_cannot_see_into_are_reported() => AssertSingle("SN0103", """
+        public static partial class Model
+        {
+            public static float Helper(float x) => x * 3;
+
+            [Differentiable] public static float F(float x) => x + [|Helper(x * 2)|];
+        }
+        """);
+
+    [Fact]
+    public void Math_functions_without_a_known_derivative_are_reported() => AssertSingle("SN0103", """
+        public static partial class Model
+        {
+            [Differentiable] public static double F(double x) => [|Math.Round(x)|] * x;
+        }
+        """);
+
+    [Fact]
+    public void Conditional_operator_is_reported() => AssertSingle("SN0104", """
+        public static partial class Model
+        {
+            [Differentiable] public static float Relu(float x) => [|x > 0 ? x : 0|];
+        }
+        """);
+
+    [Fact]
+    public void Integer_arithmetic_on_values_is_reported() => AssertSingle("SN0104", """
+        public static partial class Model
+        {
+            public static readonly int N = 3;
+
+            [Differentiable] public static float F(float x) => x * ([|N / 2|]);
+        }
+        """);
+
+    [Fact]
+    public void Instance_state_is_reported() => AssertSingle("SN0104", """
+        public static partial class Model
+        {
+            private static readonly float[] s_weights = [1f, 2f];
+
+            [Differentiable] public static float F(float x) => x * [|s_weights[1]|];
+        }
+        """);
+
+    [Fact]
+    public void Gradient_name_conflicts_are_reported() => AssertSingle("SN0105", """
+        public static partial class Model
+        {
+            [Differentiable] public static float F([|float x|], float dX) => x * dX;
+        }
+        """);
+
+    [Fact]
+    public void Half_typed_code_reports_nothing_and_does_not_throw()
+    {
+        GeneratorRun run = GeneratorHarness.Run(Prelude + """
+            public static partial class Model
+            {
+                [Differentiable] public static float F(float x) => x * Undefined(x) + ;
+                [Differentiable] public static float G(Missing x) => x;
+                [Differentiable] public static float H(float x) { float y = x * ; return y }
+            }
+            """);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.NotEmpty(run.Input.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+}
