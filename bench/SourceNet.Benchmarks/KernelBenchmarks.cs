@@ -85,4 +85,20 @@ public class KernelBenchmarks
 
     [Benchmark(Description = "Adam update 784x300")]
     public void AdamUpdate() => _adam.Update(_adamWeight);
+
+    /// <summary>Every kernel call of one training step of the tutorial MLP, in the order a generated
+    /// TrainStep makes them (the loss and the element-wise passes are not kernels and are left out).</summary>
+    [Benchmark(Description = "Train step kernels (sum of above)")]
+    [Flops(2L * (2L * Batch * Inputs * Hidden + 3L * Batch * Hidden * Outputs))]
+    public void TrainStepKernels()
+    {
+        Forward1();
+        Forward2();
+        WeightGradient2();
+        InputGradient();
+        Activations.BackwardInPlace<ReluActivation>(_h, _dh);
+        WeightGradient1();
+        BiasGradient();
+        _adam.Update(_adamWeight);
+    }
 }

@@ -27,6 +27,7 @@ public static class QuickTimer
             Measure("Infer m=1 1x784·784x300", threads, 2.0 * 784 * 300, bench.MatVec);
             Measure("db1 ColumnSums 100x300", threads, 100.0 * 300, bench.BiasGradient);
             Measure("Adam 784x300", threads, 0, bench.AdamUpdate);
+            Measure("Train step kernels", threads, 2.0 * (2.0 * 100 * 784 * 300 + 3.0 * 100 * 300 * 10), bench.TrainStepKernels);
         }
     }
 

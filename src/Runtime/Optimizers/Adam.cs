@@ -116,86 +116,93 @@ public sealed class Adam : Optimizer
             int c1 = Kernels.KernelThreads.SliceStart(columns, part + 1, parts);
             if (c0 >= c1)
                 return;
-            for (int row = 0, start = c0; row < p.Rows; row++, start += columns)
-                owner.Update(p.Value, p.Gradient, _m!, _v!, start, c1 - c0);
+            owner.Update(p.Value, p.Gradient, _m!, _v!, c0, c1 - c0, p.Rows, columns);
         }
     }
 
     /// <summary>Updates elements [<paramref name="start"/>, start + <paramref name="count"/>) in one fused pass.</summary>
+    internal void Update(float[] weights, float[] gradients, float[] m, float[] v, int start, int count) =>
+        Update(weights, gradients, m, v, start, count, 1, count);
+
+    /// <summary>Updates <paramref name="count"/> elements from <paramref name="start"/> in each of <paramref name="rows"/>
+    /// rows <paramref name="rowStride"/> apart: one column slice of a row-major matrix, in one fused pass per row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void Update(float[] weights, float[] gradients, float[] m, float[] v, int start, int count)
+    internal void Update(float[] weights, float[] gradients, float[] m, float[] v, int start, int count, int rows, int rowStride)
     {
         float b1 = Beta1, b2 = Beta2, oneMinusB1 = 1f - Beta1, oneMinusB2 = 1f - Beta2, eps = Epsilon, alpha = _stepSize;
         ref float w = ref MemoryMarshal.GetArrayDataReference(weights);
         ref float g = ref MemoryMarshal.GetArrayDataReference(gradients);
         ref float mm = ref MemoryMarshal.GetArrayDataReference(m);
         ref float vv = ref MemoryMarshal.GetArrayDataReference(v);
-        int i = start, end = start + count;
-        if (Vector512.IsHardwareAccelerated)
+        for (int row = 0, rowStart = start; row < rows; row++, rowStart += rowStride)
         {
-            var vb1 = Vector512.Create(b1);
-            var vb2 = Vector512.Create(b2);
-            var v1mb1 = Vector512.Create(oneMinusB1);
-            var v1mb2 = Vector512.Create(oneMinusB2);
-            var veps = Vector512.Create(eps);
-            var valpha = Vector512.Create(alpha);
-            for (; i <= end - Vector512<float>.Count; i += Vector512<float>.Count)
+            int i = rowStart, end = rowStart + count;
+            if (Vector512.IsHardwareAccelerated)
             {
-                var gi = Vector512.LoadUnsafe(ref g, (nuint)i);
-                var mi = Vector512.FusedMultiplyAdd(vb1, Vector512.LoadUnsafe(ref mm, (nuint)i), v1mb1 * gi);
-                var vi = Vector512.FusedMultiplyAdd(vb2, Vector512.LoadUnsafe(ref vv, (nuint)i), v1mb2 * gi * gi);
-                mi.StoreUnsafe(ref mm, (nuint)i);
-                vi.StoreUnsafe(ref vv, (nuint)i);
-                var wi = Vector512.LoadUnsafe(ref w, (nuint)i) - valpha * mi / (Vector512.Sqrt(vi) + veps);
-                wi.StoreUnsafe(ref w, (nuint)i);
+                var vb1 = Vector512.Create(b1);
+                var vb2 = Vector512.Create(b2);
+                var v1mb1 = Vector512.Create(oneMinusB1);
+                var v1mb2 = Vector512.Create(oneMinusB2);
+                var veps = Vector512.Create(eps);
+                var valpha = Vector512.Create(alpha);
+                for (; i <= end - Vector512<float>.Count; i += Vector512<float>.Count)
+                {
+                    var gi = Vector512.LoadUnsafe(ref g, (nuint)i);
+                    var mi = Vector512.FusedMultiplyAdd(vb1, Vector512.LoadUnsafe(ref mm, (nuint)i), v1mb1 * gi);
+                    var vi = Vector512.FusedMultiplyAdd(vb2, Vector512.LoadUnsafe(ref vv, (nuint)i), v1mb2 * gi * gi);
+                    mi.StoreUnsafe(ref mm, (nuint)i);
+                    vi.StoreUnsafe(ref vv, (nuint)i);
+                    var wi = Vector512.LoadUnsafe(ref w, (nuint)i) - valpha * mi / (Vector512.Sqrt(vi) + veps);
+                    wi.StoreUnsafe(ref w, (nuint)i);
+                }
+                if (i < end && count >= Vector512<float>.Count)
+                {
+                    // Tail: one vector ending at the last element, whose leading lanes (already updated) are
+                    // written back unchanged. Column slices of a matrix leave such a tail on every row, and a
+                    // scalar sqrt and divide per element there would cost more than the whole vector pass.
+                    int last = end - Vector512<float>.Count;
+                    var fresh = Vector512.GreaterThanOrEqual(Vector512<int>.Indices, Vector512.Create(i - last)).AsSingle();
+                    var gi = Vector512.LoadUnsafe(ref g, (nuint)last);
+                    var mOld = Vector512.LoadUnsafe(ref mm, (nuint)last);
+                    var vOld = Vector512.LoadUnsafe(ref vv, (nuint)last);
+                    var wOld = Vector512.LoadUnsafe(ref w, (nuint)last);
+                    var mi = Vector512.FusedMultiplyAdd(vb1, mOld, v1mb1 * gi);
+                    var vi = Vector512.FusedMultiplyAdd(vb2, vOld, v1mb2 * gi * gi);
+                    var wi = wOld - valpha * mi / (Vector512.Sqrt(vi) + veps);
+                    Vector512.ConditionalSelect(fresh, mi, mOld).StoreUnsafe(ref mm, (nuint)last);
+                    Vector512.ConditionalSelect(fresh, vi, vOld).StoreUnsafe(ref vv, (nuint)last);
+                    Vector512.ConditionalSelect(fresh, wi, wOld).StoreUnsafe(ref w, (nuint)last);
+                    i = end;
+                }
             }
-            if (i < end && count >= Vector512<float>.Count)
+            else if (Vector256.IsHardwareAccelerated)
             {
-                // Tail: one vector ending at the last element, whose leading lanes (already updated) are
-                // written back unchanged. Column slices of a matrix leave such a tail on every row, and a
-                // scalar sqrt and divide per element there would cost more than the whole vector pass.
-                int last = end - Vector512<float>.Count;
-                var fresh = Vector512.GreaterThanOrEqual(Vector512<int>.Indices, Vector512.Create(i - last)).AsSingle();
-                var gi = Vector512.LoadUnsafe(ref g, (nuint)last);
-                var mOld = Vector512.LoadUnsafe(ref mm, (nuint)last);
-                var vOld = Vector512.LoadUnsafe(ref vv, (nuint)last);
-                var wOld = Vector512.LoadUnsafe(ref w, (nuint)last);
-                var mi = Vector512.FusedMultiplyAdd(vb1, mOld, v1mb1 * gi);
-                var vi = Vector512.FusedMultiplyAdd(vb2, vOld, v1mb2 * gi * gi);
-                var wi = wOld - valpha * mi / (Vector512.Sqrt(vi) + veps);
-                Vector512.ConditionalSelect(fresh, mi, mOld).StoreUnsafe(ref mm, (nuint)last);
-                Vector512.ConditionalSelect(fresh, vi, vOld).StoreUnsafe(ref vv, (nuint)last);
-                Vector512.ConditionalSelect(fresh, wi, wOld).StoreUnsafe(ref w, (nuint)last);
-                i = end;
+                var vb1 = Vector256.Create(b1);
+                var vb2 = Vector256.Create(b2);
+                var v1mb1 = Vector256.Create(oneMinusB1);
+                var v1mb2 = Vector256.Create(oneMinusB2);
+                var veps = Vector256.Create(eps);
+                var valpha = Vector256.Create(alpha);
+                for (; i <= end - Vector256<float>.Count; i += Vector256<float>.Count)
+                {
+                    var gi = Vector256.LoadUnsafe(ref g, (nuint)i);
+                    var mi = Vector256.FusedMultiplyAdd(vb1, Vector256.LoadUnsafe(ref mm, (nuint)i), v1mb1 * gi);
+                    var vi = Vector256.FusedMultiplyAdd(vb2, Vector256.LoadUnsafe(ref vv, (nuint)i), v1mb2 * gi * gi);
+                    mi.StoreUnsafe(ref mm, (nuint)i);
+                    vi.StoreUnsafe(ref vv, (nuint)i);
+                    var wi = Vector256.LoadUnsafe(ref w, (nuint)i) - valpha * mi / (Vector256.Sqrt(vi) + veps);
+                    wi.StoreUnsafe(ref w, (nuint)i);
+                }
             }
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            var vb1 = Vector256.Create(b1);
-            var vb2 = Vector256.Create(b2);
-            var v1mb1 = Vector256.Create(oneMinusB1);
-            var v1mb2 = Vector256.Create(oneMinusB2);
-            var veps = Vector256.Create(eps);
-            var valpha = Vector256.Create(alpha);
-            for (; i <= end - Vector256<float>.Count; i += Vector256<float>.Count)
+            for (; i < end; i++)
             {
-                var gi = Vector256.LoadUnsafe(ref g, (nuint)i);
-                var mi = Vector256.FusedMultiplyAdd(vb1, Vector256.LoadUnsafe(ref mm, (nuint)i), v1mb1 * gi);
-                var vi = Vector256.FusedMultiplyAdd(vb2, Vector256.LoadUnsafe(ref vv, (nuint)i), v1mb2 * gi * gi);
-                mi.StoreUnsafe(ref mm, (nuint)i);
-                vi.StoreUnsafe(ref vv, (nuint)i);
-                var wi = Vector256.LoadUnsafe(ref w, (nuint)i) - valpha * mi / (Vector256.Sqrt(vi) + veps);
-                wi.StoreUnsafe(ref w, (nuint)i);
+                float gi = Unsafe.Add(ref g, i);
+                float mi = MathF.FusedMultiplyAdd(b1, Unsafe.Add(ref mm, i), oneMinusB1 * gi);
+                float vi = MathF.FusedMultiplyAdd(b2, Unsafe.Add(ref vv, i), oneMinusB2 * gi * gi);
+                Unsafe.Add(ref mm, i) = mi;
+                Unsafe.Add(ref vv, i) = vi;
+                Unsafe.Add(ref w, i) -= alpha * mi / (MathF.Sqrt(vi) + eps);
             }
-        }
-        for (; i < end; i++)
-        {
-            float gi = Unsafe.Add(ref g, i);
-            float mi = MathF.FusedMultiplyAdd(b1, Unsafe.Add(ref mm, i), oneMinusB1 * gi);
-            float vi = MathF.FusedMultiplyAdd(b2, Unsafe.Add(ref vv, i), oneMinusB2 * gi * gi);
-            Unsafe.Add(ref mm, i) = mi;
-            Unsafe.Add(ref vv, i) = vi;
-            Unsafe.Add(ref w, i) -= alpha * mi / (MathF.Sqrt(vi) + eps);
         }
     }
 }
