@@ -1,0 +1,4 @@
+using System;
+using SourceNet.Samples.Basics;
+
+Tutorial.Run(Console.Out);
