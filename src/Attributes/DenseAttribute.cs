@@ -31,6 +31,12 @@ public sealed class DenseAttribute : Attribute
     /// </summary>
     public string? CustomActivation { get; set; }
 
+    /// <summary>
+    /// Flattens a multi-dimensional input (see <see cref="NetworkAttribute.InputShape"/>) into one vector
+    /// before the layer, like Keras' <c>Flatten</c>. Samples are stored row-major, so this moves no data.
+    /// </summary>
+    public bool Flatten { get; set; }
+
     /// <summary>Standard deviation of the normal distribution the weights are drawn from. Defaults to 0.03 (the tutorial's).</summary>
     public float WeightStdDev { get; set; } = 0.03f;
 

@@ -17,6 +17,14 @@ public sealed class NetworkAttribute : Attribute
     /// <summary>Number of input features of one sample (784 for a flattened 28x28 image).</summary>
     public int Input { get; set; }
 
+    /// <summary>
+    /// The shape of one sample when it has more than one dimension, for example <c>new[] { 28, 28 }</c> for
+    /// an image. Dense layers take vectors, so the first layer must then set
+    /// <see cref="DenseAttribute.Flatten"/>. Set either this or <see cref="Input"/>; if both are set they must
+    /// agree (<see cref="Input"/> equal to the product of the dimensions).
+    /// </summary>
+    public int[]? InputShape { get; set; }
+
     /// <summary>The loss the network is trained against. Defaults to softmax cross-entropy.</summary>
     public Loss Loss { get; set; } = Loss.SoftmaxCrossEntropy;
 }

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -12,11 +13,19 @@ using SourceNet.Generator.Shapes;
 
 namespace SourceNet.Generator;
 
-/// <summary>The parse step's output: a network to emit (null when it has errors) and its diagnostics.</summary>
-internal sealed record NetworkParseResult(NetworkSpec? Network, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>
+/// The parse step's output: a network to emit when it has no errors, else (when the class can take one)
+/// a stub that implements its layer properties, and its diagnostics. At most one of the two is set.
+/// </summary>
+internal sealed record NetworkParseResult(NetworkSpec? Network, NetworkStubSpec? Stub, EquatableArray<DiagnosticInfo> Diagnostics)
+{
+    public static readonly NetworkParseResult Nothing = new(null, null, EquatableArray<DiagnosticInfo>.Empty);
+}
 
 public sealed partial class NetworkGenerator
 {
+    private const string DeclareLayerHint = "declare it as 'public partial DenseLayer {0} { get; }'";
+
     /// <summary>
     /// Syntax + semantics -> <see cref="NetworkSpec"/>. Everything Roslyn-specific (symbols, locations)
     /// stays inside this method; what leaves it is plain data. Never throws on half-typed code: whatever
@@ -24,11 +33,21 @@ public sealed partial class NetworkGenerator
     /// </summary>
     internal static NetworkParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        var diagnostics = new List<DiagnosticInfo>();
-        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not ClassDeclarationSyntax declaration)
+        if (context.TargetSymbol is not INamedTypeSymbol type
+            || context.TargetNode is not TypeDeclarationSyntax declaration
+            || declaration.Identifier.IsMissing
+            || !SyntaxFacts.IsValidIdentifier(type.Name)
+            || FirstNetworkAttribute(type, declaration, cancellationToken) is not { } networkAttribute)
         {
-            return new NetworkParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+            // Half-typed (the compiler reports it), or a second [Network] on another part of the same
+            // class (CS0579): parsing that one too would emit the class twice.
+            return NetworkParseResult.Nothing;
         }
+
+        var diagnostics = new List<DiagnosticInfo>();
+        // Set when something cannot be read because the code does not compile yet: the compiler reports
+        // it, and the network must not be emitted from a guess.
+        bool incomplete = false;
 
         Location classLocation = declaration.Identifier.GetLocation();
         if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
@@ -43,21 +62,31 @@ public sealed partial class NetworkGenerator
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NestedNetwork, classLocation, type.Name, type.ContainingType.Name));
         }
-        if (type.IsStatic || type.IsAbstract)
+        string? formProblem = DescribeUnsupportedClassForm(type, declaration);
+        if (formProblem is not null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StaticOrAbstractNetwork, classLocation, type.Name, type.IsStatic ? "static" : "abstract"));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.StaticOrAbstractNetwork, classLocation, type.Name, formProblem));
         }
 
-        AttributeData networkAttribute = context.Attributes[0];
         var networkSyntax = networkAttribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+        incomplete |= HasErrors(networkAttribute);
         int input = NamedInt(networkAttribute, "Input", 0);
-        var loss = (LossKind)NamedInt(networkAttribute, "Loss", (int)LossKind.SoftmaxCrossEntropy);
+        int lossValue = NamedInt(networkAttribute, "Loss", (int)LossKind.SoftmaxCrossEntropy);
+        if (!IsDefinedLoss(lossValue))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UndefinedEnumValue,
+                NamedArgumentLocation(networkSyntax, "Loss") ?? networkSyntax?.GetLocation() ?? classLocation,
+                $"The loss of network '{type.Name}'", $"(Loss){Text(lossValue)}", "Loss"));
+        }
+        EquatableArray<int> inputShape = NamedIntArray(networkAttribute, "InputShape");
 
         cancellationToken.ThrowIfCancellationRequested();
 
         var layers = new List<LayerSpec>();
         var layerAttributes = new List<AttributeData>();
         var layerLocations = new List<Location>();
+        var stubProperties = new List<StubPropertySpec>();
+        var layerProperties = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         foreach (ISymbol member in type.GetMembers())
         {
             if (member is not IPropertySymbol property)
@@ -69,27 +98,46 @@ public sealed partial class NetworkGenerator
                 .ToArray();
             if (found.Length == 0)
             {
+                if (IsUnimplementedDenseLayer(property))
+                {
+                    layerProperties.Add(property);
+                    AddStub(stubProperties, property);
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingLayerAttribute, PropertyLocation(property, classLocation), property.Name));
+                }
                 continue;
             }
-            Location propertyLocation = property.Locations.FirstOrDefault() ?? classLocation;
+            layerProperties.Add(property);
+            AddStub(stubProperties, property);
+            if (!SyntaxFacts.IsValidIdentifier(property.Name))
+            {
+                incomplete = true;
+                continue;
+            }
+            Location propertyLocation = PropertyLocation(property, classLocation);
             if (found.Length > 1)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MultipleLayerAttributes, propertyLocation, property.Name));
                 continue;
             }
-            string? shapeProblem = DescribeInvalidLayerProperty(property);
+            string? shapeProblem = DescribeInvalidLayerProperty(property, type);
             if (shapeProblem is not null)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerProperty, propertyLocation, property.Name, shapeProblem));
                 continue;
             }
-            if (GeneratedMemberNames.Contains(property.Name))
+            if (GeneratedNames.Network.Contains(property.Name))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayerNameConflict, propertyLocation, property.Name, type.Name));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayerNameConflict, propertyLocation,
+                    $"Layer '{property.Name}'", property.Name, type.Name, "the layer"));
                 continue;
             }
 
             AttributeData dense = found[0];
+            if (HasErrors(dense))
+            {
+                incomplete = true;
+                continue;
+            }
             LayerSpec? layer = ReadDenseLayer(property, dense, type, diagnostics, cancellationToken);
             if (layer is null)
             {
@@ -100,61 +148,236 @@ public sealed partial class NetworkGenerator
             layerLocations.Add(propertyLocation);
         }
 
-        if (layers.Count == 0 && diagnostics.Count == 0)
+        if (layerProperties.Count == 0 && !incomplete)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, classLocation, type.Name));
         }
 
         cancellationToken.ThrowIfCancellationRequested();
 
-        string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : string.Empty;
-        var network = new NetworkSpec(ns, type.Name, MetadataName(type), input, loss, layers.ToEquatableArray());
+        CheckLayerNames(layers, layerLocations, diagnostics);
+        CheckMemberNames(type, layers, layerProperties, diagnostics, cancellationToken);
+
+        string ns = NamespaceText(type);
+        var network = new NetworkSpec(ns, type.Name, MetadataName(type), input, (LossKind)lossValue, layers.ToEquatableArray())
+        {
+            InputShape = inputShape,
+        };
 
         foreach (ShapeProblem problem in NetworkValidator.Validate(network))
         {
             Location location = problem.Site switch
             {
                 ProblemSite.NetworkInput => NamedArgumentLocation(networkSyntax, "Input") ?? networkSyntax?.GetLocation() ?? classLocation,
+                ProblemSite.NetworkInputShape => NamedArgumentLocation(networkSyntax, "InputShape") ?? networkSyntax?.GetLocation() ?? classLocation,
                 ProblemSite.NetworkLoss => NamedArgumentLocation(networkSyntax, "Loss") ?? networkSyntax?.GetLocation() ?? classLocation,
-                _ => LayerArgumentLocation(layerAttributes[problem.LayerIndex], problem.Site, cancellationToken) ?? layerLocations[problem.LayerIndex],
+                _ => LayerArgumentLocation(layerAttributes[problem.LayerIndex], network.Layers[problem.LayerIndex], problem.Site, cancellationToken)
+                    ?? layerLocations[problem.LayerIndex],
             };
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ById(problem.DescriptorId), location, problem.Arguments));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ById(problem.DescriptorId), location, problem.Arguments.ToArray()));
         }
 
-        return new NetworkParseResult(diagnostics.Count == 0 ? network : null, diagnostics.ToEquatableArray());
+        bool hasErrors = incomplete || diagnostics.Any(d => DiagnosticDescriptors.ById(d.DescriptorId).DefaultSeverity == DiagnosticSeverity.Error);
+        if (!hasErrors)
+        {
+            // The emitter sees the flattened feature count; the declared shape stays for the summary.
+            int features = inputShape.IsEmpty ? input : NetworkValidator.InputDimensions(network).Aggregate(1, (a, b) => a * b);
+            return new NetworkParseResult(network with { Input = features }, null, diagnostics.ToEquatableArray());
+        }
+
+        // A stub reopens the class and every type around it, which C# allows only if all are partial.
+        EquatableArray<string>? headers = stubProperties.Count > 0 ? TypeHeaders(declaration) : null;
+        NetworkStubSpec? stub = headers is { } h
+            ? new NetworkStubSpec(ns, type.Name, h, MetadataName(type), stubProperties.ToEquatableArray())
+            : null;
+        return new NetworkParseResult(null, stub, diagnostics.ToEquatableArray());
     }
 
-    /// <summary>Members the emitter adds to every network; a layer may not take one of these names.</summary>
-    internal static readonly ImmutableHashSet<string> GeneratedMemberNames = ImmutableHashSet.Create(
-        "TrainStep", "ComputeGradients", "ComputeLoss", "Forward", "Predict", "Evaluate", "Parameters",
-        "MaxBatchSize", "InputCount", "OutputCount", "InputSize", "OutputSize", "Summary", "MermaidGraph",
-        "ParameterCount", "Layers");
-
-    private static string? DescribeInvalidLayerProperty(IPropertySymbol property)
+    /// <summary>
+    /// The implementation part of a partial property definition, mirroring it (modifiers, type, accessors)
+    /// so that it matches whatever is wrong with it; none where the definition cannot be mirrored.
+    /// </summary>
+    private static void AddStub(List<StubPropertySpec> stubs, IPropertySymbol property)
     {
+        if (!property.IsPartialDefinition || property.PartialImplementationPart is not null || property.IsIndexer
+            || property.RefKind != RefKind.None || property.Type.TypeKind == TypeKind.Error
+            || property.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is not PropertyDeclarationSyntax syntax
+            || syntax.Identifier.IsMissing || syntax.AccessorList is null)
+        {
+            return;
+        }
+        var accessors = new List<string>();
+        foreach (AccessorDeclarationSyntax accessor in syntax.AccessorList.Accessors)
+        {
+            if (accessor.Keyword.IsMissing || accessor.Body is not null || accessor.ExpressionBody is not null)
+            {
+                return;
+            }
+            accessors.Add(string.Join(" ", accessor.Modifiers.Select(m => m.Text).Concat(new[] { accessor.Keyword.Text })));
+        }
+        if (accessors.Count == 0)
+        {
+            return;
+        }
+        stubs.Add(new StubPropertySpec(
+            string.Join(" ", syntax.Modifiers.Select(m => m.Text)),
+            property.Type.ToDisplayString(FullyQualifiedWithNullability),
+            syntax.Identifier.Text,
+            accessors.ToEquatableArray()));
+    }
+
+    private static readonly SymbolDisplayFormat FullyQualifiedWithNullability =
+        SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+    /// <summary>Headers reopening the class and the types around it, outermost first; null if one is not partial.</summary>
+    private static EquatableArray<string>? TypeHeaders(TypeDeclarationSyntax declaration)
+    {
+        var headers = new List<string>();
+        for (SyntaxNode? node = declaration; node is not null; node = node.Parent)
+        {
+            if (node is not TypeDeclarationSyntax type)
+            {
+                continue;
+            }
+            if (!type.Modifiers.Any(SyntaxKind.PartialKeyword) || type.Identifier.IsMissing)
+            {
+                return null;
+            }
+            string keyword = type is RecordDeclarationSyntax record && !record.ClassOrStructKeyword.IsKind(SyntaxKind.None)
+                ? $"record {record.ClassOrStructKeyword.Text}"
+                : type.Keyword.Text;
+            headers.Add($"partial {keyword} {type.Identifier.Text}{type.TypeParameterList}");
+        }
+        headers.Reverse();
+        return headers.ToEquatableArray();
+    }
+
+    /// <summary>
+    /// The class's first [Network] attribute, if it is applied to <paramref name="declaration"/>; else null.
+    /// A second [Network] on another part of the class (CS0579) reaches this step too, and parsing it as
+    /// well would emit the class twice. (The step's own attribute list cannot tell: it holds every [Network]
+    /// of the class in the same file.)
+    /// </summary>
+    private static AttributeData? FirstNetworkAttribute(INamedTypeSymbol type, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
+    {
+        foreach (AttributeData candidate in type.GetAttributes())
+        {
+            if (candidate.AttributeClass?.ToDisplayString() != KnownTypes.NetworkAttribute)
+            {
+                continue;
+            }
+            SyntaxNode? owner = candidate.ApplicationSyntaxReference?.GetSyntax(cancellationToken).Parent?.Parent;
+            return owner is not null && owner.SyntaxTree == declaration.SyntaxTree && owner.Span == declaration.Span ? candidate : null;
+        }
+        return null;
+    }
+
+    private static string? DescribeUnsupportedClassForm(INamedTypeSymbol type, TypeDeclarationSyntax declaration)
+    {
+        if (SyntaxFacts.GetKeywordKind(type.Name) != SyntaxKind.None)
+        {
+            return $"is named with the C# keyword '{type.Name}', which the generated code cannot use; rename the class";
+        }
+        if (declaration is RecordDeclarationSyntax || type.IsRecord)
+        {
+            return "is a record; declare it as a plain 'partial class'";
+        }
+        if (type.IsStatic)
+        {
+            return "is static; a network must be an instantiable class";
+        }
+        if (type.IsAbstract)
+        {
+            return "is abstract; a network must be an instantiable class";
+        }
+        return null;
+    }
+
+    /// <summary>A partial DenseLayer property with no layer attribute and no implementation: the user forgot [Dense].</summary>
+    private static bool IsUnimplementedDenseLayer(IPropertySymbol property) =>
+        property.IsPartialDefinition && property.PartialImplementationPart is null && !property.IsStatic
+        && property.Type.ToDisplayString() == KnownTypes.DenseLayer
+        && SyntaxFacts.IsValidIdentifier(property.Name);
+
+    private static string? DescribeInvalidLayerProperty(IPropertySymbol property, INamedTypeSymbol type)
+    {
+        string hint = DeclareLayerHint.Replace("{0}", property.Name);
+        if (SyntaxFacts.GetKeywordKind(property.Name) != SyntaxKind.None)
+        {
+            return $"is named with the C# keyword '{property.Name}', which the generated code cannot use; rename it";
+        }
+        if (property.Name == type.Name)
+        {
+            return "has the name of its class; rename it";
+        }
         if (property.IsStatic)
         {
-            return "is static";
+            return "is static; " + hint;
         }
         if (property.Type.ToDisplayString() != KnownTypes.DenseLayer)
         {
-            return $"has type '{property.Type.ToDisplayString()}' instead of DenseLayer";
+            return $"has type '{property.Type.ToDisplayString()}' instead of DenseLayer; {hint}";
         }
-        if (!property.IsPartialDefinition && property.PartialDefinitionPart is null)
+        if (property.RefKind != RefKind.None)
         {
-            return "is not partial";
-        }
-        if (property.SetMethod is not null)
-        {
-            return "has a setter";
-        }
-        if (property.GetMethod is null)
-        {
-            return "has no getter";
+            return "returns by reference; " + hint;
         }
         if (property.IsIndexer)
         {
-            return "is an indexer";
+            return "is an indexer; " + hint;
+        }
+        if (!property.IsPartialDefinition)
+        {
+            return property.PartialDefinitionPart is not null || IsDeclaredPartial(property)
+                ? "already has an implementation; remove it, SourceNet generates it"
+                : "is not partial; " + hint;
+        }
+        if (property.PartialImplementationPart is not null)
+        {
+            return "already has an implementation; remove it, SourceNet generates it";
+        }
+        if (property.SetMethod is not null)
+        {
+            return "has a setter; " + hint;
+        }
+        if (property.GetMethod is null)
+        {
+            return "has no getter; " + hint;
+        }
+        string? modifier = UnsupportedModifier(property);
+        if (modifier is not null)
+        {
+            return $"has the modifier '{modifier}'; {hint}";
+        }
+        return null;
+    }
+
+    private static bool IsDeclaredPartial(IPropertySymbol property) =>
+        property.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is PropertyDeclarationSyntax p && p.Modifiers.Any(SyntaxKind.PartialKeyword));
+
+    /// <summary>The generated implementation repeats only accessibility and 'partial': anything else would not match.</summary>
+    private static string? UnsupportedModifier(IPropertySymbol property)
+    {
+        foreach (SyntaxReference reference in property.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax() is not PropertyDeclarationSyntax syntax)
+            {
+                continue;
+            }
+            foreach (SyntaxToken modifier in syntax.Modifiers)
+            {
+                switch (modifier.Kind())
+                {
+                    case SyntaxKind.PublicKeyword:
+                    case SyntaxKind.InternalKeyword:
+                    case SyntaxKind.ProtectedKeyword:
+                    case SyntaxKind.PrivateKeyword:
+                    case SyntaxKind.PartialKeyword:
+                        break;
+                    default:
+                        return modifier.ValueText;
+                }
+            }
         }
         return null;
     }
@@ -167,6 +390,7 @@ public sealed partial class NetworkGenerator
         {
             return null;
         }
+        var syntax = dense.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
         int activationValue = dense.ConstructorArguments.Length > 1 && dense.ConstructorArguments[1].Value is int a ? a : 0;
         var activation = (ActivationKind)activationValue;
         string? custom = NamedString(dense, "CustomActivation");
@@ -175,16 +399,18 @@ public sealed partial class NetworkGenerator
             string? problem = DescribeCustomActivationProblem(type, custom!);
             if (problem is not null)
             {
-                Location location = NamedArgumentLocation(dense.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax, "CustomActivation")
-                    ?? property.Locations.FirstOrDefault() ?? Location.None;
+                Location location = NamedArgumentLocation(syntax, "CustomActivation") ?? PropertyLocation(property, Location.None);
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownCustomActivation, location, property.Name, custom!, problem));
                 return null;
             }
             activation = ActivationKind.Custom;
         }
-        else if (activation is < ActivationKind.None or > ActivationKind.Tanh)
+        else if (activationValue is < (int)ActivationKind.None or > (int)ActivationKind.Tanh)
         {
-            activation = ActivationKind.None;
+            Location location = (syntax is null ? null : PositionalArgumentLocation(syntax, 1, "activation")) ?? PropertyLocation(property, Location.None);
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UndefinedEnumValue, location,
+                $"The activation of layer '{property.Name}'", $"(Activation){Text(activationValue)}", "Activation"));
+            return null;
         }
 
         return new LayerSpec(
@@ -194,7 +420,10 @@ public sealed partial class NetworkGenerator
             activation,
             activation == ActivationKind.Custom ? custom : null,
             NamedFloat(dense, "WeightStdDev", 0.03f),
-            NamedFloat(dense, "BiasStdDev", 0.03f));
+            NamedFloat(dense, "BiasStdDev", 0.03f))
+        {
+            Flatten = NamedBool(dense, "Flatten"),
+        };
     }
 
     private static string? DescribeCustomActivationProblem(INamedTypeSymbol type, string name)
@@ -219,7 +448,56 @@ public sealed partial class NetworkGenerator
         return null;
     }
 
-    private static Location? LayerArgumentLocation(AttributeData attribute, ProblemSite site, CancellationToken cancellationToken)
+    /// <summary>Two layers whose generated members would collide (SN0015), e.g. 'Hidden' and 'hidden' both make '_hidden'.</summary>
+    private static void CheckLayerNames(List<LayerSpec> layers, List<Location> locations, List<DiagnosticInfo> diagnostics)
+    {
+        var owners = new Dictionary<string, int>();
+        for (int i = 0; i < layers.Count; i++)
+        {
+            string name = layers[i].Name;
+            foreach (string generated in new[] { name }.Concat(GeneratedNames.ForLayer(name)))
+            {
+                if (owners.TryGetValue(generated, out int owner) && owner != i)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateLayerName, locations[i], layers[owner].Name, name, generated));
+                    break;
+                }
+                owners[generated] = i;
+            }
+        }
+    }
+
+    /// <summary>A member written by hand whose name the emitter also declares (SN0008), reported on that member.</summary>
+    private static void CheckMemberNames(INamedTypeSymbol type, List<LayerSpec> layers, HashSet<ISymbol> layerProperties, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        var generated = new Dictionary<string, string?>();
+        foreach (string name in GeneratedNames.Network)
+        {
+            generated[name] = null;
+        }
+        foreach (LayerSpec layer in layers)
+        {
+            foreach (string name in GeneratedNames.ForLayer(layer.Name))
+            {
+                generated[name] = layer.Name;
+            }
+        }
+        foreach (ISymbol member in type.GetMembers())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (member.IsImplicitlyDeclared || layerProperties.Contains(member) || member is INamedTypeSymbol
+                || !generated.TryGetValue(member.Name, out string? layerName))
+            {
+                continue;
+            }
+            string owner = layerName is null ? type.Name : $"{type.Name}' for layer '{layerName}";
+            Location location = member.Locations.FirstOrDefault() ?? Location.None;
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayerNameConflict, location,
+                $"Member '{member.Name}'", member.Name, owner, "the member"));
+        }
+    }
+
+    private static Location? LayerArgumentLocation(AttributeData attribute, LayerSpec layer, ProblemSite site, CancellationToken cancellationToken)
     {
         if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax syntax)
         {
@@ -228,13 +506,18 @@ public sealed partial class NetworkGenerator
         return site switch
         {
             ProblemSite.LayerUnits => PositionalArgumentLocation(syntax, 0, "units") ?? syntax.GetLocation(),
-            ProblemSite.LayerActivation => PositionalArgumentLocation(syntax, 1, "activation")
-                ?? NamedArgumentLocation(syntax, "CustomActivation") ?? syntax.GetLocation(),
+            ProblemSite.LayerActivation when layer.Activation == ActivationKind.Custom =>
+                NamedArgumentLocation(syntax, "CustomActivation") ?? syntax.GetLocation(),
+            ProblemSite.LayerActivation => PositionalArgumentLocation(syntax, 1, "activation") ?? syntax.GetLocation(),
+            ProblemSite.LayerFlatten => NamedArgumentLocation(syntax, "Flatten") ?? syntax.GetLocation(),
             ProblemSite.LayerWeightStdDev => NamedArgumentLocation(syntax, "WeightStdDev") ?? syntax.GetLocation(),
             ProblemSite.LayerBiasStdDev => NamedArgumentLocation(syntax, "BiasStdDev") ?? syntax.GetLocation(),
             _ => syntax.GetLocation(),
         };
     }
+
+    private static Location PropertyLocation(IPropertySymbol property, Location fallback) =>
+        property.Locations.FirstOrDefault() ?? fallback;
 
     private static Location? PositionalArgumentLocation(AttributeSyntax syntax, int position, string parameterName)
     {
@@ -281,6 +564,32 @@ public sealed partial class NetworkGenerator
         return null;
     }
 
+    /// <summary>Whether an argument of the attribute does not bind yet (the compiler reports why).</summary>
+    private static bool HasErrors(AttributeData attribute)
+    {
+        if (attribute.AttributeClass is null or IErrorTypeSymbol || attribute.AttributeConstructor is null)
+        {
+            return true;
+        }
+        foreach (TypedConstant argument in attribute.ConstructorArguments)
+        {
+            if (argument.Kind == TypedConstantKind.Error)
+            {
+                return true;
+            }
+        }
+        foreach (KeyValuePair<string, TypedConstant> pair in attribute.NamedArguments)
+        {
+            if (pair.Value.Kind == TypedConstantKind.Error)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool IsDefinedLoss(int value) => value is (int)LossKind.SoftmaxCrossEntropy or (int)LossKind.MeanSquaredError;
+
     private static int NamedInt(AttributeData attribute, string name, int fallback)
     {
         foreach (KeyValuePair<string, TypedConstant> pair in attribute.NamedArguments)
@@ -291,6 +600,38 @@ public sealed partial class NetworkGenerator
             }
         }
         return fallback;
+    }
+
+    private static bool NamedBool(AttributeData attribute, string name)
+    {
+        foreach (KeyValuePair<string, TypedConstant> pair in attribute.NamedArguments)
+        {
+            if (pair.Key == name && pair.Value.Value is bool value)
+            {
+                return value;
+            }
+        }
+        return false;
+    }
+
+    private static EquatableArray<int> NamedIntArray(AttributeData attribute, string name)
+    {
+        foreach (KeyValuePair<string, TypedConstant> pair in attribute.NamedArguments)
+        {
+            if (pair.Key == name && pair.Value.Kind == TypedConstantKind.Array && !pair.Value.IsNull)
+            {
+                var values = new List<int>();
+                foreach (TypedConstant element in pair.Value.Values)
+                {
+                    if (element.Value is int value)
+                    {
+                        values.Add(value);
+                    }
+                }
+                return values.ToEquatableArray();
+            }
+        }
+        return EquatableArray<int>.Empty;
     }
 
     private static float NamedFloat(AttributeData attribute, string name, float fallback)
@@ -333,9 +674,23 @@ public sealed partial class NetworkGenerator
         _ => "private",
     };
 
+    /// <summary>The namespace as C# source: each part that is a keyword written with '@' (<c>@event</c>).</summary>
+    private static string NamespaceText(INamedTypeSymbol type)
+    {
+        var parts = new List<string>();
+        for (INamespaceSymbol? ns = type.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
+        {
+            parts.Add(SyntaxFacts.GetKeywordKind(ns.Name) != SyntaxKind.None ? "@" + ns.Name : ns.Name);
+        }
+        parts.Reverse();
+        return string.Join(".", parts);
+    }
+
     private static string MetadataName(INamedTypeSymbol type)
     {
         string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() + "." : string.Empty;
         return ns + type.MetadataName;
     }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -22,7 +22,8 @@ public sealed partial class NetworkGenerator : IIncrementalGenerator
         IncrementalValuesProvider<NetworkParseResult> parsed = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 KnownTypes.NetworkAttribute,
-                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
+                // Records are taken too, so that [Network] on one is reported (SN0012) rather than ignored.
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.RecordDeclarationSyntax,
                 static (context, cancellationToken) => Parse(context, cancellationToken))
             .WithTrackingName(TrackingNames.NetworkParse);
 
@@ -35,9 +36,18 @@ public sealed partial class NetworkGenerator : IIncrementalGenerator
             .Select(static (result, _) => result.Network!)
             .WithTrackingName(TrackingNames.NetworkModel);
 
+        // A network with errors gets only placeholders for its layer properties (see NetworkStubSpec).
+        IncrementalValuesProvider<NetworkStubSpec> stubs = parsed
+            .Where(static result => result.Stub is not null)
+            .Select(static (result, _) => result.Stub!)
+            .WithTrackingName(TrackingNames.NetworkStub);
+
         context.RegisterSourceOutput(diagnostics, static (context, diagnostic) => context.ReportDiagnostic(diagnostic.ToDiagnostic()));
 
         context.RegisterSourceOutput(networks, static (context, network) =>
             context.AddSource($"{network.MetadataName}.g.cs", NetworkEmitter.Emit(network)));
+
+        context.RegisterSourceOutput(stubs, static (context, stub) =>
+            context.AddSource($"{stub.MetadataName}.g.cs", NetworkStubEmitter.Emit(stub)));
     }
 }

@@ -27,6 +27,13 @@ internal static class DiagnosticDescriptors
     public const string StaticOrAbstractNetworkId = "SN0012";
     public const string MultipleLayerAttributesId = "SN0013";
     public const string InvalidInitializationId = "SN0014";
+    public const string DuplicateLayerNameId = "SN0015";
+    public const string InvalidInputShapeId = "SN0016";
+    public const string DenseNeedsVectorInputId = "SN0017";
+    public const string FlattenHasNoEffectId = "SN0018";
+    public const string LayerTooLargeId = "SN0019";
+    public const string UndefinedEnumValueId = "SN0020";
+    public const string MissingLayerAttributeId = "SN0021";
 
     public const string DifferentiableTypeNotPartialId = "SN0100";
     public const string UnsupportedDifferentiableSignatureId = "SN0101";
@@ -37,6 +44,10 @@ internal static class DiagnosticDescriptors
 
     private static DiagnosticDescriptor Error(string id, string category, string title, string message, string description) =>
         new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, description,
+            helpLinkUri: $"docs/diagnostics/{id}.md");
+
+    private static DiagnosticDescriptor Warning(string id, string category, string title, string message, string description) =>
+        new(id, title, message, category, DiagnosticSeverity.Warning, isEnabledByDefault: true, description,
             helpLinkUri: $"docs/diagnostics/{id}.md");
 
     public static readonly DiagnosticDescriptor ClassNotPartial = Error(
@@ -78,14 +89,14 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidLayerProperty = Error(
         InvalidLayerPropertyId, UsageCategory,
         "Layer property has an unsupported shape",
-        "Layer property '{0}' {1}; declare it as 'public partial DenseLayer {0} {{ get; }}'",
+        "Layer property '{0}' {1}",
         "A layer is declared as an instance, partial, get-only property of type SourceNet.DenseLayer, which the generator implements.");
 
     public static readonly DiagnosticDescriptor LayerNameConflict = Error(
         LayerNameConflictId, UsageCategory,
-        "Layer name conflicts with a generated member",
-        "Layer '{0}' conflicts with the generated member '{0}' of network '{1}'; rename the layer",
-        "The generator adds members such as TrainStep, Predict and Parameters to a network; a layer cannot share their names.");
+        "Name conflicts with a generated member",
+        "{0} conflicts with the member '{1}' that SourceNet generates in network '{2}'; rename {3}",
+        "The generator adds members such as TrainStep, Predict and Parameters to a network, and constants and fields named after each layer (HiddenUnits, _hidden); neither a layer nor a member written by hand can share their names.");
 
     public static readonly DiagnosticDescriptor GenericNetwork = Error(
         GenericNetworkId, UsageCategory,
@@ -107,9 +118,9 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor StaticOrAbstractNetwork = Error(
         StaticOrAbstractNetworkId, UsageCategory,
-        "Network class cannot be static or abstract",
-        "Network class '{0}' is {1}; a network must be an instantiable class",
-        "The generator adds a constructor and instance state, so the class cannot be static or abstract.");
+        "Network class has an unsupported form",
+        "Network class '{0}' {1}",
+        "The generator adds a constructor and instance state to a plain class: the class cannot be static, abstract or a record, and its name cannot be a C# keyword.");
 
     public static readonly DiagnosticDescriptor MultipleLayerAttributes = Error(
         MultipleLayerAttributesId, UsageCategory,
@@ -122,6 +133,48 @@ internal static class DiagnosticDescriptors
         "Initialization scale must be a non-negative finite number",
         "Layer '{0}' has {1} = {2}; it must be a finite number >= 0",
         "Weights and biases are drawn from N(0, s²); s must be finite and non-negative.");
+
+    public static readonly DiagnosticDescriptor DuplicateLayerName = Error(
+        DuplicateLayerNameId, UsageCategory,
+        "Layer names collide",
+        "Layers '{0}' and '{1}' would both generate the member '{2}'; give them names that differ by more than the case of the first letter",
+        "Each layer's name also names its generated fields and constants (_hidden, HiddenUnits), so two layers need names that stay distinct after that change.");
+
+    public static readonly DiagnosticDescriptor InvalidInputShape = Error(
+        InvalidInputShapeId, ShapeCategory,
+        "Network input shape is invalid",
+        "Network '{0}' has InputShape = {1}: {2}",
+        "InputShape lists the dimensions of one sample; each must be at least 1, their product must fit in an int and, when Input is also set, equal it.");
+
+    public static readonly DiagnosticDescriptor DenseNeedsVectorInput = Error(
+        DenseNeedsVectorInputId, ShapeCategory,
+        "Dense layer needs a vector input",
+        "Layer '{0}' is dense and takes a vector, but its input has shape {1}; set Flatten = true on its [Dense] attribute to flatten the {2} values into one vector",
+        "A dense layer multiplies a vector by its weight matrix. Keras would silently apply it to the last axis only; SourceNet asks for an explicit Flatten instead.");
+
+    public static readonly DiagnosticDescriptor FlattenHasNoEffect = Warning(
+        FlattenHasNoEffectId, ShapeCategory,
+        "Flatten has no effect",
+        "Layer '{0}' sets Flatten = true, but its input is already a vector of {1} values; remove Flatten",
+        "Flatten only matters on a layer whose input has more than one dimension, which is only ever the first layer of a network with an InputShape.");
+
+    public static readonly DiagnosticDescriptor LayerTooLarge = Error(
+        LayerTooLargeId, ShapeCategory,
+        "Layer is too large",
+        "{0}",
+        "Parameters live in float arrays indexed by int, so a layer's weight matrix, and the network's parameter count, must stay below 2,147,483,648.");
+
+    public static readonly DiagnosticDescriptor UndefinedEnumValue = Error(
+        UndefinedEnumValueId, UsageCategory,
+        "Value is not a defined member of its enum",
+        "{0} is {1}, which is not a member of SourceNet.{2}",
+        "A cast such as (Activation)7 compiles but names no activation or loss the generator knows; use one of the enum's named members.");
+
+    public static readonly DiagnosticDescriptor MissingLayerAttribute = Error(
+        MissingLayerAttributeId, UsageCategory,
+        "DenseLayer property has no layer attribute",
+        "Property '{0}' is a partial DenseLayer but has no layer attribute; add [Dense(units)] to make it a layer",
+        "The generator implements the partial DenseLayer properties of a network that carry a layer attribute such as [Dense]; without one it cannot know the layer's size.");
 
     public static readonly DiagnosticDescriptor DifferentiableTypeNotPartial = Error(
         DifferentiableTypeNotPartialId, UsageCategory,
@@ -175,6 +228,13 @@ internal static class DiagnosticDescriptors
         [StaticOrAbstractNetworkId] = StaticOrAbstractNetwork,
         [MultipleLayerAttributesId] = MultipleLayerAttributes,
         [InvalidInitializationId] = InvalidInitialization,
+        [DuplicateLayerNameId] = DuplicateLayerName,
+        [InvalidInputShapeId] = InvalidInputShape,
+        [DenseNeedsVectorInputId] = DenseNeedsVectorInput,
+        [FlattenHasNoEffectId] = FlattenHasNoEffect,
+        [LayerTooLargeId] = LayerTooLarge,
+        [UndefinedEnumValueId] = UndefinedEnumValue,
+        [MissingLayerAttributeId] = MissingLayerAttribute,
         [DifferentiableTypeNotPartialId] = DifferentiableTypeNotPartial,
         [UnsupportedDifferentiableSignatureId] = UnsupportedDifferentiableSignature,
         [UnsupportedDifferentiableStatementId] = UnsupportedDifferentiableStatement,

@@ -20,6 +20,12 @@ internal sealed record NetworkSpec(
     LossKind Loss,
     EquatableArray<LayerSpec> Layers)
 {
+    /// <summary>
+    /// The declared shape of one sample (<c>[Network(InputShape = ...)]</c>), or empty when the network
+    /// declares only <see cref="Input"/>. Once validated, <see cref="Input"/> holds its element count.
+    /// </summary>
+    public EquatableArray<int> InputShape { get; init; } = EquatableArray<int>.Empty;
+
     public int OutputCount => Layers.Count == 0 ? 0 : Layers[Layers.Count - 1].Units;
 
     public bool IsClassifier => Loss == LossKind.SoftmaxCrossEntropy;
@@ -56,7 +62,14 @@ internal sealed record LayerSpec(
     ActivationKind Activation,
     string? CustomActivation,
     float WeightStdDev,
-    float BiasStdDev);
+    float BiasStdDev)
+{
+    /// <summary>
+    /// Whether the layer flattens a multi-dimensional input into one vector first. Samples are stored
+    /// row-major, so flattening moves no data: it only lets a dense layer accept the shape.
+    /// </summary>
+    public bool Flatten { get; init; }
+}
 
 /// <summary>Mirrors <c>SourceNet.Activation</c> (same numeric values), plus custom activations.</summary>
 internal enum ActivationKind
