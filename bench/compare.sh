@@ -10,17 +10,20 @@
 # ONNX Runtime only infers: it runs the network the first PyTorch run trained and exported.
 #
 # Usage: bench/compare.sh [--epochs N] [--threads "1 2"] [--systems "pytorch torchsharp onnxruntime sourcenet"]
-#                         [--single-calls N] [--no-install]
-#   --epochs 10 is the full comparison; --epochs 2 a quick look.
+#                         [--single-calls N] [--run-timeout SECONDS] [--no-install] [--quick]
+#   The default, 10 epochs, is the full comparison; --quick (2 epochs, 2000 single-image calls)
+#   is a first look. Each run is stopped after --run-timeout seconds (default 600) and reported as failed.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
+invocation="bench/compare.sh${*:+ $*}"
 
-epochs=5
+epochs=10
 threads_list="1 2"
 systems="pytorch torchsharp onnxruntime sourcenet"
 single_calls=5000
+run_timeout=600
 install=1
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -28,8 +31,10 @@ while [[ $# -gt 0 ]]; do
         --threads) threads_list="$2"; shift 2 ;;
         --systems) systems="$2"; shift 2 ;;
         --single-calls) single_calls="$2"; shift 2 ;;
+        --run-timeout) run_timeout="$2"; shift 2 ;;
+        --quick) epochs=2; single_calls=2000; shift ;;
         --no-install) install=0; shift ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         *) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -127,11 +132,11 @@ run() {
     local -a environment=(OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads"
         SOURCENET_THREADS="$threads")
     [[ -n $wait_policy ]] && environment+=(OMP_WAIT_POLICY="$wait_policy")
-    if env "${environment[@]}" "$@" > "$log" 2>&1 && grep -q '^RESULT ' "$log"; then
+    if timeout "$run_timeout" env "${environment[@]}" "$@" > "$log" 2>&1 && grep -q '^RESULT ' "$log"; then
         grep '^RESULT ' "$log" | sed "s/^RESULT {/{\"setting\": \"$setting\", /" >> "$results"
         grep '^RESULT ' "$log" | cut -c1-160 >&2
     else
-        failed+=("$name at $setting thread(s): no result, see $log")
+        failed+=("$name at threads $setting: no result (failed or over ${run_timeout} s), see $log")
         tail -5 "$log" >&2 || true
     fi
 }
@@ -165,7 +170,7 @@ load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 # ---------------------------------------------------------------------------------- report
 report="$logs/table.md"
 {
-    printf 'Command: `bench/compare.sh %s`  \n' "--epochs $epochs --threads \"$threads_list\""
+    printf 'Command: `%s` (%s epochs, threads %s)  \n' "$invocation" "$epochs" "$threads_list"
     printf 'Date: %s  \n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
     printf 'Commit: %s%s  \n' "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" \
         "$(git diff --quiet HEAD -- src 2>/dev/null || echo ' (src/ has uncommitted changes)')"
