@@ -37,6 +37,7 @@ public sealed partial class NetworkGenerator
             || context.TargetNode is not TypeDeclarationSyntax declaration
             || declaration.Identifier.IsMissing
             || !SyntaxFacts.IsValidIdentifier(type.Name)
+            || !HasCompleteNamespace(type)
             || FirstNetworkAttribute(type, declaration, cancellationToken) is not { } networkAttribute)
         {
             // Half-typed (the compiler reports it), or a second [Network] on another part of the same
@@ -673,6 +674,19 @@ public sealed partial class NetworkGenerator
         Accessibility.ProtectedAndInternal => "private protected",
         _ => "private",
     };
+
+    /// <summary>Whether every part of the namespace has a name (not so while 'namespace A..B' is being typed).</summary>
+    private static bool HasCompleteNamespace(INamedTypeSymbol type)
+    {
+        for (INamespaceSymbol? ns = type.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
+        {
+            if (!SyntaxFacts.IsValidIdentifier(ns.Name))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /// <summary>The namespace as C# source: each part that is a keyword written with '@' (<c>@event</c>).</summary>
     private static string NamespaceText(INamedTypeSymbol type)

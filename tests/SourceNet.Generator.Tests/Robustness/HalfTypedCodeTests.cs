@@ -1,0 +1,104 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using SourceNet.Generator.Tests.Harness;
+
+namespace SourceNet.Generator.Tests.Robustness;
+
+/// <summary>
+/// The generator runs on every keystroke, so it must survive code that is half typed: these tests delete
+/// each line, and each token, of the sample models in turn and check that the generator neither throws
+/// (which the compiler turns into warning CS8785 and an empty output) nor emits code that does not parse.
+/// </summary>
+public class HalfTypedCodeTests
+{
+    /// <summary>A network using every feature the parser reads: shapes, flatten, custom activation, options.</summary>
+    private const string FullFeatured = """
+        using SourceNet;
+
+        namespace Samples.Images;
+
+        [Network(InputShape = new[] { 8, 8 }, Loss = Loss.MeanSquaredError)]
+        internal partial class Denoiser
+        {
+            [Dense(32, Activation.Tanh, Flatten = true, WeightStdDev = 0.1f)] internal partial DenseLayer Encode { get; }
+            [Dense(64, CustomActivation = nameof(Swish), BiasStdDev = 0f)] public partial DenseLayer Decode { get; }
+
+            [Differentiable]
+            public static float Swish(float x) => x / (1f + System.MathF.Exp(-x));
+        }
+        """;
+
+    [Fact]
+    public void Deleting_any_line_of_the_sample_models_never_breaks_the_generator()
+    {
+        var variants = new List<string>();
+        foreach (string model in new[] { Models.Mnist, Models.Regression, FullFeatured })
+        {
+            string[] lines = model.Split('\n');
+            for (int i = 0; i < lines.Length; i++)
+            {
+                variants.Add(string.Join('\n', lines.Where((_, j) => j != i)));
+            }
+        }
+        AssertGeneratorSurvives(variants);
+    }
+
+    [Fact]
+    public void Deleting_any_token_of_the_mnist_model_never_breaks_the_generator()
+    {
+        AssertGeneratorSurvives(TokenDeletions(Models.Mnist));
+    }
+
+    [Fact]
+    public void Deleting_any_token_of_the_full_featured_model_never_breaks_the_generator()
+    {
+        AssertGeneratorSurvives(TokenDeletions(FullFeatured));
+    }
+
+    private static IEnumerable<string> TokenDeletions(string model)
+    {
+        SyntaxNode root = CSharpSyntaxTree.ParseText(model, GeneratorHarness.ParseOptions).GetRoot();
+        return root.DescendantTokens()
+            .Where(t => !t.Span.IsEmpty)
+            .Select(t => model.Remove(t.SpanStart, t.Span.Length))
+            .ToList();
+    }
+
+    private static void AssertGeneratorSurvives(IEnumerable<string> variants)
+    {
+        // One driver for all variants, as in an IDE session: it also exercises the incremental paths.
+        GeneratorDriver driver = GeneratorHarness.CreateDriver();
+        var failures = new List<string>();
+        int count = 0;
+        foreach (string source in variants)
+        {
+            count++;
+            driver = driver.RunGenerators(GeneratorHarness.CreateCompilation(source));
+            GeneratorDriverRunResult run = driver.GetRunResult();
+            // The [Network] generator only: the [Differentiable] generator has its own owner and sweep.
+            foreach (GeneratorRunResult result in run.Results.Where(r => r.Generator.GetGeneratorType() == typeof(NetworkGenerator)))
+            {
+                if (result.Exception is not null)
+                {
+                    failures.Add($"{result.Generator.GetGeneratorType().Name} threw {result.Exception.GetType().Name}: {result.Exception.Message}\n{source}");
+                }
+                foreach (GeneratedSourceResult generated in result.GeneratedSources)
+                {
+                    ImmutableArray<Diagnostic> errors = generated.SyntaxTree.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToImmutableArray();
+                    if (!errors.IsEmpty)
+                    {
+                        failures.Add($"{generated.HintName} does not parse: {errors[0]}\n{source}");
+                    }
+                }
+            }
+            failures.AddRange(run.Diagnostics.Where(d => d.Id == "CS8785" && d.GetMessage().Contains(nameof(NetworkGenerator))).Select(d => $"{d}\n{source}"));
+            if (failures.Count > 5)
+            {
+                break;
+            }
+        }
+        Assert.True(count > 10, "Too few variants: the sweep tests nothing.");
+        Assert.True(failures.Count == 0, string.Join("\n\n", failures));
+    }
+}
