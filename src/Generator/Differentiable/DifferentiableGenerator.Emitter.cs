@@ -101,6 +101,10 @@ public sealed partial class DifferentiableGenerator
                 }
 
                 // Forward pass.
+                if (method.Parameters.Any(static p => p.IsSpan))
+                {
+                    writer.Line();
+                }
                 writer.Line($"// Forward pass: every intermediate value of {method.Name}, each computed once.");
                 for (int i = 0; i < nodes.Count; i++)
                 {
@@ -233,6 +237,7 @@ public sealed partial class DifferentiableGenerator
 
             return term switch
             {
+                ValueTerm v when comment && method.Nodes[v.Node].Op == OpKind.Constant => method.Nodes[v.Node].Value.ToString("R", CultureInfo.InvariantCulture),
                 ValueTerm v => names[v.Node],
                 ConstantTerm c => comment ? c.Value.ToString("R", CultureInfo.InvariantCulture) : Literal(c.Value, method.Type),
                 ElementTerm e => $"{names[e.Node]}[i]",
@@ -410,13 +415,16 @@ public sealed partial class DifferentiableGenerator
             /// <summary>The local in a label such as <c>d = b + c</c>, if it names one.</summary>
             private static string? LocalName(string label)
             {
-                int equals = label.IndexOf(" = ", StringComparison.Ordinal);
-                if (equals <= 0)
+                int space = label.IndexOf(' ');
+                if (space <= 0)
                 {
                     return null;
                 }
-                string name = label.Substring(0, equals);
-                return name.All(static c => char.IsLetterOrDigit(c) || c == '_' || c == '@') ? name : null;
+                string name = label.Substring(0, space);
+                string rest = label.Substring(space);
+                bool assignment = rest.StartsWith(" = ", StringComparison.Ordinal)
+                    || (rest.Length > 3 && rest[2] == '=' && rest[3] == ' ' && "+-*/".IndexOf(rest[1]) >= 0);
+                return assignment && name.All(static c => char.IsLetterOrDigit(c) || c == '_' || c == '@') ? name : null;
             }
         }
     }

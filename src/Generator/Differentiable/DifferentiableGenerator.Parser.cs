@@ -377,6 +377,11 @@ public sealed partial class DifferentiableGenerator
                             {
                                 return Unsupported(expression, "only casts between float and double are differentiated");
                             }
+                            if (_scalar == ScalarType.Double && to!.SpecialType == SpecialType.System_Single)
+                            {
+                                // Rounding to float inside a double method changes the value; the IR would not.
+                                return Unsupported(expression, "it narrows to float inside a double method");
+                            }
                             // The IR computes in the method's element type; a cast between float and double is a no-op there.
                             return Expression(cast.Expression);
                         }
@@ -414,6 +419,11 @@ public sealed partial class DifferentiableGenerator
                 {
                     Aborted = true;
                     return -1;
+                }
+                if (_scalar == ScalarType.Float && type.SpecialType == SpecialType.System_Double)
+                {
+                    // The companion computes in float; doing this step in double would round differently.
+                    return Unsupported(binary, "it computes in double inside a float method; cast each Math call's result to float first");
                 }
                 if (!IsFloatingPoint(type))
                 {

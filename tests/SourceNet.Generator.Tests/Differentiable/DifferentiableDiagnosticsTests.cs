@@ -167,6 +167,38 @@ public class DifferentiableDiagnosticsTests
         """);
 
     [Fact]
+    public void Double_arithmetic_inside_a_float_method_is_reported() => AssertSingle("SN0104", """
+        public static partial class Model
+        {
+            [Differentiable] public static float F(float x) => (float)([|Math.Exp(x) + 1|]);
+        }
+        """);
+
+    [Fact]
+    public void Narrowing_inside_a_double_method_is_reported() => AssertSingle("SN0104", """
+        public static partial class Model
+        {
+            [Differentiable] public static double F(double x) => x * [|(float)x|];
+        }
+        """);
+
+    [Fact]
+    public void Spans_outside_reductions_are_reported() => AssertSingle("SN0104", """
+        public static partial class Model
+        {
+            [Differentiable] public static float F(ReadOnlySpan<float> x) => [|x|][0];
+        }
+        """.Replace("[|x|][0]", "[|x[0]|]"));
+
+    [Fact]
+    public void Reductions_over_non_parameters_are_reported() => AssertSingle("SN0103", """
+        public static partial class Model
+        {
+            [Differentiable] public static float F(ReadOnlySpan<float> x) => [|System.Numerics.Tensors.TensorPrimitives.Sum(x.Slice(1))|];
+        }
+        """);
+
+    [Fact]
     public void Instance_state_is_reported() => AssertSingle("SN0104", """
         public static partial class Model
         {

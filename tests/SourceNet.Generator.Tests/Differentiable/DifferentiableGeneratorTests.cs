@@ -1,4 +1,7 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
+using SourceNet.Generator.Helpers;
 using SourceNet.Generator.Tests.Harness;
 
 namespace SourceNet.Generator.Tests.Differentiable;
@@ -35,4 +38,116 @@ public class DifferentiableGeneratorTests
     [Fact]
     public void Tutorial_graph_snapshot() =>
         Snapshot.Match(GeneratorHarness.RunClean(Tutorial).Source("Basics.Graph.Differentiable.g.cs"), "DifferentiableTutorial");
+
+    private const string Activations = """
+        using System;
+        using System.Numerics.Tensors;
+        using SourceNet;
+        using SourceNet.Tensors;
+
+        namespace Models;
+
+        public partial class Net
+        {
+            public static readonly double Leak = 0.01;
+
+            /// <summary>A user-defined activation a [Dense] layer can name; the network calls SwishWithGradient.</summary>
+            [Differentiable]
+            public static float Swish(float x) => x * Functions.Sigmoid(x);
+
+            [Differentiable]
+            public static double LeakyRelu(double x) => Math.Max(x, Leak * x);
+
+            /// <summary>Calls another [Differentiable] method and reuses x * x.</summary>
+            [Differentiable]
+            public static float Composed(float x, float y)
+            {
+                float s = Swish(x * y);
+                s += x * y;
+                return s / (1 + MathF.Exp(-x));
+            }
+
+            /// <summary>Span parameters get Span gradients, after the scalar ones' order.</summary>
+            [Differentiable]
+            public static double Loss(ReadOnlySpan<double> prediction, ReadOnlySpan<double> target, double weight)
+            {
+                double n = prediction.Length;
+                return weight * (TensorPrimitives.SumOfSquares(prediction) - 2 * TensorPrimitives.Dot(prediction, target)) / n;
+            }
+        }
+        """;
+
+    [Fact]
+    public void Activation_contract_signatures()
+    {
+        string source = GeneratorHarness.RunClean(Activations).Source("Models.Net.Differentiable.g.cs");
+        Assert.Contains("public static float SwishWithGradient(float x, out float dX)", source);
+        Assert.Contains("public static double LeakyReluWithGradient(double x, out double dX)", source);
+        Assert.Contains("public static float ComposedWithGradient(float x, float y, out float dX, out float dY)", source);
+        Assert.Contains("public static double LossWithGradient(global::System.ReadOnlySpan<double> prediction, global::System.ReadOnlySpan<double> target, double weight, global::System.Span<double> dPrediction, global::System.Span<double> dTarget, out double dWeight)", source);
+        Assert.Contains("public static void SwishWithGradient(global::System.ReadOnlySpan<float> x, global::System.Span<float> values, global::System.Span<float> dX)", source);
+        Assert.DoesNotContain("public static void LossWithGradient", source);
+    }
+
+    [Fact]
+    public void Activations_snapshot() =>
+        Snapshot.Match(GeneratorHarness.RunClean(Activations).Source("Models.Net.Differentiable.g.cs"), "DifferentiableActivations");
+
+    [Fact]
+    public void Generated_documentation_is_well_formed()
+    {
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(Activations);
+        var parseOptions = GeneratorHarness.ParseOptions.WithDocumentationMode(DocumentationMode.Diagnose);
+        compilation = compilation.RemoveAllSyntaxTrees().AddSyntaxTrees(CSharpSyntaxTree.ParseText(Activations, parseOptions, path: "/src/Model0.cs"));
+        GeneratorDriver driver = CSharpGeneratorDriver.Create([new SourceNet.Generator.Differentiable.DifferentiableGenerator().AsSourceGenerator()], parseOptions: parseOptions);
+        driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out _);
+        var problems = output.GetDiagnostics()
+            .Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true)
+            .ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public void Unrelated_edits_keep_the_model_cached()
+    {
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(Activations, "namespace Other; public class Unrelated { public int X; }");
+        GeneratorDriver driver = GeneratorHarness.CreateDriver(trackSteps: true);
+        driver = driver.RunGenerators(compilation);
+
+        SyntaxTree unrelated = compilation.SyntaxTrees.Last();
+        compilation = compilation.ReplaceSyntaxTree(unrelated, unrelated.WithChangedText(SourceText.From("namespace Other; public class Unrelated { public int X; public int Y; }")));
+        GeneratorRunResult result = driver.RunGenerators(compilation).GetRunResult().Results
+            .Single(r => r.Generator.GetGeneratorType() == typeof(SourceNet.Generator.Differentiable.DifferentiableGenerator));
+
+        foreach (string step in new[] { TrackingNames.DifferentiableParse, TrackingNames.DifferentiableModel })
+        {
+            var outputs = result.TrackedSteps[step].SelectMany(s => s.Outputs).ToList();
+            Assert.NotEmpty(outputs);
+            Assert.All(outputs, o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{step}: {o.Reason}"));
+        }
+        Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
+            o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
+    }
+
+    [Fact]
+    public void Editing_a_method_regenerates_only_its_type()
+    {
+        const string other = """
+            using SourceNet;
+            namespace Models;
+            public static partial class Other { [Differentiable] public static float Twice(float x) => 2 * x; }
+            """;
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(Activations, other);
+        GeneratorDriver driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation);
+
+        SyntaxTree tree = compilation.SyntaxTrees.Last();
+        compilation = compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(SourceText.From(other.Replace("2 * x", "3 * x"))));
+        GeneratorRunResult result = driver.RunGenerators(compilation).GetRunResult().Results
+            .Single(r => r.Generator.GetGeneratorType() == typeof(SourceNet.Generator.Differentiable.DifferentiableGenerator));
+
+        var reasons = result.TrackedSteps[TrackingNames.DifferentiableModel].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
+        Assert.Contains(IncrementalStepRunReason.Unchanged, reasons);
+        Assert.Contains(IncrementalStepRunReason.Modified, reasons);
+        Assert.Contains("x * 3f", result.GeneratedSources.Single(s => s.HintName == "Models.Other.Differentiable.g.cs").SourceText.ToString());
+    }
 }
