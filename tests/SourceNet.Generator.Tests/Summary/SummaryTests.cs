@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.Loader;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using SourceNet.Generator.Tests.Harness;
+
+namespace SourceNet.Generator.Tests.Summary;
+
+/// <summary>
+/// Compiles each model with its generated code, loads it and checks the generated <c>Summary()</c> and
+/// <c>MermaidGraph</c> against the model as the test states it: every layer's row, output shape and
+/// parameter count (computed here, not by the generator), the totals, and the graph's edges.
+/// </summary>
+public class SummaryTests
+{
+    private sealed record Layer(string Name, int Units, string Activation);
+
+    [Fact]
+    public void Mnist_summary_and_graph_match_the_model() =>
+        Check(Models.Mnist, "Samples.MnistMlp", 784, "SoftmaxCrossEntropy",
+            new Layer("Hidden", 300, "ReLU"), new Layer("Output", 10, "None"));
+
+    [Fact]
+    public void Regression_summary_and_graph_match_the_model() =>
+        Check(Models.Regression, "Regressor", 3, "MeanSquaredError",
+            new Layer("First", 5, "Tanh"), new Layer("Second", 4, "Sigmoid"), new Layer("Out", 2, "None"));
+
+    [Fact]
+    public void Custom_activation_is_named_in_the_summary_and_graph() =>
+        Check("""
+            using SourceNet;
+            [Network(Input = 6, Loss = Loss.MeanSquaredError)]
+            public partial class Smooth
+            {
+                [Dense(4, CustomActivation = nameof(Swish))] public partial DenseLayer Hidden { get; }
+                [Dense(1)] public partial DenseLayer Out { get; }
+
+                [Differentiable]
+                public static float Swish(float x) => x / (1f + System.MathF.Exp(-x));
+            }
+            """, "Smooth", 6, "MeanSquaredError",
+            new Layer("Hidden", 4, "Swish"), new Layer("Out", 1, "None"));
+
+    [Fact]
+    public void Fifty_layer_summary_lists_every_layer_in_order()
+    {
+        Layer[] layers = Enumerable.Range(0, 50)
+            .Select(i => new Layer($"L{i:D2}", i == 49 ? 10 : 16 + i, i == 49 ? "None" : "ReLU"))
+            .ToArray();
+        Check(Deep(layers), "Deep", 32, "SoftmaxCrossEntropy", layers);
+    }
+
+    private static string Deep(Layer[] layers)
+    {
+        var text = new StringBuilder("using SourceNet;\n[Network(Input = 32)]\npublic partial class Deep\n{\n");
+        foreach (Layer layer in layers)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"    [Dense({layer.Units}, Activation.{layer.Activation})] public partial DenseLayer {layer.Name} {{ get; }}\n");
+        }
+        return text.Append("}\n").ToString();
+    }
+
+    private static void Check(string source, string typeName, int input, string loss, params Layer[] layers)
+    {
+        (string summary, string mermaid, long parameterCount) = Load(source, typeName);
+        string className = typeName.Split('.').Last();
+
+        // Parameter counts, from the model as written here.
+        long[] counts = new long[layers.Length];
+        int inputs = input;
+        for (int i = 0; i < layers.Length; i++)
+        {
+            counts[i] = ((long)inputs + 1) * layers[i].Units;
+            inputs = layers[i].Units;
+        }
+        long total = counts.Sum();
+        Assert.Equal(total, parameterCount);
+
+        string[] lines = summary.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal($"Model: \"{className}\"", lines[0]);
+        int header = Array.FindIndex(lines, l => l.StartsWith("Layer (type)", StringComparison.Ordinal));
+        Assert.True(header > 0, summary);
+        string[] rows = lines.Skip(header + 2).TakeWhile(l => !l.StartsWith("=", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(layers.Length + 1, rows.Length);
+        AssertRow(rows[0], "input (Input)", $"(None, {input})", 0);
+        for (int i = 0; i < layers.Length; i++)
+        {
+            string type = layers[i].Activation == "None" ? "Dense" : "Dense, " + layers[i].Activation;
+            AssertRow(rows[i + 1], $"{layers[i].Name} ({type})", $"(None, {layers[i].Units})", counts[i]);
+        }
+        Assert.Contains($"Total params: {total.ToString("N0", CultureInfo.InvariantCulture)}", lines);
+        Assert.Contains($"Trainable params: {total.ToString("N0", CultureInfo.InvariantCulture)}", lines);
+        Assert.Contains($"Loss: {loss}", lines);
+
+        // The graph is a chain: input -> each layer in order -> loss.
+        var nodes = new Dictionary<string, string>();
+        foreach (Match node in Regex.Matches(mermaid, @"^\s*(\w+)[\[(]+""([^""]*)""[\])]+\s*$", RegexOptions.Multiline))
+        {
+            nodes[node.Groups[1].Value] = node.Groups[2].Value;
+        }
+        List<(string From, string To)> edges = Regex.Matches(mermaid, @"^\s*(\w+) --> (\w+)\s*$", RegexOptions.Multiline)
+            .Select(m => (m.Groups[1].Value, m.Groups[2].Value)).ToList();
+        Assert.StartsWith("flowchart", mermaid, StringComparison.Ordinal);
+        Assert.Equal(layers.Length + 1, edges.Count);
+        Assert.Equal("input", edges[0].From);
+        Assert.Equal("loss", edges[^1].To);
+        Assert.Equal(loss, nodes["loss"]);
+        Assert.Contains($"(None, {input})", nodes["input"], StringComparison.Ordinal);
+        inputs = input;
+        for (int i = 0; i < layers.Length; i++)
+        {
+            string node = edges[i].To;
+            Assert.Equal(node, edges[i + 1].From);
+            Assert.StartsWith($"{layers[i].Name}: Dense {inputs}x{layers[i].Units}", nodes[node], StringComparison.Ordinal);
+            Assert.EndsWith(layers[i].Activation, nodes[node], StringComparison.Ordinal);
+            inputs = layers[i].Units;
+        }
+    }
+
+    private static void AssertRow(string row, string name, string shape, long count)
+    {
+        string[] cells = Regex.Split(row.Trim(), @"\s{2,}");
+        Assert.True(cells.Length == 3, $"Row '{row}' does not have three columns.");
+        Assert.Equal(name, cells[0]);
+        Assert.Equal(shape, cells[1]);
+        Assert.Equal(count.ToString("N0", CultureInfo.InvariantCulture), cells[2]);
+    }
+
+    /// <summary>Compiles the model with its generated code and reads Summary(), MermaidGraph and ParameterCount.</summary>
+    private static (string Summary, string Mermaid, long ParameterCount) Load(string source, string typeName)
+    {
+        GeneratorRun run = GeneratorHarness.RunClean(source);
+        using var image = new MemoryStream();
+        Microsoft.CodeAnalysis.Emit.EmitResult emitted = run.Output.Emit(image);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
+        image.Position = 0;
+        var context = new AssemblyLoadContext("summary-test", isCollectible: true);
+        try
+        {
+            Type type = context.LoadFromStream(image).GetType(typeName, throwOnError: true)!;
+            string summary = (string)type.GetMethod("Summary", BindingFlags.Public | BindingFlags.Static)!.Invoke(null, null)!;
+            string mermaid = (string)type.GetField("MermaidGraph", BindingFlags.Public | BindingFlags.Static)!.GetRawConstantValue()!;
+            long count = Convert.ToInt64(type.GetField("ParameterCount", BindingFlags.Public | BindingFlags.Static)!.GetRawConstantValue(), CultureInfo.InvariantCulture);
+            return (summary, mermaid, count);
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+}
