@@ -130,6 +130,13 @@ public sealed partial class DifferentiableGenerator
 
             cancellationToken.ThrowIfCancellationRequested();
             int result = syntax.Body is not null ? body.Block(syntax.Body) : body.Expression(syntax.ExpressionBody!.Expression);
+            if (body.AbortedAt is { } unbound && diagnostics.Count == 0
+                && !model.GetDiagnostics(syntax.Span, cancellationToken).Any(static d => d.Severity == DiagnosticSeverity.Error))
+            {
+                // The code compiles, yet the walker could not bind it (say, a tuple assignment): never stay silent.
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedDifferentiableExpression, unbound.GetLocation(), OneLine(unbound.ToString()),
+                    "SourceNet cannot analyse this construct"));
+            }
             if (body.Aborted || diagnostics.Count > 0 || result < 0)
             {
                 return Fail();
@@ -223,8 +230,13 @@ public sealed partial class DifferentiableGenerator
                 _cancellationToken = cancellationToken;
             }
 
-            /// <summary>Set when the code does not bind (half-typed); the compiler reports that, so we say nothing.</summary>
-            public bool Aborted { get; private set; }
+            /// <summary>Set when some code does not bind (usually half-typed code, which the compiler reports).</summary>
+            public bool Aborted => AbortedAt is not null;
+
+            /// <summary>The first node that did not bind.</summary>
+            public SyntaxNode? AbortedAt { get; private set; }
+
+            private void Abort(SyntaxNode node) => AbortedAt ??= node;
 
             public void Bind(ISymbol symbol, int node, bool isSpan)
             {
@@ -285,7 +297,7 @@ public sealed partial class DifferentiableGenerator
                 {
                     if (_model.GetDeclaredSymbol(variable, _cancellationToken) is not ILocalSymbol local || variable.Initializer is null)
                     {
-                        Aborted = true;
+                        Abort(variable);
                         return;
                     }
                     if (!IsScalar(local.Type, _scalar) && !local.IsConst)
@@ -308,7 +320,7 @@ public sealed partial class DifferentiableGenerator
                 ISymbol? target = _model.GetSymbolInfo(assignment.Left, _cancellationToken).Symbol;
                 if (target is null)
                 {
-                    Aborted = true;
+                    Abort(assignment);
                     return;
                 }
                 if (target is not (ILocalSymbol or IParameterSymbol) || !_values.TryGetValue(target, out int current) || _spans.Contains(current))
@@ -417,7 +429,7 @@ public sealed partial class DifferentiableGenerator
                 ITypeSymbol? type = _model.GetTypeInfo(binary, _cancellationToken).Type;
                 if (type is null || type.TypeKind == TypeKind.Error)
                 {
-                    Aborted = true;
+                    Abort(binary);
                     return -1;
                 }
                 if (_scalar == ScalarType.Float && type.SpecialType == SpecialType.System_Double)
@@ -441,7 +453,7 @@ public sealed partial class DifferentiableGenerator
                 switch (symbol)
                 {
                     case null:
-                        Aborted = true;
+                        Abort(expression);
                         return -1;
 
                     case ILocalSymbol or IParameterSymbol when _values.TryGetValue(symbol, out int node):
@@ -473,7 +485,7 @@ public sealed partial class DifferentiableGenerator
             {
                 if (_model.GetSymbolInfo(invocation, _cancellationToken).Symbol is not IMethodSymbol target)
                 {
-                    Aborted = true;
+                    Abort(invocation);
                     return -1;
                 }
                 string display = target.ContainingType.Name + "." + target.Name;

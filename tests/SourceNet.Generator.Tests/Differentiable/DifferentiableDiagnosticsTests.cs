@@ -199,6 +199,20 @@ public class DifferentiableDiagnosticsTests
         """);
 
     [Fact]
+    public void Compiling_code_the_walker_cannot_bind_is_reported_not_skipped() => AssertSingle("SN0104", """
+        public static partial class Model
+        {
+            [Differentiable]
+            public static float F(float x, float y)
+            {
+                float a = 0, b = 0;
+                [|(a, b) = (x, y)|];
+                return a * b;
+            }
+        }
+        """);
+
+    [Fact]
     public void Instance_state_is_reported() => AssertSingle("SN0104", """
         public static partial class Model
         {
