@@ -138,7 +138,25 @@ public static partial class Gemm
 
         public GemmArgs Args;
 
-        public override void Run(int part, int parts) =>
-            ExecuteSlice<TActivation>(Args, KernelThreads.SliceStart(Args.N, part, parts), KernelThreads.SliceStart(Args.N, part + 1, parts));
+        /// <summary>Columns per chunk: one 64-wide tile panel (128 for the matrix-vector tile). A part's last chunk
+        /// takes the remainder too, so every chunk is at least a vector wide and runs the same tiles as an
+        /// unsplit call would.</summary>
+        private int ChunkWidth => Args.M == 1 ? 128 : 64;
+
+        public override int ChunkCount(int part, int parts)
+        {
+            int width = KernelThreads.SliceStart(Args.N, part + 1, parts) - KernelThreads.SliceStart(Args.N, part, parts);
+            return Math.Max(1, width / ChunkWidth);
+        }
+
+        public override void RunChunk(int part, int parts, int chunk)
+        {
+            int start = KernelThreads.SliceStart(Args.N, part, parts);
+            int end = KernelThreads.SliceStart(Args.N, part + 1, parts);
+            int width = ChunkWidth, chunks = Math.Max(1, (end - start) / width);
+            int j0 = start + chunk * width;
+            int j1 = chunk == chunks - 1 ? end : j0 + width;
+            ExecuteSlice<TActivation>(Args, j0, j1);
+        }
     }
 }

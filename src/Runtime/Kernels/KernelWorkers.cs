@@ -5,22 +5,40 @@ using System.Threading;
 
 namespace SourceNet.Kernels;
 
-/// <summary>A slice of work that <see cref="KernelWorkers"/> runs on several threads: part p of P.</summary>
+/// <summary>
+/// Work that <see cref="KernelWorkers"/> runs on several threads: part p of P is a fixed slice (the same
+/// output columns every call), cut into chunks so a thread that finishes early can help a late one.
+/// </summary>
 internal abstract class KernelJob
 {
-    /// <summary>Runs slice <paramref name="part"/> of <paramref name="parts"/>. Must not depend on which thread runs it.</summary>
-    public abstract void Run(int part, int parts);
+    /// <summary>Number of chunks in part <paramref name="part"/> of <paramref name="parts"/> (at least 1).</summary>
+    public abstract int ChunkCount(int part, int parts);
+
+    /// <summary>Runs one chunk. Must give the same result whichever thread runs it.</summary>
+    public abstract void RunChunk(int part, int parts, int chunk);
+
+    /// <summary>Runs every chunk of <paramref name="part"/> in order, on this thread.</summary>
+    public void Run(int part, int parts)
+    {
+        int chunks = ChunkCount(part, parts);
+        for (int c = 0; c < chunks; c++)
+            RunChunk(part, parts, c);
+    }
 }
 
 /// <summary>
-/// Persistent worker threads for the kernels' fork-join. A call posts its job to the workers, runs part 0
-/// itself, then waits for the others. Workers spin for a bounded time after each job (kernel calls in a
-/// training step come microseconds apart) and then sleep on an event, so an idle process burns no core.
+/// Persistent worker threads for the kernels' fork-join. A call publishes its job, runs part 0 itself, and
+/// worker w runs part w, so a core keeps the same column slice of every matrix across calls. Workers spin for a
+/// bounded time after each job (kernel calls in a training step come microseconds apart), then sleep on an
+/// event, so an idle process burns no core.
 /// </summary>
 /// <remarks>
-/// One caller at a time owns the workers (<see cref="TryAcquire"/>); a second concurrent caller runs its parts
-/// sequentially on its own thread, which gives the same results because the partition is fixed.
-/// Worker <c>w</c> always runs part <c>w</c>, so a core keeps the same column slice of every matrix.
+/// Each part is a range of chunks. Its owner takes chunks from the front; a thread that has finished its own
+/// part takes chunks from the back of the others'. When every thread runs, each finishes its own part at about
+/// the same time and nothing moves; when a worker is asleep or descheduled (a busy machine), the others finish
+/// its part instead of waiting a scheduler quantum. A chunk computes the same values whoever runs it, so this
+/// never changes results. Claims carry the job's generation, so a late worker cannot take a chunk of a newer job.
+/// One caller at a time owns the workers (<see cref="TryAcquire"/>); another concurrent caller runs inline.
 /// </remarks>
 internal static class KernelWorkers
 {
@@ -28,8 +46,14 @@ internal static class KernelWorkers
     private static readonly long SpinTicks = Stopwatch.Frequency / 2000; // 0.5 ms
 
     private static readonly object s_growLock = new();
+    private static readonly long[] s_parts = new long[KernelThreads.MaxCount]; // per part: generation | front | back
     private static Worker[] s_workers = Array.Empty<Worker>();
     private static int s_owned;
+    private static int s_generation;
+    private static KernelJob? s_job;
+    private static int s_partCount;
+    private static int s_remaining;
+    private static Exception? s_error;
 
     /// <summary>Takes exclusive use of the workers; false if another thread is using them.</summary>
     public static bool TryAcquire() => Interlocked.CompareExchange(ref s_owned, 1, 0) == 0;
@@ -37,53 +61,41 @@ internal static class KernelWorkers
     /// <summary>Gives the workers back.</summary>
     public static void Release() => Volatile.Write(ref s_owned, 0);
 
-    /// <summary>Runs <paramref name="job"/> in <paramref name="parts"/> slices, part 0 on this thread. Call between
+    /// <summary>Runs <paramref name="job"/> in <paramref name="parts"/> parts, part 0 on this thread. Call between
     /// <see cref="TryAcquire"/> and <see cref="Release"/>.</summary>
-    /// <remarks>
-    /// Each part is claimed exactly once, by its worker or by this thread: when this thread finishes part 0 it
-    /// runs any part whose worker has not started yet (asleep, or descheduled on a busy machine), so a late
-    /// worker costs at most the single-threaded time instead of a scheduler quantum. A part computes the same
-    /// values whoever runs it, so stealing never changes results.
-    /// </remarks>
     public static void Run(KernelJob job, int parts)
     {
         Worker[] workers = EnsureWorkers(parts - 1);
+        int generation = s_generation + 1;
+        int total = 0;
+        for (int p = 0; p < parts; p++)
+        {
+            int chunks = job.ChunkCount(p, parts);
+            s_parts[p] = Pack(generation, 0, chunks);
+            total += chunks;
+        }
+        s_job = job;
+        s_partCount = parts;
+        s_error = null;
+        s_remaining = total;
+        // Full fence: publishes everything above before the generation, and orders it before the reads of
+        // the workers' sleeping flags (each worker does the mirror image), so a worker either sees the job or
+        // is seen asleep and woken.
+        Interlocked.Exchange(ref s_generation, generation);
         for (int w = 1; w < parts; w++)
-            workers[w - 1].Post(job, w, parts);
-        Exception? first = null;
-        try
+            workers[w - 1].WakeIfSleeping();
+
+        Work(job, generation, parts, 0);
+        var spinner = new SpinWait();
+        while (Volatile.Read(ref s_remaining) != 0)
+            spinner.SpinOnce(sleep1Threshold: -1);
+        s_job = null;
+        Exception? error = s_error;
+        if (error is not null)
         {
-            job.Run(0, parts);
+            s_error = null;
+            ExceptionDispatchInfo.Capture(error).Throw();
         }
-        catch (Exception e)
-        {
-            first = e;
-        }
-        ulong stolen = 0; // parts <= KernelThreads.MaxCount = 64
-        for (int w = 1; w < parts; w++)
-        {
-            if (!workers[w - 1].TryClaim())
-                continue;
-            stolen |= 1UL << w;
-            try
-            {
-                job.Run(w, parts);
-            }
-            catch (Exception e)
-            {
-                first ??= e;
-            }
-        }
-        // Always wait for the parts the workers claimed: the job points at memory pinned by the caller.
-        for (int w = 1; w < parts; w++)
-        {
-            if ((stolen & (1UL << w)) != 0)
-                continue;
-            Exception? error = workers[w - 1].WaitForCompletion();
-            first ??= error;
-        }
-        if (first is not null)
-            ExceptionDispatchInfo.Capture(first).Throw();
     }
 
     /// <summary>Runs every part on this thread, in order (what a busy pool or one thread does).</summary>
@@ -113,6 +125,52 @@ internal static class KernelWorkers
         }
     }
 
+    /// <summary>Own part from the front, then the others' from the back.</summary>
+    private static void Work(KernelJob job, int generation, int parts, int own)
+    {
+        int chunk;
+        while ((chunk = Claim(own, generation, fromFront: true)) >= 0)
+            RunChunk(job, own, parts, chunk);
+        for (int i = 1; i < parts; i++)
+        {
+            int part = (own + i) % parts;
+            while ((chunk = Claim(part, generation, fromFront: false)) >= 0)
+                RunChunk(job, part, parts, chunk);
+        }
+    }
+
+    private static void RunChunk(KernelJob job, int part, int parts, int chunk)
+    {
+        try
+        {
+            job.RunChunk(part, parts, chunk);
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref s_error, e, null);
+        }
+        Interlocked.Decrement(ref s_remaining);
+    }
+
+    private static long Pack(int generation, int front, int back) =>
+        ((long)(uint)generation << 32) | ((long)(ushort)front << 16) | (ushort)back;
+
+    /// <summary>Takes the next chunk of <paramref name="part"/> for job <paramref name="generation"/>; -1 if none is left.</summary>
+    private static int Claim(int part, int generation, bool fromFront)
+    {
+        ref long slot = ref s_parts[part];
+        while (true)
+        {
+            long state = Volatile.Read(ref slot);
+            int front = (int)((state >> 16) & 0xFFFF), back = (int)(state & 0xFFFF);
+            if ((int)(state >> 32) != generation || front >= back)
+                return -1;
+            long next = fromFront ? Pack(generation, front + 1, back) : Pack(generation, front, back - 1);
+            if (Interlocked.CompareExchange(ref slot, next, state) == state)
+                return fromFront ? front : back - 1;
+        }
+    }
+
     private static Worker[] EnsureWorkers(int count)
     {
         Worker[] workers = s_workers;
@@ -136,89 +194,51 @@ internal static class KernelWorkers
     private sealed class Worker
     {
         private readonly AutoResetEvent _wake = new(false);
-        private KernelJob? _job;
-        private int _part;
-        private int _parts;
-        private Exception? _error;
-        private int _posted;     // generation of the last job posted
-        private int _claimed;    // generation of the last job claimed, by this worker or by the poster
-        private int _completed;  // generation of the last job this worker finished
-        private int _sleeping;   // 1 while the worker is (about to be) blocked on _wake
+        private readonly int _part;
+        private int _sleeping; // 1 while the worker is (about to be) blocked on _wake
 
-        public Worker(int index)
+        public Worker(int part)
         {
+            _part = part;
             var thread = new Thread(Loop)
             {
                 IsBackground = true,
-                Name = $"SourceNet kernel worker {index}",
+                Name = $"SourceNet kernel worker {part}",
             };
             thread.Start();
         }
 
-        public void Post(KernelJob job, int part, int parts)
+        public void WakeIfSleeping()
         {
-            _job = job;
-            _part = part;
-            _parts = parts;
-            _error = null;
-            // Full fence: publishes the fields above, and orders this write before the read of _sleeping
-            // (the worker does the mirror image), so either it sees the job or we see it asleep.
-            Interlocked.Increment(ref _posted);
             if (Volatile.Read(ref _sleeping) != 0 && Interlocked.Exchange(ref _sleeping, 0) != 0)
                 _wake.Set();
         }
 
-        /// <summary>Claims the posted job for the calling thread; false if the worker already took it.</summary>
-        public bool TryClaim() => Claim(Volatile.Read(ref _posted));
-
-        /// <summary>Waits until the job the worker claimed is done; returns its exception, if any.</summary>
-        public Exception? WaitForCompletion()
-        {
-            int target = Volatile.Read(ref _posted);
-            var spinner = new SpinWait();
-            while (Volatile.Read(ref _completed) != target)
-                spinner.SpinOnce(sleep1Threshold: -1);
-            Exception? error = _error;
-            _job = null;
-            return error;
-        }
-
-        /// <summary>Generation g is claimed once, by moving <see cref="_claimed"/> from g - 1 to g. Every generation
-        /// is claimed before the poster returns, so a worker that saw g late cannot take it after g + 1 is posted.</summary>
-        private bool Claim(int generation) =>
-            Interlocked.CompareExchange(ref _claimed, generation, generation - 1) == generation - 1;
-
         private void Loop()
         {
-            int seen = 0;
+            int seen = Volatile.Read(ref s_generation);
             while (true)
             {
                 long deadline = Stopwatch.GetTimestamp() + SpinTicks;
                 int spins = 0;
-                while (Volatile.Read(ref _posted) == seen)
+                while (Volatile.Read(ref s_generation) == seen)
                 {
                     Thread.SpinWait(4);
                     if ((++spins & 63) != 0 || Stopwatch.GetTimestamp() < deadline)
                         continue;
                     Interlocked.Exchange(ref _sleeping, 1);
-                    if (Volatile.Read(ref _posted) == seen)
+                    if (Volatile.Read(ref s_generation) == seen)
                         _wake.WaitOne();
                     // A wake-up may be stale (the job was seen before blocking); the loop re-checks.
                     Interlocked.Exchange(ref _sleeping, 0);
                     deadline = Stopwatch.GetTimestamp() + SpinTicks;
                 }
-                seen = Volatile.Read(ref _posted);
-                if (!Claim(seen))
-                    continue; // the poster ran it already
-                try
-                {
-                    _job!.Run(_part, _parts);
-                }
-                catch (Exception e)
-                {
-                    _error = e;
-                }
-                Volatile.Write(ref _completed, seen);
+                seen = Volatile.Read(ref s_generation);
+                // These may already belong to a newer job; then every claim tagged 'seen' fails harmlessly.
+                KernelJob? job = Volatile.Read(ref s_job);
+                int parts = Volatile.Read(ref s_partCount);
+                if (job is not null && _part < parts)
+                    Work(job, seen, parts, _part);
             }
         }
     }

@@ -52,20 +52,17 @@ public sealed class Adam : Optimizer
         _stepSize = (float)(LearningRate * Math.Sqrt(correction2) / correction1);
     }
 
-    /// <summary>Parameters with fewer elements than this are updated on one thread: below it the hand-off to the
-    /// kernel worker costs more than half the pass.</summary>
-    internal const int MinParallelElements = 32 * 1024;
-
     private AdamJob? _job;
 
     /// <inheritdoc/>
-    public override void Update(Parameter parameter)
-    {
-        int parts = parameter.Length < MinParallelElements
-            ? 1
-            : Kernels.KernelThreads.PartsFor(long.MaxValue, parameter.Columns, Kernels.KernelThreads.Count);
-        Update(parameter, parts);
-    }
+    /// <remarks>
+    /// Runs on the calling thread. Splitting was measured and does not pay: on the 2-core Zen 4 reference machine
+    /// the 784x300 update takes 66 µs on one thread, 79 µs split by the kernels' column slices and 66 µs split in
+    /// contiguous halves. Each update streams 6.6 MB (w, g, m, v read; w, m, v written) through the cache and
+    /// memory the two cores share, so the second core only adds contention.
+    /// <see cref="Update(Parameter, int)"/> keeps the split for machines where it does pay.
+    /// </remarks>
+    public override void Update(Parameter parameter) => Update(parameter, 1);
 
     /// <summary>
     /// Updates <paramref name="parameter"/> in <paramref name="parts"/> column slices, the same fixed slices the
@@ -108,15 +105,20 @@ public sealed class Adam : Optimizer
             _v = v;
         }
 
-        public override void Run(int part, int parts)
+        /// <summary>Rows per chunk: the unit another thread may take over when this part's owner is late.</summary>
+        private const int RowsPerChunk = 64;
+
+        public override int ChunkCount(int part, int parts) => (_parameter!.Rows + RowsPerChunk - 1) / RowsPerChunk;
+
+        public override void RunChunk(int part, int parts, int chunk)
         {
             Parameter p = _parameter!;
             int columns = p.Columns;
             int c0 = Kernels.KernelThreads.SliceStart(columns, part, parts);
             int c1 = Kernels.KernelThreads.SliceStart(columns, part + 1, parts);
-            if (c0 >= c1)
-                return;
-            owner.Update(p.Value, p.Gradient, _m!, _v!, c0, c1 - c0, p.Rows, columns);
+            int row0 = chunk * RowsPerChunk, rows = Math.Min(RowsPerChunk, p.Rows - row0);
+            if (c0 < c1)
+                owner.Update(p.Value, p.Gradient, _m!, _v!, row0 * columns + c0, c1 - c0, rows, columns);
         }
     }
 

@@ -6,18 +6,23 @@ namespace SourceNet.Runtime.Tests.Kernels;
 
 public class KernelWorkersTests
 {
+    /// <summary>Part p has p + 1 chunks; counts how often each (part, chunk) runs.</summary>
     private sealed class RecordingJob(int parts) : KernelJob
     {
-        public readonly int[] Runs = new int[parts];
+        public readonly int[][] Runs = Enumerable.Range(0, parts).Select(p => new int[p + 1]).ToArray();
 
-        public override void Run(int part, int parts) => Interlocked.Increment(ref Runs[part]);
+        public override int ChunkCount(int part, int parts) => part + 1;
+
+        public override void RunChunk(int part, int parts, int chunk) => Interlocked.Increment(ref Runs[part][chunk]);
     }
 
     private sealed class ThrowingJob : KernelJob
     {
-        public override void Run(int part, int parts)
+        public override int ChunkCount(int part, int parts) => 2;
+
+        public override void RunChunk(int part, int parts, int chunk)
         {
-            if (part == 1)
+            if (part == 1 && chunk == 1)
                 throw new InvalidOperationException("part 1 failed");
         }
     }
@@ -30,7 +35,7 @@ public class KernelWorkersTests
             int parts = 2 + round % 3;
             var job = new RecordingJob(parts);
             KernelWorkers.RunShared(job, parts);
-            Assert.All(job.Runs, count => Assert.Equal(1, count));
+            Assert.All(job.Runs.SelectMany(x => x), count => Assert.Equal(1, count));
             if (round % 500 == 0)
                 Thread.Sleep(2); // let the workers fall asleep, so waking is exercised too
         }
@@ -43,7 +48,7 @@ public class KernelWorkersTests
         Assert.Equal("part 1 failed", e.Message);
         var job = new RecordingJob(2);
         KernelWorkers.RunShared(job, 2);
-        Assert.Equal(new[] { 1, 1 }, job.Runs);
+        Assert.All(job.Runs.SelectMany(x => x), count => Assert.Equal(1, count));
     }
 
     [Fact]
