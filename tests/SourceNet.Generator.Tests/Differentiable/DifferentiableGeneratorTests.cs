@@ -150,4 +150,45 @@ public class DifferentiableGeneratorTests
         Assert.Contains(IncrementalStepRunReason.Modified, reasons);
         Assert.Contains("x * 3f", result.GeneratedSources.Single(s => s.HintName == "Models.Other.Differentiable.g.cs").SourceText.ToString());
     }
+
+    [Fact]
+    public void Generic_record_and_global_namespace_containers()
+    {
+        GeneratorRun run = GeneratorHarness.RunClean("""
+            using SourceNet;
+
+            public partial class Box<T> where T : class
+            {
+                public partial record struct Cell(int Id)
+                {
+                    [Differentiable] public static double Cube(double x) => x * x * x;
+                }
+            }
+
+            public static partial class TopLevel
+            {
+                [Differentiable] public static float Identity(float x) => x;
+                [Differentiable] public static float Constant(float x) => 2;
+                [Differentiable] public static float Ignores(float x, float y) => y * y;
+            }
+
+            public static class Use
+            {
+                public static double Run()
+                {
+                    double cube = Box<string>.Cell.CubeWithGradient(2, out double dCube);
+                    float identity = TopLevel.IdentityWithGradient(5, out float dIdentity);
+                    float constant = TopLevel.ConstantWithGradient(5, out float dConstant);
+                    TopLevel.IgnoresWithGradient(1, 3, out float dX, out float dY);
+                    return cube + dCube + identity + dIdentity + constant + dConstant + dX + dY;
+                }
+            }
+            """);
+        Assert.Contains("partial class Box<T>", run.Source("Box`1+Cell.Differentiable.g.cs"));
+        Assert.Contains("partial record struct Cell", run.Source("Box`1+Cell.Differentiable.g.cs"));
+        string top = run.Source("TopLevel.Differentiable.g.cs");
+        Assert.Contains("dX = 1f;", top);
+        Assert.Contains("dX = 0f; // Constant does not depend on x", top);
+        Assert.Contains("dX = 0f; // Ignores does not depend on x", top);
+    }
 }
