@@ -15,7 +15,9 @@ namespace SourceNet;
 /// fields, <c>Math</c>/<c>MathF</c> <c>Exp</c>, <c>Log</c>, <c>Sqrt</c>, <c>Tanh</c>, <c>Max</c>, <c>Min</c>,
 /// <c>Abs</c>, <c>Pow</c>, <c>Sin</c>, <c>Cos</c>, <c>SourceNet.Tensors.Functions.Relu</c>/<c>Sigmoid</c>,
 /// calls to other <c>[Differentiable]</c> methods, and the reductions <c>TensorPrimitives.Sum</c>,
-/// <c>Dot</c> and <c>SumOfSquares</c> over <c>ReadOnlySpan</c> parameters.
+/// <c>Average</c>, <c>SumOfSquares</c>, <c>SumOfMagnitudes</c>, <c>Norm</c>, <c>Dot</c> and <c>Distance</c>
+/// over <c>ReadOnlySpan</c> parameters (whose gradients are then <c>Span</c> parameters).
+/// See <c>docs/differentiable.md</c>.
 /// </para>
 /// <para>
 /// Loops, branches on values and calls the generator cannot see into are reported as errors

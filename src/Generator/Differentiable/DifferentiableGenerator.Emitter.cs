@@ -194,7 +194,7 @@ public sealed partial class DifferentiableGenerator
         {
             ConstantTerm { Value: 1 } => adjoint,
             ConstantTerm { Value: -1 } => "-" + adjoint,
-            ValueTerm or ConstantTerm or ElementTerm or CallPartialTerm => $"{adjoint} * {partial}",
+            ValueTerm or ConstantTerm or ElementTerm or CallPartialTerm or LengthTerm => $"{adjoint} * {partial}",
             _ => $"{adjoint} * ({partial})",
         };
 
@@ -241,6 +241,7 @@ public sealed partial class DifferentiableGenerator
                 ValueTerm v => names[v.Node],
                 ConstantTerm c => comment ? c.Value.ToString("R", CultureInfo.InvariantCulture) : Literal(c.Value, method.Type),
                 ElementTerm e => $"{names[e.Node]}[i]",
+                LengthTerm l => $"{names[l.Node]}.Length",
                 CallPartialTerm p => names.Partial(p.Node, p.Index),
                 UnaryTerm { Function: UnaryFunction.Negate } u => "-" + (u.Operand is ValueTerm or CallPartialTerm ? Print(u.Operand, method, names, element, comment) : "(" + Print(u.Operand, method, names, element, comment) + ")"),
                 UnaryTerm { Function: UnaryFunction.Sign } u => $"({Parser.Keyword(method.Type)}){math}.Sign({Print(u.Operand, method, names, element, comment)})",

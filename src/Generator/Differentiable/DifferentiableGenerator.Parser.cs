@@ -458,7 +458,7 @@ public sealed partial class DifferentiableGenerator
 
                     case ILocalSymbol or IParameterSymbol when _values.TryGetValue(symbol, out int node):
                         return _spans.Contains(node)
-                            ? Unsupported(expression, "a span parameter can only be passed to TensorPrimitives.Sum, SumOfSquares or Dot, or asked for its Length")
+                            ? Unsupported(expression, "a span parameter can only be passed to a TensorPrimitives reduction (Sum, Average, SumOfSquares, SumOfMagnitudes, Norm, Dot, Distance) or asked for its Length")
                             : node;
 
                     case ILocalSymbol:
@@ -521,7 +521,7 @@ public sealed partial class DifferentiableGenerator
                 {
                     if (OpCatalog.FindTensorPrimitive(target.Name, arguments.Count) is not { } reduction || !IsScalar(target.ReturnType, _scalar))
                     {
-                        return UnsupportedCall(invocation, display, $"the supported TensorPrimitives are Sum, SumOfSquares and Dot over ReadOnlySpan<{Keyword(_scalar)}> parameters");
+                        return UnsupportedCall(invocation, display, $"the supported TensorPrimitives are Sum, Average, SumOfSquares, SumOfMagnitudes, Norm, Dot and Distance over ReadOnlySpan<{Keyword(_scalar)}> parameters");
                     }
                     int[] spans = new int[arguments.Count];
                     for (int i = 0; i < spans.Length; i++)

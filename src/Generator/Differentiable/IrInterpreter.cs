@@ -72,6 +72,10 @@ internal static class IrInterpreter
                 OpKind.SpanSumOfSquares => Reduce(Span(method, inputs, node.Args[0]), null, static (x, _) => x * x),
                 OpKind.SpanDot => Reduce(Span(method, inputs, node.Args[0]), Span(method, inputs, node.Args[1]), static (x, y) => x * y),
                 OpKind.SpanLength => Span(method, inputs, node.Args[0]).Length,
+                OpKind.SpanAverage => Reduce(Span(method, inputs, node.Args[0]), null, static (x, _) => x) / Span(method, inputs, node.Args[0]).Length,
+                OpKind.SpanNorm => Math.Sqrt(Reduce(Span(method, inputs, node.Args[0]), null, static (x, _) => x * x)),
+                OpKind.SpanDistance => Math.Sqrt(Reduce(Span(method, inputs, node.Args[0]), Span(method, inputs, node.Args[1]), static (x, y) => (x - y) * (x - y))),
+                OpKind.SpanSumOfMagnitudes => Reduce(Span(method, inputs, node.Args[0]), null, static (x, _) => Math.Abs(x)),
                 _ => Apply(node, values),
             };
         }
@@ -110,6 +114,7 @@ internal static class IrInterpreter
         ValueTerm v => values[v.Node],
         ConstantTerm c => c.Value,
         ElementTerm e => Span(method, inputs, e.Node)[element],
+        LengthTerm l => Span(method, inputs, l.Node).Length,
         UnaryTerm u => TermMath.Apply(u.Function, Term(u.Operand, method, inputs, values, element)),
         BinaryTerm b => TermMath.Apply(b.Function, Term(b.Left, method, inputs, values, element), Term(b.Right, method, inputs, values, element)),
         SelectTerm s => TermMath.Compare(s.Comparison, Term(s.Left, method, inputs, values, element), Term(s.Right, method, inputs, values, element))

@@ -123,6 +123,18 @@ internal static class OpCatalog
         // y = Σ xᵢ·wᵢ          ∂y/∂xᵢ = wᵢ, ∂y/∂wᵢ = xᵢ
         new(OpKind.SpanDot, 2, "Dot", true, (o, _) => $"{Primitives}.Dot({o[0]}, {o[1]})", a => throw new InvalidOperationException("Span operations are evaluated by the interpreter."),
             (self, args, k) => new ElementTerm(args[1 - k])),
+        // y = Σ xᵢ / n         ∂y/∂xᵢ = 1 / n
+        new(OpKind.SpanAverage, 1, "Average", false, (o, _) => $"{Primitives}.Average({o[0]})", a => throw new InvalidOperationException("Span operations are evaluated by the interpreter."),
+            (self, args, k) => Term.Divide(Term.One, new LengthTerm(args[0]))),
+        // y = √(Σ xᵢ²)         ∂y/∂xᵢ = xᵢ / y
+        new(OpKind.SpanNorm, 1, "Norm", false, (o, _) => $"{Primitives}.Norm({o[0]})", a => throw new InvalidOperationException("Span operations are evaluated by the interpreter."),
+            (self, args, k) => Term.Divide(new ElementTerm(args[0]), V(self))),
+        // y = √(Σ (xᵢ - wᵢ)²)  ∂y/∂xᵢ = (xᵢ - wᵢ) / y, ∂y/∂wᵢ = (wᵢ - xᵢ) / y
+        new(OpKind.SpanDistance, 2, "Distance", true, (o, _) => $"{Primitives}.Distance({o[0]}, {o[1]})", a => throw new InvalidOperationException("Span operations are evaluated by the interpreter."),
+            (self, args, k) => Term.Divide(Term.Subtract(new ElementTerm(args[k]), new ElementTerm(args[1 - k])), V(self))),
+        // y = Σ |xᵢ|           ∂y/∂xᵢ = sign(xᵢ) (0 at 0)
+        new(OpKind.SpanSumOfMagnitudes, 1, "SumOfMagnitudes", false, (o, _) => $"{Primitives}.SumOfMagnitudes({o[0]})", a => throw new InvalidOperationException("Span operations are evaluated by the interpreter."),
+            (self, args, k) => Term.Apply(UnaryFunction.Sign, new ElementTerm(args[0]))),
         // y = x.Length         a count: no gradient flows through it
         new(OpKind.SpanLength, 1, null, false, (o, _) => $"{o[0]}.Length", a => throw new InvalidOperationException("Span operations are evaluated by the interpreter."),
             null),
@@ -147,7 +159,8 @@ internal static class OpCatalog
 
     /// <summary>Whether the operation reduces span parameters (its partials are element-wise terms).</summary>
     public static bool IsSpanOperation(OpKind kind) =>
-        kind is OpKind.SpanSum or OpKind.SpanSumOfSquares or OpKind.SpanDot or OpKind.SpanLength;
+        kind is OpKind.SpanSum or OpKind.SpanSumOfSquares or OpKind.SpanDot or OpKind.SpanLength
+            or OpKind.SpanAverage or OpKind.SpanNorm or OpKind.SpanDistance or OpKind.SpanSumOfMagnitudes;
 
     /// <summary>The scalar math operation that <c>System.Math.{name}</c>/<c>System.MathF.{name}</c> with <paramref name="arity"/> arguments spells.</summary>
     public static OpKind? FindMath(string name, int arity) => Find(name, arity, static k => k is >= OpKind.Exp and <= OpKind.Pow);

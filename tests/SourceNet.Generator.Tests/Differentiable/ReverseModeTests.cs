@@ -154,6 +154,20 @@ public class ReverseModeTests
         CheckAgainstFiniteDifferences(method, [0.5, -1.5, 2], [1, 0.25, -0.5], [1.5]);
     }
 
+    [Fact]
+    public void Norms_distances_and_means_match_finite_differences()
+    {
+        // f(x, w) = ‖x‖ * avg(w) + dist(x, w) - Σ|w|
+        var ir = new IrBuilder();
+        int x = ir.Parameter("x", isSpan: true);
+        int w = ir.Parameter("w", isSpan: true);
+        int product = ir.Op(OpKind.Multiply, "p", ir.Op(OpKind.SpanNorm, "norm", x), ir.Op(OpKind.SpanAverage, "avg", w));
+        int sum = ir.Op(OpKind.Add, "s", product, ir.Op(OpKind.SpanDistance, "dist", x, w));
+        int result = ir.Op(OpKind.Subtract, "f", sum, ir.Op(OpKind.SpanSumOfMagnitudes, "l1", w));
+        DifferentiableMethodSpec method = ir.Build("F", ScalarType.Double, result);
+        CheckAgainstFiniteDifferences(method, [0.5, -1.5, 2], [1, 0.25, -0.5]);
+    }
+
     private static void CheckAgainstFiniteDifferences(DifferentiableMethodSpec method, params double[][] inputs)
     {
         (double value, double[][] gradient) = IrInterpreter.Gradient(method, inputs);

@@ -111,6 +111,10 @@ public static partial class Ops
     [Differentiable]
     public static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => TensorPrimitives.Dot(x, y);
 
+    [Differentiable]
+    public static double Reductions(ReadOnlySpan<double> x, ReadOnlySpan<double> y) =>
+        TensorPrimitives.Average(x) * TensorPrimitives.Norm(y) + TensorPrimitives.Distance(x, y) - TensorPrimitives.SumOfMagnitudes(x);
+
     /// <summary>Mean squared error written with reductions: (Σx² - 2Σxt + Σt²) / n, scaled.</summary>
     [Differentiable]
     public static double MeanSquaredError(ReadOnlySpan<double> prediction, ReadOnlySpan<double> target, double scale)

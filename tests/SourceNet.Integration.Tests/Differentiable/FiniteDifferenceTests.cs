@@ -113,6 +113,7 @@ public class FiniteDifferenceTests
         CheckSpans(v => Ops.Dot(v[0], v[1]), (v, g) => Ops.DotWithGradient(v[0], v[1], g[0], g[1]), x, y);
         CheckSpans(v => Ops.WeightedSquares(v[0], v[1][0]),
             (v, g) => Ops.WeightedSquaresWithGradient(v[0], v[1][0], g[0], out g[1][0]), x, [0.7]);
+        CheckSpans(v => Ops.Reductions(v[0], v[1]), (v, g) => Ops.ReductionsWithGradient(v[0], v[1], g[0], g[1]), x, y);
         CheckSpans(v => Ops.MeanSquaredError(v[0], v[1], v[2][0]),
             (v, g) => Ops.MeanSquaredErrorWithGradient(v[0], v[1], v[2][0], g[0], g[1], out g[2][0]), x, y, [1.5]);
 

@@ -47,4 +47,16 @@ internal enum OpKind
 
     /// <summary><c>x.Length</c> of a span parameter, as a number; it has no gradient.</summary>
     SpanLength,
+
+    /// <summary><c>TensorPrimitives.Average(x)</c>: the mean.</summary>
+    SpanAverage,
+
+    /// <summary><c>TensorPrimitives.Norm(x)</c>: the Euclidean norm.</summary>
+    SpanNorm,
+
+    /// <summary><c>TensorPrimitives.Distance(x, y)</c>: the Euclidean distance.</summary>
+    SpanDistance,
+
+    /// <summary><c>TensorPrimitives.SumOfMagnitudes(x)</c>: the L1 norm.</summary>
+    SpanSumOfMagnitudes,
 }

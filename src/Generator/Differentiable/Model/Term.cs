@@ -54,6 +54,9 @@ internal sealed record ConstantTerm(double Value) : Term;
 /// <summary>Element <c>i</c> of the span parameter node <paramref name="Node"/>, inside an element-wise gradient loop.</summary>
 internal sealed record ElementTerm(int Node) : Term;
 
+/// <summary>The length of the span parameter node <paramref name="Node"/>.</summary>
+internal sealed record LengthTerm(int Node) : Term;
+
 /// <summary>The partial derivative number <paramref name="Index"/> that the companion of call node <paramref name="Node"/> returned.</summary>
 internal sealed record CallPartialTerm(int Node, int Index) : Term;
 
