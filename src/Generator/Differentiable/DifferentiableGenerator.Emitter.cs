@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using System.Threading;
+using Microsoft.CodeAnalysis.CSharp;
 using SourceNet.Generator.Differentiable.Model;
 using SourceNet.Generator.Helpers;
 
@@ -170,9 +171,10 @@ public sealed partial class DifferentiableGenerator
             {
                 ParameterSpec parameter = method.Parameters[(int)target.Value];
                 string contribution = Contribution(adjoint, Print(step.Partial, method, names, element: true), step.Partial);
-                using (writer.Block($"for (int i = 0; i < {parameter.GradientName}.Length; i++)"))
+                string i = names.Index;
+                using (writer.Block($"for (int {i} = 0; {i} < {parameter.GradientName}.Length; {i}++)"))
                 {
-                    writer.Line($"{parameter.GradientName}[i] += {contribution};");
+                    writer.Line($"{parameter.GradientName}[{i}] += {contribution};");
                 }
                 return;
             }
@@ -240,7 +242,7 @@ public sealed partial class DifferentiableGenerator
                 ValueTerm v when comment && method.Nodes[v.Node].Op == OpKind.Constant => method.Nodes[v.Node].Value.ToString("R", CultureInfo.InvariantCulture),
                 ValueTerm v => names[v.Node],
                 ConstantTerm c => comment ? c.Value.ToString("R", CultureInfo.InvariantCulture) : Literal(c.Value, method.Type),
-                ElementTerm e => $"{names[e.Node]}[i]",
+                ElementTerm e => $"{names[e.Node]}[{names.Index}]",
                 LengthTerm l => $"{names[l.Node]}.Length",
                 CallPartialTerm p => names.Partial(p.Node, p.Index),
                 UnaryTerm { Function: UnaryFunction.Negate } u => "-" + (u.Operand is ValueTerm or CallPartialTerm ? Print(u.Operand, method, names, element, comment) : "(" + Print(u.Operand, method, names, element, comment) + ")"),
@@ -332,10 +334,11 @@ public sealed partial class DifferentiableGenerator
                         writer.Line($"throw new global::System.ArgumentException(\"Every span must be as long as '{first.TrimStart('@')}'.\", nameof({span}));");
                     }
                 }
-                using (writer.Block($"for (int i = 0; i < {first}.Length; i++)"))
+                string i = method.Parameters.Any(static p => p.Name.TrimStart('@') == "i" || p.GradientName == "i") ? "index" : "i";
+                using (writer.Block($"for (int {i} = 0; {i} < {first}.Length; {i}++)"))
                 {
-                    string arguments = string.Join(", ", method.Parameters.Select(p => p.Name + "[i]").Concat(method.Parameters.Select(p => $"out {p.GradientName}[i]")));
-                    writer.Line($"{values}[i] = {method.Name}WithGradient({arguments});");
+                    string arguments = string.Join(", ", method.Parameters.Select(p => $"{p.Name}[{i}]").Concat(method.Parameters.Select(p => $"out {p.GradientName}[{i}]")));
+                    writer.Line($"{values}[{i}] = {method.Name}WithGradient({arguments});");
                 }
             }
         }
@@ -360,7 +363,7 @@ public sealed partial class DifferentiableGenerator
                     _used.Add(parameter.Name.TrimStart('@'));
                     _used.Add(parameter.GradientName);
                 }
-                _used.Add("i");
+                Index = Allocate("i");
                 _values = new string[method.Nodes.Count];
                 int counter = 0;
                 for (int i = 0; i < method.Nodes.Count; i++)
@@ -377,6 +380,9 @@ public sealed partial class DifferentiableGenerator
             }
 
             public string this[int node] => _values[node];
+
+            /// <summary>The loop index of element-wise gradient loops.</summary>
+            public string Index { get; }
 
             public string Adjoint(int node, string? fallback = null)
             {
@@ -403,14 +409,18 @@ public sealed partial class DifferentiableGenerator
                 return name;
             }
 
+            /// <summary>A fresh identifier based on <paramref name="name"/>, escaped with <c>@</c> if it is a keyword.</summary>
             private string Allocate(string name)
             {
+                name = name.TrimStart('@');
                 string candidate = name;
                 for (int n = 2; !_used.Add(candidate); n++)
                 {
                     candidate = name + "_" + n.ToString(CultureInfo.InvariantCulture);
                 }
-                return candidate;
+                return SyntaxFacts.GetKeywordKind(candidate) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(candidate) == SyntaxKind.VarKeyword
+                    ? "@" + candidate
+                    : candidate;
             }
 
             /// <summary>The local in a label such as <c>d = b + c</c>, if it names one.</summary>

@@ -310,7 +310,7 @@ public sealed partial class DifferentiableGenerator
                     if (node >= 0)
                     {
                         _values[local] = node;
-                        _builder.Name(node, $"{variable.Identifier.ValueText} = {OneLine(variable.Initializer.Value.ToString())}");
+                        _builder.Name(node, $"{variable.Identifier.Text} = {OneLine(variable.Initializer.Value.ToString())}");
                     }
                 }
             }

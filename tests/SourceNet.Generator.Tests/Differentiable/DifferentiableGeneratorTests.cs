@@ -191,4 +191,25 @@ public class DifferentiableGeneratorTests
         Assert.Contains("dX = 0f; // Constant does not depend on x", top);
         Assert.Contains("dX = 0f; // Ignores does not depend on x", top);
     }
+
+    [Fact]
+    public void Parameter_names_never_clash_with_generated_names()
+    {
+        GeneratorRun run = GeneratorHarness.RunClean("""
+            using System;
+            using System.Numerics.Tensors;
+            using SourceNet;
+
+            public static partial class Names
+            {
+                [Differentiable] public static float Span(ReadOnlySpan<float> x, float i) => i * TensorPrimitives.SumOfSquares(x);
+                [Differentiable] public static float Scalars(float i, float values, float v1, float g_v1) { float v2 = i * values; return v2 * v1 * g_v1; }
+                [Differentiable] public static float Keywords(float @in, float @float) { float @int = @in * @float; return @int * @int; }
+            }
+            """);
+        string source = run.Source("Names.Differentiable.g.cs");
+        Assert.Contains("for (int i_2 = 0; i_2 < dX.Length; i_2++)", source);
+        Assert.DoesNotContain("public static void ScalarsWithGradient", source);
+        Assert.Contains("public static void KeywordsWithGradient(global::System.ReadOnlySpan<float> @in, global::System.ReadOnlySpan<float> @float, global::System.Span<float> values, global::System.Span<float> dIn, global::System.Span<float> dFloat)", source);
+    }
 }
