@@ -16,7 +16,7 @@ internal static class GeneratedNames
         "TrainStep", "ComputeGradients", "ForwardBackward", "ComputeLoss", "RunForward", "RunBackward",
         "Forward", "Predict", "Evaluate", "Summary", "MermaidGraph",
         "SoftmaxCrossEntropyWithGradient", "MeanSquaredErrorWithGradient",
-        "CheckBatch", "CheckSamples", "CheckTargets", "ThrowLabelOutOfRange", "ThrowNonFiniteLoss",
+        "CheckBatch", "CheckSamples", "CheckTargets", "CheckFinite", "ThrowLabelOutOfRange", "ThrowNonFiniteLoss",
     };
 
     /// <summary>Members generated for the layer <paramref name="name"/>, the layer's own property excluded.</summary>
