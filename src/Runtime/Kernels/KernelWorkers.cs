@@ -36,8 +36,9 @@ internal abstract class KernelJob
 /// Each part is a range of chunks. Its owner takes chunks from the front; a thread that has finished its own
 /// part takes chunks from the back of the others'. When every thread runs, each finishes its own part at about
 /// the same time and nothing moves; when a worker is asleep or waiting for a core (a busy machine), the others
-/// finish its part instead of waiting for it. Only a chunk already begun by a preempted worker is waited for. A chunk computes the same values whoever runs it, so this
-/// never changes results. Claims carry the job's generation, so a late worker cannot take a chunk of a newer job.
+/// finish its part instead of waiting for it; only a chunk already begun by a preempted worker is waited for.
+/// A chunk computes the same values whoever runs it, so this never changes results. Claims carry the job's
+/// generation, so a late worker cannot take a chunk of a newer job.
 /// One caller at a time owns the workers (<see cref="TryAcquire"/>); another concurrent caller runs inline.
 /// </remarks>
 internal static class KernelWorkers
