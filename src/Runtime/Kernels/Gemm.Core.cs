@@ -138,22 +138,25 @@ public static partial class Gemm
 
         public GemmArgs Args;
 
-        /// <summary>Columns per chunk: one 64-wide tile panel (128 for the matrix-vector tile). A part's last chunk
-        /// takes the remainder too, so every chunk is at least a vector wide and runs the same tiles as an
-        /// unsplit call would.</summary>
-        private int ChunkWidth => Args.M == 1 ? 128 : 64;
+        /// <summary>Columns per chunk: one 64-wide tile panel (128 for the matrix-vector tile), wider only when a
+        /// slice would otherwise have more than <see cref="MaxChunks"/> chunks. A slice's last chunk also takes the
+        /// remainder, so every chunk is at least a vector wide and runs the same tiles as an unsplit call would.</summary>
+        private int MinChunkWidth => Args.M == 1 ? 128 : 64;
+
+        private const int MaxChunks = 1024;
 
         public override int ChunkCount(int part, int parts)
         {
             int width = KernelThreads.SliceStart(Args.N, part + 1, parts) - KernelThreads.SliceStart(Args.N, part, parts);
-            return Math.Max(1, width / ChunkWidth);
+            return Math.Clamp(width / MinChunkWidth, 1, MaxChunks);
         }
 
         public override void RunChunk(int part, int parts, int chunk)
         {
             int start = KernelThreads.SliceStart(Args.N, part, parts);
             int end = KernelThreads.SliceStart(Args.N, part + 1, parts);
-            int width = ChunkWidth, chunks = Math.Max(1, (end - start) / width);
+            int chunks = Math.Clamp((end - start) / MinChunkWidth, 1, MaxChunks);
+            int width = (end - start) / chunks & ~(Width512 - 1);
             int j0 = start + chunk * width;
             int j1 = chunk == chunks - 1 ? end : j0 + width;
             ExecuteSlice<TActivation>(Args, j0, j1);

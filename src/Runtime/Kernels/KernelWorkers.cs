@@ -11,7 +11,7 @@ namespace SourceNet.Kernels;
 /// </summary>
 internal abstract class KernelJob
 {
-    /// <summary>Number of chunks in part <paramref name="part"/> of <paramref name="parts"/> (at least 1).</summary>
+    /// <summary>Number of chunks in part <paramref name="part"/> of <paramref name="parts"/>: 1 to 65535.</summary>
     public abstract int ChunkCount(int part, int parts);
 
     /// <summary>Runs one chunk. Must give the same result whichever thread runs it.</summary>

@@ -105,8 +105,9 @@ public sealed class Adam : Optimizer
             _v = v;
         }
 
-        /// <summary>Rows per chunk: the unit another thread may take over when this part's owner is late.</summary>
-        private const int RowsPerChunk = 64;
+        /// <summary>Rows per chunk, the unit another thread may take over when a part's owner is late: 64, or more
+        /// for matrices so tall they would exceed the workers' chunk limit.</summary>
+        private int RowsPerChunk => Math.Max(64, (_parameter!.Rows + 1023) / 1024);
 
         public override int ChunkCount(int part, int parts) => (_parameter!.Rows + RowsPerChunk - 1) / RowsPerChunk;
 
