@@ -41,8 +41,15 @@ internal abstract record Term
     public static Term Pow(Term left, Term right) => new BinaryTerm(BinaryFunction.Pow, left, right);
 
     /// <summary><c>left op right ? whenTrue : whenFalse</c>: the derivative of a kink (max, ReLU) picks a side.</summary>
-    public static Term Select(Comparison comparison, Term left, Term right, Term whenTrue, Term whenFalse) =>
-        new SelectTerm(comparison, left, right, whenTrue, whenFalse);
+    public static Term Select(Comparison comparison, Term left, Term right, Term whenTrue, Term whenFalse)
+    {
+        if (left.Equals(right))
+        {
+            // max(x, x): comparing a value with itself is decided now (and would draw warning CS1718).
+            return comparison == Comparison.Greater ? whenFalse : whenTrue;
+        }
+        return new SelectTerm(comparison, left, right, whenTrue, whenFalse);
+    }
 }
 
 /// <summary>The forward value of node <paramref name="Node"/>.</summary>
