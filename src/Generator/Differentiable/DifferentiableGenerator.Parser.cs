@@ -46,7 +46,7 @@ public sealed partial class DifferentiableGenerator
         private static ParseResult ParseMethod(IMethodSymbol method, MethodDeclarationSyntax syntax, SemanticModel model, CancellationToken cancellationToken)
         {
             INamedTypeSymbol type = method.ContainingType;
-            string hintName = MetadataName(type) + ".Differentiable.g.cs";
+            string hintName = HintName(MetadataName(type)) + ".Differentiable.g.cs";
             string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : string.Empty;
             var diagnostics = new List<DiagnosticInfo>();
             Location at = syntax.Identifier.GetLocation();
@@ -67,6 +67,11 @@ public sealed partial class DifferentiableGenerator
                 if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
                 {
                     return Fail(DiagnosticInfo.Create(DiagnosticDescriptors.DifferentiableTypeNotPartial, at, declaration.Identifier.ValueText, method.Name));
+                }
+                if (declaration.Modifiers.Any(SyntaxKind.FileKeyword))
+                {
+                    return Fail(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedDifferentiableSignature, at, method.Name,
+                        $"is in the file-local type '{declaration.Identifier.ValueText}', which generated code (in its own file) cannot extend"));
                 }
                 headers.Add(TypeHeader(declaration));
             }
@@ -154,8 +159,8 @@ public sealed partial class DifferentiableGenerator
                 RecordDeclarationSyntax record => record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "record struct" : "record",
                 _ => declaration.Keyword.ValueText,
             };
-            string refPrefix = declaration.Modifiers.Any(SyntaxKind.RefKeyword) ? "ref " : string.Empty;
-            return $"{refPrefix}partial {keyword} {declaration.Identifier.ValueText}{declaration.TypeParameterList?.ToString() ?? string.Empty}";
+            string prefix = declaration.Modifiers.Any(SyntaxKind.RefKeyword) ? "ref " : string.Empty;
+            return $"{prefix}partial {keyword} {declaration.Identifier.ValueText}{declaration.TypeParameterList?.ToString() ?? string.Empty}";
         }
 
         /// <summary>The type's full metadata name (<c>Ns.Outer+Inner</c>), which is unique per type.</summary>
@@ -167,6 +172,17 @@ public sealed partial class DifferentiableGenerator
                 name = outer.MetadataName + "+" + name;
             }
             return type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() + "." + name : name;
+        }
+
+        /// <summary>The metadata name with characters a hint name cannot hold (file-local types have some) replaced.</summary>
+        private static string HintName(string metadataName)
+        {
+            var name = new StringBuilder(metadataName.Length);
+            foreach (char c in metadataName)
+            {
+                name.Append(char.IsLetterOrDigit(c) || c is '.' or '_' or '-' or '+' or '`' ? c : '_');
+            }
+            return name.ToString();
         }
 
         internal static string Keyword(ScalarType scalar) => scalar == ScalarType.Float ? "float" : "double";

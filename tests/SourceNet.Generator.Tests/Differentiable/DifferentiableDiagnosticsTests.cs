@@ -57,6 +57,14 @@ public class DifferentiableDiagnosticsTests
         """);
 
     [Fact]
+    public void File_local_types_are_reported() => AssertSingle("SN0101", """
+        file static partial class Local
+        {
+            [Differentiable] public static float [|Square|](float x) => x * x;
+        }
+        """);
+
+    [Fact]
     public void Method_must_be_static() => AssertSingle("SN0101", """
         public partial class Model
         {

@@ -212,4 +212,24 @@ public class DifferentiableGeneratorTests
         Assert.DoesNotContain("public static void ScalarsWithGradient", source);
         Assert.Contains("public static void KeywordsWithGradient(global::System.ReadOnlySpan<float> @in, global::System.ReadOnlySpan<float> @float, global::System.Span<float> values, global::System.Span<float> dIn, global::System.Span<float> dFloat)", source);
     }
+
+    [Fact]
+    public void Interface_and_ref_struct_containers()
+    {
+        GeneratorRun run = GeneratorHarness.RunClean("""
+            using SourceNet;
+
+            public partial interface IShape
+            {
+                [Differentiable] static double Area(double r) => 3.14159 * r * r;
+            }
+
+            public ref partial struct Stack
+            {
+                [Differentiable] public static float Half(float x) => x / 2;
+            }
+            """);
+        Assert.Contains("partial interface IShape", run.Source("IShape.Differentiable.g.cs"));
+        Assert.Contains("ref partial struct Stack", run.Source("Stack.Differentiable.g.cs"));
+    }
 }
