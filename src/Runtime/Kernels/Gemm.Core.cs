@@ -124,6 +124,9 @@ public static partial class Gemm
             case KernelIsa.Vector256:
                 Slice256<TActivation>(g, j0, j1);
                 break;
+            case KernelIsa.Vector128:
+                Slice128<TActivation>(g, j0, j1);
+                break;
             default:
                 SliceScalar<TActivation>(g, j0, j1);
                 break;

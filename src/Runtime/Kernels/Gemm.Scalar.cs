@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 
 namespace SourceNet.Kernels;
 
-// Scalar path: machines without 256-bit SIMD, and slices narrower than 8 columns. It performs the same
+// Scalar path: machines without SIMD, and slices narrower than 4 columns. It performs the same
 // fused multiply-adds in the same order as the vector tiles, so a column gives the same sum on every path.
 public static partial class Gemm
 {
@@ -24,7 +24,7 @@ public static partial class Gemm
                 nint offset = 0;
                 for (int p = 0; p < k; p++)
                 {
-                    sum = MathF.FusedMultiplyAdd(ai[offset], *b, sum);
+                    sum = MultiplyAdd.Scalar(ai[offset], *b, sum);
                     offset += step;
                     b += ldb;
                 }

@@ -16,7 +16,7 @@ public static partial class Gemm
     {
         if (j1 - j0 < Width256)
         {
-            SliceScalar<TActivation>(g, j0, j1);
+            Slice128<TActivation>(g, j0, j1);
             return;
         }
         int j = j0;
@@ -136,7 +136,7 @@ public static partial class Gemm
     {
         if (columns < Width256)
         {
-            ColumnSumsScalar(rows, columns, a, sums);
+            ColumnSums128(rows, columns, a, sums);
             return;
         }
         for (int j = 0; j < columns; j += Width256)

@@ -13,7 +13,7 @@ namespace SourceNet.Kernels;
 /// <item><see cref="MatMulTransposeA"/>: weight gradient, <c>dW = Xᵀ·dZ</c>, Aᵀ read in place.</item>
 /// <item><see cref="MatMulTransposeB"/>: input gradient, <c>dX = dZ·Wᵀ</c>, Bᵀ packed per call into a reused buffer.</item>
 /// </list>
-/// All three run register-blocked tiles (6x64 floats on AVX-512, 6x16 on AVX2, scalar otherwise). Each output
+/// All three run register-blocked tiles (6x64 floats on AVX-512, 6x16 on AVX2, 6x8 on Arm64/SSE, scalar otherwise). Each output
 /// element is one chain of fused multiply-adds over k in increasing order, started from its bias, whatever the
 /// tile, instruction set or thread that computes it; so results do not depend on <see cref="KernelThreads.Count"/>.
 /// Large products are split by output columns over <see cref="KernelThreads.Count"/> threads.
@@ -127,6 +127,7 @@ public static partial class Gemm
             {
                 case KernelIsa.Vector512: ColumnSums512(rows, columns, pa, ps); break;
                 case KernelIsa.Vector256: ColumnSums256(rows, columns, pa, ps); break;
+                case KernelIsa.Vector128: ColumnSums128(rows, columns, pa, ps); break;
                 default: ColumnSumsScalar(rows, columns, pa, ps); break;
             }
         }

@@ -18,6 +18,9 @@ public interface IActivation
     /// <summary>f(z) for 8 values.</summary>
     static abstract Vector256<float> Forward(Vector256<float> z);
 
+    /// <summary>f(z) for 4 values.</summary>
+    static abstract Vector128<float> Forward(Vector128<float> z);
+
     /// <summary>f'(z) written in terms of y = f(z).</summary>
     static abstract float DerivativeFromOutput(float y);
 
@@ -26,4 +29,7 @@ public interface IActivation
 
     /// <summary>f'(z) written in terms of y = f(z), 8 values.</summary>
     static abstract Vector256<float> DerivativeFromOutput(Vector256<float> y);
+
+    /// <summary>f'(z) written in terms of y = f(z), 4 values.</summary>
+    static abstract Vector128<float> DerivativeFromOutput(Vector128<float> y);
 }

@@ -8,11 +8,14 @@ internal enum KernelIsa
     /// <summary>Plain scalar code (with fused multiply-add), correct everywhere.</summary>
     Scalar = 0,
 
+    /// <summary>4-wide <see cref="Vector128{T}"/> tiles (Arm64 AdvSimd, SSE).</summary>
+    Vector128 = 1,
+
     /// <summary>8-wide <see cref="Vector256{T}"/> tiles (AVX2 or equivalent).</summary>
-    Vector256 = 1,
+    Vector256 = 2,
 
     /// <summary>16-wide <see cref="Vector512{T}"/> tiles (AVX-512).</summary>
-    Vector512 = 2,
+    Vector512 = 3,
 }
 
 /// <summary>Picks the widest level the machine accelerates and checks a requested level is runnable.</summary>
@@ -22,6 +25,7 @@ internal static class KernelIsaInfo
     public static readonly KernelIsa Best =
         Vector512.IsHardwareAccelerated ? KernelIsa.Vector512 :
         Vector256.IsHardwareAccelerated ? KernelIsa.Vector256 :
+        Vector128.IsHardwareAccelerated ? KernelIsa.Vector128 :
         KernelIsa.Scalar;
 
     /// <summary>True when <paramref name="isa"/> can run here (the generic vector APIs are correct even when

@@ -197,11 +197,30 @@ public sealed class Adam : Optimizer
                     wi.StoreUnsafe(ref w, (nuint)i);
                 }
             }
+            else if (Vector128.IsHardwareAccelerated)
+            {
+                var vb1 = Vector128.Create(b1);
+                var vb2 = Vector128.Create(b2);
+                var v1mb1 = Vector128.Create(oneMinusB1);
+                var v1mb2 = Vector128.Create(oneMinusB2);
+                var veps = Vector128.Create(eps);
+                var valpha = Vector128.Create(alpha);
+                for (; i <= end - Vector128<float>.Count; i += Vector128<float>.Count)
+                {
+                    var gi = Vector128.LoadUnsafe(ref g, (nuint)i);
+                    var mi = Kernels.MultiplyAdd.Vector(vb1, Vector128.LoadUnsafe(ref mm, (nuint)i), v1mb1 * gi);
+                    var vi = Kernels.MultiplyAdd.Vector(vb2, Vector128.LoadUnsafe(ref vv, (nuint)i), v1mb2 * gi * gi);
+                    mi.StoreUnsafe(ref mm, (nuint)i);
+                    vi.StoreUnsafe(ref vv, (nuint)i);
+                    var wi = Vector128.LoadUnsafe(ref w, (nuint)i) - valpha * mi / (Vector128.Sqrt(vi) + veps);
+                    wi.StoreUnsafe(ref w, (nuint)i);
+                }
+            }
             for (; i < end; i++)
             {
                 float gi = Unsafe.Add(ref g, i);
-                float mi = MathF.FusedMultiplyAdd(b1, Unsafe.Add(ref mm, i), oneMinusB1 * gi);
-                float vi = MathF.FusedMultiplyAdd(b2, Unsafe.Add(ref vv, i), oneMinusB2 * gi * gi);
+                float mi = Kernels.MultiplyAdd.Scalar(b1, Unsafe.Add(ref mm, i), oneMinusB1 * gi);
+                float vi = Kernels.MultiplyAdd.Scalar(b2, Unsafe.Add(ref vv, i), oneMinusB2 * gi * gi);
                 Unsafe.Add(ref mm, i) = mi;
                 Unsafe.Add(ref vv, i) = vi;
                 Unsafe.Add(ref w, i) -= alpha * mi / (MathF.Sqrt(vi) + eps);

@@ -89,5 +89,5 @@ public static class GemmReference
     }
 
     internal static IEnumerable<KernelIsa> SupportedIsas() =>
-        new[] { KernelIsa.Scalar, KernelIsa.Vector256, KernelIsa.Vector512 }.Where(KernelIsaInfo.IsSupported);
+        new[] { KernelIsa.Scalar, KernelIsa.Vector128, KernelIsa.Vector256, KernelIsa.Vector512 }.Where(KernelIsaInfo.IsSupported);
 }

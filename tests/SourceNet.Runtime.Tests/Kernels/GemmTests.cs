@@ -13,7 +13,7 @@ public class GemmTests
     {
         var data = new TheoryData<Layout, int>();
         foreach (Layout layout in Enum.GetValues<Layout>())
-            foreach (KernelIsa isa in new[] { KernelIsa.Scalar, KernelIsa.Vector256, KernelIsa.Vector512 })
+            foreach (KernelIsa isa in new[] { KernelIsa.Scalar, KernelIsa.Vector128, KernelIsa.Vector256, KernelIsa.Vector512 })
                 data.Add(layout, (int)isa);
         return data;
     }
