@@ -26,6 +26,15 @@ public sealed partial class DifferentiableGenerator
 
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
+            if (context.TargetNode is LocalFunctionStatementSyntax local)
+            {
+                // A local function has no type to add a companion to.
+                return new ParseResult(string.Empty, string.Empty, EquatableArray<string>.Empty, null, new EquatableArray<DiagnosticInfo>(new[]
+                {
+                    DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedDifferentiableSignature, local.Identifier.GetLocation(), local.Identifier.ValueText,
+                        "is a local function; declare it as a static method of a partial type"),
+                }));
+            }
             if (context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax syntax)
             {
                 return Empty;

@@ -65,6 +65,19 @@ public class DifferentiableDiagnosticsTests
         """);
 
     [Fact]
+    public void Local_functions_are_reported() => AssertSingle("SN0101", """
+        public static partial class Model
+        {
+            public static float Outer(float y)
+            {
+                return Square(y);
+
+                [Differentiable] static float [|Square|](float x) => x * x;
+            }
+        }
+        """);
+
+    [Fact]
     public void Method_must_be_static() => AssertSingle("SN0101", """
         public partial class Model
         {
