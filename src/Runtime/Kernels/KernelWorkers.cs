@@ -55,6 +55,8 @@ internal static class KernelWorkers
     private static int s_partCount;
     private static int s_remaining;
     private static Exception? s_error;
+    private static int s_callerWaiting;
+    private static readonly ManualResetEventSlim s_done = new(false, spinCount: 0);
 
     /// <summary>Takes exclusive use of the workers; false if another thread is using them.</summary>
     public static bool TryAcquire() => Interlocked.CompareExchange(ref s_owned, 1, 0) == 0;
@@ -87,9 +89,8 @@ internal static class KernelWorkers
             workers[w - 1].WakeIfSleeping();
 
         Work(job, generation, parts, 0);
-        var spinner = new SpinWait();
-        while (Volatile.Read(ref s_remaining) != 0)
-            spinner.SpinOnce(sleep1Threshold: -1);
+        if (Volatile.Read(ref s_remaining) != 0)
+            WaitForChunksInFlight();
         s_job = null;
         Exception? error = s_error;
         if (error is not null)
@@ -97,6 +98,26 @@ internal static class KernelWorkers
             s_error = null;
             ExceptionDispatchInfo.Capture(error).Throw();
         }
+    }
+
+    /// <summary>
+    /// Waits for chunks other threads are still running: spins briefly (they normally end within microseconds),
+    /// then blocks, so that a worker sharing this core on a busy machine gets to finish instead of being starved
+    /// by our spinning.
+    /// </summary>
+    private static void WaitForChunksInFlight()
+    {
+        var spinner = new SpinWait();
+        for (int i = 0; i < 50 && Volatile.Read(ref s_remaining) != 0; i++)
+            spinner.SpinOnce(sleep1Threshold: -1);
+        if (Volatile.Read(ref s_remaining) == 0)
+            return;
+        s_done.Reset();
+        // Full fence, mirrored in RunChunk: either the last chunk sees us waiting, or we see it done.
+        Interlocked.Exchange(ref s_callerWaiting, 1);
+        if (Volatile.Read(ref s_remaining) != 0)
+            s_done.Wait();
+        Volatile.Write(ref s_callerWaiting, 0);
     }
 
     /// <summary>Runs every part on this thread, in order (what a busy pool or one thread does).</summary>
@@ -150,7 +171,8 @@ internal static class KernelWorkers
         {
             Interlocked.CompareExchange(ref s_error, e, null);
         }
-        Interlocked.Decrement(ref s_remaining);
+        if (Interlocked.Decrement(ref s_remaining) == 0 && Volatile.Read(ref s_callerWaiting) != 0)
+            s_done.Set();
     }
 
     private static long Pack(int generation, int front, int back) =>
@@ -225,7 +247,11 @@ internal static class KernelWorkers
                 while (Volatile.Read(ref s_generation) == seen)
                 {
                     Thread.SpinWait(4);
-                    if ((++spins & 63) != 0 || Stopwatch.GetTimestamp() < deadline)
+                    if ((++spins & 63) != 0)
+                        continue;
+                    // Let a thread that shares this core run (a busy machine); returns at once otherwise.
+                    Thread.Yield();
+                    if (Stopwatch.GetTimestamp() < deadline)
                         continue;
                     Interlocked.Exchange(ref _sleeping, 1);
                     if (Volatile.Read(ref s_generation) == seen)
