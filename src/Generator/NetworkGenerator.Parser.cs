@@ -139,9 +139,11 @@ public sealed partial class NetworkGenerator
                 incomplete = true;
                 continue;
             }
-            LayerSpec? layer = ReadDenseLayer(property, dense, type, diagnostics, cancellationToken);
+            LayerSpec? layer = ReadDenseLayer(property, dense, type, context.SemanticModel, diagnostics, cancellationToken);
             if (layer is null)
             {
+                // Reported, or not readable yet: either way a network without this layer must not be emitted.
+                incomplete = true;
                 continue;
             }
             layers.Add(layer);
@@ -383,7 +385,7 @@ public sealed partial class NetworkGenerator
         return null;
     }
 
-    private static LayerSpec? ReadDenseLayer(IPropertySymbol property, AttributeData dense, INamedTypeSymbol type, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    private static LayerSpec? ReadDenseLayer(IPropertySymbol property, AttributeData dense, INamedTypeSymbol type, SemanticModel semanticModel, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
         // A half-typed attribute (an IDE keystroke away from valid) has no bound constructor: skip it silently;
         // the compiler already reports the syntax error.
@@ -404,6 +406,10 @@ public sealed partial class NetworkGenerator
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownCustomActivation, location, property.Name, custom!, problem));
                 return null;
             }
+            if (IsHalfTyped(type, custom!, semanticModel, cancellationToken))
+            {
+                return null;
+            }
             activation = ActivationKind.Custom;
         }
         else if (activationValue is < (int)ActivationKind.None or > (int)ActivationKind.Tanh)
@@ -416,7 +422,7 @@ public sealed partial class NetworkGenerator
 
         return new LayerSpec(
             property.Name,
-            AccessibilityText(property.DeclaredAccessibility),
+            WrittenAccessibility(property),
             units,
             activation,
             activation == ActivationKind.Custom ? custom : null,
@@ -447,6 +453,34 @@ public sealed partial class NetworkGenerator
             return $"'{name}' is not marked [Differentiable], so its derivative is unknown";
         }
         return null;
+    }
+
+    /// <summary>
+    /// Whether the custom activation does not compile yet. The [Differentiable] generator then emits no
+    /// '{Name}WithGradient', so a network calling it would fail inside generated code; the compiler already
+    /// reports the activation's own errors.
+    /// </summary>
+    private static bool IsHalfTyped(INamedTypeSymbol type, string name, SemanticModel semanticModel, CancellationToken cancellationToken)
+    {
+        foreach (IMethodSymbol method in type.GetMembers(name).OfType<IMethodSymbol>())
+        {
+            foreach (SyntaxReference reference in method.DeclaringSyntaxReferences)
+            {
+                SyntaxNode syntax = reference.GetSyntax(cancellationToken);
+                if (syntax.ContainsDiagnostics)
+                {
+                    return true;
+                }
+                SemanticModel model = syntax.SyntaxTree == semanticModel.SyntaxTree
+                    ? semanticModel
+                    : semanticModel.Compilation.GetSemanticModel(syntax.SyntaxTree);
+                if (model.GetDiagnostics(syntax.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /// <summary>Two layers whose generated members would collide (SN0015), e.g. 'Hidden' and 'hidden' both make '_hidden'.</summary>
@@ -665,15 +699,20 @@ public sealed partial class NetworkGenerator
         return null;
     }
 
-    private static string AccessibilityText(Accessibility accessibility) => accessibility switch
+    /// <summary>
+    /// The accessibility modifiers as written on the definition, empty when there are none: both parts of a
+    /// partial member must write the same ones (CS8799), so an implicit 'private' must stay implicit.
+    /// </summary>
+    private static string WrittenAccessibility(IPropertySymbol property)
     {
-        Accessibility.Public => "public",
-        Accessibility.Internal => "internal",
-        Accessibility.Protected => "protected",
-        Accessibility.ProtectedOrInternal => "protected internal",
-        Accessibility.ProtectedAndInternal => "private protected",
-        _ => "private",
-    };
+        if (property.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is not PropertyDeclarationSyntax syntax)
+        {
+            return string.Empty;
+        }
+        return string.Join(" ", syntax.Modifiers
+            .Where(m => m.IsKind(SyntaxKind.PublicKeyword) || m.IsKind(SyntaxKind.InternalKeyword) || m.IsKind(SyntaxKind.ProtectedKeyword) || m.IsKind(SyntaxKind.PrivateKeyword))
+            .Select(m => m.Text));
+    }
 
     /// <summary>Whether every part of the namespace has a name (not so while 'namespace A..B' is being typed).</summary>
     private static bool HasCompleteNamespace(INamedTypeSymbol type)

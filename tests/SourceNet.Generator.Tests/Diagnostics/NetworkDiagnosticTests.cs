@@ -410,4 +410,31 @@ public class NetworkDiagnosticTests
             "CS0579: Duplicate 'Network' attribute");
         Assert.Single(run.GeneratedSources, s => s.HintName == "Net.g.cs");
     }
+
+    [Fact]
+    public void Layers_without_an_access_modifier_keep_it_implicit_in_the_generated_part() => Verify(
+        """
+        using SourceNet;
+        [Network(Input = 4)]
+        public partial class Net
+        {
+            [Dense(8)] partial DenseLayer Hidden { get; }
+            [Dense(3)] private partial DenseLayer Out { get; }
+        }
+        """);
+
+    [Fact]
+    public void A_custom_activation_that_does_not_compile_yet_leaves_only_the_compiler_error() => Verify(
+        """
+        using SourceNet;
+        [Network(Input = 4, Loss = Loss.MeanSquaredError)]
+        public partial class Net
+        {
+            [Dense(3, CustomActivation = nameof(Swish))] public partial DenseLayer Out { get; }
+
+            [Differentiable]
+            public static float Swish(float x) => x / (1f + {|CS0103:Exq|}(-x));
+        }
+        """,
+        "CS0103: The name 'Exq' does not exist in the current context");
 }
