@@ -11,7 +11,8 @@ namespace SourceNet;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Supported: <c>+ - * /</c>, unary minus, local variables (reassignment included), constants, static
+/// Supported: <c>+ - * /</c>, unary minus, local variables (reassignment included), <c>for</c> loops over
+/// constant bounds (unrolled), constants, static
 /// fields, <c>Math</c>/<c>MathF</c> <c>Exp</c>, <c>Log</c>, <c>Sqrt</c>, <c>Tanh</c>, <c>Max</c>, <c>Min</c>,
 /// <c>Abs</c>, <c>Pow</c>, <c>Sin</c>, <c>Cos</c>, <c>SourceNet.Tensors.Functions.Relu</c>/<c>Sigmoid</c>,
 /// calls to other <c>[Differentiable]</c> methods, and the reductions <c>TensorPrimitives.Sum</c>,
@@ -20,7 +21,7 @@ namespace SourceNet;
 /// See <c>docs/differentiable.md</c>.
 /// </para>
 /// <para>
-/// Loops, branches on values and calls the generator cannot see into are reported as errors
+/// Loops over runtime bounds, branches on values and calls the generator cannot see into are reported as errors
 /// (SN0102–SN0104) at their location; the generator never emits a gradient it cannot prove.
 /// </para>
 /// </remarks>

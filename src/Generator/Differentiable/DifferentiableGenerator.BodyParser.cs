@@ -28,6 +28,9 @@ public sealed partial class DifferentiableGenerator
             private readonly Dictionary<ISymbol, int> _values = new(SymbolEqualityComparer.Default);
             private readonly HashSet<int> _spans = [];
 
+            /// <summary>Indices of the loops being unrolled, with their value in the current copy of the body.</summary>
+            private readonly Dictionary<ISymbol, long> _integers = new(SymbolEqualityComparer.Default);
+
             public BodyParser(SemanticModel model, IrBuilder builder, ScalarType scalar, string methodName, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
             {
                 _model = model;
@@ -63,26 +66,185 @@ public sealed partial class DifferentiableGenerator
                 {
                     _cancellationToken.ThrowIfCancellationRequested();
                     StatementSyntax statement = statements[i];
-                    bool last = i == statements.Count - 1;
-                    switch (statement)
+                    if (statement is ReturnStatementSyntax { Expression: { } returned } && i == statements.Count - 1)
                     {
-                        case LocalDeclarationStatementSyntax declaration when declaration.UsingKeyword.IsKind(SyntaxKind.None):
-                            Declaration(declaration);
-                            break;
-                        case ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax assignment }:
-                            Assignment(assignment);
-                            break;
-                        case ReturnStatementSyntax { Expression: { } returned } when last:
-                            result = Expression(returned);
-                            break;
-                        case EmptyStatementSyntax:
-                            break;
-                        default:
-                            UnsupportedStatement(statement);
-                            break;
+                        result = Expression(returned);
+                    }
+                    else
+                    {
+                        Statement(statement);
                     }
                 }
                 return result;
+            }
+
+            private void Statement(StatementSyntax statement)
+            {
+                switch (statement)
+                {
+                    case LocalDeclarationStatementSyntax declaration when declaration.UsingKeyword.IsKind(SyntaxKind.None):
+                        Declaration(declaration);
+                        break;
+                    case ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax assignment }:
+                        Assignment(assignment);
+                        break;
+                    case EmptyStatementSyntax:
+                        break;
+                    case ForStatementSyntax loop when Unroll(loop):
+                        break;
+                    default:
+                        UnsupportedStatement(statement);
+                        break;
+                }
+            }
+
+            /// <summary>Loops have no gradient, but one with constant bounds is a fixed sequence of statements: unroll it.</summary>
+            private const int MaxUnrolledIterations = 256;
+
+            /// <summary>
+            /// Unrolls <c>for (int i = start; i &lt; end; i++)</c> (any comparison, <c>++</c>, <c>--</c>, <c>+=</c> or
+            /// <c>-=</c> a constant) whose bounds are known now; <c>i</c> is then a constant in each copy of the body.
+            /// </summary>
+            private bool Unroll(ForStatementSyntax loop)
+            {
+                if (loop.Declaration is not { Variables: [{ Initializer: { } initializer } variable] } || loop.Initializers.Count > 0
+                    || _model.GetDeclaredSymbol(variable, _cancellationToken) is not ILocalSymbol { Type.SpecialType: SpecialType.System_Int32 } index
+                    || !TryInteger(initializer.Value, out long value)
+                    || loop.Condition is not BinaryExpressionSyntax condition
+                    || _model.GetSymbolInfo(condition.Left, _cancellationToken).Symbol is not ILocalSymbol conditionLocal
+                    || !SymbolEqualityComparer.Default.Equals(conditionLocal, index)
+                    || loop.Incrementors is not [var incrementor]
+                    || !TryStep(incrementor, index, out long step))
+                {
+                    return false;
+                }
+
+                _integers[index] = value;
+                try
+                {
+                    if (!TryInteger(condition.Right, out long bound))
+                    {
+                        return false;
+                    }
+                    bool Continues(long current) => condition.Kind() switch
+                    {
+                        SyntaxKind.LessThanExpression => current < bound,
+                        SyntaxKind.LessThanOrEqualExpression => current <= bound,
+                        SyntaxKind.GreaterThanExpression => current > bound,
+                        SyntaxKind.GreaterThanOrEqualExpression => current >= bound,
+                        SyntaxKind.NotEqualsExpression => current != bound,
+                        _ => false,
+                    };
+
+                    int iterations = 0;
+                    for (long current = value; Continues(current); current += step)
+                    {
+                        if (++iterations > MaxUnrolledIterations || step == 0)
+                        {
+                            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedDifferentiableStatement, loop.ForKeyword.GetLocation(), "for", _methodName,
+                                $"it runs more than {MaxUnrolledIterations} times; unrolling it would bloat the generated code"));
+                            return true;
+                        }
+                        _integers[index] = current;
+                        if (loop.Statement is BlockSyntax block)
+                        {
+                            foreach (StatementSyntax statement in block.Statements)
+                            {
+                                _cancellationToken.ThrowIfCancellationRequested();
+                                Statement(statement);
+                            }
+                        }
+                        else
+                        {
+                            Statement(loop.Statement);
+                        }
+                        if (_diagnostics.Count > 0 || Aborted)
+                        {
+                            return true;
+                        }
+                    }
+                    return true;
+                }
+                finally
+                {
+                    _integers.Remove(index);
+                }
+            }
+
+            private bool TryStep(ExpressionSyntax incrementor, ILocalSymbol index, out long step)
+            {
+                step = 0;
+                ExpressionSyntax? target = incrementor switch
+                {
+                    PostfixUnaryExpressionSyntax postfix => postfix.Operand,
+                    PrefixUnaryExpressionSyntax prefix => prefix.Operand,
+                    AssignmentExpressionSyntax assignment => assignment.Left,
+                    _ => null,
+                };
+                if (target is null || !SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(target, _cancellationToken).Symbol, index))
+                {
+                    return false;
+                }
+                switch (incrementor.Kind())
+                {
+                    case SyntaxKind.PostIncrementExpression or SyntaxKind.PreIncrementExpression:
+                        step = 1;
+                        return true;
+                    case SyntaxKind.PostDecrementExpression or SyntaxKind.PreDecrementExpression:
+                        step = -1;
+                        return true;
+                    case SyntaxKind.AddAssignmentExpression or SyntaxKind.SubtractAssignmentExpression:
+                        Optional<object?> constant = _model.GetConstantValue(((AssignmentExpressionSyntax)incrementor).Right, _cancellationToken);
+                        if (constant.Value is int amount)
+                        {
+                            step = incrementor.IsKind(SyntaxKind.AddAssignmentExpression) ? amount : -amount;
+                            return true;
+                        }
+                        return false;
+                    default:
+                        return false;
+                }
+            }
+
+            /// <summary>The value of an integer expression made of constants and unrolled loop indices.</summary>
+            private bool TryInteger(ExpressionSyntax expression, out long value)
+            {
+                value = 0;
+                Optional<object?> constant = _model.GetConstantValue(expression, _cancellationToken);
+                if (constant.HasValue)
+                {
+                    if (constant.Value is int or long or short or byte or sbyte or ushort)
+                    {
+                        value = Convert.ToInt64(constant.Value, CultureInfo.InvariantCulture);
+                        return true;
+                    }
+                    return false;
+                }
+                switch (expression)
+                {
+                    case ParenthesizedExpressionSyntax parenthesized:
+                        return TryInteger(parenthesized.Expression, out value);
+                    case IdentifierNameSyntax when _integers.Count > 0
+                        && _model.GetSymbolInfo(expression, _cancellationToken).Symbol is ILocalSymbol local
+                        && _integers.TryGetValue(local, out value):
+                        return true;
+                    case PrefixUnaryExpressionSyntax unary when unary.IsKind(SyntaxKind.UnaryMinusExpression) && TryInteger(unary.Operand, out long operand):
+                        value = -operand;
+                        return true;
+                    case BinaryExpressionSyntax binary when _model.GetTypeInfo(binary, _cancellationToken).Type?.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64
+                        && TryInteger(binary.Left, out long left) && TryInteger(binary.Right, out long right):
+                        switch (binary.Kind())
+                        {
+                            case SyntaxKind.AddExpression: value = left + right; return true;
+                            case SyntaxKind.SubtractExpression: value = left - right; return true;
+                            case SyntaxKind.MultiplyExpression: value = left * right; return true;
+                            case SyntaxKind.DivideExpression when right != 0: value = left / right; return true;
+                            case SyntaxKind.ModuloExpression when right != 0: value = left % right; return true;
+                            default: return false;
+                        }
+                    default:
+                        return false;
+                }
             }
 
             private void UnsupportedStatement(StatementSyntax statement)
@@ -90,7 +252,7 @@ public sealed partial class DifferentiableGenerator
                 (string construct, string reason) = statement switch
                 {
                     ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax =>
-                        (statement.GetFirstToken().ValueText, "loops have no compile-time gradient; write the body for a fixed size, or make the loop body its own [Differentiable] method"),
+                        (statement.GetFirstToken().ValueText, "only a 'for' loop over constant bounds, such as for (int i = 0; i < 4; i++), is differentiated (it is unrolled); make the body its own [Differentiable] method and loop over its companion instead"),
                     IfStatementSyntax or SwitchStatementSyntax =>
                         (statement.GetFirstToken().ValueText, "branching on a value is not differentiated; use Math.Max/Min, Math.Abs or Functions.Relu for kinks"),
                     ReturnStatementSyntax => ("return", "only one return, as the last statement, is supported"),
@@ -172,6 +334,11 @@ public sealed partial class DifferentiableGenerator
                 {
                     return _builder.Constant(Convert.ToDouble(constant.Value, CultureInfo.InvariantCulture));
                 }
+                if (_integers.Count > 0 && TryInteger(expression, out long integer))
+                {
+                    // An expression of unrolled loop indices is a constant in this copy of the body.
+                    return _builder.Constant(integer);
+                }
 
                 switch (expression)
                 {
@@ -193,6 +360,10 @@ public sealed partial class DifferentiableGenerator
                     case CastExpressionSyntax cast:
                         {
                             ITypeSymbol? to = _model.GetTypeInfo(cast.Type, _cancellationToken).Type;
+                            if (IsFloatingPoint(to) && _integers.Count > 0 && TryInteger(cast.Expression, out long index))
+                            {
+                                return _builder.Constant(index);
+                            }
                             if (!IsFloatingPoint(to) || !IsFloatingPoint(_model.GetTypeInfo(cast.Expression, _cancellationToken).Type))
                             {
                                 return Unsupported(expression, "only casts between float and double are differentiated");

@@ -113,11 +113,55 @@ public class DifferentiableDiagnosticsTests
     public void Loops_are_reported_at_their_keyword() => AssertSingle("SN0102", """
         public static partial class Model
         {
+            public static int Count = 3;
+
             [Differentiable]
             public static float Power(float x)
             {
                 float y = 1;
-                [|for|] (int i = 0; i < 3; i++) y *= x;
+                [|for|] (int i = 0; i < Count; i++) y *= x;
+                return y;
+            }
+        }
+        """);
+
+    [Fact]
+    public void While_loops_are_reported() => AssertSingle("SN0102", """
+        public static partial class Model
+        {
+            [Differentiable]
+            public static float Power(float x)
+            {
+                float y = 1;
+                [|while|] (y < 3) y *= x;
+                return y;
+            }
+        }
+        """);
+
+    [Fact]
+    public void Huge_unrolled_loops_are_reported() => AssertSingle("SN0102", """
+        public static partial class Model
+        {
+            [Differentiable]
+            public static float Power(float x)
+            {
+                float y = 1;
+                [|for|] (int i = 0; i < 1000; i++) y *= x;
+                return y;
+            }
+        }
+        """);
+
+    [Fact]
+    public void Assigning_an_unrolled_loop_index_is_reported() => AssertSingle("SN0102", """
+        public static partial class Model
+        {
+            [Differentiable]
+            public static float Power(float x)
+            {
+                float y = 1;
+                for (int i = 0; i < 4; i++) { y *= x; [|i|]++; }
                 return y;
             }
         }

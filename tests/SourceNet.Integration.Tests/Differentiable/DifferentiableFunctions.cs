@@ -99,6 +99,25 @@ public static partial class Ops
         return error * error / 2 + Math.Sqrt(w1 * w1 + w2 * w2 + 1e-3);
     }
 
+    private const int Terms = 5;
+
+    /// <summary>A loop over constant bounds is unrolled; its index is a constant in each copy.</summary>
+    [Differentiable]
+    public static double Series(double x, double a)
+    {
+        double sum = 0;
+        for (int k = 0; k < Terms; k++)
+        {
+            double term = Math.Pow(x, k) / (k + 1);
+            sum += a * term + (double)k * Math.Sin(x * k);
+        }
+        for (int k = 3; k > 0; k -= 2)
+        {
+            for (int j = 0; j <= k; j++) sum *= 1 + x / (j + k + 10);
+        }
+        return sum;
+    }
+
     [Differentiable]
     public static double Sum(ReadOnlySpan<double> x) => TensorPrimitives.Sum(x);
 

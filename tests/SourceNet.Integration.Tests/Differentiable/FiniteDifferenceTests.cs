@@ -61,6 +61,7 @@ public class FiniteDifferenceTests
     [Fact] public void Tutorial() => Assert2(Ops.Tutorial, (a, b) => (Ops.TutorialWithGradient(a, b, out double da, out double db), da, db), s_pairs);
     [Fact] public void Reassigned() => Assert2(Ops.Reassigned, (a, b) => (Ops.ReassignedWithGradient(a, b, out double da, out double db), da, db), s_pairs);
     [Fact] public void Shared() => Assert2(Ops.Shared, (a, b) => (Ops.SharedWithGradient(a, b, out double da, out double db), da, db), s_pairs);
+    [Fact] public void Series() => Assert2(Ops.Series, (a, b) => (Ops.SeriesWithGradient(a, b, out double da, out double db), da, db), s_pairs);
     [Fact] public void Composed() => Assert2(Ops.Composed, (a, b) => (Ops.ComposedWithGradient(a, b, out double da, out double db), da, db), s_pairs);
 
     [Fact] public void Negate() => Assert1(Ops.Negate, a => (Ops.NegateWithGradient(a, out double d), d), -1.5, 0.3);
