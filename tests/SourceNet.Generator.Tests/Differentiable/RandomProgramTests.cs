@@ -31,6 +31,16 @@ public class RandomProgramTests
                 body.AppendLine($"        double t{i} = {expression};");
                 _names.Add("t" + i);
             }
+            if (_random.Next(2) == 0)
+            {
+                // A loop over constant bounds: unrolled, with k a constant in each copy.
+                _names.Add("(double)k");
+                body.AppendLine($"        for (int k = 0; k < {_random.Next(1, 4)}; k++)");
+                body.AppendLine("        {");
+                body.AppendLine($"            t0 = t0 * 0.5 + {Expression(2)};");
+                body.AppendLine("        }");
+                _names.Remove("(double)k");
+            }
             // Reassign a parameter and a local, compound and simple.
             body.AppendLine($"        a += {Expression(2)};");
             body.AppendLine($"        t0 = t0 * {Expression(1)};");
@@ -100,6 +110,7 @@ public class RandomProgramTests
             }
             """);
 
+        Assert.Contains("(double)k", source.ToString());
         GeneratorRun run = GeneratorHarness.Run(source.ToString());
         Assert.Empty(run.GeneratorDiagnostics);
         // The random user code may leave a local unused; the generated code must be warning-free.
