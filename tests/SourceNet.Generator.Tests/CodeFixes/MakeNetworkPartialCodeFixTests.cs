@@ -75,31 +75,6 @@ public class MakeNetworkPartialCodeFixTests
         Assert.Equal(new[] { "SN0001" }, new MakeNetworkPartialCodeFixProvider().FixableDiagnosticIds);
     }
 
-    private static async Task<string> ApplyFix(string source)
-    {
-        GeneratorRun run = GeneratorHarness.Run(source);
-        Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "SN0001");
-
-        using var workspace = new AdhocWorkspace();
-        Project project = workspace.AddProject("User", LanguageNames.CSharp)
-            .WithParseOptions(GeneratorHarness.ParseOptions)
-            .WithCompilationOptions(new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary))
-            .AddMetadataReferences(run.Input.References);
-        Document document = project.AddDocument("Model0.cs", SourceText.From(source), filePath: "/src/Model0.cs");
-
-        var actions = new List<CodeAction>();
-        var provider = new MakeNetworkPartialCodeFixProvider();
-        var context = new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None);
-        await provider.RegisterCodeFixesAsync(context);
-        CodeAction fix = Assert.Single(actions);
-        Assert.Equal(MakeNetworkPartialCodeFixProvider.Title, fix.Title);
-
-        ImmutableArray<CodeActionOperation> operations = await fix.GetOperationsAsync(CancellationToken.None);
-        Solution solution = Assert.Single(operations.OfType<ApplyChangesOperation>()).ChangedSolution;
-        string after = (await solution.GetDocument(document.Id)!.GetTextAsync()).ToString();
-
-        GeneratorRun rerun = GeneratorHarness.Run(after);
-        Assert.DoesNotContain(rerun.GeneratorDiagnostics, d => d.Id == "SN0001");
-        return after;
-    }
+    private static Task<string> ApplyFix(string source) =>
+        CodeFixRunner.ApplySingleFix(new MakeNetworkPartialCodeFixProvider(), source, "SN0001", MakeNetworkPartialCodeFixProvider.Title);
 }
