@@ -88,6 +88,8 @@ public sealed partial class NetworkGenerator
         var layerLocations = new List<Location>();
         var stubProperties = new List<StubPropertySpec>();
         var layerProperties = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        // Properties carrying a layer attribute; those that did not become a LayerSpec were reported or are not readable yet.
+        int layerCandidates = 0;
         foreach (ISymbol member in type.GetMembers())
         {
             if (member is not IPropertySymbol property)
@@ -109,6 +111,7 @@ public sealed partial class NetworkGenerator
             }
             layerProperties.Add(property);
             AddStub(stubProperties, property);
+            layerCandidates++;
             if (!SyntaxFacts.IsValidIdentifier(property.Name))
             {
                 incomplete = true;
@@ -167,7 +170,7 @@ public sealed partial class NetworkGenerator
             InputShape = inputShape,
         };
 
-        foreach (ShapeProblem problem in NetworkValidator.Validate(network))
+        foreach (ShapeProblem problem in NetworkValidator.Validate(network, layersComplete: layers.Count == layerCandidates))
         {
             Location location = problem.Site switch
             {

@@ -67,13 +67,18 @@ internal static class NetworkValidator
     private const long MaxElements = int.MaxValue;
 
     /// <summary>All problems of <paramref name="network"/>, in source order: network first, then each layer.</summary>
-    public static List<ShapeProblem> Validate(NetworkSpec network)
+    /// <param name="network">The network as parsed.</param>
+    /// <param name="layersComplete">
+    /// False when some layer properties could not be read (already reported): the layers' own values are
+    /// still checked, but not how they connect, which would report the neighbours of the missing layer.
+    /// </param>
+    public static List<ShapeProblem> Validate(NetworkSpec network, bool layersComplete = true)
     {
         var problems = new List<ShapeProblem>();
         long inputCount = CheckInput(network, problems);
 
         // The shape flowing into the next layer; null once it is unknown (a bad input or width before it).
-        int[]? shape = inputCount > 0 ? InputDimensions(network) : null;
+        int[]? shape = inputCount > 0 && layersComplete ? InputDimensions(network) : null;
         long parameters = 0;
         for (int i = 0; i < network.Layers.Count; i++)
         {
@@ -115,10 +120,10 @@ internal static class NetworkValidator
                     parameters += layerParameters;
                 }
             }
-            shape = layer.Units > 0 ? new[] { layer.Units } : null;
+            shape = layer.Units > 0 && layersComplete ? new[] { layer.Units } : null;
         }
 
-        if (network.Layers.Count > 0 && network.Loss == LossKind.SoftmaxCrossEntropy)
+        if (layersComplete && network.Layers.Count > 0 && network.Loss == LossKind.SoftmaxCrossEntropy)
         {
             int last = network.Layers.Count - 1;
             LayerSpec output = network.Layers[last];

@@ -437,4 +437,19 @@ public class NetworkDiagnosticTests
         }
         """,
         "CS0103: The name 'Exq' does not exist in the current context");
+
+    [Fact]
+    public void A_layer_that_cannot_be_read_does_not_make_its_neighbours_look_miswired() => Verify(
+        """
+        using SourceNet;
+        [Network(InputShape = new[] { 28, 28 })]
+        public partial class Net
+        {
+            [Dense(300, Activation.ReLU, Flatten = true)] public static partial DenseLayer {|SN0007:Hidden|} { get; }
+            [Dense(64, Activation.ReLU)] public partial DenseLayer Middle { get; }
+            [Dense(10, Activation.ReLU)] public virtual partial DenseLayer {|SN0007:Output|} { get; }
+        }
+        """,
+        "SN0007: Layer property 'Hidden' is static; declare it as 'public partial DenseLayer Hidden { get; }'",
+        "SN0007: Layer property 'Output' has the modifier 'virtual'; declare it as 'public partial DenseLayer Output { get; }'");
 }
