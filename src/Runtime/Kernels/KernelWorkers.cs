@@ -112,11 +112,16 @@ internal static class KernelWorkers
             spinner.SpinOnce(sleep1Threshold: -1);
         if (Volatile.Read(ref s_remaining) == 0)
             return;
-        s_done.Reset();
-        // Full fence, mirrored in RunChunk: either the last chunk sees us waiting, or we see it done.
-        Interlocked.Exchange(ref s_callerWaiting, 1);
-        if (Volatile.Read(ref s_remaining) != 0)
+        while (true)
+        {
+            s_done.Reset();
+            // Full fence, mirrored in RunChunk: either the last chunk sees us waiting and sets the event after
+            // our reset, or we see it done. A late Set left over from an earlier job only costs a loop.
+            Interlocked.Exchange(ref s_callerWaiting, 1);
+            if (Volatile.Read(ref s_remaining) == 0)
+                break;
             s_done.Wait();
+        }
         Volatile.Write(ref s_callerWaiting, 0);
     }
 
