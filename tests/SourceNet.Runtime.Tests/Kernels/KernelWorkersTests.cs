@@ -16,6 +16,37 @@ public class KernelWorkersTests
         public override void RunChunk(int part, int parts, int chunk) => Interlocked.Increment(ref Runs[part][chunk]);
     }
 
+    /// <summary>Part 1 is slow, so the caller runs out of work and has to wait (and block) for it.</summary>
+    private sealed class UnevenJob : KernelJob
+    {
+        public int Done;
+
+        public override int ChunkCount(int part, int parts) => 1;
+
+        public override void RunChunk(int part, int parts, int chunk)
+        {
+            if (part == 1)
+            {
+                long end = System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency / 5000;
+                while (System.Diagnostics.Stopwatch.GetTimestamp() < end)
+                {
+                }
+            }
+            Interlocked.Increment(ref Done);
+        }
+    }
+
+    [Fact]
+    public void WaitsForSlowPartsBeforeReturning()
+    {
+        for (int round = 0; round < 200; round++)
+        {
+            var job = new UnevenJob();
+            KernelWorkers.RunShared(job, 2);
+            Assert.Equal(2, Volatile.Read(ref job.Done));
+        }
+    }
+
     private sealed class ThrowingJob : KernelJob
     {
         public override int ChunkCount(int part, int parts) => 2;
