@@ -742,10 +742,16 @@ public sealed partial class NetworkGenerator
         return string.Join(".", parts);
     }
 
+    /// <summary>Namespace, containing types and metadata name (<c>A.B.Outer.Net`1</c>): unique per class, so a hint name.</summary>
     private static string MetadataName(INamedTypeSymbol type)
     {
+        string name = type.MetadataName;
+        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            name = outer.MetadataName + "." + name;
+        }
         string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() + "." : string.Empty;
-        return ns + type.MetadataName;
+        return ns + name;
     }
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
