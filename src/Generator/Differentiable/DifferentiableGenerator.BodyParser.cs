@@ -383,6 +383,9 @@ public sealed partial class DifferentiableGenerator
                     case InvocationExpressionSyntax invocation:
                         return Invocation(invocation);
 
+                    case ElementAccessExpressionSyntax access:
+                        return ElementAccess(access);
+
                     case ConditionalExpressionSyntax or SwitchExpressionSyntax:
                         return Unsupported(expression, "branching on a value is not differentiated; use Math.Max/Min, Math.Abs or Functions.Relu for kinks");
 
@@ -437,7 +440,7 @@ public sealed partial class DifferentiableGenerator
 
                     case ILocalSymbol or IParameterSymbol when _values.TryGetValue(symbol, out int node):
                         return _spans.Contains(node)
-                            ? Unsupported(expression, "a span parameter can only be passed to a TensorPrimitives reduction (Sum, Average, SumOfSquares, SumOfMagnitudes, Norm, Dot, Distance) or asked for its Length")
+                            ? Unsupported(expression, "a span parameter can only be indexed at a compile-time index, passed to a TensorPrimitives reduction (Sum, Average, SumOfSquares, SumOfMagnitudes, Norm, Dot, Distance) or asked for its Length")
                             : node;
 
                     case ILocalSymbol:
@@ -458,6 +461,22 @@ public sealed partial class DifferentiableGenerator
                     default:
                         return Unsupported(expression, $"it reads '{symbol.ToDisplayString()}'; only parameters, locals, constants and static '{Keyword(_scalar)}' fields and properties are differentiated");
                 }
+            }
+
+            /// <summary><c>x[k]</c> of a span parameter, with <c>k</c> known now (a constant or an unrolled loop's index).</summary>
+            private int ElementAccess(ElementAccessExpressionSyntax access)
+            {
+                if (_model.GetSymbolInfo(access.Expression, _cancellationToken).Symbol is not IParameterSymbol parameter
+                    || !_values.TryGetValue(parameter, out int span) || !_spans.Contains(span))
+                {
+                    return Unsupported(access, "only elements of ReadOnlySpan parameters can be read");
+                }
+                if (access.ArgumentList.Arguments is not [{ Expression: var argument }] || !TryInteger(argument, out long index) || index < 0 || index > int.MaxValue)
+                {
+                    return Unsupported(access, "the index must be known at compile time: a constant or the index of a for loop over constant bounds");
+                }
+                // Label with the index's value: in an unrolled loop, x[c] is x[0], x[1]… in turn.
+                return _builder.Element(span, (int)index, $"{OneLine(access.Expression.ToString())}[{index.ToString(CultureInfo.InvariantCulture)}]");
             }
 
             private int Invocation(InvocationExpressionSyntax invocation)

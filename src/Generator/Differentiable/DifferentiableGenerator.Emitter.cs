@@ -146,7 +146,7 @@ public sealed partial class DifferentiableGenerator
                     if (step.From != from)
                     {
                         from = step.From;
-                        writer.Line($"// {nodes[from].Label}  →  {string.Join(", ", program.Steps.Where(s => s.From == from).Select(s => $"∂{names[from]}/∂{names[s.To]} = {Print(s.Partial, method, names, element: false, comment: true)}"))}");
+                        writer.Line($"// {nodes[from].Label}  →  {string.Join(", ", program.Steps.Where(s => s.From == from).Select(s => $"∂{names[from]}/∂{names[s.To]}{(s.Element >= 0 ? $"[{s.Element}]" : string.Empty)} = {Print(s.Partial, method, names, element: false, comment: true)}"))}");
                     }
                     EmitStep(writer, method, names, step, assigned);
                 }
@@ -167,6 +167,12 @@ public sealed partial class DifferentiableGenerator
         {
             IrNode target = method.Nodes[step.To];
             string adjoint = names.Adjoint(step.From);
+            if (target.Op == OpKind.SpanParameter && step.Element >= 0)
+            {
+                string gradient = method.Parameters[(int)target.Value].GradientName;
+                writer.Line($"{gradient}[{step.Element.ToString(CultureInfo.InvariantCulture)}] += {Contribution(adjoint, Print(step.Partial, method, names, element: false), step.Partial)};");
+                return;
+            }
             if (target.Op == OpKind.SpanParameter)
             {
                 ParameterSpec parameter = method.Parameters[(int)target.Value];
@@ -216,6 +222,10 @@ public sealed partial class DifferentiableGenerator
             if (node.Op == OpKind.SpanLength)
             {
                 return $"{operands[0]}.Length";
+            }
+            if (node.Op == OpKind.SpanElement)
+            {
+                return $"{operands[0]}[{((int)node.Value).ToString(CultureInfo.InvariantCulture)}]";
             }
             string math = node.Text.Length > 0 ? node.Text : MathClass(method.Type);
             string text = OpCatalog.Get(node.Op).Forward(operands, math);

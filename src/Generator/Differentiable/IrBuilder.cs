@@ -52,6 +52,10 @@ internal sealed class IrBuilder
 
     public int Op(OpKind op, string label, params int[] args) => Op(op, label, string.Empty, args);
 
+    /// <summary>Adds (or finds) element <paramref name="index"/> of the span parameter <paramref name="span"/>.</summary>
+    public int Element(int span, int index, string label) =>
+        Intern(new IrNode(OpKind.SpanElement, new EquatableArray<int>(new[] { span }), index, string.Empty, label));
+
     /// <summary>Records that <paramref name="node"/> was bound to a local, so comments can say <c>d = b + c</c>.</summary>
     public void Name(int node, string label)
     {

@@ -41,7 +41,10 @@ internal static class IrInterpreter
                 double[] g = gradient[(int)target.Value];
                 for (int i = 0; i < g.Length; i++)
                 {
-                    g[i] += adjoint[step.From] * Term(step.Partial, method, inputs, values, i);
+                    if (step.Element < 0 || step.Element == i)
+                    {
+                        g[i] += adjoint[step.From] * Term(step.Partial, method, inputs, values, i);
+                    }
                 }
                 continue;
             }
@@ -72,6 +75,7 @@ internal static class IrInterpreter
                 OpKind.SpanSumOfSquares => Reduce(Span(method, inputs, node.Args[0]), null, static (x, _) => x * x),
                 OpKind.SpanDot => Reduce(Span(method, inputs, node.Args[0]), Span(method, inputs, node.Args[1]), static (x, y) => x * y),
                 OpKind.SpanLength => Span(method, inputs, node.Args[0]).Length,
+                OpKind.SpanElement => Span(method, inputs, node.Args[0])[(int)node.Value],
                 OpKind.SpanAverage => Reduce(Span(method, inputs, node.Args[0]), null, static (x, _) => x) / Span(method, inputs, node.Args[0]).Length,
                 OpKind.SpanNorm => Math.Sqrt(Reduce(Span(method, inputs, node.Args[0]), null, static (x, _) => x * x)),
                 OpKind.SpanDistance => Math.Sqrt(Reduce(Span(method, inputs, node.Args[0]), Span(method, inputs, node.Args[1]), static (x, y) => (x - y) * (x - y))),

@@ -123,6 +123,9 @@ internal static class OpCatalog
         // y = Σ xᵢ·wᵢ          ∂y/∂xᵢ = wᵢ, ∂y/∂wᵢ = xᵢ
         new(OpKind.SpanDot, 2, "Dot", true, (o, _) => $"{Primitives}.Dot({o[0]}, {o[1]})", a => throw new InvalidOperationException("Span operations are evaluated by the interpreter."),
             (self, args, k) => new ElementTerm(args[1 - k])),
+        // y = x[k]             ∂y/∂x[k] = 1 (and 0 for every other element)
+        new(OpKind.SpanElement, 1, null, false, (o, _) => throw new InvalidOperationException("Elements are emitted by the emitter."), a => throw new InvalidOperationException("Span operations are evaluated by the interpreter."),
+            (self, args, k) => Term.One),
         // y = Σ xᵢ / n         ∂y/∂xᵢ = 1 / n
         new(OpKind.SpanAverage, 1, "Average", false, (o, _) => $"{Primitives}.Average({o[0]})", a => throw new InvalidOperationException("Span operations are evaluated by the interpreter."),
             (self, args, k) => Term.Divide(Term.One, new LengthTerm(args[0]))),
@@ -160,7 +163,7 @@ internal static class OpCatalog
     /// <summary>Whether the operation reduces span parameters (its partials are element-wise terms).</summary>
     public static bool IsSpanOperation(OpKind kind) =>
         kind is OpKind.SpanSum or OpKind.SpanSumOfSquares or OpKind.SpanDot or OpKind.SpanLength
-            or OpKind.SpanAverage or OpKind.SpanNorm or OpKind.SpanDistance or OpKind.SpanSumOfMagnitudes;
+            or OpKind.SpanAverage or OpKind.SpanNorm or OpKind.SpanDistance or OpKind.SpanSumOfMagnitudes or OpKind.SpanElement;
 
     /// <summary>The scalar math operation that <c>System.Math.{name}</c>/<c>System.MathF.{name}</c> with <paramref name="arity"/> arguments spells.</summary>
     public static OpKind? FindMath(string name, int arity) => Find(name, arity, static k => k is >= OpKind.Exp and <= OpKind.Pow);

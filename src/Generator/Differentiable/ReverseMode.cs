@@ -8,7 +8,8 @@ namespace SourceNet.Generator.Differentiable;
 /// <param name="From">The node whose adjoint flows back.</param>
 /// <param name="To">The operand receiving it.</param>
 /// <param name="Partial">∂From/∂To, over forward values (element-wise when <c>To</c> is a span).</param>
-internal sealed record AdjointStep(int From, int To, Term Partial);
+/// <param name="Element">For a span <c>To</c>, the one element receiving it (<c>x[k]</c>), or -1 for every element.</param>
+internal sealed record AdjointStep(int From, int To, Term Partial, int Element = -1);
 
 /// <summary>The backward pass: for each node, latest first, the contributions it sends to its operands.</summary>
 /// <param name="Steps">Grouped by <see cref="AdjointStep.From"/>, in reverse evaluation order.</param>
@@ -67,7 +68,8 @@ internal static class ReverseMode
                     int arg = node.Args[k];
                     if (active[arg])
                     {
-                        steps.Add(new AdjointStep(i, arg, partial(i, node.Args, k)));
+                        int element = node.Op == OpKind.SpanElement ? (int)node.Value : -1;
+                        steps.Add(new AdjointStep(i, arg, partial(i, node.Args, k), element));
                         reached[arg] = true;
                     }
                 }

@@ -232,4 +232,30 @@ public class DifferentiableGeneratorTests
         Assert.Contains("partial interface IShape", run.Source("IShape.Differentiable.g.cs"));
         Assert.Contains("ref partial struct Stack", run.Source("Stack.Differentiable.g.cs"));
     }
+
+    [Fact]
+    public void Unrolled_loop_snapshot() =>
+        Snapshot.Match(GeneratorHarness.RunClean("""
+            using System;
+            using SourceNet;
+
+            namespace Models;
+
+            public static partial class Layers
+            {
+                /// <summary>y = tanh(W·x) for a 2×2 W, summed: the loops unroll at compile time.</summary>
+                [Differentiable]
+                public static float TinyDense(ReadOnlySpan<float> w, ReadOnlySpan<float> x)
+                {
+                    float sum = 0;
+                    for (int r = 0; r < 2; r++)
+                    {
+                        float z = 0;
+                        for (int c = 0; c < 2; c++) z += w[r * 2 + c] * x[c];
+                        sum += MathF.Tanh(z);
+                    }
+                    return sum;
+                }
+            }
+            """).Source("Models.Layers.Differentiable.g.cs"), "DifferentiableUnrolled");
 }

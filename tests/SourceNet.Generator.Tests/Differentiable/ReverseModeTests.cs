@@ -168,6 +168,21 @@ public class ReverseModeTests
         CheckAgainstFiniteDifferences(method, [0.5, -1.5, 2], [1, 0.25, -0.5]);
     }
 
+    [Fact]
+    public void Span_elements_send_gradient_to_one_element()
+    {
+        // f(x) = x[0] * x[2] + exp(x[2]) - x[0]: x[1] gets nothing.
+        var ir = new IrBuilder();
+        int x = ir.Parameter("x", isSpan: true);
+        int x0 = ir.Element(x, 0, "x[0]");
+        int x2 = ir.Element(x, 2, "x[2]");
+        Assert.Equal(x0, ir.Element(x, 0, "x[0] again"));
+        int result = ir.Op(OpKind.Subtract, "f", ir.Op(OpKind.Add, "s", ir.Op(OpKind.Multiply, "p", x0, x2), ir.Op(OpKind.Exp, "e", x2)), x0);
+        DifferentiableMethodSpec method = ir.Build("F", ScalarType.Double, result);
+        CheckAgainstFiniteDifferences(method, [0.5, -1.5, 2]);
+        Assert.Equal(0, IrInterpreter.Gradient(method, [[0.5, -1.5, 2]]).Gradient[0][1]);
+    }
+
     private static void CheckAgainstFiniteDifferences(DifferentiableMethodSpec method, params double[][] inputs)
     {
         (double value, double[][] gradient) = IrInterpreter.Gradient(method, inputs);

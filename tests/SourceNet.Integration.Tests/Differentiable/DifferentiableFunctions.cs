@@ -118,6 +118,28 @@ public static partial class Ops
         return sum;
     }
 
+    /// <summary>
+    /// A matrix-vector product with compile-time shapes: y = tanh(W·x + b) with W 2×3 (row-major), then the
+    /// squared error against t. The loops unroll, so every w[r * 3 + c] is one element with its own gradient.
+    /// </summary>
+    [Differentiable]
+    public static double DenseLoss(ReadOnlySpan<double> w, ReadOnlySpan<double> b, ReadOnlySpan<double> x, ReadOnlySpan<double> t)
+    {
+        const int Rows = 2, Columns = 3;
+        double loss = 0;
+        for (int r = 0; r < Rows; r++)
+        {
+            double z = b[r];
+            for (int c = 0; c < Columns; c++)
+            {
+                z += w[r * Columns + c] * x[c];
+            }
+            double error = Math.Tanh(z) - t[r];
+            loss += error * error;
+        }
+        return loss / Rows;
+    }
+
     [Differentiable]
     public static double Sum(ReadOnlySpan<double> x) => TensorPrimitives.Sum(x);
 

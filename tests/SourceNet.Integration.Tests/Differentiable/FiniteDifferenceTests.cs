@@ -118,6 +118,10 @@ public class FiniteDifferenceTests
         CheckSpans(v => Ops.MeanSquaredError(v[0], v[1], v[2][0]),
             (v, g) => Ops.MeanSquaredErrorWithGradient(v[0], v[1], v[2][0], g[0], g[1], out g[2][0]), x, y, [1.5]);
 
+        CheckSpans(v => Ops.DenseLoss(v[0], v[1], v[2], v[3]),
+            (v, g) => Ops.DenseLossWithGradient(v[0], v[1], v[2], v[3], g[0], g[1], g[2], g[3]),
+            [0.1, -0.4, 0.7, 0.3, 0.2, -0.6], [0.05, -0.1], [1.5, -0.5, 0.25], [0.3, -0.2]);
+
         // Span gradients are assigned, not accumulated.
         double[] stale = [9, 9, 9, 9, 9];
         Ops.SumWithGradient(x, stale);

@@ -48,6 +48,9 @@ internal enum OpKind
     /// <summary><c>x.Length</c> of a span parameter, as a number; it has no gradient.</summary>
     SpanLength,
 
+    /// <summary><c>x[k]</c> of a span parameter at a constant index <c>k</c> (<see cref="IrNode.Value"/>), as in an unrolled loop.</summary>
+    SpanElement,
+
     /// <summary><c>TensorPrimitives.Average(x)</c>: the mean.</summary>
     SpanAverage,
 
