@@ -145,7 +145,8 @@ internal static partial class NetworkEmitter
         {
             LayerSpec layer = network.Layers[index];
             w.Line($"/// <summary>The {layer.Name} layer's parameters: weight [{network.InputsOf(index)}, {layer.Units}], bias [{layer.Units}].</summary>");
-            w.Line($"{layer.Accessibility} partial {Rt}.DenseLayer {layer.Name} {{ get => {Field(layer)}; }}");
+            // The accessibility as the definition writes it, possibly none: both parts must match (CS8799).
+            w.Line($"{(layer.Accessibility.Length == 0 ? "" : layer.Accessibility + " ")}partial {Rt}.DenseLayer {layer.Name} {{ get => {Field(layer)}; }}");
         }
         w.Line();
         w.Line("/// <summary>The largest batch the buffers hold.</summary>");

@@ -49,7 +49,7 @@ internal sealed record NetworkSpec(
 
 /// <summary>One dense layer.</summary>
 /// <param name="Name">The property name, which names the layer and its parameters.</param>
-/// <param name="Accessibility">The property's declared accessibility, repeated on the implementation.</param>
+/// <param name="Accessibility">The property's accessibility modifiers as written (possibly none), repeated on the implementation.</param>
 /// <param name="Units">Number of outputs.</param>
 /// <param name="Activation">The built-in activation, or <see cref="ActivationKind.Custom"/>.</param>
 /// <param name="CustomActivation">For <see cref="ActivationKind.Custom"/>: the [Differentiable] method's name.</param>
