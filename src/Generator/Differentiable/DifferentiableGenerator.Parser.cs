@@ -44,8 +44,17 @@ public sealed partial class DifferentiableGenerator
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                // Half-typed code can surprise a walker; the compiler reports the real error, and we stay silent.
-                return Empty;
+                // Half-typed code can surprise a walker: the compiler reports the real error, and we stay silent.
+                // Code that compiles must not lose its companion without a word, though.
+                if (context.SemanticModel.GetDiagnostics(syntax.Span, cancellationToken).Any(static d => d.Severity == DiagnosticSeverity.Error))
+                {
+                    return Empty;
+                }
+                return new ParseResult(string.Empty, string.Empty, EquatableArray<string>.Empty, null, new EquatableArray<DiagnosticInfo>(new[]
+                {
+                    DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedDifferentiableExpression, syntax.Identifier.GetLocation(), method.Name,
+                        $"SourceNet failed to analyse it ({exception.GetType().Name}: {exception.Message}); please report this"),
+                }));
             }
         }
 
