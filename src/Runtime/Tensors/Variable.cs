@@ -93,7 +93,7 @@ public sealed class Variable<T>
     }
 
     /// <summary>
-    /// Reading gives a new variable holding a copy of the slice (<c>f = b[2:5]</c>); assigning writes into
+    /// Reading gives a new variable holding a copy of the slice (<c>f = b[2:5]</c>, named <c>b[2:5]</c>); assigning writes into
     /// this one, from a scalar broadcast to the slice (<c>b[6:9] = 10</c>) or from as many values
     /// (<c>b[6:9] = [10, 10, 10]</c>).
     /// </summary>
@@ -101,8 +101,10 @@ public sealed class Variable<T>
     {
         get
         {
-            Tensor<T> view = Tensor.Slice([VectorRange(range)]);
-            return new Variable<T>(view, Name);
+            NRange slice = VectorRange(range);
+            Tensor<T> view = Tensor.Slice([slice]);
+            (nint offset, nint length) = slice.GetOffsetAndLength(_data.Length);
+            return new Variable<T>(view, $"{Name}[{offset}:{offset + length}]");
         }
         set
         {

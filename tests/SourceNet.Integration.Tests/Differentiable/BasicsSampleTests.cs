@@ -24,7 +24,7 @@ public class BasicsSampleTests
             b[6:9] = 10: b is [0 10 2 3 4 5 10 10 10 9]
             Variable a is [3 33 9 12 15 18 33 33 33 30]
             Element-wise gradients: da/db = [3 3 3 3 3 3 3 3 3 3], da/dc = [4 14 6 7 8 9 14 14 14 13] (summed over the broadcast c: 103.0)
-            f = b[2:5] is <Variable 'b' shape=(3,) dtype=int32, values=[2 3 4]>
+            f = b[2:5] is <Variable 'b[2:5]' shape=(3,) dtype=int32, values=[2 3 4]>
             f[0] = -1: f is [-1 3 4], b is still [0 10 2 3 4 5 10 10 10 9]
 
             """;

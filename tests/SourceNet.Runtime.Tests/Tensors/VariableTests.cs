@@ -57,7 +57,7 @@ public class VariableTests
     {
         Variable<int> b = Variable.Arange(0, 10, "b");
         Variable<int> f = b[2..5];
-        Assert.Equal("<Variable 'b' shape=(3,) dtype=int32, values=[2 3 4]>", f.ToString());
+        Assert.Equal("<Variable 'b[2:5]' shape=(3,) dtype=int32, values=[2 3 4]>", f.ToString());
         f[0] = 100;
         Assert.Equal(2, b[2]);
     }
