@@ -52,6 +52,31 @@ public class SummaryTests
         Check(Deep(layers), "Deep", 32, "SoftmaxCrossEntropy", layers);
     }
 
+    [Fact]
+    public void Image_input_shows_its_declared_shape_and_the_flatten_step()
+    {
+        (string summary, string mermaid, long count) = Load("""
+            using SourceNet;
+            [Network(InputShape = new[] { 28, 28 })]
+            public partial class Images
+            {
+                [Dense(32, Activation.ReLU, Flatten = true)] public partial DenseLayer Hidden { get; }
+                [Dense(10)] public partial DenseLayer Output { get; }
+            }
+            """, "Images");
+        string[] lines = summary.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        int header = Array.FindIndex(lines, l => l.StartsWith("Layer (type)", StringComparison.Ordinal));
+        string[] rows = lines.Skip(header + 2).TakeWhile(l => !l.StartsWith("=", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(4, rows.Length);
+        AssertRow(rows[0], "input (Input)", "(None, 28, 28)", 0);
+        AssertRow(rows[1], "Hidden.flatten (Flatten)", "(None, 784)", 0);
+        AssertRow(rows[2], "Hidden (Dense, ReLU)", "(None, 32)", 785 * 32);
+        AssertRow(rows[3], "Output (Dense)", "(None, 10)", 33 * 10);
+        Assert.Equal(785 * 32 + 33 * 10, count);
+        Assert.Contains("input<br/>(None, 28, 28)", mermaid, StringComparison.Ordinal);
+        Assert.Contains("Hidden: Flatten, Dense 784x32", mermaid, StringComparison.Ordinal);
+    }
+
     private static string Deep(Layer[] layers)
     {
         var text = new StringBuilder("using SourceNet;\n[Network(Input = 32)]\npublic partial class Deep\n{\n");
