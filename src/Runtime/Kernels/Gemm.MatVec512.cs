@@ -73,14 +73,14 @@ public static partial class Gemm
         for (int p = g.K; p > 0; p--)
         {
             Vector512<float> x = Vector512.Create(a[offset]);
-            c0 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b), c0);
-            if (vectors > 1) c1 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + o1), c1);
-            if (vectors > 2) c2 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + o2), c2);
-            if (vectors > 3) c3 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + o3), c3);
-            if (vectors > 4) c4 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + o4), c4);
-            if (vectors > 5) c5 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + o5), c5);
-            if (vectors > 6) c6 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + o6), c6);
-            if (vectors > 7) c7 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + o7), c7);
+            c0 = MultiplyAdd.Vector(x, Vector512.Load(b), c0);
+            if (vectors > 1) c1 = MultiplyAdd.Vector(x, Vector512.Load(b + o1), c1);
+            if (vectors > 2) c2 = MultiplyAdd.Vector(x, Vector512.Load(b + o2), c2);
+            if (vectors > 3) c3 = MultiplyAdd.Vector(x, Vector512.Load(b + o3), c3);
+            if (vectors > 4) c4 = MultiplyAdd.Vector(x, Vector512.Load(b + o4), c4);
+            if (vectors > 5) c5 = MultiplyAdd.Vector(x, Vector512.Load(b + o5), c5);
+            if (vectors > 6) c6 = MultiplyAdd.Vector(x, Vector512.Load(b + o6), c6);
+            if (vectors > 7) c7 = MultiplyAdd.Vector(x, Vector512.Load(b + o7), c7);
             offset += step;
             b += ldb;
         }

@@ -84,37 +84,37 @@ public static partial class Gemm
             Vector256<float> b0 = Vector256.Load(b);
             Vector256<float> b1 = two ? Vector256.Load(b + o1) : default;
             Vector256<float> x = Vector256.Create(a0[offset]);
-            c00 = Vector256.FusedMultiplyAdd(x, b0, c00);
-            if (two) c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
+            c00 = MultiplyAdd.Vector(x, b0, c00);
+            if (two) c01 = MultiplyAdd.Vector(x, b1, c01);
             if (rows > 1)
             {
                 x = Vector256.Create(a1[offset]);
-                c10 = Vector256.FusedMultiplyAdd(x, b0, c10);
-                if (two) c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
+                c10 = MultiplyAdd.Vector(x, b0, c10);
+                if (two) c11 = MultiplyAdd.Vector(x, b1, c11);
             }
             if (rows > 2)
             {
                 x = Vector256.Create(a2[offset]);
-                c20 = Vector256.FusedMultiplyAdd(x, b0, c20);
-                if (two) c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
+                c20 = MultiplyAdd.Vector(x, b0, c20);
+                if (two) c21 = MultiplyAdd.Vector(x, b1, c21);
             }
             if (rows > 3)
             {
                 x = Vector256.Create(a3[offset]);
-                c30 = Vector256.FusedMultiplyAdd(x, b0, c30);
-                if (two) c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
+                c30 = MultiplyAdd.Vector(x, b0, c30);
+                if (two) c31 = MultiplyAdd.Vector(x, b1, c31);
             }
             if (rows > 4)
             {
                 x = Vector256.Create(a4[offset]);
-                c40 = Vector256.FusedMultiplyAdd(x, b0, c40);
-                if (two) c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
+                c40 = MultiplyAdd.Vector(x, b0, c40);
+                if (two) c41 = MultiplyAdd.Vector(x, b1, c41);
             }
             if (rows > 5)
             {
                 x = Vector256.Create(a5[offset]);
-                c50 = Vector256.FusedMultiplyAdd(x, b0, c50);
-                if (two) c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
+                c50 = MultiplyAdd.Vector(x, b0, c50);
+                if (two) c51 = MultiplyAdd.Vector(x, b1, c51);
             }
             offset += step;
             b += ldb;

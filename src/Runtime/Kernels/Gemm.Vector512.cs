@@ -107,49 +107,49 @@ public static partial class Gemm
             Vector512<float> b2 = vectors > 2 ? Vector512.Load(b + o2) : default;
             Vector512<float> b3 = vectors > 3 ? Vector512.Load(b + o3) : default;
             Vector512<float> x = Vector512.Create(a0[offset]);
-            c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
-            if (vectors > 1) c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            if (vectors > 2) c02 = Vector512.FusedMultiplyAdd(x, b2, c02);
-            if (vectors > 3) c03 = Vector512.FusedMultiplyAdd(x, b3, c03);
+            c00 = MultiplyAdd.Vector(x, b0, c00);
+            if (vectors > 1) c01 = MultiplyAdd.Vector(x, b1, c01);
+            if (vectors > 2) c02 = MultiplyAdd.Vector(x, b2, c02);
+            if (vectors > 3) c03 = MultiplyAdd.Vector(x, b3, c03);
             if (rows > 1)
             {
                 x = Vector512.Create(a1[offset]);
-                c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
-                if (vectors > 1) c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-                if (vectors > 2) c12 = Vector512.FusedMultiplyAdd(x, b2, c12);
-                if (vectors > 3) c13 = Vector512.FusedMultiplyAdd(x, b3, c13);
+                c10 = MultiplyAdd.Vector(x, b0, c10);
+                if (vectors > 1) c11 = MultiplyAdd.Vector(x, b1, c11);
+                if (vectors > 2) c12 = MultiplyAdd.Vector(x, b2, c12);
+                if (vectors > 3) c13 = MultiplyAdd.Vector(x, b3, c13);
             }
             if (rows > 2)
             {
                 x = Vector512.Create(a2[offset]);
-                c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
-                if (vectors > 1) c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-                if (vectors > 2) c22 = Vector512.FusedMultiplyAdd(x, b2, c22);
-                if (vectors > 3) c23 = Vector512.FusedMultiplyAdd(x, b3, c23);
+                c20 = MultiplyAdd.Vector(x, b0, c20);
+                if (vectors > 1) c21 = MultiplyAdd.Vector(x, b1, c21);
+                if (vectors > 2) c22 = MultiplyAdd.Vector(x, b2, c22);
+                if (vectors > 3) c23 = MultiplyAdd.Vector(x, b3, c23);
             }
             if (rows > 3)
             {
                 x = Vector512.Create(a3[offset]);
-                c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
-                if (vectors > 1) c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-                if (vectors > 2) c32 = Vector512.FusedMultiplyAdd(x, b2, c32);
-                if (vectors > 3) c33 = Vector512.FusedMultiplyAdd(x, b3, c33);
+                c30 = MultiplyAdd.Vector(x, b0, c30);
+                if (vectors > 1) c31 = MultiplyAdd.Vector(x, b1, c31);
+                if (vectors > 2) c32 = MultiplyAdd.Vector(x, b2, c32);
+                if (vectors > 3) c33 = MultiplyAdd.Vector(x, b3, c33);
             }
             if (rows > 4)
             {
                 x = Vector512.Create(a4[offset]);
-                c40 = Vector512.FusedMultiplyAdd(x, b0, c40);
-                if (vectors > 1) c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
-                if (vectors > 2) c42 = Vector512.FusedMultiplyAdd(x, b2, c42);
-                if (vectors > 3) c43 = Vector512.FusedMultiplyAdd(x, b3, c43);
+                c40 = MultiplyAdd.Vector(x, b0, c40);
+                if (vectors > 1) c41 = MultiplyAdd.Vector(x, b1, c41);
+                if (vectors > 2) c42 = MultiplyAdd.Vector(x, b2, c42);
+                if (vectors > 3) c43 = MultiplyAdd.Vector(x, b3, c43);
             }
             if (rows > 5)
             {
                 x = Vector512.Create(a5[offset]);
-                c50 = Vector512.FusedMultiplyAdd(x, b0, c50);
-                if (vectors > 1) c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
-                if (vectors > 2) c52 = Vector512.FusedMultiplyAdd(x, b2, c52);
-                if (vectors > 3) c53 = Vector512.FusedMultiplyAdd(x, b3, c53);
+                c50 = MultiplyAdd.Vector(x, b0, c50);
+                if (vectors > 1) c51 = MultiplyAdd.Vector(x, b1, c51);
+                if (vectors > 2) c52 = MultiplyAdd.Vector(x, b2, c52);
+                if (vectors > 3) c53 = MultiplyAdd.Vector(x, b3, c53);
             }
             offset += step;
             b += ldb;

@@ -151,8 +151,8 @@ public sealed class Adam : Optimizer
                 for (; i <= end - Vector512<float>.Count; i += Vector512<float>.Count)
                 {
                     var gi = Vector512.LoadUnsafe(ref g, (nuint)i);
-                    var mi = Vector512.FusedMultiplyAdd(vb1, Vector512.LoadUnsafe(ref mm, (nuint)i), v1mb1 * gi);
-                    var vi = Vector512.FusedMultiplyAdd(vb2, Vector512.LoadUnsafe(ref vv, (nuint)i), v1mb2 * gi * gi);
+                    var mi = Kernels.MultiplyAdd.Vector(vb1, Vector512.LoadUnsafe(ref mm, (nuint)i), v1mb1 * gi);
+                    var vi = Kernels.MultiplyAdd.Vector(vb2, Vector512.LoadUnsafe(ref vv, (nuint)i), v1mb2 * gi * gi);
                     mi.StoreUnsafe(ref mm, (nuint)i);
                     vi.StoreUnsafe(ref vv, (nuint)i);
                     var wi = Vector512.LoadUnsafe(ref w, (nuint)i) - valpha * mi / (Vector512.Sqrt(vi) + veps);
@@ -169,8 +169,8 @@ public sealed class Adam : Optimizer
                     var mOld = Vector512.LoadUnsafe(ref mm, (nuint)last);
                     var vOld = Vector512.LoadUnsafe(ref vv, (nuint)last);
                     var wOld = Vector512.LoadUnsafe(ref w, (nuint)last);
-                    var mi = Vector512.FusedMultiplyAdd(vb1, mOld, v1mb1 * gi);
-                    var vi = Vector512.FusedMultiplyAdd(vb2, vOld, v1mb2 * gi * gi);
+                    var mi = Kernels.MultiplyAdd.Vector(vb1, mOld, v1mb1 * gi);
+                    var vi = Kernels.MultiplyAdd.Vector(vb2, vOld, v1mb2 * gi * gi);
                     var wi = wOld - valpha * mi / (Vector512.Sqrt(vi) + veps);
                     Vector512.ConditionalSelect(fresh, mi, mOld).StoreUnsafe(ref mm, (nuint)last);
                     Vector512.ConditionalSelect(fresh, vi, vOld).StoreUnsafe(ref vv, (nuint)last);
@@ -189,8 +189,8 @@ public sealed class Adam : Optimizer
                 for (; i <= end - Vector256<float>.Count; i += Vector256<float>.Count)
                 {
                     var gi = Vector256.LoadUnsafe(ref g, (nuint)i);
-                    var mi = Vector256.FusedMultiplyAdd(vb1, Vector256.LoadUnsafe(ref mm, (nuint)i), v1mb1 * gi);
-                    var vi = Vector256.FusedMultiplyAdd(vb2, Vector256.LoadUnsafe(ref vv, (nuint)i), v1mb2 * gi * gi);
+                    var mi = Kernels.MultiplyAdd.Vector(vb1, Vector256.LoadUnsafe(ref mm, (nuint)i), v1mb1 * gi);
+                    var vi = Kernels.MultiplyAdd.Vector(vb2, Vector256.LoadUnsafe(ref vv, (nuint)i), v1mb2 * gi * gi);
                     mi.StoreUnsafe(ref mm, (nuint)i);
                     vi.StoreUnsafe(ref vv, (nuint)i);
                     var wi = Vector256.LoadUnsafe(ref w, (nuint)i) - valpha * mi / (Vector256.Sqrt(vi) + veps);
