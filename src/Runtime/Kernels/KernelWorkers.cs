@@ -46,6 +46,9 @@ internal static class KernelWorkers
     /// <summary>How long a worker spins for the next job before sleeping.</summary>
     private static readonly long SpinTicks = Stopwatch.Frequency / 2000; // 0.5 ms
 
+    /// <summary>How long the caller polls for chunks still running elsewhere before blocking.</summary>
+    private static readonly long CallerSpinTicks = Stopwatch.Frequency / 20000; // 50 µs
+
     private static readonly object s_growLock = new();
     private static readonly long[] s_parts = new long[KernelThreads.MaxCount]; // per part: generation | front | back
     private static Worker[] s_workers = Array.Empty<Worker>();
@@ -107,9 +110,14 @@ internal static class KernelWorkers
     /// </summary>
     private static void WaitForChunksInFlight()
     {
-        var spinner = new SpinWait();
-        for (int i = 0; i < 50 && Volatile.Read(ref s_remaining) != 0; i++)
-            spinner.SpinOnce(sleep1Threshold: -1);
+        // Poll finely first: the other thread's last chunk normally ends within a few microseconds.
+        long deadline = Stopwatch.GetTimestamp() + CallerSpinTicks;
+        for (int i = 1; Volatile.Read(ref s_remaining) != 0; i++)
+        {
+            Thread.SpinWait(1);
+            if ((i & 255) == 0 && Stopwatch.GetTimestamp() > deadline)
+                break;
+        }
         if (Volatile.Read(ref s_remaining) == 0)
             return;
         while (true)
@@ -251,8 +259,8 @@ internal static class KernelWorkers
                 int spins = 0;
                 while (Volatile.Read(ref s_generation) == seen)
                 {
-                    Thread.SpinWait(4);
-                    if ((++spins & 63) != 0)
+                    Thread.SpinWait(1);
+                    if ((++spins & 255) != 0)
                         continue;
                     // Let a thread that shares this core run (a busy machine); returns at once otherwise.
                     Thread.Yield();
