@@ -216,10 +216,10 @@ public static partial class Gemm
 
         public GemmArgs Args;
 
-        /// <summary>Columns per chunk: one 64-wide tile panel (128 for the matrix-vector tile), wider only when a
+        /// <summary>Columns per chunk: one 64-wide tile panel (192 for the matrix-vector tile), wider only when a
         /// slice would otherwise have more than <see cref="MaxChunks"/> chunks. A slice's last chunk also takes the
         /// remainder, so every chunk is at least a vector wide and runs the same tiles as an unsplit call would.</summary>
-        private int MinChunkWidth => Args.M == 1 ? 128 : 64;
+        private int MinChunkWidth => Args.M == 1 ? MatVecVectors * Width512 : 64;
 
         private const int MaxChunks = 1024;
 

@@ -4,12 +4,16 @@ using System.Runtime.Intrinsics;
 namespace SourceNet.Kernels;
 
 // One row of A (single-sample inference, m = 1). There is no reuse of B to block for: the product streams
-// the whole weight matrix once, so it is bound by memory, not FMAs. The tile therefore widens to 8 vectors
-// (128 columns) of one row: each step reads 512 contiguous bytes of B's row p, which the prefetcher follows far
-// better than the 256-byte pieces of the 6x64 tile, and makes a third as many passes over B.
+// the whole weight matrix once, so it is bound by memory, not FMAs. The tile therefore widens to 12 vectors
+// (192 columns) of one row: each step reads up to 768 contiguous bytes of B's row p, which the prefetcher
+// follows far better than the 256-byte pieces of the 6x64 tile, and a thread's half of a 300-column matrix
+// is one pass.
 // Every column is still one FMA chain over p in order, so the values equal the batched kernel's.
 public static partial class Gemm
 {
+    /// <summary>Vectors in the widest matrix-vector tile.</summary>
+    private const int MatVecVectors = 12;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MatVecSlice512<TActivation>(in GemmArgs g, int j0, int j1)
         where TActivation : struct, IActivation
@@ -20,8 +24,8 @@ public static partial class Gemm
             return;
         }
         int j = j0;
-        for (; j + 8 * Width512 <= j1; j += 8 * Width512)
-            MatVecTile512<TActivation, Count8>(g, j, 7 * Width512);
+        for (; j + MatVecVectors * Width512 <= j1; j += MatVecVectors * Width512)
+            MatVecTile512<TActivation, Count12>(g, j, (MatVecVectors - 1) * Width512);
         int remaining = j1 - j;
         if (remaining == 0)
             return;
@@ -35,7 +39,11 @@ public static partial class Gemm
             case 5: MatVecTile512<TActivation, Count5>(g, j, last); break;
             case 6: MatVecTile512<TActivation, Count6>(g, j, last); break;
             case 7: MatVecTile512<TActivation, Count7>(g, j, last); break;
-            default: MatVecTile512<TActivation, Count8>(g, j, last); break;
+            case 8: MatVecTile512<TActivation, Count8>(g, j, last); break;
+            case 9: MatVecTile512<TActivation, Count9>(g, j, last); break;
+            case 10: MatVecTile512<TActivation, Count10>(g, j, last); break;
+            case 11: MatVecTile512<TActivation, Count11>(g, j, last); break;
+            default: MatVecTile512<TActivation, Count12>(g, j, last); break;
         }
     }
 
@@ -51,10 +59,12 @@ public static partial class Gemm
         int vectors = TVectors.Value;
         nint o1 = VectorOffset(1, vectors, last), o2 = VectorOffset(2, vectors, last), o3 = VectorOffset(3, vectors, last);
         nint o4 = VectorOffset(4, vectors, last), o5 = VectorOffset(5, vectors, last), o6 = VectorOffset(6, vectors, last);
-        nint o7 = VectorOffset(7, vectors, last);
+        nint o7 = VectorOffset(7, vectors, last), o8 = VectorOffset(8, vectors, last), o9 = VectorOffset(9, vectors, last);
+        nint o10 = VectorOffset(10, vectors, last), o11 = VectorOffset(11, vectors, last);
 
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
         Vector512<float> c4 = default, c5 = default, c6 = default, c7 = default;
+        Vector512<float> c8 = default, c9 = default, c10 = default, c11 = default;
         if (g.Bias != null)
         {
             float* bias = g.Bias + j;
@@ -66,6 +76,10 @@ public static partial class Gemm
             if (vectors > 5) c5 = Vector512.Load(bias + o5);
             if (vectors > 6) c6 = Vector512.Load(bias + o6);
             if (vectors > 7) c7 = Vector512.Load(bias + o7);
+            if (vectors > 8) c8 = Vector512.Load(bias + o8);
+            if (vectors > 9) c9 = Vector512.Load(bias + o9);
+            if (vectors > 10) c10 = Vector512.Load(bias + o10);
+            if (vectors > 11) c11 = Vector512.Load(bias + o11);
         }
         float* a = g.A;
         nint step = g.AStepStride, ldb = g.BRowStride, offset = 0;
@@ -81,6 +95,10 @@ public static partial class Gemm
             if (vectors > 5) c5 = MultiplyAdd.Vector(x, Vector512.Load(b + o5), c5);
             if (vectors > 6) c6 = MultiplyAdd.Vector(x, Vector512.Load(b + o6), c6);
             if (vectors > 7) c7 = MultiplyAdd.Vector(x, Vector512.Load(b + o7), c7);
+            if (vectors > 8) c8 = MultiplyAdd.Vector(x, Vector512.Load(b + o8), c8);
+            if (vectors > 9) c9 = MultiplyAdd.Vector(x, Vector512.Load(b + o9), c9);
+            if (vectors > 10) c10 = MultiplyAdd.Vector(x, Vector512.Load(b + o10), c10);
+            if (vectors > 11) c11 = MultiplyAdd.Vector(x, Vector512.Load(b + o11), c11);
             offset += step;
             b += ldb;
         }
@@ -93,5 +111,9 @@ public static partial class Gemm
         if (vectors > 5) TActivation.Forward(c5).Store(c + o5);
         if (vectors > 6) TActivation.Forward(c6).Store(c + o6);
         if (vectors > 7) TActivation.Forward(c7).Store(c + o7);
+        if (vectors > 8) TActivation.Forward(c8).Store(c + o8);
+        if (vectors > 9) TActivation.Forward(c9).Store(c + o9);
+        if (vectors > 10) TActivation.Forward(c10).Store(c + o10);
+        if (vectors > 11) TActivation.Forward(c11).Store(c + o11);
     }
 }

@@ -49,3 +49,7 @@ internal readonly struct Count5 : ITileCount { public static int Value => 5; }
 internal readonly struct Count6 : ITileCount { public static int Value => 6; }
 internal readonly struct Count7 : ITileCount { public static int Value => 7; }
 internal readonly struct Count8 : ITileCount { public static int Value => 8; }
+internal readonly struct Count9 : ITileCount { public static int Value => 9; }
+internal readonly struct Count10 : ITileCount { public static int Value => 10; }
+internal readonly struct Count11 : ITileCount { public static int Value => 11; }
+internal readonly struct Count12 : ITileCount { public static int Value => 12; }
