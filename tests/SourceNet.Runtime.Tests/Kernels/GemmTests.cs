@@ -40,6 +40,12 @@ public class GemmTests
     [InlineData(129, 100, 31)]
     [InlineData(33, 129, 100)]
     [InlineData(17, 300, 5)]
+    [InlineData(1, 120, 7)] // the single-row tile with 8, 9, 10, 11 and 12 vectors
+    [InlineData(1, 130, 7)]
+    [InlineData(1, 150, 7)]
+    [InlineData(1, 176, 7)]
+    [InlineData(1, 191, 7)]
+    [InlineData(1, 380, 7)]
     public void MatchesReferenceAtLargeForwardShapes(int m, int n, int k)
     {
         foreach (KernelIsa isa in SupportedIsas())
