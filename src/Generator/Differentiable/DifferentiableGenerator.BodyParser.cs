@@ -24,6 +24,7 @@ public sealed partial class DifferentiableGenerator
             private readonly ScalarType _scalar;
             private readonly string _methodName;
             private readonly List<DiagnosticInfo> _diagnostics;
+            private readonly Companions _companions;
             private readonly CancellationToken _cancellationToken;
             private readonly Dictionary<ISymbol, int> _values = new(SymbolEqualityComparer.Default);
             private readonly HashSet<int> _spans = [];
@@ -31,8 +32,9 @@ public sealed partial class DifferentiableGenerator
             /// <summary>Indices of the loops being unrolled, with their value in the current copy of the body.</summary>
             private readonly Dictionary<ISymbol, long> _integers = new(SymbolEqualityComparer.Default);
 
-            public BodyParser(SemanticModel model, IrBuilder builder, ScalarType scalar, string methodName, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+            public BodyParser(SemanticModel model, IrBuilder builder, ScalarType scalar, string methodName, List<DiagnosticInfo> diagnostics, Companions companions, CancellationToken cancellationToken)
             {
+                _companions = companions;
                 _model = model;
                 _builder = builder;
                 _scalar = scalar;
@@ -42,7 +44,10 @@ public sealed partial class DifferentiableGenerator
             }
 
             /// <summary>Set when some code does not bind (usually half-typed code, which the compiler reports).</summary>
-            public bool Aborted => AbortedAt is not null;
+            public bool Aborted => AbortedAt is not null || CalleeDoesNotCompile;
+
+            /// <summary>Set when a called [Differentiable] method does not compile yet: it has no companion, and the compiler says why.</summary>
+            public bool CalleeDoesNotCompile { get; private set; }
 
             /// <summary>The first node that did not bind.</summary>
             public SyntaxNode? AbortedAt { get; private set; }
@@ -538,6 +543,17 @@ public sealed partial class DifferentiableGenerator
                     if (!target.IsStatic || !IsScalar(target.ReturnType, _scalar) || target.Parameters.Any(p => !IsScalar(p.Type, _scalar) || p.RefKind != RefKind.None))
                     {
                         return UnsupportedCall(invocation, display, $"a [Differentiable] method called from '{_methodName}' must be static and take and return only '{Keyword(_scalar)}'");
+                    }
+                    // Call a companion only where the generator emits one, so this method's companion always compiles.
+                    CompanionVerdict verdict = _companions.Check(target, _cancellationToken);
+                    if (!verdict.HasCompanion)
+                    {
+                        if (verdict.Reason is null)
+                        {
+                            CalleeDoesNotCompile = true;
+                            return -1;
+                        }
+                        return UnsupportedCall(invocation, display, $"'{target.Name}' cannot be differentiated itself ({verdict.Explanation})");
                     }
                     string companion = target.ContainingType.ToDisplayString(s_fullyQualified) + "." + target.Name + "WithGradient";
                     return Apply(OpKind.Call, label, companion, arguments);

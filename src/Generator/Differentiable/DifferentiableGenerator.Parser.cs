@@ -27,26 +27,34 @@ public sealed partial class DifferentiableGenerator
         {
             if (context.TargetNode is LocalFunctionStatementSyntax local)
             {
-                // A local function has no type to add a companion to.
-                return new ParseResult(string.Empty, string.Empty, EquatableArray<string>.Empty, null, new EquatableArray<DiagnosticInfo>(new[]
-                {
-                    DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedDifferentiableSignature, local.Identifier.GetLocation(), local.Identifier.ValueText,
-                        "is a local function; declare it as a static method of a partial type"),
-                }));
+                return new ParseResult(string.Empty, string.Empty, EquatableArray<string>.Empty, null, new EquatableArray<DiagnosticInfo>(new[] { LocalFunction(local) }));
             }
             if (context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax syntax)
             {
                 return Empty;
             }
+            return new Companions(context.SemanticModel.Compilation).Parse(method, syntax, context.SemanticModel, cancellationToken);
+        }
+
+        private static ParseResult Empty { get; } = new(string.Empty, string.Empty, EquatableArray<string>.Empty, null, EquatableArray<DiagnosticInfo>.Empty);
+
+        /// <summary>A local function has no type to add a companion to.</summary>
+        internal static DiagnosticInfo LocalFunction(LocalFunctionStatementSyntax local) =>
+            DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedDifferentiableSignature, local.Identifier.GetLocation(), local.Identifier.ValueText,
+                "is a local function; declare it as a static method of a partial type");
+
+        /// <summary><see cref="ParseMethod"/>, turning a walker's surprise into silence (half-typed code) or a diagnostic (code that compiles).</summary>
+        internal static ParseResult ParseSafely(IMethodSymbol method, MethodDeclarationSyntax syntax, SemanticModel model, Companions companions, CancellationToken cancellationToken)
+        {
             try
             {
-                return ParseMethod(method, syntax, context.SemanticModel, cancellationToken);
+                return ParseMethod(method, syntax, model, companions, cancellationToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 // Half-typed code can surprise a walker: the compiler reports the real error, and we stay silent.
                 // Code that compiles must not lose its companion without a word, though.
-                if (context.SemanticModel.GetDiagnostics(syntax.Span, cancellationToken).Any(static d => d.Severity == DiagnosticSeverity.Error))
+                if (model.GetDiagnostics(syntax.Span, cancellationToken).Any(static d => d.Severity == DiagnosticSeverity.Error))
                 {
                     return Empty;
                 }
@@ -58,13 +66,17 @@ public sealed partial class DifferentiableGenerator
             }
         }
 
-        private static ParseResult Empty { get; } = new(string.Empty, string.Empty, EquatableArray<string>.Empty, null, EquatableArray<DiagnosticInfo>.Empty);
-
-        private static ParseResult ParseMethod(IMethodSymbol method, MethodDeclarationSyntax syntax, SemanticModel model, CancellationToken cancellationToken)
+        private static ParseResult ParseMethod(IMethodSymbol method, MethodDeclarationSyntax syntax, SemanticModel model, Companions companions, CancellationToken cancellationToken)
         {
             INamedTypeSymbol type = method.ContainingType;
+            if (!HasWholeNames(type, syntax))
+            {
+                // A type or namespace still being named (`namespace Samples..Images`, `partial class {`): the
+                // compiler reports it, and a companion would not parse.
+                return Empty;
+            }
             string hintName = HintName(MetadataName(type)) + ".Differentiable.g.cs";
-            string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : string.Empty;
+            string ns = NamespaceName(type.ContainingNamespace);
             var diagnostics = new List<DiagnosticInfo>();
             Location at = syntax.Identifier.GetLocation();
 
@@ -129,7 +141,7 @@ public sealed partial class DifferentiableGenerator
             }
 
             var builder = new IrBuilder();
-            var body = new BodyParser(model, builder, scalar, method.Name, diagnostics, cancellationToken);
+            var body = new BodyParser(model, builder, scalar, method.Name, diagnostics, companions, cancellationToken);
             var names = new HashSet<string>(method.Parameters.Select(static p => p.Name), StringComparer.Ordinal);
             for (int i = 0; i < method.Parameters.Length; i++)
             {
@@ -169,6 +181,47 @@ public sealed partial class DifferentiableGenerator
             return new ParseResult(hintName, ns, headers.ToEquatableArray(), spec, EquatableArray<DiagnosticInfo>.Empty);
         }
 
+        /// <summary>Whether the type, every type it is nested in and its namespace all have complete names.</summary>
+        private static bool HasWholeNames(INamedTypeSymbol type, MethodDeclarationSyntax syntax)
+        {
+            for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
+            {
+                if (t.Name.Length == 0)
+                {
+                    return false;
+                }
+            }
+            for (INamespaceSymbol? n = type.ContainingNamespace; n is { IsGlobalNamespace: false }; n = n.ContainingNamespace)
+            {
+                if (n.Name.Length == 0)
+                {
+                    return false;
+                }
+            }
+            foreach (SyntaxNode ancestor in syntax.Ancestors())
+            {
+                switch (ancestor)
+                {
+                    case TypeDeclarationSyntax declaration when declaration.Identifier.IsMissing || (declaration.TypeParameterList?.ContainsDiagnostics ?? false):
+                    case BaseNamespaceDeclarationSyntax { Name.ContainsDiagnostics: true }:
+                        return false;
+                }
+            }
+            return true;
+        }
+
+        /// <summary>The namespace as C# text (keywords escaped), or empty for the global namespace.</summary>
+        private static string NamespaceName(INamespaceSymbol? ns)
+        {
+            var parts = new List<string>();
+            for (; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
+            {
+                parts.Add(Escape(ns.Name));
+            }
+            parts.Reverse();
+            return string.Join(".", parts);
+        }
+
         private static string TypeHeader(TypeDeclarationSyntax declaration)
         {
             string keyword = declaration switch
@@ -188,7 +241,8 @@ public sealed partial class DifferentiableGenerator
             {
                 name = outer.MetadataName + "+" + name;
             }
-            return type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() + "." + name : name;
+            string ns = NamespaceName(type.ContainingNamespace).Replace("@", string.Empty);
+            return ns.Length > 0 ? ns + "." + name : name;
         }
 
         /// <summary>The metadata name with characters a hint name cannot hold (file-local types have some) replaced.</summary>

@@ -205,6 +205,46 @@ public class DifferentiableDiagnosticsTests
         }
         """);
 
+    /// <summary>
+    /// A call to a [Differentiable] method the generator rejects would call a companion that is never emitted
+    /// (CS0117 inside generated code): the call is reported instead, naming the callee's own diagnostic.
+    /// </summary>
+    [Fact]
+    public void Calls_to_a_rejected_differentiable_method_are_reported() => Diagnostics.DiagnosticVerifier.Verify(
+        """
+        using SourceNet;
+        public static partial class Model
+        {
+            [Differentiable]
+            public static float Step(float x)
+            {
+                {|SN0102:if|} (x > 0) return 1;
+                return 0;
+            }
+
+            [Differentiable] public static float F(float x) => x * {|SN0103:Step(x)|};
+        }
+        """,
+        "SN0102: 'if' cannot be differentiated in 'Step': branching on a value is not differentiated; use Math.Max/Min, Math.Abs or Functions.Relu for kinks",
+        "SN0103: The call to 'Model.Step' cannot be differentiated: 'Step' cannot be differentiated itself (SN0102: 'if' cannot be differentiated in 'Step': branching on a value is not differentiated; use Math.Max/Min, Math.Abs or Functions.Relu for kinks)");
+
+    /// <summary>Recursion between [Differentiable] methods is the user's to bound: both companions are emitted and compile.</summary>
+    [Fact]
+    public void Mutually_recursive_differentiable_methods_both_get_companions()
+    {
+        GeneratorRun run = GeneratorHarness.RunClean("""
+            using SourceNet;
+            public static partial class Model
+            {
+                [Differentiable] public static float F(float x) => x * G(x);
+                [Differentiable] public static float G(float x) => F(x) + x;
+            }
+            """);
+        string source = run.Source("Model.Differentiable.g.cs");
+        Assert.Contains("public static float FWithGradient(", source);
+        Assert.Contains("public static float GWithGradient(", source);
+    }
+
     [Fact]
     public void Math_functions_without_a_known_derivative_are_reported() => AssertSingle("SN0103", """
         public static partial class Model
