@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using SourceNet.Generator.Diagnostics;
+using SourceNet.Generator.Differentiable;
 using SourceNet.Generator.Helpers;
 using SourceNet.Generator.Model;
 using SourceNet.Generator.Shapes;
@@ -402,15 +403,29 @@ public sealed partial class NetworkGenerator
         string? custom = NamedString(dense, "CustomActivation");
         if (!string.IsNullOrEmpty(custom))
         {
-            string? problem = DescribeCustomActivationProblem(type, custom!);
+            string? problem = DescribeCustomActivationProblem(type, custom!, out IMethodSymbol? method);
+            if (problem is null && IsHalfTyped(type, custom!, semanticModel, cancellationToken))
+            {
+                return null;
+            }
+            if (problem is null)
+            {
+                // The [Differentiable] generator's own analysis: a body it rejects (SN0100-SN0105) gets no
+                // companion, and the generated backward pass would call a missing '{Name}WithGradient'.
+                DifferentiableGenerator.CompanionVerdict verdict = new DifferentiableGenerator.Companions(semanticModel.Compilation).Check(method!, cancellationToken);
+                if (!verdict.HasCompanion)
+                {
+                    if (verdict.Reason is null)
+                    {
+                        return null;
+                    }
+                    problem = $"'{custom}' cannot be differentiated ({verdict.Explanation})";
+                }
+            }
             if (problem is not null)
             {
                 Location location = NamedArgumentLocation(syntax, "CustomActivation") ?? PropertyLocation(property, Location.None);
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownCustomActivation, location, property.Name, custom!, problem));
-                return null;
-            }
-            if (IsHalfTyped(type, custom!, semanticModel, cancellationToken))
-            {
                 return null;
             }
             activation = ActivationKind.Custom;
@@ -436,14 +451,15 @@ public sealed partial class NetworkGenerator
         };
     }
 
-    private static string? DescribeCustomActivationProblem(INamedTypeSymbol type, string name)
+    private static string? DescribeCustomActivationProblem(INamedTypeSymbol type, string name, out IMethodSymbol? match)
     {
+        match = null;
         IMethodSymbol[] candidates = type.GetMembers(name).OfType<IMethodSymbol>().ToArray();
         if (candidates.Length == 0)
         {
             return $"'{type.Name}' has no method named '{name}'";
         }
-        IMethodSymbol? match = candidates.FirstOrDefault(m =>
+        match = candidates.FirstOrDefault(m =>
             m.IsStatic && m.Parameters.Length == 1 &&
             m.Parameters[0].Type.SpecialType == SpecialType.System_Single &&
             m.ReturnType.SpecialType == SpecialType.System_Single);

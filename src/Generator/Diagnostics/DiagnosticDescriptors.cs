@@ -114,7 +114,7 @@ internal static class DiagnosticDescriptors
         UnknownCustomActivationId, UsageCategory,
         "Custom activation not found",
         "Layer '{0}' names the custom activation '{1}', but {2}",
-        "A custom activation is a static method of the network class, marked [Differentiable], taking and returning one float.");
+        "A custom activation is a static method of the network class, marked [Differentiable], taking and returning one float, whose body the [Differentiable] generator can differentiate.");
 
     public static readonly DiagnosticDescriptor StaticOrAbstractNetwork = Error(
         StaticOrAbstractNetworkId, UsageCategory,

@@ -219,6 +219,58 @@ public class NetworkDiagnosticTests
         """,
         "SN0011: Layer 'Out' names the custom activation 'Swish', but 'Swish' is not marked [Differentiable], so its derivative is unknown");
 
+    /// <summary>
+    /// A [Differentiable] activation whose body the [Differentiable] generator rejects has no companion: the
+    /// network reports that on the argument naming it (and emits only its stub) instead of calling the missing
+    /// 'SwishWithGradient' from generated code (CS0103).
+    /// </summary>
+    [Fact]
+    public void SN0011_custom_activation_that_cannot_be_differentiated() => Verify(
+        """
+        using SourceNet;
+        [Network(Input = 4, Loss = Loss.MeanSquaredError)]
+        public partial class Net
+        {
+            [Dense(3, {|SN0011:CustomActivation = nameof(Swish)|})] public partial DenseLayer Out { get; }
+
+            [Differentiable]
+            public static float Swish(float x)
+            {
+                {|SN0102:if|} (x < -10) return 0;
+                return x / (1f + System.MathF.Exp(-x));
+            }
+        }
+        """,
+        "SN0011: Layer 'Out' names the custom activation 'Swish', but 'Swish' cannot be differentiated (SN0102: 'if' cannot be differentiated in 'Swish': branching on a value is not differentiated; use Math.Max/Min, Math.Abs or Functions.Relu for kinks)",
+        "SN0102: 'if' cannot be differentiated in 'Swish': branching on a value is not differentiated; use Math.Max/Min, Math.Abs or Functions.Relu for kinks");
+
+    [Fact]
+    public void SN0011_custom_activation_calling_what_cannot_be_differentiated()
+    {
+        GeneratorRun run = Verify(
+            """
+            using SourceNet;
+            [Network(Input = 4, Loss = Loss.MeanSquaredError)]
+            public partial class Net
+            {
+                [Dense(3, {|SN0011:CustomActivation = nameof(Swish)|})] public partial DenseLayer Out { get; }
+
+                private static float Gate(float x) => 1f / (1f + System.MathF.Exp(-x));
+
+                [Differentiable]
+                public static float Swish(float x) => x * {|SN0103:Gate(x)|};
+            }
+            """,
+            "SN0011: Layer 'Out' names the custom activation 'Swish', but 'Swish' cannot be differentiated (SN0103: The call to 'Net.Gate' cannot be differentiated: SourceNet cannot see into it; mark it [Differentiable] if it is straight-line arithmetic)",
+            "SN0103: The call to 'Net.Gate' cannot be differentiated: SourceNet cannot see into it; mark it [Differentiable] if it is straight-line arithmetic");
+
+        // Only the stub: layer properties that throw, no forward or backward pass calling 'SwishWithGradient'.
+        string network = run.Source("Net.g.cs");
+        Assert.DoesNotContain("SwishWithGradient", network);
+        Assert.DoesNotContain("TrainStep", network);
+        Assert.DoesNotContain(run.GeneratedSources, s => s.HintName.EndsWith(".Differentiable.g.cs", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void SN0012_static_abstract_and_record_classes() => Verify(
         """
