@@ -8,6 +8,7 @@
 # process at 1 and at 2 threads and prints one RESULT line; this script installs what is
 # missing, builds, runs them all, and prints a markdown table (also saved to bench/results/).
 # ONNX Runtime only infers: it runs the network the first PyTorch run trained and exported.
+# Results, method and caveats: docs/performance.md.
 #
 # Usage: bench/compare.sh [--epochs N] [--threads "1 2"] [--systems "pytorch torchsharp onnxruntime sourcenet"]
 #                         [--single-calls N] [--run-timeout SECONDS] [--nice N] [--no-install] [--quick | --full]
@@ -39,7 +40,7 @@ while [[ $# -gt 0 ]]; do
         --quick) epochs=2; single_calls=2000; shift ;;
         --full) epochs=10; shift ;;
         --no-install) install=0; shift ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         *) echo "compare.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done

@@ -1,6 +1,6 @@
 // SourceNet's side of bench/compare.sh: the TensorFlow 2 tutorial's MNIST network, trained and
 // timed exactly as the PyTorch and TorchSharp peers are (see bench/peers/). Prints one line:
-// RESULT {json}. The worker-thread count comes from SOURCENET_THREADS, which the runtime reads.
+// RESULT {json}. The kernel thread count comes from SOURCENET_THREADS, which the runtime reads.
 //
 // Usage: SourceNet.Compare --data <folder> [--epochs N] [--steps N] [--batch N] [--single-calls N] [--seed N]
 using System;
@@ -11,6 +11,7 @@ using System.IO;
 using System.Text.Json;
 using SourceNet;
 using SourceNet.Data;
+using SourceNet.Kernels;
 
 namespace SourceNet.Bench.Compare;
 
@@ -103,7 +104,8 @@ internal static class Program
         {
             ["system"] = "SourceNet",
             ["version"] = "SourceNet " + typeof(Adam).Assembly.GetName().Version + ", .NET " + Environment.Version,
-            ["threads"] = ThreadsSetting(),
+            // What the runtime actually uses (it reads SOURCENET_THREADS at start-up).
+            ["threads"] = KernelThreads.Count,
             ["epochs"] = options.Epochs,
             ["steps_per_epoch"] = options.Steps,
             ["epoch_s"] = epochSeconds,
@@ -123,12 +125,6 @@ internal static class Program
         };
         Console.WriteLine("RESULT " + JsonSerializer.Serialize(result));
         return 0;
-    }
-
-    private static int ThreadsSetting()
-    {
-        string? value = Environment.GetEnvironmentVariable("SOURCENET_THREADS");
-        return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int threads) ? threads : Environment.ProcessorCount;
     }
 
     private static double Median(List<double> values)
