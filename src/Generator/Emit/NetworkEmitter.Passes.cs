@@ -113,8 +113,8 @@ internal static partial class NetworkEmitter
     {
         w.Line("/// <summary>");
         w.Line("/// The backward pass, last layer first. On entry the last layer's gradient buffer holds dLoss/dOutput;");
-        w.Line("/// each layer assigns its parameters' gradients, then hands dLoss/dInput to the layer below before");
-        w.Line("/// its own weights are updated.");
+        w.Line("/// each layer assigns its parameters' gradients and hands dLoss/dInput to the layer below before its");
+        w.Line("/// own weights are updated.");
         w.Line("/// </summary>");
         using (w.Block($"private void RunBackward({ReadOnlySpan} inputs, int batch, {Rt}.Optimizer? optimizer)"))
         {
@@ -130,8 +130,7 @@ internal static partial class NetworkEmitter
                 string input = i == 0 ? "inputs" : Activations(network.Layers[i - 1]);
                 string dz = Gradient(layer);
                 w.Line();
-                w.Line($"// {layer.Name}: dW = input^T x dZ  ([{network.InputsOf(i)}, batch] x [batch, {layer.Units}]), db = column sums of dZ");
-                w.Line($"{Gemm}.MatMulTransposeA({layer.Name}Inputs, {layer.Name}Units, batch, {input}, {dz}, {Field(layer)}.Weight.Gradient);");
+                w.Line($"// {layer.Name}: db = column sums of dZ");
                 w.Line($"{Gemm}.ColumnSums(batch, {layer.Name}Units, {dz}, {Field(layer)}.Bias.Gradient);");
                 if (i > 0)
                 {
@@ -143,12 +142,10 @@ internal static partial class NetworkEmitter
                         WriteActivationBackward(w, below);
                     }
                 }
-                w.Line("// The update runs while this layer's gradients are still in cache.");
-                using (w.Block("if (optimizer is not null)"))
-                {
-                    w.Line($"optimizer.Update({Field(layer)}.Weight);");
-                    w.Line($"optimizer.Update({Field(layer)}.Bias);");
-                }
+                w.Line($"// {layer.Name}: dW = input^T x dZ  ([{network.InputsOf(i)}, batch] x [batch, {layer.Units}]); the optimizer updates each");
+                w.Line("// block of W's columns as soon as its gradient is computed, on the core that computed it");
+                w.Line($"{Gemm}.WeightGradient({layer.Name}Inputs, {layer.Name}Units, batch, {input}, {dz}, {Field(layer)}.Weight, optimizer);");
+                w.Line($"optimizer?.Update({Field(layer)}.Bias);");
             }
         }
         w.Line();

@@ -56,6 +56,8 @@ public static partial class Gemm
         if (!g.BTransposed)
         {
             ExecuteDirect<TActivation>(g, j0, j1);
+            // The fused update: these columns' gradients were just computed by this thread and are in its cache.
+            g.Optimizer?.UpdateColumns(g.UpdateTarget!, j0, j1 - j0);
             return;
         }
         // Pack B's rows for a block of output columns as a [K, width] panel, so the tiles read B(p, j..j+16) as one

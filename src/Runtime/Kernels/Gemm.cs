@@ -29,6 +29,45 @@ public static partial class Gemm
     public static void MatMulTransposeA(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c) =>
         MatMulTransposeAAt(KernelIsaInfo.Best, PartsFor(m, n, k), m, n, k, a, b, c);
 
+    /// <summary>
+    /// The weight gradient fused with the update: <c>weight.Gradient = Aᵀ·B</c> (A stored [k,m], B [k,n], the
+    /// weight [m,n]), and, when <paramref name="optimizer"/> is given, the optimizer's update of each block of the
+    /// weight's columns as soon as that block's gradient is computed, on the thread that computed it. The update
+    /// then reads the gradient from that core's cache, and runs on both cores when the product is split.
+    /// </summary>
+    /// <remarks>Results equal <see cref="MatMulTransposeA"/> followed by <see cref="Optimizer.Update"/>: every
+    /// element's update is independent of the others.</remarks>
+    public static unsafe void WeightGradient(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Parameter weight, Optimizer? optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        if (weight.Rows != m || weight.Columns != n)
+            throw new ArgumentException($"Parameter {weight.Name} is {weight.ShapeText}; the product is [{m}, {n}].", nameof(weight));
+        if (optimizer is null || !optimizer.SupportsColumnUpdates)
+        {
+            MatMulTransposeA(m, n, k, a, b, weight.Gradient);
+            optimizer?.Update(weight);
+            return;
+        }
+        CheckSizes(m, n, k, a.Length, b.Length, weight.Length);
+        optimizer.PrepareColumnUpdates(weight);
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* pc = weight.Gradient)
+        {
+            var g = new GemmArgs
+            {
+                M = m, N = n, K = k,
+                A = pa, ARowStride = 1, AStepStride = m,
+                B = pb, BRowStride = n,
+                C = pc, CRowStride = n,
+                Isa = KernelIsaInfo.Best,
+                Optimizer = optimizer,
+                UpdateTarget = weight,
+            };
+            Run<IdentityActivation>(g, PartsFor(m, n, k));
+        }
+    }
+
     /// <summary>C[m,n] = A·Bᵀ where A is [m,k] and B is stored [n,k].</summary>
     public static void MatMulTransposeB(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c) =>
         MatMulTransposeBAt(KernelIsaInfo.Best, PartsFor(m, n, k), m, n, k, a, b, c);

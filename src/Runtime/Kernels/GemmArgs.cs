@@ -23,4 +23,9 @@ internal unsafe struct GemmArgs
     public float* C;
     public nint CRowStride;
     public KernelIsa Isa;
+    /// <summary>When set, each finished block of output columns is handed to <see cref="Optimizer"/>'s
+    /// <see cref="Optimizer.UpdateColumns"/> for <see cref="UpdateTarget"/> on the thread that computed it.</summary>
+    public Optimizer? Optimizer;
+    /// <summary>The parameter whose gradient C is (see <see cref="Optimizer"/>).</summary>
+    public Parameter? UpdateTarget;
 }

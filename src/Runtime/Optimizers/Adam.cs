@@ -91,6 +91,23 @@ public sealed class Adam : Optimizer
         }
     }
 
+    /// <inheritdoc/>
+    public override bool SupportsColumnUpdates => true;
+
+    /// <inheritdoc/>
+    public override void PrepareColumnUpdates(Parameter parameter)
+    {
+        parameter.Slot1 ??= new float[parameter.Length];
+        parameter.Slot2 ??= new float[parameter.Length];
+    }
+
+    /// <inheritdoc/>
+    public override void UpdateColumns(Parameter parameter, int firstColumn, int columnCount)
+    {
+        CheckColumns(parameter, firstColumn, columnCount);
+        Update(parameter.Value, parameter.Gradient, parameter.Slot1!, parameter.Slot2!, firstColumn, columnCount, parameter.Rows, parameter.Columns);
+    }
+
     /// <summary>One column slice of every row of a parameter.</summary>
     private sealed class AdamJob(Adam owner) : Kernels.KernelJob
     {

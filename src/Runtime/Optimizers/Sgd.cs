@@ -37,4 +37,34 @@ public sealed class Sgd : Optimizer
         TensorPrimitives.MultiplyAdd(velocity, Momentum, parameter.Gradient, velocity);
         TensorPrimitives.MultiplyAdd(velocity, -LearningRate, parameter.Value, parameter.Value);
     }
+
+    /// <inheritdoc/>
+    public override bool SupportsColumnUpdates => true;
+
+    /// <inheritdoc/>
+    public override void PrepareColumnUpdates(Parameter parameter)
+    {
+        if (Momentum != 0f)
+            parameter.Slot1 ??= new float[parameter.Length];
+    }
+
+    /// <inheritdoc/>
+    public override void UpdateColumns(Parameter parameter, int firstColumn, int columnCount)
+    {
+        CheckColumns(parameter, firstColumn, columnCount);
+        for (int row = 0; row < parameter.Rows; row++)
+        {
+            int start = row * parameter.Columns + firstColumn;
+            Span<float> w = parameter.Value.AsSpan(start, columnCount);
+            ReadOnlySpan<float> g = parameter.Gradient.AsSpan(start, columnCount);
+            if (Momentum == 0f)
+            {
+                TensorPrimitives.MultiplyAdd(g, -LearningRate, w, w);
+                continue;
+            }
+            Span<float> velocity = parameter.Slot1!.AsSpan(start, columnCount);
+            TensorPrimitives.MultiplyAdd(velocity, Momentum, g, velocity);
+            TensorPrimitives.MultiplyAdd(velocity, -LearningRate, w, w);
+        }
+    }
 }

@@ -142,50 +142,41 @@ partial class Regressor : global::SourceNet.INetwork
 
     /// <summary>
     /// The backward pass, last layer first. On entry the last layer's gradient buffer holds dLoss/dOutput;
-    /// each layer assigns its parameters' gradients, then hands dLoss/dInput to the layer below before
-    /// its own weights are updated.
+    /// each layer assigns its parameters' gradients and hands dLoss/dInput to the layer below before its
+    /// own weights are updated.
     /// </summary>
     private void RunBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::SourceNet.Optimizer? optimizer)
     {
         optimizer?.BeginStep();
 
-        // Out: dW = input^T x dZ  ([4, batch] x [batch, 2]), db = column sums of dZ
-        global::SourceNet.Kernels.Gemm.MatMulTransposeA(OutInputs, OutUnits, batch, _secondActivations, _outGradient, _out.Weight.Gradient);
+        // Out: db = column sums of dZ
         global::SourceNet.Kernels.Gemm.ColumnSums(batch, OutUnits, _outGradient, _out.Bias.Gradient);
         // Second output gradient: dZ x W^T  ([batch, 2] x [2, 4]), taken before W changes
         global::SourceNet.Kernels.Gemm.MatMulTransposeB(batch, OutInputs, OutUnits, _outGradient, _out.Weight.Value, _secondGradient);
         // Second: dZ = dY * Sigmoid'(z), written through the layer's output
         global::SourceNet.Kernels.Activations.BackwardInPlace<global::SourceNet.Kernels.SigmoidActivation>(new global::System.Span<float>(_secondActivations, 0, batch * SecondUnits), new global::System.Span<float>(_secondGradient, 0, batch * SecondUnits));
-        // The update runs while this layer's gradients are still in cache.
-        if (optimizer is not null)
-        {
-            optimizer.Update(_out.Weight);
-            optimizer.Update(_out.Bias);
-        }
+        // Out: dW = input^T x dZ  ([4, batch] x [batch, 2]); the optimizer updates each
+        // block of W's columns as soon as its gradient is computed, on the core that computed it
+        global::SourceNet.Kernels.Gemm.WeightGradient(OutInputs, OutUnits, batch, _secondActivations, _outGradient, _out.Weight, optimizer);
+        optimizer?.Update(_out.Bias);
 
-        // Second: dW = input^T x dZ  ([5, batch] x [batch, 4]), db = column sums of dZ
-        global::SourceNet.Kernels.Gemm.MatMulTransposeA(SecondInputs, SecondUnits, batch, _firstActivations, _secondGradient, _second.Weight.Gradient);
+        // Second: db = column sums of dZ
         global::SourceNet.Kernels.Gemm.ColumnSums(batch, SecondUnits, _secondGradient, _second.Bias.Gradient);
         // First output gradient: dZ x W^T  ([batch, 4] x [4, 5]), taken before W changes
         global::SourceNet.Kernels.Gemm.MatMulTransposeB(batch, SecondInputs, SecondUnits, _secondGradient, _second.Weight.Value, _firstGradient);
         // First: dZ = dY * Tanh'(z), written through the layer's output
         global::SourceNet.Kernels.Activations.BackwardInPlace<global::SourceNet.Kernels.TanhActivation>(new global::System.Span<float>(_firstActivations, 0, batch * FirstUnits), new global::System.Span<float>(_firstGradient, 0, batch * FirstUnits));
-        // The update runs while this layer's gradients are still in cache.
-        if (optimizer is not null)
-        {
-            optimizer.Update(_second.Weight);
-            optimizer.Update(_second.Bias);
-        }
+        // Second: dW = input^T x dZ  ([5, batch] x [batch, 4]); the optimizer updates each
+        // block of W's columns as soon as its gradient is computed, on the core that computed it
+        global::SourceNet.Kernels.Gemm.WeightGradient(SecondInputs, SecondUnits, batch, _firstActivations, _secondGradient, _second.Weight, optimizer);
+        optimizer?.Update(_second.Bias);
 
-        // First: dW = input^T x dZ  ([3, batch] x [batch, 5]), db = column sums of dZ
-        global::SourceNet.Kernels.Gemm.MatMulTransposeA(FirstInputs, FirstUnits, batch, inputs, _firstGradient, _first.Weight.Gradient);
+        // First: db = column sums of dZ
         global::SourceNet.Kernels.Gemm.ColumnSums(batch, FirstUnits, _firstGradient, _first.Bias.Gradient);
-        // The update runs while this layer's gradients are still in cache.
-        if (optimizer is not null)
-        {
-            optimizer.Update(_first.Weight);
-            optimizer.Update(_first.Bias);
-        }
+        // First: dW = input^T x dZ  ([3, batch] x [batch, 5]); the optimizer updates each
+        // block of W's columns as soon as its gradient is computed, on the core that computed it
+        global::SourceNet.Kernels.Gemm.WeightGradient(FirstInputs, FirstUnits, batch, inputs, _firstGradient, _first.Weight, optimizer);
+        optimizer?.Update(_first.Bias);
     }
 
     /// <summary>Half the squared error, summed over outputs and averaged over the batch, and its gradient (y - t) / batch in the same pass.</summary>

@@ -134,15 +134,14 @@ partial class SwishNet : global::SourceNet.INetwork
 
     /// <summary>
     /// The backward pass, last layer first. On entry the last layer's gradient buffer holds dLoss/dOutput;
-    /// each layer assigns its parameters' gradients, then hands dLoss/dInput to the layer below before
-    /// its own weights are updated.
+    /// each layer assigns its parameters' gradients and hands dLoss/dInput to the layer below before its
+    /// own weights are updated.
     /// </summary>
     private void RunBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::SourceNet.Optimizer? optimizer)
     {
         optimizer?.BeginStep();
 
-        // Output: dW = input^T x dZ  ([16, batch] x [batch, 4]), db = column sums of dZ
-        global::SourceNet.Kernels.Gemm.MatMulTransposeA(OutputInputs, OutputUnits, batch, _hiddenActivations, _outputGradient, _output.Weight.Gradient);
+        // Output: db = column sums of dZ
         global::SourceNet.Kernels.Gemm.ColumnSums(batch, OutputUnits, _outputGradient, _output.Bias.Gradient);
         // Hidden output gradient: dZ x W^T  ([batch, 4] x [4, 16]), taken before W changes
         global::SourceNet.Kernels.Gemm.MatMulTransposeB(batch, OutputInputs, OutputUnits, _outputGradient, _output.Weight.Value, _hiddenGradient);
@@ -152,22 +151,17 @@ partial class SwishNet : global::SourceNet.INetwork
             SwishWithGradient(_hiddenPreActivations[i], out float derivative);
             _hiddenGradient[i] *= derivative;
         }
-        // The update runs while this layer's gradients are still in cache.
-        if (optimizer is not null)
-        {
-            optimizer.Update(_output.Weight);
-            optimizer.Update(_output.Bias);
-        }
+        // Output: dW = input^T x dZ  ([16, batch] x [batch, 4]); the optimizer updates each
+        // block of W's columns as soon as its gradient is computed, on the core that computed it
+        global::SourceNet.Kernels.Gemm.WeightGradient(OutputInputs, OutputUnits, batch, _hiddenActivations, _outputGradient, _output.Weight, optimizer);
+        optimizer?.Update(_output.Bias);
 
-        // Hidden: dW = input^T x dZ  ([8, batch] x [batch, 16]), db = column sums of dZ
-        global::SourceNet.Kernels.Gemm.MatMulTransposeA(HiddenInputs, HiddenUnits, batch, inputs, _hiddenGradient, _hidden.Weight.Gradient);
+        // Hidden: db = column sums of dZ
         global::SourceNet.Kernels.Gemm.ColumnSums(batch, HiddenUnits, _hiddenGradient, _hidden.Bias.Gradient);
-        // The update runs while this layer's gradients are still in cache.
-        if (optimizer is not null)
-        {
-            optimizer.Update(_hidden.Weight);
-            optimizer.Update(_hidden.Bias);
-        }
+        // Hidden: dW = input^T x dZ  ([8, batch] x [batch, 16]); the optimizer updates each
+        // block of W's columns as soon as its gradient is computed, on the core that computed it
+        global::SourceNet.Kernels.Gemm.WeightGradient(HiddenInputs, HiddenUnits, batch, inputs, _hiddenGradient, _hidden.Weight, optimizer);
+        optimizer?.Update(_hidden.Bias);
     }
 
     /// <summary>

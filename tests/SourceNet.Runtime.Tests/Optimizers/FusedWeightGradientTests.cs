@@ -1,0 +1,81 @@
+using SourceNet.Kernels;
+
+namespace SourceNet.Runtime.Tests.Optimizers;
+
+/// <summary>
+/// <see cref="Gemm.WeightGradient"/> fuses the optimizer's update into the weight-gradient product, column block by
+/// column block. It must give exactly what the product followed by a whole-parameter update gives.
+/// </summary>
+public class FusedWeightGradientTests
+{
+    public static TheoryData<string, int, int, int> Cases() => new()
+    {
+        { "adam", 784, 300, 100 },
+        { "adam", 37, 129, 7 },
+        { "adam", 5, 3, 2 },
+        { "sgd", 784, 300, 100 },
+        { "momentum", 300, 65, 17 },
+    };
+
+    private static Optimizer Make(string kind) => kind switch
+    {
+        "adam" => new Adam(1e-2f),
+        "sgd" => new Sgd(0.05f),
+        _ => new Sgd(0.05f, momentum: 0.9f),
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Fused_update_equals_product_then_update(string kind, int m, int n, int k)
+    {
+        var random = new SeededRandom(m * 31 + n);
+        var a = new float[k * m];
+        var b = new float[k * n];
+        var fused = new Parameter("W", m, n);
+        var reference = new Parameter("W", m, n);
+        random.FillNormal(fused.Value, 0f, 0.1f);
+        fused.Value.CopyTo(reference.Value, 0);
+        Optimizer fusedOptimizer = Make(kind), referenceOptimizer = Make(kind);
+
+        foreach (int threads in new[] { 2, 1, 2 })
+        {
+            int saved = KernelThreads.Count;
+            KernelThreads.Count = threads;
+            try
+            {
+                random.FillNormal(a, 0f, 1f);
+                random.FillNormal(b, 0f, 1f);
+                fusedOptimizer.BeginStep();
+                Gemm.WeightGradient(m, n, k, a, b, fused, fusedOptimizer);
+                referenceOptimizer.BeginStep();
+                Gemm.MatMulTransposeA(m, n, k, a, b, reference.Gradient);
+                referenceOptimizer.Update(reference);
+            }
+            finally
+            {
+                KernelThreads.Count = saved;
+            }
+            Assert.Equal(reference.Gradient, fused.Gradient);
+            Assert.Equal(reference.Value, fused.Value);
+        }
+    }
+
+    [Fact]
+    public void Without_an_optimizer_only_the_gradient_is_computed()
+    {
+        var weight = new Parameter("W", 3, 4);
+        var before = (float[])weight.Value.Clone();
+        Gemm.WeightGradient(3, 4, 2, new float[] { 1, 2, 3, 4, 5, 6 }, new float[] { 1, 0, 0, 1, 0, 1, 1, 0 }, weight, null);
+        // Aᵀ·B with A stored [k=2, m=3] = [[1,2,3],[4,5,6]] and B [2,4].
+        Assert.Equal(new float[] { 1, 4, 4, 1, 2, 5, 5, 2, 3, 6, 6, 3 }, weight.Gradient);
+        Assert.Equal(before, weight.Value);
+    }
+
+    [Fact]
+    public void A_weight_of_the_wrong_shape_is_rejected()
+    {
+        var error = Assert.Throws<ArgumentException>(() =>
+            Gemm.WeightGradient(3, 4, 2, new float[6], new float[8], new Parameter("Layer.Weight", 4, 3), new Adam()));
+        Assert.Contains("Layer.Weight is [4, 3]; the product is [3, 4]", error.Message);
+    }
+}
