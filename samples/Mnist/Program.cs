@@ -30,7 +30,7 @@ try
 {
     data = MnistDataset.Load(options.DataFolder);
 }
-catch (Exception e) when (e is IdxFormatException or System.IO.FileNotFoundException or System.IO.DirectoryNotFoundException)
+catch (Exception e) when (e is FileFormatException or System.IO.FileNotFoundException or System.IO.DirectoryNotFoundException)
 {
     Console.Error.WriteLine($"Cannot load MNIST from '{options.DataFolder}': {e.Message}");
     return 1;

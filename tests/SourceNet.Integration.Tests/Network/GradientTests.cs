@@ -14,6 +14,17 @@ public class GradientTests
         return values;
     }
 
+    /// <summary>Every parameter's generated gradient against the reference's finite differences.</summary>
+    private static void AssertGradientsMatch(INetwork model, double[][] numerical)
+    {
+        for (int p = 0; p < model.Parameters.Count; p++)
+        {
+            Parameter parameter = model.Parameters[p];
+            for (int i = 0; i < parameter.Length; i++)
+                AssertClose(numerical[p][i], parameter.Gradient[i], 2e-3, 2e-5, $"{parameter.Name}[{i}]");
+        }
+    }
+
     private static void AssertClose(double expected, double actual, double relative, double absolute, string what)
     {
         double tolerance = absolute + relative * Math.Abs(expected);
@@ -34,13 +45,7 @@ public class GradientTests
         float loss = model.ComputeGradients(inputs, labels);
 
         AssertClose(reference.Loss(inputs, labels, Array.Empty<float>()), loss, 1e-5, 1e-6, "loss");
-        double[][] numerical = reference.NumericalGradients(inputs, labels, Array.Empty<float>());
-        for (int p = 0; p < model.Parameters.Count; p++)
-        {
-            Parameter parameter = model.Parameters[p];
-            for (int i = 0; i < parameter.Length; i++)
-                AssertClose(numerical[p][i], parameter.Gradient[i], 2e-3, 2e-5, $"{parameter.Name}[{i}]");
-        }
+        AssertGradientsMatch(model, reference.NumericalGradients(inputs, labels, Array.Empty<float>()));
     }
 
     [Theory]
@@ -56,13 +61,7 @@ public class GradientTests
         float loss = model.ComputeGradients(inputs, targets);
 
         AssertClose(reference.Loss(inputs, Array.Empty<int>(), targets), loss, 1e-5, 1e-6, "loss");
-        double[][] numerical = reference.NumericalGradients(inputs, Array.Empty<int>(), targets);
-        for (int p = 0; p < model.Parameters.Count; p++)
-        {
-            Parameter parameter = model.Parameters[p];
-            for (int i = 0; i < parameter.Length; i++)
-                AssertClose(numerical[p][i], parameter.Gradient[i], 2e-3, 2e-5, $"{parameter.Name}[{i}]");
-        }
+        AssertGradientsMatch(model, reference.NumericalGradients(inputs, Array.Empty<int>(), targets));
     }
 
     [Fact]
@@ -77,13 +76,7 @@ public class GradientTests
         float loss = model.ComputeGradients(inputs, labels);
 
         AssertClose(reference.Loss(inputs, labels, Array.Empty<float>()), loss, 1e-5, 1e-6, "loss");
-        double[][] numerical = reference.NumericalGradients(inputs, labels, Array.Empty<float>());
-        for (int p = 0; p < model.Parameters.Count; p++)
-        {
-            Parameter parameter = model.Parameters[p];
-            for (int i = 0; i < parameter.Length; i++)
-                AssertClose(numerical[p][i], parameter.Gradient[i], 2e-3, 2e-5, $"{parameter.Name}[{i}]");
-        }
+        AssertGradientsMatch(model, reference.NumericalGradients(inputs, labels, Array.Empty<float>()));
     }
 
     [Fact]
