@@ -8,7 +8,7 @@ namespace SourceNet.Kernels;
 public static partial class Gemm
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void SliceScalar<TActivation>(in GemmArgs g, int j0, int j1)
+    internal static unsafe void SliceScalar<TActivation>(in GemmArgs g, int j0, int j1)
         where TActivation : struct, IActivation
     {
         nint rs = g.ARowStride, step = g.AStepStride, ldb = g.BRowStride, ldc = g.CRowStride;
@@ -34,7 +34,7 @@ public static partial class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void ColumnSumsScalar(int rows, int columns, float* a, float* sums)
+    internal static unsafe void ColumnSumsScalar(int rows, int columns, float* a, float* sums)
     {
         for (int j = 0; j < columns; j++)
         {

@@ -4,152 +4,67 @@ using System.Runtime.Intrinsics;
 namespace SourceNet.Kernels;
 
 // 4-wide path: Arm64 (AdvSimd) and x64 machines without AVX2, and slices narrower than 8 columns elsewhere.
-// A tile is up to 6 rows x 2 vectors (8 columns): 12 accumulators + 2 B vectors + 1 broadcast, which fits the
-// 16 registers of SSE as well as Arm64's 32. Remainders as in the wider paths.
+// Tiles of up to 6 rows x 2 vectors (8 columns): 12 accumulators + 2 B vectors + 1 broadcast, which fits the
+// 16 registers of SSE as well as Arm64's 32. The kernels are in Gemm.Vector.cs.
 public static partial class Gemm
 {
-    private const int Width128 = 4;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Slice128<TActivation>(in GemmArgs g, int j0, int j1)
+        where TActivation : struct, IActivation =>
+        SliceVectors<Simd128, Vector128<float>, TActivation>(g, j0, j1);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Slice128<TActivation>(in GemmArgs g, int j0, int j1)
-        where TActivation : struct, IActivation
-    {
-        if (j1 - j0 < Width128)
-        {
-            SliceScalar<TActivation>(g, j0, j1);
-            return;
-        }
-        int j = j0;
-        for (; j + 2 * Width128 <= j1; j += 2 * Width128)
-            Rows128<TActivation, Count2>(g, j, Width128);
-        int remaining = j1 - j;
-        if (remaining == 0)
-            return;
-        nint last = j1 - Width128 - j;
-        if (remaining <= Width128)
-            Rows128<TActivation, Count1>(g, j + (int)last, 0);
-        else
-            Rows128<TActivation, Count2>(g, j, last);
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe void ColumnSums128(int rows, int columns, float* a, float* sums) =>
+        ColumnSumsVectors<Simd128, Vector128<float>>(rows, columns, a, sums);
+}
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Rows128<TActivation, TVectors>(in GemmArgs g, int j, nint last)
-        where TActivation : struct, IActivation
-        where TVectors : struct, ITileCount
-    {
-        int m = g.M, i = 0;
-        for (; i + 6 <= m; i += 6)
-            Tile128<TActivation, Count6, TVectors>(g, i, j, last);
-        switch (m - i)
-        {
-            case 1: Tile128<TActivation, Count1, TVectors>(g, i, j, last); break;
-            case 2: Tile128<TActivation, Count2, TVectors>(g, i, j, last); break;
-            case 3: Tile128<TActivation, Count3, TVectors>(g, i, j, last); break;
-            case 4: Tile128<TActivation, Count4, TVectors>(g, i, j, last); break;
-            case 5: Tile128<TActivation, Count5, TVectors>(g, i, j, last); break;
-        }
-    }
+/// <summary>The 4-wide operations, for the kernels written over <see cref="IVectorOps{TVector}"/>.</summary>
+internal readonly unsafe struct Simd128 : IGemmVectorOps<Vector128<float>>
+{
+    public static int Width => Vector128<float>.Count;
+    public static int TileVectors => 2;
 
-    /// <summary>Rows [i, i+TRows) x TVectors 4-wide vectors at column j (and j + <paramref name="last"/> for the second).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Tile128<TActivation, TRows, TVectors>(in GemmArgs g, int i, int j, nint last)
-        where TActivation : struct, IActivation
-        where TRows : struct, ITileCount
-        where TVectors : struct, ITileCount
-    {
-        int rows = TRows.Value;
-        bool two = TVectors.Value > 1;
-        nint o1 = last;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Load(float* source) => Vector128.Load(source);
 
-        Vector128<float> z0 = default, z1 = default;
-        if (g.Bias != null)
-        {
-            z0 = Vector128.Load(g.Bias + j);
-            if (two) z1 = Vector128.Load(g.Bias + j + o1);
-        }
-        Vector128<float> c00 = z0, c01 = z1, c10 = z0, c11 = z1, c20 = z0, c21 = z1;
-        Vector128<float> c30 = z0, c31 = z1, c40 = z0, c41 = z1, c50 = z0, c51 = z1;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Load(ref float source, nuint index) => Vector128.LoadUnsafe(ref source, index);
 
-        nint rs = g.ARowStride, step = g.AStepStride, ldb = g.BRowStride;
-        float* a0 = g.A + i * rs;
-        float* a1 = a0 + rs;
-        float* a2 = a1 + rs;
-        float* a3 = a2 + rs;
-        float* a4 = a3 + rs;
-        float* a5 = a4 + rs;
-        float* b = g.B + j;
-        nint offset = 0;
-        for (int p = g.K; p > 0; p--)
-        {
-            Vector128<float> b0 = Vector128.Load(b);
-            Vector128<float> b1 = two ? Vector128.Load(b + o1) : default;
-            Vector128<float> x = Vector128.Create(a0[offset]);
-            c00 = MultiplyAdd.Vector(x, b0, c00);
-            if (two) c01 = MultiplyAdd.Vector(x, b1, c01);
-            if (rows > 1)
-            {
-                x = Vector128.Create(a1[offset]);
-                c10 = MultiplyAdd.Vector(x, b0, c10);
-                if (two) c11 = MultiplyAdd.Vector(x, b1, c11);
-            }
-            if (rows > 2)
-            {
-                x = Vector128.Create(a2[offset]);
-                c20 = MultiplyAdd.Vector(x, b0, c20);
-                if (two) c21 = MultiplyAdd.Vector(x, b1, c21);
-            }
-            if (rows > 3)
-            {
-                x = Vector128.Create(a3[offset]);
-                c30 = MultiplyAdd.Vector(x, b0, c30);
-                if (two) c31 = MultiplyAdd.Vector(x, b1, c31);
-            }
-            if (rows > 4)
-            {
-                x = Vector128.Create(a4[offset]);
-                c40 = MultiplyAdd.Vector(x, b0, c40);
-                if (two) c41 = MultiplyAdd.Vector(x, b1, c41);
-            }
-            if (rows > 5)
-            {
-                x = Vector128.Create(a5[offset]);
-                c50 = MultiplyAdd.Vector(x, b0, c50);
-                if (two) c51 = MultiplyAdd.Vector(x, b1, c51);
-            }
-            offset += step;
-            b += ldb;
-        }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector128<float> value, float* destination) => value.Store(destination);
 
-        nint ldc = g.CRowStride;
-        float* c = g.C + i * ldc + j;
-        TActivation.Forward(c00).Store(c);
-        if (two) TActivation.Forward(c01).Store(c + o1);
-        if (rows > 1) { c += ldc; TActivation.Forward(c10).Store(c); if (two) TActivation.Forward(c11).Store(c + o1); }
-        if (rows > 2) { c += ldc; TActivation.Forward(c20).Store(c); if (two) TActivation.Forward(c21).Store(c + o1); }
-        if (rows > 3) { c += ldc; TActivation.Forward(c30).Store(c); if (two) TActivation.Forward(c31).Store(c + o1); }
-        if (rows > 4) { c += ldc; TActivation.Forward(c40).Store(c); if (two) TActivation.Forward(c41).Store(c + o1); }
-        if (rows > 5) { c += ldc; TActivation.Forward(c50).Store(c); if (two) TActivation.Forward(c51).Store(c + o1); }
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector128<float> value, ref float destination, nuint index) => value.StoreUnsafe(ref destination, index);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void ColumnSums128(int rows, int columns, float* a, float* sums)
-    {
-        if (columns < Width128)
-        {
-            ColumnSumsScalar(rows, columns, a, sums);
-            return;
-        }
-        for (int j = 0; j < columns; j += Width128)
-        {
-            int start = j + Width128 <= columns ? j : columns - Width128;
-            Vector128<float> s0 = default;
-            float* row = a + start;
-            for (int i = 0; i < rows; i++)
-            {
-                s0 += Vector128.Load(row);
-                row += columns;
-            }
-            s0.Store(sums + start);
-        }
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Broadcast(float value) => Vector128.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Add(Vector128<float> left, Vector128<float> right) => left + right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Subtract(Vector128<float> left, Vector128<float> right) => left - right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Multiply(Vector128<float> left, Vector128<float> right) => left * right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Divide(Vector128<float> left, Vector128<float> right) => left / right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Sqrt(Vector128<float> value) => Vector128.Sqrt(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) =>
+        Kernels.MultiplyAdd.Vector(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Forward<TActivation>(Vector128<float> z)
+        where TActivation : struct, IActivation => TActivation.Forward(z);
+
+    public static void NarrowerSlice<TActivation>(in GemmArgs g, int j0, int j1)
+        where TActivation : struct, IActivation => Gemm.SliceScalar<TActivation>(g, j0, j1);
+
+    public static void NarrowerColumnSums(int rows, int columns, float* a, float* sums) =>
+        Gemm.ColumnSumsScalar(rows, columns, a, sums);
 }

@@ -53,3 +53,34 @@ internal readonly struct Count9 : ITileCount { public static int Value => 9; }
 internal readonly struct Count10 : ITileCount { public static int Value => 10; }
 internal readonly struct Count11 : ITileCount { public static int Value => 11; }
 internal readonly struct Count12 : ITileCount { public static int Value => 12; }
+
+/// <summary>
+/// The operations the kernels use on one vector width, as a type, so a kernel is written once over
+/// <typeparamref name="TVector"/> and the JIT specialises it per width (it compiles a separate copy for each
+/// struct type argument, and each member inlines to the single instruction a hand-written kernel would use).
+/// A stand-in for <c>System.Runtime.Intrinsics.ISimdVector</c>, which .NET 10 does not make public.
+/// </summary>
+internal unsafe interface IVectorOps<TVector>
+    where TVector : struct
+{
+    /// <summary>Floats per vector.</summary>
+    static abstract int Width { get; }
+
+    static abstract TVector Load(float* source);
+    static abstract TVector Load(ref float source, nuint index);
+    static abstract void Store(TVector value, float* destination);
+    static abstract void Store(TVector value, ref float destination, nuint index);
+    static abstract TVector Broadcast(float value);
+    static abstract TVector Add(TVector left, TVector right);
+    static abstract TVector Subtract(TVector left, TVector right);
+    static abstract TVector Multiply(TVector left, TVector right);
+    static abstract TVector Divide(TVector left, TVector right);
+    static abstract TVector Sqrt(TVector value);
+
+    /// <summary>a·b + c as <see cref="MultiplyAdd"/> computes it, so every path rounds alike.</summary>
+    static abstract TVector MultiplyAdd(TVector a, TVector b, TVector c);
+
+    /// <summary><typeparamref name="TActivation"/>'s forward function at this width.</summary>
+    static abstract TVector Forward<TActivation>(TVector z)
+        where TActivation : struct, IActivation;
+}

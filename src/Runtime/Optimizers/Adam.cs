@@ -159,22 +159,7 @@ public sealed class Adam : Optimizer
             int i = rowStart, end = rowStart + count;
             if (Vector512.IsHardwareAccelerated)
             {
-                var vb1 = Vector512.Create(b1);
-                var vb2 = Vector512.Create(b2);
-                var v1mb1 = Vector512.Create(oneMinusB1);
-                var v1mb2 = Vector512.Create(oneMinusB2);
-                var veps = Vector512.Create(eps);
-                var valpha = Vector512.Create(alpha);
-                for (; i <= end - Vector512<float>.Count; i += Vector512<float>.Count)
-                {
-                    var gi = Vector512.LoadUnsafe(ref g, (nuint)i);
-                    var mi = Kernels.MultiplyAdd.Vector(vb1, Vector512.LoadUnsafe(ref mm, (nuint)i), v1mb1 * gi);
-                    var vi = Kernels.MultiplyAdd.Vector(vb2, Vector512.LoadUnsafe(ref vv, (nuint)i), v1mb2 * gi * gi);
-                    mi.StoreUnsafe(ref mm, (nuint)i);
-                    vi.StoreUnsafe(ref vv, (nuint)i);
-                    var wi = Vector512.LoadUnsafe(ref w, (nuint)i) - valpha * mi / (Vector512.Sqrt(vi) + veps);
-                    wi.StoreUnsafe(ref w, (nuint)i);
-                }
+                i = UpdateVectors<Kernels.Simd512, Vector512<float>>(ref w, ref g, ref mm, ref vv, i, end, b1, b2, eps, alpha);
                 if (i < end && count >= Vector512<float>.Count)
                 {
                     // Tail: one vector ending at the last element, whose leading lanes (already updated) are
@@ -186,9 +171,9 @@ public sealed class Adam : Optimizer
                     var mOld = Vector512.LoadUnsafe(ref mm, (nuint)last);
                     var vOld = Vector512.LoadUnsafe(ref vv, (nuint)last);
                     var wOld = Vector512.LoadUnsafe(ref w, (nuint)last);
-                    var mi = Kernels.MultiplyAdd.Vector(vb1, mOld, v1mb1 * gi);
-                    var vi = Kernels.MultiplyAdd.Vector(vb2, vOld, v1mb2 * gi * gi);
-                    var wi = wOld - valpha * mi / (Vector512.Sqrt(vi) + veps);
+                    var mi = Kernels.MultiplyAdd.Vector(Vector512.Create(b1), mOld, Vector512.Create(oneMinusB1) * gi);
+                    var vi = Kernels.MultiplyAdd.Vector(Vector512.Create(b2), vOld, Vector512.Create(oneMinusB2) * gi * gi);
+                    var wi = wOld - Vector512.Create(alpha) * mi / (Vector512.Sqrt(vi) + Vector512.Create(eps));
                     Vector512.ConditionalSelect(fresh, mi, mOld).StoreUnsafe(ref mm, (nuint)last);
                     Vector512.ConditionalSelect(fresh, vi, vOld).StoreUnsafe(ref vv, (nuint)last);
                     Vector512.ConditionalSelect(fresh, wi, wOld).StoreUnsafe(ref w, (nuint)last);
@@ -196,43 +181,9 @@ public sealed class Adam : Optimizer
                 }
             }
             else if (Vector256.IsHardwareAccelerated)
-            {
-                var vb1 = Vector256.Create(b1);
-                var vb2 = Vector256.Create(b2);
-                var v1mb1 = Vector256.Create(oneMinusB1);
-                var v1mb2 = Vector256.Create(oneMinusB2);
-                var veps = Vector256.Create(eps);
-                var valpha = Vector256.Create(alpha);
-                for (; i <= end - Vector256<float>.Count; i += Vector256<float>.Count)
-                {
-                    var gi = Vector256.LoadUnsafe(ref g, (nuint)i);
-                    var mi = Kernels.MultiplyAdd.Vector(vb1, Vector256.LoadUnsafe(ref mm, (nuint)i), v1mb1 * gi);
-                    var vi = Kernels.MultiplyAdd.Vector(vb2, Vector256.LoadUnsafe(ref vv, (nuint)i), v1mb2 * gi * gi);
-                    mi.StoreUnsafe(ref mm, (nuint)i);
-                    vi.StoreUnsafe(ref vv, (nuint)i);
-                    var wi = Vector256.LoadUnsafe(ref w, (nuint)i) - valpha * mi / (Vector256.Sqrt(vi) + veps);
-                    wi.StoreUnsafe(ref w, (nuint)i);
-                }
-            }
+                i = UpdateVectors<Kernels.Simd256, Vector256<float>>(ref w, ref g, ref mm, ref vv, i, end, b1, b2, eps, alpha);
             else if (Vector128.IsHardwareAccelerated)
-            {
-                var vb1 = Vector128.Create(b1);
-                var vb2 = Vector128.Create(b2);
-                var v1mb1 = Vector128.Create(oneMinusB1);
-                var v1mb2 = Vector128.Create(oneMinusB2);
-                var veps = Vector128.Create(eps);
-                var valpha = Vector128.Create(alpha);
-                for (; i <= end - Vector128<float>.Count; i += Vector128<float>.Count)
-                {
-                    var gi = Vector128.LoadUnsafe(ref g, (nuint)i);
-                    var mi = Kernels.MultiplyAdd.Vector(vb1, Vector128.LoadUnsafe(ref mm, (nuint)i), v1mb1 * gi);
-                    var vi = Kernels.MultiplyAdd.Vector(vb2, Vector128.LoadUnsafe(ref vv, (nuint)i), v1mb2 * gi * gi);
-                    mi.StoreUnsafe(ref mm, (nuint)i);
-                    vi.StoreUnsafe(ref vv, (nuint)i);
-                    var wi = Vector128.LoadUnsafe(ref w, (nuint)i) - valpha * mi / (Vector128.Sqrt(vi) + veps);
-                    wi.StoreUnsafe(ref w, (nuint)i);
-                }
-            }
+                i = UpdateVectors<Kernels.Simd128, Vector128<float>>(ref w, ref g, ref mm, ref vv, i, end, b1, b2, eps, alpha);
             for (; i < end; i++)
             {
                 float gi = Unsafe.Add(ref g, i);
@@ -243,5 +194,32 @@ public sealed class Adam : Optimizer
                 Unsafe.Add(ref w, i) -= alpha * mi / (MathF.Sqrt(vi) + eps);
             }
         }
+    }
+
+    /// <summary>The update on whole vectors from <paramref name="i"/> while one fits before <paramref name="end"/>,
+    /// written once for every width; returns the first element it left.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int UpdateVectors<TOps, TVector>(ref float w, ref float g, ref float m, ref float v, int i, int end,
+        float b1, float b2, float eps, float alpha)
+        where TOps : struct, Kernels.IVectorOps<TVector>
+        where TVector : struct
+    {
+        TVector vb1 = TOps.Broadcast(b1), vb2 = TOps.Broadcast(b2);
+        TVector v1mb1 = TOps.Broadcast(1f - b1), v1mb2 = TOps.Broadcast(1f - b2);
+        TVector veps = TOps.Broadcast(eps), valpha = TOps.Broadcast(alpha);
+        int width = TOps.Width;
+        for (; i <= end - width; i += width)
+        {
+            // m = b1·m + (1-b1)·g; v = b2·v + ((1-b2)·g)·g; w -= (α·m) / (√v + ε): the scalar tail's order.
+            TVector gi = TOps.Load(ref g, (nuint)i);
+            TVector mi = TOps.MultiplyAdd(vb1, TOps.Load(ref m, (nuint)i), TOps.Multiply(v1mb1, gi));
+            TVector vi = TOps.MultiplyAdd(vb2, TOps.Load(ref v, (nuint)i), TOps.Multiply(TOps.Multiply(v1mb2, gi), gi));
+            TOps.Store(mi, ref m, (nuint)i);
+            TOps.Store(vi, ref v, (nuint)i);
+            TVector wi = TOps.Subtract(TOps.Load(ref w, (nuint)i),
+                TOps.Divide(TOps.Multiply(valpha, mi), TOps.Add(TOps.Sqrt(vi), veps)));
+            TOps.Store(wi, ref w, (nuint)i);
+        }
+        return i;
     }
 }
