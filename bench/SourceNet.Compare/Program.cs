@@ -11,6 +11,7 @@ using System.IO;
 using System.Text.Json;
 using SourceNet;
 using SourceNet.Data;
+using SourceNet.Bench.Peers;
 using SourceNet.Kernels;
 
 namespace SourceNet.Bench.Compare;
@@ -99,7 +100,7 @@ internal static class Program
         double allocPerInference = (double)(GC.GetAllocatedBytesForCurrentThread() - allocatedBeforeInference) / options.SingleCalls;
         GC.KeepAlive(sink);
 
-        double medianEpoch = Median(epochSeconds);
+        double medianEpoch = Measure.Median(epochSeconds);
         var result = new Dictionary<string, object?>
         {
             ["system"] = "SourceNet",
@@ -110,63 +111,21 @@ internal static class Program
             ["steps_per_epoch"] = options.Steps,
             ["epoch_s"] = epochSeconds,
             ["epoch_median_s"] = medianEpoch,
-            ["epoch_min_s"] = Min(epochSeconds),
-            ["epoch_max_s"] = Max(epochSeconds),
+            ["epoch_min_s"] = Measure.Min(epochSeconds),
+            ["epoch_max_s"] = Measure.Max(epochSeconds),
             ["step_ms"] = medianEpoch / options.Steps * 1e3,
-            ["infer1_us"] = Median(singleNs) / 1e3,
-            ["infer_batch_ms"] = Median(batchMs),
+            ["infer1_us"] = Measure.Median(singleNs) / 1e3,
+            ["infer_batch_ms"] = Measure.Median(batchMs),
             // Last epoch: the steady state, after tiered compilation has settled.
             ["alloc_step_bytes"] = allocPerStep[^1],
             ["alloc_step_bytes_all_threads"] = allocPerStepAllThreads[^1],
             ["alloc_infer_bytes"] = allocPerInference,
-            ["peak_rss_mib"] = PeakRssMiB(),
+            ["peak_rss_mib"] = Measure.PeakRssMiB(),
             ["accuracy"] = (double)correct / testCount,
             ["final_loss"] = lastLoss,
         };
         Console.WriteLine("RESULT " + JsonSerializer.Serialize(result));
         return 0;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = new List<double>(values);
-        sorted.Sort();
-        int n = sorted.Count;
-        return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
-    }
-
-    private static double Min(List<double> values)
-    {
-        double min = double.PositiveInfinity;
-        foreach (double value in values)
-        {
-            min = Math.Min(min, value);
-        }
-        return min;
-    }
-
-    private static double Max(List<double> values)
-    {
-        double max = double.NegativeInfinity;
-        foreach (double value in values)
-        {
-            max = Math.Max(max, value);
-        }
-        return max;
-    }
-
-    private static double PeakRssMiB()
-    {
-        // VmHWM is the high-water mark of the resident set: the figure /usr/bin/time -v reports.
-        foreach (string line in File.ReadLines("/proc/self/status"))
-        {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-            {
-                string[] parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                return double.Parse(parts[1], CultureInfo.InvariantCulture) / 1024.0;
-            }
-        }
-        return double.NaN;
     }
 
     private sealed record Options(string Data, int Epochs, int Steps, int Batch, int SingleCalls, int Seed)
