@@ -1,23 +1,32 @@
+using System.Collections.Generic;
+
 namespace SourceNet;
 
 /// <summary>
-/// The parameters of a fully connected layer: <see cref="Weight"/> [inputs, units] and <see cref="Bias"/> [units].
-/// The maths lives in the generated network; this object only owns the named tensors.
+/// A fully connected layer: <see cref="Weight"/> [inputs, units] and <see cref="Bias"/> [units], with
+/// <c>y = activation(x · W + b)</c>. The maths lives in the generated network; this object owns the named tensors.
 /// </summary>
-public sealed class DenseLayer
+public sealed class DenseLayer : Layer
 {
-    /// <summary>Creates the layer's parameters, zero-filled.</summary>
+    private readonly Parameter[] _parameters;
+
+    /// <summary>Creates the layer's parameters, zero-filled, with no activation.</summary>
     public DenseLayer(string name, int inputs, int units)
+        : this(name, inputs, units, LayerActivation.None)
     {
-        Name = name;
-        Inputs = inputs;
-        Units = units;
-        Weight = new Parameter(name + ".Weight", inputs, units);
-        Bias = new Parameter(name + ".Bias", 1, units);
     }
 
-    /// <summary>The layer's name (its property name).</summary>
-    public string Name { get; }
+    /// <summary>Creates the layer's parameters, zero-filled.</summary>
+    public DenseLayer(string name, int inputs, int units, LayerActivation activation)
+        : base(name, LayerShape.Features(inputs), LayerShape.Features(units))
+    {
+        Inputs = inputs;
+        Units = units;
+        Activation = activation;
+        Weight = new Parameter(name + ".Weight", inputs, units);
+        Bias = new Parameter(name + ".Bias", 1, units);
+        _parameters = new[] { Weight, Bias };
+    }
 
     /// <summary>Number of inputs.</summary>
     public int Inputs { get; }
@@ -25,12 +34,15 @@ public sealed class DenseLayer
     /// <summary>Number of outputs.</summary>
     public int Units { get; }
 
+    /// <summary>The activation applied to the output.</summary>
+    public LayerActivation Activation { get; }
+
     /// <summary>The weight matrix, [inputs, units].</summary>
     public Parameter Weight { get; }
 
     /// <summary>The bias vector, [units].</summary>
     public Parameter Bias { get; }
 
-    /// <summary>Number of trainable values.</summary>
-    public int ParameterCount => Weight.Length + Bias.Length;
+    /// <inheritdoc/>
+    public override IReadOnlyList<Parameter> Parameters => _parameters;
 }

@@ -16,4 +16,7 @@ public interface INetwork
 
     /// <summary>Every trainable parameter, in layer order (weight before bias).</summary>
     IReadOnlyList<Parameter> Parameters { get; }
+
+    /// <summary>The layers in order, input side first, each with its shapes and parameters.</summary>
+    IReadOnlyList<Layer> Layers => throw new System.NotSupportedException("Regenerate the network: its generator does not describe its layers yet.");
 }
