@@ -58,7 +58,7 @@ internal static class NetworkValidator
         }
 
         NetworkSpec inferred = network with { Input = input, Layers = layers.ToEquatableArray() };
-        if (layersComplete && layers.Length > 0 && shape is not null)
+        if (layersComplete && layers.Length > 0)
         {
             CheckLoss(inferred, new ProblemSink(problems, layers.Length - 1));
         }
@@ -160,6 +160,11 @@ internal static class NetworkValidator
         {
             problems.Report(DiagnosticDescriptors.LossNeedsLinearLastLayerId, activation.IsCustom ? "CustomActivation" : "activation",
                 output.Name, activation.Name, "SoftmaxCrossEntropy", "raw logits: remove the activation from the last layer");
+        }
+        if (output.Output is null)
+        {
+            // The output's size is unknown (a problem before it was reported): only the activation can be checked.
+            return;
         }
         if (output.Out.IsImage)
         {
