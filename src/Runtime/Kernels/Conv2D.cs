@@ -67,10 +67,10 @@ public static partial class Conv2D
     {
         var plan = new ConvPlan(g);
         CheckBatch(batch);
-        CheckLength(nameof(input), input.Length, (long)batch * g.InputElements, $"batch {batch} x {g.InputHeight}x{g.InputWidth}x{g.InputChannels}");
+        CheckLength(nameof(input), input.Length, (long)batch * g.InputElements, batch, g.InputHeight, g.InputWidth, g.InputChannels);
         CheckWeight(g, weight.Length, nameof(weight));
         CheckExact(nameof(bias), bias.Length, g.Filters, "one per filter");
-        CheckLength(nameof(output), output.Length, (long)batch * g.OutputElements, $"batch {batch} x {g.OutputHeight}x{g.OutputWidth}x{g.Filters}");
+        CheckLength(nameof(output), output.Length, (long)batch * g.OutputElements, batch, g.OutputHeight, g.OutputWidth, g.Filters);
         CheckWorkspace(g, plan, batch, workspace.Length);
         fixed (float* pInput = input)
         fixed (float* pWeight = weight)
@@ -106,9 +106,9 @@ public static partial class Conv2D
     {
         var plan = new ConvPlan(g);
         CheckBatch(batch);
-        CheckLength(nameof(outputGradient), outputGradient.Length, (long)batch * g.OutputElements, $"batch {batch} x {g.OutputHeight}x{g.OutputWidth}x{g.Filters}");
+        CheckLength(nameof(outputGradient), outputGradient.Length, (long)batch * g.OutputElements, batch, g.OutputHeight, g.OutputWidth, g.Filters);
         CheckWeight(g, weight.Length, nameof(weight));
-        CheckLength(nameof(inputGradient), inputGradient.Length, (long)batch * g.InputElements, $"batch {batch} x {g.InputHeight}x{g.InputWidth}x{g.InputChannels}");
+        CheckLength(nameof(inputGradient), inputGradient.Length, (long)batch * g.InputElements, batch, g.InputHeight, g.InputWidth, g.InputChannels);
         CheckWorkspace(g, plan, batch, workspace.Length);
         fixed (float* pOutGrad = outputGradient)
         fixed (float* pWeight = weight)
@@ -145,8 +145,8 @@ public static partial class Conv2D
     {
         var plan = new ConvPlan(g);
         CheckBatch(batch);
-        CheckLength(nameof(input), input.Length, (long)batch * g.InputElements, $"batch {batch} x {g.InputHeight}x{g.InputWidth}x{g.InputChannels}");
-        CheckLength(nameof(outputGradient), outputGradient.Length, (long)batch * g.OutputElements, $"batch {batch} x {g.OutputHeight}x{g.OutputWidth}x{g.Filters}");
+        CheckLength(nameof(input), input.Length, (long)batch * g.InputElements, batch, g.InputHeight, g.InputWidth, g.InputChannels);
+        CheckLength(nameof(outputGradient), outputGradient.Length, (long)batch * g.OutputElements, batch, g.OutputHeight, g.OutputWidth, g.Filters);
         CheckWeight(g, weightGradient.Length, nameof(weightGradient));
         CheckExact(nameof(biasGradient), biasGradient.Length, g.Filters, "one per filter");
         CheckWorkspace(g, plan, batch, workspace.Length);
@@ -187,10 +187,11 @@ public static partial class Conv2D
             throw new ArgumentOutOfRangeException(nameof(batch), batch, "The batch size must be positive.");
     }
 
-    private static void CheckLength(string name, int found, long expected, string shape)
+    // The shape is passed as numbers and formatted only on failure, so a valid call allocates nothing.
+    private static void CheckLength(string name, int found, long expected, int batch, int height, int width, int channels)
     {
         if (found < expected)
-            throw new ArgumentException($"{name} has {found} values; at least {expected} expected ({shape}).", name);
+            throw new ArgumentException($"{name} has {found} values; at least {expected} expected (batch {batch} x {height}x{width}x{channels}).", name);
     }
 
     private static void CheckExact(string name, int found, int expected, string what)
@@ -199,8 +200,11 @@ public static partial class Conv2D
             throw new ArgumentException($"{name} has {found} values; {expected} expected ({what}).", name);
     }
 
-    private static void CheckWeight(in Conv2DGeometry g, int found, string name) =>
-        CheckExact(name, found, g.PatchLength * g.Filters, $"{g.KernelHeight}x{g.KernelWidth}x{g.InputChannels}x{g.Filters}, HWIO");
+    private static void CheckWeight(in Conv2DGeometry g, int found, string name)
+    {
+        if (found != g.PatchLength * g.Filters)
+            throw new ArgumentException($"{name} has {found} values; {g.PatchLength * g.Filters} expected ({g.KernelHeight}x{g.KernelWidth}x{g.InputChannels}x{g.Filters}, HWIO).", name);
+    }
 
     private static void CheckWorkspace(in Conv2DGeometry g, in ConvPlan plan, int batch, int found)
     {
