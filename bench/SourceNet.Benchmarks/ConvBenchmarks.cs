@@ -63,8 +63,13 @@ public class ConvBenchmarks
     public void ForwardIm2Col() => Conv2D.ForwardAt<ReluActivation>(KernelIsaInfo.Best, Conv2D.Method.Im2Col, KernelThreads.Count,
         _g, Batch, _input, _weight, _bias, _output, _workspace);
 
-    [Benchmark(Description = "BackwardInput")]
-    public void BackwardInput() => Conv2D.BackwardInput(_g, Batch, _outputGradient, _weight, _inputGradient, _workspace);
+    [Benchmark(Description = "BackwardInput direct")]
+    public void BackwardInputDirect() => Conv2D.BackwardInputAt(KernelIsaInfo.Best, Conv2D.Method.Direct, KernelThreads.Count,
+        _g, Batch, _outputGradient, _weight, _inputGradient, _workspace);
+
+    [Benchmark(Description = "BackwardInput im2col")]
+    public void BackwardInputIm2Col() => Conv2D.BackwardInputAt(KernelIsaInfo.Best, Conv2D.Method.Im2Col, KernelThreads.Count,
+        _g, Batch, _outputGradient, _weight, _inputGradient, _workspace);
 
     [Benchmark(Description = "BackwardFilter")]
     public void BackwardFilter() => Conv2D.BackwardFilter(_g, Batch, _input, _outputGradient, _weightGradient, _biasGradient, _workspace);

@@ -28,6 +28,8 @@ public static partial class Conv2D
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);
         long length = new ConvPlan(g).Length(maxBatch, g.Filters);
+        if (HasDirectInputGradient(g))
+            length = Math.Max(length, new ConvPlan(TransposedGeometry(g)).Length(maxBatch, g.InputChannels));
         if (length > Array.MaxLength)
             throw new ArgumentException($"A convolution workspace of {length} floats is larger than an array can be.", nameof(g));
         return (int)length;
@@ -39,8 +41,11 @@ public static partial class Conv2D
     /// </summary>
     public static void Forward<TActivation>(in Conv2DGeometry g, int batch, ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
         ReadOnlySpan<float> bias, Span<float> output, Span<float> workspace)
-        where TActivation : struct, IActivation =>
+        where TActivation : struct, IActivation
+    {
+        CheckExact(nameof(bias), bias.Length, g.Filters, "one per filter");
         ForwardAt<TActivation>(KernelIsaInfo.Best, Method.Direct, KernelThreads.Count, g, batch, input, weight, bias, output, workspace);
+    }
 
     /// <summary>
     /// The input gradient from the output gradient (dLoss/dPre-activation: the caller has applied the activation's
@@ -48,7 +53,13 @@ public static partial class Conv2D
     /// </summary>
     public static void BackwardInput(in Conv2DGeometry g, int batch, ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> weight,
         Span<float> inputGradient, Span<float> workspace) =>
-        BackwardInputAt(KernelIsaInfo.Best, KernelThreads.Count, g, batch, outputGradient, weight, inputGradient, workspace);
+        BackwardInputAt(KernelIsaInfo.Best, InputGradientMethod(g), KernelThreads.Count, g, batch, outputGradient, weight, inputGradient, workspace);
+
+    /// <summary>
+    /// The direct input gradient computes Cin output channels per position; with fewer than one AVX-512 vector of
+    /// them its tile runs part-empty or scalar, and the im2col product (PatchLength wide) is faster.
+    /// </summary>
+    internal static Method InputGradientMethod(in Conv2DGeometry g) => g.InputChannels >= 16 ? Method.Direct : Method.Im2Col;
 
     /// <summary>
     /// The parameter gradients: <c>dWeight = patchesᵀ·dOut</c> summed over the batch chunk by chunk, and
@@ -59,7 +70,7 @@ public static partial class Conv2D
         BackwardFilterAt(KernelIsaInfo.Best, KernelThreads.Count, g, batch, input, outputGradient, weightGradient, biasGradient, workspace);
 
     /// <summary><see cref="Forward{TActivation}"/> by a chosen method and instruction set, on at most
-    /// <paramref name="maxParts"/> threads (tests and benchmarks).</summary>
+    /// <paramref name="maxParts"/> threads (tests and benchmarks). An empty <paramref name="bias"/> means none.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void ForwardAt<TActivation>(KernelIsa isa, Method method, int maxParts, in Conv2DGeometry g, int batch,
         ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, Span<float> workspace)
@@ -69,7 +80,8 @@ public static partial class Conv2D
         CheckBatch(batch);
         CheckLength(nameof(input), input.Length, (long)batch * g.InputElements, batch, g.InputHeight, g.InputWidth, g.InputChannels);
         CheckWeight(g, weight.Length, nameof(weight));
-        CheckExact(nameof(bias), bias.Length, g.Filters, "one per filter");
+        if (!bias.IsEmpty)
+            CheckExact(nameof(bias), bias.Length, g.Filters, "one per filter");
         CheckLength(nameof(output), output.Length, (long)batch * g.OutputElements, batch, g.OutputHeight, g.OutputWidth, g.Filters);
         CheckWorkspace(g, plan, batch, workspace.Length);
         fixed (float* pInput = input)
@@ -99,11 +111,17 @@ public static partial class Conv2D
         }
     }
 
-    /// <summary><see cref="BackwardInput"/> at a chosen instruction set and thread limit.</summary>
+    /// <summary><see cref="BackwardInput"/> at a chosen instruction set and thread limit; <see cref="Method.Direct"/>
+    /// applies where the stride is 1 (see <see cref="TransposedGeometry"/>), else the im2col method runs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static unsafe void BackwardInputAt(KernelIsa isa, int maxParts, in Conv2DGeometry g, int batch,
+    internal static unsafe void BackwardInputAt(KernelIsa isa, Method method, int maxParts, in Conv2DGeometry g, int batch,
         ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> weight, Span<float> inputGradient, Span<float> workspace)
     {
+        if (method == Method.Direct && HasDirectInputGradient(g))
+        {
+            BackwardInputDirect(isa, maxParts, g, batch, outputGradient, weight, inputGradient, workspace);
+            return;
+        }
         var plan = new ConvPlan(g);
         CheckBatch(batch);
         CheckLength(nameof(outputGradient), outputGradient.Length, (long)batch * g.OutputElements, batch, g.OutputHeight, g.OutputWidth, g.Filters);
@@ -175,6 +193,44 @@ public static partial class Conv2D
                     AddInto(pWGrad, partial, m * n);
             }
         }
+    }
+
+    /// <summary>
+    /// With stride 1, <c>dInput[b, y, x, c] = Σ_{ky,kx,f} dOut[b, y + padTop − ky, x + padLeft − kx, f] · W[ky, kx, c, f]</c>
+    /// is a forward convolution of dOut (Cout channels, out-of-range positions zero) with the kernel flipped in
+    /// both axes and its channel axes swapped (Cin filters), padded by <c>K − 1 − pad</c>: so the direct forward
+    /// kernel computes it, windows read in place, with no patch matrix and no scatter-add.
+    /// </summary>
+    internal static Conv2DGeometry TransposedGeometry(in Conv2DGeometry g) => new(
+        g.OutputHeight, g.OutputWidth, g.Filters, g.InputChannels, g.KernelHeight, g.KernelWidth, 1, 1,
+        g.KernelHeight - 1 - g.PadTop, g.KernelWidth - 1 - g.PadLeft, g.InputHeight, g.InputWidth);
+
+    /// <summary>Stride 1 and padding within the kernel (always so for Same and Valid).</summary>
+    private static bool HasDirectInputGradient(in Conv2DGeometry g) =>
+        g.StrideY == 1 && g.StrideX == 1 && g.PadTop < g.KernelHeight && g.PadLeft < g.KernelWidth;
+
+    private static unsafe void BackwardInputDirect(KernelIsa isa, int maxParts, in Conv2DGeometry g, int batch,
+        ReadOnlySpan<float> outputGradient, ReadOnlySpan<float> weight, Span<float> inputGradient, Span<float> workspace)
+    {
+        Conv2DGeometry t = TransposedGeometry(g);
+        var plan = new ConvPlan(t);
+        CheckBatch(batch);
+        CheckWeight(g, weight.Length, nameof(weight));
+        CheckWorkspace(t, plan, batch, workspace.Length);
+        int kh = g.KernelHeight, kw = g.KernelWidth, cin = g.InputChannels, cout = g.Filters;
+        // The flipped kernel goes where the transposed plan keeps its weight-sized matrix, which its forward pass
+        // does not use.
+        Span<float> flipped = workspace.Slice((int)plan.MatrixOffset(batch), weight.Length);
+        for (int ky = 0; ky < kh; ky++)
+            for (int kx = 0; kx < kw; kx++)
+            {
+                ReadOnlySpan<float> source = weight.Slice(((kh - 1 - ky) * kw + (kw - 1 - kx)) * cin * cout, cin * cout);
+                Span<float> destination = flipped.Slice((ky * kw + kx) * cout * cin, cout * cin);
+                for (int c = 0; c < cin; c++)
+                    for (int f = 0; f < cout; f++)
+                        destination[f * cin + c] = source[c * cout + f];
+            }
+        ForwardAt<IdentityActivation>(isa, Method.Direct, maxParts, t, batch, outputGradient, flipped, default, inputGradient, workspace);
     }
 
     /// <summary>Threads for a chunk of <paramref name="rows"/> output rows: one below the hand-off break-even.</summary>

@@ -80,13 +80,16 @@ public class Conv2DTests
             (double[] mInput, double[] mWeight, double[] mBias) = ConvReference.Backward(g, batch, Abs(c.Input), Abs(c.Weight), Abs(c.OutputGradient));
             foreach (KernelIsa isa in SupportedIsas())
             {
-                var inputGradient = new float[batch * g.InputElements];
+                string what = $"{shape} batch {batch} {isa}";
+                foreach (Conv2D.Method method in Methods)
+                {
+                    var inputGradient = new float[batch * g.InputElements];
+                    Conv2D.BackwardInputAt(isa, method, 2, g, batch, c.OutputGradient, c.Weight, inputGradient, c.Workspace);
+                    AssertClose<IdentityActivation>(dInput, mInput, inputGradient, g.Filters * g.PatchLength, $"{what} {method} dInput");
+                }
                 var weightGradient = new float[c.Weight.Length];
                 var biasGradient = new float[g.Filters];
-                Conv2D.BackwardInputAt(isa, 2, g, batch, c.OutputGradient, c.Weight, inputGradient, c.Workspace);
                 Conv2D.BackwardFilterAt(isa, 2, g, batch, c.Input, c.OutputGradient, weightGradient, biasGradient, c.Workspace);
-                string what = $"{shape} batch {batch} {isa}";
-                AssertClose<IdentityActivation>(dInput, mInput, inputGradient, g.Filters * g.PatchLength, what + " dInput");
                 AssertClose<IdentityActivation>(dWeight, mWeight, weightGradient, batch * g.OutputPositions, what + " dWeight");
                 AssertClose<IdentityActivation>(dBias, mBias, biasGradient, batch * g.OutputPositions, what + " dBias");
             }
