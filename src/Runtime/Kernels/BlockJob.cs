@@ -31,7 +31,8 @@ internal static class BlockRunner
         // Read before trying for the workers, so the shared instance is created on the first call whether or
         // not the workers are free then (a later call then allocates nothing either way).
         BlockJob<TWork> job = BlockJob<TWork>.Shared;
-        if (parts > 1 && KernelWorkers.TryAcquire())
+        // KernelWorkers counts a part's chunks in 16 bits; more blocks than that per part run here, in order.
+        if (parts > 1 && (blocks + parts - 1) / parts <= ushort.MaxValue && KernelWorkers.TryAcquire())
         {
             // The shared job instance is only touched while the workers are held.
             try
