@@ -137,12 +137,12 @@ internal static class NetworkValidator
         }
         if (tooLarge)
         {
-            problems.Report(DiagnosticDescriptors.LayerTooLargeId, null,
+            problems.Report(DiagnosticDescriptors.LayerTooLargeId, layer.Kind.OutputSizeArgument,
                 $"Layer '{layer.Name}' has {string.Join(" and ", described)} values; an array holds at most {Text(MaxElements)} values");
         }
         else if (total <= MaxElements && total + layerTotal > MaxElements)
         {
-            problems.Report(DiagnosticDescriptors.LayerTooLargeId, null,
+            problems.Report(DiagnosticDescriptors.LayerTooLargeId, layer.Kind.OutputSizeArgument,
                 $"Layer '{layer.Name}' brings network '{network.ClassName}' to {Text(total + layerTotal)} parameters; a network holds at most {Text(MaxElements)}");
         }
         return total + layerTotal;

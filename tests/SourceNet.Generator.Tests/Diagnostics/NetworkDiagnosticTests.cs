@@ -504,4 +504,60 @@ public class NetworkDiagnosticTests
         """,
         "SN0007: Layer property 'Hidden' is static; declare it as 'public partial DenseLayer Hidden { get; }'",
         "SN0007: Layer property 'Output' has the modifier 'virtual'; declare it as 'public partial DenseLayer Output { get; }'");
+
+    [Fact]
+    public void SN0026_convolution_after_a_dense_layer() => Verify(
+        """
+        using SourceNet;
+        [Network(Input = 784)]
+        public partial class Net
+        {
+            [{|SN0026:Conv2D(8, 3)|}] public partial Conv2DLayer Conv { get; }
+            [Dense(10, Flatten = true)] public partial DenseLayer Out { get; }
+        }
+        """,
+        "SN0026: Layer 'Conv' is Conv2D and takes an image (height, width, channels), but its input has shape (784)");
+
+    [Fact]
+    public void SN0027_a_classifier_ending_in_an_image() => Verify(
+        """
+        using SourceNet;
+        [Network(InputShape = new[] { 8, 8 })]
+        public partial class Net
+        {
+            [{|SN0027:Conv2D(2, 3)|}] public partial Conv2DLayer Conv { get; }
+        }
+        """,
+        "SN0027: SoftmaxCrossEntropy needs a vector of class scores, but the last layer 'Conv' outputs an image (6, 6, 2); flatten it and add a dense layer");
+
+    [Fact]
+    public void SN0024_sizes_point_at_their_arguments() => Verify(
+        """
+        using SourceNet;
+        [Network(InputShape = new[] { 8, 8, 3 })]
+        public partial class Net
+        {
+            [Conv2D({|SN0024:0|}, 3, 2, Stride = 1)] public partial Conv2DLayer Conv { get; }
+            [AvgPool2D({|SN0024:-2|})] public partial Pool2DLayer Pool { get; }
+            [Dense(10, Flatten = true)] public partial DenseLayer Out { get; }
+        }
+        """,
+        "SN0024: Layer 'Conv' has filters = 0; it must be at least 1",
+        "SN0024: Layer 'Pool' has poolSize = -2; it must be at least 1");
+
+    [Fact]
+    public void SN0007_a_layer_property_of_another_kind_names_the_right_type() => Verify(
+        """
+        using SourceNet;
+        [Network(InputShape = new[] { 8, 8 })]
+        public partial class Net
+        {
+            [Conv2D(2, 3)] public partial DenseLayer {|SN0007:Conv|} { get; }
+            [Dense(10, Flatten = true)] public partial DenseLayer Out { get; }
+        }
+        """,
+        "SN0007: Layer property 'Conv' has type 'SourceNet.DenseLayer' instead of Conv2DLayer, the type of a Conv2D layer; declare it as 'public partial Conv2DLayer Conv { get; }'");
+
+    [Fact]
+    public void The_deep_mnist_network_has_no_diagnostic() => Verify(Models.Cnn);
 }
