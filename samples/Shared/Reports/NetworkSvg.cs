@@ -37,8 +37,7 @@ public static class NetworkSvg
             int top = y + BoxHeight + Gap;
             Append(svg, $"""<line x1="{width / 2}" y1="{y + BoxHeight}" x2="{width / 2}" y2="{top - 2}" stroke="#555" stroke-width="2" marker-end="url(#arrow)"/>""");
             y = top;
-            string kind = layer.GetType().Name is { } name && name.EndsWith("Layer", StringComparison.Ordinal) ? name[..^"Layer".Length] : layer.GetType().Name;
-            Box(svg, y, layer.Name, kind, layer.OutputShape.ToString(), layer.ParameterCount, "#fdf3e6");
+            Box(svg, y, layer.Name, Kind(layer), layer.OutputShape.ToString(), layer.ParameterCount, "#fdf3e6");
             total += layer.ParameterCount;
         }
         Append(svg, $"""<text x="{width / 2}" y="{y + BoxHeight + 26}" text-anchor="middle" font-size="13" fill="#333">Total parameters: {total.ToString("N0", CultureInfo.InvariantCulture)}</text>""");
@@ -58,6 +57,14 @@ public static class NetworkSvg
             ? $"output {shape} · {count.ToString("N0", CultureInfo.InvariantCulture)} parameters"
             : $"shape {shape}";
         Append(svg, $"""<text x="{centre}" y="{y + 44}" text-anchor="middle" font-size="13" fill="#333">{Escape(detail)}</text>""");
+    }
+
+    /// <summary>"Dense", "Dense, ReLU", "Conv2D": the layer's type without "Layer", and a dense layer's activation.</summary>
+    private static string Kind(Layer layer)
+    {
+        string type = layer.GetType().Name;
+        string kind = type.EndsWith("Layer", StringComparison.Ordinal) ? type[..^"Layer".Length] : type;
+        return layer is DenseLayer { Activation.IsIdentity: false } dense ? $"{kind}, {dense.Activation.Name}" : kind;
     }
 
     private static void Append(StringBuilder svg, string element) => svg.Append(element).Append('\n');
