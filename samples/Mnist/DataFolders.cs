@@ -1,7 +1,7 @@
 namespace SourceNet.Samples.Mnist;
 
 /// <summary>Where the sample finds MNIST when <c>--data</c> is not given.</summary>
-internal static class DataFolders
+public static class DataFolders
 {
     /// <summary>The repo's data/mnist, found from the working directory or the executable's folder upwards.</summary>
     public static string FindDefault()
