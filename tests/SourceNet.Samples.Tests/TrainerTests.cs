@@ -126,7 +126,9 @@ public class TrainerTests
         Allocated(200); // warm-up: JIT, the optimizer's moment buffers
         long few = Allocated(100), many = Allocated(1100);
 
-        Assert.True(many - few <= 0, $"1,000 more steps allocated {many - few} more bytes ({few} for 100 steps, {many} for 1,100).");
+        // Any object per step is at least 24 bytes, 24,000 over 1,000 steps; allow under a byte a step for
+        // what the runtime itself may allocate once on this thread meanwhile (tiered JIT bookkeeping).
+        Assert.True(many - few < 1000, $"1,000 more steps allocated {many - few} more bytes ({few} for 100 steps, {many} for 1,100).");
         Assert.True(progress.Reports >= 1100, "Every step should have been reported.");
     }
 
