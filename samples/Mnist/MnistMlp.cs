@@ -1,12 +1,15 @@
+using SourceNet.Training;
+
 namespace SourceNet.Samples.Mnist;
 
 /// <summary>
 /// The TensorFlow 2 tutorial's network: 784 pixels -> 300 ReLU units -> 10 logits, trained with softmax
 /// cross-entropy. Everything else — forward and backward passes, training step, inference — is generated
-/// at compile time from these few lines.
+/// at compile time from these few lines. Declaring <see cref="IClassifier"/> lets <see cref="Trainer"/> train it:
+/// the generated <c>TrainStep</c> and <c>Evaluate</c> implement it.
 /// </summary>
 [Network(Input = 784, Loss = Loss.SoftmaxCrossEntropy)]
-public sealed partial class MnistMlp
+public sealed partial class MnistMlp : IClassifier
 {
     /// <summary>The hidden layer: W1 [784, 300], b1 [300], ReLU.</summary>
     [Dense(300, Activation.ReLU)]

@@ -1,0 +1,54 @@
+namespace SourceNet.Samples.Tests;
+
+/// <summary>The sample's command line: a bad value or an unknown option is one clear line, the usage and exit code 2.</summary>
+public class CommandLineTests
+{
+    [Theory]
+    [InlineData("--seed abc", "--seed", "abc")]
+    [InlineData("--epochs 0", "--epochs", "0")]
+    [InlineData("--batch-size -5", "--batch-size", "-5")]
+    [InlineData("--batches 0", "--batches", "0")]
+    [InlineData("--learning-rate -1", "--learning-rate", "-1")]
+    [InlineData("--learning-rate NaN", "--learning-rate", "NaN")]
+    [InlineData("--epochs", "--epochs", "")]
+    [InlineData("--bogus", "--bogus", "")]
+    public void Bad_command_line_prints_one_line_and_usage_and_exits_2(string commandLine, string option, string value)
+    {
+        SampleRun run = SampleRun.Start(commandLine.Split(' '));
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Equal("", run.Output);
+        string first = run.Error.Split('\n')[0];
+        Assert.Contains(option, first);
+        Assert.Contains(value, first);
+        Assert.Contains("Usage:", run.Error);
+        Assert.Contains("--learning-rate <X>", run.Error);
+        Assert.DoesNotContain("   at ", run.Error); // no stack trace
+        Assert.DoesNotContain("Exception", run.Error);
+    }
+
+    [Fact]
+    public void Help_lists_every_option_and_exits_0()
+    {
+        SampleRun run = SampleRun.Start("--help");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        foreach (string option in new[] { "--epochs", "--batch-size", "--batches", "--learning-rate", "--seed", "--data", "--save", "--report", "--trainer" })
+        {
+            Assert.Contains(option, run.Output);
+        }
+        Assert.Contains("[default: 10]", run.Output);
+        Assert.Equal("", run.Error);
+    }
+
+    [Fact]
+    public void Missing_data_folder_is_one_line_and_exit_code_1()
+    {
+        string missing = Path.Combine(Path.GetTempPath(), "no-mnist-" + Guid.NewGuid().ToString("N"));
+        SampleRun run = SampleRun.Start("--data", missing);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.StartsWith($"Cannot load MNIST from '{missing}'", run.Error);
+        Assert.Single(run.Error.TrimEnd('\n').Split('\n'));
+    }
+}

@@ -1,0 +1,49 @@
+using System.Xml.Linq;
+using SourceNet.Samples.Reports;
+
+namespace SourceNet.Samples.Tests;
+
+/// <summary>The network picture, drawn from hand-built layers (generated networks describe theirs once the generator does).</summary>
+public class NetworkSvgTests
+{
+    private static readonly Layer[] s_mlp = [new DenseLayer("Hidden", 784, 300, new LayerActivation("ReLU", "Relu")), new DenseLayer("Output", 300, 10)];
+
+    [Fact]
+    public void Svg_is_well_formed_with_one_box_per_layer_and_the_input()
+    {
+        XDocument svg = XDocument.Parse(NetworkSvg.Draw("MnistMlp", s_mlp));
+        XNamespace ns = "http://www.w3.org/2000/svg";
+
+        Assert.Equal(ns + "svg", svg.Root!.Name);
+        Assert.Equal(3, svg.Descendants(ns + "rect").Count(r => r.Attribute("rx") is not null));
+        Assert.Equal(2, svg.Descendants(ns + "line").Count());
+        string[] texts = svg.Descendants(ns + "text").Select(t => t.Value).ToArray();
+        Assert.Contains("MnistMlp", texts);
+        Assert.Contains("input (Input)", texts);
+        Assert.Contains("shape (784)", texts);
+        Assert.Contains("Hidden (Dense, ReLU)", texts);
+        Assert.Contains("output (300) · 235,500 parameters", texts);
+        Assert.Contains("Output (Dense)", texts);
+        Assert.Contains("output (10) · 3,010 parameters", texts);
+        Assert.Contains("Total parameters: 238,510", texts);
+    }
+
+    [Fact]
+    public void Names_are_escaped()
+    {
+        string svg = NetworkSvg.Draw("A<B>&C", [new DenseLayer("x", 2, 3)]);
+        Assert.Contains("A&lt;B&gt;&amp;C", svg);
+        XDocument.Parse(svg);
+    }
+
+    [Fact]
+    public void Every_box_fits_inside_the_picture()
+    {
+        Layer[] deep = Enumerable.Range(0, 12).Select(i => (Layer)new DenseLayer("L" + i, 16, 16)).ToArray();
+        XDocument svg = XDocument.Parse(NetworkSvg.Draw("Deep", deep));
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        double height = double.Parse(svg.Root!.Attribute("height")!.Value, System.Globalization.CultureInfo.InvariantCulture);
+        double lowest = svg.Descendants(ns + "text").Max(t => double.Parse(t.Attribute("y")!.Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(lowest < height, $"Text at y={lowest} is outside a {height}-pixel picture.");
+    }
+}

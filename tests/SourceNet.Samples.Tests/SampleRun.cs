@@ -1,0 +1,19 @@
+using SourceNet.Samples.Mnist;
+
+namespace SourceNet.Samples.Tests;
+
+/// <summary>One in-process run of the MNIST sample's entry point, with redirected (non-interactive) output.</summary>
+internal sealed record SampleRun(int ExitCode, string Output, string Error)
+{
+    public static SampleRun Start(params string[] args)
+    {
+        var output = new StringWriter { NewLine = "\n" };
+        var error = new StringWriter { NewLine = "\n" };
+        int exitCode = MnistApp.Run(args, output, error, interactive: false);
+        return new SampleRun(exitCode, output.ToString(), error.ToString());
+    }
+
+    public string[] OutputLines => Output.Split('\n');
+
+    public override string ToString() => $"exit code {ExitCode}\n--- output\n{Output}\n--- error\n{Error}";
+}
