@@ -9,7 +9,7 @@ namespace SourceNet.Samples.Mnist;
 /// the generated <c>TrainStep</c> and <c>Evaluate</c> implement it.
 /// </summary>
 [Network(Input = 784, Loss = Loss.SoftmaxCrossEntropy)]
-public sealed partial class MnistMlp : IClassifier
+public sealed partial class MnistMlp
 {
     /// <summary>The hidden layer: W1 [784, 300], b1 [300], ReLU.</summary>
     [Dense(300, Activation.ReLU)]

@@ -36,7 +36,9 @@ internal static partial class NetworkEmitter
 
         WriteClassSummary(w, network);
         w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"SourceNet.Generator\", \"1.0.0\")]");
-        using (w.Block($"partial class {network.ClassName} : {Rt}.INetwork"))
+        // A classifier fits the runtime's generic training loop (SourceNet.Training.Trainer) as it is.
+        string contract = network.IsClassifier ? $"{Rt}.Training.IClassifier" : $"{Rt}.INetwork";
+        using (w.Block($"partial class {network.ClassName} : {contract}"))
         {
             WriteConstants(w, network);
             WriteFields(w, network);

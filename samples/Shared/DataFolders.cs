@@ -1,4 +1,4 @@
-namespace SourceNet.Samples.Mnist;
+namespace SourceNet.Samples;
 
 /// <summary>Where the sample finds MNIST when <c>--data</c> is not given.</summary>
 public static class DataFolders
