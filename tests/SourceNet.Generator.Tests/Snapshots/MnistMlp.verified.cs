@@ -13,7 +13,7 @@ namespace Samples;
 /// Instances are not thread-safe: each owns the buffers of its forward and backward passes.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0")]
-partial class MnistMlp : global::SourceNet.INetwork
+partial class MnistMlp : global::SourceNet.Training.IClassifier
 {
     /// <summary>Number of input values of one sample.</summary>
     public const int InputCount = 784;
