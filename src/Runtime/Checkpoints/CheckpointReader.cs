@@ -56,7 +56,7 @@ internal ref struct CheckpointReader(ReadOnlySpan<byte> bytes, string path, int 
         int length = ReadInt32($"the length of {what}");
         if (length < min || length > max)
             throw new CheckpointFormatException(path, start, $"a length of {min}..{max} bytes for {what}", length.ToString());
-        Require(length, $"the {length}-byte {what}");
+        Require(length, $"{length} bytes for {what}");
         ReadOnlySpan<byte> value = _bytes.Slice(Position, length);
         Position += length;
         return value;
