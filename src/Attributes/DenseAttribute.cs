@@ -32,14 +32,20 @@ public sealed class DenseAttribute : Attribute
     public string? CustomActivation { get; set; }
 
     /// <summary>
-    /// Flattens a multi-dimensional input (see <see cref="NetworkAttribute.InputShape"/>) into one vector
-    /// before the layer, like Keras' <c>Flatten</c>. Samples are stored row-major, so this moves no data.
+    /// Flattens an image input into one vector before the layer: shorthand for a <see cref="FlattenAttribute"/>
+    /// layer just before this one (the generator inserts exactly that). Samples are stored row-major, so this moves no data.
     /// </summary>
     public bool Flatten { get; set; }
 
+    /// <summary>The default of <see cref="WeightStdDev"/> and <see cref="BiasStdDev"/>: the tutorial's 0.03.</summary>
+    public const float DefaultWeightStdDev = 0.03f;
+
+    /// <summary>The default of <see cref="BiasStdDev"/>.</summary>
+    public const float DefaultBiasStdDev = 0.03f;
+
     /// <summary>Standard deviation of the normal distribution the weights are drawn from. Defaults to 0.03 (the tutorial's).</summary>
-    public float WeightStdDev { get; set; } = 0.03f;
+    public float WeightStdDev { get; set; } = DefaultWeightStdDev;
 
     /// <summary>Standard deviation of the normal distribution the biases are drawn from. Defaults to 0.03.</summary>
-    public float BiasStdDev { get; set; } = 0.03f;
+    public float BiasStdDev { get; set; } = DefaultBiasStdDev;
 }

@@ -1,3 +1,4 @@
+using System.Reflection;
 using SourceNet.Generator.Model;
 using SourceNet.Generator.Tests.Harness;
 
@@ -9,15 +10,40 @@ public class NetworkGenerationTests
     public void Known_type_names_match_the_attribute_assembly()
     {
         Assert.Equal(KnownTypes.NetworkAttribute, typeof(NetworkAttribute).FullName);
-        Assert.Equal(KnownTypes.DenseAttribute, typeof(DenseAttribute).FullName);
-        Assert.Equal(KnownTypes.DenseLayer, typeof(DenseLayer).FullName);
+        Assert.Equal(KnownTypes.DifferentiableAttribute, typeof(DifferentiableAttribute).FullName);
+        Assert.Equal(KnownTypes.ActivationKernelAttribute, typeof(ActivationKernelAttribute).FullName);
     }
 
     [Fact]
-    public void Enum_mirrors_match_the_attribute_assembly()
+    public void Every_kind_names_a_real_attribute_and_runtime_layer_type()
     {
-        foreach (Activation a in Enum.GetValues<Activation>())
-            Assert.Equal(a.ToString(), ((ActivationKind)(int)a).ToString());
+        Assembly attributes = typeof(NetworkAttribute).Assembly;
+        Assembly runtime = typeof(Layer).Assembly;
+        foreach (Layers.LayerKind kind in Layers.LayerKinds.All)
+        {
+            Assert.NotNull(attributes.GetType(kind.AttributeName));
+            Type? layerType = runtime.GetType(kind.RuntimeType);
+            Assert.NotNull(layerType);
+            Assert.True(layerType!.IsSubclassOf(typeof(Layer)), $"{kind.RuntimeType} is not a Layer");
+        }
+    }
+
+    [Fact]
+    public void Every_activation_names_a_kernel_that_exists()
+    {
+        foreach (FieldInfo field in typeof(Activation).GetFields(BindingFlags.Public | BindingFlags.Static))
+        {
+            ActivationKernelAttribute? kernel = field.GetCustomAttribute<ActivationKernelAttribute>();
+            Assert.True(kernel is not null, $"Activation.{field.Name} has no [ActivationKernel]");
+            Type? type = typeof(Layer).Assembly.GetType(kernel!.KernelType);
+            Assert.True(type is not null, $"Activation.{field.Name} names {kernel.KernelType}, which does not exist");
+            Assert.Contains(typeof(SourceNet.Kernels.IActivation), type!.GetInterfaces());
+        }
+    }
+
+    [Fact]
+    public void Loss_mirror_matches_the_attribute_assembly()
+    {
         foreach (Loss l in Enum.GetValues<Loss>())
             Assert.Equal(l.ToString(), ((LossKind)(int)l).ToString());
     }
@@ -35,6 +61,10 @@ public class NetworkGenerationTests
     [Fact]
     public void Mnist_model_snapshot() =>
         Snapshot.Match(GeneratorHarness.RunClean(Models.Mnist).Source("Samples.MnistMlp.g.cs"), "MnistMlp");
+
+    [Fact]
+    public void Cnn_model_snapshot() =>
+        Snapshot.Match(GeneratorHarness.RunClean(Models.Cnn).Source("Samples.MnistCnn.g.cs"), "MnistCnn");
 
     [Fact]
     public void Regression_model_snapshot() =>

@@ -34,6 +34,12 @@ internal static class DiagnosticDescriptors
     public const string LayerTooLargeId = "SN0019";
     public const string UndefinedEnumValueId = "SN0020";
     public const string MissingLayerAttributeId = "SN0021";
+    public const string ActivationWithoutKernelId = "SN0022";
+    public const string WindowTooLargeId = "SN0023";
+    public const string NonPositiveSizeId = "SN0024";
+    public const string InvalidDropoutRateId = "SN0025";
+    public const string NeedsImageInputId = "SN0026";
+    public const string LossNeedsVectorOutputId = "SN0027";
 
     public const string DifferentiableTypeNotPartialId = "SN0100";
     public const string UnsupportedDifferentiableSignatureId = "SN0101";
@@ -90,7 +96,7 @@ internal static class DiagnosticDescriptors
         InvalidLayerPropertyId, UsageCategory,
         "Layer property has an unsupported shape",
         "Layer property '{0}' {1}",
-        "A layer is declared as an instance, partial, get-only property of type SourceNet.DenseLayer, which the generator implements.");
+        "A layer is declared as an instance, partial, get-only property of its kind's runtime type (DenseLayer for [Dense], Conv2DLayer for [Conv2D], ...), which the generator implements.");
 
     public static readonly DiagnosticDescriptor LayerNameConflict = Error(
         LayerNameConflictId, UsageCategory,
@@ -149,14 +155,14 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor DenseNeedsVectorInput = Error(
         DenseNeedsVectorInputId, ShapeCategory,
         "Dense layer needs a vector input",
-        "Layer '{0}' is dense and takes a vector, but its input has shape {1}; set Flatten = true on its [Dense] attribute to flatten the {2} values into one vector",
+        "Layer '{0}' is dense and takes a vector, but its input has shape {1}; set Flatten = true on its [Dense] attribute (or add a [Flatten] layer before it) to flatten the {2} values into one vector",
         "A dense layer multiplies a vector by its weight matrix. Keras would silently apply it to the last axis only; SourceNet asks for an explicit Flatten instead.");
 
     public static readonly DiagnosticDescriptor FlattenHasNoEffect = Warning(
         FlattenHasNoEffectId, ShapeCategory,
         "Flatten has no effect",
-        "Layer '{0}' sets Flatten = true, but its input is already a vector of {1} values; remove Flatten",
-        "Flatten only matters on a layer whose input has more than one dimension, which is only ever the first layer of a network with an InputShape.");
+        "Layer '{0}' flattens its input, but it is already a vector of {1} values; remove the flatten",
+        "Flatten (a [Flatten] layer, or Flatten = true on a dense layer) only matters where the input is an image.");
 
     public static readonly DiagnosticDescriptor LayerTooLarge = Error(
         LayerTooLargeId, ShapeCategory,
@@ -172,9 +178,45 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor MissingLayerAttribute = Error(
         MissingLayerAttributeId, UsageCategory,
-        "DenseLayer property has no layer attribute",
-        "Property '{0}' is a partial DenseLayer but has no layer attribute; add [Dense(units)] to make it a layer",
-        "The generator implements the partial DenseLayer properties of a network that carry a layer attribute such as [Dense]; without one it cannot know the layer's size.");
+        "Layer property has no layer attribute",
+        "Property '{0}' is a partial {1} but has no layer attribute; add one (such as [Dense(units)]) to make it a layer",
+        "The generator implements the partial layer properties of a network that carry a layer attribute such as [Dense]; without one it cannot know the layer's size.");
+
+    public static readonly DiagnosticDescriptor ActivationWithoutKernel = Error(
+        ActivationWithoutKernelId, UsageCategory,
+        "Activation has no kernel",
+        "Activation.{0}, used by layer '{1}', has no [ActivationKernel] attribute, so SourceNet does not know how to compute it",
+        "Each member of SourceNet.Activation names the runtime type that computes it and its derivative with [ActivationKernel]. A member without one would otherwise silently become the identity.");
+
+    public static readonly DiagnosticDescriptor WindowTooLarge = Error(
+        WindowTooLargeId, ShapeCategory,
+        "Window is larger than its input",
+        "Layer '{0}' has {1}, but its input {2} is {3}; with Valid padding no window fits, so there is no output. Use a smaller window or Padding = Padding.Same",
+        "Without padding, a convolution kernel or pooling window must fit inside the input along each axis, or the layer has no output position.");
+
+    public static readonly DiagnosticDescriptor NonPositiveSize = Error(
+        NonPositiveSizeId, ShapeCategory,
+        "Layer size argument is out of range",
+        "Layer '{0}' has {1} = {2}; it must be at least {3}",
+        "Filter counts, kernel and pool sizes must be at least 1, and strides at least 1 (a pooling stride of 0 means the pool's own size).");
+
+    public static readonly DiagnosticDescriptor InvalidDropoutRate = Error(
+        InvalidDropoutRateId, ShapeCategory,
+        "Dropout rate is out of range",
+        "Layer '{0}' has a dropout rate of {1}; it must be in [0, 1)",
+        "A dropout rate is the probability of dropping a value: 1 would drop everything and scale by infinity.");
+
+    public static readonly DiagnosticDescriptor NeedsImageInput = Error(
+        NeedsImageInputId, ShapeCategory,
+        "Layer needs an image input",
+        "Layer '{0}' is {1} and takes an image (height, width, channels), but its input has shape {2}",
+        "Convolution and pooling slide over the two spatial axes of an image; a vector has none. Declare the network's InputShape as (height, width) or (height, width, channels), and keep these layers before any flatten or dense layer.");
+
+    public static readonly DiagnosticDescriptor LossNeedsVectorOutput = Error(
+        LossNeedsVectorOutputId, ShapeCategory,
+        "Loss needs a vector output",
+        "{0} needs a vector of class scores, but the last layer '{1}' outputs an image {2}; flatten it and add a dense layer",
+        "Softmax cross-entropy picks one class per sample from a vector of logits.");
 
     public static readonly DiagnosticDescriptor DifferentiableTypeNotPartial = Error(
         DifferentiableTypeNotPartialId, UsageCategory,
@@ -235,6 +277,12 @@ internal static class DiagnosticDescriptors
         [LayerTooLargeId] = LayerTooLarge,
         [UndefinedEnumValueId] = UndefinedEnumValue,
         [MissingLayerAttributeId] = MissingLayerAttribute,
+        [ActivationWithoutKernelId] = ActivationWithoutKernel,
+        [WindowTooLargeId] = WindowTooLarge,
+        [NonPositiveSizeId] = NonPositiveSize,
+        [InvalidDropoutRateId] = InvalidDropoutRate,
+        [NeedsImageInputId] = NeedsImageInput,
+        [LossNeedsVectorOutputId] = LossNeedsVectorOutput,
         [DifferentiableTypeNotPartialId] = DifferentiableTypeNotPartial,
         [UnsupportedDifferentiableSignatureId] = UnsupportedDifferentiableSignature,
         [UnsupportedDifferentiableStatementId] = UnsupportedDifferentiableStatement,

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using SourceNet.Generator.Helpers;
 using SourceNet.Generator.Model;
-using SourceNet.Generator.Ops;
 
 namespace SourceNet.Generator.Emit;
 
@@ -28,22 +27,12 @@ internal static partial class NetworkEmitter
         text.Append(rule).Append('\n');
         text.Append("Layer (type)".PadRight(nameWidth)).Append("Output Shape".PadRight(shapeWidth)).Append("Param #".PadLeft(countWidth)).Append('\n');
         text.Append(new string('=', rule.Length)).Append('\n');
-        text.Append("input (Input)".PadRight(nameWidth)).Append(InputShapeText(network).PadRight(shapeWidth)).Append("0".PadLeft(countWidth)).Append('\n');
-        for (int i = 0; i < network.Layers.Count; i++)
+        text.Append("input (Input)".PadRight(nameWidth)).Append(network.Input!.WithBatch().PadRight(shapeWidth)).Append("0".PadLeft(countWidth)).Append('\n');
+        foreach (LayerSpec layer in network.Layers)
         {
-            LayerSpec layer = network.Layers[i];
-            if (layer.Flatten)
-            {
-                // Flattening moves no data (samples are row-major); the row shows the shape the layer sees.
-                text.Append($"{layer.Name}.flatten (Flatten)".PadRight(nameWidth))
-                    .Append($"(None, {network.InputsOf(i)})".PadRight(shapeWidth))
-                    .Append("0".PadLeft(countWidth)).Append('\n');
-            }
-            string type = layer.Activation == ActivationKind.None ? "Dense" : "Dense, " + ActivationCatalog.DisplayName(layer);
-            long count = ((long)network.InputsOf(i) + 1) * layer.Units;
-            text.Append($"{layer.Name} ({type})".PadRight(nameWidth))
-                .Append($"(None, {layer.Units})".PadRight(shapeWidth))
-                .Append(count.ToString("N0", CultureInfo.InvariantCulture).PadLeft(countWidth))
+            text.Append($"{layer.Name} ({layer.Kind.Describe(layer)})".PadRight(nameWidth))
+                .Append(layer.Out.WithBatch().PadRight(shapeWidth))
+                .Append(layer.Kind.ParameterCount(layer).ToString("N0", CultureInfo.InvariantCulture).PadLeft(countWidth))
                 .Append('\n');
         }
         text.Append(new string('=', rule.Length)).Append('\n');
@@ -58,35 +47,19 @@ internal static partial class NetworkEmitter
     {
         var text = new StringBuilder();
         text.Append("flowchart TD\n");
-        text.Append($"    input[\"input<br/>{InputShapeText(network)}\"]\n");
+        text.Append($"    input[\"input<br/>{network.Input!.WithBatch()}\"]\n");
         string previous = "input";
         for (int i = 0; i < network.Layers.Count; i++)
         {
             LayerSpec layer = network.Layers[i];
-            string node = "L" + i.ToString(CultureInfo.InvariantCulture) + "_" + layer.Name;
-            string flatten = layer.Flatten ? "Flatten, " : string.Empty;
-            text.Append($"    {node}[\"{layer.Name}: {flatten}Dense {network.InputsOf(i)}x{layer.Units}<br/>{ActivationCatalog.DisplayName(layer)}\"]\n");
+            string node = "L" + i.ToString(CultureInfo.InvariantCulture) + "_" + layer.Name.Replace('.', '_');
+            text.Append($"    {node}[\"{layer.Name}: {layer.Kind.Describe(layer)}<br/>{layer.In} -> {layer.Out}\"]\n");
             text.Append($"    {previous} --> {node}\n");
             previous = node;
         }
         text.Append($"    loss((\"{network.Loss}\"))\n");
         text.Append($"    {previous} --> loss\n");
         return text.ToString();
-    }
-
-    /// <summary>The declared sample shape with the batch dimension, such as <c>(None, 28, 28)</c>.</summary>
-    private static string InputShapeText(NetworkSpec network)
-    {
-        if (network.InputShape.Count <= 1)
-        {
-            return $"(None, {network.Input})";
-        }
-        var text = new StringBuilder("(None");
-        foreach (int dimension in network.InputShape)
-        {
-            text.Append(", ").Append(dimension.ToString(CultureInfo.InvariantCulture));
-        }
-        return text.Append(')').ToString();
     }
 
     private static string Literal(string value)

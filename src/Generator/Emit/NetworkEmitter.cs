@@ -1,18 +1,21 @@
+using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using SourceNet.Generator.Helpers;
+using SourceNet.Generator.Layers;
 using SourceNet.Generator.Model;
 
 namespace SourceNet.Generator.Emit;
 
 /// <summary>
 /// Model -> C#. Writes one file per network: state and construction here, the passes in the other
-/// <c>NetworkEmitter.*.cs</c> parts. Every dimension is written as a constant, and each fused loop gets a
-/// one-line comment, so a user stepping into the generated code can follow it.
+/// <c>NetworkEmitter.*.cs</c> parts. The emitter walks the layers and lets each one's kind write its part; it
+/// names no kind. Every dimension is written as a constant, and each fused loop gets a one-line comment, so a
+/// user stepping into the generated code can follow it.
 /// </summary>
 internal static partial class NetworkEmitter
 {
     private const string Rt = "global::SourceNet";
-    private const string Gemm = "global::SourceNet.Kernels.Gemm";
     private const string Span = "global::System.Span<float>";
     private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
     private const string Labels = "global::System.ReadOnlySpan<int>";
@@ -42,22 +45,32 @@ internal static partial class NetworkEmitter
             WriteTraining(w, network);
             WriteForward(w, network);
             WriteBackward(w, network);
-            WriteLoss(w, network);
             WriteInference(w, network);
             WriteSummary(w, network);
-            WriteChecks(w, network);
         }
+        w.Line();
+        WriteHelpers(w, network);
         return w.ToString();
+    }
+
+    /// <summary>Whether the forward pass takes a <c>training</c> flag (some layer, such as dropout, behaves differently while training).</summary>
+    private static bool HasTrainingMode(NetworkSpec network) => network.Layers.Any(l => l.Kind.HasTrainingMode);
+
+    private static IEnumerable<LayerContext> Contexts(SourceWriter w, NetworkSpec network, bool forwardPass = false)
+    {
+        for (int i = 0; i < network.Layers.Count; i++)
+        {
+            yield return new LayerContext(w, network, i, forwardPass);
+        }
     }
 
     private static void WriteClassSummary(SourceWriter w, NetworkSpec network)
     {
         w.Line("/// <summary>");
-        w.Line($"/// Generated network: {network.Input} inputs");
-        for (int i = 0; i < network.Layers.Count; i++)
+        w.Line($"/// Generated network: input {network.Input}");
+        foreach (LayerSpec layer in network.Layers)
         {
-            LayerSpec layer = network.Layers[i];
-            w.Line($"/// -> {layer.Name} (dense {network.InputsOf(i)}x{layer.Units}, {Ops.ActivationCatalog.DisplayName(layer)})");
+            w.Line($"/// -> {layer.Name} ({layer.Kind.Describe(layer)}: {layer.In} -> {layer.Out})");
         }
         w.Line($"/// trained with {network.Loss}; {network.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} parameters.");
         w.Line("/// Instances are not thread-safe: each owns the buffers of its forward and backward passes.");
@@ -66,36 +79,41 @@ internal static partial class NetworkEmitter
 
     private static void WriteConstants(SourceWriter w, NetworkSpec network)
     {
-        w.Line("/// <summary>Number of input features of one sample.</summary>");
-        w.Line($"public const int InputCount = {network.Input};");
-        w.Line("/// <summary>Number of outputs of one sample (the last layer's units).</summary>");
-        w.Line($"public const int OutputCount = {network.OutputCount};");
+        w.Line("/// <summary>Number of input values of one sample.</summary>");
+        w.Line($"public const int InputCount = {Text.Of(network.InputCount)};");
+        w.Line("/// <summary>Number of outputs of one sample (the last layer's).</summary>");
+        w.Line($"public const int OutputCount = {Text.Of(network.OutputCount)};");
         w.Line("/// <summary>Number of trainable values.</summary>");
-        w.Line($"public const int ParameterCount = {network.ParameterCount};");
-        for (int i = 0; i < network.Layers.Count; i++)
+        w.Line($"public const int ParameterCount = {Text.Of(network.ParameterCount)};");
+        foreach (LayerContext c in Contexts(w, network))
         {
-            LayerSpec layer = network.Layers[i];
-            w.Line($"private const int {layer.Name}Inputs = {network.InputsOf(i)};");
-            w.Line($"private const int {layer.Name}Units = {layer.Units};");
+            if (c.Layer.HasProperty)
+            {
+                c.Layer.Kind.WriteDeclarations(c);
+            }
         }
         w.Line();
     }
 
     private static void WriteFields(SourceWriter w, NetworkSpec network)
     {
-        foreach (LayerSpec layer in network.Layers)
+        foreach (LayerSpec layer in network.Layers.Where(l => l.HasProperty))
         {
-            w.Line($"private readonly {Rt}.DenseLayer {Field(layer)};");
+            w.Line($"private readonly global::{layer.Kind.RuntimeType} {Names.Field(layer.Name)};");
         }
         w.Line($"private readonly {Rt}.Parameter[] _parameters;");
+        w.Line($"private readonly {Rt}.Layer[] _layers;");
         w.Line("// Buffers for the largest batch, made once: a training step allocates nothing.");
-        foreach (LayerSpec layer in network.Layers)
+        foreach (LayerContext c in Contexts(w, network))
         {
-            w.Line($"private readonly float[] {Activations(layer)};");
-            w.Line($"private readonly float[] {Gradient(layer)};");
-            if (Ops.ActivationCatalog.NeedsPreActivations(layer))
+            if (Buffers.OwnsBuffers(network, c.Index))
             {
-                w.Line($"private readonly float[] {PreActivations(layer)};");
+                w.Line($"private readonly float[] {Buffers.Activations(network, c.Index)};");
+                w.Line($"private readonly float[] {Buffers.Gradient(network, c.Index)};");
+            }
+            if (c.Layer.Activation is not null)
+            {
+                ActivationEmitter.WriteDeclarations(c);
             }
         }
         w.Line();
@@ -111,28 +129,68 @@ internal static partial class NetworkEmitter
             w.Line("global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatchSize);");
             w.Line("MaxBatchSize = maxBatchSize;");
             w.Line($"var random = new {Rt}.SeededRandom(seed);");
-            foreach (LayerSpec layer in network.Layers)
+            foreach (LayerContext c in Contexts(w, network))
             {
-                w.Line($"{Field(layer)} = new {Rt}.DenseLayer(\"{layer.Name}\", {layer.Name}Inputs, {layer.Name}Units);");
-                w.Line($"{Field(layer)}.Weight.InitializeNormal(random, {SourceWriter.Float(layer.WeightStdDev)});");
-                w.Line($"{Field(layer)}.Bias.InitializeNormal(random, {SourceWriter.Float(layer.BiasStdDev)});");
+                if (!c.Layer.HasProperty)
+                {
+                    continue;
+                }
+                w.Line($"{c.Field} = {c.Layer.Kind.Construction(c)};");
+                foreach (ParameterSpec parameter in c.Layer.Kind.Parameters(c.Layer))
+                {
+                    w.Line($"{c.Field}.{parameter.Member}.InitializeNormal(random, {SourceWriter.Float(parameter.StdDev)});");
+                }
             }
-            w.Line("_parameters = new " + Rt + ".Parameter[]");
+            w.Line("// Names and layouts of PyTorch's state_dict for the same layers (safetensors, ONNX).");
+            foreach (LayerContext c in Contexts(w, network))
+            {
+                foreach (ParameterSpec parameter in c.Layer.Kind.Parameters(c.Layer))
+                {
+                    w.Line(parameter.StorageShape.IsEmpty
+                        ? $"{c.Field}.{parameter.Member}.MapToStateDict(\"{parameter.StateDictName}\");"
+                        : $"{c.Field}.{parameter.Member}.MapToStateDict(\"{parameter.StateDictName}\", new[] {{ {string.Join(", ", parameter.StorageShape)} }}, new[] {{ {string.Join(", ", parameter.StateDictAxes)} }});");
+                }
+            }
+            w.Line($"_parameters = new {Rt}.Parameter[]");
             w.Line("{");
             w.Indent();
-            foreach (LayerSpec layer in network.Layers)
+            foreach (LayerContext c in Contexts(w, network))
             {
-                w.Line($"{Field(layer)}.Weight, {Field(layer)}.Bias,");
+                IReadOnlyList<ParameterSpec> parameters = c.Layer.Kind.Parameters(c.Layer);
+                if (parameters.Count > 0)
+                {
+                    w.Line(string.Join(" ", parameters.Select(p => $"{c.Field}.{p.Member},")));
+                }
             }
             w.Unindent();
             w.Line("};");
-            foreach (LayerSpec layer in network.Layers)
+            w.Line($"_layers = new {Rt}.Layer[]");
+            w.Line("{");
+            w.Indent();
+            foreach (LayerContext c in Contexts(w, network))
             {
-                w.Line($"{Activations(layer)} = new float[maxBatchSize * {layer.Name}Units];");
-                w.Line($"{Gradient(layer)} = new float[maxBatchSize * {layer.Name}Units];");
-                if (Ops.ActivationCatalog.NeedsPreActivations(layer))
+                w.Line((c.Layer.HasProperty ? c.Field : c.Layer.Kind.Construction(c)) + ",");
+            }
+            w.Unindent();
+            w.Line("};");
+            foreach (LayerContext c in Contexts(w, network))
+            {
+                if (Buffers.OwnsBuffers(network, c.Index))
                 {
-                    w.Line($"{PreActivations(layer)} = new float[maxBatchSize * {layer.Name}Units];");
+                    string size = $"maxBatchSize * {c.Layer.Kind.OutputElements(c)}";
+                    w.Line($"{Buffers.Activations(network, c.Index)} = new float[{size}];");
+                    w.Line($"{Buffers.Gradient(network, c.Index)} = new float[{size}];");
+                }
+                if (c.Layer.Activation is not null)
+                {
+                    ActivationEmitter.WriteAllocations(c);
+                }
+            }
+            foreach (LayerContext c in Contexts(w, network))
+            {
+                if (c.Layer.HasProperty)
+                {
+                    c.Layer.Kind.WriteAllocations(c);
                 }
             }
         }
@@ -141,30 +199,29 @@ internal static partial class NetworkEmitter
 
     private static void WriteMembers(SourceWriter w, NetworkSpec network)
     {
-        for (int index = 0; index < network.Layers.Count; index++)
+        foreach (LayerSpec layer in network.Layers.Where(l => l.HasProperty))
         {
-            LayerSpec layer = network.Layers[index];
-            w.Line($"/// <summary>The {layer.Name} layer's parameters: weight [{network.InputsOf(index)}, {layer.Units}], bias [{layer.Units}].</summary>");
+            IReadOnlyList<ParameterSpec> parameters = layer.Kind.Parameters(layer);
+            string what = parameters.Count == 0
+                ? $"{layer.Kind.Describe(layer)}, {layer.In} -> {layer.Out}"
+                : string.Join(", ", parameters.Select(p => $"{p.Member.ToLowerInvariant()} {p.ShapeText}"));
+            w.Line($"/// <summary>The {layer.Name} layer ({what}).</summary>");
             // The accessibility as the definition writes it, possibly none: both parts must match (CS8799).
-            w.Line($"{(layer.Accessibility.Length == 0 ? "" : layer.Accessibility + " ")}partial {Rt}.DenseLayer {layer.Name} {{ get => {Field(layer)}; }}");
+            w.Line($"{(layer.Accessibility.Length == 0 ? "" : layer.Accessibility + " ")}partial global::{layer.Kind.RuntimeType} {layer.Name} {{ get => {Names.Field(layer.Name)}; }}");
         }
         w.Line();
         w.Line("/// <summary>The largest batch the buffers hold.</summary>");
         w.Line("public int MaxBatchSize { get; }");
         w.Line("/// <summary>Every trainable parameter in layer order, weight before bias.</summary>");
         w.Line($"public global::System.Collections.Generic.IReadOnlyList<{Rt}.Parameter> Parameters => _parameters;");
+        w.Line("/// <summary>The layers in order, with their shapes and parameters (for tools: checkpoints, safetensors, ONNX export).</summary>");
+        w.Line($"public global::System.Collections.Generic.IReadOnlyList<{Rt}.Layer> Layers => _layers;");
         w.Line($"int {Rt}.INetwork.InputSize => InputCount;");
         w.Line($"int {Rt}.INetwork.OutputSize => OutputCount;");
         w.Line();
     }
 
-    private static string Field(LayerSpec layer) => "_" + Camel(layer.Name);
-
-    private static string Activations(LayerSpec layer) => "_" + Camel(layer.Name) + "Activations";
-
-    private static string Gradient(LayerSpec layer) => "_" + Camel(layer.Name) + "Gradient";
-
-    private static string PreActivations(LayerSpec layer) => "_" + Camel(layer.Name) + "PreActivations";
-
-    private static string Camel(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name.Substring(1);
+    /// <summary>The file-local type holding the helpers that need no instance state, so they reserve no name in the user's class.</summary>
+    private static string HelperType(NetworkSpec network) =>
+        (network.Namespace.Length > 0 ? "global::" + network.Namespace + "." : "global::") + network.ClassName + "_SourceNetHelpers";
 }

@@ -132,7 +132,7 @@ public class NetworkDiagnosticTests
         }
         """,
         "SN0007: Layer property 'Static' is static; declare it as 'public partial DenseLayer Static { get; }'",
-        "SN0007: Layer property 'WrongType' has type 'int' instead of DenseLayer; declare it as 'public partial DenseLayer WrongType { get; }'",
+        "SN0007: Layer property 'WrongType' has type 'int' instead of DenseLayer, the type of a Dense layer; declare it as 'public partial DenseLayer WrongType { get; }'",
         "SN0007: Layer property 'NotPartial' is not partial; declare it as 'public partial DenseLayer NotPartial { get; }'",
         "SN0007: Layer property 'Settable' has a setter; declare it as 'public partial DenseLayer Settable { get; }'",
         "SN0007: Layer property 'Virtual' has the modifier 'virtual'; declare it as 'public partial DenseLayer Virtual { get; }'",
@@ -369,7 +369,7 @@ public class NetworkDiagnosticTests
             [Dense(10)] public partial DenseLayer Out { get; }
         }
         """,
-        "SN0017: Layer 'Hidden' is dense and takes a vector, but its input has shape (28, 28); set Flatten = true on its [Dense] attribute to flatten the 784 values into one vector");
+        "SN0017: Layer 'Hidden' is dense and takes a vector, but its input has shape (28, 28, 1); set Flatten = true on its [Dense] attribute (or add a [Flatten] layer before it) to flatten the 784 values into one vector");
 
     [Fact]
     public void SN0018_flatten_on_a_vector_is_a_warning_and_the_network_is_still_generated()
@@ -383,7 +383,7 @@ public class NetworkDiagnosticTests
                 [Dense(3, {|SN0018:Flatten = true|})] public partial DenseLayer Out { get; }
             }
             """,
-            "SN0018: Layer 'Out' sets Flatten = true, but its input is already a vector of 4 values; remove Flatten");
+            "SN0018: Layer 'Out' flattens its input, but it is already a vector of 4 values; remove the flatten");
         Assert.Contains("public const int InputCount = 4;", run.Source("Net.g.cs"));
     }
 
@@ -397,7 +397,7 @@ public class NetworkDiagnosticTests
             [Dense({|SN0019:100000|})] public partial DenseLayer Out { get; }
         }
         """,
-        "SN0019: Layer 'Out' has 100000 x 100000 = 10000000000 weights and 100000 biases; an array holds at most 2147483647 values");
+        "SN0019: Layer 'Out' has weight [100000, 100000] = 10000000000 and bias [100000] = 100000 values; an array holds at most 2147483647 values");
 
     [Fact]
     public void SN0020_undefined_activation_and_loss() => Verify(
@@ -423,7 +423,7 @@ public class NetworkDiagnosticTests
             public partial DenseLayer {|SN0021:Out|} { get; }
         }
         """,
-        "SN0021: Property 'Out' is a partial DenseLayer but has no layer attribute; add [Dense(units)] to make it a layer");
+        "SN0021: Property 'Out' is a partial DenseLayer but has no layer attribute; add one (such as [Dense(units)]) to make it a layer");
 
     [Fact]
     public void Flattened_two_dimensional_input_generates_a_784_input_network()

@@ -44,4 +44,24 @@ public static class Models
             public static float Swish(float x) => x / (1f + MathF.Exp(-x));
         }
         """;
+
+    /// <summary>The classic TensorFlow "deep MNIST" network: two conv + max-pool stages, dense 1024, dropout, dense 10.</summary>
+    public const string Cnn = """
+        using SourceNet;
+
+        namespace Samples;
+
+        [Network(InputShape = new[] { 28, 28, 1 }, Loss = Loss.SoftmaxCrossEntropy)]
+        public sealed partial class MnistCnn
+        {
+            [Conv2D(32, 5, Activation.ReLU, Padding = Padding.Same)] public partial Conv2DLayer Conv1 { get; }
+            [MaxPool2D(2)] public partial Pool2DLayer Pool1 { get; }
+            [Conv2D(64, 5, Activation.ReLU, Padding = Padding.Same)] public partial Conv2DLayer Conv2 { get; }
+            [MaxPool2D(2)] public partial Pool2DLayer Pool2 { get; }
+            [Flatten] public partial FlattenLayer Flat { get; }
+            [Dense(1024, Activation.ReLU)] public partial DenseLayer Hidden { get; }
+            [Dropout(0.5f)] public partial DropoutLayer Drop { get; }
+            [Dense(10)] public partial DenseLayer Output { get; }
+        }
+        """;
 }

@@ -4,19 +4,19 @@
 #pragma warning disable CS1591 // generated members are documented on the class
 
 /// <summary>
-/// Generated network: 3 inputs
-/// -> First (dense 3x5, Tanh)
-/// -> Second (dense 5x4, Sigmoid)
-/// -> Out (dense 4x2, None)
+/// Generated network: input (3)
+/// -> First (Dense, Tanh: (3) -> (5))
+/// -> Second (Dense, Sigmoid: (5) -> (4))
+/// -> Out (Dense: (4) -> (2))
 /// trained with MeanSquaredError; 54 parameters.
 /// Instances are not thread-safe: each owns the buffers of its forward and backward passes.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0")]
 partial class Regressor : global::SourceNet.INetwork
 {
-    /// <summary>Number of input features of one sample.</summary>
+    /// <summary>Number of input values of one sample.</summary>
     public const int InputCount = 3;
-    /// <summary>Number of outputs of one sample (the last layer's units).</summary>
+    /// <summary>Number of outputs of one sample (the last layer's).</summary>
     public const int OutputCount = 2;
     /// <summary>Number of trainable values.</summary>
     public const int ParameterCount = 54;
@@ -31,6 +31,7 @@ partial class Regressor : global::SourceNet.INetwork
     private readonly global::SourceNet.DenseLayer _second;
     private readonly global::SourceNet.DenseLayer _out;
     private readonly global::SourceNet.Parameter[] _parameters;
+    private readonly global::SourceNet.Layer[] _layers;
     // Buffers for the largest batch, made once: a training step allocates nothing.
     private readonly float[] _firstActivations;
     private readonly float[] _firstGradient;
@@ -47,20 +48,33 @@ partial class Regressor : global::SourceNet.INetwork
         global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatchSize);
         MaxBatchSize = maxBatchSize;
         var random = new global::SourceNet.SeededRandom(seed);
-        _first = new global::SourceNet.DenseLayer("First", FirstInputs, FirstUnits);
+        _first = new global::SourceNet.DenseLayer("First", FirstInputs, FirstUnits, new global::SourceNet.LayerActivation("Tanh", "Tanh"));
         _first.Weight.InitializeNormal(random, 0.03f);
         _first.Bias.InitializeNormal(random, 0.03f);
-        _second = new global::SourceNet.DenseLayer("Second", SecondInputs, SecondUnits);
+        _second = new global::SourceNet.DenseLayer("Second", SecondInputs, SecondUnits, new global::SourceNet.LayerActivation("Sigmoid", "Sigmoid"));
         _second.Weight.InitializeNormal(random, 0.03f);
         _second.Bias.InitializeNormal(random, 0.03f);
-        _out = new global::SourceNet.DenseLayer("Out", OutInputs, OutUnits);
+        _out = new global::SourceNet.DenseLayer("Out", OutInputs, OutUnits, global::SourceNet.LayerActivation.None);
         _out.Weight.InitializeNormal(random, 0.03f);
         _out.Bias.InitializeNormal(random, 0.03f);
+        // Names and layouts of PyTorch's state_dict for the same layers (safetensors, ONNX).
+        _first.Weight.MapToStateDict("first.weight", new[] { 3, 5 }, new[] { 1, 0 });
+        _first.Bias.MapToStateDict("first.bias");
+        _second.Weight.MapToStateDict("second.weight", new[] { 5, 4 }, new[] { 1, 0 });
+        _second.Bias.MapToStateDict("second.bias");
+        _out.Weight.MapToStateDict("out.weight", new[] { 4, 2 }, new[] { 1, 0 });
+        _out.Bias.MapToStateDict("out.bias");
         _parameters = new global::SourceNet.Parameter[]
         {
             _first.Weight, _first.Bias,
             _second.Weight, _second.Bias,
             _out.Weight, _out.Bias,
+        };
+        _layers = new global::SourceNet.Layer[]
+        {
+            _first,
+            _second,
+            _out,
         };
         _firstActivations = new float[maxBatchSize * FirstUnits];
         _firstGradient = new float[maxBatchSize * FirstUnits];
@@ -70,17 +84,19 @@ partial class Regressor : global::SourceNet.INetwork
         _outGradient = new float[maxBatchSize * OutUnits];
     }
 
-    /// <summary>The First layer's parameters: weight [3, 5], bias [5].</summary>
+    /// <summary>The First layer (weight [3, 5], bias [5]).</summary>
     internal partial global::SourceNet.DenseLayer First { get => _first; }
-    /// <summary>The Second layer's parameters: weight [5, 4], bias [4].</summary>
+    /// <summary>The Second layer (weight [5, 4], bias [4]).</summary>
     public partial global::SourceNet.DenseLayer Second { get => _second; }
-    /// <summary>The Out layer's parameters: weight [4, 2], bias [2].</summary>
+    /// <summary>The Out layer (weight [4, 2], bias [2]).</summary>
     public partial global::SourceNet.DenseLayer Out { get => _out; }
 
     /// <summary>The largest batch the buffers hold.</summary>
     public int MaxBatchSize { get; }
     /// <summary>Every trainable parameter in layer order, weight before bias.</summary>
     public global::System.Collections.Generic.IReadOnlyList<global::SourceNet.Parameter> Parameters => _parameters;
+    /// <summary>The layers in order, with their shapes and parameters (for tools: checkpoints, safetensors, ONNX export).</summary>
+    public global::System.Collections.Generic.IReadOnlyList<global::SourceNet.Layer> Layers => _layers;
     int global::SourceNet.INetwork.InputSize => InputCount;
     int global::SourceNet.INetwork.OutputSize => OutputCount;
 
@@ -104,27 +120,27 @@ partial class Regressor : global::SourceNet.INetwork
 
     private float ForwardBackward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::SourceNet.Optimizer? optimizer)
     {
-        int batch = CheckBatch(inputs, targets.Length / OutputCount, "targets");
-        CheckTargets(targets, batch);
+        int batch = global::Regressor_SourceNetHelpers.CheckBatch(inputs, targets.Length / OutputCount, "targets", MaxBatchSize);
+        global::Regressor_SourceNetHelpers.CheckTargets(targets, batch);
         RunForward(inputs, batch, _outActivations);
-        float loss = MeanSquaredErrorWithGradient(_outActivations, targets, _outGradient, batch);
+        float loss = global::Regressor_SourceNetHelpers.MeanSquaredErrorWithGradient(_outActivations, targets, _outGradient, batch);
         // Check before any parameter changes, so a diverging step loses nothing.
-        if (!float.IsFinite(loss)) ThrowNonFiniteLoss(loss);
+        if (!float.IsFinite(loss)) global::Regressor_SourceNetHelpers.ThrowNonFiniteLoss(loss);
         RunBackward(inputs, batch, optimizer);
         return loss;
     }
 
-    /// <summary>Mean loss over any number of samples, without touching the parameters' gradients.</summary>
+    /// <summary>Mean loss over any number of samples (inference mode), without touching the parameters' gradients.</summary>
     public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
     {
-        int count = CheckSamples(inputs, targets.Length / OutputCount, "targets");
-        CheckTargets(targets, count);
+        int count = global::Regressor_SourceNetHelpers.CheckSamples(inputs, targets.Length / OutputCount, "targets");
+        global::Regressor_SourceNetHelpers.CheckTargets(targets, count);
         double total = 0;
         for (int start = 0; start < count; start += MaxBatchSize)
         {
             int batch = global::System.Math.Min(MaxBatchSize, count - start);
             RunForward(inputs.Slice(start * InputCount, batch * InputCount), batch, _outActivations);
-            total += (double)MeanSquaredErrorWithGradient(_outActivations, targets.Slice(start * OutputCount, batch * OutputCount), _outGradient, batch) * batch;
+            total += (double)global::Regressor_SourceNetHelpers.MeanSquaredErrorWithGradient(_outActivations, targets.Slice(start * OutputCount, batch * OutputCount), _outGradient, batch) * batch;
         }
         return (float)(total / count);
     }
@@ -142,8 +158,8 @@ partial class Regressor : global::SourceNet.INetwork
 
     /// <summary>
     /// The backward pass, last layer first. On entry the last layer's gradient buffer holds dLoss/dOutput;
-    /// each layer assigns its parameters' gradients and hands dLoss/dInput to the layer below before its
-    /// own weights are updated.
+    /// each layer applies its activation's derivative, assigns its parameters' gradients and hands dLoss/dInput
+    /// to the layer below before its own parameters are updated.
     /// </summary>
     private void RunBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::SourceNet.Optimizer? optimizer)
     {
@@ -151,26 +167,26 @@ partial class Regressor : global::SourceNet.INetwork
 
         // Out: db = column sums of dZ
         global::SourceNet.Kernels.Gemm.ColumnSums(batch, OutUnits, _outGradient, _out.Bias.Gradient);
-        // Second output gradient: dZ x W^T  ([batch, 2] x [2, 4]), taken before W changes
+        // Out: input gradient dZ x W^T  ([batch, 2] x [2, 4]), taken before W changes
         global::SourceNet.Kernels.Gemm.MatMulTransposeB(batch, OutInputs, OutUnits, _outGradient, _out.Weight.Value, _secondGradient);
-        // Second: dZ = dY * Sigmoid'(z), written through the layer's output
-        global::SourceNet.Kernels.Activations.BackwardInPlace<global::SourceNet.Kernels.SigmoidActivation>(new global::System.Span<float>(_secondActivations, 0, batch * SecondUnits), new global::System.Span<float>(_secondGradient, 0, batch * SecondUnits));
         // Out: dW = input^T x dZ  ([4, batch] x [batch, 2]); the optimizer updates each
         // block of W's columns as soon as its gradient is computed, on the core that computed it
         global::SourceNet.Kernels.Gemm.WeightGradient(OutInputs, OutUnits, batch, _secondActivations, _outGradient, _out.Weight, optimizer);
         optimizer?.Update(_out.Bias);
 
+        // Second: dZ = dY * Sigmoid'(z), written through the layer's output
+        global::SourceNet.Kernels.Activations.BackwardInPlace<global::SourceNet.Kernels.SigmoidActivation>(new global::System.Span<float>(_secondActivations, 0, batch * SecondUnits), new global::System.Span<float>(_secondGradient, 0, batch * SecondUnits));
         // Second: db = column sums of dZ
         global::SourceNet.Kernels.Gemm.ColumnSums(batch, SecondUnits, _secondGradient, _second.Bias.Gradient);
-        // First output gradient: dZ x W^T  ([batch, 4] x [4, 5]), taken before W changes
+        // Second: input gradient dZ x W^T  ([batch, 4] x [4, 5]), taken before W changes
         global::SourceNet.Kernels.Gemm.MatMulTransposeB(batch, SecondInputs, SecondUnits, _secondGradient, _second.Weight.Value, _firstGradient);
-        // First: dZ = dY * Tanh'(z), written through the layer's output
-        global::SourceNet.Kernels.Activations.BackwardInPlace<global::SourceNet.Kernels.TanhActivation>(new global::System.Span<float>(_firstActivations, 0, batch * FirstUnits), new global::System.Span<float>(_firstGradient, 0, batch * FirstUnits));
         // Second: dW = input^T x dZ  ([5, batch] x [batch, 4]); the optimizer updates each
         // block of W's columns as soon as its gradient is computed, on the core that computed it
         global::SourceNet.Kernels.Gemm.WeightGradient(SecondInputs, SecondUnits, batch, _firstActivations, _secondGradient, _second.Weight, optimizer);
         optimizer?.Update(_second.Bias);
 
+        // First: dZ = dY * Tanh'(z), written through the layer's output
+        global::SourceNet.Kernels.Activations.BackwardInPlace<global::SourceNet.Kernels.TanhActivation>(new global::System.Span<float>(_firstActivations, 0, batch * FirstUnits), new global::System.Span<float>(_firstGradient, 0, batch * FirstUnits));
         // First: db = column sums of dZ
         global::SourceNet.Kernels.Gemm.ColumnSums(batch, FirstUnits, _firstGradient, _first.Bias.Gradient);
         // First: dW = input^T x dZ  ([3, batch] x [batch, 5]); the optimizer updates each
@@ -179,26 +195,12 @@ partial class Regressor : global::SourceNet.INetwork
         optimizer?.Update(_first.Bias);
     }
 
-    /// <summary>Half the squared error, summed over outputs and averaged over the batch, and its gradient (y - t) / batch in the same pass.</summary>
-    private static float MeanSquaredErrorWithGradient(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, int batch)
-    {
-        float inverseBatch = 1f / batch;
-        double total = 0;
-        for (int i = 0; i < batch * OutputCount; i++)
-        {
-            float difference = outputs[i] - targets[i];
-            total += 0.5 * difference * difference;
-            gradient[i] = difference * inverseBatch;
-        }
-        return (float)(total * inverseBatch);
-    }
-
     /// <summary>Computes the outputs of any number of samples, in chunks of <see cref="MaxBatchSize"/>.</summary>
     /// <param name="inputs">InputCount values per sample, row-major.</param>
     /// <param name="outputs">Receives OutputCount outputs per sample.</param>
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
     {
-        int count = CheckSamples(inputs, outputs.Length / OutputCount, "outputs");
+        int count = global::Regressor_SourceNetHelpers.CheckSamples(inputs, outputs.Length / OutputCount, "outputs");
         if (outputs.Length != count * OutputCount) throw new global::System.ArgumentException($"{count} samples need {count * OutputCount} outputs; got {outputs.Length}.", nameof(outputs));
         for (int start = 0; start < count; start += MaxBatchSize)
         {
@@ -212,46 +214,66 @@ partial class Regressor : global::SourceNet.INetwork
     {
         if (input.Length != InputCount) throw new global::System.ArgumentException($"One sample has {InputCount} values; got {input.Length}.", nameof(input));
         if (output.Length != OutputCount) throw new global::System.ArgumentException($"One sample has {OutputCount} outputs; got {output.Length}.", nameof(output));
-        CheckFinite(input);
-        RunForward(input, 1, output);
+        global::Regressor_SourceNetHelpers.CheckFinite(input);
+        const int batch = 1;
+        RunForward(input, batch, output);
     }
 
     /// <summary>A Keras-style table of the layers, their output shapes and parameter counts, made at compile time.</summary>
     public static string Summary() => "Model: \"Regressor\"\n----------------------------------------------------------------\nLayer (type)                  Output Shape               Param #\n================================================================\ninput (Input)                 (None, 3)                        0\nFirst (Dense, Tanh)           (None, 5)                       20\nSecond (Dense, Sigmoid)       (None, 4)                       24\nOut (Dense)                   (None, 2)                       10\n================================================================\nTotal params: 54\nTrainable params: 54\nLoss: MeanSquaredError\n----------------------------------------------------------------\n";
 
     /// <summary>The network's graph as Mermaid flowchart text, made at compile time.</summary>
-    public const string MermaidGraph = "flowchart TD\n    input[\"input<br/>(None, 3)\"]\n    L0_First[\"First: Dense 3x5<br/>Tanh\"]\n    input --> L0_First\n    L1_Second[\"Second: Dense 5x4<br/>Sigmoid\"]\n    L0_First --> L1_Second\n    L2_Out[\"Out: Dense 4x2<br/>None\"]\n    L1_Second --> L2_Out\n    loss((\"MeanSquaredError\"))\n    L2_Out --> loss\n";
+    public const string MermaidGraph = "flowchart TD\n    input[\"input<br/>(None, 3)\"]\n    L0_First[\"First: Dense, Tanh<br/>(3) -> (5)\"]\n    input --> L0_First\n    L1_Second[\"Second: Dense, Sigmoid<br/>(5) -> (4)\"]\n    L0_First --> L1_Second\n    L2_Out[\"Out: Dense<br/>(4) -> (2)\"]\n    L1_Second --> L2_Out\n    loss((\"MeanSquaredError\"))\n    L2_Out --> loss\n";
 
-    private int CheckBatch(global::System.ReadOnlySpan<float> inputs, int rows, string rowsName)
+}
+
+/// <summary>Checks and the loss of <see cref="Regressor"/>, kept out of the class so they take none of its names.</summary>
+file static class Regressor_SourceNetHelpers
+{
+    public static int CheckBatch(global::System.ReadOnlySpan<float> inputs, int rows, string rowsName, int maxBatchSize)
     {
-        if (rows < 1 || rows > MaxBatchSize) throw new global::System.ArgumentException($"A training batch has 1 to {MaxBatchSize} samples (the network's maxBatchSize); got {rows}.", rowsName);
-        if (inputs.Length != rows * InputCount) throw new global::System.ArgumentException($"{rows} samples of {InputCount} features need {rows * InputCount} input values; got {inputs.Length}.", nameof(inputs));
+        if (rows < 1 || rows > maxBatchSize) throw new global::System.ArgumentException($"A training batch has 1 to {maxBatchSize} samples (the network's maxBatchSize); got {rows}.", rowsName);
+        if (inputs.Length != rows * Regressor.InputCount) throw new global::System.ArgumentException($"{rows} samples of {Regressor.InputCount} values need {rows * Regressor.InputCount} input values; got {inputs.Length}.", nameof(inputs));
         CheckFinite(inputs);
         return rows;
     }
 
     // A NaN would otherwise pass silently: ReLU's max(NaN, 0) is 0.
-    private static void CheckFinite(global::System.ReadOnlySpan<float> inputs)
+    public static void CheckFinite(global::System.ReadOnlySpan<float> inputs)
     {
         int bad = global::SourceNet.Kernels.FiniteCheck.IndexOfNonFinite(inputs);
-        if (bad >= 0) throw new global::System.ArgumentException($"Input value {bad} (sample {bad / InputCount}, feature {bad % InputCount}) is {inputs[bad]}; inputs must be finite.", nameof(inputs));
+        if (bad >= 0) throw new global::System.ArgumentException($"Input value {bad} (sample {bad / Regressor.InputCount}, feature {bad % Regressor.InputCount}) is {inputs[bad]}; inputs must be finite.", nameof(inputs));
     }
 
-    private static int CheckSamples(global::System.ReadOnlySpan<float> inputs, int rows, string rowsName)
+    public static int CheckSamples(global::System.ReadOnlySpan<float> inputs, int rows, string rowsName)
     {
         if (rows < 1) throw new global::System.ArgumentException("At least one sample is needed.", rowsName);
-        if (inputs.Length != rows * InputCount) throw new global::System.ArgumentException($"{rows} samples of {InputCount} features need {rows * InputCount} input values; got {inputs.Length}.", nameof(inputs));
+        if (inputs.Length != rows * Regressor.InputCount) throw new global::System.ArgumentException($"{rows} samples of {Regressor.InputCount} values need {rows * Regressor.InputCount} input values; got {inputs.Length}.", nameof(inputs));
         CheckFinite(inputs);
         return rows;
     }
 
-    private static void CheckTargets(global::System.ReadOnlySpan<float> targets, int rows)
+    public static void CheckTargets(global::System.ReadOnlySpan<float> targets, int rows)
     {
-        if (targets.Length != rows * OutputCount) throw new global::System.ArgumentException($"{rows} samples need {rows * OutputCount} target values ({OutputCount} each); got {targets.Length}.", nameof(targets));
+        if (targets.Length != rows * Regressor.OutputCount) throw new global::System.ArgumentException($"{rows} samples need {rows * Regressor.OutputCount} target values ({Regressor.OutputCount} each); got {targets.Length}.", nameof(targets));
     }
 
-    private static void ThrowNonFiniteLoss(float loss)
+    public static void ThrowNonFiniteLoss(float loss)
     {
         throw new global::System.InvalidOperationException($"The loss is {loss}: the parameters diverged (learning rate too high?). No parameter was changed by this step.");
+    }
+
+    /// <summary>Half the squared error, summed over outputs and averaged over the batch, and its gradient (y - t) / batch in the same pass.</summary>
+    public static float MeanSquaredErrorWithGradient(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, int batch)
+    {
+        float inverseBatch = 1f / batch;
+        double total = 0;
+        for (int i = 0; i < batch * Regressor.OutputCount; i++)
+        {
+            float difference = outputs[i] - targets[i];
+            total += 0.5 * difference * difference;
+            gradient[i] = difference * inverseBatch;
+        }
+        return (float)(total * inverseBatch);
     }
 }

@@ -6,18 +6,18 @@
 namespace Samples;
 
 /// <summary>
-/// Generated network: 8 inputs
-/// -> Hidden (dense 8x16, Swish)
-/// -> Output (dense 16x4, None)
+/// Generated network: input (8)
+/// -> Hidden (Dense, Swish: (8) -> (16))
+/// -> Output (Dense: (16) -> (4))
 /// trained with SoftmaxCrossEntropy; 212 parameters.
 /// Instances are not thread-safe: each owns the buffers of its forward and backward passes.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0")]
 partial class SwishNet : global::SourceNet.INetwork
 {
-    /// <summary>Number of input features of one sample.</summary>
+    /// <summary>Number of input values of one sample.</summary>
     public const int InputCount = 8;
-    /// <summary>Number of outputs of one sample (the last layer's units).</summary>
+    /// <summary>Number of outputs of one sample (the last layer's).</summary>
     public const int OutputCount = 4;
     /// <summary>Number of trainable values.</summary>
     public const int ParameterCount = 212;
@@ -29,6 +29,7 @@ partial class SwishNet : global::SourceNet.INetwork
     private readonly global::SourceNet.DenseLayer _hidden;
     private readonly global::SourceNet.DenseLayer _output;
     private readonly global::SourceNet.Parameter[] _parameters;
+    private readonly global::SourceNet.Layer[] _layers;
     // Buffers for the largest batch, made once: a training step allocates nothing.
     private readonly float[] _hiddenActivations;
     private readonly float[] _hiddenGradient;
@@ -44,16 +45,26 @@ partial class SwishNet : global::SourceNet.INetwork
         global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatchSize);
         MaxBatchSize = maxBatchSize;
         var random = new global::SourceNet.SeededRandom(seed);
-        _hidden = new global::SourceNet.DenseLayer("Hidden", HiddenInputs, HiddenUnits);
+        _hidden = new global::SourceNet.DenseLayer("Hidden", HiddenInputs, HiddenUnits, new global::SourceNet.LayerActivation("Swish", null, IsCustom: true));
         _hidden.Weight.InitializeNormal(random, 0.03f);
         _hidden.Bias.InitializeNormal(random, 0.03f);
-        _output = new global::SourceNet.DenseLayer("Output", OutputInputs, OutputUnits);
+        _output = new global::SourceNet.DenseLayer("Output", OutputInputs, OutputUnits, global::SourceNet.LayerActivation.None);
         _output.Weight.InitializeNormal(random, 0.03f);
         _output.Bias.InitializeNormal(random, 0.03f);
+        // Names and layouts of PyTorch's state_dict for the same layers (safetensors, ONNX).
+        _hidden.Weight.MapToStateDict("hidden.weight", new[] { 8, 16 }, new[] { 1, 0 });
+        _hidden.Bias.MapToStateDict("hidden.bias");
+        _output.Weight.MapToStateDict("output.weight", new[] { 16, 4 }, new[] { 1, 0 });
+        _output.Bias.MapToStateDict("output.bias");
         _parameters = new global::SourceNet.Parameter[]
         {
             _hidden.Weight, _hidden.Bias,
             _output.Weight, _output.Bias,
+        };
+        _layers = new global::SourceNet.Layer[]
+        {
+            _hidden,
+            _output,
         };
         _hiddenActivations = new float[maxBatchSize * HiddenUnits];
         _hiddenGradient = new float[maxBatchSize * HiddenUnits];
@@ -62,15 +73,17 @@ partial class SwishNet : global::SourceNet.INetwork
         _outputGradient = new float[maxBatchSize * OutputUnits];
     }
 
-    /// <summary>The Hidden layer's parameters: weight [8, 16], bias [16].</summary>
+    /// <summary>The Hidden layer (weight [8, 16], bias [16]).</summary>
     public partial global::SourceNet.DenseLayer Hidden { get => _hidden; }
-    /// <summary>The Output layer's parameters: weight [16, 4], bias [4].</summary>
+    /// <summary>The Output layer (weight [16, 4], bias [4]).</summary>
     public partial global::SourceNet.DenseLayer Output { get => _output; }
 
     /// <summary>The largest batch the buffers hold.</summary>
     public int MaxBatchSize { get; }
     /// <summary>Every trainable parameter in layer order, weight before bias.</summary>
     public global::System.Collections.Generic.IReadOnlyList<global::SourceNet.Parameter> Parameters => _parameters;
+    /// <summary>The layers in order, with their shapes and parameters (for tools: checkpoints, safetensors, ONNX export).</summary>
+    public global::System.Collections.Generic.IReadOnlyList<global::SourceNet.Layer> Layers => _layers;
     int global::SourceNet.INetwork.InputSize => InputCount;
     int global::SourceNet.INetwork.OutputSize => OutputCount;
 
@@ -94,25 +107,25 @@ partial class SwishNet : global::SourceNet.INetwork
 
     private float ForwardBackward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::SourceNet.Optimizer? optimizer)
     {
-        int batch = CheckBatch(inputs, labels.Length, "labels");
+        int batch = global::Samples.SwishNet_SourceNetHelpers.CheckBatch(inputs, labels.Length, "labels", MaxBatchSize);
         RunForward(inputs, batch, _outputActivations);
-        float loss = SoftmaxCrossEntropyWithGradient(_outputActivations, labels, _outputGradient, batch);
+        float loss = global::Samples.SwishNet_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(_outputActivations, labels, _outputGradient, batch);
         // Check before any parameter changes, so a diverging step loses nothing.
-        if (!float.IsFinite(loss)) ThrowNonFiniteLoss(loss);
+        if (!float.IsFinite(loss)) global::Samples.SwishNet_SourceNetHelpers.ThrowNonFiniteLoss(loss);
         RunBackward(inputs, batch, optimizer);
         return loss;
     }
 
-    /// <summary>Mean loss over any number of samples, without touching the parameters' gradients.</summary>
+    /// <summary>Mean loss over any number of samples (inference mode), without touching the parameters' gradients.</summary>
     public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
     {
-        int count = CheckSamples(inputs, labels.Length, "labels");
+        int count = global::Samples.SwishNet_SourceNetHelpers.CheckSamples(inputs, labels.Length, "labels");
         double total = 0;
         for (int start = 0; start < count; start += MaxBatchSize)
         {
             int batch = global::System.Math.Min(MaxBatchSize, count - start);
             RunForward(inputs.Slice(start * InputCount, batch * InputCount), batch, _outputActivations);
-            total += (double)SoftmaxCrossEntropyWithGradient(_outputActivations, labels.Slice(start, batch), _outputGradient, batch) * batch;
+            total += (double)global::Samples.SwishNet_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(_outputActivations, labels.Slice(start, batch), _outputGradient, batch) * batch;
         }
         return (float)(total / count);
     }
@@ -120,7 +133,7 @@ partial class SwishNet : global::SourceNet.INetwork
     /// <summary>The forward pass for <paramref name="batch"/> samples; the last layer writes into <paramref name="output"/>.</summary>
     private void RunForward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.Span<float> output)
     {
-        // Hidden: [batch, 8] x [8, 16] + bias; pre-activations kept for Swish's derivative
+        // Hidden: [batch, 8] x [8, 16], bias added in the matmul epilogue; pre-activations kept for Swish's derivative
         global::SourceNet.Kernels.Gemm.MatMulBias<global::SourceNet.Kernels.IdentityActivation>(batch, HiddenUnits, HiddenInputs, inputs, _hidden.Weight.Value, _hidden.Bias.Value, _hiddenPreActivations);
         // Hidden: the user's activation Swish, element-wise
         global::System.Span<float> hiddenOutput = _hiddenActivations;
@@ -134,8 +147,8 @@ partial class SwishNet : global::SourceNet.INetwork
 
     /// <summary>
     /// The backward pass, last layer first. On entry the last layer's gradient buffer holds dLoss/dOutput;
-    /// each layer assigns its parameters' gradients and hands dLoss/dInput to the layer below before its
-    /// own weights are updated.
+    /// each layer applies its activation's derivative, assigns its parameters' gradients and hands dLoss/dInput
+    /// to the layer below before its own parameters are updated.
     /// </summary>
     private void RunBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::SourceNet.Optimizer? optimizer)
     {
@@ -143,19 +156,19 @@ partial class SwishNet : global::SourceNet.INetwork
 
         // Output: db = column sums of dZ
         global::SourceNet.Kernels.Gemm.ColumnSums(batch, OutputUnits, _outputGradient, _output.Bias.Gradient);
-        // Hidden output gradient: dZ x W^T  ([batch, 4] x [4, 16]), taken before W changes
+        // Output: input gradient dZ x W^T  ([batch, 4] x [4, 16]), taken before W changes
         global::SourceNet.Kernels.Gemm.MatMulTransposeB(batch, OutputInputs, OutputUnits, _outputGradient, _output.Weight.Value, _hiddenGradient);
+        // Output: dW = input^T x dZ  ([16, batch] x [batch, 4]); the optimizer updates each
+        // block of W's columns as soon as its gradient is computed, on the core that computed it
+        global::SourceNet.Kernels.Gemm.WeightGradient(OutputInputs, OutputUnits, batch, _hiddenActivations, _outputGradient, _output.Weight, optimizer);
+        optimizer?.Update(_output.Bias);
+
         // Hidden: dZ = dY * Swish'(z), from the generated SwishWithGradient
         for (int i = 0; i < batch * HiddenUnits; i++)
         {
             SwishWithGradient(_hiddenPreActivations[i], out float derivative);
             _hiddenGradient[i] *= derivative;
         }
-        // Output: dW = input^T x dZ  ([16, batch] x [batch, 4]); the optimizer updates each
-        // block of W's columns as soon as its gradient is computed, on the core that computed it
-        global::SourceNet.Kernels.Gemm.WeightGradient(OutputInputs, OutputUnits, batch, _hiddenActivations, _outputGradient, _output.Weight, optimizer);
-        optimizer?.Update(_output.Bias);
-
         // Hidden: db = column sums of dZ
         global::SourceNet.Kernels.Gemm.ColumnSums(batch, HiddenUnits, _hiddenGradient, _hidden.Bias.Gradient);
         // Hidden: dW = input^T x dZ  ([8, batch] x [batch, 16]); the optimizer updates each
@@ -164,44 +177,12 @@ partial class SwishNet : global::SourceNet.INetwork
         optimizer?.Update(_hidden.Bias);
     }
 
-    /// <summary>
-    /// Softmax, cross-entropy and its gradient in one pass per row: loss_r = log(sum_j e^(z_j - max)) - (z_label - max),
-    /// dLoss/dz_j = (softmax_j - [j == label]) / batch. Returns the mean loss.
-    /// </summary>
-    private static float SoftmaxCrossEntropyWithGradient(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradient, int batch)
-    {
-        float inverseBatch = 1f / batch;
-        double total = 0;
-        for (int row = 0; row < batch; row++)
-        {
-            int label = labels[row];
-            if ((uint)label >= OutputCount) ThrowLabelOutOfRange(row, label);
-            global::System.ReadOnlySpan<float> z = logits.Slice(row * OutputCount, OutputCount);
-            global::System.Span<float> g = gradient.Slice(row * OutputCount, OutputCount);
-            // Subtracting the row's max keeps every exponent <= 0: no overflow.
-            float max = z[0];
-            for (int j = 1; j < OutputCount; j++) max = z[j] > max ? z[j] : max;
-            float sum = 0f;
-            for (int j = 0; j < OutputCount; j++)
-            {
-                float e = global::System.MathF.Exp(z[j] - max);
-                g[j] = e;
-                sum += e;
-            }
-            float scale = inverseBatch / sum;
-            for (int j = 0; j < OutputCount; j++) g[j] *= scale;
-            g[label] -= inverseBatch;
-            total += global::System.MathF.Log(sum) - (z[label] - max);
-        }
-        return (float)(total * inverseBatch);
-    }
-
     /// <summary>Computes the logits of any number of samples, in chunks of <see cref="MaxBatchSize"/>.</summary>
     /// <param name="inputs">InputCount values per sample, row-major.</param>
     /// <param name="outputs">Receives OutputCount logits per sample.</param>
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
     {
-        int count = CheckSamples(inputs, outputs.Length / OutputCount, "outputs");
+        int count = global::Samples.SwishNet_SourceNetHelpers.CheckSamples(inputs, outputs.Length / OutputCount, "outputs");
         if (outputs.Length != count * OutputCount) throw new global::System.ArgumentException($"{count} samples need {count * OutputCount} outputs; got {outputs.Length}.", nameof(outputs));
         for (int start = 0; start < count; start += MaxBatchSize)
         {
@@ -214,15 +195,16 @@ partial class SwishNet : global::SourceNet.INetwork
     public int Predict(global::System.ReadOnlySpan<float> input)
     {
         if (input.Length != InputCount) throw new global::System.ArgumentException($"One sample has {InputCount} values; got {input.Length}.", nameof(input));
-        CheckFinite(input);
-        RunForward(input, 1, _outputActivations);
+        global::Samples.SwishNet_SourceNetHelpers.CheckFinite(input);
+        const int batch = 1;
+        RunForward(input, batch, _outputActivations);
         return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(new global::System.Span<float>(_outputActivations, 0, OutputCount));
     }
 
     /// <summary>The most likely class of each sample.</summary>
     public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<int> predictions)
     {
-        int count = CheckSamples(inputs, predictions.Length, "predictions");
+        int count = global::Samples.SwishNet_SourceNetHelpers.CheckSamples(inputs, predictions.Length, "predictions");
         for (int start = 0; start < count; start += MaxBatchSize)
         {
             int batch = global::System.Math.Min(MaxBatchSize, count - start);
@@ -235,7 +217,7 @@ partial class SwishNet : global::SourceNet.INetwork
     /// <summary>The fraction of samples whose most likely class is their label, in [0, 1].</summary>
     public float Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
     {
-        int count = CheckSamples(inputs, labels.Length, "labels");
+        int count = global::Samples.SwishNet_SourceNetHelpers.CheckSamples(inputs, labels.Length, "labels");
         int correct = 0;
         for (int start = 0; start < count; start += MaxBatchSize)
         {
@@ -251,38 +233,76 @@ partial class SwishNet : global::SourceNet.INetwork
     public static string Summary() => "Model: \"SwishNet\"\n----------------------------------------------------------------\nLayer (type)                  Output Shape               Param #\n================================================================\ninput (Input)                 (None, 8)                        0\nHidden (Dense, Swish)         (None, 16)                     144\nOutput (Dense)                (None, 4)                       68\n================================================================\nTotal params: 212\nTrainable params: 212\nLoss: SoftmaxCrossEntropy\n----------------------------------------------------------------\n";
 
     /// <summary>The network's graph as Mermaid flowchart text, made at compile time.</summary>
-    public const string MermaidGraph = "flowchart TD\n    input[\"input<br/>(None, 8)\"]\n    L0_Hidden[\"Hidden: Dense 8x16<br/>Swish\"]\n    input --> L0_Hidden\n    L1_Output[\"Output: Dense 16x4<br/>None\"]\n    L0_Hidden --> L1_Output\n    loss((\"SoftmaxCrossEntropy\"))\n    L1_Output --> loss\n";
+    public const string MermaidGraph = "flowchart TD\n    input[\"input<br/>(None, 8)\"]\n    L0_Hidden[\"Hidden: Dense, Swish<br/>(8) -> (16)\"]\n    input --> L0_Hidden\n    L1_Output[\"Output: Dense<br/>(16) -> (4)\"]\n    L0_Hidden --> L1_Output\n    loss((\"SoftmaxCrossEntropy\"))\n    L1_Output --> loss\n";
 
-    private int CheckBatch(global::System.ReadOnlySpan<float> inputs, int rows, string rowsName)
+}
+
+/// <summary>Checks and the loss of <see cref="SwishNet"/>, kept out of the class so they take none of its names.</summary>
+file static class SwishNet_SourceNetHelpers
+{
+    public static int CheckBatch(global::System.ReadOnlySpan<float> inputs, int rows, string rowsName, int maxBatchSize)
     {
-        if (rows < 1 || rows > MaxBatchSize) throw new global::System.ArgumentException($"A training batch has 1 to {MaxBatchSize} samples (the network's maxBatchSize); got {rows}.", rowsName);
-        if (inputs.Length != rows * InputCount) throw new global::System.ArgumentException($"{rows} samples of {InputCount} features need {rows * InputCount} input values; got {inputs.Length}.", nameof(inputs));
+        if (rows < 1 || rows > maxBatchSize) throw new global::System.ArgumentException($"A training batch has 1 to {maxBatchSize} samples (the network's maxBatchSize); got {rows}.", rowsName);
+        if (inputs.Length != rows * SwishNet.InputCount) throw new global::System.ArgumentException($"{rows} samples of {SwishNet.InputCount} values need {rows * SwishNet.InputCount} input values; got {inputs.Length}.", nameof(inputs));
         CheckFinite(inputs);
         return rows;
     }
 
     // A NaN would otherwise pass silently: ReLU's max(NaN, 0) is 0.
-    private static void CheckFinite(global::System.ReadOnlySpan<float> inputs)
+    public static void CheckFinite(global::System.ReadOnlySpan<float> inputs)
     {
         int bad = global::SourceNet.Kernels.FiniteCheck.IndexOfNonFinite(inputs);
-        if (bad >= 0) throw new global::System.ArgumentException($"Input value {bad} (sample {bad / InputCount}, feature {bad % InputCount}) is {inputs[bad]}; inputs must be finite.", nameof(inputs));
+        if (bad >= 0) throw new global::System.ArgumentException($"Input value {bad} (sample {bad / SwishNet.InputCount}, feature {bad % SwishNet.InputCount}) is {inputs[bad]}; inputs must be finite.", nameof(inputs));
     }
 
-    private static int CheckSamples(global::System.ReadOnlySpan<float> inputs, int rows, string rowsName)
+    public static int CheckSamples(global::System.ReadOnlySpan<float> inputs, int rows, string rowsName)
     {
         if (rows < 1) throw new global::System.ArgumentException("At least one sample is needed.", rowsName);
-        if (inputs.Length != rows * InputCount) throw new global::System.ArgumentException($"{rows} samples of {InputCount} features need {rows * InputCount} input values; got {inputs.Length}.", nameof(inputs));
+        if (inputs.Length != rows * SwishNet.InputCount) throw new global::System.ArgumentException($"{rows} samples of {SwishNet.InputCount} values need {rows * SwishNet.InputCount} input values; got {inputs.Length}.", nameof(inputs));
         CheckFinite(inputs);
         return rows;
     }
 
-    private static void ThrowLabelOutOfRange(int row, int label)
+    public static void ThrowLabelOutOfRange(int row, int label)
     {
-        throw new global::System.ArgumentOutOfRangeException("labels", label, $"Label of sample {row} is {label}; labels must be in 0..{OutputCount - 1}.");
+        throw new global::System.ArgumentOutOfRangeException("labels", label, $"Label of sample {row} is {label}; labels must be in 0..{SwishNet.OutputCount - 1}.");
     }
 
-    private static void ThrowNonFiniteLoss(float loss)
+    public static void ThrowNonFiniteLoss(float loss)
     {
         throw new global::System.InvalidOperationException($"The loss is {loss}: the parameters diverged (learning rate too high?). No parameter was changed by this step.");
+    }
+
+    /// <summary>
+    /// Softmax, cross-entropy and its gradient in one pass per row: loss_r = log(sum_j e^(z_j - max)) - (z_label - max),
+    /// dLoss/dz_j = (softmax_j - [j == label]) / batch. Returns the mean loss.
+    /// </summary>
+    public static float SoftmaxCrossEntropyWithGradient(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradient, int batch)
+    {
+        const int classes = SwishNet.OutputCount;
+        float inverseBatch = 1f / batch;
+        double total = 0;
+        for (int row = 0; row < batch; row++)
+        {
+            int label = labels[row];
+            if ((uint)label >= classes) ThrowLabelOutOfRange(row, label);
+            global::System.ReadOnlySpan<float> z = logits.Slice(row * classes, classes);
+            global::System.Span<float> g = gradient.Slice(row * classes, classes);
+            // Subtracting the row's max keeps every exponent <= 0: no overflow.
+            float max = z[0];
+            for (int j = 1; j < classes; j++) max = z[j] > max ? z[j] : max;
+            float sum = 0f;
+            for (int j = 0; j < classes; j++)
+            {
+                float e = global::System.MathF.Exp(z[j] - max);
+                g[j] = e;
+                sum += e;
+            }
+            float scale = inverseBatch / sum;
+            for (int j = 0; j < classes; j++) g[j] *= scale;
+            g[label] -= inverseBatch;
+            total += global::System.MathF.Log(sum) - (z[label] - max);
+        }
+        return (float)(total * inverseBatch);
     }
 }

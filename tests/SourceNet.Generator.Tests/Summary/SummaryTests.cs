@@ -68,13 +68,15 @@ public class SummaryTests
         int header = Array.FindIndex(lines, l => l.StartsWith("Layer (type)", StringComparison.Ordinal));
         string[] rows = lines.Skip(header + 2).TakeWhile(l => !l.StartsWith("=", StringComparison.Ordinal)).ToArray();
         Assert.Equal(4, rows.Length);
-        AssertRow(rows[0], "input (Input)", "(None, 28, 28)", 0);
+        // A (height, width) input is a one-channel image.
+        AssertRow(rows[0], "input (Input)", "(None, 28, 28, 1)", 0);
         AssertRow(rows[1], "Hidden.flatten (Flatten)", "(None, 784)", 0);
         AssertRow(rows[2], "Hidden (Dense, ReLU)", "(None, 32)", 785 * 32);
         AssertRow(rows[3], "Output (Dense)", "(None, 10)", 33 * 10);
         Assert.Equal(785 * 32 + 33 * 10, count);
-        Assert.Contains("input<br/>(None, 28, 28)", mermaid, StringComparison.Ordinal);
-        Assert.Contains("Hidden: Flatten, Dense 784x32", mermaid, StringComparison.Ordinal);
+        Assert.Contains("input<br/>(None, 28, 28, 1)", mermaid, StringComparison.Ordinal);
+        Assert.Contains("Hidden.flatten: Flatten<br/>(28, 28, 1) -> (784)", mermaid, StringComparison.Ordinal);
+        Assert.Contains("Hidden: Dense, ReLU<br/>(784) -> (32)", mermaid, StringComparison.Ordinal);
     }
 
     private static string Deep(Layer[] layers)
@@ -138,8 +140,8 @@ public class SummaryTests
         {
             string node = edges[i].To;
             Assert.Equal(node, edges[i + 1].From);
-            Assert.StartsWith($"{layers[i].Name}: Dense {inputs}x{layers[i].Units}", nodes[node], StringComparison.Ordinal);
-            Assert.EndsWith(layers[i].Activation, nodes[node], StringComparison.Ordinal);
+            string type = layers[i].Activation == "None" ? "Dense" : "Dense, " + layers[i].Activation;
+            Assert.Equal($"{layers[i].Name}: {type}<br/>({inputs}) -> ({layers[i].Units})", nodes[node]);
             inputs = layers[i].Units;
         }
     }

@@ -1,0 +1,158 @@
+using System.Collections.Generic;
+using SourceNet.Generator.Diagnostics;
+using SourceNet.Generator.Emit;
+using SourceNet.Generator.Helpers;
+using SourceNet.Generator.Model;
+using SourceNet.Generator.Parsing;
+using SourceNet.Generator.Shapes;
+
+namespace SourceNet.Generator.Layers;
+
+/// <summary>A dense layer's arguments, as written in <c>[Dense]</c>.</summary>
+internal sealed record DenseSpec(
+    string Name,
+    string Accessibility,
+    int Units,
+    ActivationSpec Function,
+    float WeightStdDev,
+    float BiasStdDev,
+    bool Flatten) : LayerSpec(Name, Accessibility)
+{
+    public override LayerKind Kind => DenseKind.Instance;
+
+    public override ActivationSpec? Activation => Function;
+}
+
+/// <summary>
+/// <c>[Dense(units, activation)]</c>: y = f(x·W + b), W [inputs, units]. Forward is one register-blocked product
+/// with the bias and the activation fused into its epilogue; backward is the bias's column sums, dX = dZ·Wᵀ
+/// (before W changes), and dW = Xᵀ·dZ fused with the optimizer's update of each column block.
+/// </summary>
+internal sealed class DenseKind : LayerKind
+{
+    public static readonly DenseKind Instance = new();
+
+    private const string Gemm = "global::SourceNet.Kernels.Gemm";
+
+    public override string Name => "Dense";
+
+    public override string AttributeName => "SourceNet.DenseAttribute";
+
+    public override string RuntimeType => "SourceNet.DenseLayer";
+
+    public override LayerSpec? Read(LayerReader reader)
+    {
+        ActivationSpec? activation = reader.ReadActivation();
+        if (activation is null)
+        {
+            return null;
+        }
+        AttributeArguments a = reader.Arguments;
+        return new DenseSpec(reader.Name, reader.Accessibility, a.Int("units"), activation,
+            a.Float("WeightStdDev"), a.Float("BiasStdDev"), a.Bool("Flatten"));
+    }
+
+    /// <summary><c>Flatten = true</c> is shorthand for a flatten step just before the layer.</summary>
+    public override IEnumerable<LayerSpec> Expand(LayerSpec layer)
+    {
+        var dense = (DenseSpec)layer;
+        if (dense.Flatten)
+        {
+            yield return FlattenSpec.Implicit(dense.Name);
+        }
+        yield return dense;
+    }
+
+    public override void CheckArguments(LayerSpec layer, ProblemSink problems)
+    {
+        var dense = (DenseSpec)layer;
+        if (dense.Units <= 0)
+        {
+            problems.Report(DiagnosticDescriptors.NonPositiveUnitsId, "units", dense.Name, Text.Of(dense.Units));
+        }
+        Checks.Scale(problems, dense.Name, "WeightStdDev", dense.WeightStdDev);
+        Checks.Scale(problems, dense.Name, "BiasStdDev", dense.BiasStdDev);
+    }
+
+    public override Shape? InferOutput(LayerSpec layer, Shape input, ProblemSink problems)
+    {
+        var dense = (DenseSpec)layer;
+        if (input.IsImage)
+        {
+            problems.Report(DiagnosticDescriptors.DenseNeedsVectorInputId, null, dense.Name, input.ToString(), Text.Of(input.Elements));
+            return null;
+        }
+        return dense.Units > 0 ? Shape.Features(dense.Units) : null;
+    }
+
+    public override IReadOnlyList<ParameterSpec> Parameters(LayerSpec layer)
+    {
+        var dense = (DenseSpec)layer;
+        int inputs = (int)dense.In.Elements;
+        string prefix = Names.Camel(dense.Name);
+        // PyTorch keeps Linear weights as [out, in]. A vector made by flattening an image is (H, W, C) here
+        // but (C, H, W) in PyTorch, so the input axis splits into the image's axes before the transpose.
+        EquatableArray<int> storage, axes;
+        if (dense.In.FlattenedFrom is { } image)
+        {
+            storage = new[] { image.Height, image.Width, image.Channels, dense.Units }.ToEquatableArray();
+            axes = new[] { 3, 2, 0, 1 }.ToEquatableArray();
+        }
+        else
+        {
+            storage = new[] { inputs, dense.Units }.ToEquatableArray();
+            axes = new[] { 1, 0 }.ToEquatableArray();
+        }
+        return new[]
+        {
+            new ParameterSpec("Weight", inputs, dense.Units, dense.WeightStdDev, prefix + ".weight", storage, axes),
+            new ParameterSpec("Bias", 1, dense.Units, dense.BiasStdDev, prefix + ".bias", EquatableArray<int>.Empty, EquatableArray<int>.Empty),
+        };
+    }
+
+    public override string? OutputSizeArgument => "units";
+
+    public override IEnumerable<string> ConstantSuffixes => new[] { "Inputs", "Units" };
+
+    public override void WriteDeclarations(LayerContext c)
+    {
+        c.W.Line($"private const int {c.Constant("Inputs")} = {c.Layer.In.Elements};");
+        c.W.Line($"private const int {c.Constant("Units")} = {((DenseSpec)c.Layer).Units};");
+    }
+
+    public override string OutputElements(LayerContext c) => c.Constant("Units");
+
+    public override string Construction(LayerContext c) =>
+        $"new global::SourceNet.DenseLayer(\"{c.Layer.Name}\", {c.Constant("Inputs")}, {c.Constant("Units")}, {c.Layer.Activation!.RuntimeExpression})";
+
+    public override void WriteForward(LayerContext c)
+    {
+        var dense = (DenseSpec)c.Layer;
+        string product = $"[batch, {dense.In.Elements}] x [{dense.In.Elements}, {dense.Units}]";
+        c.W.Line(dense.Function.IsIdentity || dense.Function.IsCustom
+            ? $"// {dense.Name}: {product}, bias added in the matmul epilogue{(dense.Function.IsCustom ? $"; pre-activations kept for {dense.Function.Name}'s derivative" : "")}"
+            : $"// {dense.Name}: {product} + bias, {dense.Function.Name} fused into the matmul epilogue");
+        c.W.Line($"{Gemm}.MatMulBias<{ActivationEmitter.EpilogueType(c)}>(batch, {c.Constant("Units")}, {c.Constant("Inputs")}, {c.Input}, {c.Field}.Weight.Value, {c.Field}.Bias.Value, {c.ProductTarget});");
+        ActivationEmitter.WriteForwardTail(c);
+    }
+
+    public override void WriteBackward(LayerContext c)
+    {
+        var dense = (DenseSpec)c.Layer;
+        string dz = c.OutputGradient;
+        c.W.Line($"// {dense.Name}: db = column sums of dZ");
+        c.W.Line($"{Gemm}.ColumnSums(batch, {c.Constant("Units")}, {dz}, {c.Field}.Bias.Gradient);");
+        if (c.InputGradient is { } dx)
+        {
+            c.W.Line($"// {dense.Name}: input gradient dZ x W^T  ([batch, {dense.Units}] x [{dense.Units}, {dense.In.Elements}]), taken before W changes");
+            c.W.Line($"{Gemm}.MatMulTransposeB(batch, {c.Constant("Inputs")}, {c.Constant("Units")}, {dz}, {c.Field}.Weight.Value, {dx});");
+        }
+        c.W.Line($"// {dense.Name}: dW = input^T x dZ  ([{dense.In.Elements}, batch] x [batch, {dense.Units}]); the optimizer updates each");
+        c.W.Line("// block of W's columns as soon as its gradient is computed, on the core that computed it");
+        c.W.Line($"{Gemm}.WeightGradient({c.Constant("Inputs")}, {c.Constant("Units")}, batch, {c.Input}, {dz}, {c.Field}.Weight, optimizer);");
+        c.W.Line($"optimizer?.Update({c.Field}.Bias);");
+    }
+
+    public override string Describe(LayerSpec layer) =>
+        layer.Activation!.IsIdentity ? "Dense" : "Dense, " + layer.Activation.Name;
+}

@@ -1,0 +1,100 @@
+using System.Collections.Generic;
+using SourceNet.Generator.Emit;
+using SourceNet.Generator.Model;
+using SourceNet.Generator.Parsing;
+using SourceNet.Generator.Shapes;
+
+namespace SourceNet.Generator.Layers;
+
+/// <summary>
+/// Everything the generator knows about one kind of layer, in one place: reading its attribute, inferring its
+/// output shape (with its own diagnostics), declaring its parameters (shape, initialisation, PyTorch name),
+/// and emitting its forward and backward code and its summary row. The parser, validator and emitter loop
+/// over layers and call these members; none of them names a kind. Adding a kind is a file deriving from
+/// this class, its attribute, its runtime kernels and layer type, a line in <see cref="LayerKinds"/>, tests and a docs page.
+/// </summary>
+/// <remarks>
+/// Backward contract, as in the runtime: on entry <see cref="LayerContext.OutputGradient"/> holds dLoss/dOutput
+/// with the activation's derivative already applied (dLoss/dPreactivation); the kind assigns its parameters'
+/// gradients, assigns dLoss/dInput to <see cref="LayerContext.InputGradient"/> when a layer below needs it, and
+/// only then lets the optimizer update its parameters.
+/// </remarks>
+internal abstract class LayerKind
+{
+    /// <summary>The kind's name as users see it in summaries and messages (<c>Dense</c>).</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Metadata name of the attribute that declares a layer of this kind.</summary>
+    public abstract string AttributeName { get; }
+
+    /// <summary>Metadata name of the runtime type of the layer property (<c>SourceNet.DenseLayer</c>).</summary>
+    public abstract string RuntimeType { get; }
+
+    /// <summary>Reads the attribute into a spec; null when a problem was reported or an argument is not readable yet.</summary>
+    public abstract LayerSpec? Read(LayerReader reader);
+
+    /// <summary>The layers this one stands for: itself, or the steps a shorthand means (<c>Flatten = true</c>).</summary>
+    public virtual IEnumerable<LayerSpec> Expand(LayerSpec layer)
+    {
+        yield return layer;
+    }
+
+    /// <summary>Checks the arguments that need no input shape (sizes, rates, scales).</summary>
+    public virtual void CheckArguments(LayerSpec layer, ProblemSink problems)
+    {
+    }
+
+    /// <summary>The output shape for <paramref name="input"/>, or null when the input does not fit (reported).</summary>
+    public abstract Shape? InferOutput(LayerSpec layer, Shape input, ProblemSink problems);
+
+    /// <summary>The argument that sets the output's size (<c>units</c>), where a loss's size problem points; null: the attribute.</summary>
+    public virtual string? OutputSizeArgument => null;
+
+    /// <summary>The trainable tensors, for a layer whose shapes are inferred.</summary>
+    public virtual IReadOnlyList<ParameterSpec> Parameters(LayerSpec layer) => System.Array.Empty<ParameterSpec>();
+
+    public long ParameterCount(LayerSpec layer)
+    {
+        long count = 0;
+        foreach (ParameterSpec parameter in Parameters(layer))
+        {
+            count += parameter.Length;
+        }
+        return count;
+    }
+
+    /// <summary>Whether the output is the input's own buffer (a reshape that moves no data).</summary>
+    public virtual bool AliasesInput => false;
+
+    /// <summary>Whether the forward pass differs between training and inference (dropout).</summary>
+    public virtual bool HasTrainingMode => false;
+
+    /// <summary>Suffixes of the fields the kind adds beyond the shared ones (<c>Argmax</c> makes <c>_poolArgmax</c>).</summary>
+    public virtual IEnumerable<string> FieldSuffixes => System.Array.Empty<string>();
+
+    /// <summary>Suffixes of the constants the kind declares (<c>Units</c> makes <c>HiddenUnits</c>).</summary>
+    public virtual IEnumerable<string> ConstantSuffixes => System.Array.Empty<string>();
+
+    /// <summary>The runtime layer object, as a C# expression (constructed zero-filled; the emitter initialises parameters).</summary>
+    public abstract string Construction(LayerContext context);
+
+    /// <summary>Constants and the declarations of the kind's own fields.</summary>
+    public virtual void WriteDeclarations(LayerContext context)
+    {
+    }
+
+    /// <summary>Allocations of the kind's own fields, in the constructor (after the parameters).</summary>
+    public virtual void WriteAllocations(LayerContext context)
+    {
+    }
+
+    /// <summary>The number of values in one sample's output, as an expression over the kind's constants.</summary>
+    public virtual string OutputElements(LayerContext context) => context.Layer.Out.Elements.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public abstract void WriteForward(LayerContext context);
+
+    public abstract void WriteBackward(LayerContext context);
+
+    /// <summary>The row text of summaries and graphs: <c>Dense, ReLU</c>, <c>Conv2D 5x5 same, ReLU</c>.</summary>
+    public abstract string Describe(LayerSpec layer);
+}

@@ -1,0 +1,140 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using SourceNet.Generator.Diagnostics;
+using SourceNet.Generator.Differentiable;
+using SourceNet.Generator.Model;
+
+namespace SourceNet.Generator.Parsing;
+
+/// <summary>
+/// Reads a layer's activation: a member of <c>SourceNet.Activation</c>, described by its own
+/// <c>[ActivationKernel]</c> attribute (so the generator holds no list of activations), or a custom
+/// <c>[Differentiable]</c> method named by <c>CustomActivation</c>.
+/// </summary>
+internal static class ActivationReader
+{
+    private const string KernelAttribute = Model.KnownTypes.ActivationKernelAttribute;
+
+    /// <summary>The activation, or null when it is reported or not readable yet.</summary>
+    public static ActivationSpec? Read(LayerReader reader, INamedTypeSymbol network, SemanticModel semanticModel, CancellationToken cancellationToken)
+    {
+        string? custom = reader.Arguments.String("CustomActivation");
+        if (!string.IsNullOrEmpty(custom))
+        {
+            return ReadCustom(reader, network, custom!, semanticModel, cancellationToken);
+        }
+
+        (int value, INamedTypeSymbol? enumType) = reader.Arguments.Enum("activation");
+        IFieldSymbol? member = enumType?.GetMembers().OfType<IFieldSymbol>()
+            .FirstOrDefault(f => f.HasConstantValue && f.ConstantValue is int v && v == value);
+        if (member is null)
+        {
+            reader.Report(DiagnosticDescriptors.UndefinedEnumValue, "activation",
+                $"The activation of layer '{reader.Name}'", $"(Activation){value.ToString(CultureInfo.InvariantCulture)}", "Activation");
+            return null;
+        }
+        AttributeData? kernel = member.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KernelAttribute);
+        if (kernel is null || kernel.ConstructorArguments.Length != 1 || kernel.ConstructorArguments[0].Value is not string kernelType || kernelType.Length == 0)
+        {
+            reader.Report(DiagnosticDescriptors.ActivationWithoutKernel, "activation", member.Name, reader.Name);
+            return null;
+        }
+        string? onnx = null;
+        bool identity = false;
+        foreach (KeyValuePair<string, TypedConstant> pair in kernel.NamedArguments)
+        {
+            if (pair.Key == "OnnxOperator")
+            {
+                onnx = pair.Value.Value as string;
+            }
+            else if (pair.Key == "IsIdentity")
+            {
+                identity = pair.Value.Value is true;
+            }
+        }
+        return new ActivationSpec(member.Name, "global::" + kernelType, onnx, identity, null);
+    }
+
+    private static ActivationSpec? ReadCustom(LayerReader reader, INamedTypeSymbol network, string custom, SemanticModel semanticModel, CancellationToken cancellationToken)
+    {
+        string? problem = DescribeProblem(network, custom, out IMethodSymbol? method);
+        if (problem is null && IsHalfTyped(network, custom, semanticModel, cancellationToken))
+        {
+            return null;
+        }
+        if (problem is null)
+        {
+            // The [Differentiable] generator's own analysis: a body it rejects (SN0100-SN0105) gets no
+            // companion, and the generated backward pass would call a missing '{Name}WithGradient'.
+            DifferentiableGenerator.CompanionVerdict verdict = new DifferentiableGenerator.Companions(semanticModel.Compilation).Check(method!, cancellationToken);
+            if (!verdict.HasCompanion)
+            {
+                if (verdict.Reason is null)
+                {
+                    return null;
+                }
+                problem = $"'{custom}' cannot be differentiated ({verdict.Explanation})";
+            }
+        }
+        if (problem is not null)
+        {
+            reader.Report(DiagnosticDescriptors.UnknownCustomActivation, "CustomActivation", reader.Name, custom, problem);
+            return null;
+        }
+        return ActivationSpec.Custom(custom);
+    }
+
+    private static string? DescribeProblem(INamedTypeSymbol type, string name, out IMethodSymbol? match)
+    {
+        match = null;
+        IMethodSymbol[] candidates = type.GetMembers(name).OfType<IMethodSymbol>().ToArray();
+        if (candidates.Length == 0)
+        {
+            return $"'{type.Name}' has no method named '{name}'";
+        }
+        match = candidates.FirstOrDefault(m =>
+            m.IsStatic && m.Parameters.Length == 1 &&
+            m.Parameters[0].Type.SpecialType == SpecialType.System_Single &&
+            m.ReturnType.SpecialType == SpecialType.System_Single);
+        if (match is null)
+        {
+            return $"'{name}' is not a static method taking and returning one float";
+        }
+        if (!match.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == Model.KnownTypes.DifferentiableAttribute))
+        {
+            return $"'{name}' is not marked [Differentiable], so its derivative is unknown";
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Whether the custom activation does not compile yet. The [Differentiable] generator then emits no
+    /// '{Name}WithGradient', so a network calling it would fail inside generated code; the compiler already
+    /// reports the activation's own errors.
+    /// </summary>
+    private static bool IsHalfTyped(INamedTypeSymbol type, string name, SemanticModel semanticModel, CancellationToken cancellationToken)
+    {
+        foreach (IMethodSymbol method in type.GetMembers(name).OfType<IMethodSymbol>())
+        {
+            foreach (SyntaxReference reference in method.DeclaringSyntaxReferences)
+            {
+                SyntaxNode syntax = reference.GetSyntax(cancellationToken);
+                if (syntax.ContainsDiagnostics)
+                {
+                    return true;
+                }
+                SemanticModel model = syntax.SyntaxTree == semanticModel.SyntaxTree
+                    ? semanticModel
+                    : semanticModel.Compilation.GetSemanticModel(syntax.SyntaxTree);
+                if (model.GetDiagnostics(syntax.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using SourceNet.Generator.Diagnostics;
+using SourceNet.Generator.Shapes;
+
+namespace SourceNet.Generator.Parsing;
+
+/// <summary>Names the generated code would declare twice: between two layers (SN0015), or with a member written by hand (SN0008).</summary>
+internal static class NameChecks
+{
+    /// <summary>Two layers whose generated members would collide (SN0015), e.g. 'Hidden' and 'hidden' both make '_hidden'.</summary>
+    public static void CheckLayers(IReadOnlyList<ParsedLayer> layers, List<DiagnosticInfo> diagnostics)
+    {
+        var owners = new Dictionary<string, ParsedLayer>();
+        foreach (ParsedLayer layer in layers)
+        {
+            if (!layer.Spec.HasProperty)
+            {
+                continue;
+            }
+            string name = layer.Spec.Name;
+            foreach (string generated in new[] { name }.Concat(GeneratedNames.ForLayer(name, layer.Spec.Kind)))
+            {
+                if (owners.TryGetValue(generated, out ParsedLayer? owner) && owner != layer)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateLayerName, layer.PropertyLocation, owner.Spec.Name, name, generated));
+                    break;
+                }
+                owners[generated] = layer;
+            }
+        }
+    }
+
+    /// <summary>A member written by hand whose name the emitter also declares (SN0008), reported on that member.</summary>
+    public static void CheckMembers(INamedTypeSymbol type, IReadOnlyList<ParsedLayer> layers, HashSet<ISymbol> layerProperties, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        var generated = new Dictionary<string, string?>();
+        foreach (string name in GeneratedNames.Network)
+        {
+            generated[name] = null;
+        }
+        foreach (ParsedLayer layer in layers)
+        {
+            if (layer.Spec.HasProperty)
+            {
+                foreach (string name in GeneratedNames.ForLayer(layer.Spec.Name, layer.Spec.Kind))
+                {
+                    generated[name] = layer.Spec.Name;
+                }
+            }
+        }
+        foreach (ISymbol member in type.GetMembers())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (member.IsImplicitlyDeclared || layerProperties.Contains(member) || member is INamedTypeSymbol
+                || !generated.TryGetValue(member.Name, out string? layerName))
+            {
+                continue;
+            }
+            string owner = layerName is null ? type.Name : $"{type.Name}' for layer '{layerName}";
+            Location location = member.Locations.FirstOrDefault() ?? Location.None;
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayerNameConflict, location,
+                $"Member '{member.Name}'", member.Name, owner, "the member"));
+        }
+    }
+}
