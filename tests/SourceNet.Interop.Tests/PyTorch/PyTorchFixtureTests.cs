@@ -19,14 +19,15 @@ public sealed class PyTorchFixtureTests
     }
 
     [Fact]
-    public void A_PyTorch_state_dict_gives_PyTorchs_logits()
+    public void A_PyTorch_state_dict_gives_PyTorchs_logits_in_the_generated_network()
     {
-        LayeredNetwork network = LayeredNetwork.MnistMlp();
+        var network = new MnistMlp(seed: 1);
         SafeTensors.Load(TestData.Fixture("mnist_mlp.safetensors"), network);
         float[] expected = FixtureLogits();
         ReadOnlySpan<float> images = TestData.Mnist.TestImages.AsSpan(0, Samples * 784);
+        var logits = new float[Samples * 10];
 
-        float[] logits = TestData.KernelForward(network, images, Samples);
+        network.Forward(images, logits);
 
         for (int n = 0; n < Samples; n++)
         {
@@ -71,15 +72,16 @@ public sealed class PyTorchFixtureTests
         using var temp = new TempDirectory();
         folder ??= temp.Path;
         Directory.CreateDirectory(folder);
-        LayeredNetwork network = LayeredNetwork.MnistMlp().Randomize(seed: 11, stdDev: 0.05f);
-        float[] logits = TestData.KernelForward(network, TestData.Mnist.TestImages.AsSpan(0, Samples * 784), Samples);
+        var network = new MnistMlp(seed: 11);
+        var logits = new float[Samples * 10];
+        network.Forward(TestData.Mnist.TestImages.AsSpan(0, Samples * 784), logits);
         var tensor = new TestData.Tensors(("logits", Samples, 10));
         logits.CopyTo(tensor[0], 0);
 
         SafeTensors.Save(Path.Combine(folder, "sourcenet_mlp.safetensors"), network);
         SafeTensors.Save(Path.Combine(folder, "sourcenet_mlp_logits.safetensors"), tensor);
 
-        LayeredNetwork reloaded = LayeredNetwork.MnistMlp();
+        var reloaded = new MnistMlp(seed: 12);
         SafeTensors.Load(Path.Combine(folder, "sourcenet_mlp.safetensors"), reloaded);
         Assert.Equal(network.Parameters.Select(p => p.Value), reloaded.Parameters.Select(p => p.Value));
     }
