@@ -43,10 +43,6 @@ internal sealed class LayeredNetwork : INetwork
         }
     }
 
-    /// <summary>The tutorial's network: 784-300-10, ReLU.</summary>
-    public static LayeredNetwork MnistMlp() =>
-        new(784, new DenseLayer("Hidden", 784, 300, Relu), new DenseLayer("Output", 300, 10));
-
     public int InputSize { get; }
 
     public int OutputSize => _layers[^1].OutputShape.Elements;

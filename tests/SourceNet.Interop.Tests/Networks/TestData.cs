@@ -51,18 +51,6 @@ internal static class TestData
         public IReadOnlyList<Parameter> Parameters => _parameters;
     }
 
-    /// <summary>Logits in SourceNet's own runtime: the Gemm kernels with the fused bias and ReLU.</summary>
-    public static float[] KernelForward(LayeredNetwork mlp, ReadOnlySpan<float> images, int count)
-    {
-        var hidden = (DenseLayer)mlp.Layers[0];
-        var output = (DenseLayer)mlp.Layers[1];
-        var h = new float[count * hidden.Units];
-        var logits = new float[count * output.Units];
-        Kernels.Gemm.MatMulBias<Kernels.ReluActivation>(count, hidden.Units, hidden.Inputs, images, hidden.Weight.Value, hidden.Bias.Value, h);
-        Kernels.Gemm.MatMulBias<Kernels.IdentityActivation>(count, output.Units, output.Inputs, h, output.Weight.Value, output.Bias.Value, logits);
-        return logits;
-    }
-
     public static int ArgMax(ReadOnlySpan<float> values)
     {
         int best = 0;

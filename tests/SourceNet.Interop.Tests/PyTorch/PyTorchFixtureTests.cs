@@ -43,11 +43,12 @@ public sealed class PyTorchFixtureTests
     [Fact]
     public void A_PyTorch_weight_is_transposed_into_SourceNets_layout()
     {
-        LayeredNetwork network = LayeredNetwork.MnistMlp();
+        var network = new MnistMlp();
         SafeTensors.Load(TestData.Fixture("mnist_mlp.safetensors"), network);
         var raw = new TestData.Tensors(("hidden.weight", 300, 784), ("hidden.bias", 1, 300), ("output.weight", 10, 300), ("output.bias", 1, 10));
         SafeTensors.Load(TestData.Fixture("mnist_mlp.safetensors"), raw);
-        var hidden = (DenseLayer)network.Layers[0];
+        DenseLayer hidden = network.Hidden;
+        Assert.Same(hidden, network.Layers[0]);
 
         // PyTorch's hidden.weight is [out 300, in 784]; SourceNet's [in 784, out 300].
         for (int output = 0; output < 300; output += 7)
