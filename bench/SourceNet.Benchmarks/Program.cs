@@ -16,6 +16,11 @@ public static class Program
             QuickTimer.Run(args.Length > 1 ? Array.ConvertAll(args[1].Split(','), int.Parse) : new[] { 1, 2 });
             return;
         }
+        if (args.Length > 0 && args[0] == "--conv")
+        {
+            ConvQuickTimer.Run(args.Length > 1 ? Array.ConvertAll(args[1].Split(','), int.Parse) : new[] { 1, 2 });
+            return;
+        }
         // A short job: a few warm-up and measured iterations, in process, so the whole suite takes minutes.
         IConfig config = DefaultConfig.Instance
             .AddJob(Job.Default
