@@ -10,10 +10,10 @@ namespace SourceNet.Checkpoints;
 // changing nothing. Load copies only after all of this has passed.
 public static partial class Checkpoint
 {
-    private sealed record Contents(int[] DataOffsets, long StepCount, float[][]?[]? Slots, CheckpointMetadata Metadata);
+    private sealed record Contents(int[] DataOffsets, long StepCount, float[][]?[]? Slots, CheckpointMetadata Metadata, byte[][] GeneratorStates);
 
     /// <summary>Checks the whole file against the format, the network and the optimizer, and reads what is not parameters.</summary>
-    private static Contents Validate(byte[] file, string path, Parameter[] parameters, Optimizer? optimizer)
+    private static Contents Validate(byte[] file, string path, Parameter[] parameters, Optimizer? optimizer, DropoutLayer[] generators)
     {
         ReadOnlySpan<byte> bytes = file;
         uint version = ValidateEnvelope(bytes, path);
@@ -40,6 +40,7 @@ public static partial class Checkpoint
         long stepCount = 0;
         float[][]?[]? slots = null;
         var metadata = new CheckpointMetadata();
+        byte[][] generatorStates = [];
         if (version == 1)
         {
             if (optimizer is not null)
@@ -49,10 +50,11 @@ public static partial class Checkpoint
         {
             (stepCount, slots) = ReadOptimizer(bytes, ref reader, parameters, optimizer);
             ReadMetadata(ref reader, metadata);
+            generatorStates = ReadGenerators(ref reader, generators);
         }
         if (reader.Remaining != 0)
             throw new CheckpointFormatException(path, reader.Position, "the checksum after the last section", $"{reader.Remaining} more bytes");
-        return new Contents(dataOffsets, stepCount, slots, metadata);
+        return new Contents(dataOffsets, stepCount, slots, metadata, generatorStates);
     }
 
     /// <summary>Magic, version, length and checksum; returns the version.</summary>
@@ -190,5 +192,35 @@ public static partial class Checkpoint
             ReadOnlySpan<byte> value = reader.ReadLengthPrefixed(0, int.MaxValue, $"metadata value '{key}'");
             metadata.Set(key, value);
         }
+    }
+
+    /// <summary>The dropout layers' generator states: one per generator the network exposes, by layer name, in order.</summary>
+    private static byte[][] ReadGenerators(ref CheckpointReader reader, DropoutLayer[] generators)
+    {
+        int countAt = reader.Position;
+        int count = reader.ReadInt32("the number of dropout generators");
+        if (count != generators.Length)
+            throw new CheckpointFormatException(reader.Path, countAt, $"{generators.Length} dropout generators, as in the network", count.ToString(CultureInfo.InvariantCulture));
+        var states = new byte[count][];
+        for (int g = 0; g < count; g++)
+        {
+            reader.ExpectName(generators[g].Name, MaxNameLength, $"dropout generator {g}");
+            int stateAt = reader.Position;
+            reader.Require(SeededRandom.StateSize, $"the {SeededRandom.StateSize}-byte generator state of '{generators[g].Name}'");
+            states[g] = new byte[SeededRandom.StateSize];
+            for (int b = 0; b < states[g].Length; b++)
+            {
+                states[g][b] = reader.ReadByte("a generator state byte");
+            }
+            try
+            {
+                new SeededRandom(1).RestoreState(states[g]); // validated on a scratch generator: the network's is untouched
+            }
+            catch (ArgumentException e)
+            {
+                throw new CheckpointFormatException(reader.Path, stateAt, $"a valid generator state for '{generators[g].Name}'", e.Message);
+            }
+        }
+        return states;
     }
 }

@@ -29,6 +29,7 @@ namespace SourceNet.Checkpoints;
 ///                 int32 S, then S x string: slot names (Adam: m, v)
 ///                 P x (uint8 0: no state yet | 1: S x (rows * columns float32))
 ///               metadata: int32 E, then E x (string key, int32 length, bytes), keys in ordinal order
+///               generators: int32 G, then G x (string dropout layer name, 37-byte SeededRandom state)
 ///  len-4     4  uint32 CRC-32 (IEEE, as in zip/gzip) of every byte before it
 /// </code>
 /// <para><see cref="Save"/> is atomic: it writes a temporary file in the target's directory, flushes it
@@ -70,6 +71,7 @@ public static partial class Checkpoint
         ArgumentNullException.ThrowIfNull(network);
         string fullPath = Path.GetFullPath(path);
         Parameter[] parameters = Snapshot(network.Parameters);
+        DropoutLayer[] generators = Generators(network);
         for (int i = 0; i < parameters.Length; i++)
         {
             int nameLength = System.Text.Encoding.UTF8.GetByteCount(parameters[i].Name);
@@ -81,12 +83,13 @@ public static partial class Checkpoint
         {
             // The length field comes before the content, so count first: a seek back would need a seekable stream.
             var counter = new CountingStream();
-            WriteBody(new CheckpointWriter(counter, fullPath), parameters, optimizer, metadata, length: 0);
-            WriteBody(new CheckpointWriter(stream, fullPath), parameters, optimizer, metadata, counter.Length);
+            WriteBody(new CheckpointWriter(counter, fullPath), parameters, optimizer, metadata, generators, length: 0);
+            WriteBody(new CheckpointWriter(stream, fullPath), parameters, optimizer, metadata, generators, counter.Length);
         }, wrap);
     }
 
-    private static void WriteBody(CheckpointWriter writer, Parameter[] parameters, Optimizer? optimizer, CheckpointMetadata? metadata, long length)
+    private static void WriteBody(CheckpointWriter writer, Parameter[] parameters, Optimizer? optimizer, CheckpointMetadata? metadata,
+        DropoutLayer[] generators, long length)
     {
         writer.WriteBytes(Magic);
         writer.WriteUInt32(FormatVersion);
@@ -143,6 +146,13 @@ public static partial class Checkpoint
                 writer.WriteBytes(entry.Value);
             }
         }
+
+        writer.WriteInt32(generators.Length);
+        foreach (DropoutLayer layer in generators)
+        {
+            writer.WriteString(layer.Name);
+            writer.WriteBytes(layer.Random!.GetState());
+        }
         writer.WriteChecksum();
     }
 
@@ -161,7 +171,8 @@ public static partial class Checkpoint
 
         byte[] file = File.ReadAllBytes(path);
         Parameter[] parameters = Snapshot(network.Parameters);
-        Contents contents = Validate(file, path, parameters, optimizer);
+        DropoutLayer[] generators = Generators(network);
+        Contents contents = Validate(file, path, parameters, optimizer, generators);
 
         // Nothing can fail from here on: every check is done, and the shapes are known to match.
         for (int i = 0; i < parameters.Length; i++)
@@ -171,6 +182,10 @@ public static partial class Checkpoint
         if (optimizer is not null && contents.Slots is not null)
         {
             optimizer.RestoreState(contents.StepCount, parameters, contents.Slots);
+        }
+        for (int g = 0; g < contents.GeneratorStates.Length; g++)
+        {
+            generators[g].Random!.RestoreState(contents.GeneratorStates[g]);
         }
         return contents.Metadata;
     }
@@ -186,6 +201,27 @@ public static partial class Checkpoint
         {
             destination[k] = BinaryPrimitives.ReadSingleLittleEndian(source.Slice(4 * k, 4));
         }
+    }
+
+    /// <summary>The dropout layers whose generators the network exposes, in layer order; none for a network that does not describe its layers.</summary>
+    private static DropoutLayer[] Generators(INetwork network)
+    {
+        IReadOnlyList<Layer> layers;
+        try
+        {
+            layers = network.Layers;
+        }
+        catch (NotSupportedException)
+        {
+            return [];
+        }
+        var generators = new List<DropoutLayer>();
+        foreach (Layer layer in layers)
+        {
+            if (layer is DropoutLayer { Random: not null } dropout)
+                generators.Add(dropout);
+        }
+        return [.. generators];
     }
 
     private static Parameter[] Snapshot(IReadOnlyList<Parameter> parameters)

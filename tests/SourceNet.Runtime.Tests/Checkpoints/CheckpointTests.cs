@@ -88,12 +88,13 @@ public sealed class CheckpointTests : IDisposable
         Assert.Equal(4, BinaryPrimitives.ReadInt32LittleEndian(span[37..]));
         Assert.Equal(3, BinaryPrimitives.ReadInt32LittleEndian(span[41..]));
         Assert.Equal(network.Parameters[0].Value[0], BinaryPrimitives.ReadSingleLittleEndian(span[45..]));
-        // No optimizer (an empty kind) and no metadata (0 entries): two int32 zeros before the checksum.
+        // No optimizer (an empty kind), no metadata, no generators (0 entries each): three int32 zeros before the checksum.
+        Assert.Equal(0, BinaryPrimitives.ReadInt32LittleEndian(span[^16..]));
         Assert.Equal(0, BinaryPrimitives.ReadInt32LittleEndian(span[^12..]));
         Assert.Equal(0, BinaryPrimitives.ReadInt32LittleEndian(span[^8..]));
-        Assert.Equal(network.Parameters[3].Value[1], BinaryPrimitives.ReadSingleLittleEndian(span[^16..]));
-        // Header 20, names 13+11+13+11 with 4-byte lengths, shapes 4 x 8, values (12+3+6+2) x 4, optimizer and metadata 8, checksum 4.
-        Assert.Equal(20 + 48 + 16 + 32 + 92 + 8 + 4, bytes.Length);
+        Assert.Equal(network.Parameters[3].Value[1], BinaryPrimitives.ReadSingleLittleEndian(span[^20..]));
+        // Header 20, names 13+11+13+11 with 4-byte lengths, shapes 4 x 8, values (12+3+6+2) x 4, optimizer, metadata and generators 12, checksum 4.
+        Assert.Equal(20 + 48 + 16 + 32 + 92 + 12 + 4, bytes.Length);
         // The checksum is the standard CRC-32 (zip, gzip): checked against a known vector elsewhere, here against the library.
         Assert.Equal(System.IO.Hashing.Crc32.HashToUInt32(span[..^4]), BinaryPrimitives.ReadUInt32LittleEndian(span[^4..]));
     }
@@ -344,7 +345,7 @@ public sealed class CheckpointTests : IDisposable
 
         Checkpoint.Load(_path, new TestNetwork());
 
-        Assert.Equal(32, new FileInfo(_path).Length);
+        Assert.Equal(36, new FileInfo(_path).Length);
         LoadFails(File.ReadAllBytes(_path), TestNetwork.Small());
     }
 }
