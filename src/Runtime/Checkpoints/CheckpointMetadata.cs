@@ -51,6 +51,16 @@ public sealed class CheckpointMetadata : IEnumerable<KeyValuePair<string, byte[]
         Set(key, bytes);
     }
 
+    /// <summary>Collection-initializer form of <see cref="Set(string, ReadOnlySpan{byte})"/>:
+    /// <c>new CheckpointMetadata { { "epoch", epoch }, { "sampler", sampler.GetState() } }</c>.</summary>
+    public void Add(string key, byte[] value) => Set(key, value);
+
+    /// <summary>Collection-initializer form of <see cref="Set(string, string)"/>.</summary>
+    public void Add(string key, string value) => Set(key, value);
+
+    /// <summary>Collection-initializer form of <see cref="Set(string, long)"/>.</summary>
+    public void Add(string key, long value) => Set(key, value);
+
     /// <summary>Whether <paramref name="key"/> is present.</summary>
     public bool ContainsKey(string key) => _entries.ContainsKey(key);
 

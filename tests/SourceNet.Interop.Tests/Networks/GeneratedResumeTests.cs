@@ -44,10 +44,9 @@ public sealed class GeneratedResumeTests
 
         var first = new Run(seed: 1);
         first.Train(Steps / 2);
-        var metadata = new CheckpointMetadata();
-        metadata.Set("sampler", first.Sampler.GetState());
-        metadata.Set("epoch", 1L);
-        Checkpoint.Save(path, first.Model, first.Optimizer, metadata);
+        int epoch = 1;
+        // The sample's --save would be this one line.
+        Checkpoint.Save(path, first.Model, first.Optimizer, new CheckpointMetadata { { "epoch", epoch }, { "sampler", first.Sampler.GetState() } });
 
         var resumed = new Run(seed: 9);
         CheckpointMetadata loaded = Checkpoint.Load(path, resumed.Model, resumed.Optimizer);
