@@ -34,6 +34,15 @@ public class DotnetBuildTests
             [Dense(10)] public partial DenseLayer Logits { get; }
         }
 
+        [Network(InputShape = new[] { 5, 7 })]
+        public partial class Convolutions
+        {
+            [{|SN0023:Conv2D(8, 6, 3, Activation.ReLU)|}] public partial Conv2DLayer Conv { get; }
+            [MaxPool2D(2, {|SN0024:Stride = -1|})] public partial Pool2DLayer Pool { get; }
+            [Dropout({|SN0025:1f|})] public partial DropoutLayer Drop { get; }
+            [Dense(10, Flatten = true)] public partial DenseLayer Logits { get; }
+        }
+
         [Network(Input = 4, Loss = Loss.MeanSquaredError)]
         public partial class Good
         {
