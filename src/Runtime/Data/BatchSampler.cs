@@ -1,4 +1,5 @@
 using System;
+using System.Buffers.Binary;
 
 namespace SourceNet.Data;
 
@@ -100,6 +101,57 @@ public sealed class BatchSampler
         }
         _cursor += count;
         return count;
+    }
+
+    /// <summary>
+    /// Everything that decides the batches still to come: the generator's state (the sampler advances it) and,
+    /// inside a shuffled epoch, the permutation and position. Save it with a checkpoint
+    /// (<c>Checkpoint.Save(..., metadata)</c>) and give it to <see cref="RestoreState"/> on resume.
+    /// </summary>
+    /// <remarks>Layout, little-endian: the <see cref="SeededRandom.StateSize"/>-byte generator state, int32 cursor
+    /// (-1 before the first epoch), int32 sample count, then that many int32 permutation entries.</remarks>
+    public byte[] GetState()
+    {
+        int ordered = _cursor < 0 ? 0 : _order.Length;
+        var state = new byte[SeededRandom.StateSize + 8 + 4 * ordered];
+        _random.GetState().CopyTo(state, 0);
+        Span<byte> rest = state.AsSpan(SeededRandom.StateSize);
+        BinaryPrimitives.WriteInt32LittleEndian(rest, _cursor);
+        BinaryPrimitives.WriteInt32LittleEndian(rest[4..], ordered);
+        for (int i = 0; i < ordered; i++)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(rest[(8 + 4 * i)..], _order[i]);
+        }
+        return state;
+    }
+
+    /// <summary>Puts the sampler (and its generator) back in a state <see cref="GetState"/> returned.</summary>
+    /// <exception cref="ArgumentException">The state is malformed or was saved from a sampler over a different
+    /// number of samples; the sampler and its generator are unchanged.</exception>
+    public void RestoreState(ReadOnlySpan<byte> state)
+    {
+        if (state.Length < SeededRandom.StateSize + 8)
+            throw new ArgumentException($"A sampler state is at least {SeededRandom.StateSize + 8} bytes; this one is {state.Length}.", nameof(state));
+        ReadOnlySpan<byte> rest = state[SeededRandom.StateSize..];
+        int cursor = BinaryPrimitives.ReadInt32LittleEndian(rest);
+        int ordered = BinaryPrimitives.ReadInt32LittleEndian(rest[4..]);
+        int expectedOrdered = cursor < 0 ? 0 : _order.Length;
+        if (cursor < -1 || cursor > _order.Length || ordered != expectedOrdered || rest.Length != 8 + 4L * ordered)
+            throw new ArgumentException($"The sampler state (cursor {cursor}, {ordered} permutation entries, {state.Length} bytes) does not fit a sampler over {_order.Length} samples.", nameof(state));
+        var order = new int[ordered];
+        var seen = new bool[ordered];
+        for (int i = 0; i < ordered; i++)
+        {
+            int sample = BinaryPrimitives.ReadInt32LittleEndian(rest[(8 + 4 * i)..]);
+            if ((uint)sample >= (uint)ordered || seen[sample])
+                throw new ArgumentException($"Entry {i} of the sampler state's permutation is {sample}: not a permutation of 0..{ordered - 1}.", nameof(state));
+            seen[sample] = true;
+            order[i] = sample;
+        }
+        // Validated: from here nothing throws except the generator's own check, done first.
+        _random.RestoreState(state[..SeededRandom.StateSize]);
+        order.CopyTo(_order, 0);
+        _cursor = cursor;
     }
 
     private void CheckCapacity(Span<float> features, Span<int> labels)

@@ -3,8 +3,8 @@ using System;
 namespace SourceNet;
 
 /// <summary>
-/// A trainable tensor of a network: its values, the gradient of the loss with respect to them,
-/// and the state an optimizer keeps for it. Stored row-major as <see cref="Rows"/> x <see cref="Columns"/>
+/// A trainable tensor of a network: its values and the gradient of the loss with respect to them (the
+/// state an optimizer keeps for it lives in the <see cref="Optimizer"/>). Stored row-major as <see cref="Rows"/> x <see cref="Columns"/>
 /// (a vector has one row).
 /// </summary>
 /// <remarks>
@@ -49,12 +49,6 @@ public sealed class Parameter
 
     /// <summary>dLoss/dValue from the last backward pass, row-major.</summary>
     public float[] Gradient { get; }
-
-    /// <summary>First optimizer slot (Adam's first moment, SGD's velocity); created by the optimizer on first use.</summary>
-    internal float[]? Slot1;
-
-    /// <summary>Second optimizer slot (Adam's second moment); created by the optimizer on first use.</summary>
-    internal float[]? Slot2;
 
     /// <summary>
     /// The tensor's name in PyTorch's <c>state_dict</c> for the same layer (<c>hidden.weight</c>), or null when

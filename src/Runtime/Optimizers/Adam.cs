@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -43,6 +44,21 @@ public sealed class Adam : Optimizer
     /// <summary>ε, added to √v.</summary>
     public float Epsilon { get; }
 
+    private static readonly string[] s_slotNames = ["m", "v"];
+
+    /// <inheritdoc/>
+    /// <remarks>Adam keeps the first moment <c>m</c> and the second moment <c>v</c> of each parameter.</remarks>
+    public override IReadOnlyList<string> SlotNames => s_slotNames;
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<KeyValuePair<string, float>> HyperParameters =>
+    [
+        new("learning_rate", LearningRate),
+        new("beta1", Beta1),
+        new("beta2", Beta2),
+        new("epsilon", Epsilon),
+    ];
+
     /// <inheritdoc/>
     protected override void OnBeginStep(long step)
     {
@@ -72,8 +88,8 @@ public sealed class Adam : Optimizer
     /// </summary>
     internal void Update(Parameter parameter, int parts)
     {
-        float[] m = parameter.Slot1 ??= new float[parameter.Length];
-        float[] v = parameter.Slot2 ??= new float[parameter.Length];
+        float[][] slots = SlotsFor(parameter);
+        float[] m = slots[0], v = slots[1];
         if (parts <= 1)
         {
             Update(parameter.Value, parameter.Gradient, m, v, 0, parameter.Length);
@@ -95,17 +111,11 @@ public sealed class Adam : Optimizer
     public override bool SupportsColumnUpdates => true;
 
     /// <inheritdoc/>
-    public override void PrepareColumnUpdates(Parameter parameter)
-    {
-        parameter.Slot1 ??= new float[parameter.Length];
-        parameter.Slot2 ??= new float[parameter.Length];
-    }
-
-    /// <inheritdoc/>
     public override void UpdateColumns(Parameter parameter, int firstColumn, int columnCount)
     {
         CheckColumns(parameter, firstColumn, columnCount);
-        Update(parameter.Value, parameter.Gradient, parameter.Slot1!, parameter.Slot2!, firstColumn, columnCount, parameter.Rows, parameter.Columns);
+        float[][] slots = PreparedSlots(parameter);
+        Update(parameter.Value, parameter.Gradient, slots[0], slots[1], firstColumn, columnCount, parameter.Rows, parameter.Columns);
     }
 
     /// <summary>One column slice of every row of a parameter.</summary>

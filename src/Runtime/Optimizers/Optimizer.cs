@@ -7,10 +7,31 @@ namespace SourceNet;
 /// Updates parameters from their gradients. A generated <c>TrainStep</c> calls <see cref="BeginStep"/> once,
 /// then <see cref="Update"/> for each parameter as soon as its gradient is ready, while it is still in cache.
 /// </summary>
+/// <remarks>
+/// The optimizer owns its per-parameter state (Adam's moments, SGD's velocity), keyed by the
+/// <see cref="Parameter"/> object, so a network's parameters hold only values and gradients and a checkpoint
+/// can save and restore the state as a whole (<see cref="SlotNames"/>, <see cref="TryGetSlot"/>).
+/// </remarks>
 public abstract class Optimizer
 {
+    // Keyed by identity: two parameters of the same name in different networks are different tensors.
+    // Read concurrently by UpdateColumns from kernel threads; written only on the caller's thread.
+    private readonly Dictionary<Parameter, float[][]> _slots = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>Number of steps begun so far.</summary>
     public long StepCount { get; private set; }
+
+    /// <summary>The optimizer's kind as a checkpoint records it (<c>Adam</c>, <c>Sgd</c>).</summary>
+    public virtual string Kind => GetType().Name;
+
+    /// <summary>
+    /// The names of the arrays the optimizer keeps per parameter, each as long as the parameter
+    /// (Adam: <c>m</c>, <c>v</c>; SGD with momentum: <c>velocity</c>; plain SGD: none).
+    /// </summary>
+    public abstract IReadOnlyList<string> SlotNames { get; }
+
+    /// <summary>The hyper-parameters by name, as a checkpoint records them (and checks them on resume).</summary>
+    public abstract IReadOnlyList<KeyValuePair<string, float>> HyperParameters { get; }
 
     /// <summary>Starts a step: advances the step counter and precomputes per-step factors.</summary>
     public void BeginStep()
@@ -34,9 +55,7 @@ public abstract class Optimizer
     /// Makes the per-parameter state <see cref="UpdateColumns"/> needs, on the calling thread, before column
     /// blocks of <paramref name="parameter"/> are updated concurrently.
     /// </summary>
-    public virtual void PrepareColumnUpdates(Parameter parameter)
-    {
-    }
+    public virtual void PrepareColumnUpdates(Parameter parameter) => SlotsFor(parameter);
 
     /// <summary>
     /// Applies the update to columns [<paramref name="firstColumn"/>, firstColumn + <paramref name="columnCount"/>)
@@ -46,7 +65,7 @@ public abstract class Optimizer
     public virtual void UpdateColumns(Parameter parameter, int firstColumn, int columnCount) =>
         throw new NotSupportedException($"{GetType().Name} does not update column blocks; check {nameof(SupportsColumnUpdates)}.");
 
-    /// <summary>Checks a column block against the parameter's shape and that the optimizer state exists.</summary>
+    /// <summary>Checks a column block against the parameter's shape.</summary>
     protected static void CheckColumns(Parameter parameter, int firstColumn, int columnCount)
     {
         ArgumentNullException.ThrowIfNull(parameter);
@@ -62,5 +81,65 @@ public abstract class Optimizer
         {
             Update(parameters[i]);
         }
+    }
+
+    /// <summary>
+    /// The optimizer's array <paramref name="slot"/> (an index into <see cref="SlotNames"/>) for
+    /// <paramref name="parameter"/>; false while the optimizer has not yet updated that parameter.
+    /// </summary>
+    public bool TryGetSlot(Parameter parameter, int slot, out ReadOnlySpan<float> values)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        ArgumentOutOfRangeException.ThrowIfNegative(slot);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(slot, SlotNames.Count);
+        if (_slots.TryGetValue(parameter, out float[][]? slots))
+        {
+            values = slots[slot];
+            return true;
+        }
+        values = default;
+        return false;
+    }
+
+    /// <summary>
+    /// The state arrays of <paramref name="parameter"/>, created zero-filled on first use: one array per
+    /// <see cref="SlotNames"/> entry. One dictionary look-up per call, never per element.
+    /// </summary>
+    protected float[][] SlotsFor(Parameter parameter)
+    {
+        if (_slots.TryGetValue(parameter, out float[][]? slots))
+            return slots;
+        int count = SlotNames.Count;
+        slots = new float[count][];
+        for (int i = 0; i < count; i++)
+        {
+            slots[i] = new float[parameter.Length];
+        }
+        _slots[parameter] = slots;
+        return slots;
+    }
+
+    /// <summary>
+    /// The state arrays <see cref="PrepareColumnUpdates"/> made for <paramref name="parameter"/>, for kernel
+    /// threads: a read-only look-up, safe while no other thread prepares.
+    /// </summary>
+    protected float[][] PreparedSlots(Parameter parameter) =>
+        _slots.TryGetValue(parameter, out float[][]? slots)
+            ? slots
+            : throw new InvalidOperationException($"Call {nameof(PrepareColumnUpdates)} for {parameter.Name} before {nameof(UpdateColumns)}.");
+
+    /// <summary>
+    /// Replaces the whole state: the step count and, per parameter, its arrays (null for a parameter the
+    /// optimizer has not updated yet). The caller has validated everything, so this cannot fail half-way.
+    /// </summary>
+    internal void RestoreState(long stepCount, IReadOnlyList<Parameter> parameters, float[][]?[] slots)
+    {
+        _slots.Clear();
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            if (slots[i] is float[][] arrays)
+                _slots[parameters[i]] = arrays;
+        }
+        StepCount = stepCount;
     }
 }

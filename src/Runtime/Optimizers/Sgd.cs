@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Numerics.Tensors;
 
 namespace SourceNet;
@@ -23,6 +24,19 @@ public sealed class Sgd : Optimizer
     /// <summary>The momentum μ (0 for plain SGD).</summary>
     public float Momentum { get; }
 
+    private static readonly string[] s_velocity = ["velocity"];
+
+    /// <inheritdoc/>
+    /// <remarks>SGD with momentum keeps a <c>velocity</c> per parameter; plain SGD keeps nothing.</remarks>
+    public override IReadOnlyList<string> SlotNames => Momentum == 0f ? [] : s_velocity;
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<KeyValuePair<string, float>> HyperParameters =>
+    [
+        new("learning_rate", LearningRate),
+        new("momentum", Momentum),
+    ];
+
     /// <inheritdoc/>
     public override void Update(Parameter parameter)
     {
@@ -32,7 +46,7 @@ public sealed class Sgd : Optimizer
             TensorPrimitives.MultiplyAdd(parameter.Gradient, -LearningRate, parameter.Value, parameter.Value);
             return;
         }
-        float[] velocity = parameter.Slot1 ??= new float[parameter.Length];
+        float[] velocity = SlotsFor(parameter)[0];
         // v = μv + g, then w += (-η) v
         TensorPrimitives.MultiplyAdd(velocity, Momentum, parameter.Gradient, velocity);
         TensorPrimitives.MultiplyAdd(velocity, -LearningRate, parameter.Value, parameter.Value);
@@ -45,13 +59,15 @@ public sealed class Sgd : Optimizer
     public override void PrepareColumnUpdates(Parameter parameter)
     {
         if (Momentum != 0f)
-            parameter.Slot1 ??= new float[parameter.Length];
+            SlotsFor(parameter);
     }
 
     /// <inheritdoc/>
     public override void UpdateColumns(Parameter parameter, int firstColumn, int columnCount)
     {
         CheckColumns(parameter, firstColumn, columnCount);
+        // One look-up for the whole block, never per element.
+        float[]? velocityArray = Momentum == 0f ? null : PreparedSlots(parameter)[0];
         for (int row = 0; row < parameter.Rows; row++)
         {
             int start = row * parameter.Columns + firstColumn;
@@ -62,7 +78,7 @@ public sealed class Sgd : Optimizer
                 TensorPrimitives.MultiplyAdd(g, -LearningRate, w, w);
                 continue;
             }
-            Span<float> velocity = parameter.Slot1!.AsSpan(start, columnCount);
+            Span<float> velocity = velocityArray!.AsSpan(start, columnCount);
             TensorPrimitives.MultiplyAdd(velocity, Momentum, g, velocity);
             TensorPrimitives.MultiplyAdd(velocity, -LearningRate, w, w);
         }

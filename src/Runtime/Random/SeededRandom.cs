@@ -1,4 +1,5 @@
 using System;
+using System.Buffers.Binary;
 
 namespace SourceNet;
 
@@ -21,6 +22,44 @@ public sealed class SeededRandom
         _s1 = SplitMix(ref x);
         _s2 = SplitMix(ref x);
         _s3 = SplitMix(ref x);
+    }
+
+    /// <summary>Bytes in the state <see cref="GetState"/> returns: four 64-bit words, the spare normal sample and its flag.</summary>
+    public const int StateSize = 4 * 8 + 4 + 1;
+
+    /// <summary>
+    /// The generator's whole state, so that a resumed run draws exactly the numbers the original would have:
+    /// store it in a checkpoint's metadata and give it back to <see cref="RestoreState"/>.
+    /// </summary>
+    public byte[] GetState()
+    {
+        var state = new byte[StateSize];
+        BinaryPrimitives.WriteUInt64LittleEndian(state.AsSpan(0), _s0);
+        BinaryPrimitives.WriteUInt64LittleEndian(state.AsSpan(8), _s1);
+        BinaryPrimitives.WriteUInt64LittleEndian(state.AsSpan(16), _s2);
+        BinaryPrimitives.WriteUInt64LittleEndian(state.AsSpan(24), _s3);
+        BinaryPrimitives.WriteSingleLittleEndian(state.AsSpan(32), _spareNormal);
+        state[36] = _hasSpare ? (byte)1 : (byte)0;
+        return state;
+    }
+
+    /// <summary>Puts the generator back in a state <see cref="GetState"/> returned.</summary>
+    /// <exception cref="ArgumentException">The state is not <see cref="StateSize"/> bytes, or is not one a generator can be in
+    /// (all-zero words, a flag other than 0 or 1); the generator is unchanged.</exception>
+    public void RestoreState(ReadOnlySpan<byte> state)
+    {
+        if (state.Length != StateSize)
+            throw new ArgumentException($"A generator state is {StateSize} bytes; this one is {state.Length}.", nameof(state));
+        ulong s0 = BinaryPrimitives.ReadUInt64LittleEndian(state), s1 = BinaryPrimitives.ReadUInt64LittleEndian(state[8..]);
+        ulong s2 = BinaryPrimitives.ReadUInt64LittleEndian(state[16..]), s3 = BinaryPrimitives.ReadUInt64LittleEndian(state[24..]);
+        // xoshiro's all-zero state is a fixed point that outputs zeros forever: never a real state.
+        if ((s0 | s1 | s2 | s3) == 0)
+            throw new ArgumentException("A generator state cannot be all zeros.", nameof(state));
+        if (state[36] > 1)
+            throw new ArgumentException($"Byte 36 of a generator state is a flag, 0 or 1; this one is {state[36]}.", nameof(state));
+        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+        _spareNormal = BinaryPrimitives.ReadSingleLittleEndian(state[32..]);
+        _hasSpare = state[36] == 1;
     }
 
     private static ulong SplitMix(ref ulong x)

@@ -39,7 +39,7 @@ public sealed class CheckpointTests : IDisposable
 
     private static byte[] WithChecksum(byte[] bytes)
     {
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), Crc32.Compute(bytes.AsSpan(0, bytes.Length - 4)));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), System.IO.Hashing.Crc32.HashToUInt32(bytes.AsSpan(0, bytes.Length - 4)));
         return bytes;
     }
 
@@ -80,7 +80,7 @@ public sealed class CheckpointTests : IDisposable
         ReadOnlySpan<byte> span = bytes;
 
         Assert.Equal("SNCK"u8.ToArray(), bytes[..4]);
-        Assert.Equal(1u, BinaryPrimitives.ReadUInt32LittleEndian(span[4..]));
+        Assert.Equal(2u, BinaryPrimitives.ReadUInt32LittleEndian(span[4..]));
         Assert.Equal(bytes.Length, BinaryPrimitives.ReadInt64LittleEndian(span[8..]));
         Assert.Equal(4, BinaryPrimitives.ReadInt32LittleEndian(span[16..]));
         Assert.Equal(13, BinaryPrimitives.ReadInt32LittleEndian(span[20..]));
@@ -88,10 +88,15 @@ public sealed class CheckpointTests : IDisposable
         Assert.Equal(4, BinaryPrimitives.ReadInt32LittleEndian(span[37..]));
         Assert.Equal(3, BinaryPrimitives.ReadInt32LittleEndian(span[41..]));
         Assert.Equal(network.Parameters[0].Value[0], BinaryPrimitives.ReadSingleLittleEndian(span[45..]));
-        Assert.Equal(network.Parameters[3].Value[1], BinaryPrimitives.ReadSingleLittleEndian(span[^8..]));
-        // Header 20, names 13+11+13+11 with 4-byte lengths, shapes 4 x 8, values (12+3+6+2) x 4, checksum 4.
-        Assert.Equal(20 + 48 + 16 + 32 + 92 + 4, bytes.Length);
-        Assert.Equal(Crc32.Compute(span[..^4]), BinaryPrimitives.ReadUInt32LittleEndian(span[^4..]));
+        // No optimizer (an empty kind), no metadata, no generators (0 entries each): three int32 zeros before the checksum.
+        Assert.Equal(0, BinaryPrimitives.ReadInt32LittleEndian(span[^16..]));
+        Assert.Equal(0, BinaryPrimitives.ReadInt32LittleEndian(span[^12..]));
+        Assert.Equal(0, BinaryPrimitives.ReadInt32LittleEndian(span[^8..]));
+        Assert.Equal(network.Parameters[3].Value[1], BinaryPrimitives.ReadSingleLittleEndian(span[^20..]));
+        // Header 20, names 13+11+13+11 with 4-byte lengths, shapes 4 x 8, values (12+3+6+2) x 4, optimizer, metadata and generators 12, checksum 4.
+        Assert.Equal(20 + 48 + 16 + 32 + 92 + 12 + 4, bytes.Length);
+        // The checksum is the standard CRC-32 (zip, gzip): checked against a known vector elsewhere, here against the library.
+        Assert.Equal(System.IO.Hashing.Crc32.HashToUInt32(span[..^4]), BinaryPrimitives.ReadUInt32LittleEndian(span[^4..]));
     }
 
     [Fact]
@@ -183,13 +188,13 @@ public sealed class CheckpointTests : IDisposable
     public void Another_version_is_rejected()
     {
         byte[] bytes = SavedSmall();
-        bytes[4] = 2;
+        bytes[4] = 3;
 
         var error = LoadFails(WithChecksum(bytes));
 
         Assert.Equal(4, error.Offset);
-        Assert.Equal("format version 1", error.Expected);
-        Assert.Equal("version 2", error.Found);
+        Assert.Equal("format version 1 or 2", error.Expected);
+        Assert.Equal("version 3", error.Found);
     }
 
     [Fact]
@@ -296,9 +301,9 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Theory]
-    [InlineData(1_000_000, "a name length of 1..1024 bytes for parameter 0")]
-    [InlineData(-5, "a name length of 1..1024 bytes for parameter 0")]
-    [InlineData(300, "the 300-byte name of parameter 0")]
+    [InlineData(1_000_000, "a length of 1..1024 bytes for the name of parameter 0")]
+    [InlineData(-5, "a length of 1..1024 bytes for the name of parameter 0")]
+    [InlineData(300, "300 bytes for the name of parameter 0")]
     public void A_malformed_file_with_a_valid_checksum_is_rejected_without_crashing(int nameLength, string expected)
     {
         byte[] bytes = SavedSmall();
@@ -340,7 +345,7 @@ public sealed class CheckpointTests : IDisposable
 
         Checkpoint.Load(_path, new TestNetwork());
 
-        Assert.Equal(24, new FileInfo(_path).Length);
+        Assert.Equal(36, new FileInfo(_path).Length);
         LoadFails(File.ReadAllBytes(_path), TestNetwork.Small());
     }
 }

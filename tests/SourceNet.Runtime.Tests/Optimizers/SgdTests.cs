@@ -34,8 +34,14 @@ public class SgdTests
     public void PlainSgdKeepsNoState()
     {
         var parameter = new Parameter("b", 1, 5);
-        new Sgd(0.1f).Step(new[] { parameter });
-        Assert.Null(parameter.Slot1);
+        var plain = new Sgd(0.1f);
+        var momentum = new Sgd(0.1f, 0.5f);
+        plain.Step(new[] { parameter });
+        momentum.Step(new[] { parameter });
+        Assert.Empty(plain.SlotNames);
+        Assert.Equal(["velocity"], momentum.SlotNames);
+        Assert.True(momentum.TryGetSlot(parameter, 0, out ReadOnlySpan<float> velocity));
+        Assert.Equal(5, velocity.Length);
     }
 
     [Fact]
