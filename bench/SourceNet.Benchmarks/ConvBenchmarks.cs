@@ -31,6 +31,10 @@ public class ConvBenchmarks
     /// <summary>Flops of one pass (forward, dInput or dWeight): 2 per multiply-add.</summary>
     public double Flops => 2.0 * _g.MultiplyAddsPerSample * Batch;
 
+    /// <summary>What <see cref="GflopsColumn"/> divides by: every benchmark here does one pass's flops.</summary>
+    public static double FlopsPerCall(BenchmarkDotNet.Parameters.ParameterInstances parameters) =>
+        2.0 * LayerGeometry((int)parameters["Layer"]).MultiplyAddsPerSample * (int)parameters["Batch"];
+
     [GlobalSetup]
     public void Setup()
     {
