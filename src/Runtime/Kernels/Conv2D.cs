@@ -168,7 +168,7 @@ public static partial class Conv2D
         CheckWeight(g, weightGradient.Length, nameof(weightGradient));
         CheckExact(nameof(biasGradient), biasGradient.Length, g.Filters, "one per filter");
         CheckWorkspace(g, plan, batch, workspace.Length);
-        int n = g.Filters, m = plan.PatchLength;
+        int n = g.Filters;
         // The bias gradient in one pass over the whole batch: dOut is [batch·OH·OW, Cout].
         Gemm.ColumnSumsAt(isa, batch * plan.Positions, n, outputGradient, biasGradient);
         fixed (float* pInput = input)
@@ -184,13 +184,12 @@ public static partial class Conv2D
                 BlockRunner.Run(new PadWork { G = g, Plan = plan, Input = pInput + (nint)first * g.InputElements, Padded = padded, Samples = samples }, maxParts);
                 BlockRunner.Run(new PatchWork { G = g, Plan = plan, Padded = padded, Patches = patches, Rows = rows }, maxParts);
                 // The first chunk's product is the gradient so far; each later one is added to it, in chunk order.
-                float* target = first == 0 ? pWGrad : partial;
-                Gemm.MatMulTransposeAAt(isa, KernelThreads.PartsFor((long)m * n * rows, n, maxParts), m, n, rows,
-                    new ReadOnlySpan<float>(patches, rows * m),
-                    new ReadOnlySpan<float>(pOutGrad + (nint)first * g.OutputElements, rows * n),
-                    new Span<float>(target, m * n));
-                if (first != 0)
-                    AddInto(pWGrad, partial, m * n);
+                var product = new FilterGradientWork
+                {
+                    Plan = plan, Filters = n, Patches = patches, OutputGradient = pOutGrad + (nint)first * g.OutputElements,
+                    Target = first == 0 ? pWGrad : partial, WeightGradient = pWGrad, Rows = rows, Accumulate = first != 0, Isa = isa,
+                };
+                BlockRunner.Run(product, PartsFor(maxParts, rows, g));
             }
         }
     }
