@@ -77,4 +77,18 @@ public class ConvBenchmarks
 
     [Benchmark(Description = "BackwardFilter")]
     public void BackwardFilter() => Conv2D.BackwardFilter(_g, Batch, _input, _outputGradient, _weightGradient, _biasGradient, _workspace);
+
+    [Benchmark(Description = "BackwardFilter, GEMM column split")]
+    public void BackwardFilterByColumns()
+    {
+        Conv2D.FilterGradientByRows = false;
+        try
+        {
+            BackwardFilter();
+        }
+        finally
+        {
+            Conv2D.FilterGradientByRows = true;
+        }
+    }
 }

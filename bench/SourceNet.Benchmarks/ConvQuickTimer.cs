@@ -34,6 +34,7 @@ public static class ConvQuickTimer
                         ("BackwardInput direct", bench.BackwardInputDirect),
                         ("BackwardInput im2col", bench.BackwardInputIm2Col),
                         ("BackwardFilter", bench.BackwardFilter),
+                        ("BackwardFilter by cols", bench.BackwardFilterByColumns),
                     };
                     double[][] samples = Interleaved(kernels.Select(k => k.Call).ToArray());
                     for (int k = 0; k < kernels.Length; k++)

@@ -184,6 +184,19 @@ public static partial class Conv2D
                 BlockRunner.Run(new PadWork { G = g, Plan = plan, Input = pInput + (nint)first * g.InputElements, Padded = padded, Samples = samples }, maxParts);
                 BlockRunner.Run(new PatchWork { G = g, Plan = plan, Padded = padded, Patches = patches, Rows = rows }, maxParts);
                 // The first chunk's product is the gradient so far; each later one is added to it, in chunk order.
+                if (!FilterGradientByRows)
+                {
+                    // The plain product, split by columns (kept for the measurements that chose the row split).
+                    float* target = first == 0 ? pWGrad : partial;
+                    int m = plan.PatchLength;
+                    Gemm.MatMulTransposeAAt(isa, KernelThreads.PartsFor((long)m * n * rows, n, maxParts), m, n, rows,
+                        new ReadOnlySpan<float>(patches, rows * m),
+                        new ReadOnlySpan<float>(pOutGrad + (nint)first * g.OutputElements, rows * n),
+                        new Span<float>(target, m * n));
+                    if (first != 0)
+                        AddInto(pWGrad, partial, m * n);
+                    continue;
+                }
                 var product = new FilterGradientWork
                 {
                     Plan = plan, Filters = n, Patches = patches, OutputGradient = pOutGrad + (nint)first * g.OutputElements,
@@ -231,6 +244,10 @@ public static partial class Conv2D
             }
         ForwardAt<IdentityActivation>(isa, Method.Direct, maxParts, t, batch, outputGradient, flipped, default, inputGradient, workspace);
     }
+
+    /// <summary>Whether <see cref="BackwardFilter"/> splits dW by rows (<see cref="FilterGradientWork"/>) or
+    /// leaves the product to <see cref="Gemm"/>'s column split; a switch for the benchmarks, same bits either way.</summary>
+    internal static bool FilterGradientByRows = true;
 
     /// <summary>Threads for a chunk of <paramref name="rows"/> output rows: one below the hand-off break-even.</summary>
     private static int PartsFor(int maxParts, int rows, in Conv2DGeometry g) =>

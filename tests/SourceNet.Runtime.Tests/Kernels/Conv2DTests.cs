@@ -179,7 +179,24 @@ public class Conv2DTests
         float[][] one = RunAll(c, threads: 1), two = RunAll(c, threads: 2);
         for (int i = 0; i < one.Length; i++)
             Assert.Equal(one[i], two[i]);
+        // The filter gradient's two splits (by rows of dW here, by columns in Gemm) give the same bits too.
+        var byColumns = new float[c.Weight.Length];
+        lock (FilterSplitLock)
+        {
+            Conv2D.FilterGradientByRows = false;
+            try
+            {
+                Conv2D.BackwardFilter(g, batch, c.Input, c.OutputGradient, byColumns, new float[g.Filters], c.Workspace);
+            }
+            finally
+            {
+                Conv2D.FilterGradientByRows = true;
+            }
+        }
+        Assert.Equal(one[2], byColumns);
     }
+
+    private static readonly object FilterSplitLock = new();
 
     private static float[][] RunAll(Case c, int threads)
     {
