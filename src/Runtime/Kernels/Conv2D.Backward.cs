@@ -121,8 +121,11 @@ public static partial class Conv2D
     {
         Conv2DGeometry t = TransposedGeometry(g);
         var plan = new ConvPlan(t);
+        // Checked here with their own names; ForwardAt would call them input and output.
         CheckBatch(batch);
+        CheckLength(nameof(outputGradient), outputGradient.Length, (long)batch * g.OutputElements, batch, g.OutputHeight, g.OutputWidth, g.Filters);
         CheckWeight(g, weight.Length, nameof(weight));
+        CheckLength(nameof(inputGradient), inputGradient.Length, (long)batch * g.InputElements, batch, g.InputHeight, g.InputWidth, g.InputChannels);
         CheckWorkspace(t, plan, batch, workspace.Length);
         int kh = g.KernelHeight, kw = g.KernelWidth, cin = g.InputChannels, cout = g.Filters;
         // The flipped kernel goes where the transposed plan keeps its weight-sized matrix, which its forward pass
