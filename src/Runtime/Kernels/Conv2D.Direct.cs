@@ -134,7 +134,7 @@ public static partial class Conv2D
     }
 
     /// <summary>The window offset (see <see cref="WindowOffset"/>) of consecutive output rows, without divisions.</summary>
-    private unsafe struct WindowCursor
+    internal unsafe struct WindowCursor
     {
         private readonly nint _sampleStride, _rowStride, _step;
         private readonly int _outputWidth, _outputHeight;
@@ -160,19 +160,25 @@ public static partial class Conv2D
         public void Fill(nint* offsets, int count)
         {
             for (int i = 0; i < count; i++)
+                offsets[i] = Next();
+        }
+
+        /// <summary>The current row's offset; moves to the next row.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public nint Next()
+        {
+            nint current = _offset;
+            _offset += _step;
+            if (++_ox < _outputWidth)
+                return current;
+            _ox = 0;
+            if (++_oy == _outputHeight)
             {
-                offsets[i] = _offset;
-                _offset += _step;
-                if (++_ox < _outputWidth)
-                    continue;
-                _ox = 0;
-                if (++_oy == _outputHeight)
-                {
-                    _oy = 0;
-                    _sampleBase += _sampleStride;
-                }
-                _offset = _sampleBase + _oy * _rowStride;
+                _oy = 0;
+                _sampleBase += _sampleStride;
             }
+            _offset = _sampleBase + _oy * _rowStride;
+            return current;
         }
     }
 
