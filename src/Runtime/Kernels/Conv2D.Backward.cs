@@ -79,9 +79,11 @@ public static partial class Conv2D
                 BlockRunner.Run(new PadWork { G = g, Plan = plan, Input = pInput + (nint)first * g.InputElements, Padded = padded, Samples = samples }, maxParts);
                 BlockRunner.Run(new PatchWork { G = g, Plan = plan, Padded = padded, Patches = patches, Rows = rows }, maxParts);
                 // The first chunk's product is the gradient so far; each later one is added to it, in chunk order.
-                if (!FilterGradientByRows)
+                int parts = PartsFor(maxParts, rows, g);
+                if (parts == 1 || !FilterGradientByRows)
                 {
-                    // The plain product, split by columns (kept for the measurements that chose the row split).
+                    // One thread: the plain product, whose single 64-column panel measured faster than 48-row
+                    // blocks. Several: the row split below (Gemm would split the few columns instead).
                     float* target = first == 0 ? pWGrad : partial;
                     int m = plan.PatchLength;
                     Gemm.MatMulTransposeAAt(isa, KernelThreads.PartsFor((long)m * n * rows, n, maxParts), m, n, rows,
@@ -97,7 +99,7 @@ public static partial class Conv2D
                     Plan = plan, Filters = n, Patches = patches, OutputGradient = pOutGrad + (nint)first * g.OutputElements,
                     Target = first == 0 ? pWGrad : partial, WeightGradient = pWGrad, Rows = rows, Accumulate = first != 0, Isa = isa,
                 };
-                BlockRunner.Run(product, PartsFor(maxParts, rows, g));
+                BlockRunner.Run(product, parts);
             }
         }
     }
@@ -143,7 +145,7 @@ public static partial class Conv2D
         ForwardAt<IdentityActivation>(isa, Method.Direct, maxParts, t, batch, outputGradient, flipped, default, inputGradient, workspace);
     }
 
-    /// <summary>Whether <see cref="BackwardFilter"/> splits dW by rows (<see cref="FilterGradientWork"/>) or
-    /// leaves the product to <see cref="Gemm"/>'s column split; a switch for the benchmarks, same bits either way.</summary>
+    /// <summary>Whether <see cref="BackwardFilter"/> on several threads splits dW by rows (<see cref="FilterGradientWork"/>)
+    /// or leaves the product to <see cref="Gemm"/>'s column split; a switch for the benchmarks, same bits either way.</summary>
     internal static bool FilterGradientByRows = true;
 }
