@@ -31,6 +31,10 @@ public class ConvBenchmarks
     /// <summary>Flops of one pass (forward, dInput or dWeight): 2 per multiply-add.</summary>
     public double Flops => 2.0 * _g.MultiplyAddsPerSample * Batch;
 
+    /// <summary>What <see cref="GflopsColumn"/> divides by: every benchmark here does one pass's flops.</summary>
+    public static double FlopsPerCall(BenchmarkDotNet.Parameters.ParameterInstances parameters) =>
+        2.0 * LayerGeometry((int)parameters["Layer"]).MultiplyAddsPerSample * (int)parameters["Batch"];
+
     [GlobalSetup]
     public void Setup()
     {
@@ -73,4 +77,18 @@ public class ConvBenchmarks
 
     [Benchmark(Description = "BackwardFilter")]
     public void BackwardFilter() => Conv2D.BackwardFilter(_g, Batch, _input, _outputGradient, _weightGradient, _biasGradient, _workspace);
+
+    [Benchmark(Description = "BackwardFilter, GEMM column split")]
+    public void BackwardFilterByColumns()
+    {
+        Conv2D.FilterGradientByRows = false;
+        try
+        {
+            BackwardFilter();
+        }
+        finally
+        {
+            Conv2D.FilterGradientByRows = true;
+        }
+    }
 }

@@ -34,6 +34,7 @@ public static class ConvQuickTimer
                         ("BackwardInput direct", bench.BackwardInputDirect),
                         ("BackwardInput im2col", bench.BackwardInputIm2Col),
                         ("BackwardFilter", bench.BackwardFilter),
+                        ("BackwardFilter by cols", bench.BackwardFilterByColumns),
                     };
                     double[][] samples = Interleaved(kernels.Select(k => k.Call).ToArray());
                     for (int k = 0; k < kernels.Length; k++)
@@ -42,7 +43,7 @@ public static class ConvQuickTimer
                         double best = samples[k][0], median = samples[k][samples[k].Length / 2];
                         double gflops = bench.Flops / best / 1e3;
                         rows.Add((string.Create(CultureInfo.InvariantCulture,
-                            $"{name,-26} {batch,5} {kernels[k].Name,-20} {threads,7} {best,10:F1} {median,10:F1} {gflops,8:F1}"), gflops, threads));
+                            $"{name,-26} {batch,5} {kernels[k].Name,-22} {threads,7} {best,10:F1} {median,10:F1} {gflops,8:F1}"), gflops, threads));
                     }
                 }
         // The probe again, after the kernels: on a busy machine the higher of the two is the better estimate.
@@ -53,7 +54,7 @@ public static class ConvQuickTimer
             peaks[threads] = Math.Max(peaks[threads], again);
         }
         Console.WriteLine($"load average at end: {Load()}");
-        Console.WriteLine($"{"layer",-26} {"batch",5} {"kernel",-20} {"threads",7} {"best us",10} {"median us",10} {"GFLOP/s",8} {"% peak",7}");
+        Console.WriteLine($"{"layer",-26} {"batch",5} {"kernel",-22} {"threads",7} {"best us",10} {"median us",10} {"GFLOP/s",8} {"% peak",7}");
         foreach ((string text, double gflops, int threads) in rows)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{text} {100 * gflops / peaks[threads],6:F0}%"));
     }

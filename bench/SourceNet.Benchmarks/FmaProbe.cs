@@ -33,8 +33,10 @@ public static class FmaProbe
                 workers[t] = new Thread(() => { start.SignalAndWait(); Chain(iterations); });
                 workers[t].Start();
             }
-            start.SignalAndWait();
+            // The clock starts before our signal releases the workers: were it read after, a descheduled main
+            // thread could miss part of the run (and report an impossible rate) on a busy machine.
             long t0 = Stopwatch.GetTimestamp();
+            start.SignalAndWait();
             foreach (Thread worker in workers)
                 worker.Join();
             double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;

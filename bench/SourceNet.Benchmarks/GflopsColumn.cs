@@ -25,10 +25,20 @@ public sealed class GflopsColumn : IColumn
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
     {
-        FlopsAttribute? flops = benchmarkCase.Descriptor.WorkloadMethod.GetCustomAttribute<FlopsAttribute>();
+        double? flops = benchmarkCase.Descriptor.WorkloadMethod.GetCustomAttribute<FlopsAttribute>()?.Flops
+            ?? FlopsFromParameters(benchmarkCase);
         double? meanNs = summary[benchmarkCase]?.ResultStatistics?.Mean;
         if (flops is null || meanNs is not > 0)
             return "-";
-        return (flops.Flops / meanNs.Value).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
+        return (flops.Value / meanNs.Value).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>For benchmarks whose work depends on their parameters: a public static
+    /// <c>double FlopsPerCall(ParameterInstances)</c> on the benchmark class.</summary>
+    private static double? FlopsFromParameters(BenchmarkCase benchmarkCase)
+    {
+        MethodInfo? method = benchmarkCase.Descriptor.Type.GetMethod("FlopsPerCall", BindingFlags.Public | BindingFlags.Static,
+            new[] { typeof(BenchmarkDotNet.Parameters.ParameterInstances) });
+        return method?.Invoke(null, new object[] { benchmarkCase.Parameters }) as double?;
     }
 }

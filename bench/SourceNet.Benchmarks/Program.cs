@@ -16,6 +16,12 @@ public static class Program
             QuickTimer.Run(args.Length > 1 ? Array.ConvertAll(args[1].Split(','), int.Parse) : new[] { 1, 2 });
             return;
         }
+        if (args.Length > 0 && args[0] == "--fma")
+        {
+            foreach (int threads in new[] { 1, 2 })
+                Console.WriteLine($"FMA probe, {threads} thread(s): {FmaProbe.Measure(threads):F1} GFLOP/s");
+            return;
+        }
         if (args.Length > 0 && args[0] == "--conv")
         {
             ConvQuickTimer.Run(args.Length > 1 ? Array.ConvertAll(args[1].Split(','), int.Parse) : new[] { 1, 2 });

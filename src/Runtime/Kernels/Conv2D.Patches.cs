@@ -64,9 +64,10 @@ public static partial class Conv2D
     {
         int run = g.KernelWidth * g.InputChannels;
         nint rowStride = (nint)plan.PaddedWidth * g.InputChannels;
+        var cursor = new WindowCursor(g, plan, row0);
         for (int r = row0; r < row1; r++)
         {
-            float* window = padded + WindowOffset(g, plan, r);
+            float* window = padded + cursor.Next();
             for (int ky = 0; ky < g.KernelHeight; ky++)
             {
                 new ReadOnlySpan<float>(window, run).CopyTo(new Span<float>(patches, run));
@@ -85,9 +86,10 @@ public static partial class Conv2D
         nint rowStride = (nint)plan.PaddedWidth * g.InputChannels;
         int row0 = sample * plan.Positions, row1 = row0 + plan.Positions;
         float* patch = patches + (nint)row0 * plan.PatchLength;
+        var cursor = new WindowCursor(g, plan, row0);
         for (int r = row0; r < row1; r++)
         {
-            float* window = paddedChunk + WindowOffset(g, plan, r);
+            float* window = paddedChunk + cursor.Next();
             for (int ky = 0; ky < g.KernelHeight; ky++)
             {
                 var target = new Span<float>(window, run);

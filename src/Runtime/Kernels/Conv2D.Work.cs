@@ -132,6 +132,39 @@ public static partial class Conv2D
         }
     }
 
+    /// <summary>
+    /// A chunk's share of the weight gradient, by blocks of <see cref="FilterRowsPerBlock"/> rows of dW (patch
+    /// entries), every filter: <c>target[rows] = patchesᵀ[rows]·dOut</c>, then, for every chunk after the first,
+    /// <c>dW[rows] += target[rows]</c>. Splitting by rows keeps each thread on full-width tiles (the filters are
+    /// too few to split by columns) and each reads only its own columns of the patches.
+    /// </summary>
+    private unsafe struct FilterGradientWork : IBlockWork
+    {
+        public ConvPlan Plan;
+        public int Filters;
+        public float* Patches;
+        public float* OutputGradient;
+        public float* Target;
+        public float* WeightGradient;
+        public int Rows;
+        public bool Accumulate;
+        public KernelIsa Isa;
+
+        public readonly int Blocks => (Plan.PatchLength + FilterRowsPerBlock - 1) / FilterRowsPerBlock;
+
+        public readonly void RunBlock(int block)
+        {
+            int i0 = block * FilterRowsPerBlock, m = Math.Min(Plan.PatchLength - i0, FilterRowsPerBlock), n = Filters;
+            float* target = Target + (nint)i0 * n;
+            Gemm.MatMulTransposeARows(Isa, m, n, Rows, Patches + i0, Plan.PatchLength, OutputGradient, target);
+            if (Accumulate)
+                AddInto(WeightGradient + (nint)i0 * n, target, m * n);
+        }
+    }
+
+    /// <summary>Rows of dW per block of <see cref="FilterGradientWork"/>: a multiple of the 6-row tile.</summary>
+    private const int FilterRowsPerBlock = 48;
+
     /// <summary>destination[f, p] = source[p, f] for the [rows, columns] weight: Wᵀ for the patch gradients.</summary>
     private static unsafe void Transpose(float* source, int rows, int columns, float* destination)
     {

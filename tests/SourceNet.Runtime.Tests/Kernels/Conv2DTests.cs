@@ -179,7 +179,24 @@ public class Conv2DTests
         float[][] one = RunAll(c, threads: 1), two = RunAll(c, threads: 2);
         for (int i = 0; i < one.Length; i++)
             Assert.Equal(one[i], two[i]);
+        // The filter gradient's two splits (by rows of dW here, by columns in Gemm) give the same bits too.
+        var byColumns = new float[c.Weight.Length];
+        lock (FilterSplitLock)
+        {
+            Conv2D.FilterGradientByRows = false;
+            try
+            {
+                Conv2D.BackwardFilter(g, batch, c.Input, c.OutputGradient, byColumns, new float[g.Filters], c.Workspace);
+            }
+            finally
+            {
+                Conv2D.FilterGradientByRows = true;
+            }
+        }
+        Assert.Equal(one[2], byColumns);
     }
+
+    private static readonly object FilterSplitLock = new();
 
     private static float[][] RunAll(Case c, int threads)
     {
@@ -260,6 +277,15 @@ public class Conv2DTests
             Conv2D.BackwardInput(g, 2, c.OutputGradient, c.Weight, new float[2 * g.InputElements], new float[3]));
         Assert.Contains("WorkspaceLength", e.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => Conv2D.WorkspaceLength(g, 0));
+        // The direct input gradient (stride 1, 16+ channels) names its own arguments too.
+        Conv2DGeometry wide = Parse("6x6x16 3x3x16 s1 same");
+        var w = Case.Make(wide, 1, 2);
+        e = Assert.Throws<ArgumentException>(() =>
+            Conv2D.BackwardInput(wide, 1, w.OutputGradient.AsSpan(1), w.Weight, new float[wide.InputElements], w.Workspace));
+        Assert.Contains("outputGradient", e.Message);
+        e = Assert.Throws<ArgumentException>(() =>
+            Conv2D.BackwardInput(wide, 1, w.OutputGradient, w.Weight, new float[wide.InputElements - 1], w.Workspace));
+        Assert.Contains("inputGradient", e.Message);
     }
 
     private static float[] Abs(float[] values) => Array.ConvertAll(values, MathF.Abs);
