@@ -131,9 +131,11 @@ internal static partial class NetworkEmitter
             w.Line("global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatchSize);");
             w.Line("MaxBatchSize = maxBatchSize;");
             w.Line($"var random = new {Rt}.SeededRandom(seed);");
+            // Layers with parameters first, in order, each drawing its values from the one generator: the
+            // same seed gives the same parameters whatever other layers the network has.
             foreach (LayerContext c in Contexts(w, network))
             {
-                if (!c.Layer.HasProperty)
+                if (!c.Layer.HasProperty || c.Layer.Kind.Parameters(c.Layer).Count == 0)
                 {
                     continue;
                 }
@@ -166,15 +168,6 @@ internal static partial class NetworkEmitter
             }
             w.Unindent();
             w.Line("};");
-            w.Line($"_layers = new {Rt}.Layer[]");
-            w.Line("{");
-            w.Indent();
-            foreach (LayerContext c in Contexts(w, network))
-            {
-                w.Line((c.Layer.HasProperty ? c.Field : c.Layer.Kind.Construction(c)) + ",");
-            }
-            w.Unindent();
-            w.Line("};");
             foreach (LayerContext c in Contexts(w, network))
             {
                 if (Buffers.OwnsBuffers(network, c.Index))
@@ -195,6 +188,23 @@ internal static partial class NetworkEmitter
                     c.Layer.Kind.WriteAllocations(c);
                 }
             }
+            // Then the layers without parameters, whose objects may hold what the allocations made (a dropout generator).
+            foreach (LayerContext c in Contexts(w, network))
+            {
+                if (c.Layer.HasProperty && c.Layer.Kind.Parameters(c.Layer).Count == 0)
+                {
+                    w.Line($"{c.Field} = {c.Layer.Kind.Construction(c)};");
+                }
+            }
+            w.Line($"_layers = new {Rt}.Layer[]");
+            w.Line("{");
+            w.Indent();
+            foreach (LayerContext c in Contexts(w, network))
+            {
+                w.Line((c.Layer.HasProperty ? c.Field : c.Layer.Kind.Construction(c)) + ",");
+            }
+            w.Unindent();
+            w.Line("};");
         }
         w.Line();
     }

@@ -60,8 +60,9 @@ internal sealed class DropoutKind : LayerKind
         c.W.Line($"{c.Member("Random")} = new global::SourceNet.SeededRandom(unchecked((long)random.NextUInt64()));");
     }
 
+    // The layer object holds the mask generator, so a checkpoint saves and restores it with the rest.
     public override string Construction(LayerContext c) =>
-        $"new global::SourceNet.DropoutLayer(\"{c.Layer.Name}\", {c.Layer.In.RuntimeExpression}, {SourceWriter.Float(((DropoutSpec)c.Layer).Rate)})";
+        $"new global::SourceNet.DropoutLayer(\"{c.Layer.Name}\", {c.Layer.In.RuntimeExpression}, {SourceWriter.Float(((DropoutSpec)c.Layer).Rate)}, {c.Member("Random")})";
 
     public override void WriteForward(LayerContext c)
     {
