@@ -189,6 +189,8 @@ public class TrainerTests
         public int MaxBatchSize => 64;
         public IReadOnlyList<Parameter> Parameters => [];
 
+        public IReadOnlyList<Layer> Layers => [];
+
         public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, Optimizer optimizer)
         {
             Seen.AddRange(labels.ToArray());

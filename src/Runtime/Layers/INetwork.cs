@@ -18,5 +18,5 @@ public interface INetwork
     IReadOnlyList<Parameter> Parameters { get; }
 
     /// <summary>The layers in order, input side first, each with its shapes and parameters.</summary>
-    IReadOnlyList<Layer> Layers => throw new System.NotSupportedException("Regenerate the network: its generator does not describe its layers yet.");
+    IReadOnlyList<Layer> Layers { get; }
 }

@@ -49,6 +49,9 @@ internal static class TestData
         public int MaxBatchSize => 1;
 
         public IReadOnlyList<Parameter> Parameters => _parameters;
+
+        // Tensors only: this double stands for a network's parameters, not its layers.
+        public IReadOnlyList<Layer> Layers => [];
     }
 
     public static int ArgMax(ReadOnlySpan<float> values)

@@ -26,6 +26,9 @@ internal sealed class TestNetwork : INetwork
 
     public IReadOnlyList<Parameter> Parameters => ThrowAtIndex is int index ? new ThrowingList(_parameters, index) : _parameters;
 
+    /// <summary>None: a checkpoint of this double holds parameters only.</summary>
+    public IReadOnlyList<Layer> Layers => [];
+
     /// <summary>Fills every value from a seeded normal distribution.</summary>
     public TestNetwork Randomize(long seed)
     {
