@@ -21,4 +21,8 @@ public enum Activation
     /// <summary><c>tanh(x)</c>.</summary>
     [ActivationKernel("SourceNet.Kernels.TanhActivation", OnnxOperator = "Tanh")]
     Tanh = 3,
+
+    /// <summary><c>x</c> where x &gt; 0, else <c>0.01·x</c>: ReLU that keeps a small gradient for negative inputs.</summary>
+    [ActivationKernel("SourceNet.Kernels.LeakyReluActivation", OnnxOperator = "LeakyRelu")]
+    LeakyReLU = 4,
 }

@@ -202,7 +202,7 @@ public sealed partial class DifferentiableGenerator
         {
             ConstantTerm { Value: 1 } => adjoint,
             ConstantTerm { Value: -1 } => "-" + adjoint,
-            ValueTerm or ConstantTerm or ElementTerm or CallPartialTerm or LengthTerm => $"{adjoint} * {partial}",
+            ValueTerm or ConstantTerm or ElementTerm or CallPartialTerm or LengthTerm or KernelDerivativeTerm => $"{adjoint} * {partial}",
             _ => $"{adjoint} * ({partial})",
         };
 
@@ -255,6 +255,9 @@ public sealed partial class DifferentiableGenerator
                 ElementTerm e => $"{names[e.Node]}[{names.Index}]",
                 LengthTerm l => $"{names[l.Node]}.Length",
                 CallPartialTerm p => names.Partial(p.Node, p.Index),
+                KernelDerivativeTerm k => comment
+                    ? $"{k.KernelType.Substring(k.KernelType.LastIndexOf('.') + 1)}'({names[k.Node]})"
+                    : $"global::SourceNet.Kernels.Apply<{k.KernelType}>.DerivativeFromOutput({names[k.Node]})",
                 UnaryTerm { Function: UnaryFunction.Negate } u => "-" + (u.Operand is ValueTerm or CallPartialTerm ? Print(u.Operand, method, names, element, comment) : "(" + Print(u.Operand, method, names, element, comment) + ")"),
                 UnaryTerm { Function: UnaryFunction.Sign } u => $"({Parser.Keyword(method.Type)}){math}.Sign({Print(u.Operand, method, names, element, comment)})",
                 UnaryTerm u => $"{math}.{u.Function}({Print(u.Operand, method, names, element, comment)})",

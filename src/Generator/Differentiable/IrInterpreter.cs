@@ -124,6 +124,18 @@ internal static class IrInterpreter
         SelectTerm s => TermMath.Compare(s.Comparison, Term(s.Left, method, inputs, values, element), Term(s.Right, method, inputs, values, element))
             ? Term(s.WhenTrue, method, inputs, values, element)
             : Term(s.WhenFalse, method, inputs, values, element),
+        KernelDerivativeTerm k => KernelDerivative(method, values, k),
         _ => throw new NotSupportedException(term.GetType().Name),
     };
+
+    /// <summary>
+    /// A kernel's derivative is compiled runtime code the generator cannot run; the reference takes it by
+    /// central differences of the operation's double rule instead, which also checks the kernel independently.
+    /// </summary>
+    private static double KernelDerivative(DifferentiableMethodSpec method, double[] values, KernelDerivativeTerm term)
+    {
+        Func<double[], double> f = OpCatalog.Get(method.Nodes[term.Node].Op).Evaluate;
+        double z = values[term.Operand], h = 1e-6 * Math.Max(1, Math.Abs(z));
+        return (f(new[] { z + h }) - f(new[] { z - h })) / (2 * h);
+    }
 }

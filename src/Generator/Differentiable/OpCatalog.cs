@@ -105,12 +105,10 @@ internal static class OpCatalog
             (self, args, k) => k == 0
                 ? Term.Multiply(V(args[1]), Term.Pow(V(args[0]), Term.Subtract(V(args[1]), Term.One)))
                 : Term.Multiply(V(self), Term.Apply(UnaryFunction.Log, V(args[0])))),
-        // y = relu(a) = max(0, a)    ∂y/∂a = 1 where a > 0, else 0
-        new(OpKind.Relu, 1, "Relu", false, (o, _) => $"{Functions}.Relu({o[0]})", a => a[0] > 0 ? a[0] : 0,
-            (self, args, k) => Term.Select(Comparison.Greater, V(args[0]), Term.Zero, Term.One, Term.Zero)),
-        // y = sigmoid(a) = 1 / (1 + e^-a)    ∂y/∂a = y(1 - y)
-        new(OpKind.Sigmoid, 1, "Sigmoid", false, (o, _) => $"{Functions}.Sigmoid({o[0]})", a => 1 / (1 + Math.Exp(-a[0])),
-            (self, args, k) => Term.Multiply(V(self), Term.Subtract(Term.One, V(self)))),
+        // y = relu(a), sigmoid(a), leaky relu(a): the runtime kernel's rule, forward and derivative (from y)
+        Activation(OpKind.Relu, "Relu", "ReluActivation", a => a[0] > 0 ? a[0] : 0),
+        Activation(OpKind.Sigmoid, "Sigmoid", "SigmoidActivation", a => 1 / (1 + Math.Exp(-a[0]))),
+        Activation(OpKind.LeakyRelu, "LeakyRelu", "LeakyReluActivation", a => a[0] > 0 ? a[0] : 0.01 * a[0]),
         // y = f(a, b, ...)     the companion fWithGradient returns y and every ∂y/∂operand
         new(OpKind.Call, -1, null, false, (o, _) => throw new InvalidOperationException("Calls are emitted by the emitter."), a => throw new InvalidOperationException("Calls are evaluated by the interpreter."),
             (self, args, k) => new CallPartialTerm(self, k)),
@@ -143,6 +141,15 @@ internal static class OpCatalog
             null),
     ];
 
+    /// <summary>
+    /// An activation of <c>SourceNet.Tensors.Functions</c>: its forward value is the function itself, its derivative
+    /// the runtime kernel's (see <see cref="KernelDerivativeTerm"/>). The double rule here only serves the
+    /// interpreter, the tests' reference.
+    /// </summary>
+    private static OpInfo Activation(OpKind kind, string name, string kernel, Func<double[], double> evaluate) =>
+        new(kind, 1, name, false, (o, _) => $"{Functions}.{name}({o[0]})", evaluate,
+            (self, args, k) => new KernelDerivativeTerm("global::SourceNet.Kernels." + kernel, self, args[0]));
+
     private static readonly Dictionary<OpKind, OpInfo> s_byKind = BuildByKind();
 
     private static Dictionary<OpKind, OpInfo> BuildByKind()
@@ -169,7 +176,7 @@ internal static class OpCatalog
     public static OpKind? FindMath(string name, int arity) => Find(name, arity, static k => k is >= OpKind.Exp and <= OpKind.Pow);
 
     /// <summary>The activation that <c>SourceNet.Tensors.Functions.{name}</c> spells.</summary>
-    public static OpKind? FindFunction(string name, int arity) => Find(name, arity, static k => k is OpKind.Relu or OpKind.Sigmoid);
+    public static OpKind? FindFunction(string name, int arity) => Find(name, arity, static k => k is OpKind.Relu or OpKind.Sigmoid or OpKind.LeakyRelu);
 
     /// <summary>The reduction that <c>TensorPrimitives.{name}</c> spells.</summary>
     public static OpKind? FindTensorPrimitive(string name, int arity) => Find(name, arity, IsSpanOperation);

@@ -66,7 +66,7 @@ public static partial class Conv2D
                         w += filters;
                     }
                 }
-                output[f] = TActivation.Forward(sum);
+                output[f] = Apply<TActivation>.Forward(sum);
             }
         }
     }

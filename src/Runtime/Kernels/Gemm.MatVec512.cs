@@ -103,17 +103,17 @@ public static partial class Gemm
             b += ldb;
         }
         float* c = g.C + j;
-        TActivation.Forward(c0).Store(c);
-        if (vectors > 1) TActivation.Forward(c1).Store(c + o1);
-        if (vectors > 2) TActivation.Forward(c2).Store(c + o2);
-        if (vectors > 3) TActivation.Forward(c3).Store(c + o3);
-        if (vectors > 4) TActivation.Forward(c4).Store(c + o4);
-        if (vectors > 5) TActivation.Forward(c5).Store(c + o5);
-        if (vectors > 6) TActivation.Forward(c6).Store(c + o6);
-        if (vectors > 7) TActivation.Forward(c7).Store(c + o7);
-        if (vectors > 8) TActivation.Forward(c8).Store(c + o8);
-        if (vectors > 9) TActivation.Forward(c9).Store(c + o9);
-        if (vectors > 10) TActivation.Forward(c10).Store(c + o10);
-        if (vectors > 11) TActivation.Forward(c11).Store(c + o11);
+        Apply<TActivation>.Forward(c0).Store(c);
+        if (vectors > 1) Apply<TActivation>.Forward(c1).Store(c + o1);
+        if (vectors > 2) Apply<TActivation>.Forward(c2).Store(c + o2);
+        if (vectors > 3) Apply<TActivation>.Forward(c3).Store(c + o3);
+        if (vectors > 4) Apply<TActivation>.Forward(c4).Store(c + o4);
+        if (vectors > 5) Apply<TActivation>.Forward(c5).Store(c + o5);
+        if (vectors > 6) Apply<TActivation>.Forward(c6).Store(c + o6);
+        if (vectors > 7) Apply<TActivation>.Forward(c7).Store(c + o7);
+        if (vectors > 8) Apply<TActivation>.Forward(c8).Store(c + o8);
+        if (vectors > 9) Apply<TActivation>.Forward(c9).Store(c + o9);
+        if (vectors > 10) Apply<TActivation>.Forward(c10).Store(c + o10);
+        if (vectors > 11) Apply<TActivation>.Forward(c11).Store(c + o11);
     }
 }

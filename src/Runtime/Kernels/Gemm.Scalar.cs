@@ -28,7 +28,7 @@ public static partial class Gemm
                     offset += step;
                     b += ldb;
                 }
-                ci[j] = TActivation.Forward(sum);
+                ci[j] = Apply<TActivation>.Forward(sum);
             }
         }
     }

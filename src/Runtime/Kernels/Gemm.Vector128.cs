@@ -60,7 +60,7 @@ internal readonly unsafe struct Simd128 : IGemmVectorOps<Vector128<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Forward<TActivation>(Vector128<float> z)
-        where TActivation : struct, IActivation => TActivation.Forward(z);
+        where TActivation : struct, IActivation => Apply<TActivation>.Forward(z);
 
     public static void NarrowerSlice<TActivation>(in GemmArgs g, int j0, int j1)
         where TActivation : struct, IActivation => Gemm.SliceScalar<TActivation>(g, j0, j1);

@@ -60,7 +60,7 @@ internal readonly unsafe struct Simd256 : IGemmVectorOps<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Forward<TActivation>(Vector256<float> z)
-        where TActivation : struct, IActivation => TActivation.Forward(z);
+        where TActivation : struct, IActivation => Apply<TActivation>.Forward(z);
 
     public static void NarrowerSlice<TActivation>(in GemmArgs g, int j0, int j1)
         where TActivation : struct, IActivation => Gemm.Slice128<TActivation>(g, j0, j1);

@@ -62,7 +62,7 @@ internal readonly unsafe struct Simd512 : IGemmVectorOps<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Forward<TActivation>(Vector512<float> z)
-        where TActivation : struct, IActivation => TActivation.Forward(z);
+        where TActivation : struct, IActivation => Apply<TActivation>.Forward(z);
 
     public static void NarrowerSlice<TActivation>(in GemmArgs g, int j0, int j1)
         where TActivation : struct, IActivation => Gemm.Slice256<TActivation>(g, j0, j1);

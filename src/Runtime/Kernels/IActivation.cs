@@ -1,35 +1,22 @@
-using System.Runtime.Intrinsics;
-
 namespace SourceNet.Kernels;
 
 /// <summary>
-/// An element-wise activation as a type, so a kernel generic over it is specialised by the JIT and the
-/// activation is inlined into the matmul epilogue. The derivative is expressed through the
-/// activation's <i>output</i>, so the backward pass needs no stored pre-activations.
+/// An element-wise activation as a type: its forward rule and its derivative, each written <b>once</b>, over
+/// any element type and vector width (<see cref="IActivationMath{T}"/>: float, double, 4, 8 and 16 floats).
+/// Kernels generic over it are specialised by the JIT, so the activation is inlined into the matmul
+/// epilogue; <see cref="Apply{TActivation}"/> gives each width's entry point. The derivative is expressed
+/// through the activation's <i>output</i>, so the backward pass needs no stored pre-activations.
 /// </summary>
+/// <remarks>
+/// This is the one definition of a built-in activation: the network generator fuses it through the
+/// <c>[ActivationKernel]</c> attribute of its <c>SourceNet.Activation</c> member, and the <c>[Differentiable]</c>
+/// generator's companions of <c>SourceNet.Tensors.Functions</c> call the same derivative.
+/// </remarks>
 public interface IActivation
 {
-    /// <summary>f(z) for one value.</summary>
-    static abstract float Forward(float z);
+    /// <summary>f(z).</summary>
+    static abstract T Forward<T, TMath>(T z) where TMath : struct, IActivationMath<T>;
 
-    /// <summary>f(z) for 16 values.</summary>
-    static abstract Vector512<float> Forward(Vector512<float> z);
-
-    /// <summary>f(z) for 8 values.</summary>
-    static abstract Vector256<float> Forward(Vector256<float> z);
-
-    /// <summary>f(z) for 4 values.</summary>
-    static abstract Vector128<float> Forward(Vector128<float> z);
-
-    /// <summary>f'(z) written in terms of y = f(z).</summary>
-    static abstract float DerivativeFromOutput(float y);
-
-    /// <summary>f'(z) written in terms of y = f(z), 16 values.</summary>
-    static abstract Vector512<float> DerivativeFromOutput(Vector512<float> y);
-
-    /// <summary>f'(z) written in terms of y = f(z), 8 values.</summary>
-    static abstract Vector256<float> DerivativeFromOutput(Vector256<float> y);
-
-    /// <summary>f'(z) written in terms of y = f(z), 4 values.</summary>
-    static abstract Vector128<float> DerivativeFromOutput(Vector128<float> y);
+    /// <summary>f'(z), written in terms of y = f(z).</summary>
+    static abstract T DerivativeFromOutput<T, TMath>(T y) where TMath : struct, IActivationMath<T>;
 }

@@ -75,7 +75,7 @@ public class ReverseModeTests
         Assert.Equal(expected, IrBuilder.GradientName(name));
 
     // OpKind is internal, so the theories take its name.
-    private static readonly string[] s_unary = ["Negate", "Exp", "Log", "Sqrt", "Tanh", "Sin", "Cos", "Abs", "Relu", "Sigmoid"];
+    private static readonly string[] s_unary = ["Negate", "Exp", "Log", "Sqrt", "Tanh", "Sin", "Cos", "Abs", "Relu", "Sigmoid", "LeakyRelu"];
     private static readonly string[] s_binary = ["Add", "Subtract", "Multiply", "Divide", "Max", "Min", "Pow"];
 
     public static TheoryData<string> UnaryOps => new(s_unary);

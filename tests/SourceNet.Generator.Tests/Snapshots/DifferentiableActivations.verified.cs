@@ -25,8 +25,8 @@ partial class Net
         // x * Functions.Sigmoid(x)  →  ∂v2/∂x = v1, ∂v2/∂v1 = x
         dX = g_v2 * v1;
         float g_v1 = g_v2 * x;
-        // Functions.Sigmoid(x)  →  ∂v1/∂x = v1 * (1 - v1)
-        dX += g_v1 * (v1 * (1f - v1));
+        // Functions.Sigmoid(x)  →  ∂v1/∂x = SigmoidActivation'(v1)
+        dX += g_v1 * global::SourceNet.Kernels.Apply<global::SourceNet.Kernels.SigmoidActivation>.DerivativeFromOutput(v1);
         return v2;
     }
 

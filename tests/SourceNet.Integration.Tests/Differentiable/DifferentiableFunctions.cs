@@ -31,6 +31,7 @@ public static partial class Ops
     [Differentiable] public static double Pow(double a, double b) => Math.Pow(a, b);
     [Differentiable] public static double Relu(double a) => Functions.Relu(a);
     [Differentiable] public static double Sigmoid(double a) => Functions.Sigmoid(a);
+    [Differentiable] public static double LeakyRelu(double a) => Functions.LeakyRelu(a);
     [Differentiable] public static double ReluByMax(double a) => Math.Max(0, a);
 
     /// <summary>Constants, a static field and a static property: they shift values, not gradients.</summary>

@@ -75,6 +75,7 @@ public class FiniteDifferenceTests
     [Fact] public void Relu() => Assert1(Ops.Relu, a => (Ops.ReluWithGradient(a, out double d), d), -1.5, 0.3, 2);
     [Fact] public void ReluByMax() => Assert1(Ops.ReluByMax, a => (Ops.ReluByMaxWithGradient(a, out double d), d), -1.5, 0.3, 2);
     [Fact] public void Sigmoid() => Assert1(Ops.Sigmoid, a => (Ops.SigmoidWithGradient(a, out double d), d), -1.5, 0.3, 2);
+    [Fact] public void LeakyRelu() => Assert1(Ops.LeakyRelu, a => (Ops.LeakyReluWithGradient(a, out double d), d), -1.5, 0.3, 2);
     [Fact] public void Affine() => Assert1(Ops.Affine, a => (Ops.AffineWithGradient(a, out double d), d), -1.5, 0.3, 2);
     [Fact] public void SelfProducts() => Assert1(Ops.SelfProducts, a => (Ops.SelfProductsWithGradient(a, out double d), d), -1.5, 0.3, 2);
     [Fact] public void Softplus() => Assert1(Ops.Softplus, a => (Ops.SoftplusWithGradient(a, out double d), d), -1.5, 0.3, 2);

@@ -65,6 +65,21 @@ public class GradientTests
     }
 
     [Fact]
+    public void Leaky_relu_gradients_match_finite_differences()
+    {
+        var model = new LeakyClassifier(seed: 6, maxBatchSize: 6);
+        const int batch = 6;
+        float[] inputs = RandomInputs(batch * LeakyClassifier.InputCount, seed: 13);
+        int[] labels = { 2, 1, 0, 0, 1, 2 };
+        var reference = new ReferenceNetwork(model, softmaxCrossEntropy: true, z => z > 0 ? z : 0.01 * z, ReferenceNetwork.Identity);
+
+        float loss = model.ComputeGradients(inputs, labels);
+
+        AssertClose(reference.Loss(inputs, labels, Array.Empty<float>()), loss, 1e-5, 1e-6, "loss");
+        AssertGradientsMatch(model, reference.NumericalGradients(inputs, labels, Array.Empty<float>()));
+    }
+
+    [Fact]
     public void Custom_activation_gradients_match_finite_differences()
     {
         var model = new SwishClassifier(seed: 4, maxBatchSize: 6);

@@ -11,6 +11,14 @@ public sealed partial class TinyClassifier
     [Dense(4, WeightStdDev = 0.6f)] public partial DenseLayer Logits { get; }
 }
 
+/// <summary>LeakyReLU, added as one enum member and one kernel: the network generator needed no change.</summary>
+[Network(Input = 5, Loss = Loss.SoftmaxCrossEntropy)]
+public sealed partial class LeakyClassifier
+{
+    [Dense(6, Activation.LeakyReLU, WeightStdDev = 0.6f, BiasStdDev = 0.3f)] public partial DenseLayer Hidden { get; }
+    [Dense(3, WeightStdDev = 0.6f)] public partial DenseLayer Logits { get; }
+}
+
 [Network(Input = 4, Loss = Loss.MeanSquaredError)]
 public sealed partial class TinyRegressor
 {

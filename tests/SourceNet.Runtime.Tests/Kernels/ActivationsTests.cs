@@ -18,6 +18,7 @@ public class ActivationsTests
         if (typeof(TActivation) == typeof(ReluActivation)) return y > 0 ? 1 : 0;
         if (typeof(TActivation) == typeof(SigmoidActivation)) return y * (1 - y);
         if (typeof(TActivation) == typeof(TanhActivation)) return 1 - y * y;
+        if (typeof(TActivation) == typeof(LeakyReluActivation)) return y > 0 ? 1 : 0.01;
         return 1;
     }
 
@@ -59,6 +60,32 @@ public class ActivationsTests
     [Fact] public void ReluBackward() => CheckBackward<ReluActivation>();
     [Fact] public void SigmoidBackward() => CheckBackward<SigmoidActivation>();
     [Fact] public void TanhBackward() => CheckBackward<TanhActivation>();
+    [Fact] public void LeakyReluForward() => CheckForward<LeakyReluActivation>();
+    [Fact] public void LeakyReluBackward() => CheckBackward<LeakyReluActivation>();
+
+    private static float[] Lanes(System.Runtime.Intrinsics.Vector512<float> v)
+    {
+        var lanes = new float[16];
+        System.Runtime.Intrinsics.Vector512.CopyTo(v, lanes);
+        return lanes;
+    }
+
+    [Fact]
+    public void Every_width_follows_the_one_rule()
+    {
+        // The rule is written once over IActivationMath. Arithmetic-only rules give each width the scalar
+        // path's bits; rules with an exponential agree to the vector Exp's accuracy (a few ulps).
+        float[] x = Values(16, 99);
+        var v512 = System.Runtime.Intrinsics.Vector512.Create(x);
+        Assert.Equal(x.Select(v => Apply<LeakyReluActivation>.Forward(v)).ToArray(), Lanes(Apply<LeakyReluActivation>.Forward(v512)));
+        Assert.Equal(x.Select(v => Apply<ReluActivation>.DerivativeFromOutput(v)).ToArray(), Lanes(Apply<ReluActivation>.DerivativeFromOutput(v512)));
+        Assert.Equal(x.Select(v => Apply<TanhActivation>.DerivativeFromOutput(v)).ToArray(), Lanes(Apply<TanhActivation>.DerivativeFromOutput(v512)));
+        float[] scalar = x.Select(v => Apply<SigmoidActivation>.Forward(v)).ToArray(), vector = Lanes(Apply<SigmoidActivation>.Forward(v512));
+        for (int i = 0; i < x.Length; i++)
+        {
+            Assert.True(Math.Abs(scalar[i] - vector[i]) <= 4e-7f, $"sigmoid({x[i]}): scalar {scalar[i]}, vector {vector[i]}");
+        }
+    }
 
     [Fact]
     public void BackwardRejectsMismatchedLengths() =>

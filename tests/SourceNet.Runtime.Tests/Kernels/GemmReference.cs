@@ -53,6 +53,7 @@ public static class GemmReference
         if (typeof(TActivation) == typeof(ReluActivation)) return Math.Max(z, 0.0);
         if (typeof(TActivation) == typeof(SigmoidActivation)) return 1.0 / (1.0 + Math.Exp(-z));
         if (typeof(TActivation) == typeof(TanhActivation)) return Math.Tanh(z);
+        if (typeof(TActivation) == typeof(LeakyReluActivation)) return z > 0 ? z : 0.01 * z;
         return z;
     }
 

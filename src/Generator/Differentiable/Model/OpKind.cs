@@ -32,6 +32,7 @@ internal enum OpKind
     Pow,
     Relu,
     Sigmoid,
+    LeakyRelu,
 
     /// <summary>A call to another <c>[Differentiable]</c> method through its companion; <see cref="IrNode.Text"/> names the companion.</summary>
     Call,

@@ -67,6 +67,16 @@ internal sealed record LengthTerm(int Node) : Term;
 /// <summary>The partial derivative number <paramref name="Index"/> that the companion of call node <paramref name="Node"/> returned.</summary>
 internal sealed record CallPartialTerm(int Node, int Index) : Term;
 
+/// <summary>
+/// f'(z) of a runtime activation kernel, read off its output: the value of node <paramref name="Node"/>
+/// (the activation's y). The emitter calls the kernel's own derivative, the one the network generator fuses,
+/// so the rule is written once, in the runtime.
+/// </summary>
+/// <param name="KernelType">The kernel type, <c>global::</c>-qualified.</param>
+/// <param name="Node">The activation node, whose value is y = f(z).</param>
+/// <param name="Operand">Its operand z, for the interpreter's numerical check.</param>
+internal sealed record KernelDerivativeTerm(string KernelType, int Node, int Operand) : Term;
+
 internal enum UnaryFunction
 {
     Negate,
