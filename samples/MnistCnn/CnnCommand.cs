@@ -4,12 +4,12 @@ using SourceNet.Samples.CommandLine;
 namespace SourceNet.Samples.MnistCnn;
 
 /// <summary>
-/// The sample's command line. The defaults reach 99% test accuracy in 3 epochs of 1,200 batches of 50
+/// The sample's command line. The defaults (5 epochs of 1,200 random batches of 50, Adam 1e-3) reach 99% test accuracy
 /// (see the README for the measured run).
 /// </summary>
 internal static class CnnCommand
 {
-    private static readonly Option<int> s_epochs = SampleOptions.PositiveInt("--epochs", "Number of epochs", 3);
+    private static readonly Option<int> s_epochs = SampleOptions.PositiveInt("--epochs", "Number of epochs", 5);
     private static readonly Option<int> s_batchSize = SampleOptions.PositiveInt("--batch-size", "Samples per batch", 50);
     private static readonly Option<int?> s_batches = SampleOptions.OptionalPositiveInt("--batches", "Random batches per epoch [default: 60000 / batch size = 1200]");
     private static readonly Option<float> s_learningRate = SampleOptions.PositiveFloat("--learning-rate", "Adam's learning rate", 1e-3f);
