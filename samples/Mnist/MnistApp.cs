@@ -38,6 +38,27 @@ public static class MnistApp
         var model = new MnistMlp(seed: options.Seed, maxBatchSize: options.BatchSize);
         var optimizer = new Adam(learningRate: options.LearningRate);
         var sampler = new BatchSampler(data.TrainImages, data.TrainLabels, MnistDataset.ImageSize, new SeededRandom(options.Seed + 1));
+        int firstEpoch = 1;
+        if (options.ResumePath is not null)
+        {
+            if (options.UseTrainer)
+            {
+                error.WriteLine("--resume continues the tutorial's loop; it cannot be combined with --trainer.");
+                return 2;
+            }
+            try
+            {
+                // Loads everything or nothing: a checkpoint of another network is refused before any value changes.
+                CheckpointMetadata saved = Checkpoint.Load(options.ResumePath, model, optimizer);
+                sampler.RestoreState(saved.GetBytes(SamplerKey));
+                firstEpoch = checked((int)saved.GetInt64(EpochKey)) + 1;
+            }
+            catch (Exception e) when (e is FileFormatException or FileNotFoundException or DirectoryNotFoundException or KeyNotFoundException or InvalidOperationException)
+            {
+                error.WriteLine($"Cannot resume from '{options.ResumePath}': {e.Message}");
+                return 1;
+            }
+        }
 
         output.WriteLine(MnistMlp.Summary());
         output.WriteLine($"Training on {data.TrainCount:N0} images, testing on {data.TestCount:N0}; {options.Epochs} epochs of {options.BatchesPerEpoch} batches of {options.BatchSize}, Adam lr={options.LearningRate.ToString(CultureInfo.InvariantCulture)}, seed {options.Seed}.");
@@ -46,7 +67,7 @@ public static class MnistApp
         TrainingConsole console = TrainingConsole.Create(output, interactive);
         IReadOnlyList<EpochResult> results = console.Run(() => options.UseTrainer
             ? TrainWithTrainer(options, model, optimizer, sampler, data, console)
-            : TrainByHand(options, model, optimizer, sampler, data, console));
+            : TrainByHand(options, firstEpoch, model, optimizer, sampler, data, console));
 
         output.WriteLine();
         output.WriteLine("Training complete!");
@@ -58,8 +79,18 @@ public static class MnistApp
         }
         if (options.CheckpointPath is not null)
         {
-            Checkpoint.Save(options.CheckpointPath, model);
+            // With Adam's moments, the sampler and the epoch reached, --resume continues bit for bit.
+            Checkpoint.Save(options.CheckpointPath, model, optimizer, new CheckpointMetadata
+            {
+                { EpochKey, Math.Max(firstEpoch - 1, options.Epochs) },
+                { SamplerKey, sampler.GetState() },
+            });
             output.WriteLine($"Saved the trained network to {options.CheckpointPath}.");
+        }
+        if (options.OnnxPath is not null)
+        {
+            SourceNet.Onnx.OnnxExporter.Export(model, options.OnnxPath);
+            output.WriteLine($"Exported the trained network to {options.OnnxPath} (ONNX).");
         }
         return 0;
     }
@@ -69,13 +100,16 @@ public static class MnistApp
     /// step each, then the test-set accuracy after each epoch. The monitor only keeps the books (loss,
     /// time, throttled progress) and allocates nothing per step.
     /// </summary>
-    private static List<EpochResult> TrainByHand(TrainingOptions options, MnistMlp model, Optimizer optimizer, BatchSampler sampler, MnistDataset data, TrainingConsole console)
+    private const string EpochKey = "epoch";
+    private const string SamplerKey = "sampler";
+
+    private static List<EpochResult> TrainByHand(TrainingOptions options, int firstEpoch, MnistMlp model, Optimizer optimizer, BatchSampler sampler, MnistDataset data, TrainingConsole console)
     {
         float[] batchImages = new float[options.BatchSize * MnistDataset.ImageSize];
         int[] batchLabels = new int[options.BatchSize];
         var monitor = new TrainingMonitor(options.Epochs, console);
         var results = new List<EpochResult>(options.Epochs);
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        for (int epoch = firstEpoch; epoch <= options.Epochs; epoch++)
         {
             monitor.BeginEpoch(epoch, options.BatchesPerEpoch);
             for (int step = 0; step < options.BatchesPerEpoch; step++)
