@@ -18,10 +18,11 @@ public sealed class NetworkAttribute : Attribute
     public int Input { get; set; }
 
     /// <summary>
-    /// The shape of one sample when it has more than one dimension, for example <c>new[] { 28, 28 }</c> for
-    /// an image. Dense layers take vectors, so the first layer must then set
-    /// <see cref="DenseAttribute.Flatten"/>. Set either this or <see cref="Input"/>; if both are set they must
-    /// agree (<see cref="Input"/> equal to the product of the dimensions).
+    /// The shape of one sample: <c>new[] { 28, 28 }</c> for a one-channel image (28, 28, 1),
+    /// <c>new[] { 32, 32, 3 }</c> for an image with channels (stored channels-last), <c>new[] { 784 }</c> for a
+    /// vector. Convolution and pooling layers take images; a dense layer takes a vector, so an image is flattened
+    /// first (a <see cref="FlattenAttribute"/> layer, or <see cref="DenseAttribute.Flatten"/>). Set either this or
+    /// <see cref="Input"/>; if both are set they must agree (<see cref="Input"/> equal to the product of the dimensions).
     /// </summary>
     public int[]? InputShape { get; set; }
 

@@ -20,7 +20,14 @@ internal static partial class NetworkEmitter
     /// <summary>The summary table; public to the tests so its layout is checked without compiling.</summary>
     internal static string SummaryText(NetworkSpec network)
     {
-        const int nameWidth = 30, shapeWidth = 20, countWidth = 14;
+        // Columns as wide as their longest cell (at least Keras' widths), so long kind descriptions never run together.
+        int nameWidth = 30, shapeWidth = 20;
+        const int countWidth = 14;
+        foreach (LayerSpec layer in network.Layers)
+        {
+            nameWidth = System.Math.Max(nameWidth, $"{layer.Name} ({layer.Kind.Describe(layer)})".Length + 2);
+            shapeWidth = System.Math.Max(shapeWidth, layer.Out.WithBatch().Length + 2);
+        }
         var text = new StringBuilder();
         string rule = new('-', nameWidth + shapeWidth + countWidth);
         text.Append("Model: \"").Append(network.ClassName).Append("\"\n");

@@ -87,16 +87,12 @@ partial class MnistCnn : global::SourceNet.Training.IClassifier
         _conv1 = new global::SourceNet.Conv2DLayer("Conv1", Conv1Geometry, new global::SourceNet.LayerActivation("ReLU", "Relu"));
         _conv1.Weight.InitializeNormal(random, 0.03f);
         _conv1.Bias.InitializeNormal(random, 0.03f);
-        _pool1 = new global::SourceNet.Pool2DLayer("Pool1", Pool1Geometry, global::SourceNet.PoolingMode.Max);
         _conv2 = new global::SourceNet.Conv2DLayer("Conv2", Conv2Geometry, new global::SourceNet.LayerActivation("ReLU", "Relu"));
         _conv2.Weight.InitializeNormal(random, 0.03f);
         _conv2.Bias.InitializeNormal(random, 0.03f);
-        _pool2 = new global::SourceNet.Pool2DLayer("Pool2", Pool2Geometry, global::SourceNet.PoolingMode.Max);
-        _flat = new global::SourceNet.FlattenLayer("Flat", global::SourceNet.LayerShape.Image(7, 7, 64));
         _hidden = new global::SourceNet.DenseLayer("Hidden", HiddenInputs, HiddenUnits, new global::SourceNet.LayerActivation("ReLU", "Relu"));
         _hidden.Weight.InitializeNormal(random, 0.03f);
         _hidden.Bias.InitializeNormal(random, 0.03f);
-        _drop = new global::SourceNet.DropoutLayer("Drop", global::SourceNet.LayerShape.Features(1024), 0.5f);
         _output = new global::SourceNet.DenseLayer("Output", OutputInputs, OutputUnits, global::SourceNet.LayerActivation.None);
         _output.Weight.InitializeNormal(random, 0.03f);
         _output.Bias.InitializeNormal(random, 0.03f);
@@ -115,17 +111,6 @@ partial class MnistCnn : global::SourceNet.Training.IClassifier
             _conv2.Weight, _conv2.Bias,
             _hidden.Weight, _hidden.Bias,
             _output.Weight, _output.Bias,
-        };
-        _layers = new global::SourceNet.Layer[]
-        {
-            _conv1,
-            _pool1,
-            _conv2,
-            _pool2,
-            _flat,
-            _hidden,
-            _drop,
-            _output,
         };
         _conv1Activations = new float[maxBatchSize * Conv1Outputs];
         _conv1Gradient = new float[maxBatchSize * Conv1Outputs];
@@ -148,6 +133,21 @@ partial class MnistCnn : global::SourceNet.Training.IClassifier
         _dropMask = new float[maxBatchSize * 1024];
         // Drawn after every parameter, so adding dropout changes no initial weight.
         _dropRandom = new global::SourceNet.SeededRandom(unchecked((long)random.NextUInt64()));
+        _pool1 = new global::SourceNet.Pool2DLayer("Pool1", Pool1Geometry, global::SourceNet.PoolingMode.Max);
+        _pool2 = new global::SourceNet.Pool2DLayer("Pool2", Pool2Geometry, global::SourceNet.PoolingMode.Max);
+        _flat = new global::SourceNet.FlattenLayer("Flat", global::SourceNet.LayerShape.Image(7, 7, 64));
+        _drop = new global::SourceNet.DropoutLayer("Drop", global::SourceNet.LayerShape.Features(1024), 0.5f, _dropRandom);
+        _layers = new global::SourceNet.Layer[]
+        {
+            _conv1,
+            _pool1,
+            _conv2,
+            _pool2,
+            _flat,
+            _hidden,
+            _drop,
+            _output,
+        };
     }
 
     /// <summary>The Conv1 layer (weight [25, 32], bias [32]).</summary>
@@ -354,7 +354,7 @@ partial class MnistCnn : global::SourceNet.Training.IClassifier
     }
 
     /// <summary>A Keras-style table of the layers, their output shapes and parameter counts, made at compile time.</summary>
-    public static string Summary() => "Model: \"MnistCnn\"\n----------------------------------------------------------------\nLayer (type)                  Output Shape               Param #\n================================================================\ninput (Input)                 (None, 28, 28, 1)                0\nConv1 (Conv2D 5x5, stride 1, same, ReLU)(None, 28, 28, 32)             832\nPool1 (MaxPool2D 2x2, stride 2, valid)(None, 14, 14, 32)               0\nConv2 (Conv2D 5x5, stride 1, same, ReLU)(None, 14, 14, 64)          51,264\nPool2 (MaxPool2D 2x2, stride 2, valid)(None, 7, 7, 64)                 0\nFlat (Flatten)                (None, 3136)                     0\nHidden (Dense, ReLU)          (None, 1024)             3,212,288\nDrop (Dropout 0.5)            (None, 1024)                     0\nOutput (Dense)                (None, 10)                  10,250\n================================================================\nTotal params: 3,274,634\nTrainable params: 3,274,634\nLoss: SoftmaxCrossEntropy\n----------------------------------------------------------------\n";
+    public static string Summary() => "Model: \"MnistCnn\"\n----------------------------------------------------------------------------\nLayer (type)                              Output Shape               Param #\n============================================================================\ninput (Input)                             (None, 28, 28, 1)                0\nConv1 (Conv2D 5x5, stride 1, same, ReLU)  (None, 28, 28, 32)             832\nPool1 (MaxPool2D 2x2, stride 2, valid)    (None, 14, 14, 32)               0\nConv2 (Conv2D 5x5, stride 1, same, ReLU)  (None, 14, 14, 64)          51,264\nPool2 (MaxPool2D 2x2, stride 2, valid)    (None, 7, 7, 64)                 0\nFlat (Flatten)                            (None, 3136)                     0\nHidden (Dense, ReLU)                      (None, 1024)             3,212,288\nDrop (Dropout 0.5)                        (None, 1024)                     0\nOutput (Dense)                            (None, 10)                  10,250\n============================================================================\nTotal params: 3,274,634\nTrainable params: 3,274,634\nLoss: SoftmaxCrossEntropy\n----------------------------------------------------------------------------\n";
 
     /// <summary>The network's graph as Mermaid flowchart text, made at compile time.</summary>
     public const string MermaidGraph = "flowchart TD\n    input[\"input<br/>(None, 28, 28, 1)\"]\n    L0_Conv1[\"Conv1: Conv2D 5x5, stride 1, same, ReLU<br/>(28, 28, 1) -> (28, 28, 32)\"]\n    input --> L0_Conv1\n    L1_Pool1[\"Pool1: MaxPool2D 2x2, stride 2, valid<br/>(28, 28, 32) -> (14, 14, 32)\"]\n    L0_Conv1 --> L1_Pool1\n    L2_Conv2[\"Conv2: Conv2D 5x5, stride 1, same, ReLU<br/>(14, 14, 32) -> (14, 14, 64)\"]\n    L1_Pool1 --> L2_Conv2\n    L3_Pool2[\"Pool2: MaxPool2D 2x2, stride 2, valid<br/>(14, 14, 64) -> (7, 7, 64)\"]\n    L2_Conv2 --> L3_Pool2\n    L4_Flat[\"Flat: Flatten<br/>(7, 7, 64) -> (3136)\"]\n    L3_Pool2 --> L4_Flat\n    L5_Hidden[\"Hidden: Dense, ReLU<br/>(3136) -> (1024)\"]\n    L4_Flat --> L5_Hidden\n    L6_Drop[\"Drop: Dropout 0.5<br/>(1024) -> (1024)\"]\n    L5_Hidden --> L6_Drop\n    L7_Output[\"Output: Dense<br/>(1024) -> (10)\"]\n    L6_Drop --> L7_Output\n    loss((\"SoftmaxCrossEntropy\"))\n    L7_Output --> loss\n";

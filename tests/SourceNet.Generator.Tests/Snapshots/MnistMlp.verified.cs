@@ -60,15 +60,15 @@ partial class MnistMlp : global::SourceNet.Training.IClassifier
             _hidden.Weight, _hidden.Bias,
             _output.Weight, _output.Bias,
         };
+        _hiddenActivations = new float[maxBatchSize * HiddenUnits];
+        _hiddenGradient = new float[maxBatchSize * HiddenUnits];
+        _outputActivations = new float[maxBatchSize * OutputUnits];
+        _outputGradient = new float[maxBatchSize * OutputUnits];
         _layers = new global::SourceNet.Layer[]
         {
             _hidden,
             _output,
         };
-        _hiddenActivations = new float[maxBatchSize * HiddenUnits];
-        _hiddenGradient = new float[maxBatchSize * HiddenUnits];
-        _outputActivations = new float[maxBatchSize * OutputUnits];
-        _outputGradient = new float[maxBatchSize * OutputUnits];
     }
 
     /// <summary>The Hidden layer (weight [784, 300], bias [300]).</summary>

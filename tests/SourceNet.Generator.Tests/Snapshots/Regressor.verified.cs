@@ -70,18 +70,18 @@ partial class Regressor : global::SourceNet.INetwork
             _second.Weight, _second.Bias,
             _out.Weight, _out.Bias,
         };
-        _layers = new global::SourceNet.Layer[]
-        {
-            _first,
-            _second,
-            _out,
-        };
         _firstActivations = new float[maxBatchSize * FirstUnits];
         _firstGradient = new float[maxBatchSize * FirstUnits];
         _secondActivations = new float[maxBatchSize * SecondUnits];
         _secondGradient = new float[maxBatchSize * SecondUnits];
         _outActivations = new float[maxBatchSize * OutUnits];
         _outGradient = new float[maxBatchSize * OutUnits];
+        _layers = new global::SourceNet.Layer[]
+        {
+            _first,
+            _second,
+            _out,
+        };
     }
 
     /// <summary>The First layer (weight [3, 5], bias [5]).</summary>

@@ -61,16 +61,16 @@ partial class SwishNet : global::SourceNet.Training.IClassifier
             _hidden.Weight, _hidden.Bias,
             _output.Weight, _output.Bias,
         };
-        _layers = new global::SourceNet.Layer[]
-        {
-            _hidden,
-            _output,
-        };
         _hiddenActivations = new float[maxBatchSize * HiddenUnits];
         _hiddenGradient = new float[maxBatchSize * HiddenUnits];
         _hiddenPreActivations = new float[maxBatchSize * HiddenUnits];
         _outputActivations = new float[maxBatchSize * OutputUnits];
         _outputGradient = new float[maxBatchSize * OutputUnits];
+        _layers = new global::SourceNet.Layer[]
+        {
+            _hidden,
+            _output,
+        };
     }
 
     /// <summary>The Hidden layer (weight [8, 16], bias [16]).</summary>

@@ -79,6 +79,29 @@ public class SummaryTests
         Assert.Contains("Hidden: Dense, ReLU<br/>(784) -> (32)", mermaid, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Cnn_summary_lists_every_kind_with_its_shape_and_parameters()
+    {
+        (string summary, string mermaid, long count) = Load(Models.Cnn, "Samples.MnistCnn");
+        string[] lines = summary.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        int header = Array.FindIndex(lines, l => l.StartsWith("Layer (type)", StringComparison.Ordinal));
+        string[] rows = lines.Skip(header + 2).TakeWhile(l => !l.StartsWith("=", StringComparison.Ordinal)).ToArray();
+        // Counts from the layers' definitions: kh·kw·in·out + out for a convolution, in·out + out for a dense layer.
+        long conv1 = 5 * 5 * 1 * 32 + 32, conv2 = 5 * 5 * 32 * 64 + 64, hidden = 7L * 7 * 64 * 1024 + 1024, output = 1024 * 10 + 10;
+        Assert.Equal(9, rows.Length);
+        AssertRow(rows[0], "input (Input)", "(None, 28, 28, 1)", 0);
+        AssertRow(rows[1], "Conv1 (Conv2D 5x5, stride 1, same, ReLU)", "(None, 28, 28, 32)", conv1);
+        AssertRow(rows[2], "Pool1 (MaxPool2D 2x2, stride 2, valid)", "(None, 14, 14, 32)", 0);
+        AssertRow(rows[3], "Conv2 (Conv2D 5x5, stride 1, same, ReLU)", "(None, 14, 14, 64)", conv2);
+        AssertRow(rows[4], "Pool2 (MaxPool2D 2x2, stride 2, valid)", "(None, 7, 7, 64)", 0);
+        AssertRow(rows[5], "Flat (Flatten)", "(None, 3136)", 0);
+        AssertRow(rows[6], "Hidden (Dense, ReLU)", "(None, 1024)", hidden);
+        AssertRow(rows[7], "Drop (Dropout 0.5)", "(None, 1024)", 0);
+        AssertRow(rows[8], "Output (Dense)", "(None, 10)", output);
+        Assert.Equal(conv1 + conv2 + hidden + output, count);
+        Assert.Contains("Conv1: Conv2D 5x5, stride 1, same, ReLU<br/>(28, 28, 1) -> (28, 28, 32)", mermaid, StringComparison.Ordinal);
+    }
+
     private static string Deep(Layer[] layers)
     {
         var text = new StringBuilder("using SourceNet;\n[Network(Input = 32)]\npublic partial class Deep\n{\n");
