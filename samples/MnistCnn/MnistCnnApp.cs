@@ -20,14 +20,8 @@ public static class MnistCnnApp
 
     private static int Train(CnnOptions options, TextWriter output, TextWriter error, bool interactive)
     {
-        MnistDataset data;
-        try
+        if (SampleData.TryLoad(options.DataFolder, error) is not { } data)
         {
-            data = MnistDataset.Load(options.DataFolder);
-        }
-        catch (Exception e) when (e is FileFormatException or FileNotFoundException or DirectoryNotFoundException)
-        {
-            error.WriteLine($"Cannot load MNIST from '{options.DataFolder}': {e.Message}");
             return 1;
         }
 
