@@ -3,6 +3,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using SourceNet.Bench;
 
 namespace SourceNet.Benchmarks;
 
@@ -16,6 +17,8 @@ public static class Program
             QuickTimer.Run(args.Length > 1 ? Array.ConvertAll(args[1].Split(','), int.Parse) : new[] { 1, 2 });
             return;
         }
+        FmaPeak peak = FmaPeak.Measure();
+        Console.WriteLine($"Measured FMA peak ({peak.Vector}): {peak.OneThreadGflops:F1} GFLOP/s on 1 thread, {peak.TwoThreadGflops:F1} on 2");
         // A short job: a few warm-up and measured iterations, in process, so the whole suite takes minutes.
         IConfig config = DefaultConfig.Instance
             .AddJob(Job.Default
@@ -24,7 +27,7 @@ public static class Program
                 .WithLaunchCount(1)
                 .WithToolchain(InProcessEmitToolchain.Instance)
                 .WithId("Short"))
-            .AddColumn(new GflopsColumn())
+            .AddColumn(new GflopsColumn(), new GflopsColumn(peak))
             .WithOptions(ConfigOptions.JoinSummary);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
     }

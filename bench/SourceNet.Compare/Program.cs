@@ -3,6 +3,7 @@
 // RESULT {json}. The kernel thread count comes from SOURCENET_THREADS, which the runtime reads.
 //
 // Usage: SourceNet.Compare --data <folder> [--epochs N] [--steps N] [--batch N] [--single-calls N] [--seed N]
+//        SourceNet.Compare --peak     (prints PEAK {json}: this machine's measured FMA peak, see bench/Shared/FmaPeak.cs)
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -10,6 +11,7 @@ using System.Globalization;
 using System.IO;
 using System.Text.Json;
 using SourceNet;
+using SourceNet.Bench;
 using SourceNet.Data;
 using SourceNet.Bench.Peers;
 using SourceNet.Kernels;
@@ -33,6 +35,11 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
+        if (args is ["--peak"] or ["peak"])
+        {
+            Console.WriteLine("PEAK " + FmaPeak.Measure().ToJson());
+            return 0;
+        }
         var options = Options.Parse(args);
         MnistDataset data = MnistDataset.Load(options.Data);
         const int ImageSize = MnistDataset.ImageSize;
