@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -19,6 +20,22 @@ public static partial class Gemm
     {
         if (g.M == 0 || g.N == 0)
             return;
+        if (parts > 1 && g.AdaptiveKey != 0 && AdaptiveSplit.Enabled && AdaptiveSplit.For(g.AdaptiveKey) is { } shape)
+        {
+            // Split or not, as this shape has been timing here; the bits are the same either way.
+            bool split = shape.NextSplit();
+            long start = Stopwatch.GetTimestamp();
+            RunParts<TActivation>(g, split ? parts : 1);
+            shape.Record(split, Stopwatch.GetTimestamp() - start);
+            return;
+        }
+        RunParts<TActivation>(g, parts);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunParts<TActivation>(in GemmArgs g, int parts)
+        where TActivation : struct, IActivation
+    {
         if (parts <= 1)
         {
             ExecuteSlice<TActivation>(g, 0, g.N);

@@ -23,11 +23,11 @@ public static partial class Gemm
     /// <summary>C[m,n] = f(A[m,k]·B[k,n] + bias[n]). An empty <paramref name="bias"/> means no bias.</summary>
     public static void MatMulBias<TActivation>(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c)
         where TActivation : struct, IActivation =>
-        MatMulBiasAt<TActivation>(KernelIsaInfo.Best, PartsFor(m, n, k), m, n, k, a, b, bias, c);
+        MatMulBiasAt<TActivation>(KernelIsaInfo.Best, PartsFor(m, n, k), m, n, k, a, b, bias, c, adaptive: true);
 
     /// <summary>C[m,n] = Aᵀ·B where A is stored [k,m] and B is [k,n].</summary>
     public static void MatMulTransposeA(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c) =>
-        MatMulTransposeAAt(KernelIsaInfo.Best, PartsFor(m, n, k), m, n, k, a, b, c);
+        MatMulTransposeAAt(KernelIsaInfo.Best, PartsFor(m, n, k), m, n, k, a, b, c, adaptive: true);
 
     /// <summary>
     /// The weight gradient fused with the update: <c>weight.Gradient = Aᵀ·B</c> (A stored [k,m], B [k,n], the
@@ -63,6 +63,7 @@ public static partial class Gemm
                 Isa = KernelIsaInfo.Best,
                 Optimizer = optimizer,
                 UpdateTarget = weight,
+                AdaptiveKey = AdaptiveSplit.Key(4, m, n, k),
             };
             Run<IdentityActivation>(g, PartsFor(m, n, k));
         }
@@ -70,7 +71,7 @@ public static partial class Gemm
 
     /// <summary>C[m,n] = A·Bᵀ where A is [m,k] and B is stored [n,k].</summary>
     public static void MatMulTransposeB(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c) =>
-        MatMulTransposeBAt(KernelIsaInfo.Best, PartsFor(m, n, k), m, n, k, a, b, c);
+        MatMulTransposeBAt(KernelIsaInfo.Best, PartsFor(m, n, k), m, n, k, a, b, c, adaptive: true);
 
     /// <summary>sums[j] = Σ_i A[i,j] for A of [rows, columns]: the bias gradient from dZ.</summary>
     public static void ColumnSums(int rows, int columns, ReadOnlySpan<float> a, Span<float> sums) =>
@@ -82,7 +83,8 @@ public static partial class Gemm
     /// <summary><see cref="MatMulBias{TActivation}(int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
     /// at a chosen instruction set, in <paramref name="parts"/> column slices (tests and benchmarks).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static unsafe void MatMulBiasAt<TActivation>(KernelIsa isa, int parts, int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c)
+    internal static unsafe void MatMulBiasAt<TActivation>(KernelIsa isa, int parts, int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c,
+        bool adaptive = false)
         where TActivation : struct, IActivation
     {
         CheckSizes(m, n, k, a.Length, b.Length, c.Length);
@@ -101,6 +103,7 @@ public static partial class Gemm
                 Bias = bias.IsEmpty ? null : pbias,
                 C = pc, CRowStride = n,
                 Isa = isa,
+                AdaptiveKey = adaptive ? AdaptiveSplit.Key(1, m, n, k) : 0,
             };
             Run<TActivation>(g, parts);
         }
@@ -108,7 +111,8 @@ public static partial class Gemm
 
     /// <summary><see cref="MatMulTransposeA(int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> at a chosen instruction set and split.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static unsafe void MatMulTransposeAAt(KernelIsa isa, int parts, int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c)
+    internal static unsafe void MatMulTransposeAAt(KernelIsa isa, int parts, int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c,
+        bool adaptive = false)
     {
         CheckSizes(m, n, k, a.Length, b.Length, c.Length);
         fixed (float* pa = a)
@@ -123,6 +127,7 @@ public static partial class Gemm
                 B = pb, BRowStride = n,
                 C = pc, CRowStride = n,
                 Isa = isa,
+                AdaptiveKey = adaptive ? AdaptiveSplit.Key(2, m, n, k) : 0,
             };
             Run<IdentityActivation>(g, parts);
         }
@@ -130,7 +135,8 @@ public static partial class Gemm
 
     /// <summary><see cref="MatMulTransposeB(int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> at a chosen instruction set and split.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static unsafe void MatMulTransposeBAt(KernelIsa isa, int parts, int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c)
+    internal static unsafe void MatMulTransposeBAt(KernelIsa isa, int parts, int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c,
+        bool adaptive = false)
     {
         CheckSizes(m, n, k, a.Length, b.Length, c.Length);
         fixed (float* pa = a)
@@ -144,6 +150,7 @@ public static partial class Gemm
                 B = pb, BTransposed = true,
                 C = pc, CRowStride = n,
                 Isa = isa,
+                AdaptiveKey = adaptive ? AdaptiveSplit.Key(3, m, n, k) : 0,
             };
             Run<IdentityActivation>(g, parts);
         }

@@ -28,4 +28,7 @@ internal unsafe struct GemmArgs
     public Optimizer? Optimizer;
     /// <summary>The parameter whose gradient C is (see <see cref="Optimizer"/>).</summary>
     public Parameter? UpdateTarget;
+    /// <summary>Nonzero: the product's <see cref="AdaptiveSplit.Key"/>, and a split may be replaced by one thread
+    /// when that is faster here (public entry points); zero: exactly the parts asked for (tests, benchmarks).</summary>
+    public long AdaptiveKey;
 }
