@@ -3,6 +3,7 @@
 // RESULT {json}. The kernel thread count comes from SOURCENET_THREADS, which the runtime reads.
 //
 // Usage: SourceNet.Compare --data <folder> [--epochs N] [--steps N] [--batch N] [--single-calls N] [--seed N]
+//        SourceNet.Compare --breakdown [--data <folder>]   (where a TrainStep's time goes: StepBreakdown.cs)
 //        SourceNet.Compare --peak     (prints PEAK {json}: this machine's measured FMA peak, see bench/Shared/FmaPeak.cs)
 using System;
 using System.Collections.Generic;
@@ -38,6 +39,11 @@ internal static class Program
         if (args is ["--peak"] or ["peak"])
         {
             Console.WriteLine("PEAK " + FmaPeak.Measure().ToJson());
+            return 0;
+        }
+        if (args.Length > 0 && args[0] == "--breakdown")
+        {
+            StepBreakdown.Run(MnistDataset.Load(args.Length > 2 && args[1] == "--data" ? args[2] : "data/mnist"), rounds: 15);
             return 0;
         }
         var options = Options.Parse(args);
