@@ -52,7 +52,9 @@ internal static class Program
 
         var model = new MnistMlp(seed: options.Seed, maxBatchSize: options.Batch);
         var adam = new Adam(learningRate: 1e-3f);
-        var sampler = new BatchSampler(data.TrainImages, data.TrainLabels, ImageSize, new SeededRandom(options.Seed));
+        // The byte pixels, divided by 255 while gathered: the same batches as the float images (tested), a quarter
+        // of the memory traffic, and no 188 MB float training set in the process.
+        var sampler = new BatchSampler(data.TrainPixels, data.TrainLabels, ImageSize, new SeededRandom(options.Seed));
         var images = new float[options.Batch * ImageSize];
         var labels = new int[options.Batch];
 

@@ -40,62 +40,76 @@ internal static class StepBreakdown
         int[] sampleLabels = new int[Batch];
 
         const int Steps = 200;
-        var step = new double[rounds];
-        var kernelSum = new double[rounds];
+        bool sparseDefault = Gemm.SparseInputs;
+        // Index 0: dense inputs (Gemm.SparseInputs off), 1: sparse inputs allowed; alternated within each round.
+        var step = new double[2][] { new double[rounds], new double[rounds] };
+        var kernelSum = new double[2][] { new double[rounds], new double[rounds] };
+        var perKernel = new double[2][,] { new double[rounds, Kernels.Names.Length], new double[rounds, Kernels.Names.Length] };
         var floatSample = new double[rounds];
         var byteSample = new double[rounds];
-        var perKernel = new double[rounds, Kernels.Names.Length];
         for (int r = -2; r < rounds; r++) // two warm-up rounds
         {
-            long t0 = Stopwatch.GetTimestamp();
-            for (int s = 0; s < Steps; s++)
-                model.TrainStep(images[s % Batches], labels[s % Batches], adam);
-            double stepUs = Stopwatch.GetElapsedTime(t0).TotalMicroseconds / Steps;
+            for (int mode = 0; mode < 2; mode++)
+            {
+                Gemm.SparseInputs = mode == 1;
+                long t0 = Stopwatch.GetTimestamp();
+                for (int s = 0; s < Steps; s++)
+                    model.TrainStep(images[s % Batches], labels[s % Batches], adam);
+                double stepUs = Stopwatch.GetElapsedTime(t0).TotalMicroseconds / Steps;
+                kernels.Reset();
+                t0 = Stopwatch.GetTimestamp();
+                for (int s = 0; s < Steps; s++)
+                    kernels.Step(images[s % Batches], adam);
+                double kernelUs = Stopwatch.GetElapsedTime(t0).TotalMicroseconds / Steps;
+                if (r < 0)
+                    continue;
+                step[mode][r] = stepUs;
+                kernelSum[mode][r] = kernelUs;
+                for (int k = 0; k < Kernels.Names.Length; k++)
+                    perKernel[mode][r, k] = kernels.Ticks[k] * 1e6 / Stopwatch.Frequency / Steps;
+            }
+            Gemm.SparseInputs = sparseDefault;
 
-            kernels.Reset();
-            t0 = Stopwatch.GetTimestamp();
-            for (int s = 0; s < Steps; s++)
-                kernels.Step(images[s % Batches], adam);
-            double kernelUs = Stopwatch.GetElapsedTime(t0).TotalMicroseconds / Steps;
-
-            t0 = Stopwatch.GetTimestamp();
+            long u0 = Stopwatch.GetTimestamp();
             for (int s = 0; s < Steps; s++)
                 floatSampler.NextRandomBatch(sampleImages, sampleLabels);
-            double floatUs = Stopwatch.GetElapsedTime(t0).TotalMicroseconds / Steps;
-            t0 = Stopwatch.GetTimestamp();
+            double floatUs = Stopwatch.GetElapsedTime(u0).TotalMicroseconds / Steps;
+            u0 = Stopwatch.GetTimestamp();
             for (int s = 0; s < Steps; s++)
                 byteSampler.NextRandomBatch(sampleImages, sampleLabels);
-            double byteUs = Stopwatch.GetElapsedTime(t0).TotalMicroseconds / Steps;
+            double byteUs = Stopwatch.GetElapsedTime(u0).TotalMicroseconds / Steps;
             if (r < 0)
                 continue;
-            step[r] = stepUs;
-            kernelSum[r] = kernelUs;
             floatSample[r] = floatUs;
             byteSample[r] = byteUs;
-            for (int k = 0; k < Kernels.Names.Length; k++)
-                perKernel[r, k] = kernels.Ticks[k] * 1e6 / Stopwatch.Frequency / Steps;
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Step breakdown: {rounds} rounds of {Steps} steps, threads {KernelThreads.Count}, adaptive split {(KernelThreads.Adaptive ? "on" : "off")}, sparse input {(Gemm.SparseInputs ? "on" : "off")}; median (min) in µs per step"));
-        Print("TrainStep (generated, no sampling)", step);
-        Print("  its kernels, called directly", kernelSum);
-        for (int k = 0; k < Kernels.Names.Length; k++)
+            $"Step breakdown: {rounds} rounds of {Steps} steps, threads {KernelThreads.Count}, adaptive split {(KernelThreads.Adaptive ? "on" : "off")}; median (min) in µs per step"));
+        for (int mode = 0; mode < 2; mode++)
         {
-            var column = new double[rounds];
+            Console.WriteLine(mode == 0 ? "-- dense inputs (SOURCENET_SPARSE=0)" : "-- sparse inputs allowed (the default)");
+            Print("TrainStep (generated, no sampling)", step[mode]);
+            Print("  its kernels, called directly", kernelSum[mode]);
+            for (int k = 0; k < Kernels.Names.Length; k++)
+            {
+                var column = new double[rounds];
+                for (int r = 0; r < rounds; r++)
+                    column[r] = perKernel[mode][r, k];
+                Print("    " + Kernels.Names[k], column);
+            }
+            var glue = new double[rounds];
             for (int r = 0; r < rounds; r++)
-                column[r] = perKernel[r, k];
-            Print("    " + Kernels.Names[k], column);
+                glue[r] = step[mode][r] - kernelSum[mode][r];
+            Print("  glue = step - kernels", glue);
         }
-        var glue = new double[rounds];
-        for (int r = 0; r < rounds; r++)
-            glue[r] = step[r] - kernelSum[r];
-        Print("  glue = step - kernels", glue);
+        Console.WriteLine("-- sampling one batch of 100");
         Print("Sampler, float images (per batch)", floatSample);
         Print("Sampler, byte pixels (per batch)", byteSample);
         double median(double[] v) { var c = (double[])v.Clone(); Array.Sort(c); return c[c.Length / 2]; }
+        double stepMedian = median(step[sparseDefault ? 1 : 0]);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Sampler share of step + sampler: float {100 * median(floatSample) / (median(floatSample) + median(step)):F1}%, bytes {100 * median(byteSample) / (median(byteSample) + median(step)):F1}%"));
+            $"Sampler share of step + sampler: float {100 * median(floatSample) / (median(floatSample) + stepMedian):F1}%, bytes {100 * median(byteSample) / (median(byteSample) + stepMedian):F1}%"));
     }
 
     private static void Print(string name, double[] values)

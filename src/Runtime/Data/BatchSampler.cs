@@ -1,5 +1,6 @@
 using System;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics.X86;
 
 namespace SourceNet.Data;
 
@@ -24,6 +25,9 @@ public sealed class BatchSampler
     private readonly int _featureSize;
     private readonly SeededRandom _random;
     private readonly int[] _order;
+
+    // The current random batch's sample indices; grown to the largest batch drawn, so drawing allocates nothing after the first.
+    private int[]? _batchIndices;
 
     // Next position in _order; -1 until the first BeginEpoch.
     private int _cursor = -1;
@@ -107,9 +111,55 @@ public sealed class BatchSampler
     public void NextRandomBatch(Span<float> features, Span<int> labels)
     {
         CheckCapacity(features, labels);
+        // Draw the whole batch's indices first (the same draws, in the same order, as one at a time), so each
+        // sample's memory can be requested a few samples before it is copied: the samples are scattered over
+        // tens of megabytes, and a copy that waits for each one in turn mostly waits for memory.
+        if (_batchIndices is null || _batchIndices.Length < labels.Length)
+        {
+            _batchIndices = new int[labels.Length];
+        }
         for (int i = 0; i < labels.Length; i++)
         {
-            CopySample(_random.NextInt(_labels.Length), i, features, labels);
+            _batchIndices[i] = _random.NextInt(_labels.Length);
+        }
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (i + PrefetchAhead < labels.Length)
+            {
+                Prefetch(_batchIndices[i + PrefetchAhead]);
+            }
+            CopySample(_batchIndices[i], i, features, labels);
+        }
+    }
+
+    /// <summary>Samples ahead whose features are requested before they are copied.</summary>
+    private const int PrefetchAhead = 4;
+
+    private unsafe void Prefetch(int sample)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+        if (_bytes is not null)
+        {
+            fixed (byte* start = &_bytes[sample * _featureSize])
+            {
+                for (int offset = 0; offset < _featureSize; offset += 64)
+                {
+                    Sse.Prefetch0(start + offset);
+                }
+            }
+        }
+        else
+        {
+            fixed (float* start = &_features![sample * _featureSize])
+            {
+                for (int offset = 0; offset < _featureSize; offset += 16)
+                {
+                    Sse.Prefetch0(start + offset);
+                }
+            }
         }
     }
 
