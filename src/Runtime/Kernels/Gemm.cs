@@ -16,7 +16,9 @@ namespace SourceNet.Kernels;
 /// All three run register-blocked tiles (6x64 floats on AVX-512, 6x16 on AVX2, 6x8 on Arm64/SSE, scalar otherwise). Each output
 /// element is one chain of fused multiply-adds over k in increasing order, started from its bias, whatever the
 /// tile, instruction set or thread that computes it; so results do not depend on <see cref="KernelThreads.Count"/>.
-/// Large products are split by output columns over <see cref="KernelThreads.Count"/> threads.
+/// Large products are split by output columns over <see cref="KernelThreads.Count"/> threads, or run on the calling
+/// thread alone where that has been timed faster for their shape (<see cref="KernelThreads.Adaptive"/>). A left
+/// operand that is mostly exact zeros (MNIST pixels) skips them (<see cref="SparseInputs"/>), with the same sums.
 /// </remarks>
 public static partial class Gemm
 {

@@ -92,6 +92,32 @@ public class SparseGemmTests
         }
     }
 
+    [SkippableFact]
+    public void OnlyTheSignOfAZeroSumStartedAtMinusZeroCanDiffer()
+    {
+        // The documented exception (Gemm.Sparse512.cs): a sum that is exactly -0 when a zero term comes. Densely,
+        // fma(0, w, -0) = -0 + (+0) = +0 for w >= 0; the sparse kernel leaves the term out and keeps -0.
+        Skip.IfNot(KernelIsaInfo.IsSupported(KernelIsa.Vector512), "the sparse path is AVX-512 only");
+        int m = 2, n = 16, k = 3;
+        float[] a = { 0f, 0f, 0f, 0f, 2f, 0f }; // row 0 all zero; row 1 one nonzero term
+        float[] b = Enumerable.Repeat(0.5f, k * n).ToArray();
+        float[] bias = Enumerable.Repeat(-0f, n).ToArray();
+        var dense = new float[m * n];
+        var sparse = new float[m * n];
+        Gemm.MatMulBiasAt<IdentityActivation>(KernelIsa.Vector512, 1, m, n, k, a, b, bias, dense);
+        Gemm.MatMulBiasAt<IdentityActivation>(KernelIsa.Vector512, 1, m, n, k, a, b, bias, sparse, sparse: SparseMode.Always);
+        for (int j = 0; j < n; j++)
+        {
+            Assert.True(float.IsPositive(dense[j]) && dense[j] == 0f, "dense: -0 + 0·0.5 = +0");
+            Assert.True(float.IsNegative(sparse[j]) && sparse[j] == 0f, "sparse: the -0 bias is kept");
+            Assert.Equal(dense[n + j], sparse[n + j]); // any nonzero term makes the sums agree again
+        }
+        // After ReLU both are +0.
+        Gemm.MatMulBiasAt<ReluActivation>(KernelIsa.Vector512, 1, m, n, k, a, b, bias, dense);
+        Gemm.MatMulBiasAt<ReluActivation>(KernelIsa.Vector512, 1, m, n, k, a, b, bias, sparse, sparse: SparseMode.Always);
+        Assert.True(dense.AsSpan().SequenceEqual(sparse) || dense.Zip(sparse).All(p => p.First == p.Second));
+    }
+
     private static void AssertBitIdentical(float[] expected, float[] actual, string what)
     {
         for (int e = 0; e < expected.Length; e++)
