@@ -4,16 +4,17 @@
 # (the default) and at 2 threads always split (SOURCENET_ADAPTIVE_SPLIT=0), one after the other, so all three
 # see the same machine state. Step time = median epoch / steps. Prints one line per round and the quantiles.
 #
-# Usage: bench/threads-ratio.sh [rounds (default 20)] [epochs per run (default 3)]
+# Usage: bench/threads-ratio.sh [rounds (default 20)] [epochs per run (default 3)] [steps per epoch (default 600)]
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rounds="${1:-20}"
 epochs="${2:-3}"
+steps="${3:-600}"
 dll="$repo/bench/SourceNet.Compare/bin/Release/net10.0/SourceNet.Compare.dll"
 dotnet build "$repo/bench/SourceNet.Compare/SourceNet.Compare.csproj" -c Release -nologo > /dev/null
 out="$(mktemp)"
 step() { # environment... -> step ms
-    env "$@" dotnet "$dll" --data "$repo/data/mnist" --epochs "$epochs" --single-calls 200 \
+    env "$@" dotnet "$dll" --data "$repo/data/mnist" --epochs "$epochs" --steps "$steps" --single-calls 200 \
         | sed -n 's/^RESULT //p' | python3 -c 'import json,sys; print("%.4f" % json.load(sys.stdin)["step_ms"])'
 }
 printf '%-5s %-16s %9s %9s %9s %8s %8s\n' round load "1t ms" "2t ms" "2t-split" "2t/1t" "split/1t"
