@@ -41,7 +41,9 @@ internal static class AdaptiveSplit
     /// <summary>Whether products choose between split and single-threaded at run time.</summary>
     public static bool Enabled { get; set; } = Environment.GetEnvironmentVariable(EnvironmentVariable) is not "0";
 
-    /// <summary>A key for a product: its layout (1..7) and sizes; distinct for sizes below 2^20.</summary>
+    /// <summary>A key for a product: its layout (1..4) and sizes; distinct for sizes below 2^20. Gemm derives two
+    /// more keys from it: +4 in the layout bits for its sparse-or-dense choice (where "split" means sparse), and
+    /// bit 63 for the split choice of the sparse kernel.</summary>
     public static long Key(int layout, int m, int n, int k) =>
         ((long)layout << 60) | ((long)Math.Min(m, 0xFFFFF) << 40) | ((long)Math.Min(n, 0xFFFFF) << 20) | (uint)Math.Min(k, 0xFFFFF);
 

@@ -23,15 +23,36 @@ public static partial class Gemm
         if (g.Sparse != SparseMode.Never && g.Isa == KernelIsa.Vector512 && !g.BTransposed && g.N >= Width512 && g.K > 0
             && (g.Sparse == SparseMode.Always || EstimateDensity(g) <= (g.M < 6 ? SparseMaxDensityFewRows : SparseMaxDensity)))
         {
-            GemmArgs sparse = g;
-            CompressRows(ref sparse);
-            // Timed apart from the dense calls of the same shape: the sparse kernel has its own best split.
-            if (sparse.AdaptiveKey != 0)
-                sparse.AdaptiveKey |= 8L << 60;
-            RunAdaptive<TActivation>(sparse, parts);
+            // Sparse enough to try. Whether skipping the zeros pays depends on where B is (in L2 it wins clearly; just
+            // streamed out by Adam, less so) and the density, so with the public entry points the two are also timed
+            // against each other per shape, like split against single; the bits are the same either way.
+            if (g.Sparse == SparseMode.Auto && g.AdaptiveKey != 0 && AdaptiveSplit.Enabled
+                && AdaptiveSplit.For(g.AdaptiveKey + (4L << 60)) is { } choice)
+            {
+                bool useSparse = choice.NextSplit();
+                long start = Stopwatch.GetTimestamp();
+                if (useSparse)
+                    RunSparse<TActivation>(g, parts);
+                else
+                    RunAdaptive<TActivation>(g, parts);
+                choice.Record(useSparse, Stopwatch.GetTimestamp() - start);
+                return;
+            }
+            RunSparse<TActivation>(g, parts);
             return;
         }
         RunAdaptive<TActivation>(g, parts);
+    }
+
+    private static void RunSparse<TActivation>(in GemmArgs g, int parts)
+        where TActivation : struct, IActivation
+    {
+        GemmArgs sparse = g;
+        CompressRows(ref sparse);
+        // Timed apart from the dense calls of the same shape: the sparse kernel has its own best split.
+        if (sparse.AdaptiveKey != 0)
+            sparse.AdaptiveKey |= 8L << 60;
+        RunAdaptive<TActivation>(sparse, parts);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
