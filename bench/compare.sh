@@ -234,17 +234,18 @@ print(f"Training: {epochs} epoch(s) of {steps} steps of batch 100; epoch = train
       f"over epochs; step = median epoch / {steps}. Inference: 1 image = median of {single_calls} calls "
       "(image in, digit out) after 500 warm-up calls; 10k images = the whole test set in one call, median of 5 "
       "after a warm-up. Alloc = managed bytes allocated by the calling thread (GC.GetAllocatedBytesForCurrentThread; "
-      "per step: last epoch). Peak RSS = VmHWM of the process (ONNX Runtime's process loads only the test set). "
+      "per step: last epoch); all threads = GC.GetTotalAllocatedBytes(true) per step (SourceNet only). Peak RSS = VmHWM of the process (ONNX Runtime's process loads only the test set). "
       "Threads '2 passive' = 2 threads with OMP_WAIT_POLICY=PASSIVE. ★ = that system's best setting.\n")
 print("| System | Threads | Epoch (s), median | Epoch min-max (s) | Step (ms) | 1 image (µs) | 10k images (ms) "
-      "| Alloc/step (B) | Alloc/inference (B) | Peak RSS (MiB) | Test accuracy | Final loss |")
-print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+      "| Alloc/step (B) | Alloc/step, all threads (B) | Alloc/inference (B) | Peak RSS (MiB) | Test accuracy | Final loss |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for r in rows:
     star = " ★" if best_setting[r["system"]] is r else ""
     span = "n/a" if r["epoch_min_s"] is None else f"{r['epoch_min_s']:.3f}-{r['epoch_max_s']:.3f}"
     print(f"| {r['system']}{star} | {r['setting']} | {fmt(r['epoch_median_s'], 3)} | {span} "
           f"| {fmt(r['step_ms'], 3)} | {fmt(r['infer1_us'], 1)} | {fmt(r['infer_batch_ms'], 1)} "
-          f"| {fmt(r['alloc_step_bytes'], 0)} | {fmt(r['alloc_infer_bytes'], 0)} | {fmt(r['peak_rss_mib'], 0)} "
+          f"| {fmt(r['alloc_step_bytes'], 0)} | {fmt(r.get('alloc_step_bytes_all_threads'), 0)} "
+          f"| {fmt(r['alloc_infer_bytes'], 0)} | {fmt(r['peak_rss_mib'], 0)} "
           f"| {fmt(r['accuracy'], 2, 100)}% | {fmt(r['final_loss'], 4)} |")
 
 print()
