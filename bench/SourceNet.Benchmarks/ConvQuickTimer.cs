@@ -3,12 +3,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using SourceNet.Bench;
 
 namespace SourceNet.Benchmarks;
 
 /// <summary>
 /// <c>--conv</c>: the convolution kernels at the reference network's layers, both forward methods side by side in
-/// the same run, with the FMA limit measured by <see cref="FmaProbe"/> in that run, and the CPU and load printed.
+/// the same run, with the FMA limit measured by <see cref="FmaPeak"/> in that run, and the CPU and load printed.
 /// </summary>
 public static class ConvQuickTimer
 {
@@ -16,9 +17,9 @@ public static class ConvQuickTimer
     {
         Console.WriteLine($"CPU: {CpuInfo("model name")}, family {CpuInfo("cpu family")}, model {CpuInfo("model")}; {Environment.ProcessorCount} logical CPUs");
         Console.WriteLine($"load average at start: {Load()}");
-        var peaks = threadCounts.Distinct().ToDictionary(t => t, t => FmaProbe.Measure(t));
-        foreach ((int threads, double peak) in peaks)
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"FMA probe (12 chains of Vector512 FMA), {threads} thread(s): {peak:F1} GFLOP/s"));
+        FmaPeak before = FmaPeak.Measure();
+        var peaks = threadCounts.Distinct().ToDictionary(t => t, before.GflopsFor);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"FMA peak ({before.Vector}): {before.OneThreadGflops:F1} GFLOP/s on 1 thread, {before.TwoThreadGflops:F1} on 2"));
         var rows = new System.Collections.Generic.List<(string Text, double Gflops, int Threads)>();
         foreach (int layer in new[] { 1, 2 })
             foreach (int batch in new[] { 50, 100 })
@@ -47,11 +48,11 @@ public static class ConvQuickTimer
                     }
                 }
         // The probe again, after the kernels: on a busy machine the higher of the two is the better estimate.
+        FmaPeak after = FmaPeak.Measure();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"FMA peak again: {after.OneThreadGflops:F1} GFLOP/s on 1 thread, {after.TwoThreadGflops:F1} on 2"));
         foreach (int threads in peaks.Keys.ToArray())
         {
-            double again = FmaProbe.Measure(threads);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"FMA probe again, {threads} thread(s): {again:F1} GFLOP/s"));
-            peaks[threads] = Math.Max(peaks[threads], again);
+            peaks[threads] = Math.Max(peaks[threads], after.GflopsFor(threads));
         }
         Console.WriteLine($"load average at end: {Load()}");
         Console.WriteLine($"{"layer",-26} {"batch",5} {"kernel",-22} {"threads",7} {"best us",10} {"median us",10} {"GFLOP/s",8} {"% peak",7}");

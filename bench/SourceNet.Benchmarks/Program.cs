@@ -3,6 +3,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using SourceNet.Bench;
 
 namespace SourceNet.Benchmarks;
 
@@ -18,8 +19,8 @@ public static class Program
         }
         if (args.Length > 0 && args[0] == "--fma")
         {
-            foreach (int threads in new[] { 1, 2 })
-                Console.WriteLine($"FMA probe, {threads} thread(s): {FmaProbe.Measure(threads):F1} GFLOP/s");
+            FmaPeak fma = FmaPeak.Measure();
+            Console.WriteLine($"Measured FMA peak ({fma.Vector}): {fma.OneThreadGflops:F1} GFLOP/s on 1 thread, {fma.TwoThreadGflops:F1} on 2");
             return;
         }
         if (args.Length > 0 && args[0] == "--conv")
@@ -27,6 +28,8 @@ public static class Program
             ConvQuickTimer.Run(args.Length > 1 ? Array.ConvertAll(args[1].Split(','), int.Parse) : new[] { 1, 2 });
             return;
         }
+        FmaPeak peak = FmaPeak.Measure();
+        Console.WriteLine($"Measured FMA peak ({peak.Vector}): {peak.OneThreadGflops:F1} GFLOP/s on 1 thread, {peak.TwoThreadGflops:F1} on 2");
         // A short job: a few warm-up and measured iterations, in process, so the whole suite takes minutes.
         IConfig config = DefaultConfig.Instance
             .AddJob(Job.Default
@@ -35,7 +38,7 @@ public static class Program
                 .WithLaunchCount(1)
                 .WithToolchain(InProcessEmitToolchain.Instance)
                 .WithId("Short"))
-            .AddColumn(new GflopsColumn())
+            .AddColumn(new GflopsColumn(), new GflopsColumn(peak))
             .WithOptions(ConfigOptions.JoinSummary);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
     }

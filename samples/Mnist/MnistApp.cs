@@ -31,7 +31,7 @@ public static class MnistApp
 
         var model = new MnistMlp(seed: options.Seed, maxBatchSize: options.BatchSize);
         var optimizer = new Adam(learningRate: options.LearningRate);
-        var sampler = new BatchSampler(data.TrainImages, data.TrainLabels, MnistDataset.ImageSize, new SeededRandom(options.Seed + 1));
+        var sampler = new BatchSampler(data.TrainPixels, data.TrainLabels, MnistDataset.ImageSize, new SeededRandom(options.Seed + 1));
         int firstEpoch = 1;
         if (options.ResumePath is not null)
         {

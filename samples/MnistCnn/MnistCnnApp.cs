@@ -27,7 +27,7 @@ public static class MnistCnnApp
 
         var model = new MnistCnn(seed: options.Seed, maxBatchSize: options.BatchSize);
         var optimizer = new Adam(learningRate: options.LearningRate);
-        var sampler = new BatchSampler(data.TrainImages, data.TrainLabels, MnistDataset.ImageSize, new SeededRandom(options.Seed + 1));
+        var sampler = new BatchSampler(data.TrainPixels, data.TrainLabels, MnistDataset.ImageSize, new SeededRandom(options.Seed + 1));
 
         output.WriteLine(MnistCnn.Summary());
         output.WriteLine($"Training on {data.TrainCount:N0} images, testing on {data.TestCount:N0}; {options.Epochs} epochs of {options.BatchesPerEpoch} batches of {options.BatchSize}, Adam lr={options.LearningRate.ToString(CultureInfo.InvariantCulture)}, seed {options.Seed}.");

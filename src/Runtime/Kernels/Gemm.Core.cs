@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -19,6 +20,61 @@ public static partial class Gemm
     {
         if (g.M == 0 || g.N == 0)
             return;
+        if (g.Sparse != SparseMode.Never && g.Isa == KernelIsa.Vector512 && !g.BTransposed && g.N >= Width512 && g.K > 0
+            && (g.Sparse == SparseMode.Always || EstimateDensity(g) <= (g.M < 6 ? SparseMaxDensityFewRows : SparseMaxDensity)))
+        {
+            // Sparse enough to try. Whether skipping the zeros pays depends on where B is (in L2 it wins clearly; just
+            // streamed out by Adam, less so) and the density, so with the public entry points the two are also timed
+            // against each other per shape, like split against single; the bits are the same either way.
+            if (g.Sparse == SparseMode.Auto && g.AdaptiveKey != 0 && AdaptiveSplit.Enabled
+                && AdaptiveSplit.For(g.AdaptiveKey + (4L << 60)) is { } choice)
+            {
+                bool useSparse = choice.NextSplit();
+                long start = Stopwatch.GetTimestamp();
+                if (useSparse)
+                    RunSparse<TActivation>(g, parts);
+                else
+                    RunAdaptive<TActivation>(g, parts);
+                choice.Record(useSparse, Stopwatch.GetTimestamp() - start);
+                return;
+            }
+            RunSparse<TActivation>(g, parts);
+            return;
+        }
+        RunAdaptive<TActivation>(g, parts);
+    }
+
+    private static void RunSparse<TActivation>(in GemmArgs g, int parts)
+        where TActivation : struct, IActivation
+    {
+        GemmArgs sparse = g;
+        CompressRows(ref sparse);
+        // Timed apart from the dense calls of the same shape: the sparse kernel has its own best split.
+        if (sparse.AdaptiveKey != 0)
+            sparse.AdaptiveKey |= 8L << 60;
+        RunAdaptive<TActivation>(sparse, parts);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunAdaptive<TActivation>(in GemmArgs g, int parts)
+        where TActivation : struct, IActivation
+    {
+        if (parts > 1 && g.AdaptiveKey != 0 && AdaptiveSplit.Enabled && AdaptiveSplit.For(g.AdaptiveKey) is { } shape)
+        {
+            // Split or not, as this shape has been timing here; the bits are the same either way.
+            bool split = shape.NextSplit();
+            long start = Stopwatch.GetTimestamp();
+            RunParts<TActivation>(g, split ? parts : 1);
+            shape.Record(split, Stopwatch.GetTimestamp() - start);
+            return;
+        }
+        RunParts<TActivation>(g, parts);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunParts<TActivation>(in GemmArgs g, int parts)
+        where TActivation : struct, IActivation
+    {
         if (parts <= 1)
         {
             ExecuteSlice<TActivation>(g, 0, g.N);
@@ -187,11 +243,14 @@ public static partial class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ExecuteDirect<TActivation>(in GemmArgs g, int j0, int j1)
+    private static unsafe void ExecuteDirect<TActivation>(in GemmArgs g, int j0, int j1)
         where TActivation : struct, IActivation
     {
         switch (g.Isa)
         {
+            case KernelIsa.Vector512 when g.SparseRowStart != null:
+                SparseSlice512<TActivation>(g, j0, j1);
+                break;
             case KernelIsa.Vector512 when g.M == 1:
                 MatVecSlice512<TActivation>(g, j0, j1);
                 break;
@@ -211,17 +270,17 @@ public static partial class Gemm
     }
 
     /// <summary>The fork-join job for one activation type; one shared instance, used while the workers are held.</summary>
-    private sealed class GemmJob<TActivation> : KernelJob
+    private sealed unsafe class GemmJob<TActivation> : KernelJob
         where TActivation : struct, IActivation
     {
         public static readonly GemmJob<TActivation> Shared = new();
 
         public GemmArgs Args;
 
-        /// <summary>Columns per chunk: one 64-wide tile panel (192 for the matrix-vector tile), wider only when a
+        /// <summary>Columns per chunk: one 64-wide tile panel (192 for the matrix-vector and sparse tiles), wider only when a
         /// slice would otherwise have more than <see cref="MaxChunks"/> chunks. A slice's last chunk also takes the
         /// remainder, so every chunk is at least a vector wide and runs the same tiles as an unsplit call would.</summary>
-        private int MinChunkWidth => Args.M == 1 ? MatVecVectors * Width512 : 64;
+        private int MinChunkWidth => Args.M == 1 || Args.SparseRowStart != null ? MatVecVectors * Width512 : 64;
 
         private const int MaxChunks = 1024;
 

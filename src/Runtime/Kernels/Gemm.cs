@@ -16,18 +16,20 @@ namespace SourceNet.Kernels;
 /// All three run register-blocked tiles (6x64 floats on AVX-512, 6x16 on AVX2, 6x8 on Arm64/SSE, scalar otherwise). Each output
 /// element is one chain of fused multiply-adds over k in increasing order, started from its bias, whatever the
 /// tile, instruction set or thread that computes it; so results do not depend on <see cref="KernelThreads.Count"/>.
-/// Large products are split by output columns over <see cref="KernelThreads.Count"/> threads.
+/// Large products are split by output columns over <see cref="KernelThreads.Count"/> threads, or run on the calling
+/// thread alone where that has been timed faster for their shape (<see cref="KernelThreads.Adaptive"/>). A left
+/// operand that is mostly exact zeros (MNIST pixels) skips them (<see cref="SparseInputs"/>), with the same sums.
 /// </remarks>
 public static partial class Gemm
 {
     /// <summary>C[m,n] = f(A[m,k]·B[k,n] + bias[n]). An empty <paramref name="bias"/> means no bias.</summary>
     public static void MatMulBias<TActivation>(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c)
         where TActivation : struct, IActivation =>
-        MatMulBiasAt<TActivation>(KernelIsaInfo.Best, PartsFor(m, n, k), m, n, k, a, b, bias, c);
+        MatMulBiasAt<TActivation>(KernelIsaInfo.Best, PartsFor(m, n, k), m, n, k, a, b, bias, c, adaptive: true, SparseDefault);
 
     /// <summary>C[m,n] = Aᵀ·B where A is stored [k,m] and B is [k,n].</summary>
     public static void MatMulTransposeA(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c) =>
-        MatMulTransposeAAt(KernelIsaInfo.Best, PartsFor(m, n, k), m, n, k, a, b, c);
+        MatMulTransposeAAt(KernelIsaInfo.Best, PartsFor(m, n, k), m, n, k, a, b, c, adaptive: true, SparseDefault);
 
     /// <summary>
     /// The weight gradient fused with the update: <c>weight.Gradient = Aᵀ·B</c> (A stored [k,m], B [k,n], the
@@ -63,6 +65,8 @@ public static partial class Gemm
                 Isa = KernelIsaInfo.Best,
                 Optimizer = optimizer,
                 UpdateTarget = weight,
+                AdaptiveKey = AdaptiveSplit.Key(4, m, n, k),
+                Sparse = SparseDefault,
             };
             Run<IdentityActivation>(g, PartsFor(m, n, k));
         }
@@ -70,11 +74,22 @@ public static partial class Gemm
 
     /// <summary>C[m,n] = A·Bᵀ where A is [m,k] and B is stored [n,k].</summary>
     public static void MatMulTransposeB(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c) =>
-        MatMulTransposeBAt(KernelIsaInfo.Best, PartsFor(m, n, k), m, n, k, a, b, c);
+        MatMulTransposeBAt(KernelIsaInfo.Best, PartsFor(m, n, k), m, n, k, a, b, c, adaptive: true);
 
     /// <summary>sums[j] = Σ_i A[i,j] for A of [rows, columns]: the bias gradient from dZ.</summary>
     public static void ColumnSums(int rows, int columns, ReadOnlySpan<float> a, Span<float> sums) =>
         ColumnSumsAt(KernelIsaInfo.Best, rows, columns, a, sums);
+
+    /// <summary>
+    /// Whether <see cref="MatMulBias{TActivation}"/>, <see cref="MatMulTransposeA"/> and <see cref="WeightGradient"/>
+    /// may skip the exact zeros of their left operand (A, or Aᵀ's storage) when a sample of it is at most 25 %
+    /// nonzero (60 % for fewer than 6 rows; MNIST pixels: 19 %). Results are bit-identical to the dense kernel for finite operands, up to the
+    /// sign of an exactly-zero output whose sum was -0 (see Gemm.Sparse512.cs). Default on; the environment variable
+    /// <c>SOURCENET_SPARSE=0</c> turns it off at start-up (A/B measurements). AVX-512 only; elsewhere always dense.
+    /// </summary>
+    public static bool SparseInputs { get; set; } = Environment.GetEnvironmentVariable("SOURCENET_SPARSE") is not "0";
+
+    private static SparseMode SparseDefault => SparseInputs ? SparseMode.Auto : SparseMode.Never;
 
     private static int PartsFor(int m, int n, int k) =>
         KernelThreads.PartsFor((long)m * n * k, n, KernelThreads.Count);
@@ -82,7 +97,8 @@ public static partial class Gemm
     /// <summary><see cref="MatMulBias{TActivation}(int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
     /// at a chosen instruction set, in <paramref name="parts"/> column slices (tests and benchmarks).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static unsafe void MatMulBiasAt<TActivation>(KernelIsa isa, int parts, int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c)
+    internal static unsafe void MatMulBiasAt<TActivation>(KernelIsa isa, int parts, int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c,
+        bool adaptive = false, SparseMode sparse = SparseMode.Never)
         where TActivation : struct, IActivation
     {
         CheckSizes(m, n, k, a.Length, b.Length, c.Length);
@@ -101,6 +117,8 @@ public static partial class Gemm
                 Bias = bias.IsEmpty ? null : pbias,
                 C = pc, CRowStride = n,
                 Isa = isa,
+                AdaptiveKey = adaptive ? AdaptiveSplit.Key(1, m, n, k) : 0,
+                Sparse = sparse,
             };
             Run<TActivation>(g, parts);
         }
@@ -108,7 +126,8 @@ public static partial class Gemm
 
     /// <summary><see cref="MatMulTransposeA(int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> at a chosen instruction set and split.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static unsafe void MatMulTransposeAAt(KernelIsa isa, int parts, int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c)
+    internal static unsafe void MatMulTransposeAAt(KernelIsa isa, int parts, int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c,
+        bool adaptive = false, SparseMode sparse = SparseMode.Never)
     {
         CheckSizes(m, n, k, a.Length, b.Length, c.Length);
         fixed (float* pa = a)
@@ -123,6 +142,8 @@ public static partial class Gemm
                 B = pb, BRowStride = n,
                 C = pc, CRowStride = n,
                 Isa = isa,
+                AdaptiveKey = adaptive ? AdaptiveSplit.Key(2, m, n, k) : 0,
+                Sparse = sparse,
             };
             Run<IdentityActivation>(g, parts);
         }
@@ -130,7 +151,8 @@ public static partial class Gemm
 
     /// <summary><see cref="MatMulTransposeB(int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> at a chosen instruction set and split.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static unsafe void MatMulTransposeBAt(KernelIsa isa, int parts, int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c)
+    internal static unsafe void MatMulTransposeBAt(KernelIsa isa, int parts, int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c,
+        bool adaptive = false)
     {
         CheckSizes(m, n, k, a.Length, b.Length, c.Length);
         fixed (float* pa = a)
@@ -144,6 +166,7 @@ public static partial class Gemm
                 B = pb, BTransposed = true,
                 C = pc, CRowStride = n,
                 Isa = isa,
+                AdaptiveKey = adaptive ? AdaptiveSplit.Key(3, m, n, k) : 0,
             };
             Run<IdentityActivation>(g, parts);
         }

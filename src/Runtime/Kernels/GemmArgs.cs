@@ -28,4 +28,24 @@ internal unsafe struct GemmArgs
     public Optimizer? Optimizer;
     /// <summary>The parameter whose gradient C is (see <see cref="Optimizer"/>).</summary>
     public Parameter? UpdateTarget;
+    /// <summary>Nonzero: the product's <see cref="AdaptiveSplit.Key"/>, and a split may be replaced by one thread
+    /// when that is faster here (public entry points); zero: exactly the parts asked for (tests, benchmarks).</summary>
+    public long AdaptiveKey;
+    /// <summary>Whether A's exact zeros may be skipped (<see cref="Gemm.SparseInputs"/>, decided per call from A's density).</summary>
+    public SparseMode Sparse;
+    /// <summary>Set when A was compressed: row i's nonzeros are SparseIndex/SparseValue[SparseRowStart[i]..SparseRowStart[i+1]).</summary>
+    public int* SparseRowStart;
+    public int* SparseIndex;
+    public float* SparseValue;
+}
+
+/// <summary>When a product may skip the exact zeros of its left operand (AVX-512, un-transposed B, N >= 16).</summary>
+internal enum SparseMode
+{
+    /// <summary>Always dense.</summary>
+    Never = 0,
+    /// <summary>Sparse when a sample of A is at most <see cref="Gemm.SparseMaxDensity"/> nonzero (<see cref="Gemm.SparseMaxDensityFewRows"/> below 6 rows).</summary>
+    Auto = 1,
+    /// <summary>Sparse whenever possible (tests).</summary>
+    Always = 2,
 }

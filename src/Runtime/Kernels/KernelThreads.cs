@@ -39,6 +39,17 @@ public static class KernelThreads
         }
     }
 
+    /// <summary>
+    /// Whether a product large enough to split may instead run on the calling thread when, timed on this machine
+    /// in this process, that is faster for its shape (see the remarks of the internal AdaptiveSplit class). Default
+    /// on; <c>SOURCENET_ADAPTIVE_SPLIT=0</c> turns it off at start-up. Results are the same bits either way.
+    /// </summary>
+    public static bool Adaptive
+    {
+        get => AdaptiveSplit.Enabled;
+        set => AdaptiveSplit.Enabled = value;
+    }
+
     /// <summary>The default: <c>SOURCENET_THREADS</c> if set to a valid count, else min(processors, 2).</summary>
     internal static int ReadDefault()
     {

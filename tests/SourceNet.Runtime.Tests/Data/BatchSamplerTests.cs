@@ -198,8 +198,10 @@ public sealed class BatchSamplerTests
 
         Assert.Throws<ArgumentException>(() => sampler.NextRandomBatch(new float[2 * FeatureSize - 1], new int[2]));
         Assert.Throws<ArgumentException>(() => new BatchSampler(new float[10], new int[3], FeatureSize, new SeededRandom(1)));
-        Assert.Throws<ArgumentException>(() => new BatchSampler([], [], FeatureSize, new SeededRandom(1)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new BatchSampler([], [], 0, new SeededRandom(1)));
+        Assert.Throws<ArgumentException>(() => new BatchSampler(Array.Empty<float>(), [], FeatureSize, new SeededRandom(1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BatchSampler(Array.Empty<float>(), [], 0, new SeededRandom(1)));
+        Assert.Throws<ArgumentException>(() => new BatchSampler(new byte[10], new int[3], FeatureSize, new SeededRandom(1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BatchSampler(new byte[3], new int[3], 1, new SeededRandom(1), divisor: 0f));
     }
 
     [Fact]
@@ -214,5 +216,48 @@ public sealed class BatchSamplerTests
 
         Assert.All(labels, label => Assert.InRange(label, 0, 9));
         Assert.All(images, pixel => Assert.InRange(pixel, 0f, 1f));
+    }
+
+    [Fact]
+    public void Byte_features_give_bit_identical_batches_to_the_float_images()
+    {
+        // The compact path divides each byte by 255 while gathering; the float set divided up front. Same quotients.
+        MnistDataset mnist = MnistDataset.Load(TestFiles.MnistFolder, maxTrain: 3000, maxTest: 0);
+        var floats = new BatchSampler(mnist.TrainImages, mnist.TrainLabels, MnistDataset.ImageSize, new SeededRandom(5));
+        var bytes = new BatchSampler(mnist.TrainPixels, mnist.TrainLabels, MnistDataset.ImageSize, new SeededRandom(5));
+        float[] a = new float[100 * MnistDataset.ImageSize], b = new float[a.Length];
+        int[] la = new int[100], lb = new int[100];
+        for (int batch = 0; batch < 20; batch++)
+        {
+            floats.NextRandomBatch(a, la);
+            bytes.NextRandomBatch(b, lb);
+            Assert.Equal(la, lb);
+            Assert.True(a.AsSpan().SequenceEqual(b), $"random batch {batch} differs");
+        }
+        floats.BeginEpoch();
+        bytes.BeginEpoch();
+        int n;
+        while ((n = floats.NextShuffledBatch(a, la)) > 0)
+        {
+            Assert.Equal(n, bytes.NextShuffledBatch(b, lb));
+            Assert.True(a.AsSpan().SequenceEqual(b), "shuffled batch differs");
+        }
+        // Every byte value maps to the float the dataset gives it.
+        byte[] all = Enumerable.Range(0, 256).Select(v => (byte)v).ToArray();
+        float[] expected = all.Select(v => (float)v / 255f).ToArray();
+        Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), MnistDataset.ToFloats(all).Select(BitConverter.SingleToInt32Bits));
+    }
+
+    [Fact]
+    public void Drawing_byte_batches_allocates_nothing()
+    {
+        var sampler = new BatchSampler(new byte[50 * FeatureSize], new int[50], FeatureSize, new SeededRandom(3));
+        float[] images = new float[10 * FeatureSize];
+        int[] labels = new int[10];
+        sampler.NextRandomBatch(images, labels);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++)
+            sampler.NextRandomBatch(images, labels);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 }

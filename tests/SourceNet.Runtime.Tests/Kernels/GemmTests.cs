@@ -18,13 +18,12 @@ public class GemmTests
         return data;
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(LayoutsAndIsas))]
     public void MatchesReferenceAtEdgeSizes(Layout layout, int isaLevel)
     {
         var isa = (KernelIsa)isaLevel;
-        if (!KernelIsaInfo.IsSupported(isa))
-            return;
+        Skip.IfNot(KernelIsaInfo.IsSupported(isa), $"{isa} is not accelerated on this machine (best: {KernelIsaInfo.Best}).");
         int seed = 1;
         foreach (int m in EdgeSizes)
             foreach (int n in EdgeSizes)
