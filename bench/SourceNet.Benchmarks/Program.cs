@@ -18,7 +18,9 @@ public static class Program
         }
         if (args.Length > 0 && args[0] == "--conv")
         {
-            ConvQuickTimer.Run(args.Length > 1 ? Array.ConvertAll(args[1].Split(','), int.Parse) : new[] { 1, 2 });
+            // --conv [threads] [batches], e.g. --conv 1,2 50: bench/compare-cnn.sh times its own batch size only.
+            ConvQuickTimer.Run(args.Length > 1 ? Array.ConvertAll(args[1].Split(','), int.Parse) : new[] { 1, 2 },
+                args.Length > 2 ? Array.ConvertAll(args[2].Split(','), int.Parse) : null);
             return;
         }
         // A short job: a few warm-up and measured iterations, in process, so the whole suite takes minutes.
