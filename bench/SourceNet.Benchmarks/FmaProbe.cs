@@ -33,8 +33,10 @@ public static class FmaProbe
                 workers[t] = new Thread(() => { start.SignalAndWait(); Chain(iterations); });
                 workers[t].Start();
             }
-            start.SignalAndWait();
+            // The clock starts before the release: on a 2-core machine the workers can take both cores and finish
+            // before this thread runs again, and a clock started after the barrier then reports absurd rates.
             long t0 = Stopwatch.GetTimestamp();
+            start.SignalAndWait();
             foreach (Thread worker in workers)
                 worker.Join();
             double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
