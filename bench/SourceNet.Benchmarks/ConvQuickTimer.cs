@@ -13,7 +13,8 @@ namespace SourceNet.Benchmarks;
 /// </summary>
 public static class ConvQuickTimer
 {
-    public static void Run(int[] threadCounts)
+    /// <summary>Times the kernels at each of <paramref name="threadCounts"/> and batch sizes (default 50 and 100).</summary>
+    public static void Run(int[] threadCounts, int[]? batches = null)
     {
         Console.WriteLine($"CPU: {CpuInfo("model name")}, family {CpuInfo("cpu family")}, model {CpuInfo("model")}; {Environment.ProcessorCount} logical CPUs");
         Console.WriteLine($"load average at start: {Load()}");
@@ -22,7 +23,7 @@ public static class ConvQuickTimer
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"FMA peak ({before.Vector}): {before.OneThreadGflops:F1} GFLOP/s on 1 thread, {before.TwoThreadGflops:F1} on 2"));
         var rows = new System.Collections.Generic.List<(string Text, double Gflops, int Threads)>();
         foreach (int layer in new[] { 1, 2 })
-            foreach (int batch in new[] { 50, 100 })
+            foreach (int batch in batches ?? new[] { 50, 100 })
                 foreach (int threads in threadCounts)
                 {
                     var bench = new ConvBenchmarks { Layer = layer, Batch = batch, Threads = threads };

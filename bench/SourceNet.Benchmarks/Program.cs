@@ -25,7 +25,9 @@ public static class Program
         }
         if (args.Length > 0 && args[0] == "--conv")
         {
-            ConvQuickTimer.Run(args.Length > 1 ? Array.ConvertAll(args[1].Split(','), int.Parse) : new[] { 1, 2 });
+            // --conv [threads] [batches], e.g. --conv 1,2 50: bench/compare-cnn.sh times its own batch size only.
+            ConvQuickTimer.Run(args.Length > 1 ? Array.ConvertAll(args[1].Split(','), int.Parse) : new[] { 1, 2 },
+                args.Length > 2 ? Array.ConvertAll(args[2].Split(','), int.Parse) : null);
             return;
         }
         FmaPeak peak = FmaPeak.Measure();
