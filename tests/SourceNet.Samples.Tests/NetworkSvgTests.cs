@@ -3,7 +3,7 @@ using SourceNet.Samples.Reports;
 
 namespace SourceNet.Samples.Tests;
 
-/// <summary>The network picture, drawn from hand-built layers (generated networks describe theirs once the generator does).</summary>
+/// <summary>The network picture, drawn from layer objects as a generated network's <c>Layers</c> gives them.</summary>
 public class NetworkSvgTests
 {
     private static readonly Layer[] s_mlp = [new DenseLayer("Hidden", 784, 300, new LayerActivation("ReLU", "Relu")), new DenseLayer("Output", 300, 10)];
@@ -26,6 +26,27 @@ public class NetworkSvgTests
         Assert.Contains("Output (Dense)", texts);
         Assert.Contains("output (10) · 3,010 parameters", texts);
         Assert.Contains("Total parameters: 238,510", texts);
+    }
+
+    [Fact]
+    public void Convolutional_layers_show_their_window_and_activation()
+    {
+        var conv = SourceNet.Kernels.Conv2DGeometry.Create(28, 28, 1, 32, 5, 5, 1, 1, samePadding: true);
+        var pool = SourceNet.Kernels.Pool2DGeometry.Create(28, 28, 32, 2, 2, 2, 2, samePadding: false);
+        Layer[] layers =
+        [
+            new Conv2DLayer("Conv1", conv, new LayerActivation("ReLU", "Relu")),
+            new Pool2DLayer("Pool1", pool, PoolingMode.Max),
+            new FlattenLayer("Flat", LayerShape.Image(14, 14, 32)),
+            new DropoutLayer("Drop", LayerShape.Features(6272), 0.5f),
+        ];
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        string[] texts = XDocument.Parse(NetworkSvg.Draw("Cnn", layers)).Descendants(ns + "text").Select(t => t.Value).ToArray();
+        Assert.Contains("Conv1 (Conv2D 5x5, ReLU)", texts);
+        Assert.Contains("output (28, 28, 32) · 832 parameters", texts);
+        Assert.Contains("Pool1 (MaxPool2D 2x2)", texts);
+        Assert.Contains("Flat (Flatten)", texts);
+        Assert.Contains("Drop (Dropout 0.5)", texts);
     }
 
     [Fact]

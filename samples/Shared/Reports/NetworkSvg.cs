@@ -59,13 +59,18 @@ public static class NetworkSvg
         Append(svg, $"""<text x="{centre}" y="{y + 44}" text-anchor="middle" font-size="13" fill="#333">{Escape(detail)}</text>""");
     }
 
-    /// <summary>"Dense", "Dense, ReLU", "Conv2D": the layer's type without "Layer", and a dense layer's activation.</summary>
-    private static string Kind(Layer layer)
+    /// <summary>"Dense, ReLU", "Conv2D 5x5, ReLU", "MaxPool2D 2x2", "Dropout 0.5": the kind, its window and its activation.</summary>
+    private static string Kind(Layer layer) => layer switch
     {
-        string type = layer.GetType().Name;
-        string kind = type.EndsWith("Layer", StringComparison.Ordinal) ? type[..^"Layer".Length] : type;
-        return layer is DenseLayer { Activation.IsIdentity: false } dense ? $"{kind}, {dense.Activation.Name}" : kind;
-    }
+        DenseLayer dense => WithActivation("Dense", dense.Activation),
+        Conv2DLayer conv => WithActivation($"Conv2D {conv.Geometry.KernelHeight}x{conv.Geometry.KernelWidth}", conv.Activation),
+        Pool2DLayer pool => $"{(pool.Mode == PoolingMode.Max ? "MaxPool2D" : "AvgPool2D")} {pool.Geometry.PoolHeight}x{pool.Geometry.PoolWidth}",
+        DropoutLayer dropout => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Dropout {dropout.Rate}"),
+        _ => layer.GetType().Name.EndsWith("Layer", StringComparison.Ordinal) ? layer.GetType().Name[..^5] : layer.GetType().Name,
+    };
+
+    private static string WithActivation(string kind, LayerActivation activation) =>
+        activation.IsIdentity ? kind : $"{kind}, {activation.Name}";
 
     private static void Append(StringBuilder svg, string element) => svg.Append(element).Append('\n');
 
