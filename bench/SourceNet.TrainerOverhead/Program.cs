@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Collections.Generic;
 using SourceNet;
 using SourceNet.Data;
+using SourceNet.Samples;
 using SourceNet.Samples.Mnist;
 using SourceNet.Training;
 

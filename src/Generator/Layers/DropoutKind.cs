@@ -50,7 +50,7 @@ internal sealed class DropoutKind : LayerKind
     public override void WriteDeclarations(LayerContext c)
     {
         c.W.Line($"private readonly float[] {c.Member("Mask")};");
-        c.W.Line($"private readonly {"global::SourceNet.SeededRandom"} {c.Member("Random")};");
+        c.W.Line($"private readonly global::SourceNet.SeededRandom {c.Member("Random")};");
     }
 
     public override void WriteAllocations(LayerContext c)
