@@ -18,7 +18,7 @@ public static class MnistCnnApp
         SampleCommandLine.Run(CnnCommand.Create(), args, output, error,
             result => Train(CnnCommand.Read(result), output, error, interactive));
 
-    private static int Train(CnnOptions options, TextWriter output, TextWriter error, bool interactive)
+    private static int Train(TrainingSettings options, TextWriter output, TextWriter error, bool interactive)
     {
         if (SampleData.TryLoad(options.DataFolder, error) is not { } data)
         {

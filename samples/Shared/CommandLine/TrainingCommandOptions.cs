@@ -1,0 +1,59 @@
+using System.CommandLine;
+
+namespace SourceNet.Samples.CommandLine;
+
+/// <summary>What one training run of a sample is told, whatever the network.</summary>
+/// <param name="Epochs">Number of epochs.</param>
+/// <param name="BatchSize">Samples per batch.</param>
+/// <param name="BatchesPerEpoch">Random batches per epoch.</param>
+/// <param name="LearningRate">Adam's learning rate.</param>
+/// <param name="Seed">Seed of the initial weights; the batches use <c>Seed + 1</c>.</param>
+/// <param name="DataFolder">Folder with the MNIST IDX files.</param>
+/// <param name="CheckpointPath">Where to save the trained network; null for nowhere.</param>
+/// <param name="ReportFolder">Where to write the training report; null for no report.</param>
+public sealed record TrainingSettings(
+    int Epochs, int BatchSize, int BatchesPerEpoch, float LearningRate, int Seed, string DataFolder,
+    string? CheckpointPath, string? ReportFolder);
+
+/// <summary>
+/// The options every training sample takes (epochs, batch size, batches, learning rate, seed, data, save,
+/// report), declared once with each sample's defaults; a sample adds its own beside them.
+/// </summary>
+public sealed class TrainingCommandOptions
+{
+    private readonly Option<int> _epochs;
+    private readonly Option<int> _batchSize;
+    private readonly Option<int?> _batches;
+    private readonly Option<float> _learningRate;
+    private readonly Option<int> _seed = new("--seed") { Description = "Seed of the initial weights (and dropout masks) and of the batches", HelpName = "N", DefaultValueFactory = _ => 1 };
+    private readonly Option<string?> _data = new("--data") { Description = "Folder with the MNIST IDX files, raw or .gz [default: the repo's data/mnist]", HelpName = "DIR" };
+    private readonly Option<string?> _save = new("--save") { Description = "Write a checkpoint of the trained network to FILE", HelpName = "FILE" };
+    private readonly Option<string?> _report = new("--report") { Description = "Write metrics.csv, curves.png and the network's picture into DIR", HelpName = "DIR" };
+
+    /// <summary>The options, with a sample's default epochs and batch size (batches per epoch default to 60000 / batch size).</summary>
+    public TrainingCommandOptions(int epochs, int batchSize)
+    {
+        _epochs = SampleOptions.PositiveInt("--epochs", "Number of epochs", epochs);
+        _batchSize = SampleOptions.PositiveInt("--batch-size", "Samples per batch", batchSize);
+        _batches = SampleOptions.OptionalPositiveInt("--batches", $"Random batches per epoch [default: 60000 / batch size = {60000 / batchSize}]");
+        _learningRate = SampleOptions.PositiveFloat("--learning-rate", "Adam's learning rate", 1e-3f);
+    }
+
+    /// <summary>The options in the order of the help text.</summary>
+    public IEnumerable<Option> All => new Option[] { _epochs, _batchSize, _batches, _learningRate, _seed, _data, _save, _report };
+
+    /// <summary>The settings of a parse without errors.</summary>
+    public TrainingSettings Read(ParseResult result)
+    {
+        int batchSize = result.GetValue(_batchSize);
+        return new TrainingSettings(
+            Epochs: result.GetValue(_epochs),
+            BatchSize: batchSize,
+            BatchesPerEpoch: result.GetValue(_batches) ?? Math.Max(1, 60000 / batchSize),
+            LearningRate: result.GetValue(_learningRate),
+            Seed: result.GetValue(_seed),
+            DataFolder: result.GetValue(_data) ?? DataFolders.FindDefault(),
+            CheckpointPath: result.GetValue(_save),
+            ReportFolder: result.GetValue(_report));
+    }
+}
