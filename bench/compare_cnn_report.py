@@ -25,10 +25,11 @@ def parse_conv(path, batch):
     """FMA peaks per thread count (the higher of the two probes) and {(layer, call, threads): (best, median) us}."""
     peaks, rows = {}, {}
     for line in open(path, encoding="utf-8"):
-        probe = re.match(r"FMA probe.*?(\d+) thread\(s\): ([\d.]+) GFLOP/s", line)
+        # "FMA peak (Vector512): 210.0 GFLOP/s on 1 thread, 414.6 on 2", printed before and after the kernels.
+        probe = re.match(r"FMA peak.*?: ([\d.]+) GFLOP/s on 1 thread, ([\d.]+) on 2", line)
         if probe:
-            threads = int(probe.group(1))
-            peaks[threads] = max(peaks.get(threads, 0.0), float(probe.group(2)))
+            for threads, value in ((1, probe.group(1)), (2, probe.group(2))):
+                peaks[threads] = max(peaks.get(threads, 0.0), float(value))
             continue
         # Fixed-width rows: layer (26), batch (5), kernel (20), then threads, best, median, GFLOP/s, % peak.
         layer, rest = line[:26].strip(), line[26:].split()
