@@ -1,4 +1,5 @@
 using System.Reflection;
+using SourceNet.Kernels;
 
 namespace SourceNet.Integration.Tests.Convolution;
 
@@ -95,6 +96,22 @@ public class ConvolutionGradientTests
                 AssertClose(expected[j], outputs[s * ValidThenSameCnn.OutputCount + j], 1e-5, 1e-6, $"sample {s} logit {j}");
             }
         }
+    }
+
+    [Fact]
+    public void The_generated_geometry_is_the_runtime_geometry_for_the_same_arguments()
+    {
+        // The generator (netstandard2.0) infers shapes and padding on its own; the runtime's Create is the other
+        // implementation of TensorFlow's rule. They must agree for every layer the tests' networks declare.
+        Layer[] strided = new StridedSameCnn(seed: 1, maxBatchSize: 1).Layers.ToArray();
+        Assert.Equal(Conv2DGeometry.Create(7, 5, 3, 4, 3, 2, 2, 2, samePadding: true), ((Conv2DLayer)strided[0]).Geometry);
+        Assert.Equal(Pool2DGeometry.Create(4, 3, 4, 2, 2, 2, 2, samePadding: true), ((Pool2DLayer)strided[1]).Geometry);
+
+        Layer[] mixed = new ValidThenSameCnn(seed: 1, maxBatchSize: 1).Layers.ToArray();
+        Assert.Equal(Conv2DGeometry.Create(9, 6, 1, 3, 2, 3, 1, 1, samePadding: false), ((Conv2DLayer)mixed[0]).Geometry);
+        Assert.Equal(Pool2DGeometry.Create(8, 4, 3, 2, 2, 1, 1, samePadding: false), ((Pool2DLayer)mixed[1]).Geometry);
+        Assert.Equal(Conv2DGeometry.Create(7, 3, 3, 2, 3, 1, 2, 2, samePadding: true), ((Conv2DLayer)mixed[2]).Geometry);
+        Assert.Equal(Pool2DGeometry.Create(4, 2, 2, 2, 1, 1, 1, samePadding: false), ((Pool2DLayer)mixed[3]).Geometry);
     }
 
     [Fact]
