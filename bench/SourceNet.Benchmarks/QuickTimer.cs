@@ -25,16 +25,18 @@ public static class QuickTimer
         {
             bench.Threads = threads;
             bench.Setup();
+            if (threads == threadCounts[0])
+                Console.WriteLine($"(sparse rows: {KernelBenchmarks.SparseSource} inputs; FLOPs counted dense)");
             Measure("Fwd1 100x784·784x300 relu", threads, 2.0 * 100 * 784 * 300, bench.Forward1);
-            Measure("Fwd1 sparse X 19%", threads, 2.0 * 100 * 784 * 300, bench.Forward1Sparse);
+            Measure("Fwd1 sparse X", threads, 2.0 * 100 * 784 * 300, bench.Forward1Sparse);
             Measure("Fwd2 100x300·300x10", threads, 2.0 * 100 * 300 * 10, bench.Forward2);
             Measure("dW1 Xᵀ·dZ 784x100·100x300", threads, 2.0 * 784 * 300 * 100, bench.WeightGradient1);
-            Measure("dW1 sparse Xᵀ 19%", threads, 2.0 * 784 * 300 * 100, bench.WeightGradient1Sparse);
+            Measure("dW1 sparse Xᵀ", threads, 2.0 * 784 * 300 * 100, bench.WeightGradient1Sparse);
             Measure("dW2 Hᵀ·dZ2 300x100·100x10", threads, 2.0 * 300 * 10 * 100, bench.WeightGradient2);
             Measure("dH dZ2·W2ᵀ 100x10·10x300", threads, 2.0 * 100 * 300 * 10, bench.InputGradient);
             Measure("dX dZ1·W1ᵀ 100x300·300x784", threads, 2.0 * 100 * 784 * 300, bench.InputGradientLarge);
             Measure("Infer m=1 1x784·784x300", threads, 2.0 * 784 * 300, bench.MatVec);
-            Measure("Infer m=1 sparse image 19%", threads, 2.0 * 784 * 300, bench.MatVecSparse);
+            Measure("Infer m=1 sparse image", threads, 2.0 * 784 * 300, bench.MatVecSparse);
             Measure("db1 ColumnSums 100x300", threads, 100.0 * 300, bench.BiasGradient);
             Measure("Adam 784x300", threads, 0, bench.AdamUpdate);
             Measure("Train step kernels", threads, 2.0 * (2.0 * 100 * 784 * 300 + 3.0 * 100 * 300 * 10), bench.TrainStepKernels);

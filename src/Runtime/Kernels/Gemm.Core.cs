@@ -20,26 +20,30 @@ public static partial class Gemm
     {
         if (g.M == 0 || g.N == 0)
             return;
-        if (g.Sparse != SparseMode.Never && g.Isa == KernelIsa.Vector512 && !g.BTransposed && g.N >= Width512 && g.K > 0
-            && (g.Sparse == SparseMode.Always || EstimateDensity(g) <= (g.M < 6 ? SparseMaxDensityFewRows : SparseMaxDensity)))
+        if (g.Sparse != SparseMode.Never && g.Isa == KernelIsa.Vector512 && !g.BTransposed && g.N >= Width512 && g.K > 0)
         {
-            // Sparse enough to try. Whether skipping the zeros pays depends on where B is (in L2 it wins clearly; just
-            // streamed out by Adam, less so) and the density, so with the public entry points the two are also timed
-            // against each other per shape, like split against single; the bits are the same either way.
-            if (g.Sparse == SparseMode.Auto && g.AdaptiveKey != 0 && AdaptiveSplit.Enabled
-                && AdaptiveSplit.For(g.AdaptiveKey + (4L << 60)) is { } choice)
+            bool always = g.Sparse == SparseMode.Always;
+            if (g.M < ListedTileRows)
             {
-                bool useSparse = choice.NextSplit();
-                long start = Stopwatch.GetTimestamp();
-                if (useSparse)
+                // A few rows (single images): each row streams only the rows of B its nonzeros select.
+                if (always || EstimateDensity(g) <= SparseMaxDensityFewRows)
+                {
                     RunSparse<TActivation>(g, parts);
-                else
-                    RunAdaptive<TActivation>(g, parts);
-                choice.Record(useSparse, Stopwatch.GetTimestamp() - start);
-                return;
+                    return;
+                }
             }
-            RunSparse<TActivation>(g, parts);
-            return;
+            else if (always || EstimateDensity(g) <= ListedMaxDensity)
+            {
+                GemmArgs listed = g;
+                if (ListTileSteps(ref listed) <= ListedMaxKept || always)
+                {
+                    // Timed apart from the dense calls of the same shape: the listed tiles have their own best split.
+                    if (listed.AdaptiveKey != 0)
+                        listed.AdaptiveKey |= 8L << 60;
+                    RunAdaptive<TActivation>(listed, parts);
+                    return;
+                }
+            }
         }
         RunAdaptive<TActivation>(g, parts);
     }
@@ -250,6 +254,9 @@ public static partial class Gemm
         {
             case KernelIsa.Vector512 when g.SparseRowStart != null:
                 SparseSlice512<TActivation>(g, j0, j1);
+                break;
+            case KernelIsa.Vector512 when g.TileSteps != null:
+                ListedSlice512<TActivation>(g, j0, j1);
                 break;
             case KernelIsa.Vector512 when g.M == 1:
                 MatVecSlice512<TActivation>(g, j0, j1);

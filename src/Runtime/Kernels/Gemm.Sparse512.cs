@@ -19,13 +19,9 @@ namespace SourceNet.Kernels;
 // and per vector one load of B's row p and one FMA. Each output row streams only the rows of B its nonzeros select.
 public static partial class Gemm
 {
-    /// <summary>Largest fraction of nonzeros in A for which the sparse kernel is used on a batch. Measured on Zen 5 at
-    /// 19 % (MNIST): 1.2-1.3x faster than dense, the sparse tile being bound by loading B's scattered rows rather
-    /// than by FMAs, so the break-even is not far above (docs/performance.md).</summary>
-    internal const double SparseMaxDensity = 0.25;
-
-    /// <summary>The same for fewer than 6 rows (single images): dense there streams all of B once, sparse only the
-    /// selected rows, 3.5-4x faster at 19 %.</summary>
+    /// <summary>Largest fraction of nonzeros in A for which products of fewer than 6 rows (single images) skip its
+    /// zeros row by row: dense there streams all of B once, sparse only the selected rows, 3.5-4x faster at 19 %.
+    /// From 6 rows up the listed tiles of Gemm.TileSteps.cs take over.</summary>
     internal const double SparseMaxDensityFewRows = 0.60;
 
     /// <summary>Rows of A sampled to estimate its density: every <see cref="DensitySampleStride"/>-th.</summary>
@@ -38,6 +34,7 @@ public static partial class Gemm
     [ThreadStatic] private static float[]? t_value;
 
     /// <summary>Fraction of nonzeros in a sample of A's rows (logical rows i, either storage layout).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe double EstimateDensity(in GemmArgs g)
     {
         long nonzeros = 0, count = 0;
@@ -62,6 +59,7 @@ public static partial class Gemm
         return count == 0 ? 1.0 : (double)nonzeros / count;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe int CountNonZeros(float* x, int length)
     {
         int count = 0, i = 0;
@@ -73,6 +71,7 @@ public static partial class Gemm
     }
 
     /// <summary>Compresses A's logical rows into the thread's buffers and points <paramref name="g"/> at them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void CompressRows(ref GemmArgs g)
     {
         int m = g.M, k = g.K;
@@ -104,6 +103,7 @@ public static partial class Gemm
     }
 
     /// <summary>A row-major [M, K]: each row's nonzeros in increasing p.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void CompressRowMajor(float* a, int m, int k, nint rowStride, int* rowStart, int* index, float* value)
     {
         int n = 0;
@@ -137,6 +137,7 @@ public static partial class Gemm
 
     /// <summary>Aᵀ stored [K, M] (A(i,p) = a[p·stride + i]): logical row i is storage column i. Counts per row, then
     /// fills in increasing p, so each row's entries keep the order of its FMA chain.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void CompressColumnMajor(float* a, int m, int k, nint stride, int* rowStart, int* index, float* value)
     {
         // rowStart[i + 1] counts row i's nonzeros; a prefix sum then turns the counts into starts.

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace SourceNet.Kernels;
 
@@ -17,14 +18,16 @@ namespace SourceNet.Kernels;
 public static partial class Gemm
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SliceVectors<TOps, TVector, TActivation>(in GemmArgs g, int j0, int j1)
+    private static void SliceVectors<TOps, TVector, TActivation, TSteps>(in GemmArgs g, int j0, int j1)
         where TOps : struct, IGemmVectorOps<TVector>
         where TVector : struct
         where TActivation : struct, IActivation
+        where TSteps : struct, IStepWalk
     {
         int width = TOps.Width;
         if (j1 - j0 < width)
         {
+            // Dense: the same sums as skipping the zero steps (see Gemm.TileSteps.cs).
             TOps.NarrowerSlice<TActivation>(g, j0, j1);
             return;
         }
@@ -33,12 +36,12 @@ public static partial class Gemm
         if (TOps.TileVectors == 4)
         {
             for (; j + 4 * width <= j1; j += 4 * width)
-                RowsVectors<TOps, TVector, TActivation, Count4>(g, j, 3 * width);
+                RowsVectors<TOps, TVector, TActivation, TSteps, Count4>(g, j, 3 * width);
         }
         else
         {
             for (; j + 2 * width <= j1; j += 2 * width)
-                RowsVectors<TOps, TVector, TActivation, Count2>(g, j, width);
+                RowsVectors<TOps, TVector, TActivation, TSteps, Count2>(g, j, width);
         }
         int remaining = j1 - j;
         if (remaining == 0)
@@ -46,32 +49,33 @@ public static partial class Gemm
         nint last = j1 - width - j;
         int vectors = (remaining + width - 1) / width;
         if (vectors == 1)
-            RowsVectors<TOps, TVector, TActivation, Count1>(g, j + (int)last, 0); // one vector: it is the shifted one
+            RowsVectors<TOps, TVector, TActivation, TSteps, Count1>(g, j + (int)last, 0); // one vector: it is the shifted one
         else if (vectors == 2 || TOps.TileVectors == 2)
-            RowsVectors<TOps, TVector, TActivation, Count2>(g, j, last);
+            RowsVectors<TOps, TVector, TActivation, TSteps, Count2>(g, j, last);
         else if (vectors == 3)
-            RowsVectors<TOps, TVector, TActivation, Count3>(g, j, last);
+            RowsVectors<TOps, TVector, TActivation, TSteps, Count3>(g, j, last);
         else
-            RowsVectors<TOps, TVector, TActivation, Count4>(g, j, last);
+            RowsVectors<TOps, TVector, TActivation, TSteps, Count4>(g, j, last);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RowsVectors<TOps, TVector, TActivation, TVectors>(in GemmArgs g, int j, nint last)
+    private static void RowsVectors<TOps, TVector, TActivation, TSteps, TVectors>(in GemmArgs g, int j, nint last)
         where TOps : struct, IGemmVectorOps<TVector>
         where TVector : struct
         where TActivation : struct, IActivation
+        where TSteps : struct, IStepWalk
         where TVectors : struct, ITileCount
     {
         int m = g.M, i = 0;
         for (; i + 6 <= m; i += 6)
-            TileVectors<TOps, TVector, TActivation, Count6, TVectors>(g, i, j, last);
+            TileVectors<TOps, TVector, TActivation, TSteps, Count6, TVectors>(g, i, j, last);
         switch (m - i)
         {
-            case 1: TileVectors<TOps, TVector, TActivation, Count1, TVectors>(g, i, j, last); break;
-            case 2: TileVectors<TOps, TVector, TActivation, Count2, TVectors>(g, i, j, last); break;
-            case 3: TileVectors<TOps, TVector, TActivation, Count3, TVectors>(g, i, j, last); break;
-            case 4: TileVectors<TOps, TVector, TActivation, Count4, TVectors>(g, i, j, last); break;
-            case 5: TileVectors<TOps, TVector, TActivation, Count5, TVectors>(g, i, j, last); break;
+            case 1: TileVectors<TOps, TVector, TActivation, TSteps, Count1, TVectors>(g, i, j, last); break;
+            case 2: TileVectors<TOps, TVector, TActivation, TSteps, Count2, TVectors>(g, i, j, last); break;
+            case 3: TileVectors<TOps, TVector, TActivation, TSteps, Count3, TVectors>(g, i, j, last); break;
+            case 4: TileVectors<TOps, TVector, TActivation, TSteps, Count4, TVectors>(g, i, j, last); break;
+            case 5: TileVectors<TOps, TVector, TActivation, TSteps, Count5, TVectors>(g, i, j, last); break;
         }
     }
 
@@ -80,10 +84,11 @@ public static partial class Gemm
     /// two or more, which sits at j + <paramref name="last"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void TileVectors<TOps, TVector, TActivation, TRows, TVectors>(in GemmArgs g, int i, int j, nint last)
+    private static unsafe void TileVectors<TOps, TVector, TActivation, TSteps, TRows, TVectors>(in GemmArgs g, int i, int j, nint last)
         where TOps : struct, IGemmVectorOps<TVector>
         where TVector : struct
         where TActivation : struct, IActivation
+        where TSteps : struct, IStepWalk
         where TRows : struct, ITileCount
         where TVectors : struct, ITileCount
     {
@@ -117,8 +122,30 @@ public static partial class Gemm
         float* a5 = a4 + rs;
         float* b = g.B + j;
         nint offset = 0;
-        for (int p = g.K; p > 0; p--)
+        // Dense: every step p in order. Listed: only the steps where one of this tile's rows of A is nonzero, in
+        // increasing order (Gemm.TileSteps.cs); a left-out step would have added exact zeros.
+        int tile = i / 6;
+        int count = TSteps.Listed ? g.TileStepCounts[tile] : g.K;
+        int* steps = TSteps.Listed ? g.TileSteps + (nint)tile * g.K : null;
+        float* bj = b;
+        for (int q = 0; q < count; q++)
         {
+            if (TSteps.Listed)
+            {
+                nint p = steps[q];
+                offset = p * step;
+                b = bj + p * ldb;
+                // Kept steps skip rows of B, which hides them from the hardware prefetcher: ask for the row a few
+                // steps on (the lists have spare entries past their end; prefetching a wild address does nothing).
+                if (Sse.IsSupported)
+                {
+                    float* ahead = bj + steps[q + PrefetchAhead] * ldb;
+                    Sse.Prefetch0(ahead);
+                    if (vectors > 1) Sse.Prefetch0(ahead + o1);
+                    if (vectors > 2) Sse.Prefetch0(ahead + o2);
+                    if (vectors > 3) Sse.Prefetch0(ahead + last);
+                }
+            }
             TVector b0 = TOps.Load(b);
             TVector b1 = vectors > 1 ? TOps.Load(b + o1) : default;
             TVector b2 = vectors > 2 ? TOps.Load(b + o2) : default;
@@ -168,8 +195,11 @@ public static partial class Gemm
                 if (vectors > 2) c52 = TOps.MultiplyAdd(x, b2, c52);
                 if (vectors > 3) c53 = TOps.MultiplyAdd(x, b3, c53);
             }
-            offset += step;
-            b += ldb;
+            if (!TSteps.Listed)
+            {
+                offset += step;
+                b += ldb;
+            }
         }
 
         // Epilogue: activation applied in registers, one store per vector.

@@ -11,7 +11,7 @@ public static partial class Gemm
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Slice128<TActivation>(in GemmArgs g, int j0, int j1)
         where TActivation : struct, IActivation =>
-        SliceVectors<Simd128, Vector128<float>, TActivation>(g, j0, j1);
+        SliceVectors<Simd128, Vector128<float>, TActivation, AllSteps>(g, j0, j1);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static unsafe void ColumnSums128(int rows, int columns, float* a, float* sums) =>

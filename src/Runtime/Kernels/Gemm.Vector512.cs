@@ -13,7 +13,7 @@ public static partial class Gemm
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Slice512<TActivation>(in GemmArgs g, int j0, int j1)
         where TActivation : struct, IActivation =>
-        SliceVectors<Simd512, Vector512<float>, TActivation>(g, j0, j1);
+        SliceVectors<Simd512, Vector512<float>, TActivation, AllSteps>(g, j0, j1);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static unsafe void ColumnSums512(int rows, int columns, float* a, float* sums) =>

@@ -37,6 +37,10 @@ internal unsafe struct GemmArgs
     public int* SparseRowStart;
     public int* SparseIndex;
     public float* SparseValue;
+    /// <summary>Set when the tiles walk listed steps: tile t (logical rows 6t..6t+5) runs the steps
+    /// TileSteps[t·K .. t·K + TileStepCounts[t]), increasing (Gemm.TileSteps.cs).</summary>
+    public int* TileSteps;
+    public int* TileStepCounts;
 }
 
 /// <summary>When a product may skip the exact zeros of its left operand (AVX-512, un-transposed B, N >= 16).</summary>
@@ -44,7 +48,8 @@ internal enum SparseMode
 {
     /// <summary>Always dense.</summary>
     Never = 0,
-    /// <summary>Sparse when a sample of A is at most <see cref="Gemm.SparseMaxDensity"/> nonzero (<see cref="Gemm.SparseMaxDensityFewRows"/> below 6 rows).</summary>
+    /// <summary>Below 6 rows, per-row sparse when a sample of A is at most <see cref="Gemm.SparseMaxDensityFewRows"/> nonzero;
+    /// from 6 rows, listed steps when the tiles' lists keep at most <see cref="Gemm.ListedMaxKept"/> of the steps.</summary>
     Auto = 1,
     /// <summary>Sparse whenever possible (tests).</summary>
     Always = 2,

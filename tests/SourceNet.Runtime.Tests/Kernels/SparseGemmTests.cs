@@ -72,6 +72,56 @@ public class SparseGemmTests
         }
     }
 
+    /// <summary>Image-like rows: each row's nonzeros fill one random window of its k values, so six rows together
+    /// still leave whole runs of steps out (what the listed tiles skip on MNIST), and some rows are all zero.</summary>
+    private static float[] Windowed(int rows, int k, int seed)
+    {
+        var random = new Random(seed);
+        var values = new float[rows * k];
+        for (int r = 0; r < rows; r++)
+        {
+            if (random.Next(5) == 0)
+                continue;
+            int start = random.Next(k), length = random.Next(1, Math.Max(2, k / 4));
+            for (int p = start; p < Math.Min(k, start + length); p++)
+                values[r * k + p] = random.Next(3) == 0 ? 0f : (float)(random.NextDouble() * 2.0 - 1.0);
+        }
+        return values;
+    }
+
+    [SkippableTheory]
+    [InlineData(100, 300, 784)]
+    [InlineData(6, 16, 40)]
+    [InlineData(47, 70, 129)]
+    [InlineData(13, 33, 7)]
+    public void ListedTilesSkipWholeStepsWithTheDenseBits(int m, int n, int k)
+    {
+        Skip.IfNot(KernelIsaInfo.IsSupported(KernelIsa.Vector512), "the sparse path is AVX-512 only");
+        float[] bias = Random(n, 11);
+        // Forward: A [m, k] row-major.
+        float[] a = Windowed(m, k, m * 7 + k), b = Random(k * n, 12);
+        var dense = new float[m * n];
+        Gemm.MatMulBiasAt<ReluActivation>(KernelIsa.Vector512, 1, m, n, k, a, b, bias, dense);
+        (double[] sums, double[] magnitudes) = Products(Layout.Forward, m, n, k, a, b, bias);
+        AssertClose<ReluActivation>(sums, magnitudes, dense, k, "dense");
+        foreach (int parts in new[] { 1, 2 })
+        {
+            var listed = new float[m * n];
+            Gemm.MatMulBiasAt<ReluActivation>(KernelIsa.Vector512, parts, m, n, k, a, b, bias, listed, sparse: SparseMode.Always);
+            AssertBitIdentical(dense, listed, $"forward {m}x{n}x{k} parts={parts}");
+        }
+        // Weight gradient: Aᵀ stored [k, m] (here k is the batch), windows over the m features.
+        float[] at = Windowed(k, m, m + k * 5), dz = Random(k * n, 13);
+        var gradient = new float[m * n];
+        Gemm.MatMulTransposeAAt(KernelIsa.Vector512, 1, m, n, k, at, dz, gradient);
+        foreach (int parts in new[] { 1, 2 })
+        {
+            var listed = new float[m * n];
+            Gemm.MatMulTransposeAAt(KernelIsa.Vector512, parts, m, n, k, at, dz, listed, sparse: SparseMode.Always);
+            AssertBitIdentical(gradient, listed, $"transpose-A {m}x{n}x{k} parts={parts}");
+        }
+    }
+
     [SkippableFact]
     public void PublicEntryPointsChooseSparseOnlyForSparseInputsAndGiveTheSameBits()
     {
@@ -116,6 +166,30 @@ public class SparseGemmTests
         Gemm.MatMulBiasAt<ReluActivation>(KernelIsa.Vector512, 1, m, n, k, a, b, bias, dense);
         Gemm.MatMulBiasAt<ReluActivation>(KernelIsa.Vector512, 1, m, n, k, a, b, bias, sparse, sparse: SparseMode.Always);
         Assert.True(dense.AsSpan().SequenceEqual(sparse) || dense.Zip(sparse).All(p => p.First == p.Second));
+    }
+
+    [SkippableFact]
+    public void ListedTilesKeepAMinusZeroSumOnlyWhereAllSixRowsSkipAStep()
+    {
+        // The same exception for the listed tiles: a step is left out only when all six rows of a tile are zero
+        // there, so a -0 start survives only in a tile none of whose rows has a nonzero term.
+        Skip.IfNot(KernelIsaInfo.IsSupported(KernelIsa.Vector512), "the sparse path is AVX-512 only");
+        int m = 12, n = 16, k = 3;
+        var a = new float[m * k];
+        a[7 * k + 1] = 2f; // rows 0-5 (tile 0) all zero; row 7 (tile 1) has one nonzero term
+        float[] b = Enumerable.Repeat(0.5f, k * n).ToArray();
+        float[] bias = Enumerable.Repeat(-0f, n).ToArray();
+        var dense = new float[m * n];
+        var listed = new float[m * n];
+        Gemm.MatMulBiasAt<IdentityActivation>(KernelIsa.Vector512, 1, m, n, k, a, b, bias, dense);
+        Gemm.MatMulBiasAt<IdentityActivation>(KernelIsa.Vector512, 1, m, n, k, a, b, bias, listed, sparse: SparseMode.Always);
+        for (int j = 0; j < n; j++)
+        {
+            Assert.True(float.IsNegative(listed[j]) && listed[j] == 0f, "tile 0 skipped every step: the -0 bias is kept");
+            Assert.True(float.IsPositive(dense[j]) && dense[j] == 0f, "dense: -0 + 0·0.5 = +0");
+            for (int row = 6; row < m; row++)
+                Assert.Equal(BitConverter.SingleToInt32Bits(dense[row * n + j]), BitConverter.SingleToInt32Bits(listed[row * n + j]));
+        }
     }
 
     private static void AssertBitIdentical(float[] expected, float[] actual, string what)
