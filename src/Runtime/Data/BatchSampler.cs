@@ -1,6 +1,6 @@
 using System;
 using System.Buffers.Binary;
-using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace SourceNet.Data;
@@ -266,10 +266,36 @@ public sealed class BatchSampler
         }
         else
         {
-            // Widen, then divide (not multiply by 1/divisor): the correctly rounded quotient, as MnistDataset.ToFloats.
-            TensorPrimitives.ConvertChecked(_bytes.AsSpan(sample * _featureSize, _featureSize), destination);
-            TensorPrimitives.Divide(destination, _divisor, destination);
+            ScaleBytes(_bytes.AsSpan(sample * _featureSize, _featureSize), destination, _divisor);
         }
         labels[slot] = _labels[sample];
+    }
+
+    /// <summary>
+    /// destination[i] = source[i] / divisor: widened exactly, then divided (not multiplied by 1/divisor), the
+    /// correctly rounded quotient, as <see cref="MnistDataset.ToFloats"/>. One pass, sixteen bytes per step: the
+    /// sampler runs on the training thread between steps, so its cost adds to every step.
+    /// </summary>
+    internal static unsafe void ScaleBytes(ReadOnlySpan<byte> source, Span<float> destination, float divisor)
+    {
+        int count = source.Length, i = 0;
+        fixed (byte* from = source)
+        fixed (float* to = destination)
+        {
+            if (Avx512F.IsSupported)
+            {
+                Vector512<float> d = Vector512.Create(divisor);
+                for (; i + 16 <= count; i += 16)
+                    (Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.Load(from + i))) / d).Store(to + i);
+            }
+            else if (Avx2.IsSupported)
+            {
+                Vector256<float> d = Vector256.Create(divisor);
+                for (; i + 8 <= count; i += 8)
+                    (Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(from + i)) / d).Store(to + i);
+            }
+            for (; i < count; i++)
+                to[i] = from[i] / divisor;
+        }
     }
 }

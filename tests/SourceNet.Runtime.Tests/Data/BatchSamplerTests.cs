@@ -248,6 +248,29 @@ public sealed class BatchSamplerTests
         Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), MnistDataset.ToFloats(all).Select(BitConverter.SingleToInt32Bits));
     }
 
+    [Theory]
+    [InlineData(255f)]
+    [InlineData(3f)]
+    [InlineData(0.7f)]
+    public void Scaling_bytes_gives_the_correctly_rounded_quotient_at_every_length(float divisor)
+    {
+        // The vector loop (16 or 8 bytes a step) and its scalar tail, against one division per value.
+        var random = new Random(3);
+        foreach (int length in new[] { 0, 1, 7, 8, 15, 16, 17, 33, 256, 784 })
+        {
+            byte[] source = new byte[length];
+            random.NextBytes(source);
+            if (length >= 256)
+                for (int v = 0; v < 256; v++)
+                    source[v] = (byte)v;
+            float[] actual = Enumerable.Repeat(float.NaN, length + 3).ToArray();
+            BatchSampler.ScaleBytes(source, actual.AsSpan(0, length), divisor);
+            for (int i = 0; i < length; i++)
+                Assert.Equal(BitConverter.SingleToInt32Bits((float)source[i] / divisor), BitConverter.SingleToInt32Bits(actual[i]));
+            Assert.True(actual.Skip(length).All(float.IsNaN), $"length {length}: wrote past the destination");
+        }
+    }
+
     [Fact]
     public void Drawing_byte_batches_allocates_nothing()
     {

@@ -72,6 +72,15 @@ internal static class KernelCheckProgram
                 }
             }
         }
-        return checks;
+        // The sampler's byte scaling has its own AVX-512 / AVX2 / scalar paths: the same quotients on each.
+        byte[] pixels = Enumerable.Range(0, 256 + 791).Select(v => (byte)(v * 37)).ToArray();
+        var scaled = new float[pixels.Length];
+        SourceNet.Data.BatchSampler.ScaleBytes(pixels, scaled, 255f);
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            if (BitConverter.SingleToInt32Bits(scaled[i]) != BitConverter.SingleToInt32Bits(pixels[i] / 255f))
+                throw new InvalidOperationException($"ScaleBytes: byte {pixels[i]} at {i} gave {scaled[i]:R}, not {pixels[i] / 255f:R}.");
+        }
+        return checks + 1;
     }
 }
