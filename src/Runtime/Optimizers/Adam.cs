@@ -115,7 +115,12 @@ public sealed class Adam : Optimizer
     {
         CheckColumns(parameter, firstColumn, columnCount);
         float[][] slots = PreparedSlots(parameter);
-        Update(parameter.Value, parameter.Gradient, slots[0], slots[1], firstColumn, columnCount, parameter.Rows, parameter.Columns);
+        // Every column of a row-major matrix is one contiguous run: one pass, not a row at a time. (A narrow weight,
+        // 300x10 behind a 10-class output, would otherwise run rows of 10 values, shorter than a vector, in scalar code.)
+        if (columnCount == parameter.Columns)
+            Update(parameter.Value, parameter.Gradient, slots[0], slots[1], 0, parameter.Length);
+        else
+            Update(parameter.Value, parameter.Gradient, slots[0], slots[1], firstColumn, columnCount, parameter.Rows, parameter.Columns);
     }
 
     /// <summary>One column slice of every row of a parameter.</summary>

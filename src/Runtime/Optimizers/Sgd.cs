@@ -68,17 +68,20 @@ public sealed class Sgd : Optimizer
         CheckColumns(parameter, firstColumn, columnCount);
         // One look-up for the whole block, never per element.
         float[]? velocityArray = Momentum == 0f ? null : PreparedSlots(parameter)[0];
-        for (int row = 0; row < parameter.Rows; row++)
+        // Every column of a row-major matrix is one contiguous run: one pass over it, not a short one per row.
+        bool whole = columnCount == parameter.Columns;
+        int runs = whole ? 1 : parameter.Rows, length = whole ? parameter.Length : columnCount;
+        for (int run = 0; run < runs; run++)
         {
-            int start = row * parameter.Columns + firstColumn;
-            Span<float> w = parameter.Value.AsSpan(start, columnCount);
-            ReadOnlySpan<float> g = parameter.Gradient.AsSpan(start, columnCount);
+            int start = run * parameter.Columns + firstColumn;
+            Span<float> w = parameter.Value.AsSpan(start, length);
+            ReadOnlySpan<float> g = parameter.Gradient.AsSpan(start, length);
             if (Momentum == 0f)
             {
                 TensorPrimitives.MultiplyAdd(g, -LearningRate, w, w);
                 continue;
             }
-            Span<float> velocity = velocityArray!.AsSpan(start, columnCount);
+            Span<float> velocity = velocityArray!.AsSpan(start, length);
             TensorPrimitives.MultiplyAdd(velocity, Momentum, g, velocity);
             TensorPrimitives.MultiplyAdd(velocity, -LearningRate, w, w);
         }

@@ -15,6 +15,10 @@ public class FusedWeightGradientTests
         { "adam", 5, 3, 2 },
         { "sgd", 784, 300, 100 },
         { "momentum", 300, 65, 17 },
+        // Narrow weights (a 10-class output layer): the whole-row block is updated as one contiguous run.
+        { "adam", 300, 10, 100 },
+        { "momentum", 300, 10, 100 },
+        { "sgd", 33, 7, 5 },
     };
 
     private static Optimizer Make(string kind) => kind switch
