@@ -64,8 +64,9 @@ internal readonly unsafe struct Simd512 : IGemmVectorOps<Vector512<float>>
     public static Vector512<float> Forward<TActivation>(Vector512<float> z)
         where TActivation : struct, IActivation => Apply<TActivation>.Forward(z);
 
+    /// <summary>A slice narrower than 16 columns: one masked vector per row (Gemm.Masked512.cs).</summary>
     public static void NarrowerSlice<TActivation>(in GemmArgs g, int j0, int j1)
-        where TActivation : struct, IActivation => Gemm.Slice256<TActivation>(g, j0, j1);
+        where TActivation : struct, IActivation => Gemm.MaskedSlice512<TActivation>(g, j0, j1);
 
     public static void NarrowerColumnSums(int rows, int columns, float* a, float* sums) =>
         Gemm.ColumnSums256(rows, columns, a, sums);

@@ -13,7 +13,8 @@ namespace SourceNet.Kernels;
 /// <item><see cref="MatMulTransposeA"/>: weight gradient, <c>dW = Xᵀ·dZ</c>, Aᵀ read in place.</item>
 /// <item><see cref="MatMulTransposeB"/>: input gradient, <c>dX = dZ·Wᵀ</c>, Bᵀ packed per call into a reused buffer.</item>
 /// </list>
-/// All three run register-blocked tiles (6x64 floats on AVX-512, 6x16 on AVX2, 6x8 on Arm64/SSE, scalar otherwise). Each output
+/// All three run register-blocked tiles (6x64 floats on AVX-512, one masked vector per row there for fewer than 16 columns;
+/// 6x16 on AVX2, 6x8 on Arm64/SSE, scalar otherwise). Each output
 /// element is one chain of fused multiply-adds over k in increasing order, started from its bias, whatever the
 /// tile, instruction set or thread that computes it; so results do not depend on <see cref="KernelThreads.Count"/>.
 /// Large products are split by output columns over <see cref="KernelThreads.Count"/> threads, or run on the calling
