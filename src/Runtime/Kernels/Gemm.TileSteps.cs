@@ -35,6 +35,7 @@ public static partial class Gemm
     // Tile t's steps are TileSteps[t·K .. t·K + TileStepCounts[t]). Per calling thread, pinned, grown as needed.
     [ThreadStatic] private static int[]? t_tileSteps;
     [ThreadStatic] private static int[]? t_tileStepCounts;
+    [ThreadStatic] private static ulong[]? t_tileBits;
 
     /// <summary>
     /// Lists, for each tile of six logical rows of A, the steps where one of them is nonzero, and points
@@ -106,41 +107,83 @@ public static partial class Gemm
 
     /// <summary>
     /// Aᵀ stored [K, M] (the weight gradient: A(i,p) = a[p·stride + i]): tile t's rows are six adjacent values of
-    /// each storage row p. Storage rows are read in order, each once, 48 values (eight tiles) at a time: their
-    /// nonzero bits are OR-ed in groups of six into one bit per tile, and p is appended to the lists of the tiles
-    /// whose bit is set, so every list grows in increasing p, as the chains need. Everything stays in registers
-    /// until the appends.
+    /// each storage row p. Three passes, none with a branch per entry: each storage row, read once, gives one bit
+    /// per tile (its 48-value groups' nonzero bits OR-ed in sixes); the step-by-tile bit matrix is transposed in
+    /// 64x64 blocks, giving each tile one bit per step; and each tile's bits are compressed into its list of steps,
+    /// sixteen at a time, in increasing p as the chains need.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe long ListColumnMajor(float* a, int m, int k, nint stride, int* steps, int* counts)
     {
         int tiles = (m + ListedTileRows - 1) / ListedTileRows;
         int groups = (m + 47) / 48;
-        new Span<int>(counts, tiles).Clear();
-        for (int p = 0; p < k; p++)
+        int tileWords = (tiles + 63) / 64, stepWords = (k + 63) / 64;
+        // Block (P, W) holds 64 words: before the transpose, word r = the tile bits W of step 64P + r; after it,
+        // word c = the step bits P of tile 64W + c. Steps past k stay 0.
+        ulong[] scratch = Grow(ref t_tileBits, stepWords * tileWords * 64);
+        fixed (ulong* blocks = scratch)
         {
-            float* line = a + p * stride;
-            for (int group = 0, word = 0; group < groups; word++)
+            new Span<ulong>(blocks, stepWords * tileWords * 64).Clear();
+            for (int p = 0; p < k; p++)
             {
-                // 64 tiles: eight groups of 48 values.
-                ulong tileBits = 0;
-                for (int slot = 0; slot < 8 && group < groups; slot++, group++)
+                float* line = a + p * stride;
+                ulong* row = blocks + (nint)(p >> 6) * tileWords * 64 + (p & 63);
+                for (int group = 0, word = 0; group < groups; word++)
                 {
-                    ulong x = NonZeroBits48(line, group * 48, m);
-                    tileBits |= GroupsOfSix(x | x >> 1 | x >> 2 | x >> 3 | x >> 4 | x >> 5) << (slot * 8);
-                }
-                // Values past m are 0 bits, so are tiles past the last.
-                for (; tileBits != 0; tileBits &= tileBits - 1)
-                {
-                    int t = (word << 6) + BitOperations.TrailingZeroCount(tileBits);
-                    steps[(nint)t * k + counts[t]++] = p;
+                    // 64 tiles: eight groups of 48 values; values past m are 0 bits, so are tiles past the last.
+                    ulong tileBits = 0;
+                    for (int slot = 0; slot < 8 && group < groups; slot++, group++)
+                    {
+                        ulong x = NonZeroBits48(line, group * 48, m);
+                        tileBits |= GroupsOfSix(x | x >> 1 | x >> 2 | x >> 3 | x >> 4 | x >> 5) << (slot * 8);
+                    }
+                    row[word * 64] = tileBits;
                 }
             }
+            for (int block = 0; block < stepWords * tileWords; block++)
+                Transpose64(blocks + (nint)block * 64);
+            Vector512<int> lanes = Vector512<int>.Indices;
+            Vector512<int> laneBits = Vector512.Create(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768);
+            long kept = 0;
+            for (int t = 0; t < tiles; t++)
+            {
+                int* list = steps + (nint)t * k;
+                int n = 0;
+                for (int stepWord = 0; stepWord < stepWords; stepWord++)
+                {
+                    ulong stepBits = blocks[((nint)stepWord * tileWords + (t >> 6)) * 64 + (t & 63)];
+                    for (int q = 0; q < 4; q++, stepBits >>= 16)
+                    {
+                        var chunk = Vector512.Create((int)(stepBits & 0xFFFF));
+                        Vector512<int> selected = Vector512.Equals(chunk & laneBits, laneBits);
+                        // Sixteen entries stored, the count moved past the selected ones (spare room as in ListRowMajor).
+                        Avx512F.Compress(Vector512<int>.Zero, selected, lanes + Vector512.Create(stepWord * 64 + q * 16)).Store(list + n);
+                        n += BitOperations.PopCount(stepBits & 0xFFFF);
+                    }
+                }
+                counts[t] = n;
+                kept += n;
+            }
+            return kept;
         }
-        long kept = 0;
-        for (int t = 0; t < tiles; t++)
-            kept += counts[t];
-        return kept;
+    }
+
+    /// <summary>Transposes a 64x64 bit matrix in place: afterwards bit c of word r is what bit r of word c was.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Transpose64(ulong* w)
+    {
+        // Swap the off-diagonal 32x32 blocks, then 16x16 blocks inside each, down to single bits: six rounds of 32
+        // masked exchanges between word k and word k + j.
+        ulong mask = 0x0000_0000_FFFF_FFFFUL;
+        for (int j = 32; j != 0; j >>= 1, mask ^= mask << j)
+        {
+            for (int k = 0; k < 64; k = (k + j + 1) & ~j)
+            {
+                ulong t = ((w[k] >> j) ^ w[k + j]) & mask;
+                w[k + j] ^= t;
+                w[k] ^= t << j;
+            }
+        }
     }
 
     /// <summary>Bit b set when line[start + b] is nonzero, for b in [0, 48) and start + b &lt; m.</summary>
@@ -174,6 +217,21 @@ public static partial class Gemm
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe uint NonZeroMask(float* x) =>
         (uint)~Vector512.Equals(Vector512.Load(x), Vector512<float>.Zero).ExtractMostSignificantBits() & 0xFFFF;
+
+    /// <summary>The steps each tile of six logical rows would walk (tests): A row-major [m, k] when
+    /// <paramref name="rowMajor"/>, else Aᵀ stored [k, m].</summary>
+    internal static unsafe int[][] ListedStepsOf(float[] a, int m, int k, bool rowMajor)
+    {
+        fixed (float* pa = a)
+        {
+            var g = new GemmArgs { M = m, K = k, A = pa, ARowStride = rowMajor ? k : 1, AStepStride = rowMajor ? 1 : m };
+            ListTileSteps(ref g);
+            var lists = new int[(m + ListedTileRows - 1) / ListedTileRows][];
+            for (int t = 0; t < lists.Length; t++)
+                lists[t] = new ReadOnlySpan<int>(g.TileSteps + (nint)t * k, g.TileStepCounts[t]).ToArray();
+            return lists;
+        }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void ListedSlice512<TActivation>(in GemmArgs g, int j0, int j1)

@@ -122,6 +122,28 @@ public class SparseGemmTests
         }
     }
 
+    [SkippableTheory]
+    [InlineData(100, 784, true)]   // X·W1: tiles of six images, steps = pixels
+    [InlineData(784, 100, false)]  // Xᵀ·dZ1: tiles of six pixels, steps = images
+    [InlineData(13, 29, true)]
+    [InlineData(131, 70, false)]   // more than 64 steps and 64 tiles: several transposed blocks
+    [InlineData(5, 3, false)]
+    public void EachTileListsExactlyTheStepsWhereOneOfItsRowsIsNonzero(int m, int k, bool rowMajor)
+    {
+        Skip.IfNot(KernelIsaInfo.IsSupported(KernelIsa.Vector512), "the sparse path is AVX-512 only");
+        // Row-major A is [m, k]; otherwise the storage is [k, m] and logical row i is storage column i.
+        float[] a = rowMajor ? Windowed(m, k, m + k) : Windowed(k, m, m * k);
+        float At(int i, int p) => rowMajor ? a[i * k + p] : a[p * m + i];
+        int[][] lists = Gemm.ListedStepsOf(a, m, k, rowMajor);
+        Assert.Equal((m + 5) / 6, lists.Length);
+        for (int t = 0; t < lists.Length; t++)
+        {
+            int[] expected = Enumerable.Range(0, k)
+                .Where(p => Enumerable.Range(6 * t, Math.Min(6, m - 6 * t)).Any(i => At(i, p) != 0f)).ToArray();
+            Assert.Equal(expected, lists[t]);
+        }
+    }
+
     [SkippableFact]
     public void PublicEntryPointsChooseSparseOnlyForSparseInputsAndGiveTheSameBits()
     {
