@@ -4,22 +4,19 @@ using System.Threading;
 namespace SourceNet.Kernels;
 
 /// <summary>
-/// Decides, per product shape, whether a product large enough to split runs on the workers or on the calling
-/// thread alone, from the time both actually take here: on a quiet machine the split wins (about 1.8x for the
-/// tutorial's large products); on a busy or oversubscribed one the second core is often taken, the worker
-/// starts late or is preempted in the middle of a chunk, and the split loses, sometimes by a scheduler quantum.
+/// The switch for timing choices at run time (<see cref="Enabled"/>), product keys, and a per-shape chooser
+/// between two ways of computing the same bits. Whether products split is decided once for the whole process
+/// (<see cref="SplitController"/>); the per-shape <see cref="Shape"/> times Gemm's sparse-or-dense choice.
 /// </summary>
 /// <remarks>
 /// Per shape: the first <see cref="ExploreCalls"/> calls alternate between the two ways and time them; then the
 /// cheaper on average (mean, not median: a stall every few calls is a real cost) is used, and every
 /// <see cref="ExploitCalls"/> calls another short alternating window refreshes both estimates (each the mean of
-/// its last two windows), so a change in load is followed within a few hundred calls. While the split keeps
-/// losing, windows come less often (up to 32x) and stop splitting after one stalled split, because on a busy
-/// machine each exploratory split can cost a scheduler quantum.
-/// Either way gives the same bits: the column partition and each element's chain of FMAs do not depend on who
-/// computes it (tested), so this only ever changes speed. State is updated without locks; concurrent callers
-/// of one shape may blur its statistics, never results. <c>SOURCENET_ADAPTIVE_SPLIT=0</c> turns it off (always
-/// split), for A/B measurements.
+/// its last two windows), so a change in load is followed within a few hundred calls. While the second way ("split")
+/// keeps losing, windows come less often (up to 32x) and stop trying it after one stall.
+/// State is updated without locks; concurrent callers of one shape may blur its statistics, never results.
+/// <c>SOURCENET_ADAPTIVE_SPLIT=0</c> turns all run-time choices off (always split, sparse where sparse enough),
+/// for A/B measurements.
 /// </remarks>
 internal static class AdaptiveSplit
 {
@@ -38,7 +35,7 @@ internal static class AdaptiveSplit
     private static readonly Shape?[] s_shapes = new Shape?[MaxShapes];
     private static int s_count;
 
-    /// <summary>Whether products choose between split and single-threaded at run time.</summary>
+    /// <summary>Whether products choose at run time between split and single-threaded (and sparse and dense).</summary>
     public static bool Enabled { get; set; } = Environment.GetEnvironmentVariable(EnvironmentVariable) is not "0";
 
     /// <summary>A key for a product: its layout (1..4) and sizes; distinct for sizes below 2^20. Gemm derives two

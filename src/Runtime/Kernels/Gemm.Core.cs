@@ -63,13 +63,14 @@ public static partial class Gemm
     private static void RunAdaptive<TActivation>(in GemmArgs g, int parts)
         where TActivation : struct, IActivation
     {
-        if (parts > 1 && g.AdaptiveKey != 0 && AdaptiveSplit.Enabled && AdaptiveSplit.For(g.AdaptiveKey) is { } shape)
+        if (parts > 1 && g.AdaptiveKey != 0 && AdaptiveSplit.Enabled)
         {
-            // Split or not, as this shape has been timing here; the bits are the same either way.
-            bool split = shape.NextSplit();
+            // Split or not, as the process-wide choice says (timed here); the bits are the same either way.
+            SplitController controller = SplitController.Shared;
+            bool split = controller.NextSplit();
             long start = Stopwatch.GetTimestamp();
             RunParts<TActivation>(g, split ? parts : 1);
-            shape.Record(split, Stopwatch.GetTimestamp() - start);
+            controller.Record(g.AdaptiveKey, split, Stopwatch.GetTimestamp() - start);
             return;
         }
         RunParts<TActivation>(g, parts);

@@ -18,7 +18,7 @@ namespace SourceNet.Kernels;
 /// element is one chain of fused multiply-adds over k in increasing order, started from its bias, whatever the
 /// tile, instruction set or thread that computes it; so results do not depend on <see cref="KernelThreads.Count"/>.
 /// Large products are split by output columns over <see cref="KernelThreads.Count"/> threads, or run on the calling
-/// thread alone where that has been timed faster for their shape (<see cref="KernelThreads.Adaptive"/>). A left
+/// thread alone where that has been timed faster in this process (<see cref="KernelThreads.Adaptive"/>). A left
 /// operand that is mostly exact zeros (MNIST pixels) skips them (<see cref="SparseInputs"/>), with the same sums.
 /// </remarks>
 public static partial class Gemm

@@ -40,9 +40,10 @@ public static class KernelThreads
     }
 
     /// <summary>
-    /// Whether a product large enough to split may instead run on the calling thread when, timed on this machine
-    /// in this process, that is faster for its shape (see the remarks of the internal AdaptiveSplit class). Default
-    /// on; <c>SOURCENET_ADAPTIVE_SPLIT=0</c> turns it off at start-up. Results are the same bits either way.
+    /// Whether products large enough to split may instead run on the calling thread when, timed on this machine
+    /// in this process, that is faster for the products being run (one process-wide choice, re-checked as load
+    /// changes; see the remarks of the internal SplitController class). Default on;
+    /// <c>SOURCENET_ADAPTIVE_SPLIT=0</c> turns it off at start-up (always split). Results are the same bits either way.
     /// </summary>
     public static bool Adaptive
     {
