@@ -25,10 +25,11 @@ public static partial class Gemm
             bool always = g.Sparse == SparseMode.Always;
             if (g.M < ListedTileRows)
             {
-                // A few rows (single images): each row streams only the rows of B its nonzeros select.
+                // A few rows (single images): each row streams only the rows of B its nonzeros select. That is a
+                // couple of microseconds, less than handing half of it to another core costs: never split.
                 if (always || EstimateDensity(g) <= SparseMaxDensityFewRows)
                 {
-                    RunSparse<TActivation>(g, parts);
+                    RunSparse<TActivation>(g, always ? parts : 1);
                     return;
                 }
             }

@@ -20,7 +20,7 @@ public static partial class Gemm
     {
         if (j1 - j0 < Width512)
         {
-            MaskedSlice512<TActivation>(g, j0, j1);
+            Simd512.NarrowerSlice<TActivation>(g, j0, j1);
             return;
         }
         int j = j0;

@@ -64,9 +64,17 @@ internal readonly unsafe struct Simd512 : IGemmVectorOps<Vector512<float>>
     public static Vector512<float> Forward<TActivation>(Vector512<float> z)
         where TActivation : struct, IActivation => Apply<TActivation>.Forward(z);
 
-    /// <summary>A slice narrower than 16 columns: one masked vector per row (Gemm.Masked512.cs).</summary>
+    /// <summary>A slice narrower than 16 columns: one masked vector per row (Gemm.Masked512.cs) when the activation
+    /// gives the same bits at every width; otherwise the 8-wide tile, whose width the convolution's direct kernel
+    /// also picks for so few filters, so that its im2col product agrees with it bit for bit.</summary>
     public static void NarrowerSlice<TActivation>(in GemmArgs g, int j0, int j1)
-        where TActivation : struct, IActivation => Gemm.MaskedSlice512<TActivation>(g, j0, j1);
+        where TActivation : struct, IActivation
+    {
+        if (Apply<TActivation>.ExactAtEveryWidth)
+            Gemm.MaskedSlice512<TActivation>(g, j0, j1);
+        else
+            Gemm.Slice256<TActivation>(g, j0, j1);
+    }
 
     public static void NarrowerColumnSums(int rows, int columns, float* a, float* sums) =>
         Gemm.ColumnSums256(rows, columns, a, sums);

@@ -162,6 +162,13 @@ public readonly struct Vector128Math : IActivationMath<Vector128<float>>
 /// </summary>
 public static class Apply<TActivation> where TActivation : struct, IActivation
 {
+    /// <summary>Whether f gives the same bits at every width: identity and the piecewise-linear activations (a
+    /// compare and a multiply per lane). Those with an exponential may differ in the last bit between the scalar and
+    /// the vector code, so kernels that pick their width by the output size must pick it alike (a JIT-time constant).</summary>
+    internal static bool ExactAtEveryWidth =>
+        typeof(TActivation) == typeof(IdentityActivation) || typeof(TActivation) == typeof(ReluActivation)
+        || typeof(TActivation) == typeof(LeakyReluActivation);
+
     /// <summary>f(z) at this width.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Forward(float z) => TActivation.Forward<float, FloatMath>(z);

@@ -50,46 +50,4 @@ public class AdaptiveSplitTests
             AdaptiveSplit.Enabled = enabled;
         }
     }
-
-    // The per-shape chooser below now times Gemm's sparse-or-dense choice ("split" there means sparse).
-
-    [Fact]
-    public void PicksTheFasterWayAndKeepsChecking()
-    {
-        var shape = new AdaptiveSplit.Shape(1);
-        // Splitting three times slower: after the first window, single-threaded.
-        Drive(shape, splitTicks: 300, singleTicks: 100, calls: AdaptiveSplit.ExploreCalls);
-        Assert.False(shape.Estimates.PreferSplit);
-        Assert.False(shape.NextSplit());
-        // It looks again later (less often while splitting loses; estimates blend the last two windows); when
-        // splitting has become faster, it switches back.
-        Drive(shape, splitTicks: 50, singleTicks: 100, calls: 40 * AdaptiveSplit.ExploitCalls);
-        Assert.True(shape.Estimates.PreferSplit);
-    }
-
-    [Fact]
-    public void StopsSplittingWithinAWindowAfterAStall()
-    {
-        var shape = new AdaptiveSplit.Shape(2);
-        Drive(shape, splitTicks: 100, singleTicks: 100, calls: AdaptiveSplit.ExploreCalls); // both known
-        Drive(shape, splitTicks: 100, singleTicks: 100, calls: AdaptiveSplit.ExploitCalls);
-        int splits = 0;
-        for (int call = 0; call < AdaptiveSplit.ExploreCalls; call++)
-        {
-            bool split = shape.NextSplit();
-            splits += split ? 1 : 0;
-            shape.Record(split, split ? 10_000 : 100);
-        }
-        Assert.Equal(1, splits);
-        Assert.False(shape.Estimates.PreferSplit);
-    }
-
-    private static void Drive(AdaptiveSplit.Shape shape, long splitTicks, long singleTicks, int calls)
-    {
-        for (int call = 0; call < calls; call++)
-        {
-            bool split = shape.NextSplit();
-            shape.Record(split, split ? splitTicks : singleTicks);
-        }
-    }
 }
