@@ -27,20 +27,20 @@ public static partial class Gemm
             {
                 // A few rows (single images): each row streams only the rows of B its nonzeros select. That is a
                 // couple of microseconds, less than handing half of it to another core costs: never split.
+                ReserveCompressedRows(g.M, g.K);
                 if (always || EstimateDensity(g) <= SparseMaxDensityFewRows)
                 {
                     RunSparse<TActivation>(g, always ? parts : 1);
                     return;
                 }
             }
-            else if (always || EstimateDensity(g) <= ListedMaxDensity)
+            else if (ReserveTileSteps(g.M, g.K) && (always || EstimateDensity(g) <= ListedMaxDensity))
             {
                 GemmArgs listed = g;
                 if (ListTileSteps(ref listed) <= ListedMaxKept || always)
                 {
-                    // Timed apart from the dense calls of the same shape: the listed tiles have their own best split.
-                    if (listed.AdaptiveKey != 0)
-                        listed.AdaptiveKey |= 8L << 60;
+                    // Timed as the same product as its dense calls: a batch may turn sparse only late in training
+                    // (a hidden layer's activations), and a new key then would make the split controller allocate.
                     RunAdaptive<TActivation>(listed, parts);
                     return;
                 }
@@ -67,6 +67,7 @@ public static partial class Gemm
         if (parts > 1 && g.AdaptiveKey != 0 && AdaptiveSplit.Enabled)
         {
             // Split or not, as the process-wide choice says (timed here); the bits are the same either way.
+            KernelWorkers.Prepare(parts);
             SplitController controller = SplitController.Shared;
             bool split = controller.NextSplit();
             long start = Stopwatch.GetTimestamp();

@@ -75,11 +75,9 @@ public static partial class Gemm
     private static unsafe void CompressRows(ref GemmArgs g)
     {
         int m = g.M, k = g.K;
-        long total = (long)m * k;
-        int[] rowStart = Grow(ref t_rowStart, m + 1);
-        // Worst case every entry is nonzero; the buffers hold that, so no pass can overflow them.
-        int[] index = Grow(ref t_index, (int)Math.Min(total + PrefetchAhead, int.MaxValue));
-        float[] value = Grow(ref t_value, (int)Math.Min(total, int.MaxValue));
+        ReserveCompressedRows(m, k);
+        int[] rowStart = t_rowStart!, index = t_index!;
+        float[] value = t_value!;
         fixed (int* rs = rowStart)
         fixed (int* ix = index)
         fixed (float* vs = value)
@@ -93,6 +91,17 @@ public static partial class Gemm
             g.SparseIndex = ix;
             g.SparseValue = vs;
         }
+    }
+
+    /// <summary>Sizes this thread's buffers for compressing an [M, K] left operand, before its density is known, so
+    /// that inputs which turn sparse only later find them ready: the steady state allocates nothing.</summary>
+    private static void ReserveCompressedRows(int m, int k)
+    {
+        long total = (long)m * k;
+        Grow(ref t_rowStart, m + 1);
+        // Worst case every entry is nonzero; the buffers hold that, so no pass can overflow them.
+        Grow(ref t_index, (int)Math.Min(total + PrefetchAhead, int.MaxValue));
+        Grow(ref t_value, (int)Math.Min(total, int.MaxValue));
     }
 
     private static T[] Grow<T>(ref T[]? buffer, int length)

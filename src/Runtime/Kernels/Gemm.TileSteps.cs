@@ -29,8 +29,9 @@ public static partial class Gemm
     /// <summary>Rows per listed tile: the dense tile's row count.</summary>
     private const int ListedTileRows = 6;
 
-    /// <summary>Bound on tiles x K, so the lists stay small next to the product (never reached by a network's batch).</summary>
-    private const long MaxListedEntries = 1L << 24;
+    /// <summary>Bound on tiles x K (4 MB of lists), so the buffers reserved for every eligible product stay small;
+    /// a batch of 256 with 24,000 inputs is within it.</summary>
+    private const long MaxListedEntries = 1L << 20;
 
     // Tile t's steps are TileSteps[t·K .. t·K + TileStepCounts[t]). Per calling thread, pinned, grown as needed.
     [ThreadStatic] private static int[]? t_tileSteps;
@@ -46,12 +47,9 @@ public static partial class Gemm
     private static unsafe double ListTileSteps(ref GemmArgs g)
     {
         int m = g.M, k = g.K, tiles = (m + ListedTileRows - 1) / ListedTileRows;
-        if ((long)tiles * k > MaxListedEntries)
+        if (!ReserveTileSteps(m, k))
             return 1.0;
-        // Spare entries past the last list: the row-major lists store 16 at a time, and the tiles read
-        // PrefetchAhead entries past their list's end (prefetching only).
-        int[] steps = Grow(ref t_tileSteps, tiles * k + 16 + PrefetchAhead);
-        int[] counts = Grow(ref t_tileStepCounts, tiles);
+        int[] steps = t_tileSteps!, counts = t_tileStepCounts!;
         fixed (int* ps = steps)
         fixed (int* pc = counts)
         {
@@ -63,6 +61,24 @@ public static partial class Gemm
             g.TileStepCounts = pc;
             return (double)kept / ((long)tiles * k);
         }
+    }
+
+    /// <summary>
+    /// Sizes this thread's list buffers for an [M, K] left operand; false when it is too large to list. Called for
+    /// every product that could take the listed tiles, dense or not, so that a batch that first turns sparse late
+    /// in training (a hidden layer's activations) finds the buffers ready: the steady state allocates nothing.
+    /// </summary>
+    private static bool ReserveTileSteps(int m, int k)
+    {
+        int tiles = (m + ListedTileRows - 1) / ListedTileRows;
+        if ((long)tiles * k > MaxListedEntries)
+            return false;
+        // Spare entries past the last list: the lists are stored 16 at a time, and the tiles read PrefetchAhead
+        // entries past their list's end (prefetching only).
+        Grow(ref t_tileSteps, tiles * k + 16 + PrefetchAhead);
+        Grow(ref t_tileStepCounts, tiles);
+        Grow(ref t_tileBits, ((k + 63) / 64) * ((tiles + 63) / 64) * 64);
+        return true;
     }
 
     /// <summary>
@@ -120,7 +136,7 @@ public static partial class Gemm
         int tileWords = (tiles + 63) / 64, stepWords = (k + 63) / 64;
         // Block (P, W) holds 64 words: before the transpose, word r = the tile bits W of step 64P + r; after it,
         // word c = the step bits P of tile 64W + c. Steps past k stay 0.
-        ulong[] scratch = Grow(ref t_tileBits, stepWords * tileWords * 64);
+        ulong[] scratch = t_tileBits!; // sized by ReserveTileSteps
         fixed (ulong* blocks = scratch)
         {
             new Span<ulong>(blocks, stepWords * tileWords * 64).Clear();

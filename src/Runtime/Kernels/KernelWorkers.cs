@@ -61,6 +61,11 @@ internal static class KernelWorkers
     private static int s_callerWaiting;
     private static readonly ManualResetEventSlim s_done = new(false, spinCount: 0);
 
+    /// <summary>Starts the workers a <paramref name="parts"/>-way split needs, if not yet running. Called where a
+    /// product could split, whether or not it does this time, so that the first split (which the split controller
+    /// may try only after many single-threaded steps) allocates nothing: the steady state stays allocation-free.</summary>
+    public static void Prepare(int parts) => EnsureWorkers(parts - 1);
+
     /// <summary>Takes exclusive use of the workers; false if another thread is using them.</summary>
     public static bool TryAcquire() => Interlocked.CompareExchange(ref s_owned, 1, 0) == 0;
 
