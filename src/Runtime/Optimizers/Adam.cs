@@ -76,17 +76,19 @@ public sealed class Adam : Optimizer
     /// the 784x300 update takes 66 µs on one thread, 79 µs split by the kernels' column slices and 66 µs split in
     /// contiguous halves. Each update streams 6.6 MB (w, g, m, v read; w, m, v written) through the cache and
     /// memory the two cores share, so the second core only adds contention.
-    /// <see cref="Update(Parameter, int)"/> keeps the split for machines where it does pay.
+    /// <see cref="UpdateSplit(Parameter, int)"/> keeps the split for machines where it does pay.
     /// </remarks>
-    public override void Update(Parameter parameter) => Update(parameter, 1);
+    public override void Update(Parameter parameter) => UpdateSplit(parameter, 1);
 
     /// <summary>
-    /// Updates <paramref name="parameter"/> in <paramref name="parts"/> column slices, the same fixed slices the
-    /// matrix kernels give each thread, so each core updates the part of the weights it already holds in cache.
-    /// Every element's update is independent and uses correctly rounded operations, so the result does not
-    /// depend on <paramref name="parts"/>.
+    /// Updates <paramref name="parameter"/> in <paramref name="parts"/> contiguous ranges of its elements, one per
+    /// thread. Not the matrix kernels' column slices: a row of a matrix whose width is not a multiple of 16 floats
+    /// ends mid cache line, so two cores updating neighbouring column slices of every row would share a line per row
+    /// and array (784 rows x 4 arrays for the tutorial's first weight), which made the split update slower than one
+    /// thread. Contiguous ranges share at most one line per array. Every element's update is independent and uses
+    /// correctly rounded operations, so the result does not depend on <paramref name="parts"/>.
     /// </summary>
-    internal void Update(Parameter parameter, int parts)
+    internal override void UpdateSplit(Parameter parameter, int parts)
     {
         float[][] slots = SlotsFor(parameter);
         float[] m = slots[0], v = slots[1];
@@ -123,9 +125,12 @@ public sealed class Adam : Optimizer
             Update(parameter.Value, parameter.Gradient, slots[0], slots[1], firstColumn, columnCount, parameter.Rows, parameter.Columns);
     }
 
-    /// <summary>One column slice of every row of a parameter.</summary>
+    /// <summary>One contiguous range of a parameter's elements per part, cut into chunks another thread may take over
+    /// when a part's owner is late.</summary>
     private sealed class AdamJob(Adam owner) : Kernels.KernelJob
     {
+        private const int ChunkElements = 16 * 1024;
+
         private Parameter? _parameter;
         private float[]? _m;
         private float[]? _v;
@@ -137,21 +142,25 @@ public sealed class Adam : Optimizer
             _v = v;
         }
 
-        /// <summary>Rows per chunk, the unit another thread may take over when a part's owner is late: 64, or more
-        /// for matrices so tall they would exceed the workers' chunk limit.</summary>
-        private int RowsPerChunk => Math.Max(64, (_parameter!.Rows + 1023) / 1024);
+        private (int Start, int End) Part(int part, int parts) =>
+            (Kernels.KernelThreads.SliceStart(_parameter!.Length, part, parts), Kernels.KernelThreads.SliceStart(_parameter!.Length, part + 1, parts));
 
-        public override int ChunkCount(int part, int parts) => (_parameter!.Rows + RowsPerChunk - 1) / RowsPerChunk;
+        public override int ChunkCount(int part, int parts)
+        {
+            (int start, int end) = Part(part, parts);
+            return Math.Clamp((end - start + ChunkElements - 1) / ChunkElements, 1, 1024);
+        }
 
         public override void RunChunk(int part, int parts, int chunk)
         {
+            (int start, int end) = Part(part, parts);
+            int chunks = ChunkCount(part, parts);
+            // Chunk boundaries on multiples of 16 elements, like the part boundaries.
+            int size = (end - start + chunks - 1) / chunks + 15 & ~15;
+            int first = Math.Min(end, start + chunk * size), last = chunk == chunks - 1 ? end : Math.Min(end, first + size);
             Parameter p = _parameter!;
-            int columns = p.Columns;
-            int c0 = Kernels.KernelThreads.SliceStart(columns, part, parts);
-            int c1 = Kernels.KernelThreads.SliceStart(columns, part + 1, parts);
-            int row0 = chunk * RowsPerChunk, rows = Math.Min(RowsPerChunk, p.Rows - row0);
-            if (c0 < c1)
-                owner.Update(p.Value, p.Gradient, _m!, _v!, row0 * columns + c0, c1 - c0, rows, columns);
+            if (first < last)
+                owner.Update(p.Value, p.Gradient, _m!, _v!, first, last - first);
         }
     }
 

@@ -46,7 +46,7 @@ public class AdamTests
             float[] g = Gradient(n, t);
             g.CopyTo(parameter.Gradient, 0);
             adam.BeginStep();
-            adam.Update(parameter, parts);
+            adam.UpdateSplit(parameter, parts);
             ReferenceStep(w, m, v, g, t, 0.01, 0.9, 0.999, 1e-7);
         }
         for (int i = 0; i < n; i++)
@@ -70,7 +70,7 @@ public class AdamTests
             {
                 Gradient(rows * columns, 10 + t).CopyTo(parameter.Gradient, 0);
                 adam.BeginStep();
-                adam.Update(parameter, parts);
+                adam.UpdateSplit(parameter, parts);
             }
             return (parameter, adam);
         }
