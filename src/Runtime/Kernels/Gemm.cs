@@ -83,10 +83,13 @@ public static partial class Gemm
 
     /// <summary>
     /// Whether <see cref="MatMulBias{TActivation}"/>, <see cref="MatMulTransposeA"/> and <see cref="WeightGradient"/>
-    /// may skip the exact zeros of their left operand (A, or Aᵀ's storage) when a sample of it is at most 25 %
-    /// nonzero (60 % for fewer than 6 rows; MNIST pixels: 19 %). Results are bit-identical to the dense kernel for finite operands, up to the
-    /// sign of an exactly-zero output whose sum was -0 (see Gemm.Sparse512.cs). Default on; the environment variable
-    /// <c>SOURCENET_SPARSE=0</c> turns it off at start-up (A/B measurements). AVX-512 only; elsewhere always dense.
+    /// may skip the exact zeros of their left operand (A, or Aᵀ's storage). From 6 rows, when A is at most 50 %
+    /// nonzero, each tile of six rows walks only the steps where one of its rows is nonzero, if that leaves out at
+    /// least 15 % of them (Gemm.TileSteps.cs; MNIST: 43 % of the steps kept in X·W1, 34 % in Xᵀ·dZ1); below 6 rows
+    /// (single images) each row skips its own zeros when at most 60 % are nonzero (Gemm.Sparse512.cs). Results are
+    /// bit-identical to the dense kernel for finite operands, up to the sign of an exactly-zero output whose sum was
+    /// -0 (see Gemm.Sparse512.cs). Default on; the environment variable <c>SOURCENET_SPARSE=0</c> turns it off at
+    /// start-up (A/B measurements). AVX-512 only; elsewhere always dense.
     /// </summary>
     public static bool SparseInputs { get; set; } = Environment.GetEnvironmentVariable("SOURCENET_SPARSE") is not "0";
 

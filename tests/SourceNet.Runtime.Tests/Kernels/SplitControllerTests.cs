@@ -144,6 +144,38 @@ public class SplitControllerTests
         Assert.True(controller.PreferSplit);
     }
 
+    [Fact]
+    public void WithAClockTheWholeStepDecidesNotTheProductsAlone()
+    {
+        // Split products twice as fast, but everything between them three times slower (the next layer reads what
+        // the other core wrote): per call 50 + 300 split against 100 + 100 single. The products alone would pick
+        // the split; the blocks' wall time picks one thread, and, when the gap shrinks, the split again.
+        long now = 0, gapSplit = 300, gapSingle = 100;
+        var controller = new SplitController(Schedule, () => now);
+        void Run(int calls)
+        {
+            for (int call = 0; call < calls; call++)
+            {
+                bool split = controller.NextSplit();
+                long ticks = split ? 50 : 100;
+                now += (split ? gapSplit : gapSingle) + ticks;
+                controller.Record(ShapeA, split, ticks);
+            }
+        }
+        Run(Schedule.FirstCalls + 2 * Schedule.BlockCalls);
+        Assert.Equal(1, controller.Explorations);
+        Assert.False(controller.PreferSplit);
+
+        var productsOnly = new SplitController(Schedule);
+        Drive(productsOnly, Schedule.FirstCalls + 2 * Schedule.BlockCalls, split: 50, single: 100);
+        Assert.True(productsOnly.PreferSplit);
+
+        gapSplit = 100;
+        while (controller.Explorations < 2)
+            Run(1);
+        Assert.True(controller.PreferSplit);
+    }
+
     private static SplitController SplitWinning()
     {
         var controller = new SplitController(Schedule);
