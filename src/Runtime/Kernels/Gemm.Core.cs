@@ -67,7 +67,10 @@ public static partial class Gemm
         if (parts > 1 && g.AdaptiveKey != 0 && AdaptiveSplit.Enabled)
         {
             // Split or not, as the process-wide choice says (timed here); the bits are the same either way.
+            // Made before the first split, which the controller may try only after many single-threaded steps:
+            // the workers and this activation's shared job (steady state allocates nothing).
             KernelWorkers.Prepare(parts);
+            _ = GemmJob<TActivation>.Shared;
             SplitController controller = SplitController.Shared;
             bool split = controller.NextSplit();
             long start = Stopwatch.GetTimestamp();

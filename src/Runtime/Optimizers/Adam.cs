@@ -113,6 +113,15 @@ public sealed class Adam : Optimizer
     public override bool SupportsColumnUpdates => true;
 
     /// <inheritdoc/>
+    public override void PrepareColumnUpdates(Parameter parameter)
+    {
+        base.PrepareColumnUpdates(parameter);
+        // The split update's job, made now rather than on the first split, which the split controller may try only
+        // after many single-threaded steps: the steady state allocates nothing.
+        _job ??= new AdamJob(this);
+    }
+
+    /// <inheritdoc/>
     public override void UpdateColumns(Parameter parameter, int firstColumn, int columnCount)
     {
         CheckColumns(parameter, firstColumn, columnCount);
