@@ -3,6 +3,8 @@
 # (the tutorial's network, 600 steps of batch 100 per epoch) at 1 thread, at 2 threads with the adaptive split
 # (the default) and at 2 threads always split (SOURCENET_ADAPTIVE_SPLIT=0), one after the other, so all three
 # see the same machine state. Step time = median epoch / steps. Prints one line per round and the quantiles.
+# Separate processes on a VM differ from run to run; for the ratio inside one process use
+# `dotnet bench/SourceNet.Compare/bin/Release/net10.0/SourceNet.Compare.dll --alternate [rounds] [steps]`.
 #
 # Usage: bench/threads-ratio.sh [rounds (default 20)] [epochs per run (default 3)] [steps per epoch (default 600)]
 set -euo pipefail
