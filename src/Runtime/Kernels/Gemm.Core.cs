@@ -71,7 +71,7 @@ public static partial class Gemm
             // the workers and this activation's shared job (steady state allocates nothing).
             KernelWorkers.Prepare(parts);
             _ = GemmJob<TActivation>.Shared;
-            SplitController controller = SplitRegime.Shared.Next();
+            SplitController controller = SplitController.Shared;
             bool split = controller.NextSplit();
             long start = Stopwatch.GetTimestamp();
             RunParts<TActivation>(g, split ? parts : 1);

@@ -29,12 +29,8 @@ public static partial class Gemm
         MatMulBiasAt<TActivation>(KernelIsaInfo.Best, PartsFor(m, n, k), m, n, k, a, b, bias, c, adaptive: true, SparseDefault);
 
     /// <summary>C[m,n] = Aᵀ·B where A is stored [k,m] and B is [k,n].</summary>
-    public static void MatMulTransposeA(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c)
-    {
-        // A weight gradient: training, for the choice of split (SplitRegime).
-        SplitRegime.Shared.GradientProduct();
+    public static void MatMulTransposeA(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c) =>
         MatMulTransposeAAt(KernelIsaInfo.Best, PartsFor(m, n, k), m, n, k, a, b, c, adaptive: true, SparseDefault);
-    }
 
     /// <summary>
     /// The weight gradient fused with the update: <c>weight.Gradient = Aᵀ·B</c> (A stored [k,m], B [k,n], the
@@ -47,7 +43,6 @@ public static partial class Gemm
     public static unsafe void WeightGradient(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Parameter weight, Optimizer? optimizer)
     {
         ArgumentNullException.ThrowIfNull(weight);
-        SplitRegime.Shared.GradientProduct();
         if (weight.Rows != m || weight.Columns != n)
             throw new ArgumentException($"Parameter {weight.Name} is {weight.ShapeText}; the product is [{m}, {n}].", nameof(weight));
         if (optimizer is null || !optimizer.SupportsColumnUpdates)

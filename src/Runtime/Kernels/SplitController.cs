@@ -5,7 +5,7 @@ using System.Threading;
 namespace SourceNet.Kernels;
 
 /// <summary>
-/// One choice (per regime, see <see cref="SplitRegime"/>), followed by every product large enough to split: split over the kernel workers, or run
+/// One process-wide choice, followed by every product large enough to split: split over the kernel workers, or run
 /// on the calling thread alone. On a quiet machine the split wins; on a busy one the second core is often taken,
 /// the worker starts late or is preempted in the middle of a chunk, and the split loses, sometimes by a scheduler
 /// quantum. The choice is timed here, in this process, and kept up to date.
@@ -34,6 +34,9 @@ namespace SourceNet.Kernels;
 /// </remarks>
 internal sealed class SplitController
 {
+    /// <summary>The controller that the matrix products follow (tests swap in one with a faster rhythm).</summary>
+    public static SplitController Shared { get; set; } = new(SplitSchedule.Default, Stopwatch.GetTimestamp);
+
     private const int MaxShapes = 32;
 
     private readonly SplitSchedule _schedule;

@@ -12,13 +12,13 @@ public class AdaptiveSplitTests
         // two, no backoff, no stalls): 40 calls per product run both ways several times.
         int saved = KernelThreads.Count;
         bool enabled = AdaptiveSplit.Enabled;
-        SplitRegime savedRegime = SplitRegime.Shared;
+        SplitController savedController = SplitController.Shared;
         var controller = new SplitController(new SplitSchedule(FirstCalls: 1, ExploitCalls: 1, BlockCalls: 2, WarmUpCalls: 0, MaxBackoff: 1, StallFactor: double.MaxValue, StallTicks: 0));
         try
         {
             KernelThreads.Count = 2;
             AdaptiveSplit.Enabled = true;
-            SplitRegime.Shared = new SplitRegime(controller, controller);
+            SplitController.Shared = controller;
             foreach (Layout layout in Enum.GetValues<Layout>())
             {
                 int m = 97, n = 301, k = 45;
@@ -45,7 +45,7 @@ public class AdaptiveSplitTests
         }
         finally
         {
-            SplitRegime.Shared = savedRegime;
+            SplitController.Shared = savedController;
             KernelThreads.Count = saved;
             AdaptiveSplit.Enabled = enabled;
         }
