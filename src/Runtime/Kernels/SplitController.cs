@@ -253,24 +253,42 @@ internal sealed class SplitController
         }
     }
 
-    /// <summary>The wall time from the start of a block's first timed call to the end of its last.</summary>
+    /// <summary>
+    /// The wall time of a block's timed calls and the gaps between them (the caller's own work, which a split can slow
+    /// down too). A gap longer than <see cref="MinGapLimitTicks"/> and <see cref="GapFactor"/> times the block's mean
+    /// call is left out: that is the caller doing something else between steps (an evaluation, a checkpoint), which
+    /// would otherwise decide the block.
+    /// </summary>
     private struct BlockWall
     {
-        private long _start, _end;
+        private long _end, _wall, _ticks;
         public int Calls;
 
-        public readonly double PerCall => (double)(_end - _start) / Calls;
+        public readonly double PerCall => (double)_wall / Calls;
 
         public void Add(Func<long>? clock, long ticks)
         {
             if (clock is null)
                 return;
             long now = clock();
-            if (Calls++ == 0)
-                _start = now - ticks;
+            if (Calls > 0)
+            {
+                long gap = now - ticks - _end;
+                if (gap <= Math.Max(MinGapLimitTicks, GapFactor * _ticks / Calls))
+                    _wall += Math.Max(gap, 0);
+            }
+            _wall += ticks;
+            _ticks += ticks;
             _end = now;
+            Calls++;
         }
     }
+
+    /// <summary>Gaps between a block's calls up to this long always count (1 ms).</summary>
+    private static readonly long MinGapLimitTicks = Stopwatch.Frequency / 1000;
+
+    /// <summary>Longer gaps count up to this many times the block's mean call.</summary>
+    private const long GapFactor = 16;
 
     private struct Tally
     {

@@ -176,6 +176,25 @@ public class SplitControllerTests
         Assert.True(controller.PreferSplit);
     }
 
+    [Fact]
+    public void TheCallersOwnPauseInsideABlockDoesNotDecideIt()
+    {
+        // Split is faster (50 against 100 per call, the same 100 between calls), but in the middle of the split block
+        // the caller evaluates for a second. That gap is left out, so the split still wins.
+        long now = 0, pause = 0;
+        var controller = new SplitController(Schedule, () => now);
+        int call = 0;
+        while (controller.Explorations < 1)
+        {
+            bool split = controller.NextSplit();
+            long ticks = split ? 50 : 100;
+            now += 100 + ticks + pause;
+            pause = split && ++call % 3 == 0 ? System.Diagnostics.Stopwatch.Frequency : 0; // one second before the next call
+            controller.Record(ShapeA, split, ticks);
+        }
+        Assert.True(controller.PreferSplit);
+    }
+
     private static SplitController SplitWinning()
     {
         var controller = new SplitController(Schedule);
