@@ -15,8 +15,8 @@ internal static class AdaptiveSplit
     /// <summary>Whether products choose at run time between split and single-threaded.</summary>
     public static bool Enabled { get; set; } = Environment.GetEnvironmentVariable(EnvironmentVariable) is not "0";
 
-    /// <summary>A key for a product: its layout (1..4) and sizes; distinct for sizes below 2^20. Gemm sets bit 63
-    /// for its sparse kernels, which <see cref="SplitController"/> times apart from the dense ones.</summary>
+    /// <summary>A key for a product: its layout (1..4) and sizes; distinct for sizes below 2^20. Sparse and listed
+    /// calls of a shape share its key (a new key late in training would make the controller allocate).</summary>
     public static long Key(int layout, int m, int n, int k) =>
         ((long)layout << 60) | ((long)Math.Min(m, 0xFFFFF) << 40) | ((long)Math.Min(n, 0xFFFFF) << 20) | (uint)Math.Min(k, 0xFFFFF);
 }

@@ -30,7 +30,9 @@ public static partial class Gemm
                 ReserveCompressedRows(g.M, g.K);
                 if (always || EstimateDensity(g) <= SparseMaxDensityFewRows)
                 {
-                    RunSparse<TActivation>(g, always ? parts : 1);
+                    GemmArgs sparse = g;
+                    CompressRows(ref sparse);
+                    RunAdaptive<TActivation>(sparse, always ? parts : 1);
                     return;
                 }
             }
@@ -47,17 +49,6 @@ public static partial class Gemm
             }
         }
         RunAdaptive<TActivation>(g, parts);
-    }
-
-    private static void RunSparse<TActivation>(in GemmArgs g, int parts)
-        where TActivation : struct, IActivation
-    {
-        GemmArgs sparse = g;
-        CompressRows(ref sparse);
-        // Timed apart from the dense calls of the same shape: the sparse kernel has its own best split.
-        if (sparse.AdaptiveKey != 0)
-            sparse.AdaptiveKey |= 8L << 60;
-        RunAdaptive<TActivation>(sparse, parts);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -40,15 +40,13 @@ public static partial class Gemm
 
     /// <summary>
     /// Lists, for each tile of six logical rows of A, the steps where one of them is nonzero, and points
-    /// <paramref name="g"/> at the lists. Returns the fraction of the dense steps kept, or 1 when A is too large
-    /// to list.
+    /// <paramref name="g"/> at the lists. Returns the fraction of the dense steps kept. The buffers must have been
+    /// reserved for A's size (<see cref="ReserveTileSteps"/> returned true).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe double ListTileSteps(ref GemmArgs g)
     {
         int m = g.M, k = g.K, tiles = (m + ListedTileRows - 1) / ListedTileRows;
-        if (!ReserveTileSteps(m, k))
-            return 1.0;
         int[] steps = t_tileSteps!, counts = t_tileStepCounts!;
         fixed (int* ps = steps)
         fixed (int* pc = counts)
@@ -241,6 +239,8 @@ public static partial class Gemm
         fixed (float* pa = a)
         {
             var g = new GemmArgs { M = m, K = k, A = pa, ARowStride = rowMajor ? k : 1, AStepStride = rowMajor ? 1 : m };
+            if (!ReserveTileSteps(m, k))
+                throw new ArgumentException($"[{m}, {k}] is too large to list.");
             ListTileSteps(ref g);
             var lists = new int[(m + ListedTileRows - 1) / ListedTileRows][];
             for (int t = 0; t < lists.Length; t++)
