@@ -46,6 +46,14 @@ internal static class Program
             StepBreakdown.Run(MnistDataset.Load(args.Length > 2 && args[1] == "--data" ? args[2] : "data/mnist"), rounds: 15);
             return 0;
         }
+        if (args.Length > 0 && args[0] == "--inference-breakdown")
+        {
+            // --inference-breakdown [rounds] [chunk]: where the 10,000-image Predict's time goes (InferenceBreakdown).
+            int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 9;
+            int chunk = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100;
+            InferenceBreakdown.Run(MnistDataset.Load("data/mnist"), rounds, chunk);
+            return 0;
+        }
         if (args.Length > 0 && args[0] == "--alternate")
         {
             // --alternate [rounds] [steps]: 1 thread against 2 inside one process (ThreadsAlternation).

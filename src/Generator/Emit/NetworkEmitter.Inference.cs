@@ -11,18 +11,14 @@ internal static partial class NetworkEmitter
         string outputKind = network.IsClassifier ? "logits" : "outputs";
         string helpers = HelperType(network);
 
-        w.Line($"/// <summary>Computes the {outputKind} of any number of samples, in chunks of <see cref=\"MaxBatchSize\"/>.</summary>");
+        w.Line($"/// <summary>Computes the {outputKind} of any number of samples, in chunks of <see cref=\"MaxBatchSize\"/> (on the kernel threads when there are many).</summary>");
         w.Line("/// <param name=\"inputs\">InputCount values per sample, row-major.</param>");
         w.Line($"/// <param name=\"outputs\">Receives OutputCount {outputKind} per sample.</param>");
         using (w.Block($"public void Forward({ReadOnlySpan} inputs, {Span} outputs)"))
         {
             w.Line($"int count = {helpers}.CheckSamples(inputs, outputs.Length / OutputCount, \"outputs\");");
             w.Line("if (outputs.Length != count * OutputCount) throw new global::System.ArgumentException($\"{count} samples need {count * OutputCount} outputs; got {outputs.Length}.\", nameof(outputs));");
-            using (w.Block("for (int start = 0; start < count; start += MaxBatchSize)"))
-            {
-                w.Line("int batch = global::System.Math.Min(MaxBatchSize, count - start);");
-                w.Line(RunForward(network, "inputs.Slice(start * InputCount, batch * InputCount)", "outputs.Slice(start * OutputCount, batch * OutputCount)", training: false));
-            }
+            w.Line(RunChunks(network, SampleOperation.Forward, "inputs", outputs: "outputs") + ";");
         }
         w.Line();
 
@@ -55,27 +51,15 @@ internal static partial class NetworkEmitter
         using (w.Block($"public void Predict({ReadOnlySpan} inputs, global::System.Span<int> predictions)"))
         {
             w.Line($"int count = {helpers}.CheckSamples(inputs, predictions.Length, \"predictions\");");
-            using (w.Block("for (int start = 0; start < count; start += MaxBatchSize)"))
-            {
-                w.Line("int batch = global::System.Math.Min(MaxBatchSize, count - start);");
-                w.Line(RunForward(network, "inputs.Slice(start * InputCount, batch * InputCount)", last, training: false));
-                w.Line("for (int row = 0; row < batch; row++)");
-                w.Line($"    predictions[start + row] = global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(new global::System.Span<float>({last}, row * OutputCount, OutputCount));");
-            }
+            w.Line(RunChunks(network, SampleOperation.Predict, "inputs", predictions: "predictions") + ";");
         }
         w.Line();
         w.Line("/// <summary>The fraction of samples whose most likely class is their label, in [0, 1].</summary>");
         using (w.Block($"public float Evaluate({ReadOnlySpan} inputs, {Labels} labels)"))
         {
             w.Line($"int count = {helpers}.CheckSamples(inputs, labels.Length, \"labels\");");
-            w.Line("int correct = 0;");
-            using (w.Block("for (int start = 0; start < count; start += MaxBatchSize)"))
-            {
-                w.Line("int batch = global::System.Math.Min(MaxBatchSize, count - start);");
-                w.Line(RunForward(network, "inputs.Slice(start * InputCount, batch * InputCount)", last, training: false));
-                w.Line("for (int row = 0; row < batch; row++)");
-                w.Line($"    if (global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(new global::System.Span<float>({last}, row * OutputCount, OutputCount)) == labels[start + row]) correct++;");
-            }
+            w.Line("// The chunks' counts of correct predictions, added: a whole number, exact in a double.");
+            w.Line($"int correct = (int){RunChunks(network, SampleOperation.Evaluate, "inputs", labels: "labels")};");
             w.Line("return (float)correct / count;");
         }
         w.Line();

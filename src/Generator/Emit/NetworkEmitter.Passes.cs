@@ -67,14 +67,8 @@ internal static partial class NetworkEmitter
             {
                 w.Line($"{helpers}.CheckTargets({targets}, count);");
             }
-            w.Line("double total = 0;");
-            using (w.Block("for (int start = 0; start < count; start += MaxBatchSize)"))
-            {
-                w.Line("int batch = global::System.Math.Min(MaxBatchSize, count - start);");
-                w.Line(RunForward(network, "inputs.Slice(start * InputCount, batch * InputCount)", last, training: false));
-                string slice = network.IsClassifier ? $"{targets}.Slice(start, batch)" : $"{targets}.Slice(start * OutputCount, batch * OutputCount)";
-                w.Line($"total += (double){helpers}.{LossMethod(network)}({last}, {slice}, {lastGradient}, batch) * batch;");
-            }
+            w.Line("// Each chunk's summed loss, added in chunk order: the same total on any number of threads.");
+            w.Line($"double total = {RunChunks(network, SampleOperation.Loss, "inputs", labels: network.IsClassifier ? targets : null, targets: network.IsClassifier ? null : targets)};");
             w.Line("return (float)(total / count);");
         }
         w.Line();

@@ -38,7 +38,7 @@ internal static partial class NetworkEmitter
         w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"SourceNet.Generator\", \"1.0.0\")]");
         // A classifier fits the runtime's generic training loop (SourceNet.Training.Trainer) as it is.
         string contract = network.IsClassifier ? $"{Rt}.Training.IClassifier" : $"{Rt}.INetwork";
-        using (w.Block($"partial class {network.ClassName} : {contract}"))
+        using (w.Block($"partial class {network.ClassName} : {contract}, {Rt}.Kernels.ISampleChunks"))
         {
             WriteConstants(w, network);
             WriteFields(w, network);
@@ -48,6 +48,7 @@ internal static partial class NetworkEmitter
             WriteForward(w, network);
             WriteBackward(w, network);
             WriteInference(w, network);
+            WriteSampleChunks(w, network);
             WriteSummary(w, network);
         }
         w.Line();
@@ -105,6 +106,8 @@ internal static partial class NetworkEmitter
         }
         w.Line($"private readonly {Rt}.Parameter[] _parameters;");
         w.Line($"private readonly {Rt}.Layer[] _layers;");
+        w.Line("// Networks sharing this one's layers, each with buffers of its own: batch inference on more than one thread.");
+        w.Line($"private {network.ClassName}[]? _replicas;");
         w.Line("// Buffers for the largest batch, made once: a training step allocates nothing.");
         foreach (LayerContext c in Contexts(w, network))
         {
@@ -168,26 +171,7 @@ internal static partial class NetworkEmitter
             }
             w.Unindent();
             w.Line("};");
-            foreach (LayerContext c in Contexts(w, network))
-            {
-                if (Buffers.OwnsBuffers(network, c.Index))
-                {
-                    string size = $"maxBatchSize * {c.Layer.Kind.OutputElements(c)}";
-                    w.Line($"{Buffers.Activations(network, c.Index)} = new float[{size}];");
-                    w.Line($"{Buffers.Gradient(network, c.Index)} = new float[{size}];");
-                }
-                if (c.Layer.Activation is not null)
-                {
-                    ActivationEmitter.WriteAllocations(c);
-                }
-            }
-            foreach (LayerContext c in Contexts(w, network))
-            {
-                if (c.Layer.HasProperty)
-                {
-                    c.Layer.Kind.WriteAllocations(c);
-                }
-            }
+            WriteBufferAllocations(w, network, replica: false);
             // Then the layers without parameters, whose objects may hold what the allocations made (a dropout generator).
             foreach (LayerContext c in Contexts(w, network))
             {
@@ -207,6 +191,37 @@ internal static partial class NetworkEmitter
             w.Line("};");
         }
         w.Line();
+    }
+
+    /// <summary>
+    /// The buffers' allocations, for <c>maxBatchSize</c> samples. A replica (<see cref="WriteReplicaConstructor"/>) only
+    /// runs forward passes: of the gradient buffers it needs only the last layer's, where the loss writes.
+    /// </summary>
+    private static void WriteBufferAllocations(SourceWriter w, NetworkSpec network, bool replica)
+    {
+        int lastOwner = Buffers.Owner(network, network.Layers.Count - 1);
+        foreach (LayerContext c in Contexts(w, network))
+        {
+            if (Buffers.OwnsBuffers(network, c.Index))
+            {
+                string size = $"maxBatchSize * {c.Layer.Kind.OutputElements(c)}";
+                w.Line($"{Buffers.Activations(network, c.Index)} = new float[{size}];");
+                w.Line(replica && c.Index != lastOwner
+                    ? $"{Buffers.Gradient(network, c.Index)} = global::System.Array.Empty<float>();"
+                    : $"{Buffers.Gradient(network, c.Index)} = new float[{size}];");
+            }
+            if (c.Layer.Activation is not null)
+            {
+                ActivationEmitter.WriteAllocations(c);
+            }
+        }
+        foreach (LayerContext c in Contexts(w, network))
+        {
+            if (c.Layer.HasProperty)
+            {
+                c.Layer.Kind.WriteAllocations(c);
+            }
+        }
     }
 
     private static void WriteMembers(SourceWriter w, NetworkSpec network)

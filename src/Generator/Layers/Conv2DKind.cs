@@ -93,6 +93,9 @@ internal sealed class Conv2DKind : LayerKind
         return height > 0 && width > 0 ? Shape.Image(height, width, conv.Filters) : null;
     }
 
+    // Every weight meets the input once per output position.
+    public override long MultiplyAdds(LayerSpec layer) => ParameterCount(layer) * layer.Out.Height * layer.Out.Width;
+
     public override IReadOnlyList<ParameterSpec> Parameters(LayerSpec layer)
     {
         var conv = (Conv2DSpec)layer;

@@ -63,6 +63,11 @@ internal abstract class LayerKind
         return count;
     }
 
+    /// <summary>About how many multiply-adds one sample's forward pass through the layer costs: only to decide whether
+    /// batch inference is worth splitting over threads. The default counts one per parameter (a dense layer) and one
+    /// per output value (layers without parameters).</summary>
+    public virtual long MultiplyAdds(LayerSpec layer) => System.Math.Max(ParameterCount(layer), layer.Out.Elements);
+
     /// <summary>Whether the output is the input's own buffer (a reshape that moves no data).</summary>
     public virtual bool AliasesInput => false;
 

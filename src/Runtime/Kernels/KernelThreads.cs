@@ -27,10 +27,16 @@ public static class KernelThreads
 
     private static int s_count = ReadDefault();
 
-    /// <summary>Threads the kernels may use, 1 to <see cref="MaxCount"/>. 1 turns splitting off.</summary>
+    /// <summary>Set on a thread while it runs one chunk of samples of a split <see cref="SampleChunks"/> run: the
+    /// threads already share the work by samples, so the kernels inside do not split again.</summary>
+    [ThreadStatic]
+    internal static bool t_insideSampleChunk;
+
+    /// <summary>Threads the kernels may use, 1 to <see cref="MaxCount"/>. 1 turns splitting off. Reads 1 on a thread
+    /// that is running a chunk of a split batch inference (<see cref="SampleChunks"/>).</summary>
     public static int Count
     {
-        get => s_count;
+        get => t_insideSampleChunk ? 1 : s_count;
         set
         {
             if (value < 1 || value > MaxCount)

@@ -165,9 +165,19 @@ internal static class KernelWorkers
         }
     }
 
+    /// <summary>Which thread of a split is running on this one: 0 for the caller, w for worker w. A chunk taken
+    /// over from another part still runs on this thread, so per-thread state (a network's buffers) goes by this,
+    /// not by the chunk's part.</summary>
+    [ThreadStatic]
+    private static int t_current;
+
+    /// <summary>See <see cref="t_current"/>.</summary>
+    public static int CurrentThread => t_current;
+
     /// <summary>Own part from the front, then the others' from the back.</summary>
     private static void Work(KernelJob job, int generation, int parts, int own)
     {
+        t_current = own;
         int chunk;
         while ((chunk = Claim(own, generation, fromFront: true)) >= 0)
             RunChunk(job, own, parts, chunk);

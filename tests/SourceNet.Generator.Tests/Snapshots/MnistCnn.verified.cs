@@ -19,7 +19,7 @@ namespace Samples;
 /// Instances are not thread-safe: each owns the buffers of its forward and backward passes.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0")]
-partial class MnistCnn : global::SourceNet.Training.IClassifier
+partial class MnistCnn : global::SourceNet.Training.IClassifier, global::SourceNet.Kernels.ISampleChunks
 {
     /// <summary>Number of input values of one sample.</summary>
     public const int InputCount = 784;
@@ -60,6 +60,8 @@ partial class MnistCnn : global::SourceNet.Training.IClassifier
     private readonly global::SourceNet.DenseLayer _output;
     private readonly global::SourceNet.Parameter[] _parameters;
     private readonly global::SourceNet.Layer[] _layers;
+    // Networks sharing this one's layers, each with buffers of its own: batch inference on more than one thread.
+    private MnistCnn[]? _replicas;
     // Buffers for the largest batch, made once: a training step allocates nothing.
     private readonly float[] _conv1Activations;
     private readonly float[] _conv1Gradient;
@@ -209,13 +211,8 @@ partial class MnistCnn : global::SourceNet.Training.IClassifier
     public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
     {
         int count = global::Samples.MnistCnn_SourceNetHelpers.CheckSamples(inputs, labels.Length, "labels");
-        double total = 0;
-        for (int start = 0; start < count; start += MaxBatchSize)
-        {
-            int batch = global::System.Math.Min(MaxBatchSize, count - start);
-            RunForward(inputs.Slice(start * InputCount, batch * InputCount), batch, _outputActivations, training: false);
-            total += (double)global::Samples.MnistCnn_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(_outputActivations, labels.Slice(start, batch), _outputGradient, batch) * batch;
-        }
+        // Each chunk's summed loss, added in chunk order: the same total on any number of threads.
+        double total = global::SourceNet.Kernels.SampleChunks.Run(this, 3 /* Loss */, count, MaxBatchSize, 13936138L /* multiply-adds per sample */, inputs, labels, default, default, default);
         return (float)(total / count);
     }
 
@@ -301,18 +298,14 @@ partial class MnistCnn : global::SourceNet.Training.IClassifier
         optimizer?.Update(_conv1.Bias);
     }
 
-    /// <summary>Computes the logits of any number of samples, in chunks of <see cref="MaxBatchSize"/>.</summary>
+    /// <summary>Computes the logits of any number of samples, in chunks of <see cref="MaxBatchSize"/> (on the kernel threads when there are many).</summary>
     /// <param name="inputs">InputCount values per sample, row-major.</param>
     /// <param name="outputs">Receives OutputCount logits per sample.</param>
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
     {
         int count = global::Samples.MnistCnn_SourceNetHelpers.CheckSamples(inputs, outputs.Length / OutputCount, "outputs");
         if (outputs.Length != count * OutputCount) throw new global::System.ArgumentException($"{count} samples need {count * OutputCount} outputs; got {outputs.Length}.", nameof(outputs));
-        for (int start = 0; start < count; start += MaxBatchSize)
-        {
-            int batch = global::System.Math.Min(MaxBatchSize, count - start);
-            RunForward(inputs.Slice(start * InputCount, batch * InputCount), batch, outputs.Slice(start * OutputCount, batch * OutputCount), training: false);
-        }
+        global::SourceNet.Kernels.SampleChunks.Run(this, 0 /* Forward */, count, MaxBatchSize, 13936138L /* multiply-adds per sample */, inputs, default, default, outputs, default);
     }
 
     /// <summary>The most likely class of one sample.</summary>
@@ -329,28 +322,94 @@ partial class MnistCnn : global::SourceNet.Training.IClassifier
     public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<int> predictions)
     {
         int count = global::Samples.MnistCnn_SourceNetHelpers.CheckSamples(inputs, predictions.Length, "predictions");
-        for (int start = 0; start < count; start += MaxBatchSize)
-        {
-            int batch = global::System.Math.Min(MaxBatchSize, count - start);
-            RunForward(inputs.Slice(start * InputCount, batch * InputCount), batch, _outputActivations, training: false);
-            for (int row = 0; row < batch; row++)
-                predictions[start + row] = global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(new global::System.Span<float>(_outputActivations, row * OutputCount, OutputCount));
-        }
+        global::SourceNet.Kernels.SampleChunks.Run(this, 1 /* Predict */, count, MaxBatchSize, 13936138L /* multiply-adds per sample */, inputs, default, default, default, predictions);
     }
 
     /// <summary>The fraction of samples whose most likely class is their label, in [0, 1].</summary>
     public float Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
     {
         int count = global::Samples.MnistCnn_SourceNetHelpers.CheckSamples(inputs, labels.Length, "labels");
-        int correct = 0;
-        for (int start = 0; start < count; start += MaxBatchSize)
-        {
-            int batch = global::System.Math.Min(MaxBatchSize, count - start);
-            RunForward(inputs.Slice(start * InputCount, batch * InputCount), batch, _outputActivations, training: false);
-            for (int row = 0; row < batch; row++)
-                if (global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(new global::System.Span<float>(_outputActivations, row * OutputCount, OutputCount)) == labels[start + row]) correct++;
-        }
+        // The chunks' counts of correct predictions, added: a whole number, exact in a double.
+        int correct = (int)global::SourceNet.Kernels.SampleChunks.Run(this, 2 /* Evaluate */, count, MaxBatchSize, 13936138L /* multiply-adds per sample */, inputs, labels, default, default, default);
         return (float)correct / count;
+    }
+
+    void global::SourceNet.Kernels.ISampleChunks.PrepareThreads(int threads)
+    {
+        if (threads <= 1 || (_replicas is not null && _replicas.Length >= threads - 1)) return;
+        var replicas = new MnistCnn[threads - 1];
+        for (int i = 0; i < replicas.Length; i++)
+            replicas[i] = _replicas is not null && i < _replicas.Length ? _replicas[i] : new MnistCnn(this);
+        _replicas = replicas;
+    }
+
+    /// <summary>One chunk of a batch inference, on the buffers of <paramref name="thread"/>; returns its share of the result.</summary>
+    double global::SourceNet.Kernels.ISampleChunks.RunChunk(int operation, int thread, int start, int batch, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.ReadOnlySpan<float> targets, global::System.Span<float> outputs, global::System.Span<int> predictions)
+    {
+        // Thread 0 computes on this network's buffers, thread t on replica t - 1's; all read the same weights.
+        MnistCnn network = thread == 0 ? this : _replicas![thread - 1];
+        global::System.ReadOnlySpan<float> chunk = inputs.Slice(start * InputCount, batch * InputCount);
+        float[] logits = network._outputActivations;
+        switch (operation)
+        {
+            case 0: // Forward: the last layer writes into the caller's outputs
+                network.RunForward(chunk, batch, outputs.Slice(start * OutputCount, batch * OutputCount), training: false);
+                return 0;
+            case 1: // Predict
+                network.RunForward(chunk, batch, logits, training: false);
+                for (int row = 0; row < batch; row++)
+                    predictions[start + row] = global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(new global::System.Span<float>(logits, row * OutputCount, OutputCount));
+                return 0;
+            case 2: // Evaluate: this chunk's correct predictions
+                network.RunForward(chunk, batch, logits, training: false);
+                int correct = 0;
+                for (int row = 0; row < batch; row++)
+                    if (global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(new global::System.Span<float>(logits, row * OutputCount, OutputCount)) == labels[start + row]) correct++;
+                return correct;
+            default: // ComputeLoss: this chunk's summed loss (its gradient goes to the buffer nobody reads in inference)
+                network.RunForward(chunk, batch, logits, training: false);
+                return (double)global::Samples.MnistCnn_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(logits, labels.Slice(start, batch), network._outputGradient, batch) * batch;
+        }
+    }
+
+    /// <summary>A replica for batch inference on another thread: <paramref name="source"/>'s layers and parameters, its own buffers.</summary>
+    private MnistCnn(MnistCnn source)
+    {
+        MaxBatchSize = source.MaxBatchSize;
+        int maxBatchSize = MaxBatchSize;
+        // Only feeds the generators of training-mode layers (dropout), which a replica never runs.
+        var random = new global::SourceNet.SeededRandom(0);
+        _conv1 = source._conv1;
+        _pool1 = source._pool1;
+        _conv2 = source._conv2;
+        _pool2 = source._pool2;
+        _flat = source._flat;
+        _hidden = source._hidden;
+        _drop = source._drop;
+        _output = source._output;
+        _parameters = source._parameters;
+        _layers = source._layers;
+        _conv1Activations = new float[maxBatchSize * Conv1Outputs];
+        _conv1Gradient = global::System.Array.Empty<float>();
+        _pool1Activations = new float[maxBatchSize * Pool1Outputs];
+        _pool1Gradient = global::System.Array.Empty<float>();
+        _conv2Activations = new float[maxBatchSize * Conv2Outputs];
+        _conv2Gradient = global::System.Array.Empty<float>();
+        _pool2Activations = new float[maxBatchSize * Pool2Outputs];
+        _pool2Gradient = global::System.Array.Empty<float>();
+        _hiddenActivations = new float[maxBatchSize * HiddenUnits];
+        _hiddenGradient = global::System.Array.Empty<float>();
+        _dropActivations = new float[maxBatchSize * 1024];
+        _dropGradient = global::System.Array.Empty<float>();
+        _outputActivations = new float[maxBatchSize * OutputUnits];
+        _outputGradient = new float[maxBatchSize * OutputUnits];
+        _conv1Workspace = new float[global::SourceNet.Kernels.Conv2D.WorkspaceLength(Conv1Geometry, maxBatchSize)];
+        _pool1Argmax = new int[maxBatchSize * Pool1Outputs];
+        _conv2Workspace = new float[global::SourceNet.Kernels.Conv2D.WorkspaceLength(Conv2Geometry, maxBatchSize)];
+        _pool2Argmax = new int[maxBatchSize * Pool2Outputs];
+        _dropMask = new float[maxBatchSize * 1024];
+        // Drawn after every parameter, so adding dropout changes no initial weight.
+        _dropRandom = new global::SourceNet.SeededRandom(unchecked((long)random.NextUInt64()));
     }
 
     /// <summary>A Keras-style table of the layers, their output shapes and parameter counts, made at compile time.</summary>

@@ -13,7 +13,7 @@ namespace Samples;
 /// Instances are not thread-safe: each owns the buffers of its forward and backward passes.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0")]
-partial class MnistMlp : global::SourceNet.Training.IClassifier
+partial class MnistMlp : global::SourceNet.Training.IClassifier, global::SourceNet.Kernels.ISampleChunks
 {
     /// <summary>Number of input values of one sample.</summary>
     public const int InputCount = 784;
@@ -30,6 +30,8 @@ partial class MnistMlp : global::SourceNet.Training.IClassifier
     private readonly global::SourceNet.DenseLayer _output;
     private readonly global::SourceNet.Parameter[] _parameters;
     private readonly global::SourceNet.Layer[] _layers;
+    // Networks sharing this one's layers, each with buffers of its own: batch inference on more than one thread.
+    private MnistMlp[]? _replicas;
     // Buffers for the largest batch, made once: a training step allocates nothing.
     private readonly float[] _hiddenActivations;
     private readonly float[] _hiddenGradient;
@@ -118,13 +120,8 @@ partial class MnistMlp : global::SourceNet.Training.IClassifier
     public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
     {
         int count = global::Samples.MnistMlp_SourceNetHelpers.CheckSamples(inputs, labels.Length, "labels");
-        double total = 0;
-        for (int start = 0; start < count; start += MaxBatchSize)
-        {
-            int batch = global::System.Math.Min(MaxBatchSize, count - start);
-            RunForward(inputs.Slice(start * InputCount, batch * InputCount), batch, _outputActivations);
-            total += (double)global::Samples.MnistMlp_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(_outputActivations, labels.Slice(start, batch), _outputGradient, batch) * batch;
-        }
+        // Each chunk's summed loss, added in chunk order: the same total on any number of threads.
+        double total = global::SourceNet.Kernels.SampleChunks.Run(this, 3 /* Loss */, count, MaxBatchSize, 238510L /* multiply-adds per sample */, inputs, labels, default, default, default);
         return (float)(total / count);
     }
 
@@ -165,18 +162,14 @@ partial class MnistMlp : global::SourceNet.Training.IClassifier
         optimizer?.Update(_hidden.Bias);
     }
 
-    /// <summary>Computes the logits of any number of samples, in chunks of <see cref="MaxBatchSize"/>.</summary>
+    /// <summary>Computes the logits of any number of samples, in chunks of <see cref="MaxBatchSize"/> (on the kernel threads when there are many).</summary>
     /// <param name="inputs">InputCount values per sample, row-major.</param>
     /// <param name="outputs">Receives OutputCount logits per sample.</param>
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
     {
         int count = global::Samples.MnistMlp_SourceNetHelpers.CheckSamples(inputs, outputs.Length / OutputCount, "outputs");
         if (outputs.Length != count * OutputCount) throw new global::System.ArgumentException($"{count} samples need {count * OutputCount} outputs; got {outputs.Length}.", nameof(outputs));
-        for (int start = 0; start < count; start += MaxBatchSize)
-        {
-            int batch = global::System.Math.Min(MaxBatchSize, count - start);
-            RunForward(inputs.Slice(start * InputCount, batch * InputCount), batch, outputs.Slice(start * OutputCount, batch * OutputCount));
-        }
+        global::SourceNet.Kernels.SampleChunks.Run(this, 0 /* Forward */, count, MaxBatchSize, 238510L /* multiply-adds per sample */, inputs, default, default, outputs, default);
     }
 
     /// <summary>The most likely class of one sample.</summary>
@@ -193,28 +186,69 @@ partial class MnistMlp : global::SourceNet.Training.IClassifier
     public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<int> predictions)
     {
         int count = global::Samples.MnistMlp_SourceNetHelpers.CheckSamples(inputs, predictions.Length, "predictions");
-        for (int start = 0; start < count; start += MaxBatchSize)
-        {
-            int batch = global::System.Math.Min(MaxBatchSize, count - start);
-            RunForward(inputs.Slice(start * InputCount, batch * InputCount), batch, _outputActivations);
-            for (int row = 0; row < batch; row++)
-                predictions[start + row] = global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(new global::System.Span<float>(_outputActivations, row * OutputCount, OutputCount));
-        }
+        global::SourceNet.Kernels.SampleChunks.Run(this, 1 /* Predict */, count, MaxBatchSize, 238510L /* multiply-adds per sample */, inputs, default, default, default, predictions);
     }
 
     /// <summary>The fraction of samples whose most likely class is their label, in [0, 1].</summary>
     public float Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
     {
         int count = global::Samples.MnistMlp_SourceNetHelpers.CheckSamples(inputs, labels.Length, "labels");
-        int correct = 0;
-        for (int start = 0; start < count; start += MaxBatchSize)
-        {
-            int batch = global::System.Math.Min(MaxBatchSize, count - start);
-            RunForward(inputs.Slice(start * InputCount, batch * InputCount), batch, _outputActivations);
-            for (int row = 0; row < batch; row++)
-                if (global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(new global::System.Span<float>(_outputActivations, row * OutputCount, OutputCount)) == labels[start + row]) correct++;
-        }
+        // The chunks' counts of correct predictions, added: a whole number, exact in a double.
+        int correct = (int)global::SourceNet.Kernels.SampleChunks.Run(this, 2 /* Evaluate */, count, MaxBatchSize, 238510L /* multiply-adds per sample */, inputs, labels, default, default, default);
         return (float)correct / count;
+    }
+
+    void global::SourceNet.Kernels.ISampleChunks.PrepareThreads(int threads)
+    {
+        if (threads <= 1 || (_replicas is not null && _replicas.Length >= threads - 1)) return;
+        var replicas = new MnistMlp[threads - 1];
+        for (int i = 0; i < replicas.Length; i++)
+            replicas[i] = _replicas is not null && i < _replicas.Length ? _replicas[i] : new MnistMlp(this);
+        _replicas = replicas;
+    }
+
+    /// <summary>One chunk of a batch inference, on the buffers of <paramref name="thread"/>; returns its share of the result.</summary>
+    double global::SourceNet.Kernels.ISampleChunks.RunChunk(int operation, int thread, int start, int batch, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.ReadOnlySpan<float> targets, global::System.Span<float> outputs, global::System.Span<int> predictions)
+    {
+        // Thread 0 computes on this network's buffers, thread t on replica t - 1's; all read the same weights.
+        MnistMlp network = thread == 0 ? this : _replicas![thread - 1];
+        global::System.ReadOnlySpan<float> chunk = inputs.Slice(start * InputCount, batch * InputCount);
+        float[] logits = network._outputActivations;
+        switch (operation)
+        {
+            case 0: // Forward: the last layer writes into the caller's outputs
+                network.RunForward(chunk, batch, outputs.Slice(start * OutputCount, batch * OutputCount));
+                return 0;
+            case 1: // Predict
+                network.RunForward(chunk, batch, logits);
+                for (int row = 0; row < batch; row++)
+                    predictions[start + row] = global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(new global::System.Span<float>(logits, row * OutputCount, OutputCount));
+                return 0;
+            case 2: // Evaluate: this chunk's correct predictions
+                network.RunForward(chunk, batch, logits);
+                int correct = 0;
+                for (int row = 0; row < batch; row++)
+                    if (global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(new global::System.Span<float>(logits, row * OutputCount, OutputCount)) == labels[start + row]) correct++;
+                return correct;
+            default: // ComputeLoss: this chunk's summed loss (its gradient goes to the buffer nobody reads in inference)
+                network.RunForward(chunk, batch, logits);
+                return (double)global::Samples.MnistMlp_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(logits, labels.Slice(start, batch), network._outputGradient, batch) * batch;
+        }
+    }
+
+    /// <summary>A replica for batch inference on another thread: <paramref name="source"/>'s layers and parameters, its own buffers.</summary>
+    private MnistMlp(MnistMlp source)
+    {
+        MaxBatchSize = source.MaxBatchSize;
+        int maxBatchSize = MaxBatchSize;
+        _hidden = source._hidden;
+        _output = source._output;
+        _parameters = source._parameters;
+        _layers = source._layers;
+        _hiddenActivations = new float[maxBatchSize * HiddenUnits];
+        _hiddenGradient = global::System.Array.Empty<float>();
+        _outputActivations = new float[maxBatchSize * OutputUnits];
+        _outputGradient = new float[maxBatchSize * OutputUnits];
     }
 
     /// <summary>A Keras-style table of the layers, their output shapes and parameter counts, made at compile time.</summary>

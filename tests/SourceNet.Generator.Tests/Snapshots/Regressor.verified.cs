@@ -12,7 +12,7 @@
 /// Instances are not thread-safe: each owns the buffers of its forward and backward passes.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0")]
-partial class Regressor : global::SourceNet.INetwork
+partial class Regressor : global::SourceNet.INetwork, global::SourceNet.Kernels.ISampleChunks
 {
     /// <summary>Number of input values of one sample.</summary>
     public const int InputCount = 3;
@@ -32,6 +32,8 @@ partial class Regressor : global::SourceNet.INetwork
     private readonly global::SourceNet.DenseLayer _out;
     private readonly global::SourceNet.Parameter[] _parameters;
     private readonly global::SourceNet.Layer[] _layers;
+    // Networks sharing this one's layers, each with buffers of its own: batch inference on more than one thread.
+    private Regressor[]? _replicas;
     // Buffers for the largest batch, made once: a training step allocates nothing.
     private readonly float[] _firstActivations;
     private readonly float[] _firstGradient;
@@ -135,13 +137,8 @@ partial class Regressor : global::SourceNet.INetwork
     {
         int count = global::Regressor_SourceNetHelpers.CheckSamples(inputs, targets.Length / OutputCount, "targets");
         global::Regressor_SourceNetHelpers.CheckTargets(targets, count);
-        double total = 0;
-        for (int start = 0; start < count; start += MaxBatchSize)
-        {
-            int batch = global::System.Math.Min(MaxBatchSize, count - start);
-            RunForward(inputs.Slice(start * InputCount, batch * InputCount), batch, _outActivations);
-            total += (double)global::Regressor_SourceNetHelpers.MeanSquaredErrorWithGradient(_outActivations, targets.Slice(start * OutputCount, batch * OutputCount), _outGradient, batch) * batch;
-        }
+        // Each chunk's summed loss, added in chunk order: the same total on any number of threads.
+        double total = global::SourceNet.Kernels.SampleChunks.Run(this, 3 /* Loss */, count, MaxBatchSize, 54L /* multiply-adds per sample */, inputs, default, targets, default, default);
         return (float)(total / count);
     }
 
@@ -195,18 +192,14 @@ partial class Regressor : global::SourceNet.INetwork
         optimizer?.Update(_first.Bias);
     }
 
-    /// <summary>Computes the outputs of any number of samples, in chunks of <see cref="MaxBatchSize"/>.</summary>
+    /// <summary>Computes the outputs of any number of samples, in chunks of <see cref="MaxBatchSize"/> (on the kernel threads when there are many).</summary>
     /// <param name="inputs">InputCount values per sample, row-major.</param>
     /// <param name="outputs">Receives OutputCount outputs per sample.</param>
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
     {
         int count = global::Regressor_SourceNetHelpers.CheckSamples(inputs, outputs.Length / OutputCount, "outputs");
         if (outputs.Length != count * OutputCount) throw new global::System.ArgumentException($"{count} samples need {count * OutputCount} outputs; got {outputs.Length}.", nameof(outputs));
-        for (int start = 0; start < count; start += MaxBatchSize)
-        {
-            int batch = global::System.Math.Min(MaxBatchSize, count - start);
-            RunForward(inputs.Slice(start * InputCount, batch * InputCount), batch, outputs.Slice(start * OutputCount, batch * OutputCount));
-        }
+        global::SourceNet.Kernels.SampleChunks.Run(this, 0 /* Forward */, count, MaxBatchSize, 54L /* multiply-adds per sample */, inputs, default, default, outputs, default);
     }
 
     /// <summary>Computes the outputs of one sample.</summary>
@@ -217,6 +210,51 @@ partial class Regressor : global::SourceNet.INetwork
         global::Regressor_SourceNetHelpers.CheckFinite(input);
         const int batch = 1;
         RunForward(input, batch, output);
+    }
+
+    void global::SourceNet.Kernels.ISampleChunks.PrepareThreads(int threads)
+    {
+        if (threads <= 1 || (_replicas is not null && _replicas.Length >= threads - 1)) return;
+        var replicas = new Regressor[threads - 1];
+        for (int i = 0; i < replicas.Length; i++)
+            replicas[i] = _replicas is not null && i < _replicas.Length ? _replicas[i] : new Regressor(this);
+        _replicas = replicas;
+    }
+
+    /// <summary>One chunk of a batch inference, on the buffers of <paramref name="thread"/>; returns its share of the result.</summary>
+    double global::SourceNet.Kernels.ISampleChunks.RunChunk(int operation, int thread, int start, int batch, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.ReadOnlySpan<float> targets, global::System.Span<float> outputs, global::System.Span<int> predictions)
+    {
+        // Thread 0 computes on this network's buffers, thread t on replica t - 1's; all read the same weights.
+        Regressor network = thread == 0 ? this : _replicas![thread - 1];
+        global::System.ReadOnlySpan<float> chunk = inputs.Slice(start * InputCount, batch * InputCount);
+        float[] logits = network._outActivations;
+        switch (operation)
+        {
+            case 0: // Forward: the last layer writes into the caller's outputs
+                network.RunForward(chunk, batch, outputs.Slice(start * OutputCount, batch * OutputCount));
+                return 0;
+            default: // ComputeLoss: this chunk's summed loss (its gradient goes to the buffer nobody reads in inference)
+                network.RunForward(chunk, batch, logits);
+                return (double)global::Regressor_SourceNetHelpers.MeanSquaredErrorWithGradient(logits, targets.Slice(start * OutputCount, batch * OutputCount), network._outGradient, batch) * batch;
+        }
+    }
+
+    /// <summary>A replica for batch inference on another thread: <paramref name="source"/>'s layers and parameters, its own buffers.</summary>
+    private Regressor(Regressor source)
+    {
+        MaxBatchSize = source.MaxBatchSize;
+        int maxBatchSize = MaxBatchSize;
+        _first = source._first;
+        _second = source._second;
+        _out = source._out;
+        _parameters = source._parameters;
+        _layers = source._layers;
+        _firstActivations = new float[maxBatchSize * FirstUnits];
+        _firstGradient = global::System.Array.Empty<float>();
+        _secondActivations = new float[maxBatchSize * SecondUnits];
+        _secondGradient = global::System.Array.Empty<float>();
+        _outActivations = new float[maxBatchSize * OutUnits];
+        _outGradient = new float[maxBatchSize * OutUnits];
     }
 
     /// <summary>A Keras-style table of the layers, their output shapes and parameter counts, made at compile time.</summary>

@@ -1,0 +1,153 @@
+// SourceNet.Compare --inference-breakdown: where the 10,000-image Predict's time goes. Times, alternating in one
+// process so every figure sees the same machine state, at 1 thread, 2 threads adaptive and 2 threads always split:
+//   - the generated network's Predict over the whole test set;
+//   - the finiteness check over the test set (Predict checks its input before computing anything);
+//   - the first layer's product over the test set in the chunks Predict uses (the weights streamed per chunk);
+//   - the same product on one chunk, repeated (weights and inputs hot in cache: the kernel alone);
+//   - the second layer's product over the chunks.
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using SourceNet.Data;
+using SourceNet.Kernels;
+
+namespace SourceNet.Bench.Compare;
+
+internal static class InferenceBreakdown
+{
+    private const int In = MnistDataset.ImageSize, Hidden = 300, Out = MnistDataset.ClassCount;
+
+    private sealed record Setting(string Name, int Threads, bool Adaptive);
+
+    private static readonly Setting[] Settings =
+    [
+        new("1 thread", 1, true),
+        new("2 threads, adaptive", 2, true),
+        new("2 threads, always split", 2, false),
+    ];
+
+    private static readonly string[] Names = ["Predict 10k", "finite check", "layer 1, streamed", "layer 1, one chunk hot", "layer 2, streamed", "layer 1, chunks halved between 2 threads", "layer 1, hot, halved between 2 threads", "layer 1 dense, hot", "layer 1 dense, hot, halved between 2 threads"];
+
+    public static void Run(MnistDataset data, int rounds, int chunk)
+    {
+        var model = new MnistMlp(seed: 1, maxBatchSize: 100);
+        var adam = new Adam(learningRate: 1e-3f);
+        var sampler = new BatchSampler(data.TrainPixels, data.TrainLabels, In, new SeededRandom(1));
+        var images = new float[100 * In];
+        var labels = new int[100];
+        for (int step = 0; step < 600; step++) // trained weights: the hidden layer's density is a trained one
+        {
+            sampler.NextRandomBatch(images, labels);
+            model.TrainStep(images, labels, adam);
+        }
+        float[] w1 = model.Hidden.Weight.Value, b1 = model.Hidden.Bias.Value, w2 = model.Output.Weight.Value, b2 = model.Output.Bias.Value;
+        float[] test = data.TestImages;
+        int count = data.TestCount;
+        var predictions = new int[count];
+        var hidden = new float[chunk * Hidden];
+        var logits = new float[chunk * Out];
+
+        double Time(Action action)
+        {
+            action(); // after a switch, the first call moves the weights between caches
+            long start = Stopwatch.GetTimestamp();
+            action();
+            return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+
+        void Layer1Streamed()
+        {
+            for (int s = 0; s < count; s += chunk)
+            {
+                int rows = Math.Min(chunk, count - s);
+                Gemm.MatMulBias<ReluActivation>(rows, Hidden, In, test.AsSpan(s * In, rows * In), w1, b1, hidden);
+            }
+        }
+
+        void Layer1Hot()
+        {
+            for (int s = 0; s < count; s += chunk)
+                Gemm.MatMulBias<ReluActivation>(chunk, Hidden, In, test.AsSpan(0, chunk * In), w1, b1, hidden);
+        }
+
+        void Layer2Streamed()
+        {
+            for (int s = 0; s < count; s += chunk)
+            {
+                int rows = Math.Min(chunk, count - s);
+                Gemm.MatMulBias<IdentityActivation>(rows, Out, Hidden, hidden.AsSpan(0, rows * Hidden), w2, b2, logits);
+            }
+        }
+
+        var hidden2 = new float[chunk * Hidden];
+        void Layer1ByChunks()
+        {
+            // Each thread runs whole products (at 1 kernel thread) on every other chunk, into its own buffer.
+            int saved = KernelThreads.Count;
+            KernelThreads.Count = 1;
+            System.Threading.Tasks.Parallel.Invoke(
+                () => { for (int s = 0; s < count; s += 2 * chunk) Gemm.MatMulBias<ReluActivation>(Math.Min(chunk, count - s), Hidden, In, test.AsSpan(s * In, Math.Min(chunk, count - s) * In), w1, b1, hidden); },
+                () => { for (int s = chunk; s < count; s += 2 * chunk) Gemm.MatMulBias<ReluActivation>(Math.Min(chunk, count - s), Hidden, In, test.AsSpan(s * In, Math.Min(chunk, count - s) * In), w1, b1, hidden2); });
+            KernelThreads.Count = saved;
+        }
+
+        void Layer1HotByChunks()
+        {
+            int saved = KernelThreads.Count;
+            KernelThreads.Count = 1;
+            System.Threading.Tasks.Parallel.Invoke(
+                () => { for (int s = 0; s < count; s += 2 * chunk) Gemm.MatMulBias<ReluActivation>(chunk, Hidden, In, test.AsSpan(0, chunk * In), w1, b1, hidden); },
+                () => { for (int s = chunk; s < count; s += 2 * chunk) Gemm.MatMulBias<ReluActivation>(chunk, Hidden, In, test.AsSpan(chunk * In, chunk * In), w1, b1, hidden2); });
+            KernelThreads.Count = saved;
+        }
+        void Dense(Action action)
+        {
+            Gemm.SparseInputs = false;
+            action();
+            Gemm.SparseInputs = true;
+        }
+
+        var times = new double[Settings.Length, Names.Length, rounds];
+        for (int r = -1; r < rounds; r++)
+        {
+            for (int s = 0; s < Settings.Length; s++)
+            {
+                KernelThreads.Count = Settings[s].Threads;
+                KernelThreads.Adaptive = Settings[s].Adaptive;
+                double[] t =
+                [
+                    Time(() => model.Predict(test, predictions)),
+                    Time(() => FiniteCheck.IndexOfNonFinite(test)),
+                    Time(Layer1Streamed),
+                    Time(Layer1Hot),
+                    Time(Layer2Streamed),
+                    Time(Layer1ByChunks),
+                    Time(Layer1HotByChunks),
+                    Time(() => Dense(Layer1Hot)),
+                    Time(() => Dense(Layer1HotByChunks)),
+                ];
+                if (r < 0)
+                    continue;
+                for (int n = 0; n < Names.Length; n++)
+                    times[s, n, r] = t[n];
+            }
+        }
+        Console.WriteLine($"Inference breakdown: the test set ({count} images) in chunks of {chunk}, median of {rounds} alternating rounds (ms)");
+        Console.WriteLine();
+        Console.WriteLine("| Part | " + string.Join(" | ", Array.ConvertAll(Settings, s => s.Name)) + " |");
+        Console.WriteLine("|---|" + string.Concat(Array.ConvertAll(Settings, _ => "---:|")));
+        for (int n = 0; n < Names.Length; n++)
+        {
+            var cells = new string[Settings.Length];
+            for (int s = 0; s < Settings.Length; s++)
+            {
+                var values = new double[rounds];
+                for (int r = 0; r < rounds; r++)
+                    values[r] = times[s, n, r];
+                Array.Sort(values);
+                cells[s] = values[rounds / 2].ToString("F2", CultureInfo.InvariantCulture);
+            }
+            Console.WriteLine($"| {Names[n]} | " + string.Join(" | ", cells) + " |");
+        }
+    }
+}

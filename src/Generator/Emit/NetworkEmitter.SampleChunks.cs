@@ -1,0 +1,106 @@
+using System.Linq;
+using SourceNet.Generator.Helpers;
+using SourceNet.Generator.Model;
+
+namespace SourceNet.Generator.Emit;
+
+// Batch inference in chunks (Forward, Predict, Evaluate, ComputeLoss), run by the runtime's SampleChunks: on one
+// thread in order, or on the kernel threads, each thread computing whole chunks with buffers of its own. The
+// network's own buffers serve thread 0; replicas (networks sharing its layers, so its weights) serve the others.
+internal static partial class NetworkEmitter
+{
+    /// <summary>The operations a chunk runs, numbered as the generated RunChunk's switch numbers them.</summary>
+    private enum SampleOperation
+    {
+        Forward = 0,
+        Predict = 1,
+        Evaluate = 2,
+        Loss = 3,
+    }
+
+    /// <summary>The call that runs <paramref name="operation"/> over <c>count</c> samples; its value is the chunks' sum.</summary>
+    private static string RunChunks(NetworkSpec network, SampleOperation operation, string inputs,
+        string? labels = null, string? targets = null, string? outputs = null, string? predictions = null)
+    {
+        long multiplyAdds = network.Layers.Sum(l => l.Kind.MultiplyAdds(l));
+        return $"{Rt}.Kernels.SampleChunks.Run(this, {(int)operation} /* {operation} */, count, MaxBatchSize, {multiplyAdds}L /* multiply-adds per sample */, "
+            + $"{inputs}, {labels ?? "default"}, {targets ?? "default"}, {outputs ?? "default"}, {predictions ?? "default"})";
+    }
+
+    private static void WriteSampleChunks(SourceWriter w, NetworkSpec network)
+    {
+        string net = network.ClassName;
+        string last = Buffers.Activations(network, network.Layers.Count - 1);
+        string lastGradient = Buffers.Gradient(network, network.Layers.Count - 1)!;
+        string helpers = HelperType(network);
+
+        using (w.Block($"void {Rt}.Kernels.ISampleChunks.PrepareThreads(int threads)"))
+        {
+            w.Line("if (threads <= 1 || (_replicas is not null && _replicas.Length >= threads - 1)) return;");
+            w.Line($"var replicas = new {net}[threads - 1];");
+            w.Line("for (int i = 0; i < replicas.Length; i++)");
+            w.Line($"    replicas[i] = _replicas is not null && i < _replicas.Length ? _replicas[i] : new {net}(this);");
+            w.Line("_replicas = replicas;");
+        }
+        w.Line();
+        w.Line("/// <summary>One chunk of a batch inference, on the buffers of <paramref name=\"thread\"/>; returns its share of the result.</summary>");
+        using (w.Block($"double {Rt}.Kernels.ISampleChunks.RunChunk(int operation, int thread, int start, int batch, {ReadOnlySpan} inputs, {Labels} labels, {ReadOnlySpan} targets, {Span} outputs, global::System.Span<int> predictions)"))
+        {
+            w.Line("// Thread 0 computes on this network's buffers, thread t on replica t - 1's; all read the same weights.");
+            w.Line($"{net} network = thread == 0 ? this : _replicas![thread - 1];");
+            w.Line($"{ReadOnlySpan} chunk = inputs.Slice(start * InputCount, batch * InputCount);");
+            w.Line($"float[] logits = network.{last};");
+            using (w.Block("switch (operation)"))
+            {
+                w.Line("case 0: // Forward: the last layer writes into the caller's outputs");
+                w.Line("    network." + RunForward(network, "chunk", "outputs.Slice(start * OutputCount, batch * OutputCount)", training: false));
+                w.Line("    return 0;");
+                if (network.IsClassifier)
+                {
+                    w.Line("case 1: // Predict");
+                    w.Line("    network." + RunForward(network, "chunk", "logits", training: false));
+                    w.Line("    for (int row = 0; row < batch; row++)");
+                    w.Line("        predictions[start + row] = global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(new global::System.Span<float>(logits, row * OutputCount, OutputCount));");
+                    w.Line("    return 0;");
+                    w.Line("case 2: // Evaluate: this chunk's correct predictions");
+                    w.Line("    network." + RunForward(network, "chunk", "logits", training: false));
+                    w.Line("    int correct = 0;");
+                    w.Line("    for (int row = 0; row < batch; row++)");
+                    w.Line("        if (global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(new global::System.Span<float>(logits, row * OutputCount, OutputCount)) == labels[start + row]) correct++;");
+                    w.Line("    return correct;");
+                }
+                w.Line("default: // ComputeLoss: this chunk's summed loss (its gradient goes to the buffer nobody reads in inference)");
+                w.Line("    network." + RunForward(network, "chunk", "logits", training: false));
+                string slice = network.IsClassifier ? "labels.Slice(start, batch)" : "targets.Slice(start * OutputCount, batch * OutputCount)";
+                w.Line($"    return (double){helpers}.{LossMethod(network)}(logits, {slice}, network.{lastGradient}, batch) * batch;");
+            }
+        }
+        w.Line();
+        WriteReplicaConstructor(w, network);
+    }
+
+    /// <summary>A network sharing <c>source</c>'s layers (so its parameters) with buffers of its own, for forward passes only.</summary>
+    private static void WriteReplicaConstructor(SourceWriter w, NetworkSpec network)
+    {
+        w.Line("/// <summary>A replica for batch inference on another thread: <paramref name=\"source\"/>'s layers and parameters, its own buffers.</summary>");
+        using (w.Block($"private {network.ClassName}({network.ClassName} source)"))
+        {
+            w.Line("MaxBatchSize = source.MaxBatchSize;");
+            w.Line("int maxBatchSize = MaxBatchSize;");
+            if (HasTrainingMode(network))
+            {
+                w.Line("// Only feeds the generators of training-mode layers (dropout), which a replica never runs.");
+                w.Line($"var random = new {Rt}.SeededRandom(0);");
+            }
+            foreach (LayerSpec layer in network.Layers.Where(l => l.HasProperty))
+            {
+                string field = Names.Field(layer.Name);
+                w.Line($"{field} = source.{field};");
+            }
+            w.Line("_parameters = source._parameters;");
+            w.Line("_layers = source._layers;");
+            WriteBufferAllocations(w, network, replica: true);
+        }
+        w.Line();
+    }
+}
