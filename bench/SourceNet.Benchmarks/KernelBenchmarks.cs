@@ -25,7 +25,7 @@ public class KernelBenchmarks
     public int Threads { get; set; }
 
     /// <summary>Where the sparse benchmarks' images come from (override with SOURCENET_MNIST).</summary>
-    private static readonly string MnistFolder = System.Environment.GetEnvironmentVariable("SOURCENET_MNIST") ?? "data/mnist";
+    internal static readonly string MnistFolder = System.Environment.GetEnvironmentVariable("SOURCENET_MNIST") ?? "data/mnist";
 
     /// <summary>"MNIST" or "random 19%": what the sparse rows measured.</summary>
     public static string SparseSource { get; private set; } = "";

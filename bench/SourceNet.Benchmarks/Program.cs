@@ -23,6 +23,13 @@ public static class Program
             Console.WriteLine($"Measured FMA peak ({fma.Vector}): {fma.OneThreadGflops:F1} GFLOP/s on 1 thread, {fma.TwoThreadGflops:F1} on 2");
             return;
         }
+        if (args.Length > 0 && args[0] == "--cross-core")
+        {
+            // --cross-core [MiB]: reading data the other core just wrote, against its own writes and memory.
+            CrossCoreProbe.Run(args.Length > 1 ? int.Parse(args[1]) : 1);
+            CrossCoreProbe.RunProduct(SourceNet.Data.MnistDataset.Load(KernelBenchmarks.MnistFolder, maxTrain: 1000, maxTest: 1).TrainImages);
+            return;
+        }
         if (args.Length > 0 && args[0] == "--conv")
         {
             // --conv [threads] [batches], e.g. --conv 1,2 50: bench/compare-cnn.sh times its own batch size only.

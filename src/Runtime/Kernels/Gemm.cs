@@ -40,7 +40,12 @@ public static partial class Gemm
     /// </summary>
     /// <remarks>Results equal <see cref="MatMulTransposeA"/> followed by <see cref="Optimizer.Update"/>: every
     /// element's update is independent of the others.</remarks>
-    public static unsafe void WeightGradient(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Parameter weight, Optimizer? optimizer)
+    public static void WeightGradient(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Parameter weight, Optimizer? optimizer) =>
+        WeightGradientAt(KernelIsaInfo.Best, PartsFor(m, n, k), m, n, k, a, b, weight, optimizer, adaptive: true);
+
+    /// <summary><see cref="WeightGradient"/> at a chosen instruction set and split (tests and benchmarks).</summary>
+    internal static unsafe void WeightGradientAt(KernelIsa isa, int parts, int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Parameter weight, Optimizer? optimizer,
+        bool adaptive = false)
     {
         ArgumentNullException.ThrowIfNull(weight);
         if (weight.Rows != m || weight.Columns != n)
@@ -63,13 +68,13 @@ public static partial class Gemm
                 A = pa, ARowStride = 1, AStepStride = m,
                 B = pb, BRowStride = n,
                 C = pc, CRowStride = n,
-                Isa = KernelIsaInfo.Best,
+                Isa = isa,
                 Optimizer = optimizer,
                 UpdateTarget = weight,
-                AdaptiveKey = AdaptiveSplit.Key(4, m, n, k),
+                AdaptiveKey = adaptive ? AdaptiveSplit.Key(4, m, n, k) : 0,
                 Sparse = SparseDefault,
             };
-            Run<IdentityActivation>(g, PartsFor(m, n, k));
+            Run<IdentityActivation>(g, parts);
         }
     }
 

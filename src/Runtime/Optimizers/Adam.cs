@@ -134,6 +134,14 @@ public sealed class Adam : Optimizer
             Update(parameter.Value, parameter.Gradient, slots[0], slots[1], firstColumn, columnCount, parameter.Rows, parameter.Columns);
     }
 
+    internal override bool SupportsRangeUpdates => true;
+
+    internal override void UpdateRange(Parameter parameter, int start, int count)
+    {
+        float[][] slots = PreparedSlots(parameter);
+        Update(parameter.Value, parameter.Gradient, slots[0], slots[1], start, count);
+    }
+
     /// <summary>One contiguous range of a parameter's elements per part, cut into chunks another thread may take over
     /// when a part's owner is late.</summary>
     private sealed class AdamJob(Adam owner) : Kernels.KernelJob

@@ -72,6 +72,19 @@ public abstract class Optimizer
     public virtual void UpdateColumns(Parameter parameter, int firstColumn, int columnCount) =>
         throw new NotSupportedException($"{GetType().Name} does not update column blocks; check {nameof(SupportsColumnUpdates)}.");
 
+    /// <summary>Whether <see cref="UpdateRange"/> is implemented: a split weight-gradient product then fuses the
+    /// update into its row blocks (Gemm.Core.cs).</summary>
+    internal virtual bool SupportsRangeUpdates => false;
+
+    /// <summary>
+    /// Applies the update to elements [<paramref name="start"/>, start + <paramref name="count"/>) of
+    /// <paramref name="parameter"/>'s storage: a block of whole rows, one contiguous run. Called from kernel threads
+    /// for disjoint blocks of one parameter, after <see cref="PrepareColumnUpdates"/>; the result must equal
+    /// <see cref="Update"/>'s for those elements.
+    /// </summary>
+    internal virtual void UpdateRange(Parameter parameter, int start, int count) =>
+        throw new NotSupportedException($"{GetType().Name} does not update ranges; check {nameof(SupportsRangeUpdates)}.");
+
     /// <summary>Checks a column block against the parameter's shape.</summary>
     protected static void CheckColumns(Parameter parameter, int firstColumn, int columnCount)
     {

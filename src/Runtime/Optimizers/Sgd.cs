@@ -72,18 +72,25 @@ public sealed class Sgd : Optimizer
         bool whole = columnCount == parameter.Columns;
         int runs = whole ? 1 : parameter.Rows, length = whole ? parameter.Length : columnCount;
         for (int run = 0; run < runs; run++)
+            UpdateRun(parameter, velocityArray, run * parameter.Columns + firstColumn, length);
+    }
+
+    internal override bool SupportsRangeUpdates => true;
+
+    internal override void UpdateRange(Parameter parameter, int start, int count) =>
+        UpdateRun(parameter, Momentum == 0f ? null : PreparedSlots(parameter)[0], start, count);
+
+    private void UpdateRun(Parameter parameter, float[]? velocityArray, int start, int length)
+    {
+        Span<float> w = parameter.Value.AsSpan(start, length);
+        ReadOnlySpan<float> g = parameter.Gradient.AsSpan(start, length);
+        if (velocityArray is null)
         {
-            int start = run * parameter.Columns + firstColumn;
-            Span<float> w = parameter.Value.AsSpan(start, length);
-            ReadOnlySpan<float> g = parameter.Gradient.AsSpan(start, length);
-            if (Momentum == 0f)
-            {
-                TensorPrimitives.MultiplyAdd(g, -LearningRate, w, w);
-                continue;
-            }
-            Span<float> velocity = velocityArray!.AsSpan(start, length);
-            TensorPrimitives.MultiplyAdd(velocity, Momentum, g, velocity);
-            TensorPrimitives.MultiplyAdd(velocity, -LearningRate, w, w);
+            TensorPrimitives.MultiplyAdd(g, -LearningRate, w, w);
+            return;
         }
+        Span<float> velocity = velocityArray.AsSpan(start, length);
+        TensorPrimitives.MultiplyAdd(velocity, Momentum, g, velocity);
+        TensorPrimitives.MultiplyAdd(velocity, -LearningRate, w, w);
     }
 }

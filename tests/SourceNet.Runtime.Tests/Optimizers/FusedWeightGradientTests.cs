@@ -64,6 +64,41 @@ public class FusedWeightGradientTests
         }
     }
 
+    /// <summary>Split, the product runs in blocks of whole rows, each updated by the core that computed it: the same
+    /// bits as one thread, for every way the rows fall into blocks (fewer tiles than a block, a short last tile,
+    /// more parts than fit), with sparse inputs listed or not.</summary>
+    [Theory]
+    [InlineData("adam", 784, 300, 100, 2)]
+    [InlineData("adam", 784, 300, 100, 3)]
+    [InlineData("momentum", 785, 33, 9, 2)]
+    [InlineData("sgd", 13, 40, 5, 2)]
+    [InlineData("adam", 11, 40, 5, 2)] // under 6 rows a part: not split by rows
+    [InlineData("adam", 100, 17, 50, 7)]
+    public void Row_block_split_equals_one_thread(string kind, int m, int n, int k, int parts)
+    {
+        var random = new SeededRandom(m * 7 + parts);
+        var a = new float[k * m];
+        var b = new float[k * n];
+        var split = new Parameter("W", m, n);
+        var single = new Parameter("W", m, n);
+        random.FillNormal(split.Value, 0f, 0.1f);
+        split.Value.CopyTo(single.Value, 0);
+        Optimizer splitOptimizer = Make(kind), singleOptimizer = Make(kind);
+        for (int step = 0; step < 3; step++)
+        {
+            random.FillNormal(a, 0f, 1f);
+            for (int i = 0; i < a.Length; i++)
+                if (i % 5 != 0) a[i] = 0f; // mostly zeros: the listed tiles where AVX-512 has them
+            random.FillNormal(b, 0f, 1f);
+            splitOptimizer.BeginStep();
+            singleOptimizer.BeginStep();
+            Gemm.WeightGradientAt(KernelIsaInfo.Best, parts, m, n, k, a, b, split, splitOptimizer);
+            Gemm.WeightGradientAt(KernelIsaInfo.Best, 1, m, n, k, a, b, single, singleOptimizer);
+            Assert.Equal(single.Gradient, split.Gradient);
+            Assert.Equal(single.Value, split.Value);
+        }
+    }
+
     [Fact]
     public void Without_an_optimizer_only_the_gradient_is_computed()
     {
