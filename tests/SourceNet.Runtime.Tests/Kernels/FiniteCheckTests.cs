@@ -33,4 +33,41 @@ public class FiniteCheckTests
         var values = new[] { float.MaxValue, float.MinValue, float.Epsilon, -0f, 1e-38f };
         Assert.Equal(-1, FiniteCheck.IndexOfNonFinite(values));
     }
+
+    /// <summary>Large inputs are checked in blocks on the kernel threads: the answer must still be the first bad
+    /// value, whichever block holds it and whichever thread reads it.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Large_inputs_split_in_blocks_still_give_the_first_bad_value(int threads)
+    {
+        int saved = KernelThreads.Count;
+        KernelThreads.Count = threads;
+        try
+        {
+            int length = 3 * FiniteCheck.BlockLength + 1234;
+            var values = new float[length];
+            for (int i = 0; i < length; i++)
+                values[i] = (i % 97) * 0.25f - 8f;
+            Assert.Equal(-1, FiniteCheck.IndexOfNonFinite(values));
+            int[] positions = { 0, FiniteCheck.BlockLength - 1, FiniteCheck.BlockLength, 2 * FiniteCheck.BlockLength + 77, length - 1 };
+            foreach (int at in positions)
+            {
+                values[at] = float.NaN;
+                Assert.Equal(at, FiniteCheck.IndexOfNonFinite(values));
+                // A later bad value in another block does not hide the first one.
+                values[length - 1 - (at == length - 1 ? 1 : 0)] = float.NegativeInfinity;
+                Assert.Equal(Math.Min(at, length - 1 - (at == length - 1 ? 1 : 0)), FiniteCheck.IndexOfNonFinite(values));
+                values[length - 1 - (at == length - 1 ? 1 : 0)] = 1f;
+                values[at] = 1f;
+            }
+            values[length - 2] = float.PositiveInfinity;
+            values[FiniteCheck.BlockLength + 5] = float.NaN;
+            Assert.Equal(FiniteCheck.BlockLength + 5, FiniteCheck.IndexOfNonFinite(values));
+        }
+        finally
+        {
+            KernelThreads.Count = saved;
+        }
+    }
 }
