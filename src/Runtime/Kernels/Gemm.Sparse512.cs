@@ -2,6 +2,7 @@ using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SourceNet.Kernels;
 
@@ -70,9 +71,10 @@ public static partial class Gemm
         return count;
     }
 
-    /// <summary>Compresses A's logical rows into the thread's buffers and points <paramref name="g"/> at them.</summary>
+    /// <summary>Compresses A's logical rows into the thread's buffers and points <paramref name="g"/> at them;
+    /// returns how many entries are nonzero.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void CompressRows(ref GemmArgs g)
+    private static unsafe int CompressRows(ref GemmArgs g)
     {
         int m = g.M, k = g.K;
         ReserveCompressedRows(m, k);
@@ -90,6 +92,7 @@ public static partial class Gemm
             g.SparseRowStart = rs;
             g.SparseIndex = ix;
             g.SparseValue = vs;
+            return rs[m];
         }
     }
 
@@ -99,9 +102,10 @@ public static partial class Gemm
     {
         long total = (long)m * k;
         Grow(ref t_rowStart, m + 1);
-        // Worst case every entry is nonzero; the buffers hold that, so no pass can overflow them.
-        Grow(ref t_index, (int)Math.Min(total + PrefetchAhead, int.MaxValue));
-        Grow(ref t_value, (int)Math.Min(total, int.MaxValue));
+        // Worst case every entry is nonzero; the buffers hold that, so no pass can overflow them. Spare entries:
+        // the row-major compression stores 16 lanes at a time, and the tile prefetches PrefetchAhead entries on.
+        Grow(ref t_index, (int)Math.Min(total + 16 + PrefetchAhead, int.MaxValue));
+        Grow(ref t_value, (int)Math.Min(total + 16, int.MaxValue));
     }
 
     private static T[] Grow<T>(ref T[]? buffer, int length)
@@ -121,16 +125,15 @@ public static partial class Gemm
             rowStart[i] = n;
             float* row = a + i * rowStride;
             int p = 0;
+            // Sixteen entries at a time, without a branch per entry: the nonzero lanes' values and positions are
+            // packed to the front of a vector and stored whole; the next store starts where the kept ones end.
             for (; p + 16 <= k; p += 16)
             {
-                uint mask = (uint)~Vector512.Equals(Vector512.Load(row + p), Vector512<float>.Zero).ExtractMostSignificantBits() & 0xFFFF;
-                while (mask != 0)
-                {
-                    int bit = BitOperations.TrailingZeroCount(mask);
-                    index[n] = p + bit;
-                    value[n++] = row[p + bit];
-                    mask &= mask - 1;
-                }
+                Vector512<float> x = Vector512.Load(row + p);
+                Vector512<float> nonzero = ~Vector512.Equals(x, Vector512<float>.Zero);
+                Avx512F.Compress(Vector512<float>.Zero, nonzero, x).Store(value + n);
+                Avx512F.Compress(Vector512<int>.Zero, nonzero.AsInt32(), Vector512<int>.Indices + Vector512.Create(p)).Store(index + n);
+                n += BitOperations.PopCount(nonzero.ExtractMostSignificantBits());
             }
             for (; p < k; p++)
             {

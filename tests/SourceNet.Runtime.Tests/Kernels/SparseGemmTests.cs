@@ -26,6 +26,8 @@ public class SparseGemmTests
         { 33, 17, 65, 0.0 },     // all zero: outputs are the bias (or 0)
         { 9, 200, 31, 1.0 },     // no zeros at all
         { 61, 385, 100, 0.2 },   // three 12-vector passes and a remainder
+        { 3, 40, 70, 0.3 },      // a few rows: compressed, the nonzero count deciding
+        { 5, 16, 33, 0.7 },      // a few rows, too dense for the compressed path
     };
 
     [SkippableTheory]
@@ -144,11 +146,12 @@ public class SparseGemmTests
         }
     }
 
-    [SkippableFact]
-    public void PublicEntryPointsChooseSparseOnlyForSparseInputsAndGiveTheSameBits()
+    [SkippableTheory]
+    [InlineData(100, 300, 784)]
+    [InlineData(1, 300, 784)] // one image: the compression is the density test
+    public void PublicEntryPointsChooseSparseOnlyForSparseInputsAndGiveTheSameBits(int m, int n, int k)
     {
         Skip.IfNot(KernelIsaInfo.IsSupported(KernelIsa.Vector512), "the sparse path is AVX-512 only");
-        int m = 100, n = 300, k = 784;
         float[] b = Random(k * n, 7), bias = Random(n, 8);
         foreach (double density in new[] { 0.19, 0.9 })
         {
