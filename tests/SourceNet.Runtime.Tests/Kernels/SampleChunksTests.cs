@@ -14,6 +14,7 @@ public class SampleChunksTests
         private readonly object _gate = new();
         public readonly List<(int Start, int Count, int Thread, int KernelThreads, int Operation)> Chunks = new();
         public int PreparedThreads;
+        public int SpinPerChunkTenthsOfMs;
 
         public void PrepareThreads(int threads) => PreparedThreads = Math.Max(PreparedThreads, threads);
 
@@ -29,14 +30,18 @@ public class SampleChunksTests
             }
             lock (_gate)
                 Chunks.Add((start, count, thread, KernelThreads.Count, operation));
+            // Long enough that a worker woken for the run gets to take chunks before the caller has done them all.
+            long until = System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency / 10_000 * Math.Max(0, SpinPerChunkTenthsOfMs);
+            while (System.Diagnostics.Stopwatch.GetTimestamp() < until)
+                System.Threading.Thread.SpinWait(10);
             // Large and small terms: a sum in another order would round differently.
             return start % 2 == 0 ? 1e16 : 1.0 + start;
         }
     }
 
-    private static (Recorder Work, double Sum, float[] Outputs, int[] Predictions) RunOnce(int count, int chunkSize, long multiplyAddsPerSample)
+    private static (Recorder Work, double Sum, float[] Outputs, int[] Predictions) RunOnce(int count, int chunkSize, long multiplyAddsPerSample, int spinPerChunkTenthsOfMs = 0)
     {
-        var work = new Recorder();
+        var work = new Recorder { SpinPerChunkTenthsOfMs = spinPerChunkTenthsOfMs };
         float[] inputs = Enumerable.Range(0, count).Select(i => (float)i).ToArray();
         int[] labels = Enumerable.Range(0, count).Select(i => i % 7).ToArray();
         float[] targets = Enumerable.Range(0, count).Select(i => 0.5f * i).ToArray();
@@ -83,11 +88,14 @@ public class SampleChunksTests
         KernelThreads.Count = 2;
         try
         {
-            // Other tests may hold the kernel workers for a moment (the run then stays on the caller): try a few times.
+            // Other tests may hold the kernel workers, or set the thread count, for a moment (the run then stays on the
+            // caller): try for up to five seconds.
             Recorder? split = null;
-            for (int attempt = 0; attempt < 50 && split is null; attempt++)
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (split is null && clock.Elapsed.TotalSeconds < 5)
             {
-                var (work, _, _, _) = RunOnce(4000, 100, 1_000_000);
+                KernelThreads.Count = 2;
+                var (work, _, _, _) = RunOnce(4000, 100, 1_000_000, spinPerChunkTenthsOfMs: 1);
                 if (work.Chunks.Any(c => c.Thread == 1))
                     split = work;
             }
