@@ -48,6 +48,13 @@ internal static partial class NetworkEmitter
             }
             else
             {
+                w.Line("// Before a batch inference starts: a bad label then names its sample in the whole set, and stops nothing half done.");
+                using (w.Block($"public static void CheckLabels({Labels} labels)"))
+                {
+                    w.Line("for (int row = 0; row < labels.Length; row++)");
+                    w.Line($"    if ((uint)labels[row] >= {net}.OutputCount) ThrowLabelOutOfRange(row, labels[row]);");
+                }
+                w.Line();
                 using (w.Block("public static void ThrowLabelOutOfRange(int row, int label)"))
                 {
                     w.Line($"throw new global::System.ArgumentOutOfRangeException(\"labels\", label, $\"Label of sample {{row}} is {{label}}; labels must be in 0..{{{net}.OutputCount - 1}}.\");");

@@ -63,10 +63,7 @@ internal static partial class NetworkEmitter
         {
             string rows = network.IsClassifier ? $"{targets}.Length" : $"{targets}.Length / OutputCount";
             w.Line($"int count = {helpers}.CheckSamples(inputs, {rows}, \"{targets}\");");
-            if (!network.IsClassifier)
-            {
-                w.Line($"{helpers}.CheckTargets({targets}, count);");
-            }
+            w.Line(network.IsClassifier ? $"{helpers}.CheckLabels({targets});" : $"{helpers}.CheckTargets({targets}, count);");
             w.Line("// Each chunk's summed loss, added in chunk order: the same total on any number of threads.");
             w.Line($"double total = {RunChunks(network, SampleOperation.Loss, "inputs", labels: network.IsClassifier ? targets : null, targets: network.IsClassifier ? null : targets)};");
             w.Line("return (float)(total / count);");

@@ -39,7 +39,7 @@ internal static partial class NetworkEmitter
             w.Line("if (threads <= 1 || (_replicas is not null && _replicas.Length >= threads - 1)) return;");
             w.Line($"var replicas = new {net}[threads - 1];");
             w.Line("for (int i = 0; i < replicas.Length; i++)");
-            w.Line($"    replicas[i] = _replicas is not null && i < _replicas.Length ? _replicas[i] : new {net}(this);");
+            w.Line($"    replicas[i] = _replicas is not null && i < _replicas.Length ? _replicas[i] : new {net}(new {Rt}.Kernels.ReplicaOf<{net}>(this));");
             w.Line("_replicas = replicas;");
         }
         w.Line();
@@ -82,16 +82,13 @@ internal static partial class NetworkEmitter
     /// <summary>A network sharing <c>source</c>'s layers (so its parameters) with buffers of its own, for forward passes only.</summary>
     private static void WriteReplicaConstructor(SourceWriter w, NetworkSpec network)
     {
-        w.Line("/// <summary>A replica for batch inference on another thread: <paramref name=\"source\"/>'s layers and parameters, its own buffers.</summary>");
-        using (w.Block($"private {network.ClassName}({network.ClassName} source)"))
+        w.Line("/// <summary>A replica for batch inference on another thread: the source's layers and parameters, its own buffers.</summary>");
+        w.Line("/// <remarks>The parameter's type is the runtime's marker, so no constructor the class declares itself can clash.</remarks>");
+        using (w.Block($"private {network.ClassName}({Rt}.Kernels.ReplicaOf<{network.ClassName}> replica)"))
         {
+            w.Line($"{network.ClassName} source = replica.Source;");
             w.Line("MaxBatchSize = source.MaxBatchSize;");
             w.Line("int maxBatchSize = MaxBatchSize;");
-            if (HasTrainingMode(network))
-            {
-                w.Line("// Only feeds the generators of training-mode layers (dropout), which a replica never runs.");
-                w.Line($"var random = new {Rt}.SeededRandom(0);");
-            }
             foreach (LayerSpec layer in network.Layers.Where(l => l.HasProperty))
             {
                 string field = Names.Field(layer.Name);

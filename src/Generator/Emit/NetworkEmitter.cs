@@ -217,7 +217,11 @@ internal static partial class NetworkEmitter
         }
         foreach (LayerContext c in Contexts(w, network))
         {
-            if (c.Layer.HasProperty)
+            if (c.Layer.HasProperty && replica)
+            {
+                c.Layer.Kind.WriteReplicaAllocations(c);
+            }
+            else if (c.Layer.HasProperty)
             {
                 c.Layer.Kind.WriteAllocations(c);
             }

@@ -60,6 +60,13 @@ internal sealed class DropoutKind : LayerKind
         c.W.Line($"{c.Member("Random")} = new global::SourceNet.SeededRandom(unchecked((long)random.NextUInt64()));");
     }
 
+    // Inference copies: a replica needs no mask, and shares the generator (which it never draws from).
+    public override void WriteReplicaAllocations(LayerContext c)
+    {
+        c.W.Line($"{c.Member("Mask")} = global::System.Array.Empty<float>();");
+        c.W.Line($"{c.Member("Random")} = source.{c.Member("Random")};");
+    }
+
     // The layer object holds the mask generator, so a checkpoint saves and restores it with the rest.
     public override string Construction(LayerContext c) =>
         $"new global::SourceNet.DropoutLayer(\"{c.Layer.Name}\", {c.Layer.In.RuntimeExpression}, {SourceWriter.Float(((DropoutSpec)c.Layer).Rate)}, {c.Member("Random")})";

@@ -93,6 +93,10 @@ internal abstract class LayerKind
     {
     }
 
+    /// <summary>The allocations of a replica (a network sharing <c>source</c>'s layers, running forward passes only
+    /// for batch inference on another thread); by default those of <see cref="WriteAllocations"/>.</summary>
+    public virtual void WriteReplicaAllocations(LayerContext context) => WriteAllocations(context);
+
     /// <summary>The number of values in one sample's output, as an expression over the kind's constants.</summary>
     public virtual string OutputElements(LayerContext context) => context.Layer.Out.Elements.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

@@ -181,6 +181,9 @@ public static partial class Gemm
     {
         if (i0 >= i1)
             return;
+        // Blocks start on tiles, and a block ending in a partial tile holds a whole one too (RowBlocks), so a block
+        // never has one row: that would take the matrix-vector kernel, not the tiles an unsplit call runs.
+        Debug.Assert(i1 - i0 > 1 || g.M == 1);
         GemmArgs rows = g;
         rows.M = i1 - i0;
         rows.A = g.A + i0 * g.ARowStride;

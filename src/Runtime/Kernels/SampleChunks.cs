@@ -27,6 +27,12 @@ public interface ISampleChunks
         ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets, Span<float> outputs, Span<int> predictions);
 }
 
+/// <summary>What a generated network's replica constructor takes: the network whose layers the replica shares. A type
+/// of its own, so the constructor cannot clash with one the user's class declares.</summary>
+/// <param name="Source">The network to replicate.</param>
+public readonly record struct ReplicaOf<TNetwork>(TNetwork Source)
+    where TNetwork : class;
+
 /// <summary>
 /// Runs an <see cref="ISampleChunks"/> operation over every chunk of a set of samples, on the kernel threads when
 /// the work is large enough (<see cref="KernelThreads.Count"/>), else in order on the calling thread. Results do not

@@ -211,6 +211,7 @@ partial class MnistCnn : global::SourceNet.Training.IClassifier, global::SourceN
     public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
     {
         int count = global::Samples.MnistCnn_SourceNetHelpers.CheckSamples(inputs, labels.Length, "labels");
+        global::Samples.MnistCnn_SourceNetHelpers.CheckLabels(labels);
         // Each chunk's summed loss, added in chunk order: the same total on any number of threads.
         double total = global::SourceNet.Kernels.SampleChunks.Run(this, 3 /* Loss */, count, MaxBatchSize, 13936138L /* multiply-adds per sample */, inputs, labels, default, default, default);
         return (float)(total / count);
@@ -339,7 +340,7 @@ partial class MnistCnn : global::SourceNet.Training.IClassifier, global::SourceN
         if (threads <= 1 || (_replicas is not null && _replicas.Length >= threads - 1)) return;
         var replicas = new MnistCnn[threads - 1];
         for (int i = 0; i < replicas.Length; i++)
-            replicas[i] = _replicas is not null && i < _replicas.Length ? _replicas[i] : new MnistCnn(this);
+            replicas[i] = _replicas is not null && i < _replicas.Length ? _replicas[i] : new MnistCnn(new global::SourceNet.Kernels.ReplicaOf<MnistCnn>(this));
         _replicas = replicas;
     }
 
@@ -372,13 +373,13 @@ partial class MnistCnn : global::SourceNet.Training.IClassifier, global::SourceN
         }
     }
 
-    /// <summary>A replica for batch inference on another thread: <paramref name="source"/>'s layers and parameters, its own buffers.</summary>
-    private MnistCnn(MnistCnn source)
+    /// <summary>A replica for batch inference on another thread: the source's layers and parameters, its own buffers.</summary>
+    /// <remarks>The parameter's type is the runtime's marker, so no constructor the class declares itself can clash.</remarks>
+    private MnistCnn(global::SourceNet.Kernels.ReplicaOf<MnistCnn> replica)
     {
+        MnistCnn source = replica.Source;
         MaxBatchSize = source.MaxBatchSize;
         int maxBatchSize = MaxBatchSize;
-        // Only feeds the generators of training-mode layers (dropout), which a replica never runs.
-        var random = new global::SourceNet.SeededRandom(0);
         _conv1 = source._conv1;
         _pool1 = source._pool1;
         _conv2 = source._conv2;
@@ -407,9 +408,8 @@ partial class MnistCnn : global::SourceNet.Training.IClassifier, global::SourceN
         _pool1Argmax = new int[maxBatchSize * Pool1Outputs];
         _conv2Workspace = new float[global::SourceNet.Kernels.Conv2D.WorkspaceLength(Conv2Geometry, maxBatchSize)];
         _pool2Argmax = new int[maxBatchSize * Pool2Outputs];
-        _dropMask = new float[maxBatchSize * 1024];
-        // Drawn after every parameter, so adding dropout changes no initial weight.
-        _dropRandom = new global::SourceNet.SeededRandom(unchecked((long)random.NextUInt64()));
+        _dropMask = global::System.Array.Empty<float>();
+        _dropRandom = source._dropRandom;
     }
 
     /// <summary>A Keras-style table of the layers, their output shapes and parameter counts, made at compile time.</summary>
@@ -444,6 +444,13 @@ file static class MnistCnn_SourceNetHelpers
         if (inputs.Length != rows * MnistCnn.InputCount) throw new global::System.ArgumentException($"{rows} samples of {MnistCnn.InputCount} values need {rows * MnistCnn.InputCount} input values; got {inputs.Length}.", nameof(inputs));
         CheckFinite(inputs);
         return rows;
+    }
+
+    // Before a batch inference starts: a bad label then names its sample in the whole set, and stops nothing half done.
+    public static void CheckLabels(global::System.ReadOnlySpan<int> labels)
+    {
+        for (int row = 0; row < labels.Length; row++)
+            if ((uint)labels[row] >= MnistCnn.OutputCount) ThrowLabelOutOfRange(row, labels[row]);
     }
 
     public static void ThrowLabelOutOfRange(int row, int label)

@@ -120,6 +120,7 @@ partial class MnistMlp : global::SourceNet.Training.IClassifier, global::SourceN
     public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
     {
         int count = global::Samples.MnistMlp_SourceNetHelpers.CheckSamples(inputs, labels.Length, "labels");
+        global::Samples.MnistMlp_SourceNetHelpers.CheckLabels(labels);
         // Each chunk's summed loss, added in chunk order: the same total on any number of threads.
         double total = global::SourceNet.Kernels.SampleChunks.Run(this, 3 /* Loss */, count, MaxBatchSize, 238510L /* multiply-adds per sample */, inputs, labels, default, default, default);
         return (float)(total / count);
@@ -203,7 +204,7 @@ partial class MnistMlp : global::SourceNet.Training.IClassifier, global::SourceN
         if (threads <= 1 || (_replicas is not null && _replicas.Length >= threads - 1)) return;
         var replicas = new MnistMlp[threads - 1];
         for (int i = 0; i < replicas.Length; i++)
-            replicas[i] = _replicas is not null && i < _replicas.Length ? _replicas[i] : new MnistMlp(this);
+            replicas[i] = _replicas is not null && i < _replicas.Length ? _replicas[i] : new MnistMlp(new global::SourceNet.Kernels.ReplicaOf<MnistMlp>(this));
         _replicas = replicas;
     }
 
@@ -236,9 +237,11 @@ partial class MnistMlp : global::SourceNet.Training.IClassifier, global::SourceN
         }
     }
 
-    /// <summary>A replica for batch inference on another thread: <paramref name="source"/>'s layers and parameters, its own buffers.</summary>
-    private MnistMlp(MnistMlp source)
+    /// <summary>A replica for batch inference on another thread: the source's layers and parameters, its own buffers.</summary>
+    /// <remarks>The parameter's type is the runtime's marker, so no constructor the class declares itself can clash.</remarks>
+    private MnistMlp(global::SourceNet.Kernels.ReplicaOf<MnistMlp> replica)
     {
+        MnistMlp source = replica.Source;
         MaxBatchSize = source.MaxBatchSize;
         int maxBatchSize = MaxBatchSize;
         _hidden = source._hidden;
@@ -283,6 +286,13 @@ file static class MnistMlp_SourceNetHelpers
         if (inputs.Length != rows * MnistMlp.InputCount) throw new global::System.ArgumentException($"{rows} samples of {MnistMlp.InputCount} values need {rows * MnistMlp.InputCount} input values; got {inputs.Length}.", nameof(inputs));
         CheckFinite(inputs);
         return rows;
+    }
+
+    // Before a batch inference starts: a bad label then names its sample in the whole set, and stops nothing half done.
+    public static void CheckLabels(global::System.ReadOnlySpan<int> labels)
+    {
+        for (int row = 0; row < labels.Length; row++)
+            if ((uint)labels[row] >= MnistMlp.OutputCount) ThrowLabelOutOfRange(row, labels[row]);
     }
 
     public static void ThrowLabelOutOfRange(int row, int label)

@@ -217,7 +217,7 @@ partial class Regressor : global::SourceNet.INetwork, global::SourceNet.Kernels.
         if (threads <= 1 || (_replicas is not null && _replicas.Length >= threads - 1)) return;
         var replicas = new Regressor[threads - 1];
         for (int i = 0; i < replicas.Length; i++)
-            replicas[i] = _replicas is not null && i < _replicas.Length ? _replicas[i] : new Regressor(this);
+            replicas[i] = _replicas is not null && i < _replicas.Length ? _replicas[i] : new Regressor(new global::SourceNet.Kernels.ReplicaOf<Regressor>(this));
         _replicas = replicas;
     }
 
@@ -239,9 +239,11 @@ partial class Regressor : global::SourceNet.INetwork, global::SourceNet.Kernels.
         }
     }
 
-    /// <summary>A replica for batch inference on another thread: <paramref name="source"/>'s layers and parameters, its own buffers.</summary>
-    private Regressor(Regressor source)
+    /// <summary>A replica for batch inference on another thread: the source's layers and parameters, its own buffers.</summary>
+    /// <remarks>The parameter's type is the runtime's marker, so no constructor the class declares itself can clash.</remarks>
+    private Regressor(global::SourceNet.Kernels.ReplicaOf<Regressor> replica)
     {
+        Regressor source = replica.Source;
         MaxBatchSize = source.MaxBatchSize;
         int maxBatchSize = MaxBatchSize;
         _first = source._first;

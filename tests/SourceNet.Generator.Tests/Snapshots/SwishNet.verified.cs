@@ -122,6 +122,7 @@ partial class SwishNet : global::SourceNet.Training.IClassifier, global::SourceN
     public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
     {
         int count = global::Samples.SwishNet_SourceNetHelpers.CheckSamples(inputs, labels.Length, "labels");
+        global::Samples.SwishNet_SourceNetHelpers.CheckLabels(labels);
         // Each chunk's summed loss, added in chunk order: the same total on any number of threads.
         double total = global::SourceNet.Kernels.SampleChunks.Run(this, 3 /* Loss */, count, MaxBatchSize, 212L /* multiply-adds per sample */, inputs, labels, default, default, default);
         return (float)(total / count);
@@ -215,7 +216,7 @@ partial class SwishNet : global::SourceNet.Training.IClassifier, global::SourceN
         if (threads <= 1 || (_replicas is not null && _replicas.Length >= threads - 1)) return;
         var replicas = new SwishNet[threads - 1];
         for (int i = 0; i < replicas.Length; i++)
-            replicas[i] = _replicas is not null && i < _replicas.Length ? _replicas[i] : new SwishNet(this);
+            replicas[i] = _replicas is not null && i < _replicas.Length ? _replicas[i] : new SwishNet(new global::SourceNet.Kernels.ReplicaOf<SwishNet>(this));
         _replicas = replicas;
     }
 
@@ -248,9 +249,11 @@ partial class SwishNet : global::SourceNet.Training.IClassifier, global::SourceN
         }
     }
 
-    /// <summary>A replica for batch inference on another thread: <paramref name="source"/>'s layers and parameters, its own buffers.</summary>
-    private SwishNet(SwishNet source)
+    /// <summary>A replica for batch inference on another thread: the source's layers and parameters, its own buffers.</summary>
+    /// <remarks>The parameter's type is the runtime's marker, so no constructor the class declares itself can clash.</remarks>
+    private SwishNet(global::SourceNet.Kernels.ReplicaOf<SwishNet> replica)
     {
+        SwishNet source = replica.Source;
         MaxBatchSize = source.MaxBatchSize;
         int maxBatchSize = MaxBatchSize;
         _hidden = source._hidden;
@@ -296,6 +299,13 @@ file static class SwishNet_SourceNetHelpers
         if (inputs.Length != rows * SwishNet.InputCount) throw new global::System.ArgumentException($"{rows} samples of {SwishNet.InputCount} values need {rows * SwishNet.InputCount} input values; got {inputs.Length}.", nameof(inputs));
         CheckFinite(inputs);
         return rows;
+    }
+
+    // Before a batch inference starts: a bad label then names its sample in the whole set, and stops nothing half done.
+    public static void CheckLabels(global::System.ReadOnlySpan<int> labels)
+    {
+        for (int row = 0; row < labels.Length; row++)
+            if ((uint)labels[row] >= SwishNet.OutputCount) ThrowLabelOutOfRange(row, labels[row]);
     }
 
     public static void ThrowLabelOutOfRange(int row, int label)

@@ -5,6 +5,7 @@ using SourceNet.Kernels;
 namespace SourceNet.Integration.Tests.Convolution;
 
 /// <summary>A small CNN of the sample's structure on an MNIST subset: it must learn, allocate nothing per step, and not depend on the thread count.</summary>
+[Collection(KernelThreadsCollection.Name)]
 public class ConvolutionTrainingTests
 {
     private static readonly Lazy<MnistDataset> s_subset = new(() => MnistDataset.Load(RepoPaths.MnistData, maxTrain: 6000, maxTest: 1000));

@@ -10,11 +10,12 @@ namespace SourceNet.Integration.Tests.Network;
 /// on buffers of its own (a replica of the network). The results must be the same bits as on one thread, for
 /// dense, convolutional (with dropout, inference mode) and regression networks, with a short last chunk.
 /// </summary>
+[Collection(KernelThreadsCollection.Name)]
 public class BatchInferenceThreadsTests
 {
     private static readonly Lazy<MnistDataset> s_mnist = new(() => MnistDataset.Load(RepoPaths.MnistData, maxTrain: 1, maxTest: 1050));
 
-    private sealed record Results(int[] Outputs, int[] Predictions, float Accuracy, int Loss, bool Replicated);
+    private sealed record Results(int[] Outputs, int[] Predictions, float Accuracy, int Loss, bool Replicated, bool ReplicaComputed);
 
     private static T AtThreads<T>(int threads, Func<T> run)
     {
@@ -36,6 +37,16 @@ public class BatchInferenceThreadsTests
     private static bool Replicated(object network) =>
         network.GetType().GetField("_replicas", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(network) is Array { Length: > 0 };
 
+    /// <summary>Whether a replica computed a chunk: its logits buffer holds something (a new buffer is all zeros).</summary>
+    private static bool ReplicaComputed(object network)
+    {
+        if (network.GetType().GetField("_replicas", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(network) is not Array { Length: > 0 } replicas)
+            return false;
+        object replica = replicas.GetValue(0)!;
+        var logits = (float[])replica.GetType().GetField("_outputActivations", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(replica)!;
+        return logits.Any(v => v != 0f);
+    }
+
     [Fact]
     public void Mlp_batch_inference_is_bit_identical_on_one_and_two_threads()
     {
@@ -49,12 +60,17 @@ public class BatchInferenceThreadsTests
             model.Predict(data.TestImages, predictions);
             float accuracy = model.Evaluate(data.TestImages, data.TestLabels);
             float loss = model.ComputeLoss(data.TestImages, data.TestLabels);
-            return new Results(Bits(outputs), predictions, accuracy, BitConverter.SingleToInt32Bits(loss), Replicated(model));
+            return new Results(Bits(outputs), predictions, accuracy, BitConverter.SingleToInt32Bits(loss), Replicated(model), ReplicaComputed(model));
         });
 
         Results one = Run(1), two = Run(2);
         Assert.False(one.Replicated);
         Assert.True(two.Replicated); // two threads asked for: a replica is made, whether or not the worker was free
+        if (Environment.ProcessorCount >= 2)
+        {
+            // And the other thread computed chunks on it (four operations of 11 chunks: the worker takes some).
+            Assert.True(two.ReplicaComputed, "no chunk ran on the replica");
+        }
         Assert.Equal(one.Outputs, two.Outputs);
         Assert.Equal(one.Predictions, two.Predictions);
         Assert.Equal(one.Accuracy, two.Accuracy);
@@ -88,7 +104,7 @@ public class BatchInferenceThreadsTests
             model.Predict(images, predictions);
             float accuracy = model.Evaluate(images, labels);
             float loss = model.ComputeLoss(images, labels);
-            return new Results(Bits(outputs), predictions, accuracy, BitConverter.SingleToInt32Bits(loss), Replicated(model));
+            return new Results(Bits(outputs), predictions, accuracy, BitConverter.SingleToInt32Bits(loss), Replicated(model), ReplicaComputed(model));
         });
 
         Results one = Run(1), two = Run(2);
@@ -132,8 +148,13 @@ public class BatchInferenceThreadsTests
         {
             var model = new MnistNetwork(seed: 1, maxBatchSize: 100);
             var predictions = new int[data.TestCount];
-            model.Predict(data.TestImages, predictions); // the first split run makes the replica and the job's buffers
-            model.Evaluate(data.TestImages, data.TestLabels);
+            // The first split runs make the replica and the job's buffers, and grow each thread's kernel buffers.
+            for (int i = 0; i < 3; i++)
+            {
+                model.Predict(data.TestImages, predictions);
+                model.Evaluate(data.TestImages, data.TestLabels);
+                model.ComputeLoss(data.TestImages, data.TestLabels);
+            }
             long before = GC.GetAllocatedBytesForCurrentThread();
             for (int i = 0; i < 3; i++)
             {

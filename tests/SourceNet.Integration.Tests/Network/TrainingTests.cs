@@ -118,5 +118,11 @@ public class TrainingTests
         var badLabel = Assert.Throws<ArgumentOutOfRangeException>(() => model.TrainStep(new float[10], new[] { 0, 4 }, adam));
         Assert.Contains("labels must be in 0..3", badLabel.Message);
         Assert.Throws<ArgumentException>(() => model.Predict(new float[4]));
+        // A batch inference checks every label first, and names the sample by its place in the whole set (here in
+        // the third chunk of 4), not in its chunk.
+        var labels = new int[11];
+        labels[9] = -1;
+        var lossLabel = Assert.Throws<ArgumentOutOfRangeException>(() => model.ComputeLoss(new float[11 * 5], labels));
+        Assert.Contains("Label of sample 9 is -1", lossLabel.Message);
     }
 }

@@ -12,7 +12,7 @@ public class SampleChunksTests
     private sealed class Recorder : ISampleChunks
     {
         private readonly object _gate = new();
-        public readonly List<(int Start, int Count, int Thread, int KernelThreads, int Operation)> Chunks = new();
+        public readonly List<(int Start, int Count, int Thread, int KernelThreads, int Operation, int OsThread)> Chunks = new();
         public int PreparedThreads;
         public int SpinPerChunkTenthsOfMs;
 
@@ -29,7 +29,7 @@ public class SampleChunksTests
                 predictions[i] = labels[i] + 1;
             }
             lock (_gate)
-                Chunks.Add((start, count, thread, KernelThreads.Count, operation));
+                Chunks.Add((start, count, thread, KernelThreads.Count, operation, Environment.CurrentManagedThreadId));
             // Long enough that a worker woken for the run gets to take chunks before the caller has done them all.
             long until = System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency / 10_000 * Math.Max(0, SpinPerChunkTenthsOfMs);
             while (System.Diagnostics.Stopwatch.GetTimestamp() < until)
@@ -101,6 +101,11 @@ public class SampleChunksTests
             }
             Assert.NotNull(split);
             Assert.Equal(2, split!.PreparedThreads);
+            // Buffer set 0 is the caller's and set 1 the worker's: each index on one thread, and different threads.
+            Assert.All(split.Chunks.Where(c => c.Thread == 0), c => Assert.Equal(Environment.CurrentManagedThreadId, c.OsThread));
+            int worker = split.Chunks.First(c => c.Thread == 1).OsThread;
+            Assert.NotEqual(Environment.CurrentManagedThreadId, worker);
+            Assert.All(split.Chunks.Where(c => c.Thread == 1), c => Assert.Equal(worker, c.OsThread));
             // Inside a chunk of a split run the kernels see one thread: the samples are already shared out.
             Assert.All(split.Chunks, c => Assert.Equal(1, c.KernelThreads));
             // And outside it, the calling thread's kernels may split again.
