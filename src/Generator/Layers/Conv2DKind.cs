@@ -133,6 +133,10 @@ internal sealed class Conv2DKind : LayerKind
     public override void WriteAllocations(LayerContext c) =>
         c.W.Line($"{c.Member("Workspace")} = new float[{Kernels}.WorkspaceLength({c.Constant("Geometry")}, maxBatchSize)];");
 
+    // A replica only runs forward passes: the backward passes' scratch space is left out.
+    public override void WriteReplicaAllocations(LayerContext c) =>
+        c.W.Line($"{c.Member("Workspace")} = new float[{Kernels}.ForwardWorkspaceLength({c.Constant("Geometry")}, maxBatchSize)];");
+
     public override string OutputElements(LayerContext c) => c.Constant("Outputs");
 
     public override string Construction(LayerContext c) =>

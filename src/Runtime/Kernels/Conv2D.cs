@@ -37,6 +37,18 @@ public static partial class Conv2D
         return (int)length;
     }
 
+    /// <summary>Floats of workspace that <see cref="Forward{TActivation}"/> alone needs for batches of up to
+    /// <paramref name="maxBatch"/> samples (a network copy that only infers); at most <see cref="WorkspaceLength"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxBatch"/> is not positive.</exception>
+    public static int ForwardWorkspaceLength(in Conv2DGeometry g, int maxBatch)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);
+        long length = new ConvPlan(g).Length(maxBatch, g.Filters);
+        if (length > Array.MaxLength)
+            throw new ArgumentException($"A convolution workspace of {length} floats is larger than an array can be.", nameof(g));
+        return (int)length;
+    }
+
     /// <summary>
     /// <c>output[b, oy, ox, f] = TActivation(bias[f] + Σ_{ky,kx,c} input[b, oy·sy − padTop + ky, ox·sx − padLeft + kx, c]
     /// · weight[ky, kx, c, f])</c>, padded positions reading as zero. Assigns <paramref name="output"/>.

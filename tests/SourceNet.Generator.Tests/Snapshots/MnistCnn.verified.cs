@@ -404,9 +404,9 @@ partial class MnistCnn : global::SourceNet.Training.IClassifier, global::SourceN
         _dropGradient = global::System.Array.Empty<float>();
         _outputActivations = new float[maxBatchSize * OutputUnits];
         _outputGradient = new float[maxBatchSize * OutputUnits];
-        _conv1Workspace = new float[global::SourceNet.Kernels.Conv2D.WorkspaceLength(Conv1Geometry, maxBatchSize)];
+        _conv1Workspace = new float[global::SourceNet.Kernels.Conv2D.ForwardWorkspaceLength(Conv1Geometry, maxBatchSize)];
         _pool1Argmax = new int[maxBatchSize * Pool1Outputs];
-        _conv2Workspace = new float[global::SourceNet.Kernels.Conv2D.WorkspaceLength(Conv2Geometry, maxBatchSize)];
+        _conv2Workspace = new float[global::SourceNet.Kernels.Conv2D.ForwardWorkspaceLength(Conv2Geometry, maxBatchSize)];
         _pool2Argmax = new int[maxBatchSize * Pool2Outputs];
         _dropMask = global::System.Array.Empty<float>();
         _dropRandom = source._dropRandom;

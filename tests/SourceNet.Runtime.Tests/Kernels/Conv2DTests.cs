@@ -234,6 +234,28 @@ public class Conv2DTests
         Assert.Equal(all.AsSpan(6 * g.OutputElements).ToArray(), single);
     }
 
+    /// <summary>The forward pass's own workspace (what an inference replica holds) is enough for it and gives the same
+    /// bits; the direct input gradient's geometry (stride 1, 16+ channels) needs more for the backward pass.</summary>
+    [Theory]
+    [InlineData("14x14x32 5x5x64 s1 same")]
+    [InlineData("28x28x1 5x5x32 s1 same")]
+    [InlineData("7x5x3 3x2x5 s2 valid")]
+    public void TheForwardWorkspaceIsEnoughForForward(string geometry)
+    {
+        Conv2DGeometry g = Parse(geometry);
+        var c = Case.Make(g, 5, 9);
+        int forwardLength = Conv2D.ForwardWorkspaceLength(g, 5);
+        Assert.InRange(forwardLength, 1, Conv2D.WorkspaceLength(g, 5));
+        var expected = new float[5 * g.OutputElements];
+        var actual = new float[5 * g.OutputElements];
+        Conv2D.Forward<ReluActivation>(g, 5, c.Input, c.Weight, c.Bias, expected, c.Workspace);
+        Conv2D.Forward<ReluActivation>(g, 5, c.Input, c.Weight, c.Bias, actual, new float[forwardLength]);
+        Assert.Equal(expected, actual);
+        Assert.Throws<ArgumentException>(() =>
+            Conv2D.Forward<ReluActivation>(g, 5, c.Input, c.Weight, c.Bias, actual, new float[forwardLength - 1]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Conv2D.ForwardWorkspaceLength(g, 0));
+    }
+
     [Fact]
     public void AllocatesNothingPerCall()
     {
