@@ -23,27 +23,53 @@ public static partial class Gemm
             Simd512.NarrowerSlice<TActivation>(g, j0, j1);
             return;
         }
+        WideRowSlice512<MatVecRowTile, TActivation>(g, j0, j1);
+    }
+
+    /// <summary>A tile of one output row x up to <see cref="MatVecVectors"/> vectors, run per row of a slice: the
+    /// matrix-vector tile and the sparse-row tile (Gemm.SparseTile512.cs).</summary>
+    private interface IWideRowTile
+    {
+        static abstract void Run<TActivation, TVectors>(in GemmArgs g, int j, nint last)
+            where TActivation : struct, IActivation
+            where TVectors : struct, ITileCount;
+    }
+
+    private readonly struct MatVecRowTile : IWideRowTile
+    {
+        public static void Run<TActivation, TVectors>(in GemmArgs g, int j, nint last)
+            where TActivation : struct, IActivation
+            where TVectors : struct, ITileCount => MatVecTile512<TActivation, TVectors>(g, j, last);
+    }
+
+    /// <summary>Columns [j0, j1) (at least one vector) in tiles of <see cref="MatVecVectors"/> vectors, the remainder
+    /// in one narrower tile whose last vector is shifted to end at j1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WideRowSlice512<TTile, TActivation>(in GemmArgs g, int j0, int j1)
+        where TTile : struct, IWideRowTile
+        where TActivation : struct, IActivation
+    {
         int j = j0;
         for (; j + MatVecVectors * Width512 <= j1; j += MatVecVectors * Width512)
-            MatVecTile512<TActivation, Count12>(g, j, (MatVecVectors - 1) * Width512);
+            TTile.Run<TActivation, Count12>(g, j, (MatVecVectors - 1) * Width512);
         int remaining = j1 - j;
         if (remaining == 0)
             return;
         nint last = j1 - Width512 - j;
         switch ((remaining + Width512 - 1) / Width512)
         {
-            case 1: MatVecTile512<TActivation, Count1>(g, j + (int)last, 0); break;
-            case 2: MatVecTile512<TActivation, Count2>(g, j, last); break;
-            case 3: MatVecTile512<TActivation, Count3>(g, j, last); break;
-            case 4: MatVecTile512<TActivation, Count4>(g, j, last); break;
-            case 5: MatVecTile512<TActivation, Count5>(g, j, last); break;
-            case 6: MatVecTile512<TActivation, Count6>(g, j, last); break;
-            case 7: MatVecTile512<TActivation, Count7>(g, j, last); break;
-            case 8: MatVecTile512<TActivation, Count8>(g, j, last); break;
-            case 9: MatVecTile512<TActivation, Count9>(g, j, last); break;
-            case 10: MatVecTile512<TActivation, Count10>(g, j, last); break;
-            case 11: MatVecTile512<TActivation, Count11>(g, j, last); break;
-            default: MatVecTile512<TActivation, Count12>(g, j, last); break;
+            case 1: TTile.Run<TActivation, Count1>(g, j + (int)last, 0); break;
+            case 2: TTile.Run<TActivation, Count2>(g, j, last); break;
+            case 3: TTile.Run<TActivation, Count3>(g, j, last); break;
+            case 4: TTile.Run<TActivation, Count4>(g, j, last); break;
+            case 5: TTile.Run<TActivation, Count5>(g, j, last); break;
+            case 6: TTile.Run<TActivation, Count6>(g, j, last); break;
+            case 7: TTile.Run<TActivation, Count7>(g, j, last); break;
+            case 8: TTile.Run<TActivation, Count8>(g, j, last); break;
+            case 9: TTile.Run<TActivation, Count9>(g, j, last); break;
+            case 10: TTile.Run<TActivation, Count10>(g, j, last); break;
+            case 11: TTile.Run<TActivation, Count11>(g, j, last); break;
+            default: TTile.Run<TActivation, Count12>(g, j, last); break;
         }
     }
 

@@ -19,28 +19,14 @@ public static partial class Gemm
         where TActivation : struct, IActivation
     {
         // CompressRows runs only when N >= 16, and chunks are at least a vector wide: every slice holds a vector.
-        int j = j0;
-        for (; j + MatVecVectors * Width512 <= j1; j += MatVecVectors * Width512)
-            SparseRows512<TActivation, Count12>(g, j, (MatVecVectors - 1) * Width512);
-        int remaining = j1 - j;
-        if (remaining == 0)
-            return;
-        nint last = j1 - Width512 - j;
-        switch ((remaining + Width512 - 1) / Width512)
-        {
-            case 1: SparseRows512<TActivation, Count1>(g, j + (int)last, 0); break;
-            case 2: SparseRows512<TActivation, Count2>(g, j, last); break;
-            case 3: SparseRows512<TActivation, Count3>(g, j, last); break;
-            case 4: SparseRows512<TActivation, Count4>(g, j, last); break;
-            case 5: SparseRows512<TActivation, Count5>(g, j, last); break;
-            case 6: SparseRows512<TActivation, Count6>(g, j, last); break;
-            case 7: SparseRows512<TActivation, Count7>(g, j, last); break;
-            case 8: SparseRows512<TActivation, Count8>(g, j, last); break;
-            case 9: SparseRows512<TActivation, Count9>(g, j, last); break;
-            case 10: SparseRows512<TActivation, Count10>(g, j, last); break;
-            case 11: SparseRows512<TActivation, Count11>(g, j, last); break;
-            default: SparseRows512<TActivation, Count12>(g, j, last); break;
-        }
+        WideRowSlice512<SparseRowsTile, TActivation>(g, j0, j1);
+    }
+
+    private readonly struct SparseRowsTile : IWideRowTile
+    {
+        public static void Run<TActivation, TVectors>(in GemmArgs g, int j, nint last)
+            where TActivation : struct, IActivation
+            where TVectors : struct, ITileCount => SparseRows512<TActivation, TVectors>(g, j, last);
     }
 
     /// <summary>Every row x TVectors vectors from column j; the last vector sits at j + <paramref name="last"/>.</summary>

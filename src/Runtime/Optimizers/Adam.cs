@@ -68,58 +68,22 @@ public sealed class Adam : Optimizer
         _stepSize = (float)(LearningRate * Math.Sqrt(correction2) / correction1);
     }
 
-    private AdamJob? _job;
-
     /// <inheritdoc/>
     /// <remarks>
-    /// Runs on the calling thread. Splitting was measured and does not pay: on the 2-core Zen 4 reference machine
-    /// the 784x300 update takes 66 µs on one thread, 79 µs split by the kernels' column slices and 66 µs split in
-    /// contiguous halves. Each update streams 6.6 MB (w, g, m, v read; w, m, v written) through the cache and
-    /// memory the two cores share, so the second core only adds contention.
-    /// <see cref="UpdateSplit(Parameter, int)"/> keeps the split for machines where it does pay.
+    /// Runs on the calling thread. Splitting a whole-parameter update was measured and does not pay: on the 2-core
+    /// Zen 4 reference machine the 784x300 update takes 66 µs on one thread, 79 µs split by the kernels' column slices
+    /// and 66 µs split in contiguous halves. Each update streams 6.6 MB (w, g, m, v read; w, m, v written) through the
+    /// cache and memory the two cores share. A split weight-gradient product updates its own blocks of rows instead
+    /// (<see cref="UpdateRange"/>), while the gradient is still in the core's cache.
     /// </remarks>
-    public override void Update(Parameter parameter) => UpdateSplit(parameter, 1);
-
-    /// <summary>
-    /// Updates <paramref name="parameter"/> in <paramref name="parts"/> contiguous ranges of its elements, one per
-    /// thread. Not the matrix kernels' column slices: a row of a matrix whose width is not a multiple of 16 floats
-    /// ends mid cache line, so two cores updating neighbouring column slices of every row would share a line per row
-    /// and array (784 rows x 4 arrays for the tutorial's first weight), which made the split update slower than one
-    /// thread. Contiguous ranges share at most one line per array. Every element's update is independent and uses
-    /// correctly rounded operations, so the result does not depend on <paramref name="parts"/>.
-    /// </summary>
-    internal override void UpdateSplit(Parameter parameter, int parts)
+    public override void Update(Parameter parameter)
     {
         float[][] slots = SlotsFor(parameter);
-        float[] m = slots[0], v = slots[1];
-        if (parts <= 1)
-        {
-            Update(parameter.Value, parameter.Gradient, m, v, 0, parameter.Length);
-            return;
-        }
-        AdamJob job = _job ??= new AdamJob(this);
-        job.Set(parameter, m, v);
-        try
-        {
-            Kernels.KernelWorkers.RunShared(job, parts);
-        }
-        finally
-        {
-            job.Set(null, null, null);
-        }
+        Update(parameter.Value, parameter.Gradient, slots[0], slots[1], 0, parameter.Length);
     }
 
     /// <inheritdoc/>
     public override bool SupportsColumnUpdates => true;
-
-    /// <inheritdoc/>
-    public override void PrepareColumnUpdates(Parameter parameter)
-    {
-        base.PrepareColumnUpdates(parameter);
-        // The split update's job, made now rather than on the first split, which the split controller may try only
-        // after many single-threaded steps: the steady state allocates nothing.
-        _job ??= new AdamJob(this);
-    }
 
     /// <inheritdoc/>
     public override void UpdateColumns(Parameter parameter, int firstColumn, int columnCount)
@@ -140,45 +104,6 @@ public sealed class Adam : Optimizer
     {
         float[][] slots = PreparedSlots(parameter);
         Update(parameter.Value, parameter.Gradient, slots[0], slots[1], start, count);
-    }
-
-    /// <summary>One contiguous range of a parameter's elements per part, cut into chunks another thread may take over
-    /// when a part's owner is late.</summary>
-    private sealed class AdamJob(Adam owner) : Kernels.KernelJob
-    {
-        private const int ChunkElements = 16 * 1024;
-
-        private Parameter? _parameter;
-        private float[]? _m;
-        private float[]? _v;
-
-        public void Set(Parameter? parameter, float[]? m, float[]? v)
-        {
-            _parameter = parameter;
-            _m = m;
-            _v = v;
-        }
-
-        private (int Start, int End) Part(int part, int parts) =>
-            (Kernels.KernelThreads.SliceStart(_parameter!.Length, part, parts), Kernels.KernelThreads.SliceStart(_parameter!.Length, part + 1, parts));
-
-        public override int ChunkCount(int part, int parts)
-        {
-            (int start, int end) = Part(part, parts);
-            return Math.Clamp((end - start + ChunkElements - 1) / ChunkElements, 1, 1024);
-        }
-
-        public override void RunChunk(int part, int parts, int chunk)
-        {
-            (int start, int end) = Part(part, parts);
-            int chunks = ChunkCount(part, parts);
-            // Chunk boundaries on multiples of 16 elements, like the part boundaries.
-            int size = (end - start + chunks - 1) / chunks + 15 & ~15;
-            int first = Math.Min(end, start + chunk * size), last = chunk == chunks - 1 ? end : Math.Min(end, first + size);
-            Parameter p = _parameter!;
-            if (first < last)
-                owner.Update(p.Value, p.Gradient, _m!, _v!, first, last - first);
-        }
     }
 
     /// <summary>Updates elements [<paramref name="start"/>, start + <paramref name="count"/>) in one fused pass.</summary>

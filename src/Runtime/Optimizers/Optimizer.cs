@@ -52,13 +52,6 @@ public abstract class Optimizer
     public virtual bool SupportsColumnUpdates => false;
 
     /// <summary>
-    /// <see cref="Update(Parameter)"/> on up to <paramref name="parts"/> kernel threads, where the optimizer can
-    /// split its update (same bits either way); by default on the calling thread. The matrix kernels call this after
-    /// a weight-gradient product they split, in place of the column-block updates they fuse on one thread.
-    /// </summary>
-    internal virtual void UpdateSplit(Parameter parameter, int parts) => Update(parameter);
-
-    /// <summary>
     /// Makes the per-parameter state <see cref="UpdateColumns"/> needs, on the calling thread, before column
     /// blocks of <paramref name="parameter"/> are updated concurrently.
     /// </summary>

@@ -25,6 +25,24 @@ public class AdamTests
         return g;
     }
 
+    /// <summary>The update in <paramref name="parts"/> contiguous ranges (<see cref="Optimizer.UpdateRange"/>, which a
+    /// split weight-gradient product applies to its blocks of rows; here cut anywhere on 16 elements); one part is
+    /// the public update.</summary>
+    private static void UpdateInParts(Adam adam, Parameter parameter, int parts)
+    {
+        if (parts == 1)
+        {
+            adam.Update(parameter);
+            return;
+        }
+        adam.PrepareColumnUpdates(parameter);
+        for (int p = 0; p < parts; p++)
+        {
+            int first = SourceNet.Kernels.KernelThreads.SliceStart(parameter.Length, p, parts);
+            adam.UpdateRange(parameter, first, SourceNet.Kernels.KernelThreads.SliceStart(parameter.Length, p + 1, parts) - first);
+        }
+    }
+
     [Theory]
     [InlineData(1, 1, 1)]
     [InlineData(1, 7, 1)]
@@ -46,7 +64,7 @@ public class AdamTests
             float[] g = Gradient(n, t);
             g.CopyTo(parameter.Gradient, 0);
             adam.BeginStep();
-            adam.UpdateSplit(parameter, parts);
+            UpdateInParts(adam, parameter, parts);
             ReferenceStep(w, m, v, g, t, 0.01, 0.9, 0.999, 1e-7);
         }
         for (int i = 0; i < n; i++)
@@ -70,7 +88,7 @@ public class AdamTests
             {
                 Gradient(rows * columns, 10 + t).CopyTo(parameter.Gradient, 0);
                 adam.BeginStep();
-                adam.UpdateSplit(parameter, parts);
+                UpdateInParts(adam, parameter, parts);
             }
             return (parameter, adam);
         }
