@@ -47,6 +47,18 @@ public class BatchInferenceThreadsTests
         return logits.Any(v => v != 0f);
     }
 
+    /// <summary>A two-thread run in which the worker computed chunks on the replica. Whether it gets to, before the
+    /// caller has taken them all, is up to the machine: up to ten tries, each on a fresh network.</summary>
+    private static T WithReplicaWork<T>(Func<T> run, Func<T, bool> replicaComputed)
+    {
+        T result = run();
+        for (int attempt = 1; attempt < 10 && !replicaComputed(result); attempt++)
+            result = run();
+        if (Environment.ProcessorCount >= 2)
+            Assert.True(replicaComputed(result), "no chunk ran on the replica in ten runs");
+        return result;
+    }
+
     [Fact]
     public void Mlp_batch_inference_is_bit_identical_on_one_and_two_threads()
     {
@@ -63,14 +75,9 @@ public class BatchInferenceThreadsTests
             return new Results(Bits(outputs), predictions, accuracy, BitConverter.SingleToInt32Bits(loss), Replicated(model), ReplicaComputed(model));
         });
 
-        Results one = Run(1), two = Run(2);
+        Results one = Run(1), two = WithReplicaWork(() => Run(2), r => r.ReplicaComputed);
         Assert.False(one.Replicated);
-        Assert.True(two.Replicated); // two threads asked for: a replica is made, whether or not the worker was free
-        if (Environment.ProcessorCount >= 2)
-        {
-            // And the other thread computed chunks on it (four operations of 11 chunks: the worker takes some).
-            Assert.True(two.ReplicaComputed, "no chunk ran on the replica");
-        }
+        Assert.True(two.Replicated);
         Assert.Equal(one.Outputs, two.Outputs);
         Assert.Equal(one.Predictions, two.Predictions);
         Assert.Equal(one.Accuracy, two.Accuracy);
@@ -107,7 +114,7 @@ public class BatchInferenceThreadsTests
             return new Results(Bits(outputs), predictions, accuracy, BitConverter.SingleToInt32Bits(loss), Replicated(model), ReplicaComputed(model));
         });
 
-        Results one = Run(1), two = Run(2);
+        Results one = Run(1), two = WithReplicaWork(() => Run(2), r => r.ReplicaComputed);
         Assert.True(two.Replicated);
         Assert.Equal(one.Outputs, two.Outputs);
         Assert.Equal(one.Predictions, two.Predictions);
@@ -125,16 +132,16 @@ public class BatchInferenceThreadsTests
         var targets = new float[Count * TinyRegressor.OutputCount];
         random.FillNormal(inputs, 0f, 1f);
         for (int i = 0; i < targets.Length; i++) targets[i] = random.NextSingle();
-        (int[] Outputs, int Loss, bool Replicated) Run(int threads) => AtThreads(threads, () =>
+        (int[] Outputs, int Loss, bool Replicated, bool ReplicaComputed) Run(int threads) => AtThreads(threads, () =>
         {
             var model = new TinyRegressor(seed: 2, maxBatchSize: 64);
             var outputs = new float[Count * TinyRegressor.OutputCount];
             model.Forward(inputs, outputs);
-            return (Bits(outputs), BitConverter.SingleToInt32Bits(model.ComputeLoss(inputs, targets)), Replicated(model));
+            return (Bits(outputs), BitConverter.SingleToInt32Bits(model.ComputeLoss(inputs, targets)), Replicated(model), ReplicaComputed(model));
         });
 
         var one = Run(1);
-        var two = Run(2);
+        var two = WithReplicaWork(() => Run(2), r => r.ReplicaComputed);
         Assert.True(two.Replicated);
         Assert.Equal(one.Outputs, two.Outputs);
         Assert.Equal(one.Loss, two.Loss);

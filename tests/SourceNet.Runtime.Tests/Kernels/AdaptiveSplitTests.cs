@@ -3,6 +3,7 @@ using static SourceNet.Runtime.Tests.Kernels.GemmReference;
 
 namespace SourceNet.Runtime.Tests.Kernels;
 
+[Collection(KernelSettingsCollection.Name)]
 public class AdaptiveSplitTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using static SourceNet.Runtime.Tests.Kernels.GemmReference;
 
 namespace SourceNet.Runtime.Tests.Kernels;
 
+[Collection(KernelSettingsCollection.Name)]
 public class Conv2DTests
 {
     /// <summary>Odd shapes: non-square inputs and kernels, strides 1 and 2, Same and Valid, 1 and 3 channels,

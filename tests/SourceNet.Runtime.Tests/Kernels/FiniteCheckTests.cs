@@ -2,6 +2,7 @@ using SourceNet.Kernels;
 
 namespace SourceNet.Runtime.Tests.Kernels;
 
+[Collection(KernelSettingsCollection.Name)]
 public class FiniteCheckTests
 {
     [Theory]

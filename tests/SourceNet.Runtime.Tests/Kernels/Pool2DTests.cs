@@ -3,6 +3,7 @@ using static SourceNet.Runtime.Tests.Kernels.GemmReference;
 
 namespace SourceNet.Runtime.Tests.Kernels;
 
+[Collection(KernelSettingsCollection.Name)]
 public class Pool2DTests
 {
     /// <summary>"HxWxC PHxPW sS[xS] same|valid": overlapping windows (3 stride 2), Same padding, non-square windows

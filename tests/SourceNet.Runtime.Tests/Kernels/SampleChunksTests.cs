@@ -6,6 +6,7 @@ namespace SourceNet.Runtime.Tests.Kernels;
 /// <see cref="SampleChunks"/> hands every chunk of a batch inference to exactly one thread, tells it which buffer
 /// set is its own, keeps the kernels inside a split chunk on that thread, and adds the chunks' results in order.
 /// </summary>
+[Collection(KernelSettingsCollection.Name)]
 public class SampleChunksTests
 {
     /// <summary>Records what each chunk saw; the result of a chunk is a value that makes the sum order-sensitive.</summary>
@@ -15,6 +16,7 @@ public class SampleChunksTests
         public readonly List<(int Start, int Count, int Thread, int KernelThreads, int Operation, int OsThread)> Chunks = new();
         public int PreparedThreads;
         public int SpinPerChunkTenthsOfMs;
+        public int ChunkSize;
 
         public void PrepareThreads(int threads) => PreparedThreads = Math.Max(PreparedThreads, threads);
 
@@ -34,14 +36,17 @@ public class SampleChunksTests
             long until = System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency / 10_000 * Math.Max(0, SpinPerChunkTenthsOfMs);
             while (System.Diagnostics.Stopwatch.GetTimestamp() < until)
                 System.Threading.Thread.SpinWait(10);
-            // Large and small terms: a sum in another order would round differently.
-            return start % 2 == 0 ? 1e16 : 1.0 + start;
+            return ChunkResult(start / ChunkSize);
         }
     }
 
+    /// <summary>Chunk c's share: large terms of both signs and small ones, so that adding them in any other order
+    /// than chunk order rounds differently (checked below against the reverse order).</summary>
+    private static double ChunkResult(int chunk) => (chunk % 3) switch { 0 => 1e16, 1 => -1e16, _ => 1.0 + chunk };
+
     private static (Recorder Work, double Sum, float[] Outputs, int[] Predictions) RunOnce(int count, int chunkSize, long multiplyAddsPerSample, int spinPerChunkTenthsOfMs = 0)
     {
-        var work = new Recorder { SpinPerChunkTenthsOfMs = spinPerChunkTenthsOfMs };
+        var work = new Recorder { SpinPerChunkTenthsOfMs = spinPerChunkTenthsOfMs, ChunkSize = chunkSize };
         float[] inputs = Enumerable.Range(0, count).Select(i => (float)i).ToArray();
         int[] labels = Enumerable.Range(0, count).Select(i => i % 7).ToArray();
         float[] targets = Enumerable.Range(0, count).Select(i => 0.5f * i).ToArray();
@@ -51,11 +56,11 @@ public class SampleChunksTests
         return (work, sum, outputs, predictions);
     }
 
-    private static double SumInChunkOrder(int count, int chunkSize)
+    private static double SumInChunkOrder(int chunks, bool reverse = false)
     {
         double sum = 0;
-        for (int start = 0; start < count; start += chunkSize)
-            sum += start % 2 == 0 ? 1e16 : 1.0 + start;
+        for (int c = 0; c < chunks; c++)
+            sum += ChunkResult(reverse ? chunks - 1 - c : c);
         return sum;
     }
 
@@ -77,7 +82,10 @@ public class SampleChunksTests
             Assert.Equal(i * 2 + 0.5f * i, outputs[i]);
             Assert.Equal(i % 7 + 1, predictions[i]);
         }
-        Assert.Equal(SumInChunkOrder(count, chunkSize), sum);
+        int chunks = (count + chunkSize - 1) / chunkSize;
+        Assert.Equal(SumInChunkOrder(chunks), sum);
+        if (chunks >= 5)
+            Assert.NotEqual(SumInChunkOrder(chunks, reverse: true), sum); // the order is what the check can see
     }
 
     [SkippableFact]
