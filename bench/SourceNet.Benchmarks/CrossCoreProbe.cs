@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.Intrinsics;
 using System.Threading;
+using SourceNet.Bench.Peers;
 using SourceNet.Kernels;
 
 namespace SourceNet.Benchmarks;
@@ -64,7 +65,7 @@ public static class CrossCoreProbe
         reader.Join();
         GC.KeepAlive(sink);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Reading {megabytes} MiB (GB/s, median of {rounds}): written by the reading core {Median(sameCore):F1}, written by the other core {Median(otherCore):F1}, from memory (64 MiB buffer) {Median(memory):F1}"));
+            $"Reading {megabytes} MiB (GB/s, median of {rounds}): written by the reading core {Measure.Median(sameCore):F1}, written by the other core {Measure.Median(otherCore):F1}, from memory (64 MiB buffer) {Measure.Median(memory):F1}"));
     }
 
     /// <summary>
@@ -125,7 +126,7 @@ public static class CrossCoreProbe
             var row = new double[rounds];
             for (int r = 0; r < rounds; r++)
                 row[r] = times[c, r];
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {cases[c].Name,-40} {Median(row),8:F1}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {cases[c].Name,-40} {Measure.Median(row),8:F1}"));
         }
     }
 
@@ -142,12 +143,5 @@ public static class CrossCoreProbe
             s3 += Vector512.LoadUnsafe(ref start, (nuint)i + 48);
         }
         return Vector512.Sum(s0 + s1 + s2 + s3);
-    }
-
-    private static double Median(double[] values)
-    {
-        var sorted = (double[])values.Clone();
-        Array.Sort(sorted);
-        return sorted[sorted.Length / 2];
     }
 }

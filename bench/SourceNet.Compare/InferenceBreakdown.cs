@@ -6,8 +6,11 @@
 //   - the same product on one chunk, repeated (weights and inputs hot in cache: the kernel alone);
 //   - the second layer's product over the chunks.
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Diagnostics;
 using System.Globalization;
+using SourceNet.Bench.Peers;
 using SourceNet.Data;
 using SourceNet.Kernels;
 
@@ -17,16 +20,7 @@ internal static class InferenceBreakdown
 {
     private const int In = MnistDataset.ImageSize, Hidden = 300, Out = MnistDataset.ClassCount;
 
-    private sealed record Setting(string Name, int Threads, bool Adaptive);
-
-    private static readonly Setting[] Settings =
-    [
-        new("1 thread", 1, true),
-        new("2 threads, adaptive", 2, true),
-        new("2 threads, always split", 2, false),
-    ];
-
-    private static readonly string[] Names = ["Predict 10k", "finite check", "layer 1, streamed", "layer 1, one chunk hot", "layer 2, streamed", "layer 1, chunks halved between 2 threads", "layer 1, hot, halved between 2 threads", "layer 1 dense, hot", "layer 1 dense, hot, halved between 2 threads"];
+    private static readonly ThreadSetting[] Settings = ThreadSetting.Compared;
 
     public static void Run(MnistDataset data, int rounds, int chunk)
     {
@@ -102,52 +96,53 @@ internal static class InferenceBreakdown
         }
         void Dense(Action action)
         {
+            bool sparse = Gemm.SparseInputs;
             Gemm.SparseInputs = false;
             action();
-            Gemm.SparseInputs = true;
+            Gemm.SparseInputs = sparse;
         }
 
-        var times = new double[Settings.Length, Names.Length, rounds];
-        for (int r = -1; r < rounds; r++)
+        (string Name, Action Run)[] parts =
+        [
+            ("Predict 10k", () => model.Predict(test, predictions)),
+            ("finite check", () => FiniteCheck.IndexOfNonFinite(test)),
+            ("layer 1, streamed", Layer1Streamed),
+            ("layer 1, one chunk hot", Layer1Hot),
+            ("layer 2, streamed", Layer2Streamed),
+            ("layer 1, chunks halved between 2 threads", Layer1ByChunks),
+            ("layer 1, hot, halved between 2 threads", Layer1HotByChunks),
+            ("layer 1 dense, hot", () => Dense(Layer1Hot)),
+            ("layer 1 dense, hot, halved between 2 threads", () => Dense(Layer1HotByChunks)),
+        ];
+        var times = new List<double>[Settings.Length, parts.Length];
+        foreach (int s in Enumerable.Range(0, Settings.Length))
+            foreach (int p in Enumerable.Range(0, parts.Length))
+                times[s, p] = new List<double>(rounds);
+        ThreadSetting saved = ThreadSetting.Current();
+        for (int r = -1; r < rounds; r++) // round -1 warms up
         {
             for (int s = 0; s < Settings.Length; s++)
             {
-                KernelThreads.Count = Settings[s].Threads;
-                KernelThreads.Adaptive = Settings[s].Adaptive;
-                double[] t =
-                [
-                    Time(() => model.Predict(test, predictions)),
-                    Time(() => FiniteCheck.IndexOfNonFinite(test)),
-                    Time(Layer1Streamed),
-                    Time(Layer1Hot),
-                    Time(Layer2Streamed),
-                    Time(Layer1ByChunks),
-                    Time(Layer1HotByChunks),
-                    Time(() => Dense(Layer1Hot)),
-                    Time(() => Dense(Layer1HotByChunks)),
-                ];
-                if (r < 0)
-                    continue;
-                for (int n = 0; n < Names.Length; n++)
-                    times[s, n, r] = t[n];
+                Settings[s].Apply();
+                for (int p = 0; p < parts.Length; p++)
+                {
+                    double ms = Time(parts[p].Run);
+                    if (r >= 0)
+                        times[s, p].Add(ms);
+                }
             }
         }
+        saved.Apply();
         Console.WriteLine($"Inference breakdown: the test set ({count} images) in chunks of {chunk}, median of {rounds} alternating rounds (ms)");
         Console.WriteLine();
         Console.WriteLine("| Part | " + string.Join(" | ", Array.ConvertAll(Settings, s => s.Name)) + " |");
         Console.WriteLine("|---|" + string.Concat(Array.ConvertAll(Settings, _ => "---:|")));
-        for (int n = 0; n < Names.Length; n++)
+        for (int p = 0; p < parts.Length; p++)
         {
             var cells = new string[Settings.Length];
             for (int s = 0; s < Settings.Length; s++)
-            {
-                var values = new double[rounds];
-                for (int r = 0; r < rounds; r++)
-                    values[r] = times[s, n, r];
-                Array.Sort(values);
-                cells[s] = values[rounds / 2].ToString("F2", CultureInfo.InvariantCulture);
-            }
-            Console.WriteLine($"| {Names[n]} | " + string.Join(" | ", cells) + " |");
+                cells[s] = Measure.Median(times[s, p]).ToString("F2", CultureInfo.InvariantCulture);
+            Console.WriteLine($"| {parts[p].Name} | " + string.Join(" | ", cells) + " |");
         }
     }
 }

@@ -4,6 +4,9 @@
 //
 // Usage: SourceNet.Compare --data <folder> [--epochs N] [--steps N] [--batch N] [--single-calls N] [--seed N]
 //        SourceNet.Compare --breakdown [--data <folder>]   (where a TrainStep's time goes: StepBreakdown.cs)
+//        SourceNet.Compare --alternate [rounds] [steps]    (1 thread against 2 in one process: ThreadsAlternation.cs)
+//        SourceNet.Compare --inference-breakdown [rounds] [chunk]   (where the 10k inference goes: InferenceBreakdown.cs)
+//        (--alternate and --inference-breakdown read data/mnist, so run them from the repository root)
 //        SourceNet.Compare --peak     (prints PEAK {json}: this machine's measured FMA peak, see bench/Shared/FmaPeak.cs)
 using System;
 using System.Collections.Generic;

@@ -9,6 +9,8 @@
 using System;
 using System.Diagnostics;
 using System.Globalization;
+using System.Collections.Generic;
+using SourceNet.Bench.Peers;
 using SourceNet.Data;
 using SourceNet.Kernels;
 
@@ -106,7 +108,7 @@ internal static class StepBreakdown
         Console.WriteLine("-- sampling one batch of 100");
         Print("Sampler, float images (per batch)", floatSample);
         Print("Sampler, byte pixels (per batch)", byteSample);
-        double median(double[] v) { var c = (double[])v.Clone(); Array.Sort(c); return c[c.Length / 2]; }
+        Func<double[], double> median = Measure.Median;
         double stepMedian = median(step[sparseDefault ? 1 : 0]);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Sampler share of step + sampler: float {100 * median(floatSample) / (median(floatSample) + stepMedian):F1}%, bytes {100 * median(byteSample) / (median(byteSample) + stepMedian):F1}%"));
@@ -114,9 +116,7 @@ internal static class StepBreakdown
 
     private static void Print(string name, double[] values)
     {
-        var sorted = (double[])values.Clone();
-        Array.Sort(sorted);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-40} {sorted[sorted.Length / 2],9:F1} ({sorted[0]:F1})"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-40} {Measure.Median(values),9:F1} ({Measure.Min(values):F1})"));
     }
 
     /// <summary>The kernel calls of the generated TrainStep for 784-300-10, in its order, each timed.</summary>

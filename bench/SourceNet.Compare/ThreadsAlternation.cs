@@ -19,14 +19,7 @@ namespace SourceNet.Bench.Compare;
 /// </summary>
 internal static class ThreadsAlternation
 {
-    private sealed record Setting(string Name, int Threads, bool Adaptive);
-
-    private static readonly Setting[] Settings =
-    [
-        new("1 thread", 1, true),
-        new("2 threads, adaptive", 2, true),
-        new("2 threads, always split", 2, false),
-    ];
+    private static readonly ThreadSetting[] Settings = ThreadSetting.Compared;
 
     public static void Run(MnistDataset data, int rounds, int steps)
     {
@@ -58,8 +51,7 @@ internal static class ThreadsAlternation
             return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
 
-        int savedThreads = KernelThreads.Count;
-        bool savedAdaptive = KernelThreads.Adaptive;
+        ThreadSetting saved = ThreadSetting.Current();
         var step = new double[rounds, Settings.Length];
         var infer = new double[rounds, Settings.Length];
         StepMs(600); // JIT tiers and caches settle
@@ -69,8 +61,7 @@ internal static class ThreadsAlternation
             var line = new List<string>();
             for (int s = 0; s < Settings.Length; s++)
             {
-                KernelThreads.Count = Settings[s].Threads;
-                KernelThreads.Adaptive = Settings[s].Adaptive;
+                Settings[s].Apply();
                 StepMs(steps / 10); // the stretch after a switch moves the weights between the cores' caches
                 step[r, s] = StepMs(steps);
                 infer[r, s] = InferMs();
@@ -79,8 +70,7 @@ internal static class ThreadsAlternation
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"round {r + 1,2}: {string.Join(" | ", line)} | 2t/1t {step[r, 1] / step[r, 0]:F2}, split/1t {step[r, 2] / step[r, 0]:F2}"));
         }
-        KernelThreads.Count = savedThreads;
-        KernelThreads.Adaptive = savedAdaptive;
+        saved.Apply();
 
         Console.WriteLine();
         for (int s = 1; s < Settings.Length; s++)

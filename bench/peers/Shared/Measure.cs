@@ -10,7 +10,7 @@ namespace SourceNet.Bench.Peers;
 /// <summary>Statistics and process probes for the RESULT line.</summary>
 internal static class Measure
 {
-    public static double Median(List<double> values)
+    public static double Median(IEnumerable<double> values)
     {
         var sorted = new List<double>(values);
         sorted.Sort();
@@ -18,7 +18,7 @@ internal static class Measure
         return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
     }
 
-    public static double Min(List<double> values)
+    public static double Min(IEnumerable<double> values)
     {
         double min = double.PositiveInfinity;
         foreach (double value in values)
@@ -28,7 +28,7 @@ internal static class Measure
         return min;
     }
 
-    public static double Max(List<double> values)
+    public static double Max(IEnumerable<double> values)
     {
         double max = double.NegativeInfinity;
         foreach (double value in values)
