@@ -1,5 +1,6 @@
 // The machine's fused multiply-add peak, measured rather than assumed: the widest accelerated vector
-// (Vector512, else Vector256, else Vector128) in a loop of 16 independent FMA chains per thread, so neither
+// (Vector512, else Vector256, else Vector128) in a loop of 16 FMAs per iteration per thread (16 independent chains;
+// 8 chains of two steps for Vector128), so neither
 // the FMA latency (4 cycles on Zen 4/5) nor anything but the FMA pipes bounds it. Shared by bench/SourceNet.Benchmarks
 // and bench/SourceNet.Compare (and through it bench/compare.sh): every GFLOP/s they print is also given as a
 // fraction of the peak measured in the same run, and every floor as FLOPs / that peak.
@@ -24,7 +25,7 @@ public sealed record FmaPeak(string Vector, double OneThreadGflops, double TwoTh
     public string ToJson() => string.Create(CultureInfo.InvariantCulture,
         $"{{\"vector\": \"{Vector}\", \"gflops_1\": {OneThreadGflops:F1}, \"gflops_2\": {TwoThreadGflops:F1}}}");
 
-    /// <summary>Best of <paramref name="rounds"/> rounds of about 20 ms each per thread count (the best, because
+    /// <summary>Best of <paramref name="rounds"/> rounds of about half a millisecond each per thread count (the best, because
     /// on a shared machine anything else measures the other tenants).</summary>
     public static FmaPeak Measure(int rounds = 7)
     {
@@ -50,7 +51,6 @@ public sealed record FmaPeak(string Vector, double OneThreadGflops, double TwoTh
         using var ready = new CountdownEvent(threads);
         using var go = new ManualResetEventSlim(false);
         var workers = new Thread[threads];
-        double flops = 0;
         for (int t = 0; t < threads; t++)
         {
             int core = t;
@@ -69,8 +69,7 @@ public sealed record FmaPeak(string Vector, double OneThreadGflops, double TwoTh
         foreach (Thread w in workers)
             w.Join();
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        flops = (double)threads * Iterations * FlopsPerIteration;
-        return flops / seconds / 1e9;
+        return (double)threads * Iterations * FlopsPerIteration / seconds / 1e9;
     }
 
     private const int Chains = 16;
