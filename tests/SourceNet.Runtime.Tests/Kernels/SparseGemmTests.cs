@@ -150,7 +150,7 @@ public class SparseGemmTests
     [SkippableTheory]
     [InlineData(100, 300, 784)]
     [InlineData(1, 300, 784)] // one image: the compression is the density test
-    public void PublicEntryPointsChooseSparseOnlyForSparseInputsAndGiveTheSameBits(int m, int n, int k)
+    public void PublicEntryPointsGiveTheDenseBitsForSparseAndDenseInputs(int m, int n, int k)
     {
         Skip.IfNot(KernelIsaInfo.IsSupported(KernelIsa.Vector512), "the sparse path is AVX-512 only");
         float[] b = Random(k * n, 7), bias = Random(n, 8);
