@@ -7,7 +7,7 @@ namespace SourceNet;
 /// Put it on a <c>public partial Pool2DLayer Name { get; }</c> property. It has no parameters.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
-public sealed class AvgPool2DAttribute : Attribute
+public sealed class AvgPool2DAttribute : LayerAttribute
 {
     /// <summary>The default of <see cref="Stride"/>: 0, which means the pool size (non-overlapping windows, as in Keras).</summary>
     public const int DefaultStride = 0;

@@ -8,7 +8,7 @@ namespace SourceNet;
 /// epilogue). Put it on a <c>public partial Conv2DLayer Name { get; }</c> property.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
-public sealed class Conv2DAttribute : Attribute
+public sealed class Conv2DAttribute : LayerAttribute
 {
     /// <summary>The default of <see cref="Stride"/>.</summary>
     public const int DefaultStride = 1;

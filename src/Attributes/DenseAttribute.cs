@@ -8,7 +8,7 @@ namespace SourceNet;
 /// Put it on a <c>public partial DenseLayer Name { get; }</c> property of a <see cref="NetworkAttribute"/> class.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
-public sealed class DenseAttribute : Attribute
+public sealed class DenseAttribute : LayerAttribute
 {
     /// <summary>Creates a dense layer with <paramref name="units"/> outputs.</summary>
     /// <param name="units">Number of output units; must be positive.</param>

@@ -9,7 +9,7 @@ namespace SourceNet;
 /// same seed gives the same masks, bit for bit. Put it on a <c>public partial DropoutLayer Name { get; }</c> property.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
-public sealed class DropoutAttribute : Attribute
+public sealed class DropoutAttribute : LayerAttribute
 {
     /// <summary>Drops each value with probability <paramref name="rate"/>, in [0, 1).</summary>
     public DropoutAttribute(float rate) => Rate = rate;

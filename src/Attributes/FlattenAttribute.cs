@@ -8,6 +8,6 @@ namespace SourceNet;
 /// <c>public partial FlattenLayer Name { get; }</c> property (or write <c>Flatten = true</c> on the dense layer).
 /// </summary>
 [AttributeUsage(AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
-public sealed class FlattenAttribute : Attribute
+public sealed class FlattenAttribute : LayerAttribute
 {
 }

@@ -26,6 +26,25 @@ public sealed class NetworkAttribute : Attribute
     /// </summary>
     public int[]? InputShape { get; set; }
 
+    /// <summary>
+    /// The shape of one sample as a sequence of <c>steps</c> vectors of <c>features</c> values:
+    /// <c>new[] { 28, 28 }</c> reads an MNIST image row by row (28 steps of 28 pixels). Stored step-major:
+    /// a sample's values are step 0's features, then step 1's. Set at most one of the input properties.
+    /// </summary>
+    public int[]? InputSequence { get; set; }
+
+    /// <summary>
+    /// The number of integer token ids in one sample (a sequence of <c>steps</c> ids), for networks that start
+    /// with an embedding. Set at most one of the input properties.
+    /// </summary>
+    public int InputTokens { get; set; }
+
+    /// <summary>
+    /// The name a layer's <see cref="LayerAttribute.From"/> (or a merge's inputs) uses for the network's input:
+    /// <c>From = NetworkAttribute.InputName</c>.
+    /// </summary>
+    public const string InputName = "input";
+
     /// <summary>The loss the network is trained against. Defaults to softmax cross-entropy.</summary>
     public Loss Loss { get; set; } = Loss.SoftmaxCrossEntropy;
 }

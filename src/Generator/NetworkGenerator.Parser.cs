@@ -75,7 +75,8 @@ public sealed partial class NetworkGenerator
         if (network is not null)
         {
             var parsed = new NetworkSpec(ns, type.Name, SymbolNames.MetadataName(type),
-                network.Int("Input"), network.IntArray("InputShape").ToEquatableArray(), (LossKind)loss,
+                network.Int("Input"), network.IntArray("InputShape").ToEquatableArray(),
+                network.IntArray("InputSequence").ToEquatableArray(), network.Int("InputTokens"), (LossKind)loss,
                 scan.Layers.Select(l => l.Spec).ToEquatableArray());
             NetworkValidator.Result validated = NetworkValidator.Validate(parsed, layersComplete: scan.Complete);
             foreach (ShapeProblem problem in validated.Problems)
@@ -151,6 +152,7 @@ public sealed partial class NetworkGenerator
                 scan.Complete = false;
                 continue;
             }
+            layer = layer with { Sources = layer.Kind.ReadSources(arguments!) };
             foreach (LayerSpec step in layer.Kind.Expand(layer))
             {
                 scan.Layers.Add(new ParsedLayer(step, arguments!, propertyLocation));

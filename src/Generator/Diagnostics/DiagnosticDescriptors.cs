@@ -41,6 +41,16 @@ internal static class DiagnosticDescriptors
     public const string NeedsImageInputId = "SN0026";
     public const string LossNeedsVectorOutputId = "SN0027";
 
+    // The graph of values (layers naming their inputs, merges) and typed shapes. Numbered from 40 so that
+    // ids added beside them for other checks stay free below.
+    public const string UnknownLayerInputId = "SN0040";
+    public const string LayerInputNotEarlierId = "SN0041";
+    public const string MergeShapeMismatchId = "SN0042";
+    public const string UnusedLayerOutputId = "SN0043";
+    public const string SeveralOutputsId = "SN0044";
+    public const string MergeInputCountId = "SN0045";
+    public const string NeedsFloatInputId = "SN0046";
+
     public const string DifferentiableTypeNotPartialId = "SN0100";
     public const string UnsupportedDifferentiableSignatureId = "SN0101";
     public const string UnsupportedDifferentiableStatementId = "SN0102";
@@ -149,8 +159,8 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidInputShape = Error(
         InvalidInputShapeId, ShapeCategory,
         "Network input shape is invalid",
-        "Network '{0}' has InputShape = {1}: {2}",
-        "InputShape lists the dimensions of one sample; each must be at least 1, their product must fit in an int and, when Input is also set, equal it.");
+        "Network '{0}' has {1}: {2}",
+        "InputShape lists the dimensions of one sample (InputSequence those of a sequence, InputTokens its steps); each must be at least 1, their product must fit in an int and, when Input is also set, equal it. Set one of them.");
 
     public static readonly DiagnosticDescriptor DenseNeedsVectorInput = Error(
         DenseNeedsVectorInputId, ShapeCategory,
@@ -254,6 +264,48 @@ internal static class DiagnosticDescriptors
         "The gradient of parameter '{0}' would be named '{1}', which is already a parameter of '{2}'; rename one of them",
         "The companion names the gradient of parameter x 'dX'; no other parameter may already be called that.");
 
+    public static readonly DiagnosticDescriptor UnknownLayerInput = Error(
+        UnknownLayerInputId, UsageCategory,
+        "Layer input names no layer",
+        "Layer '{0}' reads '{1}', which is not a layer of network '{2}'; name an earlier layer with nameof ({3}), or NetworkAttribute.InputName for the network's input",
+        "A layer's From argument, and each input of a merge, names the layer whose output it reads. Write it with nameof so that a rename follows.");
+
+    public static readonly DiagnosticDescriptor LayerInputNotEarlier = Error(
+        LayerInputNotEarlierId, UsageCategory,
+        "Layer reads a later layer",
+        "Layer '{0}' reads '{1}', which is declared {2}; layers are computed in declaration order, so a layer reads only layers declared before it: move '{1}' above '{0}'",
+        "A network is computed in the order its layer properties are declared. Reading a layer declared later, or the layer itself, would make a cycle.");
+
+    public static readonly DiagnosticDescriptor MergeShapeMismatch = Error(
+        MergeShapeMismatchId, ShapeCategory,
+        "Merged shapes do not match",
+        "Layer '{0}' ({1}) cannot combine {2}: {3}",
+        "Add sums values of the same shape; Concatenate joins images of the same height and width (or vectors) along the channel axis.");
+
+    public static readonly DiagnosticDescriptor UnusedLayerOutput = Warning(
+        UnusedLayerOutputId, UsageCategory,
+        "Layer output is never used",
+        "The output of layer '{0}' is never used: no layer reads it, and only the last layer '{1}' is the network's output; remove '{0}' or read it with From or a merge",
+        "A network's output is its last layer. A layer that neither feeds another nor is the last is computed for nothing.");
+
+    public static readonly DiagnosticDescriptor SeveralOutputs = Error(
+        SeveralOutputsId, ShapeCategory,
+        "Network has more than one output",
+        "Network '{0}' has {1} outputs ({2}), but {3} trains one: the parameters of '{4}' would never get a gradient; make the last layer read '{4}' (through a merge) or remove it",
+        "The loss takes the last layer's output. A layer with parameters that does not reach the last layer is a second output that nothing trains.");
+
+    public static readonly DiagnosticDescriptor MergeInputCount = Error(
+        MergeInputCountId, UsageCategory,
+        "Merge needs at least two inputs",
+        "Layer '{0}' ({1}) names {2}; a merge combines at least two earlier layers: [{1}(nameof(A), nameof(B))]",
+        "A merge layer combines the outputs of two or more earlier layers, named with nameof in its attribute.");
+
+    public static readonly DiagnosticDescriptor NeedsFloatInput = Error(
+        NeedsFloatInputId, ShapeCategory,
+        "Layer needs float input",
+        "Layer '{0}' ({1}) takes float values, but its input is {2}; token ids enter a network through an embedding layer",
+        "Token ids are integers that index a vocabulary; only an embedding layer reads them. Every other layer computes on floats.");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
     {
         [ClassNotPartialId] = ClassNotPartial,
@@ -283,6 +335,13 @@ internal static class DiagnosticDescriptors
         [InvalidDropoutRateId] = InvalidDropoutRate,
         [NeedsImageInputId] = NeedsImageInput,
         [LossNeedsVectorOutputId] = LossNeedsVectorOutput,
+        [UnknownLayerInputId] = UnknownLayerInput,
+        [LayerInputNotEarlierId] = LayerInputNotEarlier,
+        [MergeShapeMismatchId] = MergeShapeMismatch,
+        [UnusedLayerOutputId] = UnusedLayerOutput,
+        [SeveralOutputsId] = SeveralOutputs,
+        [MergeInputCountId] = MergeInputCount,
+        [NeedsFloatInputId] = NeedsFloatInput,
         [DifferentiableTypeNotPartialId] = DifferentiableTypeNotPartial,
         [UnsupportedDifferentiableSignatureId] = UnsupportedDifferentiableSignature,
         [UnsupportedDifferentiableStatementId] = UnsupportedDifferentiableStatement,
@@ -292,6 +351,7 @@ internal static class DiagnosticDescriptors
     };
 
     public static DiagnosticDescriptor ById(string id) => s_byId[id];
+
 
     public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;
 }

@@ -5,18 +5,19 @@ namespace SourceNet.Generator.Emit;
 
 /// <summary>
 /// What a layer kind emits against: the writer, the layer, and the names of the buffers around it. The
-/// emitter owns the buffers (one activation and one gradient buffer per layer that moves data) and resolves
-/// them here, so a kind never knows its neighbours: it reads <see cref="Input"/>, writes <see cref="Output"/>,
-/// and in the backward pass turns <see cref="OutputGradient"/> into <see cref="InputGradient"/>.
+/// emitter plans the buffers (<see cref="ValuePlan"/>) and resolves them here, so a kind never knows its
+/// neighbours: it reads <see cref="InputOf"/>(k), writes <see cref="Output"/>, and in the backward pass turns
+/// <see cref="OutputGradient"/> into <see cref="InputGradientOf"/>(k).
 /// </summary>
 internal sealed class LayerContext
 {
     private readonly bool _forwardPass;
 
-    public LayerContext(SourceWriter writer, NetworkSpec network, int index, bool forwardPass)
+    public LayerContext(SourceWriter writer, NetworkSpec network, ValuePlan plan, int index, bool forwardPass)
     {
         W = writer;
         Network = network;
+        Plan = plan;
         Index = index;
         _forwardPass = forwardPass;
     }
@@ -25,13 +26,16 @@ internal sealed class LayerContext
 
     public NetworkSpec Network { get; }
 
+    public ValuePlan Plan { get; }
+
     public int Index { get; }
 
     public LayerSpec Layer => Network.Layers[Index];
 
-    public bool IsFirst => Index == 0;
-
     public bool IsLast => Index == Network.Layers.Count - 1;
+
+    /// <summary>The number of inputs (two or more for a merge).</summary>
+    public int InputCount => Layer.InputIndices.Count;
 
     /// <summary>The field holding the runtime layer object (<c>_hidden</c>).</summary>
     public string Field => Names.Field(Layer.Name);
@@ -42,23 +46,36 @@ internal sealed class LayerContext
     /// <summary>A constant of this layer's own (<c>HiddenUnits</c>).</summary>
     public string Constant(string suffix) => Layer.Name + suffix;
 
-    /// <summary>The input activations: the network's <c>inputs</c> for the first layer.</summary>
-    public string Input => Buffers.Activations(Network, Index - 1);
+    /// <summary>The (first) input's activations: the network's <c>inputs</c> when it reads them.</summary>
+    public string Input => InputOf(0);
+
+    /// <summary>The activations of input <paramref name="k"/>.</summary>
+    public string InputOf(int k) => Plan.Activations(Layer.InputIndices[k]);
 
     /// <summary>Where the output goes: the caller's <c>output</c> span for the last layer of the forward pass.</summary>
-    public string Output => _forwardPass && IsLast ? "output" : Buffers.Activations(Network, Index);
+    public string Output => _forwardPass && IsLast ? "output" : Plan.Activations(Index);
 
     /// <summary>dLoss/dOutput of this layer (with its activation's derivative applied, once the kind runs).</summary>
-    public string OutputGradient => Buffers.Gradient(Network, Index)!;
+    public string OutputGradient => Plan.Gradient(Index);
 
-    /// <summary>Where dLoss/dInput goes; null when no layer below has parameters, so nobody needs it.</summary>
-    public string? InputGradient => Buffers.NeedsInputGradient(Network, Index) ? Buffers.Gradient(Network, Index - 1) : null;
+    /// <summary>Where dLoss/dInput of the (first) input goes; null when no layer below has parameters, so nobody needs it.</summary>
+    public string? InputGradient => InputGradientOf(0);
 
-    /// <summary>Where the fused product writes: pre-activations when a custom activation runs after it, else the output.</summary>
+    /// <summary>Where dLoss/dInput of input <paramref name="k"/> goes (assigned); null when nobody needs it.</summary>
+    public string? InputGradientOf(int k) => Plan.InputGradient(Index, k)?.Target;
+
+    /// <summary>Where a fused product writes: pre-activations when a custom activation runs after it, else the output.</summary>
     public string ProductTarget => Layer.Activation is { IsCustom: true } ? Member(ActivationEmitter.PreActivationsSuffix) : Output;
 
-    /// <summary>The first <paramref name="count"/> values of the input, as a span.</summary>
-    public string InputSpan(string count) => Input == "inputs" ? $"inputs.Slice(0, {count})" : $"new global::System.ReadOnlySpan<float>({Input}, 0, {count})";
+    /// <summary>The first <paramref name="count"/> values of the (first) input, as a span.</summary>
+    public string InputSpan(string count) => InputSpanOf(0, count);
+
+    /// <summary>The first <paramref name="count"/> values of input <paramref name="k"/>, as a span.</summary>
+    public string InputSpanOf(int k, string count)
+    {
+        string input = InputOf(k);
+        return input == "inputs" ? $"inputs.Slice(0, {count})" : $"new global::System.ReadOnlySpan<float>({input}, 0, {count})";
+    }
 
     /// <summary>The first <paramref name="count"/> values of a buffer (or of the caller's <c>output</c> span).</summary>
     public static string SpanOf(string buffer, string count) => buffer == "output" ? $"output.Slice(0, {count})" : $"new global::System.Span<float>({buffer}, 0, {count})";

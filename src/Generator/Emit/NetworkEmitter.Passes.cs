@@ -1,3 +1,4 @@
+using SourceNet.Generator.Layers;
 using SourceNet.Generator.Helpers;
 using SourceNet.Generator.Model;
 
@@ -21,8 +22,9 @@ internal static partial class NetworkEmitter
         string targetsDoc = network.IsClassifier
             ? "One class label (0 to OutputCount - 1) per sample; the batch size is its length."
             : "OutputCount target values per sample, row-major.";
-        string last = Buffers.Activations(network, network.Layers.Count - 1);
-        string lastGradient = Buffers.Gradient(network, network.Layers.Count - 1)!;
+        var plan = new ValuePlan(network);
+        string last = plan.Activations(network.Layers.Count - 1);
+        string lastGradient = plan.LossGradient;
         string helpers = HelperType(network);
 
         w.Line("/// <summary>One training step: forward, loss, backward, and the optimizer's update of every parameter.</summary>");
@@ -88,25 +90,42 @@ internal static partial class NetworkEmitter
     private static void WriteBackward(SourceWriter w, NetworkSpec network)
     {
         w.Line("/// <summary>");
-        w.Line("/// The backward pass, last layer first. On entry the last layer's gradient buffer holds dLoss/dOutput;");
-        w.Line("/// each layer applies its activation's derivative, assigns its parameters' gradients and hands dLoss/dInput");
-        w.Line("/// to the layer below before its own parameters are updated.");
+        w.Line("/// The backward pass, last layer first. On entry the last layer's gradient holds dLoss/dOutput; each layer");
+        w.Line("/// applies its activation's derivative, assigns its parameters' gradients and hands dLoss/dInput to the layers");
+        w.Line("/// it reads before its own parameters are updated. A value read by several layers gets the sum of their shares.");
         w.Line("/// </summary>");
+        var plan = new ValuePlan(network);
         using (w.Block($"private void RunBackward({ReadOnlySpan} inputs, int batch, {Rt}.Optimizer? optimizer)"))
         {
             w.Line("optimizer?.BeginStep();");
             for (int i = network.Layers.Count - 1; i >= 0; i--)
             {
-                var c = new LayerContext(w, network, i, forwardPass: false);
-                if (c.Layer.Kind.AliasesInput)
+                if (!plan.RunsBackward(i))
                 {
                     continue;
                 }
+                var c = new LayerContext(w, network, plan, i, forwardPass: false);
                 w.Line();
                 ActivationEmitter.WriteBackward(c);
                 c.Layer.Kind.WriteBackward(c);
+                WriteAccumulations(c);
             }
         }
         w.Line();
+    }
+
+    /// <summary>Adds the shares a layer wrote to scratch buffers into the gradients of values that an earlier-run layer also reads.</summary>
+    private static void WriteAccumulations(LayerContext c)
+    {
+        for (int k = 0; k < c.InputCount; k++)
+        {
+            if (c.Plan.InputGradient(c.Index, k) is { AccumulateInto: { } sum } target)
+            {
+                int source = c.Layer.InputIndices[k];
+                string count = $"batch * {Text.Of(c.Layer.InputShapes[k].Elements)}";
+                c.W.Line($"// {(source < 0 ? "input" : c.Network.Layers[source].Name)} is read by more than one layer: add {c.Layer.Name}'s share to its gradient");
+                c.W.Line($"global::System.Numerics.Tensors.TensorPrimitives.Add({LayerContext.SpanOf(sum, count)}, {LayerContext.SpanOf(target.Target, count)}, {LayerContext.SpanOf(sum, count)});");
+            }
+        }
     }
 }

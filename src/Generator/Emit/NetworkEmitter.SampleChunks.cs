@@ -30,8 +30,9 @@ internal static partial class NetworkEmitter
     private static void WriteSampleChunks(SourceWriter w, NetworkSpec network)
     {
         string net = network.ClassName;
-        string last = Buffers.Activations(network, network.Layers.Count - 1);
-        string lastGradient = Buffers.Gradient(network, network.Layers.Count - 1)!;
+        var plan = new ValuePlan(network);
+        string last = plan.Activations(network.Layers.Count - 1);
+        string lastGradient = plan.LossGradient;
         string helpers = HelperType(network);
 
         using (w.Block($"void {Rt}.Kernels.ISampleChunks.PrepareThreads(int threads)"))

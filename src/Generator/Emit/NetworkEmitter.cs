@@ -61,9 +61,10 @@ internal static partial class NetworkEmitter
 
     private static IEnumerable<LayerContext> Contexts(SourceWriter w, NetworkSpec network, bool forwardPass = false)
     {
+        var plan = new ValuePlan(network);
         for (int i = 0; i < network.Layers.Count; i++)
         {
-            yield return new LayerContext(w, network, i, forwardPass);
+            yield return new LayerContext(w, network, plan, i, forwardPass);
         }
     }
 
@@ -71,11 +72,15 @@ internal static partial class NetworkEmitter
     {
         w.Line("/// <summary>");
         w.Line($"/// Generated network: input {network.Input}");
-        foreach (LayerSpec layer in network.Layers)
+        for (int i = 0; i < network.Layers.Count; i++)
         {
-            w.Line($"/// -> {layer.Name} ({layer.Kind.Describe(layer)}: {layer.In} -> {layer.Out})");
+            LayerSpec layer = network.Layers[i];
+            string from = IsChainInput(network, i) ? "" : " from " + string.Join(" + ", layer.InputIndices.Select(j => j < 0 ? "input" : network.Layers[j].Name));
+            w.Line($"/// -> {layer.Name} ({layer.Kind.Describe(layer)}{from}: {string.Join(", ", layer.InputShapes)} -> {layer.Out})");
         }
         w.Line($"/// trained with {network.Loss}; {network.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} parameters.");
+        var plan = new ValuePlan(network);
+        w.Line($"/// Buffers per sample: {Text.Of(plan.ActivationsPerSample)} activations, {Text.Of(plan.GradientsPerSample)} gradient values in reused slots ({Text.Of(plan.GradientsPerSampleWithoutReuse)} with one buffer per value).");
         w.Line("/// Instances are not thread-safe: each owns the buffers of its forward and backward passes.");
         w.Line("/// </summary>");
     }
@@ -111,16 +116,18 @@ internal static partial class NetworkEmitter
         w.Line("// Buffers for the largest batch, made once: a training step allocates nothing.");
         foreach (LayerContext c in Contexts(w, network))
         {
-            if (Buffers.OwnsBuffers(network, c.Index))
+            if (c.Plan.OwnsActivations(c.Index))
             {
-                w.Line($"private readonly float[] {Buffers.Activations(network, c.Index)};");
-                w.Line($"private readonly float[] {Buffers.Gradient(network, c.Index)};");
+                w.Line($"private readonly float[] {c.Plan.Activations(c.Index)};");
             }
             if (c.Layer.Activation is not null)
             {
                 ActivationEmitter.WriteDeclarations(c);
             }
         }
+        w.Line("// Gradients dLoss/dValue, in slots shared by values whose gradients are never alive at the same time,");
+        w.Line("// then the scratch buffers where a value read twice receives its second share before it is added.");
+        w.Line($"private readonly float[][] {ValuePlan.GradientsField};");
         w.Line();
     }
 
@@ -142,9 +149,18 @@ internal static partial class NetworkEmitter
                 {
                     continue;
                 }
-                w.Line($"{c.Field} = {c.Layer.Kind.Construction(c)};");
+                w.Line($"{c.Field} = {RuntimeLayer(c)};");
                 foreach (ParameterSpec parameter in c.Layer.Kind.Parameters(c.Layer))
                 {
+                    if (parameter.Constant is { } constant)
+                    {
+                        // A constant start draws nothing, so the other layers' initial values do not move.
+                        if (constant != 0f)
+                        {
+                            w.Line($"global::System.Array.Fill({c.Field}.{parameter.Member}.Value, {SourceWriter.Float(constant)});");
+                        }
+                        continue;
+                    }
                     w.Line($"{c.Field}.{parameter.Member}.InitializeNormal(random, {SourceWriter.Float(parameter.StdDev)});");
                 }
             }
@@ -177,7 +193,7 @@ internal static partial class NetworkEmitter
             {
                 if (c.Layer.HasProperty && c.Layer.Kind.Parameters(c.Layer).Count == 0)
                 {
-                    w.Line($"{c.Field} = {c.Layer.Kind.Construction(c)};");
+                    w.Line($"{c.Field} = {RuntimeLayer(c)};");
                 }
             }
             w.Line($"_layers = new {Rt}.Layer[]");
@@ -185,7 +201,7 @@ internal static partial class NetworkEmitter
             w.Indent();
             foreach (LayerContext c in Contexts(w, network))
             {
-                w.Line((c.Layer.HasProperty ? c.Field : c.Layer.Kind.Construction(c)) + ",");
+                w.Line((c.Layer.HasProperty ? c.Field : RuntimeLayer(c)) + ",");
             }
             w.Unindent();
             w.Line("};");
@@ -199,21 +215,24 @@ internal static partial class NetworkEmitter
     /// </summary>
     private static void WriteBufferAllocations(SourceWriter w, NetworkSpec network, bool replica)
     {
-        int lastOwner = Buffers.Owner(network, network.Layers.Count - 1);
+        var plan = new ValuePlan(network);
         foreach (LayerContext c in Contexts(w, network))
         {
-            if (Buffers.OwnsBuffers(network, c.Index))
+            if (c.Plan.OwnsActivations(c.Index))
             {
-                string size = $"maxBatchSize * {c.Layer.Kind.OutputElements(c)}";
-                w.Line($"{Buffers.Activations(network, c.Index)} = new float[{size}];");
-                w.Line(replica && c.Index != lastOwner
-                    ? $"{Buffers.Gradient(network, c.Index)} = global::System.Array.Empty<float>();"
-                    : $"{Buffers.Gradient(network, c.Index)} = new float[{size}];");
+                w.Line($"{c.Plan.Activations(c.Index)} = new float[maxBatchSize * {c.Layer.Kind.OutputElements(c)}];");
             }
             if (c.Layer.Activation is not null)
             {
                 ActivationEmitter.WriteAllocations(c);
             }
+        }
+        w.Line($"{ValuePlan.GradientsField} = new float[{Text.Of(plan.GradientSlots().Count())}][];");
+        foreach ((string name, long perSample) in plan.GradientSlots())
+        {
+            w.Line(replica && name != plan.LossGradient
+                ? $"{name} = global::System.Array.Empty<float>();"
+                : $"{name} = new float[maxBatchSize * {Text.Of(perSample)}];");
         }
         foreach (LayerContext c in Contexts(w, network))
         {
@@ -251,6 +270,22 @@ internal static partial class NetworkEmitter
         w.Line($"int {Rt}.INetwork.OutputSize => OutputCount;");
         w.Line();
     }
+
+    /// <summary>
+    /// The runtime layer object: the kind's construction, with its description (the summary's row text, so tools such
+    /// as the report's drawing need no list of kinds) and, where it is not simply the layer before, what it reads.
+    /// </summary>
+    private static string RuntimeLayer(LayerContext c)
+    {
+        string inputs = IsChainInput(c.Network, c.Index)
+            ? ""
+            : $"InputNames = new[] {{ {string.Join(", ", c.Layer.InputIndices.Select(i => "\"" + (i < 0 ? "input" : c.Network.Layers[i].Name) + "\""))} }}, ";
+        return $"{c.Layer.Kind.Construction(c)} {{ {inputs}Description = {Literal(c.Layer.Kind.Describe(c.Layer))} }}";
+    }
+
+    /// <summary>Whether layer <paramref name="index"/> reads just the layer before it (or the input, for the first): a chain link.</summary>
+    private static bool IsChainInput(NetworkSpec network, int index) =>
+        network.Layers[index].InputIndices is { Count: 1 } inputs && inputs[0] == index - 1;
 
     /// <summary>The file-local type holding the helpers that need no instance state, so they reserve no name in the user's class.</summary>
     private static string HelperType(NetworkSpec network) =>

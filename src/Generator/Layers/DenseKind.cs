@@ -58,7 +58,10 @@ internal sealed class DenseKind : LayerKind
         var dense = (DenseSpec)layer;
         if (dense.Flatten)
         {
-            yield return FlattenSpec.Implicit(dense.Name);
+            // The flatten reads what the dense layer was told to read; the dense layer then reads the flatten.
+            yield return FlattenSpec.Implicit(dense.Name) with { Sources = dense.Sources };
+            yield return dense with { Sources = EquatableArray<string>.Empty };
+            yield break;
         }
         yield return dense;
     }
@@ -77,7 +80,7 @@ internal sealed class DenseKind : LayerKind
     public override Shape? InferOutput(LayerSpec layer, Shape input, ProblemSink problems)
     {
         var dense = (DenseSpec)layer;
-        if (input.IsImage)
+        if (!input.IsVector)
         {
             problems.Report(DiagnosticDescriptors.DenseNeedsVectorInputId, null, dense.Name, input.ToString(), Text.Of(input.Elements));
             return null;

@@ -98,6 +98,8 @@ internal sealed class DropoutKind : LayerKind
         c.W.Line($"global::SourceNet.Kernels.Dropout.Backward({LayerContext.SpanOf(c.OutputGradient, count)}, {LayerContext.SpanOf(c.Member("Mask"), count)}, {LayerContext.SpanOf(dx, count)});");
     }
 
+    public override bool PassesValuesThrough => true;
+
     public override string Describe(LayerSpec layer) =>
         "Dropout " + ((DropoutSpec)layer).Rate.ToString("0.###", CultureInfo.InvariantCulture);
 }

@@ -34,13 +34,14 @@ internal sealed class FlattenKind : LayerKind
 
     public override Shape? InferOutput(LayerSpec layer, Shape input, ProblemSink problems)
     {
-        if (!input.IsImage)
+        if (input.IsVector)
         {
             var flatten = (FlattenSpec)layer;
             problems.Report(DiagnosticDescriptors.FlattenHasNoEffectId, null, flatten.Of ?? flatten.Name, Text.Of(input.Elements));
             return input;
         }
-        return Shape.Features((int)input.Elements) with { FlattenedFrom = input };
+        // PyTorch flattens images channels-first: remember the image, so the next dense layer's weights map to its layout.
+        return Shape.Features((int)input.Elements) with { FlattenedFrom = input.IsImage ? input : null };
     }
 
     public override bool AliasesInput => true;
@@ -61,6 +62,8 @@ internal sealed class FlattenKind : LayerKind
     public override void WriteBackward(LayerContext c)
     {
     }
+
+    public override bool PassesValuesThrough => true;
 
     public override string Describe(LayerSpec layer) => "Flatten";
 }

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using SourceNet.Generator.Emit;
+using SourceNet.Generator.Helpers;
 using SourceNet.Generator.Model;
 using SourceNet.Generator.Parsing;
 using SourceNet.Generator.Shapes;
@@ -16,8 +17,10 @@ namespace SourceNet.Generator.Layers;
 /// <remarks>
 /// Backward contract, as in the runtime: on entry <see cref="LayerContext.OutputGradient"/> holds dLoss/dOutput
 /// with the activation's derivative already applied (dLoss/dPreactivation); the kind assigns its parameters'
-/// gradients, assigns dLoss/dInput to <see cref="LayerContext.InputGradient"/> when a layer below needs it, and
-/// only then lets the optimizer update its parameters.
+/// gradients, assigns dLoss/dInput of each input k to <see cref="LayerContext.InputGradientOf"/>(k) when a layer
+/// below needs it, and only then lets the optimizer update its parameters. A kind always assigns: where a value
+/// feeds several layers, the emitter hands all but the first a scratch buffer and adds it in afterwards, so the
+/// value's gradient is the sum over its readers without any kind knowing it has neighbours.
 /// </remarks>
 internal abstract class LayerKind
 {
@@ -46,6 +49,33 @@ internal abstract class LayerKind
 
     /// <summary>The output shape for <paramref name="input"/>, or null when the input does not fit (reported).</summary>
     public abstract Shape? InferOutput(LayerSpec layer, Shape input, ProblemSink problems);
+
+    /// <summary>Whether the layer combines two or more inputs (a merge); other kinds take exactly one.</summary>
+    public virtual bool IsMerge => false;
+
+    /// <summary>The attribute argument that names the layer's inputs: <c>From</c>, or a merge's <c>inputs</c>.</summary>
+    public virtual string SourcesArgument => "From";
+
+    /// <summary>The names of the layers the attribute says this one reads; empty: the layer before.</summary>
+    public virtual EquatableArray<string> ReadSources(AttributeArguments arguments)
+    {
+        string? from = arguments.String("From");
+        return from is null ? EquatableArray<string>.Empty : new[] { from }.ToEquatableArray();
+    }
+
+    /// <summary>The output shape for a merge's <paramref name="inputs"/>; single-input kinds use <see cref="InferOutput(LayerSpec, Shape, ProblemSink)"/>.</summary>
+    public virtual Shape? InferOutput(LayerSpec layer, IReadOnlyList<Shape> inputs, ProblemSink problems) =>
+        InferOutput(layer, inputs[0], problems);
+
+    /// <summary>Whether the output is the input's values, unchanged outside training (dropout, flatten): the loss
+    /// check looks through such layers to the one that made the values.</summary>
+    public virtual bool PassesValuesThrough => false;
+
+    /// <summary>Whether the kind reads integer token ids (an embedding); every other kind computes on floats.</summary>
+    public virtual bool AcceptsTokens => false;
+
+    /// <summary>Non-trainable per-layer state that a checkpoint keeps (BatchNorm's running statistics), in values.</summary>
+    public virtual long BufferCount(LayerSpec layer) => 0;
 
     /// <summary>The argument that sets the output's size (<c>units</c>), where a loss's size problem points; null: the attribute.</summary>
     public virtual string? OutputSizeArgument => null;

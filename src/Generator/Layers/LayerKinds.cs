@@ -13,6 +13,10 @@ internal static class LayerKinds
         PoolingKind.Average,
         DropoutKind.Instance,
         FlattenKind.Instance,
+        BatchNormKind.Instance,
+        AddKind.Instance,
+        ConcatenateKind.Instance,
+        GlobalAvgPool2DKind.Instance,
     };
 
     /// <summary>The kind declared by the attribute class <paramref name="attributeName"/>, or null.</summary>

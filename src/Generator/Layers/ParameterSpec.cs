@@ -24,6 +24,9 @@ internal sealed record ParameterSpec(
 {
     public long Length => (long)Rows * Columns;
 
+    /// <summary>When set, every value starts at this constant (BatchNorm's γ at 1) and nothing is drawn from the generator.</summary>
+    public float? Constant { get; init; }
+
     /// <summary>The shape as text: <c>[784, 300]</c>, or <c>[300]</c> for a vector.</summary>
     public string ShapeText => Rows == 1 ? $"[{Columns}]" : $"[{Rows}, {Columns}]";
 }

@@ -1,3 +1,4 @@
+using SourceNet.Generator.Helpers;
 using SourceNet.Generator.Layers;
 
 namespace SourceNet.Generator.Model;
@@ -28,7 +29,19 @@ internal abstract record LayerSpec(string Name, string Accessibility)
     /// </summary>
     public string? SourceArgument { get; init; }
 
-    /// <summary>The shape entering the layer; set by shape inference, null before it.</summary>
+    /// <summary>
+    /// The layers this one reads, by name, as written (<c>From = nameof(Stem)</c>, or a merge's inputs); empty: the
+    /// layer declared just before (the network's input for the first). <c>input</c> names the network's input.
+    /// </summary>
+    public EquatableArray<string> Sources { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>The indices of the layers this one reads, -1 for the network's input; set by the validator.</summary>
+    public EquatableArray<int> InputIndices { get; init; } = EquatableArray<int>.Empty;
+
+    /// <summary>The shapes entering the layer, one per input; set by shape inference.</summary>
+    public EquatableArray<Shape> InputShapes { get; init; } = EquatableArray<Shape>.Empty;
+
+    /// <summary>The (first) shape entering the layer; set by shape inference, null before it.</summary>
     public Shape? Input { get; init; }
 
     /// <summary>The shape leaving the layer; set by shape inference, null before it.</summary>

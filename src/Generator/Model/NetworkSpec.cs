@@ -12,6 +12,8 @@ namespace SourceNet.Generator.Model;
 /// <param name="MetadataName">Fully qualified metadata name, used for the hint name.</param>
 /// <param name="DeclaredInput">[Network(Input = N)] as written, 0 when not set.</param>
 /// <param name="DeclaredInputShape">[Network(InputShape = ...)] as written, empty when not set.</param>
+/// <param name="DeclaredInputSequence">[Network(InputSequence = ...)] as written, empty when not set.</param>
+/// <param name="DeclaredInputTokens">[Network(InputTokens = T)] as written, 0 when not set.</param>
 /// <param name="Loss">The training loss.</param>
 /// <param name="Layers">Layers in order, flatten steps included; inferred shapes once validated.</param>
 internal sealed record NetworkSpec(
@@ -20,6 +22,8 @@ internal sealed record NetworkSpec(
     string MetadataName,
     int DeclaredInput,
     EquatableArray<int> DeclaredInputShape,
+    EquatableArray<int> DeclaredInputSequence,
+    int DeclaredInputTokens,
     LossKind Loss,
     EquatableArray<LayerSpec> Layers)
 {
@@ -28,6 +32,7 @@ internal sealed record NetworkSpec(
 
     public bool IsClassifier => Loss == LossKind.SoftmaxCrossEntropy;
 
+    /// <summary>The output layer: the last declared, which every other layer must reach.</summary>
     public LayerSpec Last => Layers[Layers.Count - 1];
 
     /// <summary>Values in one input sample.</summary>

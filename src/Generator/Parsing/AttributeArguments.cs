@@ -109,6 +109,21 @@ internal sealed class AttributeArguments
         return values.ToArray();
     }
 
+    /// <summary>A string array argument (a <c>params string[]</c> of <c>nameof</c>s); null entries kept as empty strings.</summary>
+    public string[] StringArray(string name)
+    {
+        if (!_values.TryGetValue(name, out TypedConstant constant) || constant.Kind != TypedConstantKind.Array || constant.IsNull)
+        {
+            return System.Array.Empty<string>();
+        }
+        var values = new List<string>();
+        foreach (TypedConstant element in constant.Values)
+        {
+            values.Add(element.Value as string ?? string.Empty);
+        }
+        return values.ToArray();
+    }
+
     /// <summary>An enum argument as its underlying int, with the enum type (to read its members' metadata).</summary>
     public (int Value, INamedTypeSymbol? Type) Enum(string name)
     {
@@ -116,7 +131,9 @@ internal sealed class AttributeArguments
         {
             return (constant.Value is int value ? value : 0, type);
         }
-        INamedTypeSymbol? propertyType = _attributeClass.GetMembers(name).OfType<IPropertySymbol>().FirstOrDefault()?.Type as INamedTypeSymbol;
+        // Arguments are named case-insensitively (a constructor's activation, a property's Activation).
+        INamedTypeSymbol? propertyType = _attributeClass.GetMembers().OfType<IPropertySymbol>()
+            .FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))?.Type as INamedTypeSymbol;
         return (Value(name) is int fallback ? fallback : 0, propertyType);
     }
 

@@ -15,7 +15,7 @@ internal static class GeneratedNames
     /// <summary>Members every network gets, whatever its layers.</summary>
     public static readonly IReadOnlyCollection<string> Network = new HashSet<string>
     {
-        "InputCount", "OutputCount", "ParameterCount", "MaxBatchSize", "Parameters", "_parameters", "Layers", "_layers", "_replicas",
+        "InputCount", "OutputCount", "ParameterCount", "MaxBatchSize", "Parameters", "_parameters", "Layers", "_layers", "_replicas", "_gradients",
         "TrainStep", "ComputeGradients", "ForwardBackward", "ComputeLoss", "RunForward", "RunBackward",
         "Forward", "Predict", "Evaluate", "Summary", "MermaidGraph",
     };
@@ -26,7 +26,6 @@ internal static class GeneratedNames
         string field = Names.Field(name);
         yield return field;
         yield return field + "Activations";
-        yield return field + "Gradient";
         yield return field + ActivationEmitter.PreActivationsSuffix;
         foreach (string suffix in kind.FieldSuffixes)
         {

@@ -32,8 +32,19 @@ internal static class NetworkValidator
         var problems = new List<ShapeProblem>();
         Shape? input = InputShape(network, new ProblemSink(problems, -1));
 
-        // The shape flowing into the next layer; null once it is unknown (a bad input or layer before it).
-        Shape? shape = layersComplete ? input : null;
+        var indexByName = new Dictionary<string, int>(System.StringComparer.Ordinal);
+        for (int i = 0; i < network.Layers.Count; i++)
+        {
+            // A duplicate name is reported by the parser; the first layer keeps it.
+            if (!indexByName.ContainsKey(network.Layers[i].Name))
+            {
+                indexByName[network.Layers[i].Name] = i;
+            }
+        }
+
+        // Layers are values computed in declaration order: each reads the outputs of earlier layers (or the
+        // network's input), so one pass in order infers every shape, and a reference to a later layer is a cycle.
+        bool wired = layersComplete;
         long parameters = 0;
         var layers = new LayerSpec[network.Layers.Count];
         for (int i = 0; i < layers.Length; i++)
@@ -41,28 +52,216 @@ internal static class NetworkValidator
             LayerSpec layer = network.Layers[i];
             var sink = new ProblemSink(problems, i);
             layer.Kind.CheckArguments(layer, sink);
-            Shape? output = shape is null ? null : layer.Kind.InferOutput(layer, shape, sink);
+            int[]? sources = layersComplete ? ResolveSources(network, layer, i, indexByName, sink) : null;
+            wired &= sources is not null;
+
+            // The shapes flowing in; null once one is unknown (a bad input or layer before it, or a bad reference).
+            Shape[]? inputs = sources is null ? null : new Shape[sources.Length];
+            for (int k = 0; inputs is not null && k < inputs.Length; k++)
+            {
+                Shape? shape = sources![k] < 0 ? input : layers[sources[k]].Output;
+                if (shape is null)
+                {
+                    inputs = null;
+                }
+                else
+                {
+                    inputs[k] = shape;
+                }
+            }
+            Shape? output = null;
+            if (inputs is not null && AcceptsValues(layer, inputs, sink))
+            {
+                output = layer.Kind.InferOutput(layer, inputs, sink);
+            }
             if (output is not null && output.Elements > MaxElements)
             {
                 sink.Report(DiagnosticDescriptors.LayerTooLargeId, null,
                     $"Layer '{layer.Name}' outputs {output} = {Text(output.Elements)} values per sample; an array holds at most {Text(MaxElements)}");
                 output = null;
             }
-            layer = layer with { Input = shape, Output = output };
+            layer = layer with
+            {
+                InputIndices = (sources ?? System.Array.Empty<int>()).ToEquatableArray(),
+                InputShapes = (inputs ?? System.Array.Empty<Shape>()).ToEquatableArray(),
+                Input = inputs is { Length: > 0 } ? inputs[0] : null,
+                Output = output,
+            };
             if (output is not null)
             {
                 parameters = CheckParameters(network, layer, parameters, sink);
             }
             layers[i] = layer;
-            shape = output;
         }
 
         NetworkSpec inferred = network with { Input = input, Layers = layers.ToEquatableArray() };
-        if (layersComplete && layers.Length > 0)
+        if (wired && layers.Length > 0)
         {
-            CheckLoss(inferred, new ProblemSink(problems, layers.Length - 1));
+            CheckOutputs(inferred, problems);
+            CheckLoss(inferred, problems);
         }
         return new Result(inferred, problems);
+    }
+
+    /// <summary>
+    /// The indices of the layers <paramref name="layer"/> reads (-1: the network's input): the layer before it unless
+    /// the attribute names others. Null after reporting a name that is unknown or not earlier, or a merge of fewer
+    /// than two.
+    /// </summary>
+    private static int[]? ResolveSources(NetworkSpec network, LayerSpec layer, int index, Dictionary<string, int> indexByName, ProblemSink problems)
+    {
+        string argument = layer.Kind.SourcesArgument;
+        if (layer.Kind.IsMerge && layer.Sources.Count < 2)
+        {
+            problems.Report(DiagnosticDescriptors.MergeInputCountId, argument, layer.Name, layer.Kind.Name,
+                layer.Sources.Count == 0 ? "no input" : $"only '{layer.Sources[0]}'");
+            return null;
+        }
+        if (layer.Sources.IsEmpty)
+        {
+            return new[] { index - 1 };
+        }
+        var sources = new int[layer.Sources.Count];
+        for (int k = 0; k < sources.Length; k++)
+        {
+            string name = layer.Sources[k];
+            if (name == InputName)
+            {
+                sources[k] = -1;
+            }
+            else if (!indexByName.TryGetValue(name, out int source))
+            {
+                var earlier = new List<string>();
+                for (int j = 0; j < index; j++)
+                {
+                    if (network.Layers[j].HasProperty)
+                    {
+                        earlier.Add(network.Layers[j].Name);
+                    }
+                }
+                problems.Report(DiagnosticDescriptors.UnknownLayerInputId, argument, layer.Name, name, network.ClassName,
+                    earlier.Count == 0 ? "none is declared before it" : "earlier: " + string.Join(", ", earlier));
+                return null;
+            }
+            else if (source >= index)
+            {
+                problems.Report(DiagnosticDescriptors.LayerInputNotEarlierId, argument, layer.Name, name,
+                    source == index ? "as the layer itself" : "after it");
+                return null;
+            }
+            else
+            {
+                sources[k] = source;
+            }
+        }
+        return sources;
+    }
+
+    /// <summary>The name that <c>From</c> uses for the network's input (<c>NetworkAttribute.InputName</c>).</summary>
+    public const string InputName = "input";
+
+    /// <summary>Token ids index a vocabulary: only a kind that says so reads them.</summary>
+    private static bool AcceptsValues(LayerSpec layer, Shape[] inputs, ProblemSink problems)
+    {
+        foreach (Shape shape in inputs)
+        {
+            if (shape.IsIntegral && !layer.Kind.AcceptsTokens)
+            {
+                problems.Report(DiagnosticDescriptors.NeedsFloatInputId, null, layer.Name, layer.Kind.Name, shape.Described);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// The network's output is its last layer. Another layer that nothing reads is computed for nothing (a warning);
+    /// one whose parameters do not reach the last layer is a second output that the loss cannot train (an error).
+    /// </summary>
+    private static void CheckOutputs(NetworkSpec network, List<ShapeProblem> problems)
+    {
+        int count = network.Layers.Count;
+        var read = new bool[count];
+        foreach (LayerSpec layer in network.Layers)
+        {
+            foreach (int source in layer.InputIndices)
+            {
+                if (source >= 0)
+                {
+                    read[source] = true;
+                }
+            }
+        }
+        // Which layers the last one depends on: walk the inputs back from it.
+        var reachesOutput = new bool[count];
+        reachesOutput[count - 1] = true;
+        for (int i = count - 1; i >= 0; i--)
+        {
+            if (!reachesOutput[i])
+            {
+                continue;
+            }
+            foreach (int source in network.Layers[i].InputIndices)
+            {
+                if (source >= 0)
+                {
+                    reachesOutput[source] = true;
+                }
+            }
+        }
+        var outputs = new List<string>();
+        for (int i = 0; i < count - 1; i++)
+        {
+            if (!read[i])
+            {
+                outputs.Add(network.Layers[i].Name);
+            }
+        }
+        for (int i = 0; i < count - 1; i++)
+        {
+            if (read[i])
+            {
+                continue;
+            }
+            LayerSpec sink = network.Layers[i];
+            string? untrained = UntrainedLayer(network, i, reachesOutput);
+            var problemSink = new ProblemSink(problems, i);
+            if (untrained is null)
+            {
+                problemSink.Report(DiagnosticDescriptors.UnusedLayerOutputId, null, sink.Name, network.Last.Name);
+            }
+            else
+            {
+                problemSink.Report(DiagnosticDescriptors.SeveralOutputsId, null, network.ClassName, Text(outputs.Count + 1),
+                    string.Join(", ", outputs) + ", " + network.Last.Name, network.Loss.ToString(), untrained);
+            }
+        }
+    }
+
+    /// <summary>A layer with parameters that feeds the unread layer <paramref name="sink"/> but not the output; null if none.</summary>
+    private static string? UntrainedLayer(NetworkSpec network, int sink, bool[] reachesOutput)
+    {
+        var pending = new Stack<int>();
+        var seen = new HashSet<int>();
+        pending.Push(sink);
+        while (pending.Count > 0)
+        {
+            int i = pending.Pop();
+            if (i < 0 || reachesOutput[i] || !seen.Add(i))
+            {
+                continue;
+            }
+            LayerSpec layer = network.Layers[i];
+            if (layer.Output is not null && layer.Kind.ParameterCount(layer) > 0)
+            {
+                return layer.Name;
+            }
+            foreach (int source in layer.InputIndices)
+            {
+                pending.Push(source);
+            }
+        }
+        return null;
     }
 
     /// <summary>
@@ -71,6 +270,33 @@ internal static class NetworkValidator
     /// </summary>
     private static Shape? InputShape(NetworkSpec network, ProblemSink problems)
     {
+        int declared = (network.DeclaredInputShape.IsEmpty ? 0 : 1) + (network.DeclaredInputSequence.IsEmpty ? 0 : 1) + (network.DeclaredInputTokens != 0 ? 1 : 0);
+        if (declared > 1)
+        {
+            problems.Report(DiagnosticDescriptors.InvalidInputShapeId, network.DeclaredInputTokens != 0 ? "InputTokens" : "InputSequence", network.ClassName,
+                "several input kinds", "set one of InputShape (a vector or an image), InputSequence (steps, features) or InputTokens (steps)");
+            return null;
+        }
+        if (!network.DeclaredInputSequence.IsEmpty)
+        {
+            return SequenceInput(network, problems);
+        }
+        if (network.DeclaredInputTokens != 0)
+        {
+            if (network.DeclaredInputTokens < 0)
+            {
+                problems.Report(DiagnosticDescriptors.InvalidInputShapeId, "InputTokens", network.ClassName, $"InputTokens = {Text(network.DeclaredInputTokens)}",
+                    "a sequence has at least one step");
+                return null;
+            }
+            if (network.DeclaredInput != 0 && network.DeclaredInput != network.DeclaredInputTokens)
+            {
+                problems.Report(DiagnosticDescriptors.InvalidInputShapeId, "InputTokens", network.ClassName, $"InputTokens = {Text(network.DeclaredInputTokens)}",
+                    $"it holds {Text(network.DeclaredInputTokens)} token ids, but Input = {Text(network.DeclaredInput)}; set only one of them");
+                return null;
+            }
+            return Shape.Tokens(network.DeclaredInputTokens);
+        }
         EquatableArray<int> dims = network.DeclaredInputShape;
         if (dims.IsEmpty)
         {
@@ -87,14 +313,14 @@ internal static class NetworkValidator
         {
             if (dimension <= 0)
             {
-                problems.Report(DiagnosticDescriptors.InvalidInputShapeId, "InputShape", network.ClassName, shapeText,
+                problems.Report(DiagnosticDescriptors.InvalidInputShapeId, "InputShape", network.ClassName, "InputShape = " + shapeText,
                     $"every dimension must be at least 1, but one is {Text(dimension)}");
                 return null;
             }
         }
         if (dims.Count > 3)
         {
-            problems.Report(DiagnosticDescriptors.InvalidInputShapeId, "InputShape", network.ClassName, shapeText,
+            problems.Report(DiagnosticDescriptors.InvalidInputShapeId, "InputShape", network.ClassName, "InputShape = " + shapeText,
                 "a sample is a vector (N), an image (height, width) or an image with channels (height, width, channels)");
             return null;
         }
@@ -105,13 +331,13 @@ internal static class NetworkValidator
         }
         if (count > MaxElements)
         {
-            problems.Report(DiagnosticDescriptors.InvalidInputShapeId, "InputShape", network.ClassName, shapeText,
+            problems.Report(DiagnosticDescriptors.InvalidInputShapeId, "InputShape", network.ClassName, "InputShape = " + shapeText,
                 $"the product of its dimensions is more than an array holds ({Text(MaxElements)} values)");
             return null;
         }
         if (network.DeclaredInput != 0 && network.DeclaredInput != count)
         {
-            problems.Report(DiagnosticDescriptors.InvalidInputShapeId, "InputShape", network.ClassName, shapeText,
+            problems.Report(DiagnosticDescriptors.InvalidInputShapeId, "InputShape", network.ClassName, "InputShape = " + shapeText,
                 $"it holds {Text(count)} values, but Input = {Text(network.DeclaredInput)}; set only one of them");
             return null;
         }
@@ -121,6 +347,39 @@ internal static class NetworkValidator
             2 => Shape.Image(dims[0], dims[1], 1),
             _ => Shape.Image(dims[0], dims[1], dims[2]),
         };
+    }
+
+    /// <summary>(T, F): <c>InputSequence</c> has exactly two positive dimensions, and agrees with <c>Input</c> if both are set.</summary>
+    private static Shape? SequenceInput(NetworkSpec network, ProblemSink problems)
+    {
+        EquatableArray<int> dims = network.DeclaredInputSequence;
+        string shapeText = Format(dims);
+        if (dims.Count != 2)
+        {
+            problems.Report(DiagnosticDescriptors.InvalidInputShapeId, "InputSequence", network.ClassName, "InputSequence = " + shapeText,
+                "a sequence is (steps, features), two dimensions");
+            return null;
+        }
+        if (dims[0] <= 0 || dims[1] <= 0)
+        {
+            problems.Report(DiagnosticDescriptors.InvalidInputShapeId, "InputSequence", network.ClassName, "InputSequence = " + shapeText,
+                $"every dimension must be at least 1, but one is {Text(System.Math.Min(dims[0], dims[1]))}");
+            return null;
+        }
+        long count = (long)dims[0] * dims[1];
+        if (count > MaxElements)
+        {
+            problems.Report(DiagnosticDescriptors.InvalidInputShapeId, "InputSequence", network.ClassName, "InputSequence = " + shapeText,
+                $"the product of its dimensions is more than an array holds ({Text(MaxElements)} values)");
+            return null;
+        }
+        if (network.DeclaredInput != 0 && network.DeclaredInput != count)
+        {
+            problems.Report(DiagnosticDescriptors.InvalidInputShapeId, "InputSequence", network.ClassName, "InputSequence = " + shapeText,
+                $"it holds {Text(count)} values, but Input = {Text(network.DeclaredInput)}; set only one of them");
+            return null;
+        }
+        return Shape.Sequence(dims[0], dims[1]);
     }
 
     /// <summary>Each parameter, and the network's total, must fit an int-indexed array (SN0019). Returns the new total.</summary>
@@ -148,32 +407,44 @@ internal static class NetworkValidator
         return total + layerTotal;
     }
 
-    /// <summary>Softmax cross-entropy needs raw logits: a last layer without activation, with a vector of at least two.</summary>
-    private static void CheckLoss(NetworkSpec network, ProblemSink problems)
+    /// <summary>
+    /// Softmax cross-entropy needs raw logits: a vector of at least two values, from a layer without activation.
+    /// The check looks through layers that pass values on unchanged outside training (dropout, flatten) to the layer
+    /// that made them, and reports there.
+    /// </summary>
+    private static void CheckLoss(NetworkSpec network, List<ShapeProblem> problems)
     {
         if (network.Loss != LossKind.SoftmaxCrossEntropy)
         {
             return;
         }
-        LayerSpec output = network.Last;
-        if (output.Activation is { IsIdentity: false } activation)
+        int index = network.Layers.Count - 1;
+        while (index > 0 && network.Layers[index].Kind.PassesValuesThrough && network.Layers[index].InputIndices is { Count: 1 } single && single[0] >= 0)
         {
-            problems.Report(DiagnosticDescriptors.LossNeedsLinearLastLayerId, activation.IsCustom ? "CustomActivation" : "activation",
-                output.Name, activation.Name, "SoftmaxCrossEntropy", "raw logits: remove the activation from the last layer");
+            index = single[0];
         }
+        LayerSpec producer = network.Layers[index];
+        var sink = new ProblemSink(problems, index);
+        if (producer.Activation is { IsIdentity: false } activation)
+        {
+            sink.Report(DiagnosticDescriptors.LossNeedsLinearLastLayerId, activation.IsCustom ? "CustomActivation" : "activation",
+                producer.Name, activation.Name, "SoftmaxCrossEntropy",
+                index == network.Layers.Count - 1 ? "raw logits: remove the activation from the last layer" : $"raw logits (they reach the loss through '{network.Last.Name}'): remove the activation");
+        }
+        LayerSpec output = network.Last;
         if (output.Output is null)
         {
             // The output's size is unknown (a problem before it was reported): only the activation can be checked.
             return;
         }
-        if (output.Out.IsImage)
+        if (!output.Out.IsVector)
         {
-            problems.Report(DiagnosticDescriptors.LossNeedsVectorOutputId, null, "SoftmaxCrossEntropy", output.Name, output.Out.ToString());
+            new ProblemSink(problems, network.Layers.Count - 1).Report(DiagnosticDescriptors.LossNeedsVectorOutputId, null, "SoftmaxCrossEntropy", output.Name, output.Out.ToString());
         }
         else if (output.Out.Elements == 1)
         {
-            problems.Report(DiagnosticDescriptors.LossOutputCountId, output.Kind.OutputSizeArgument,
-                "SoftmaxCrossEntropy", "2", output.Name, Text(output.Out.Elements));
+            sink.Report(DiagnosticDescriptors.LossOutputCountId, producer.Kind.OutputSizeArgument,
+                "SoftmaxCrossEntropy", "2", producer.Name, Text(output.Out.Elements));
         }
     }
 

@@ -18,6 +18,24 @@ public abstract class Layer
         OutputShape = outputShape;
     }
 
+    /// <summary>The name <see cref="InputNames"/> uses for the network's input.</summary>
+    public const string NetworkInput = "input";
+
+    /// <summary>
+    /// The names of the layers whose outputs feed this one (<see cref="NetworkInput"/> for the network's input); empty
+    /// means the layer before it in the network's list (the network's input for the first).
+    /// </summary>
+    public IReadOnlyList<string> InputNames { get; init; } = Array.Empty<string>();
+
+    /// <summary>The layer's row text as the network's summary prints it (<c>Dense, ReLU</c>); the kind's name if not set.</summary>
+    public string Description
+    {
+        get => _description ?? GetType().Name.Replace("Layer", "", StringComparison.Ordinal);
+        init => _description = value;
+    }
+
+    private readonly string? _description;
+
     /// <summary>The layer's name (its property name in the network class).</summary>
     public string Name { get; }
 
