@@ -71,6 +71,10 @@ public class NetworkGenerationTests
         Snapshot.Match(GeneratorHarness.RunClean(Models.Regression).Source("Regressor.g.cs"), "Regressor");
 
     [Fact]
+    public void Residual_network_snapshot() =>
+        Snapshot.Match(GeneratorHarness.RunClean(Models.ResNet).Source("Samples.MnistResNet.g.cs"), "MnistResNet");
+
+    [Fact]
     public void Custom_activation_model_snapshot() =>
         Snapshot.Match(GeneratorHarness.RunClean(Models.CustomActivation).Source("Samples.SwishNet.g.cs"), "SwishNet");
 }

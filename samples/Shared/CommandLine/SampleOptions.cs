@@ -14,6 +14,11 @@ public static class SampleOptions
         Checked(new Option<int>(name) { Description = description, HelpName = "N", DefaultValueFactory = _ => defaultValue },
             value => value > 0, "a positive integer");
 
+    /// <summary>An integer option that must be at least 0.</summary>
+    public static Option<int> NonNegativeInt(string name, string description, int defaultValue) =>
+        Checked(new Option<int>(name) { Description = description, HelpName = "N", DefaultValueFactory = _ => defaultValue },
+            value => value >= 0, "a non-negative integer");
+
     /// <summary>An optional integer option that, when given, must be at least 1.</summary>
     public static Option<int?> OptionalPositiveInt(string name, string description) =>
         Checked(new Option<int?>(name) { Description = description, HelpName = "N" },

@@ -42,7 +42,8 @@ internal sealed class ValuePlan
             bool needs = layer.Kind.ParameterCount(layer) > 0;
             foreach (int source in layer.InputIndices)
             {
-                needs |= source >= 0 && _needsGradient[_root[source]];
+                // A reshape of the network's input has root -1: nothing below it to train.
+                needs |= RootOf(source) >= 0 && _needsGradient[RootOf(source)];
             }
             _needsGradient[i] = needs;
         }

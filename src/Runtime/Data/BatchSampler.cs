@@ -102,6 +102,23 @@ public sealed class BatchSampler
     /// <summary>Number of samples.</summary>
     public int Count => _labels.Length;
 
+    /// <summary>
+    /// Moves every drawn image by a random shift (<see cref="RandomShift"/>), from a generator of its own; null (the
+    /// default) for none. Its generator's state is part of <see cref="GetState"/>, after the rest.
+    /// </summary>
+    public RandomShift? Augmentation
+    {
+        get => _augmentation;
+        set
+        {
+            if (value is not null && value.Height * value.Width * value.Channels != _featureSize)
+                throw new ArgumentException($"The shift is for images of {value.Height}x{value.Width}x{value.Channels} values; samples have {_featureSize}.", nameof(value));
+            _augmentation = value;
+        }
+    }
+
+    private RandomShift? _augmentation;
+
     /// <summary>Floats per sample.</summary>
     public int FeatureSize => _featureSize;
 
@@ -206,7 +223,8 @@ public sealed class BatchSampler
     public byte[] GetState()
     {
         int ordered = _cursor < 0 ? 0 : _order.Length;
-        var state = new byte[SeededRandom.StateSize + 8 + 4 * ordered];
+        int augmentation = _augmentation is null ? 0 : SeededRandom.StateSize;
+        var state = new byte[SeededRandom.StateSize + 8 + 4 * ordered + augmentation];
         _random.GetState().CopyTo(state, 0);
         Span<byte> rest = state.AsSpan(SeededRandom.StateSize);
         BinaryPrimitives.WriteInt32LittleEndian(rest, _cursor);
@@ -215,6 +233,7 @@ public sealed class BatchSampler
         {
             BinaryPrimitives.WriteInt32LittleEndian(rest[(8 + 4 * i)..], _order[i]);
         }
+        _augmentation?.Random.GetState().CopyTo(rest[(8 + 4 * ordered)..]);
         return state;
     }
 
@@ -229,7 +248,8 @@ public sealed class BatchSampler
         int cursor = BinaryPrimitives.ReadInt32LittleEndian(rest);
         int ordered = BinaryPrimitives.ReadInt32LittleEndian(rest[4..]);
         int expectedOrdered = cursor < 0 ? 0 : _order.Length;
-        if (cursor < -1 || cursor > _order.Length || ordered != expectedOrdered || rest.Length != 8 + 4L * ordered)
+        int augmentation = _augmentation is null ? 0 : SeededRandom.StateSize;
+        if (cursor < -1 || cursor > _order.Length || ordered != expectedOrdered || rest.Length != 8 + 4L * ordered + augmentation)
             throw new ArgumentException($"The sampler state (cursor {cursor}, {ordered} permutation entries, {state.Length} bytes) does not fit a sampler over {_order.Length} samples.", nameof(state));
         var order = new int[ordered];
         var seen = new bool[ordered];
@@ -241,8 +261,14 @@ public sealed class BatchSampler
             seen[sample] = true;
             order[i] = sample;
         }
-        // Validated: from here nothing throws except the generator's own check, done first.
+        // Validated: from here nothing throws except the generators' own checks, done first.
+        if (_augmentation is not null)
+        {
+            var probe = new SeededRandom(0);
+            probe.RestoreState(rest[(8 + 4 * ordered)..]);
+        }
         _random.RestoreState(state[..SeededRandom.StateSize]);
+        _augmentation?.Random.RestoreState(rest[(8 + 4 * ordered)..]);
         order.CopyTo(_order, 0);
         _cursor = cursor;
     }
@@ -269,6 +295,7 @@ public sealed class BatchSampler
             ScaleBytes(_bytes.AsSpan(sample * _featureSize, _featureSize), destination, _divisor);
         }
         labels[slot] = _labels[sample];
+        _augmentation?.Apply(destination);
     }
 
     /// <summary>

@@ -23,7 +23,7 @@ public class NetworkValidatorTests
         new(name, "public", max, size, size, stride, same);
 
     private static NetworkSpec Network(int input, LossKind loss, params LayerSpec[] layers) =>
-        new("N", "Net", "N.Net", input, EquatableArray<int>.Empty, loss, layers.SelectMany(l => l.Kind.Expand(l)).ToEquatableArray());
+        new("N", "Net", "N.Net", input, EquatableArray<int>.Empty, EquatableArray<int>.Empty, 0, loss, layers.SelectMany(l => l.Kind.Expand(l)).ToEquatableArray());
 
     private static NetworkSpec Image(int[] shape, LossKind loss, params LayerSpec[] layers) =>
         Network(0, loss, layers) with { DeclaredInputShape = shape.ToEquatableArray() };

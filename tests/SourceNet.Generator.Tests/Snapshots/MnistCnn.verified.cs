@@ -16,6 +16,7 @@ namespace Samples;
 /// -> Drop (Dropout 0.5: (1024) -> (1024))
 /// -> Output (Dense: (1024) -> (10))
 /// trained with SoftmaxCrossEntropy; 3,274,634 parameters.
+/// Buffers per sample: 49098 activations, 31360 gradient values in reused slots (49098 with one buffer per value).
 /// Instances are not thread-safe: each owns the buffers of its forward and backward passes.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0")]
@@ -64,19 +65,15 @@ partial class MnistCnn : global::SourceNet.Training.IClassifier, global::SourceN
     private MnistCnn[]? _replicas;
     // Buffers for the largest batch, made once: a training step allocates nothing.
     private readonly float[] _conv1Activations;
-    private readonly float[] _conv1Gradient;
     private readonly float[] _pool1Activations;
-    private readonly float[] _pool1Gradient;
     private readonly float[] _conv2Activations;
-    private readonly float[] _conv2Gradient;
     private readonly float[] _pool2Activations;
-    private readonly float[] _pool2Gradient;
     private readonly float[] _hiddenActivations;
-    private readonly float[] _hiddenGradient;
     private readonly float[] _dropActivations;
-    private readonly float[] _dropGradient;
     private readonly float[] _outputActivations;
-    private readonly float[] _outputGradient;
+    // Gradients dLoss/dValue, in slots shared by values whose gradients are never alive at the same time,
+    // then the scratch buffers where a value read twice receives its second share before it is added.
+    private readonly float[][] _gradients;
 
     /// <summary>Creates the network with parameters drawn from a seeded generator: the same seed gives the same network, bit for bit.</summary>
     /// <param name="seed">Seed of the initial weights and biases.</param>
@@ -86,16 +83,16 @@ partial class MnistCnn : global::SourceNet.Training.IClassifier, global::SourceN
         global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatchSize);
         MaxBatchSize = maxBatchSize;
         var random = new global::SourceNet.SeededRandom(seed);
-        _conv1 = new global::SourceNet.Conv2DLayer("Conv1", Conv1Geometry, new global::SourceNet.LayerActivation("ReLU", "Relu"));
+        _conv1 = new global::SourceNet.Conv2DLayer("Conv1", Conv1Geometry, new global::SourceNet.LayerActivation("ReLU", "Relu")) { Description = "Conv2D 5x5, stride 1, same, ReLU" };
         _conv1.Weight.InitializeNormal(random, 0.03f);
         _conv1.Bias.InitializeNormal(random, 0.03f);
-        _conv2 = new global::SourceNet.Conv2DLayer("Conv2", Conv2Geometry, new global::SourceNet.LayerActivation("ReLU", "Relu"));
+        _conv2 = new global::SourceNet.Conv2DLayer("Conv2", Conv2Geometry, new global::SourceNet.LayerActivation("ReLU", "Relu")) { Description = "Conv2D 5x5, stride 1, same, ReLU" };
         _conv2.Weight.InitializeNormal(random, 0.03f);
         _conv2.Bias.InitializeNormal(random, 0.03f);
-        _hidden = new global::SourceNet.DenseLayer("Hidden", HiddenInputs, HiddenUnits, new global::SourceNet.LayerActivation("ReLU", "Relu"));
+        _hidden = new global::SourceNet.DenseLayer("Hidden", HiddenInputs, HiddenUnits, new global::SourceNet.LayerActivation("ReLU", "Relu")) { Description = "Dense, ReLU" };
         _hidden.Weight.InitializeNormal(random, 0.03f);
         _hidden.Bias.InitializeNormal(random, 0.03f);
-        _output = new global::SourceNet.DenseLayer("Output", OutputInputs, OutputUnits, global::SourceNet.LayerActivation.None);
+        _output = new global::SourceNet.DenseLayer("Output", OutputInputs, OutputUnits, global::SourceNet.LayerActivation.None) { Description = "Dense" };
         _output.Weight.InitializeNormal(random, 0.03f);
         _output.Bias.InitializeNormal(random, 0.03f);
         // Names and layouts of PyTorch's state_dict for the same layers (safetensors, ONNX).
@@ -115,19 +112,15 @@ partial class MnistCnn : global::SourceNet.Training.IClassifier, global::SourceN
             _output.Weight, _output.Bias,
         };
         _conv1Activations = new float[maxBatchSize * Conv1Outputs];
-        _conv1Gradient = new float[maxBatchSize * Conv1Outputs];
         _pool1Activations = new float[maxBatchSize * Pool1Outputs];
-        _pool1Gradient = new float[maxBatchSize * Pool1Outputs];
         _conv2Activations = new float[maxBatchSize * Conv2Outputs];
-        _conv2Gradient = new float[maxBatchSize * Conv2Outputs];
         _pool2Activations = new float[maxBatchSize * Pool2Outputs];
-        _pool2Gradient = new float[maxBatchSize * Pool2Outputs];
         _hiddenActivations = new float[maxBatchSize * HiddenUnits];
-        _hiddenGradient = new float[maxBatchSize * HiddenUnits];
         _dropActivations = new float[maxBatchSize * 1024];
-        _dropGradient = new float[maxBatchSize * 1024];
         _outputActivations = new float[maxBatchSize * OutputUnits];
-        _outputGradient = new float[maxBatchSize * OutputUnits];
+        _gradients = new float[2][];
+        _gradients[0] = new float[maxBatchSize * 25088];
+        _gradients[1] = new float[maxBatchSize * 6272];
         _conv1Workspace = new float[global::SourceNet.Kernels.Conv2D.WorkspaceLength(Conv1Geometry, maxBatchSize)];
         _pool1Argmax = new int[maxBatchSize * Pool1Outputs];
         _conv2Workspace = new float[global::SourceNet.Kernels.Conv2D.WorkspaceLength(Conv2Geometry, maxBatchSize)];
@@ -135,10 +128,10 @@ partial class MnistCnn : global::SourceNet.Training.IClassifier, global::SourceN
         _dropMask = new float[maxBatchSize * 1024];
         // Drawn after every parameter, so adding dropout changes no initial weight.
         _dropRandom = new global::SourceNet.SeededRandom(unchecked((long)random.NextUInt64()));
-        _pool1 = new global::SourceNet.Pool2DLayer("Pool1", Pool1Geometry, global::SourceNet.PoolingMode.Max);
-        _pool2 = new global::SourceNet.Pool2DLayer("Pool2", Pool2Geometry, global::SourceNet.PoolingMode.Max);
-        _flat = new global::SourceNet.FlattenLayer("Flat", global::SourceNet.LayerShape.Image(7, 7, 64));
-        _drop = new global::SourceNet.DropoutLayer("Drop", global::SourceNet.LayerShape.Features(1024), 0.5f, _dropRandom);
+        _pool1 = new global::SourceNet.Pool2DLayer("Pool1", Pool1Geometry, global::SourceNet.PoolingMode.Max) { Description = "MaxPool2D 2x2, stride 2, valid" };
+        _pool2 = new global::SourceNet.Pool2DLayer("Pool2", Pool2Geometry, global::SourceNet.PoolingMode.Max) { Description = "MaxPool2D 2x2, stride 2, valid" };
+        _flat = new global::SourceNet.FlattenLayer("Flat", global::SourceNet.LayerShape.Image(7, 7, 64)) { Description = "Flatten" };
+        _drop = new global::SourceNet.DropoutLayer("Drop", global::SourceNet.LayerShape.Features(1024), 0.5f, _dropRandom) { Description = "Dropout 0.5" };
         _layers = new global::SourceNet.Layer[]
         {
             _conv1,
@@ -200,7 +193,7 @@ partial class MnistCnn : global::SourceNet.Training.IClassifier, global::SourceN
     {
         int batch = global::Samples.MnistCnn_SourceNetHelpers.CheckBatch(inputs, labels.Length, "labels", MaxBatchSize);
         RunForward(inputs, batch, _outputActivations, training: true);
-        float loss = global::Samples.MnistCnn_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(_outputActivations, labels, _outputGradient, batch);
+        float loss = global::Samples.MnistCnn_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(_outputActivations, labels, _gradients[0], batch);
         // Check before any parameter changes, so a diverging step loses nothing.
         if (!float.IsFinite(loss)) global::Samples.MnistCnn_SourceNetHelpers.ThrowNonFiniteLoss(loss);
         RunBackward(inputs, batch, optimizer);
@@ -245,56 +238,56 @@ partial class MnistCnn : global::SourceNet.Training.IClassifier, global::SourceN
     }
 
     /// <summary>
-    /// The backward pass, last layer first. On entry the last layer's gradient buffer holds dLoss/dOutput;
-    /// each layer applies its activation's derivative, assigns its parameters' gradients and hands dLoss/dInput
-    /// to the layer below before its own parameters are updated.
+    /// The backward pass, last layer first. On entry the last layer's gradient holds dLoss/dOutput; each layer
+    /// applies its activation's derivative, assigns its parameters' gradients and hands dLoss/dInput to the layers
+    /// it reads before its own parameters are updated. A value read by several layers gets the sum of their shares.
     /// </summary>
     private void RunBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::SourceNet.Optimizer? optimizer)
     {
         optimizer?.BeginStep();
 
         // Output: db = column sums of dZ
-        global::SourceNet.Kernels.Gemm.ColumnSums(batch, OutputUnits, _outputGradient, _output.Bias.Gradient);
+        global::SourceNet.Kernels.Gemm.ColumnSums(batch, OutputUnits, _gradients[0], _output.Bias.Gradient);
         // Output: input gradient dZ x W^T  ([batch, 10] x [10, 1024]), taken before W changes
-        global::SourceNet.Kernels.Gemm.MatMulTransposeB(batch, OutputInputs, OutputUnits, _outputGradient, _output.Weight.Value, _dropGradient);
+        global::SourceNet.Kernels.Gemm.MatMulTransposeB(batch, OutputInputs, OutputUnits, _gradients[0], _output.Weight.Value, _gradients[1]);
         // Output: dW = input^T x dZ  ([1024, batch] x [batch, 10]); the optimizer updates each
         // block of W's columns as soon as its gradient is computed, on the core that computed it
-        global::SourceNet.Kernels.Gemm.WeightGradient(OutputInputs, OutputUnits, batch, _dropActivations, _outputGradient, _output.Weight, optimizer);
+        global::SourceNet.Kernels.Gemm.WeightGradient(OutputInputs, OutputUnits, batch, _dropActivations, _gradients[0], _output.Weight, optimizer);
         optimizer?.Update(_output.Bias);
 
         // Drop: the gradient passes where the value was kept, scaled like it
-        global::SourceNet.Kernels.Dropout.Backward(new global::System.Span<float>(_dropGradient, 0, batch * 1024), new global::System.Span<float>(_dropMask, 0, batch * 1024), new global::System.Span<float>(_hiddenGradient, 0, batch * 1024));
+        global::SourceNet.Kernels.Dropout.Backward(new global::System.Span<float>(_gradients[1], 0, batch * 1024), new global::System.Span<float>(_dropMask, 0, batch * 1024), new global::System.Span<float>(_gradients[0], 0, batch * 1024));
 
         // Hidden: dZ = dY * ReLU'(z), written through the layer's output
-        global::SourceNet.Kernels.Activations.BackwardInPlace<global::SourceNet.Kernels.ReluActivation>(new global::System.Span<float>(_hiddenActivations, 0, batch * HiddenUnits), new global::System.Span<float>(_hiddenGradient, 0, batch * HiddenUnits));
+        global::SourceNet.Kernels.Activations.BackwardInPlace<global::SourceNet.Kernels.ReluActivation>(new global::System.Span<float>(_hiddenActivations, 0, batch * HiddenUnits), new global::System.Span<float>(_gradients[0], 0, batch * HiddenUnits));
         // Hidden: db = column sums of dZ
-        global::SourceNet.Kernels.Gemm.ColumnSums(batch, HiddenUnits, _hiddenGradient, _hidden.Bias.Gradient);
+        global::SourceNet.Kernels.Gemm.ColumnSums(batch, HiddenUnits, _gradients[0], _hidden.Bias.Gradient);
         // Hidden: input gradient dZ x W^T  ([batch, 1024] x [1024, 3136]), taken before W changes
-        global::SourceNet.Kernels.Gemm.MatMulTransposeB(batch, HiddenInputs, HiddenUnits, _hiddenGradient, _hidden.Weight.Value, _pool2Gradient);
+        global::SourceNet.Kernels.Gemm.MatMulTransposeB(batch, HiddenInputs, HiddenUnits, _gradients[0], _hidden.Weight.Value, _gradients[1]);
         // Hidden: dW = input^T x dZ  ([3136, batch] x [batch, 1024]); the optimizer updates each
         // block of W's columns as soon as its gradient is computed, on the core that computed it
-        global::SourceNet.Kernels.Gemm.WeightGradient(HiddenInputs, HiddenUnits, batch, _pool2Activations, _hiddenGradient, _hidden.Weight, optimizer);
+        global::SourceNet.Kernels.Gemm.WeightGradient(HiddenInputs, HiddenUnits, batch, _pool2Activations, _gradients[0], _hidden.Weight, optimizer);
         optimizer?.Update(_hidden.Bias);
 
         // Pool2: each window's gradient goes to the position that won it
-        global::SourceNet.Kernels.Pool2D.MaxBackward(Pool2Geometry, batch, _pool2Gradient, _pool2Argmax, _conv2Gradient);
+        global::SourceNet.Kernels.Pool2D.MaxBackward(Pool2Geometry, batch, _gradients[1], _pool2Argmax, _gradients[0]);
 
         // Conv2: dZ = dY * ReLU'(z), written through the layer's output
-        global::SourceNet.Kernels.Activations.BackwardInPlace<global::SourceNet.Kernels.ReluActivation>(new global::System.Span<float>(_conv2Activations, 0, batch * Conv2Outputs), new global::System.Span<float>(_conv2Gradient, 0, batch * Conv2Outputs));
+        global::SourceNet.Kernels.Activations.BackwardInPlace<global::SourceNet.Kernels.ReluActivation>(new global::System.Span<float>(_conv2Activations, 0, batch * Conv2Outputs), new global::System.Span<float>(_gradients[0], 0, batch * Conv2Outputs));
         // Conv2: input gradient (the transposed convolution of dZ), taken before the kernels change
-        global::SourceNet.Kernels.Conv2D.BackwardInput(Conv2Geometry, batch, _conv2Gradient, _conv2.Weight.Value, _pool1Gradient, _conv2Workspace);
+        global::SourceNet.Kernels.Conv2D.BackwardInput(Conv2Geometry, batch, _gradients[0], _conv2.Weight.Value, _gradients[1], _conv2Workspace);
         // Conv2: dW = patches^T x dZ, db = column sums of dZ; then the update
-        global::SourceNet.Kernels.Conv2D.BackwardFilter(Conv2Geometry, batch, _pool1Activations, _conv2Gradient, _conv2.Weight.Gradient, _conv2.Bias.Gradient, _conv2Workspace);
+        global::SourceNet.Kernels.Conv2D.BackwardFilter(Conv2Geometry, batch, _pool1Activations, _gradients[0], _conv2.Weight.Gradient, _conv2.Bias.Gradient, _conv2Workspace);
         optimizer?.Update(_conv2.Weight);
         optimizer?.Update(_conv2.Bias);
 
         // Pool1: each window's gradient goes to the position that won it
-        global::SourceNet.Kernels.Pool2D.MaxBackward(Pool1Geometry, batch, _pool1Gradient, _pool1Argmax, _conv1Gradient);
+        global::SourceNet.Kernels.Pool2D.MaxBackward(Pool1Geometry, batch, _gradients[1], _pool1Argmax, _gradients[0]);
 
         // Conv1: dZ = dY * ReLU'(z), written through the layer's output
-        global::SourceNet.Kernels.Activations.BackwardInPlace<global::SourceNet.Kernels.ReluActivation>(new global::System.Span<float>(_conv1Activations, 0, batch * Conv1Outputs), new global::System.Span<float>(_conv1Gradient, 0, batch * Conv1Outputs));
+        global::SourceNet.Kernels.Activations.BackwardInPlace<global::SourceNet.Kernels.ReluActivation>(new global::System.Span<float>(_conv1Activations, 0, batch * Conv1Outputs), new global::System.Span<float>(_gradients[0], 0, batch * Conv1Outputs));
         // Conv1: dW = patches^T x dZ, db = column sums of dZ; then the update
-        global::SourceNet.Kernels.Conv2D.BackwardFilter(Conv1Geometry, batch, inputs, _conv1Gradient, _conv1.Weight.Gradient, _conv1.Bias.Gradient, _conv1Workspace);
+        global::SourceNet.Kernels.Conv2D.BackwardFilter(Conv1Geometry, batch, inputs, _gradients[0], _conv1.Weight.Gradient, _conv1.Bias.Gradient, _conv1Workspace);
         optimizer?.Update(_conv1.Weight);
         optimizer?.Update(_conv1.Bias);
     }
@@ -369,7 +362,7 @@ partial class MnistCnn : global::SourceNet.Training.IClassifier, global::SourceN
                 return correct;
             default: // ComputeLoss: this chunk's summed loss (its gradient goes to the buffer nobody reads in inference)
                 network.RunForward(chunk, batch, logits, training: false);
-                return (double)global::Samples.MnistCnn_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(logits, labels.Slice(start, batch), network._outputGradient, batch) * batch;
+                return (double)global::Samples.MnistCnn_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(logits, labels.Slice(start, batch), network._gradients[0], batch) * batch;
         }
     }
 
@@ -391,19 +384,15 @@ partial class MnistCnn : global::SourceNet.Training.IClassifier, global::SourceN
         _parameters = source._parameters;
         _layers = source._layers;
         _conv1Activations = new float[maxBatchSize * Conv1Outputs];
-        _conv1Gradient = global::System.Array.Empty<float>();
         _pool1Activations = new float[maxBatchSize * Pool1Outputs];
-        _pool1Gradient = global::System.Array.Empty<float>();
         _conv2Activations = new float[maxBatchSize * Conv2Outputs];
-        _conv2Gradient = global::System.Array.Empty<float>();
         _pool2Activations = new float[maxBatchSize * Pool2Outputs];
-        _pool2Gradient = global::System.Array.Empty<float>();
         _hiddenActivations = new float[maxBatchSize * HiddenUnits];
-        _hiddenGradient = global::System.Array.Empty<float>();
         _dropActivations = new float[maxBatchSize * 1024];
-        _dropGradient = global::System.Array.Empty<float>();
         _outputActivations = new float[maxBatchSize * OutputUnits];
-        _outputGradient = new float[maxBatchSize * OutputUnits];
+        _gradients = new float[2][];
+        _gradients[0] = new float[maxBatchSize * 25088];
+        _gradients[1] = global::System.Array.Empty<float>();
         _conv1Workspace = new float[global::SourceNet.Kernels.Conv2D.ForwardWorkspaceLength(Conv1Geometry, maxBatchSize)];
         _pool1Argmax = new int[maxBatchSize * Pool1Outputs];
         _conv2Workspace = new float[global::SourceNet.Kernels.Conv2D.ForwardWorkspaceLength(Conv2Geometry, maxBatchSize)];

@@ -10,6 +10,7 @@ namespace Samples;
 /// -> Hidden (Dense, ReLU: (784) -> (300))
 /// -> Output (Dense: (300) -> (10))
 /// trained with SoftmaxCrossEntropy; 238,510 parameters.
+/// Buffers per sample: 310 activations, 310 gradient values in reused slots (310 with one buffer per value).
 /// Instances are not thread-safe: each owns the buffers of its forward and backward passes.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0")]
@@ -34,9 +35,10 @@ partial class MnistMlp : global::SourceNet.Training.IClassifier, global::SourceN
     private MnistMlp[]? _replicas;
     // Buffers for the largest batch, made once: a training step allocates nothing.
     private readonly float[] _hiddenActivations;
-    private readonly float[] _hiddenGradient;
     private readonly float[] _outputActivations;
-    private readonly float[] _outputGradient;
+    // Gradients dLoss/dValue, in slots shared by values whose gradients are never alive at the same time,
+    // then the scratch buffers where a value read twice receives its second share before it is added.
+    private readonly float[][] _gradients;
 
     /// <summary>Creates the network with parameters drawn from a seeded generator: the same seed gives the same network, bit for bit.</summary>
     /// <param name="seed">Seed of the initial weights and biases.</param>
@@ -46,10 +48,10 @@ partial class MnistMlp : global::SourceNet.Training.IClassifier, global::SourceN
         global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatchSize);
         MaxBatchSize = maxBatchSize;
         var random = new global::SourceNet.SeededRandom(seed);
-        _hidden = new global::SourceNet.DenseLayer("Hidden", HiddenInputs, HiddenUnits, new global::SourceNet.LayerActivation("ReLU", "Relu"));
+        _hidden = new global::SourceNet.DenseLayer("Hidden", HiddenInputs, HiddenUnits, new global::SourceNet.LayerActivation("ReLU", "Relu")) { Description = "Dense, ReLU" };
         _hidden.Weight.InitializeNormal(random, 0.03f);
         _hidden.Bias.InitializeNormal(random, 0.03f);
-        _output = new global::SourceNet.DenseLayer("Output", OutputInputs, OutputUnits, global::SourceNet.LayerActivation.None);
+        _output = new global::SourceNet.DenseLayer("Output", OutputInputs, OutputUnits, global::SourceNet.LayerActivation.None) { Description = "Dense" };
         _output.Weight.InitializeNormal(random, 0.03f);
         _output.Bias.InitializeNormal(random, 0.03f);
         // Names and layouts of PyTorch's state_dict for the same layers (safetensors, ONNX).
@@ -63,9 +65,10 @@ partial class MnistMlp : global::SourceNet.Training.IClassifier, global::SourceN
             _output.Weight, _output.Bias,
         };
         _hiddenActivations = new float[maxBatchSize * HiddenUnits];
-        _hiddenGradient = new float[maxBatchSize * HiddenUnits];
         _outputActivations = new float[maxBatchSize * OutputUnits];
-        _outputGradient = new float[maxBatchSize * OutputUnits];
+        _gradients = new float[2][];
+        _gradients[0] = new float[maxBatchSize * 10];
+        _gradients[1] = new float[maxBatchSize * 300];
         _layers = new global::SourceNet.Layer[]
         {
             _hidden,
@@ -109,7 +112,7 @@ partial class MnistMlp : global::SourceNet.Training.IClassifier, global::SourceN
     {
         int batch = global::Samples.MnistMlp_SourceNetHelpers.CheckBatch(inputs, labels.Length, "labels", MaxBatchSize);
         RunForward(inputs, batch, _outputActivations);
-        float loss = global::Samples.MnistMlp_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(_outputActivations, labels, _outputGradient, batch);
+        float loss = global::Samples.MnistMlp_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(_outputActivations, labels, _gradients[0], batch);
         // Check before any parameter changes, so a diverging step loses nothing.
         if (!float.IsFinite(loss)) global::Samples.MnistMlp_SourceNetHelpers.ThrowNonFiniteLoss(loss);
         RunBackward(inputs, batch, optimizer);
@@ -136,30 +139,30 @@ partial class MnistMlp : global::SourceNet.Training.IClassifier, global::SourceN
     }
 
     /// <summary>
-    /// The backward pass, last layer first. On entry the last layer's gradient buffer holds dLoss/dOutput;
-    /// each layer applies its activation's derivative, assigns its parameters' gradients and hands dLoss/dInput
-    /// to the layer below before its own parameters are updated.
+    /// The backward pass, last layer first. On entry the last layer's gradient holds dLoss/dOutput; each layer
+    /// applies its activation's derivative, assigns its parameters' gradients and hands dLoss/dInput to the layers
+    /// it reads before its own parameters are updated. A value read by several layers gets the sum of their shares.
     /// </summary>
     private void RunBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::SourceNet.Optimizer? optimizer)
     {
         optimizer?.BeginStep();
 
         // Output: db = column sums of dZ
-        global::SourceNet.Kernels.Gemm.ColumnSums(batch, OutputUnits, _outputGradient, _output.Bias.Gradient);
+        global::SourceNet.Kernels.Gemm.ColumnSums(batch, OutputUnits, _gradients[0], _output.Bias.Gradient);
         // Output: input gradient dZ x W^T  ([batch, 10] x [10, 300]), taken before W changes
-        global::SourceNet.Kernels.Gemm.MatMulTransposeB(batch, OutputInputs, OutputUnits, _outputGradient, _output.Weight.Value, _hiddenGradient);
+        global::SourceNet.Kernels.Gemm.MatMulTransposeB(batch, OutputInputs, OutputUnits, _gradients[0], _output.Weight.Value, _gradients[1]);
         // Output: dW = input^T x dZ  ([300, batch] x [batch, 10]); the optimizer updates each
         // block of W's columns as soon as its gradient is computed, on the core that computed it
-        global::SourceNet.Kernels.Gemm.WeightGradient(OutputInputs, OutputUnits, batch, _hiddenActivations, _outputGradient, _output.Weight, optimizer);
+        global::SourceNet.Kernels.Gemm.WeightGradient(OutputInputs, OutputUnits, batch, _hiddenActivations, _gradients[0], _output.Weight, optimizer);
         optimizer?.Update(_output.Bias);
 
         // Hidden: dZ = dY * ReLU'(z), written through the layer's output
-        global::SourceNet.Kernels.Activations.BackwardInPlace<global::SourceNet.Kernels.ReluActivation>(new global::System.Span<float>(_hiddenActivations, 0, batch * HiddenUnits), new global::System.Span<float>(_hiddenGradient, 0, batch * HiddenUnits));
+        global::SourceNet.Kernels.Activations.BackwardInPlace<global::SourceNet.Kernels.ReluActivation>(new global::System.Span<float>(_hiddenActivations, 0, batch * HiddenUnits), new global::System.Span<float>(_gradients[1], 0, batch * HiddenUnits));
         // Hidden: db = column sums of dZ
-        global::SourceNet.Kernels.Gemm.ColumnSums(batch, HiddenUnits, _hiddenGradient, _hidden.Bias.Gradient);
+        global::SourceNet.Kernels.Gemm.ColumnSums(batch, HiddenUnits, _gradients[1], _hidden.Bias.Gradient);
         // Hidden: dW = input^T x dZ  ([784, batch] x [batch, 300]); the optimizer updates each
         // block of W's columns as soon as its gradient is computed, on the core that computed it
-        global::SourceNet.Kernels.Gemm.WeightGradient(HiddenInputs, HiddenUnits, batch, inputs, _hiddenGradient, _hidden.Weight, optimizer);
+        global::SourceNet.Kernels.Gemm.WeightGradient(HiddenInputs, HiddenUnits, batch, inputs, _gradients[1], _hidden.Weight, optimizer);
         optimizer?.Update(_hidden.Bias);
     }
 
@@ -233,7 +236,7 @@ partial class MnistMlp : global::SourceNet.Training.IClassifier, global::SourceN
                 return correct;
             default: // ComputeLoss: this chunk's summed loss (its gradient goes to the buffer nobody reads in inference)
                 network.RunForward(chunk, batch, logits);
-                return (double)global::Samples.MnistMlp_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(logits, labels.Slice(start, batch), network._outputGradient, batch) * batch;
+                return (double)global::Samples.MnistMlp_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(logits, labels.Slice(start, batch), network._gradients[0], batch) * batch;
         }
     }
 
@@ -249,9 +252,10 @@ partial class MnistMlp : global::SourceNet.Training.IClassifier, global::SourceN
         _parameters = source._parameters;
         _layers = source._layers;
         _hiddenActivations = new float[maxBatchSize * HiddenUnits];
-        _hiddenGradient = global::System.Array.Empty<float>();
         _outputActivations = new float[maxBatchSize * OutputUnits];
-        _outputGradient = new float[maxBatchSize * OutputUnits];
+        _gradients = new float[2][];
+        _gradients[0] = new float[maxBatchSize * 10];
+        _gradients[1] = global::System.Array.Empty<float>();
     }
 
     /// <summary>A Keras-style table of the layers, their output shapes and parameter counts, made at compile time.</summary>

@@ -9,6 +9,7 @@
 /// -> Second (Dense, Sigmoid: (5) -> (4))
 /// -> Out (Dense: (4) -> (2))
 /// trained with MeanSquaredError; 54 parameters.
+/// Buffers per sample: 11 activations, 9 gradient values in reused slots (11 with one buffer per value).
 /// Instances are not thread-safe: each owns the buffers of its forward and backward passes.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0")]
@@ -36,11 +37,11 @@ partial class Regressor : global::SourceNet.INetwork, global::SourceNet.Kernels.
     private Regressor[]? _replicas;
     // Buffers for the largest batch, made once: a training step allocates nothing.
     private readonly float[] _firstActivations;
-    private readonly float[] _firstGradient;
     private readonly float[] _secondActivations;
-    private readonly float[] _secondGradient;
     private readonly float[] _outActivations;
-    private readonly float[] _outGradient;
+    // Gradients dLoss/dValue, in slots shared by values whose gradients are never alive at the same time,
+    // then the scratch buffers where a value read twice receives its second share before it is added.
+    private readonly float[][] _gradients;
 
     /// <summary>Creates the network with parameters drawn from a seeded generator: the same seed gives the same network, bit for bit.</summary>
     /// <param name="seed">Seed of the initial weights and biases.</param>
@@ -50,13 +51,13 @@ partial class Regressor : global::SourceNet.INetwork, global::SourceNet.Kernels.
         global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatchSize);
         MaxBatchSize = maxBatchSize;
         var random = new global::SourceNet.SeededRandom(seed);
-        _first = new global::SourceNet.DenseLayer("First", FirstInputs, FirstUnits, new global::SourceNet.LayerActivation("Tanh", "Tanh"));
+        _first = new global::SourceNet.DenseLayer("First", FirstInputs, FirstUnits, new global::SourceNet.LayerActivation("Tanh", "Tanh")) { Description = "Dense, Tanh" };
         _first.Weight.InitializeNormal(random, 0.03f);
         _first.Bias.InitializeNormal(random, 0.03f);
-        _second = new global::SourceNet.DenseLayer("Second", SecondInputs, SecondUnits, new global::SourceNet.LayerActivation("Sigmoid", "Sigmoid"));
+        _second = new global::SourceNet.DenseLayer("Second", SecondInputs, SecondUnits, new global::SourceNet.LayerActivation("Sigmoid", "Sigmoid")) { Description = "Dense, Sigmoid" };
         _second.Weight.InitializeNormal(random, 0.03f);
         _second.Bias.InitializeNormal(random, 0.03f);
-        _out = new global::SourceNet.DenseLayer("Out", OutInputs, OutUnits, global::SourceNet.LayerActivation.None);
+        _out = new global::SourceNet.DenseLayer("Out", OutInputs, OutUnits, global::SourceNet.LayerActivation.None) { Description = "Dense" };
         _out.Weight.InitializeNormal(random, 0.03f);
         _out.Bias.InitializeNormal(random, 0.03f);
         // Names and layouts of PyTorch's state_dict for the same layers (safetensors, ONNX).
@@ -73,11 +74,11 @@ partial class Regressor : global::SourceNet.INetwork, global::SourceNet.Kernels.
             _out.Weight, _out.Bias,
         };
         _firstActivations = new float[maxBatchSize * FirstUnits];
-        _firstGradient = new float[maxBatchSize * FirstUnits];
         _secondActivations = new float[maxBatchSize * SecondUnits];
-        _secondGradient = new float[maxBatchSize * SecondUnits];
         _outActivations = new float[maxBatchSize * OutUnits];
-        _outGradient = new float[maxBatchSize * OutUnits];
+        _gradients = new float[2][];
+        _gradients[0] = new float[maxBatchSize * 5];
+        _gradients[1] = new float[maxBatchSize * 4];
         _layers = new global::SourceNet.Layer[]
         {
             _first,
@@ -125,7 +126,7 @@ partial class Regressor : global::SourceNet.INetwork, global::SourceNet.Kernels.
         int batch = global::Regressor_SourceNetHelpers.CheckBatch(inputs, targets.Length / OutputCount, "targets", MaxBatchSize);
         global::Regressor_SourceNetHelpers.CheckTargets(targets, batch);
         RunForward(inputs, batch, _outActivations);
-        float loss = global::Regressor_SourceNetHelpers.MeanSquaredErrorWithGradient(_outActivations, targets, _outGradient, batch);
+        float loss = global::Regressor_SourceNetHelpers.MeanSquaredErrorWithGradient(_outActivations, targets, _gradients[0], batch);
         // Check before any parameter changes, so a diverging step loses nothing.
         if (!float.IsFinite(loss)) global::Regressor_SourceNetHelpers.ThrowNonFiniteLoss(loss);
         RunBackward(inputs, batch, optimizer);
@@ -154,41 +155,41 @@ partial class Regressor : global::SourceNet.INetwork, global::SourceNet.Kernels.
     }
 
     /// <summary>
-    /// The backward pass, last layer first. On entry the last layer's gradient buffer holds dLoss/dOutput;
-    /// each layer applies its activation's derivative, assigns its parameters' gradients and hands dLoss/dInput
-    /// to the layer below before its own parameters are updated.
+    /// The backward pass, last layer first. On entry the last layer's gradient holds dLoss/dOutput; each layer
+    /// applies its activation's derivative, assigns its parameters' gradients and hands dLoss/dInput to the layers
+    /// it reads before its own parameters are updated. A value read by several layers gets the sum of their shares.
     /// </summary>
     private void RunBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::SourceNet.Optimizer? optimizer)
     {
         optimizer?.BeginStep();
 
         // Out: db = column sums of dZ
-        global::SourceNet.Kernels.Gemm.ColumnSums(batch, OutUnits, _outGradient, _out.Bias.Gradient);
+        global::SourceNet.Kernels.Gemm.ColumnSums(batch, OutUnits, _gradients[0], _out.Bias.Gradient);
         // Out: input gradient dZ x W^T  ([batch, 2] x [2, 4]), taken before W changes
-        global::SourceNet.Kernels.Gemm.MatMulTransposeB(batch, OutInputs, OutUnits, _outGradient, _out.Weight.Value, _secondGradient);
+        global::SourceNet.Kernels.Gemm.MatMulTransposeB(batch, OutInputs, OutUnits, _gradients[0], _out.Weight.Value, _gradients[1]);
         // Out: dW = input^T x dZ  ([4, batch] x [batch, 2]); the optimizer updates each
         // block of W's columns as soon as its gradient is computed, on the core that computed it
-        global::SourceNet.Kernels.Gemm.WeightGradient(OutInputs, OutUnits, batch, _secondActivations, _outGradient, _out.Weight, optimizer);
+        global::SourceNet.Kernels.Gemm.WeightGradient(OutInputs, OutUnits, batch, _secondActivations, _gradients[0], _out.Weight, optimizer);
         optimizer?.Update(_out.Bias);
 
         // Second: dZ = dY * Sigmoid'(z), written through the layer's output
-        global::SourceNet.Kernels.Activations.BackwardInPlace<global::SourceNet.Kernels.SigmoidActivation>(new global::System.Span<float>(_secondActivations, 0, batch * SecondUnits), new global::System.Span<float>(_secondGradient, 0, batch * SecondUnits));
+        global::SourceNet.Kernels.Activations.BackwardInPlace<global::SourceNet.Kernels.SigmoidActivation>(new global::System.Span<float>(_secondActivations, 0, batch * SecondUnits), new global::System.Span<float>(_gradients[1], 0, batch * SecondUnits));
         // Second: db = column sums of dZ
-        global::SourceNet.Kernels.Gemm.ColumnSums(batch, SecondUnits, _secondGradient, _second.Bias.Gradient);
+        global::SourceNet.Kernels.Gemm.ColumnSums(batch, SecondUnits, _gradients[1], _second.Bias.Gradient);
         // Second: input gradient dZ x W^T  ([batch, 4] x [4, 5]), taken before W changes
-        global::SourceNet.Kernels.Gemm.MatMulTransposeB(batch, SecondInputs, SecondUnits, _secondGradient, _second.Weight.Value, _firstGradient);
+        global::SourceNet.Kernels.Gemm.MatMulTransposeB(batch, SecondInputs, SecondUnits, _gradients[1], _second.Weight.Value, _gradients[0]);
         // Second: dW = input^T x dZ  ([5, batch] x [batch, 4]); the optimizer updates each
         // block of W's columns as soon as its gradient is computed, on the core that computed it
-        global::SourceNet.Kernels.Gemm.WeightGradient(SecondInputs, SecondUnits, batch, _firstActivations, _secondGradient, _second.Weight, optimizer);
+        global::SourceNet.Kernels.Gemm.WeightGradient(SecondInputs, SecondUnits, batch, _firstActivations, _gradients[1], _second.Weight, optimizer);
         optimizer?.Update(_second.Bias);
 
         // First: dZ = dY * Tanh'(z), written through the layer's output
-        global::SourceNet.Kernels.Activations.BackwardInPlace<global::SourceNet.Kernels.TanhActivation>(new global::System.Span<float>(_firstActivations, 0, batch * FirstUnits), new global::System.Span<float>(_firstGradient, 0, batch * FirstUnits));
+        global::SourceNet.Kernels.Activations.BackwardInPlace<global::SourceNet.Kernels.TanhActivation>(new global::System.Span<float>(_firstActivations, 0, batch * FirstUnits), new global::System.Span<float>(_gradients[0], 0, batch * FirstUnits));
         // First: db = column sums of dZ
-        global::SourceNet.Kernels.Gemm.ColumnSums(batch, FirstUnits, _firstGradient, _first.Bias.Gradient);
+        global::SourceNet.Kernels.Gemm.ColumnSums(batch, FirstUnits, _gradients[0], _first.Bias.Gradient);
         // First: dW = input^T x dZ  ([3, batch] x [batch, 5]); the optimizer updates each
         // block of W's columns as soon as its gradient is computed, on the core that computed it
-        global::SourceNet.Kernels.Gemm.WeightGradient(FirstInputs, FirstUnits, batch, inputs, _firstGradient, _first.Weight, optimizer);
+        global::SourceNet.Kernels.Gemm.WeightGradient(FirstInputs, FirstUnits, batch, inputs, _gradients[0], _first.Weight, optimizer);
         optimizer?.Update(_first.Bias);
     }
 
@@ -235,7 +236,7 @@ partial class Regressor : global::SourceNet.INetwork, global::SourceNet.Kernels.
                 return 0;
             default: // ComputeLoss: this chunk's summed loss (its gradient goes to the buffer nobody reads in inference)
                 network.RunForward(chunk, batch, logits);
-                return (double)global::Regressor_SourceNetHelpers.MeanSquaredErrorWithGradient(logits, targets.Slice(start * OutputCount, batch * OutputCount), network._outGradient, batch) * batch;
+                return (double)global::Regressor_SourceNetHelpers.MeanSquaredErrorWithGradient(logits, targets.Slice(start * OutputCount, batch * OutputCount), network._gradients[0], batch) * batch;
         }
     }
 
@@ -252,11 +253,11 @@ partial class Regressor : global::SourceNet.INetwork, global::SourceNet.Kernels.
         _parameters = source._parameters;
         _layers = source._layers;
         _firstActivations = new float[maxBatchSize * FirstUnits];
-        _firstGradient = global::System.Array.Empty<float>();
         _secondActivations = new float[maxBatchSize * SecondUnits];
-        _secondGradient = global::System.Array.Empty<float>();
         _outActivations = new float[maxBatchSize * OutUnits];
-        _outGradient = new float[maxBatchSize * OutUnits];
+        _gradients = new float[2][];
+        _gradients[0] = new float[maxBatchSize * 5];
+        _gradients[1] = global::System.Array.Empty<float>();
     }
 
     /// <summary>A Keras-style table of the layers, their output shapes and parameter counts, made at compile time.</summary>

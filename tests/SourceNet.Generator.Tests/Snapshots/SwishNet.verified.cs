@@ -10,6 +10,7 @@ namespace Samples;
 /// -> Hidden (Dense, Swish: (8) -> (16))
 /// -> Output (Dense: (16) -> (4))
 /// trained with SoftmaxCrossEntropy; 212 parameters.
+/// Buffers per sample: 20 activations, 20 gradient values in reused slots (20 with one buffer per value).
 /// Instances are not thread-safe: each owns the buffers of its forward and backward passes.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0")]
@@ -34,10 +35,11 @@ partial class SwishNet : global::SourceNet.Training.IClassifier, global::SourceN
     private SwishNet[]? _replicas;
     // Buffers for the largest batch, made once: a training step allocates nothing.
     private readonly float[] _hiddenActivations;
-    private readonly float[] _hiddenGradient;
     private readonly float[] _hiddenPreActivations;
     private readonly float[] _outputActivations;
-    private readonly float[] _outputGradient;
+    // Gradients dLoss/dValue, in slots shared by values whose gradients are never alive at the same time,
+    // then the scratch buffers where a value read twice receives its second share before it is added.
+    private readonly float[][] _gradients;
 
     /// <summary>Creates the network with parameters drawn from a seeded generator: the same seed gives the same network, bit for bit.</summary>
     /// <param name="seed">Seed of the initial weights and biases.</param>
@@ -47,10 +49,10 @@ partial class SwishNet : global::SourceNet.Training.IClassifier, global::SourceN
         global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatchSize);
         MaxBatchSize = maxBatchSize;
         var random = new global::SourceNet.SeededRandom(seed);
-        _hidden = new global::SourceNet.DenseLayer("Hidden", HiddenInputs, HiddenUnits, new global::SourceNet.LayerActivation("Swish", null, IsCustom: true));
+        _hidden = new global::SourceNet.DenseLayer("Hidden", HiddenInputs, HiddenUnits, new global::SourceNet.LayerActivation("Swish", null, IsCustom: true)) { Description = "Dense, Swish" };
         _hidden.Weight.InitializeNormal(random, 0.03f);
         _hidden.Bias.InitializeNormal(random, 0.03f);
-        _output = new global::SourceNet.DenseLayer("Output", OutputInputs, OutputUnits, global::SourceNet.LayerActivation.None);
+        _output = new global::SourceNet.DenseLayer("Output", OutputInputs, OutputUnits, global::SourceNet.LayerActivation.None) { Description = "Dense" };
         _output.Weight.InitializeNormal(random, 0.03f);
         _output.Bias.InitializeNormal(random, 0.03f);
         // Names and layouts of PyTorch's state_dict for the same layers (safetensors, ONNX).
@@ -64,10 +66,11 @@ partial class SwishNet : global::SourceNet.Training.IClassifier, global::SourceN
             _output.Weight, _output.Bias,
         };
         _hiddenActivations = new float[maxBatchSize * HiddenUnits];
-        _hiddenGradient = new float[maxBatchSize * HiddenUnits];
         _hiddenPreActivations = new float[maxBatchSize * HiddenUnits];
         _outputActivations = new float[maxBatchSize * OutputUnits];
-        _outputGradient = new float[maxBatchSize * OutputUnits];
+        _gradients = new float[2][];
+        _gradients[0] = new float[maxBatchSize * 4];
+        _gradients[1] = new float[maxBatchSize * 16];
         _layers = new global::SourceNet.Layer[]
         {
             _hidden,
@@ -111,7 +114,7 @@ partial class SwishNet : global::SourceNet.Training.IClassifier, global::SourceN
     {
         int batch = global::Samples.SwishNet_SourceNetHelpers.CheckBatch(inputs, labels.Length, "labels", MaxBatchSize);
         RunForward(inputs, batch, _outputActivations);
-        float loss = global::Samples.SwishNet_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(_outputActivations, labels, _outputGradient, batch);
+        float loss = global::Samples.SwishNet_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(_outputActivations, labels, _gradients[0], batch);
         // Check before any parameter changes, so a diverging step loses nothing.
         if (!float.IsFinite(loss)) global::Samples.SwishNet_SourceNetHelpers.ThrowNonFiniteLoss(loss);
         RunBackward(inputs, batch, optimizer);
@@ -144,34 +147,34 @@ partial class SwishNet : global::SourceNet.Training.IClassifier, global::SourceN
     }
 
     /// <summary>
-    /// The backward pass, last layer first. On entry the last layer's gradient buffer holds dLoss/dOutput;
-    /// each layer applies its activation's derivative, assigns its parameters' gradients and hands dLoss/dInput
-    /// to the layer below before its own parameters are updated.
+    /// The backward pass, last layer first. On entry the last layer's gradient holds dLoss/dOutput; each layer
+    /// applies its activation's derivative, assigns its parameters' gradients and hands dLoss/dInput to the layers
+    /// it reads before its own parameters are updated. A value read by several layers gets the sum of their shares.
     /// </summary>
     private void RunBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::SourceNet.Optimizer? optimizer)
     {
         optimizer?.BeginStep();
 
         // Output: db = column sums of dZ
-        global::SourceNet.Kernels.Gemm.ColumnSums(batch, OutputUnits, _outputGradient, _output.Bias.Gradient);
+        global::SourceNet.Kernels.Gemm.ColumnSums(batch, OutputUnits, _gradients[0], _output.Bias.Gradient);
         // Output: input gradient dZ x W^T  ([batch, 4] x [4, 16]), taken before W changes
-        global::SourceNet.Kernels.Gemm.MatMulTransposeB(batch, OutputInputs, OutputUnits, _outputGradient, _output.Weight.Value, _hiddenGradient);
+        global::SourceNet.Kernels.Gemm.MatMulTransposeB(batch, OutputInputs, OutputUnits, _gradients[0], _output.Weight.Value, _gradients[1]);
         // Output: dW = input^T x dZ  ([16, batch] x [batch, 4]); the optimizer updates each
         // block of W's columns as soon as its gradient is computed, on the core that computed it
-        global::SourceNet.Kernels.Gemm.WeightGradient(OutputInputs, OutputUnits, batch, _hiddenActivations, _outputGradient, _output.Weight, optimizer);
+        global::SourceNet.Kernels.Gemm.WeightGradient(OutputInputs, OutputUnits, batch, _hiddenActivations, _gradients[0], _output.Weight, optimizer);
         optimizer?.Update(_output.Bias);
 
         // Hidden: dZ = dY * Swish'(z), from the generated SwishWithGradient
         for (int i = 0; i < batch * HiddenUnits; i++)
         {
             SwishWithGradient(_hiddenPreActivations[i], out float derivative);
-            _hiddenGradient[i] *= derivative;
+            _gradients[1][i] *= derivative;
         }
         // Hidden: db = column sums of dZ
-        global::SourceNet.Kernels.Gemm.ColumnSums(batch, HiddenUnits, _hiddenGradient, _hidden.Bias.Gradient);
+        global::SourceNet.Kernels.Gemm.ColumnSums(batch, HiddenUnits, _gradients[1], _hidden.Bias.Gradient);
         // Hidden: dW = input^T x dZ  ([8, batch] x [batch, 16]); the optimizer updates each
         // block of W's columns as soon as its gradient is computed, on the core that computed it
-        global::SourceNet.Kernels.Gemm.WeightGradient(HiddenInputs, HiddenUnits, batch, inputs, _hiddenGradient, _hidden.Weight, optimizer);
+        global::SourceNet.Kernels.Gemm.WeightGradient(HiddenInputs, HiddenUnits, batch, inputs, _gradients[1], _hidden.Weight, optimizer);
         optimizer?.Update(_hidden.Bias);
     }
 
@@ -245,7 +248,7 @@ partial class SwishNet : global::SourceNet.Training.IClassifier, global::SourceN
                 return correct;
             default: // ComputeLoss: this chunk's summed loss (its gradient goes to the buffer nobody reads in inference)
                 network.RunForward(chunk, batch, logits);
-                return (double)global::Samples.SwishNet_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(logits, labels.Slice(start, batch), network._outputGradient, batch) * batch;
+                return (double)global::Samples.SwishNet_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(logits, labels.Slice(start, batch), network._gradients[0], batch) * batch;
         }
     }
 
@@ -261,10 +264,11 @@ partial class SwishNet : global::SourceNet.Training.IClassifier, global::SourceN
         _parameters = source._parameters;
         _layers = source._layers;
         _hiddenActivations = new float[maxBatchSize * HiddenUnits];
-        _hiddenGradient = global::System.Array.Empty<float>();
         _hiddenPreActivations = new float[maxBatchSize * HiddenUnits];
         _outputActivations = new float[maxBatchSize * OutputUnits];
-        _outputGradient = new float[maxBatchSize * OutputUnits];
+        _gradients = new float[2][];
+        _gradients[0] = new float[maxBatchSize * 4];
+        _gradients[1] = global::System.Array.Empty<float>();
     }
 
     /// <summary>A Keras-style table of the layers, their output shapes and parameter counts, made at compile time.</summary>
