@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
 
 namespace SourceNet.Generator.Parsing;
 
@@ -40,7 +41,22 @@ internal sealed class AttributeArguments
                 string? name = argument.NameEquals?.Name.Identifier.ValueText
                     ?? argument.NameColon?.Name.Identifier.ValueText
                     ?? (position < constructor.Parameters.Length ? constructor.Parameters[position].Name : null);
-                if (argument.NameEquals is null && argument.NameColon is null)
+                bool positional = argument.NameEquals is null && argument.NameColon is null;
+                // The elements of a params array each have a location of their own ("inputs[1]"), and the
+                // parameter's name spans them all, so a problem with one element points at that element.
+                IParameterSymbol? last = constructor.Parameters.Length > 0 ? constructor.Parameters[constructor.Parameters.Length - 1] : null;
+                if (positional && last is { IsParams: true } && position >= constructor.Parameters.Length - 1)
+                {
+                    int element = position - (constructor.Parameters.Length - 1);
+                    name = last.Name;
+                    _locations[last.Name + "[" + element.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]"] = argument.GetLocation();
+                    _locations[last.Name] = element == 0
+                        ? argument.GetLocation()
+                        : Location.Create(argument.SyntaxTree, TextSpan.FromBounds(_locations[last.Name].SourceSpan.Start, argument.Span.End));
+                    position++;
+                    continue;
+                }
+                if (positional)
                 {
                     position++;
                 }

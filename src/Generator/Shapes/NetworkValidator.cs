@@ -125,6 +125,8 @@ internal static class NetworkValidator
         for (int k = 0; k < sources.Length; k++)
         {
             string name = layer.Sources[k];
+            // A merge's problem with one input points at that input.
+            argument = layer.Kind.IsMerge ? $"{layer.Kind.SourcesArgument}[{k.ToString(CultureInfo.InvariantCulture)}]" : layer.Kind.SourcesArgument;
             if (name == InputName)
             {
                 sources[k] = -1;
