@@ -54,8 +54,8 @@ internal sealed class LayerContext
     /// <summary>Where dLoss/dInput goes; null when no layer below has parameters, so nobody needs it.</summary>
     public string? InputGradient => Buffers.NeedsInputGradient(Network, Index) ? Buffers.Gradient(Network, Index - 1) : null;
 
-    /// <summary>Where the fused product writes: pre-activations when a custom activation runs after it, else the output.</summary>
-    public string ProductTarget => Layer.Activation is { IsCustom: true } ? Member(ActivationEmitter.PreActivationsSuffix) : Output;
+    /// <summary>Where the fused product writes: pre-activations when the activation runs after it (see <see cref="ActivationEmitter"/>), else the output.</summary>
+    public string ProductTarget => ActivationEmitter.NeedsPreActivations(this) ? Member(ActivationEmitter.PreActivationsSuffix) : Output;
 
     /// <summary>The first <paramref name="count"/> values of the input, as a span.</summary>
     public string InputSpan(string count) => Input == "inputs" ? $"inputs.Slice(0, {count})" : $"new global::System.ReadOnlySpan<float>({Input}, 0, {count})";
