@@ -18,7 +18,10 @@ public sealed class ActivationKernelAttribute : Attribute
     /// <summary>The fully qualified name of the runtime type implementing <c>SourceNet.Kernels.IActivation</c>.</summary>
     public string KernelType { get; }
 
-    /// <summary>The ONNX operator computing the activation (<c>Relu</c>), or null when ONNX has none.</summary>
+    /// <summary>
+    /// The one ONNX operator computing the activation (<c>Relu</c>), or null when ONNX has none: then the kernel
+    /// lowers itself into primitives (<c>SourceNet.Kernels.ILoweredActivation</c>), or the activation cannot be exported.
+    /// </summary>
     public string? OnnxOperator { get; set; }
 
     /// <summary>Whether the activation is the identity (no activation): the backward pass then skips it.</summary>

@@ -513,11 +513,13 @@ public sealed partial class DifferentiableGenerator
 
                 if (container == "SourceNet.Tensors.Functions")
                 {
-                    if (OpCatalog.FindFunction(target.Name, arguments.Count) is not { } function || !IsScalar(target.ReturnType, _scalar))
+                    // The function's [ActivationFunction] names its runtime kernel, whose interface says what its
+                    // derivative reads: the generator knows no activation by name.
+                    if (ActivationKernel(target) is not { } kernel || arguments.Count != 1 || !IsScalar(target.ReturnType, _scalar))
                     {
                         return UnsupportedCall(invocation, display, $"SourceNet knows no derivative for it at '{Keyword(_scalar)}'");
                     }
-                    return Apply(function, label, string.Empty, arguments);
+                    return Apply(kernel.Op, label, kernel.Type, arguments);
                 }
 
                 if (container == "System.Numerics.Tensors.TensorPrimitives")
@@ -560,6 +562,24 @@ public sealed partial class DifferentiableGenerator
                 }
 
                 return UnsupportedCall(invocation, display, "SourceNet cannot see into it; mark it [Differentiable] if it is straight-line arithmetic");
+            }
+
+            /// <summary>The kernel a function's <c>[ActivationFunction(typeof(K))]</c> names, and which derivative it offers.</summary>
+            private static (OpKind Op, string Type)? ActivationKernel(IMethodSymbol function)
+            {
+                AttributeData? attribute = function.GetAttributes().FirstOrDefault(static a => a.AttributeClass?.ToDisplayString() == SourceNet.Generator.Model.ActivationSpec.FunctionAttribute);
+                if (attribute is null || attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not INamedTypeSymbol kernel)
+                {
+                    return null;
+                }
+                string type = kernel.ToDisplayString(s_fullyQualified);
+                if (Parsing.ActivationReader.Implements(kernel, SourceNet.Generator.Model.ActivationSpec.PreActivationDerivativeInterface))
+                {
+                    return (OpKind.ActivationFromPreActivation, type);
+                }
+                return Parsing.ActivationReader.Implements(kernel, SourceNet.Generator.Model.ActivationSpec.OutputDerivativeInterface)
+                    ? (OpKind.ActivationFromOutput, type)
+                    : null;
             }
 
             private int Apply(OpKind op, string label, string text, SeparatedSyntaxList<ArgumentSyntax> arguments)

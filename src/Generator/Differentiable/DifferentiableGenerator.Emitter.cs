@@ -227,6 +227,10 @@ public sealed partial class DifferentiableGenerator
             {
                 return $"{operands[0]}[{((int)node.Value).ToString(CultureInfo.InvariantCulture)}]";
             }
+            if (OpCatalog.IsActivation(node.Op))
+            {
+                return OpCatalog.Get(node.Op).Forward(operands, node.Text);
+            }
             string math = node.Text.Length > 0 ? node.Text : MathClass(method.Type);
             string text = OpCatalog.Get(node.Op).Forward(operands, math);
             return node.Text.Length > 0 ? $"({Parser.Keyword(method.Type)}){text}" : text;
@@ -255,9 +259,7 @@ public sealed partial class DifferentiableGenerator
                 ElementTerm e => $"{names[e.Node]}[{names.Index}]",
                 LengthTerm l => $"{names[l.Node]}.Length",
                 CallPartialTerm p => names.Partial(p.Node, p.Index),
-                KernelDerivativeTerm k => comment
-                    ? $"{k.KernelType.Substring(k.KernelType.LastIndexOf('.') + 1)}'({names[k.Node]})"
-                    : $"global::SourceNet.Kernels.Apply<{k.KernelType}>.DerivativeFromOutput({names[k.Node]})",
+                KernelDerivativeTerm k => KernelDerivative(k, method, names, comment),
                 UnaryTerm { Function: UnaryFunction.Negate } u => "-" + (u.Operand is ValueTerm or CallPartialTerm ? Print(u.Operand, method, names, element, comment) : "(" + Print(u.Operand, method, names, element, comment) + ")"),
                 UnaryTerm { Function: UnaryFunction.Sign } u => $"({Parser.Keyword(method.Type)}){math}.Sign({Print(u.Operand, method, names, element, comment)})",
                 UnaryTerm u => $"{math}.{u.Function}({Print(u.Operand, method, names, element, comment)})",
@@ -266,6 +268,16 @@ public sealed partial class DifferentiableGenerator
                 SelectTerm s => $"{Inner(s.Left)} {Operator(s.Comparison)} {Inner(s.Right)} ? {Inner(s.WhenTrue)} : {Inner(s.WhenFalse)}",
                 _ => throw new InvalidOperationException(term.GetType().Name),
             };
+        }
+
+        /// <summary>The kernel's own derivative: <c>Derivative.FromOutput&lt;K&gt;(y)</c> or <c>Derivative.FromPreActivation&lt;K&gt;(z)</c>.</summary>
+        private static string KernelDerivative(KernelDerivativeTerm term, DifferentiableMethodSpec method, Names names, bool comment)
+        {
+            string kernel = method.Nodes[term.Node].Text;
+            string argument = names[term.FromPreActivation ? term.Operand : term.Node];
+            return comment
+                ? $"{kernel.Substring(kernel.LastIndexOf('.') + 1)}'({argument})"
+                : $"global::SourceNet.Kernels.Derivative.{(term.FromPreActivation ? "FromPreActivation" : "FromOutput")}<{kernel}>({argument})";
         }
 
         private static string Operator(BinaryFunction function) => function switch

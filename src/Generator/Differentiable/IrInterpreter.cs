@@ -5,20 +5,35 @@ using SourceNet.Generator.Differentiable.Model;
 namespace SourceNet.Generator.Differentiable;
 
 /// <summary>
+/// The runtime activation kernels' rules at <c>double</c>, keyed by the kernel's <c>global::</c>-qualified type name.
+/// The generator cannot run runtime code, so whoever runs the interpreter (the tests) supplies them, calling each
+/// kernel's one generic rule through <c>IActivationMath&lt;double&gt;</c>: the interpreter then evaluates the very rule
+/// the generated code and the network kernels use, written nowhere else.
+/// </summary>
+/// <param name="Forward">f(z).</param>
+/// <param name="DerivativeFromOutput">f'(z) from y = f(z), for an output-derived kernel.</param>
+/// <param name="DerivativeFromPreActivation">f'(z) from z, for a kernel whose derivative needs it.</param>
+internal sealed record KernelRules(
+    Func<string, double, double> Forward,
+    Func<string, double, double> DerivativeFromOutput,
+    Func<string, double, double> DerivativeFromPreActivation);
+
+/// <summary>
 /// A slow, obviously-correct evaluator of the IR and of its <see cref="GradientProgram"/>, in <c>double</c>.
 /// Tests run it against finite differences to check the differentiation rules without compiling anything.
-/// Scalar inputs are one-element arrays; span inputs are arrays of any length.
+/// Scalar inputs are one-element arrays; span inputs are arrays of any length. A method that calls activation
+/// kernels needs their <see cref="KernelRules"/>.
 /// </summary>
 internal static class IrInterpreter
 {
     /// <summary>The method's value at <paramref name="inputs"/>.</summary>
-    public static double Evaluate(DifferentiableMethodSpec method, IReadOnlyList<double[]> inputs) =>
-        Forward(method, inputs)[method.Result];
+    public static double Evaluate(DifferentiableMethodSpec method, IReadOnlyList<double[]> inputs, KernelRules? kernels = null) =>
+        Forward(method, inputs, kernels)[method.Result];
 
     /// <summary>The value and, per parameter, the gradient (one element per span element).</summary>
-    public static (double Value, double[][] Gradient) Gradient(DifferentiableMethodSpec method, IReadOnlyList<double[]> inputs)
+    public static (double Value, double[][] Gradient) Gradient(DifferentiableMethodSpec method, IReadOnlyList<double[]> inputs, KernelRules? kernels = null)
     {
-        double[] values = Forward(method, inputs);
+        double[] values = Forward(method, inputs, kernels);
         GradientProgram program = ReverseMode.Differentiate(method);
 
         double[] adjoint = new double[method.Nodes.Count];
@@ -43,12 +58,12 @@ internal static class IrInterpreter
                 {
                     if (step.Element < 0 || step.Element == i)
                     {
-                        g[i] += adjoint[step.From] * Term(step.Partial, method, inputs, values, i);
+                        g[i] += adjoint[step.From] * Term(step.Partial, method, inputs, values, i, kernels);
                     }
                 }
                 continue;
             }
-            double contribution = adjoint[step.From] * Term(step.Partial, method, inputs, values, -1);
+            double contribution = adjoint[step.From] * Term(step.Partial, method, inputs, values, -1, kernels);
             adjoint[step.To] += contribution;
             if (target.Op == OpKind.Parameter)
             {
@@ -58,7 +73,7 @@ internal static class IrInterpreter
         return (values[method.Result], gradient);
     }
 
-    private static double[] Forward(DifferentiableMethodSpec method, IReadOnlyList<double[]> inputs)
+    private static double[] Forward(DifferentiableMethodSpec method, IReadOnlyList<double[]> inputs, KernelRules? kernels)
     {
         double[] values = new double[method.Nodes.Count];
         for (int i = 0; i < values.Length; i++)
@@ -71,6 +86,7 @@ internal static class IrInterpreter
                 OpKind.Constant => node.Value,
                 OpKind.External => throw new NotSupportedException("The interpreter has no value for external '" + node.Text + "'."),
                 OpKind.Call => throw new NotSupportedException("The interpreter does not follow calls."),
+                OpKind.ActivationFromOutput or OpKind.ActivationFromPreActivation => Rules(kernels).Forward(node.Text, values[node.Args[0]]),
                 OpKind.SpanSum => Reduce(Span(method, inputs, node.Args[0]), null, static (x, _) => x),
                 OpKind.SpanSumOfSquares => Reduce(Span(method, inputs, node.Args[0]), null, static (x, _) => x * x),
                 OpKind.SpanDot => Reduce(Span(method, inputs, node.Args[0]), Span(method, inputs, node.Args[1]), static (x, y) => x * y),
@@ -113,29 +129,25 @@ internal static class IrInterpreter
         return sum;
     }
 
-    private static double Term(Term term, DifferentiableMethodSpec method, IReadOnlyList<double[]> inputs, double[] values, int element) => term switch
+    private static double Term(Term term, DifferentiableMethodSpec method, IReadOnlyList<double[]> inputs, double[] values, int element, KernelRules? kernels)
     {
-        ValueTerm v => values[v.Node],
-        ConstantTerm c => c.Value,
-        ElementTerm e => Span(method, inputs, e.Node)[element],
-        LengthTerm l => Span(method, inputs, l.Node).Length,
-        UnaryTerm u => TermMath.Apply(u.Function, Term(u.Operand, method, inputs, values, element)),
-        BinaryTerm b => TermMath.Apply(b.Function, Term(b.Left, method, inputs, values, element), Term(b.Right, method, inputs, values, element)),
-        SelectTerm s => TermMath.Compare(s.Comparison, Term(s.Left, method, inputs, values, element), Term(s.Right, method, inputs, values, element))
-            ? Term(s.WhenTrue, method, inputs, values, element)
-            : Term(s.WhenFalse, method, inputs, values, element),
-        KernelDerivativeTerm k => KernelDerivative(method, values, k),
-        _ => throw new NotSupportedException(term.GetType().Name),
-    };
-
-    /// <summary>
-    /// A kernel's derivative is compiled runtime code the generator cannot run; the reference takes it by
-    /// central differences of the operation's double rule instead, which also checks the kernel independently.
-    /// </summary>
-    private static double KernelDerivative(DifferentiableMethodSpec method, double[] values, KernelDerivativeTerm term)
-    {
-        Func<double[], double> f = OpCatalog.Get(method.Nodes[term.Node].Op).Evaluate;
-        double z = values[term.Operand], h = 1e-6 * Math.Max(1, Math.Abs(z));
-        return (f(new[] { z + h }) - f(new[] { z - h })) / (2 * h);
+        double Inner(Term inner) => Term(inner, method, inputs, values, element, kernels);
+        return term switch
+        {
+            ValueTerm v => values[v.Node],
+            ConstantTerm c => c.Value,
+            ElementTerm e => Span(method, inputs, e.Node)[element],
+            LengthTerm l => Span(method, inputs, l.Node).Length,
+            UnaryTerm u => TermMath.Apply(u.Function, Inner(u.Operand)),
+            BinaryTerm b => TermMath.Apply(b.Function, Inner(b.Left), Inner(b.Right)),
+            SelectTerm s => TermMath.Compare(s.Comparison, Inner(s.Left), Inner(s.Right)) ? Inner(s.WhenTrue) : Inner(s.WhenFalse),
+            KernelDerivativeTerm k => k.FromPreActivation
+                ? Rules(kernels).DerivativeFromPreActivation(method.Nodes[k.Node].Text, values[k.Operand])
+                : Rules(kernels).DerivativeFromOutput(method.Nodes[k.Node].Text, values[k.Node]),
+            _ => throw new NotSupportedException(term.GetType().Name),
+        };
     }
+
+    private static KernelRules Rules(KernelRules? kernels) =>
+        kernels ?? throw new NotSupportedException("The method calls an activation kernel: pass the kernels' rules to the interpreter.");
 }

@@ -9,6 +9,9 @@ namespace SourceNet.Generator.Differentiable;
 /// The one place that knows each operation: how to recognise it in C#, how to compute it (as C# text and,
 /// for the interpreter, in <c>double</c>), and its local derivative with respect to each operand, side by side.
 /// Adding an operation means adding one row here (and, for a new spelling, one line in the parser's lookup).
+/// Activations are not rows of their own: they are the runtime's kernels, which the parser finds through the
+/// <c>[ActivationFunction]</c> attribute of the <c>SourceNet.Tensors.Functions</c> call, so their rules are written
+/// once, in the runtime.
 /// </summary>
 internal static class OpCatalog
 {
@@ -51,7 +54,6 @@ internal static class OpCatalog
         public PartialRule? Partial { get; }
     }
 
-    private const string Functions = "global::SourceNet.Tensors.Functions";
     private const string Primitives = "global::System.Numerics.Tensors.TensorPrimitives";
 
     private static Term V(int node) => Term.Of(node);
@@ -105,10 +107,10 @@ internal static class OpCatalog
             (self, args, k) => k == 0
                 ? Term.Multiply(V(args[1]), Term.Pow(V(args[0]), Term.Subtract(V(args[1]), Term.One)))
                 : Term.Multiply(V(self), Term.Apply(UnaryFunction.Log, V(args[0])))),
-        // y = relu(a), sigmoid(a), leaky relu(a): the runtime kernel's rule, forward and derivative (from y)
-        Activation(OpKind.Relu, "Relu", "ReluActivation", a => a[0] > 0 ? a[0] : 0),
-        Activation(OpKind.Sigmoid, "Sigmoid", "SigmoidActivation", a => 1 / (1 + Math.Exp(-a[0]))),
-        Activation(OpKind.LeakyRelu, "LeakyRelu", "LeakyReluActivation", a => a[0] > 0 ? a[0] : 0.01 * a[0]),
+        // y = f(a), a runtime activation kernel (Functions.Relu, Functions.Gelu, ...): forward rule and derivative
+        // (from y, or from a) are the kernel's own, named by the node's text; the generator writes neither
+        Activation(OpKind.ActivationFromOutput, fromPreActivation: false),
+        Activation(OpKind.ActivationFromPreActivation, fromPreActivation: true),
         // y = f(a, b, ...)     the companion fWithGradient returns y and every ∂y/∂operand
         new(OpKind.Call, -1, null, false, (o, _) => throw new InvalidOperationException("Calls are emitted by the emitter."), a => throw new InvalidOperationException("Calls are evaluated by the interpreter."),
             (self, args, k) => new CallPartialTerm(self, k)),
@@ -142,13 +144,17 @@ internal static class OpCatalog
     ];
 
     /// <summary>
-    /// An activation of <c>SourceNet.Tensors.Functions</c>: its forward value is the function itself, its derivative
-    /// the runtime kernel's (see <see cref="KernelDerivativeTerm"/>). The double rule here only serves the
-    /// interpreter, the tests' reference.
+    /// An activation kernel, as a <c>SourceNet.Tensors.Functions</c> call spells it (its <c>[ActivationFunction]</c>
+    /// names the kernel): the forward value is the kernel's <c>Apply&lt;K&gt;.Forward</c>, the derivative the kernel's
+    /// (see <see cref="KernelDerivativeTerm"/>). The interpreter evaluates both through its <see cref="KernelRules"/>.
     /// </summary>
-    private static OpInfo Activation(OpKind kind, string name, string kernel, Func<double[], double> evaluate) =>
-        new(kind, 1, name, false, (o, _) => $"{Functions}.{name}({o[0]})", evaluate,
-            (self, args, k) => new KernelDerivativeTerm("global::SourceNet.Kernels." + kernel, self, args[0]));
+    private static OpInfo Activation(OpKind kind, bool fromPreActivation) =>
+        new(kind, 1, null, false, (o, kernel) => $"global::SourceNet.Kernels.Apply<{kernel}>.Forward({o[0]})",
+            a => throw new InvalidOperationException("Activation kernels are evaluated by the interpreter's kernel rules."),
+            (self, args, k) => new KernelDerivativeTerm(self, args[0], fromPreActivation));
+
+    /// <summary>Whether the operation is a runtime activation kernel (its node's text names the kernel).</summary>
+    public static bool IsActivation(OpKind kind) => kind is OpKind.ActivationFromOutput or OpKind.ActivationFromPreActivation;
 
     private static readonly Dictionary<OpKind, OpInfo> s_byKind = BuildByKind();
 
@@ -174,9 +180,6 @@ internal static class OpCatalog
 
     /// <summary>The scalar math operation that <c>System.Math.{name}</c>/<c>System.MathF.{name}</c> with <paramref name="arity"/> arguments spells.</summary>
     public static OpKind? FindMath(string name, int arity) => Find(name, arity, static k => k is >= OpKind.Exp and <= OpKind.Pow);
-
-    /// <summary>The activation that <c>SourceNet.Tensors.Functions.{name}</c> spells.</summary>
-    public static OpKind? FindFunction(string name, int arity) => Find(name, arity, static k => k is OpKind.Relu or OpKind.Sigmoid or OpKind.LeakyRelu);
 
     /// <summary>The reduction that <c>TensorPrimitives.{name}</c> spells.</summary>
     public static OpKind? FindTensorPrimitive(string name, int arity) => Find(name, arity, IsSpanOperation);

@@ -64,8 +64,8 @@ internal sealed class LayerContext
     /// <summary>Where dLoss/dInput of input <paramref name="k"/> goes (assigned); null when nobody needs it.</summary>
     public string? InputGradientOf(int k) => Plan.InputGradient(Index, k)?.Target;
 
-    /// <summary>Where a fused product writes: pre-activations when a custom activation runs after it, else the output.</summary>
-    public string ProductTarget => Layer.Activation is { IsCustom: true } ? Member(ActivationEmitter.PreActivationsSuffix) : Output;
+    /// <summary>Where the fused product writes: pre-activations when the activation runs after it (see <see cref="ActivationEmitter"/>), else the output.</summary>
+    public string ProductTarget => ActivationEmitter.NeedsPreActivations(this) ? Member(ActivationEmitter.PreActivationsSuffix) : Output;
 
     /// <summary>The first <paramref name="count"/> values of the (first) input, as a span.</summary>
     public string InputSpan(string count) => InputSpanOf(0, count);

@@ -145,7 +145,7 @@ internal sealed class Conv2DKind : LayerKind
     public override void WriteForward(LayerContext c)
     {
         var conv = (Conv2DSpec)c.Layer;
-        c.W.Line(conv.Function.IsIdentity || conv.Function.IsCustom
+        c.W.Line(conv.Function.IsIdentity || conv.Function.KeepsPreActivations
             ? $"// {conv.Name}: convolution {conv.In} -> {conv.Out}, bias added in the epilogue"
             : $"// {conv.Name}: convolution {conv.In} -> {conv.Out}, bias and {conv.Function.Name} fused into the epilogue");
         c.W.Line($"{Kernels}.Forward<{ActivationEmitter.EpilogueType(c)}>({c.Constant("Geometry")}, batch, {c.Input}, {c.Field}.Weight.Value, {c.Field}.Bias.Value, {c.ProductTarget}, {c.Member("Workspace")});");

@@ -132,8 +132,8 @@ internal sealed class DenseKind : LayerKind
     {
         var dense = (DenseSpec)c.Layer;
         string product = $"[batch, {dense.In.Elements}] x [{dense.In.Elements}, {dense.Units}]";
-        c.W.Line(dense.Function.IsIdentity || dense.Function.IsCustom
-            ? $"// {dense.Name}: {product}, bias added in the matmul epilogue{(dense.Function.IsCustom ? $"; pre-activations kept for {dense.Function.Name}'s derivative" : "")}"
+        c.W.Line(dense.Function.IsIdentity || dense.Function.KeepsPreActivations
+            ? $"// {dense.Name}: {product}, bias added in the matmul epilogue{(dense.Function.KeepsPreActivations ? $"; pre-activations kept for {dense.Function.Name}'s derivative" : "")}"
             : $"// {dense.Name}: {product} + bias, {dense.Function.Name} fused into the matmul epilogue");
         c.W.Line($"{Gemm}.MatMulBias<{ActivationEmitter.EpilogueType(c)}>(batch, {c.Constant("Units")}, {c.Constant("Inputs")}, {c.Input}, {c.Field}.Weight.Value, {c.Field}.Bias.Value, {c.ProductTarget});");
         ActivationEmitter.WriteForwardTail(c);

@@ -55,8 +55,18 @@ internal static class ActivationReader
                 identity = pair.Value.Value is true;
             }
         }
-        return new ActivationSpec(member.Name, "global::" + kernelType, onnx, identity, null);
+        // The kernel's interfaces say what its derivative reads and whether it lowers itself to ONNX. A kernel the
+        // compilation cannot see (no runtime reference yet) is taken as output-derived; the generated code then
+        // fails to compile on the missing type itself, which says more than a guess would.
+        INamedTypeSymbol? kernelSymbol = semanticModel.Compilation.GetTypeByMetadataName(kernelType);
+        bool fromPreActivation = Implements(kernelSymbol, ActivationSpec.PreActivationDerivativeInterface);
+        bool lowersItself = Implements(kernelSymbol, ActivationSpec.LoweredInterface);
+        return new ActivationSpec(member.Name, "global::" + kernelType, onnx, identity, null, fromPreActivation, lowersItself);
     }
+
+    /// <summary>Whether <paramref name="type"/> implements the interface named <paramref name="metadataName"/>.</summary>
+    internal static bool Implements(ITypeSymbol? type, string metadataName) =>
+        type is not null && type.AllInterfaces.Any(i => i.ToDisplayString() == metadataName);
 
     private static ActivationSpec? ReadCustom(LayerReader reader, INamedTypeSymbol network, string custom, SemanticModel semanticModel, CancellationToken cancellationToken)
     {

@@ -162,12 +162,8 @@ public readonly struct Vector128Math : IActivationMath<Vector128<float>>
 /// </summary>
 public static class Apply<TActivation> where TActivation : struct, IActivation
 {
-    /// <summary>Whether f gives the same bits at every width: identity and the piecewise-linear activations (a
-    /// compare and a multiply per lane). Those with an exponential may differ in the last bit between the scalar and
-    /// the vector code, so kernels that pick their width by the output size must pick it alike (a JIT-time constant).</summary>
-    internal static bool ExactAtEveryWidth =>
-        typeof(TActivation) == typeof(IdentityActivation) || typeof(TActivation) == typeof(ReluActivation)
-        || typeof(TActivation) == typeof(LeakyReluActivation);
+    /// <summary>The kernel's <see cref="IActivation.ExactAtEveryWidth"/>, a JIT-time constant.</summary>
+    internal static bool ExactAtEveryWidth => TActivation.ExactAtEveryWidth;
 
     /// <summary>f(z) at this width.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -188,24 +184,61 @@ public static class Apply<TActivation> where TActivation : struct, IActivation
     /// <summary>f(z) at this width.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Forward(Vector512<float> z) => TActivation.Forward<Vector512<float>, Vector512Math>(z);
+}
 
-    /// <summary>f'(z) from y = f(z) at this width.</summary>
+/// <summary>
+/// An activation's derivative at each width: <c>Derivative.FromOutput&lt;ReluActivation&gt;(y)</c> or
+/// <c>Derivative.FromPreActivation&lt;GeluActivation&gt;(z)</c>, whichever interface the kernel implements.
+/// </summary>
+public static class Derivative
+{
+    /// <summary>f'(z) from y = f(z).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float DerivativeFromOutput(float y) => TActivation.DerivativeFromOutput<float, FloatMath>(y);
+    public static float FromOutput<TActivation>(float y) where TActivation : struct, IOutputDerivative =>
+        TActivation.DerivativeFromOutput<float, FloatMath>(y);
 
-    /// <summary>f'(z) from y = f(z) at this width.</summary>
+    /// <summary>f'(z) from y = f(z).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double DerivativeFromOutput(double y) => TActivation.DerivativeFromOutput<double, DoubleMath>(y);
+    public static double FromOutput<TActivation>(double y) where TActivation : struct, IOutputDerivative =>
+        TActivation.DerivativeFromOutput<double, DoubleMath>(y);
 
-    /// <summary>f'(z) from y = f(z) at this width.</summary>
+    /// <summary>f'(z) from y = f(z).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> DerivativeFromOutput(Vector128<float> y) => TActivation.DerivativeFromOutput<Vector128<float>, Vector128Math>(y);
+    public static Vector128<float> FromOutput<TActivation>(Vector128<float> y) where TActivation : struct, IOutputDerivative =>
+        TActivation.DerivativeFromOutput<Vector128<float>, Vector128Math>(y);
 
-    /// <summary>f'(z) from y = f(z) at this width.</summary>
+    /// <summary>f'(z) from y = f(z).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> DerivativeFromOutput(Vector256<float> y) => TActivation.DerivativeFromOutput<Vector256<float>, Vector256Math>(y);
+    public static Vector256<float> FromOutput<TActivation>(Vector256<float> y) where TActivation : struct, IOutputDerivative =>
+        TActivation.DerivativeFromOutput<Vector256<float>, Vector256Math>(y);
 
-    /// <summary>f'(z) from y = f(z) at this width.</summary>
+    /// <summary>f'(z) from y = f(z).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> DerivativeFromOutput(Vector512<float> y) => TActivation.DerivativeFromOutput<Vector512<float>, Vector512Math>(y);
+    public static Vector512<float> FromOutput<TActivation>(Vector512<float> y) where TActivation : struct, IOutputDerivative =>
+        TActivation.DerivativeFromOutput<Vector512<float>, Vector512Math>(y);
+
+    /// <summary>f'(z) from the pre-activation z.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float FromPreActivation<TActivation>(float z) where TActivation : struct, IPreActivationDerivative =>
+        TActivation.DerivativeFromPreActivation<float, FloatMath>(z);
+
+    /// <summary>f'(z) from the pre-activation z.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double FromPreActivation<TActivation>(double z) where TActivation : struct, IPreActivationDerivative =>
+        TActivation.DerivativeFromPreActivation<double, DoubleMath>(z);
+
+    /// <summary>f'(z) from the pre-activation z.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> FromPreActivation<TActivation>(Vector128<float> z) where TActivation : struct, IPreActivationDerivative =>
+        TActivation.DerivativeFromPreActivation<Vector128<float>, Vector128Math>(z);
+
+    /// <summary>f'(z) from the pre-activation z.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> FromPreActivation<TActivation>(Vector256<float> z) where TActivation : struct, IPreActivationDerivative =>
+        TActivation.DerivativeFromPreActivation<Vector256<float>, Vector256Math>(z);
+
+    /// <summary>f'(z) from the pre-activation z.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> FromPreActivation<TActivation>(Vector512<float> z) where TActivation : struct, IPreActivationDerivative =>
+        TActivation.DerivativeFromPreActivation<Vector512<float>, Vector512Math>(z);
 }

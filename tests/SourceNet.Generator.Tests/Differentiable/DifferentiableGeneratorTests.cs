@@ -58,6 +58,10 @@ public class DifferentiableGeneratorTests
             [Differentiable]
             public static double LeakyRelu(double x) => Math.Max(x, Leak * x);
 
+            /// <summary>GELU's and SiLU's derivatives read their operand, not their output.</summary>
+            [Differentiable]
+            public static float Gated(float x) => Functions.Gelu(x) * Functions.Silu(2 * x);
+
             /// <summary>Calls another [Differentiable] method and reuses x * x.</summary>
             [Differentiable]
             public static float Composed(float x, float y)

@@ -58,7 +58,7 @@ public class RandomProgramTests
             }
             string x = Expression(depth - 1);
             string y = Expression(depth - 1);
-            return _random.Next(20) switch
+            return _random.Next(22) switch
             {
                 0 => $"({x} + {y})",
                 1 => $"({x} - {y})",
@@ -79,6 +79,8 @@ public class RandomProgramTests
                 16 => $"Math.Abs({x})",
                 17 => $"({x} * {x} + {x})", // the same text twice: one node
                 18 => $"Helper({x}, {y})",
+                19 => $"Functions.Gelu({x})",
+                20 => $"Functions.Silu({x})",
                 _ => $"({x} + {y} * {x})",
             };
         }

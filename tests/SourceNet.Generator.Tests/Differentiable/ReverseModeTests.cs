@@ -75,7 +75,7 @@ public class ReverseModeTests
         Assert.Equal(expected, IrBuilder.GradientName(name));
 
     // OpKind is internal, so the theories take its name.
-    private static readonly string[] s_unary = ["Negate", "Exp", "Log", "Sqrt", "Tanh", "Sin", "Cos", "Abs", "Relu", "Sigmoid", "LeakyRelu"];
+    private static readonly string[] s_unary = ["Negate", "Exp", "Log", "Sqrt", "Tanh", "Sin", "Cos", "Abs"];
     private static readonly string[] s_binary = ["Add", "Subtract", "Multiply", "Divide", "Max", "Min", "Pow"];
 
     public static TheoryData<string> UnaryOps => new(s_unary);
@@ -86,6 +86,7 @@ public class ReverseModeTests
     public void Theories_cover_every_scalar_operation()
     {
         var covered = s_unary.Concat(s_binary).Select(Enum.Parse<OpKind>).ToHashSet();
+        covered.UnionWith([OpKind.ActivationFromOutput, OpKind.ActivationFromPreActivation]); // Activation_kernel_rule_matches_finite_differences
         var scalar = Enum.GetValues<OpKind>().Where(k => !OpCatalog.IsLeaf(k) && !OpCatalog.IsSpanOperation(k) && k != OpKind.Call);
         Assert.All(scalar, k => Assert.Contains(k, covered));
     }
@@ -102,6 +103,28 @@ public class ReverseModeTests
         {
             CheckAgainstFiniteDifferences(method, [point]);
             CheckAgainstFiniteDifferences(method, op is OpKind.Log or OpKind.Sqrt ? [point / 2] : [-point]);
+        }
+    }
+
+    /// <summary>Every activation kernel of the runtime, found by its interface, so a new kernel is checked without a new line here.</summary>
+    public static TheoryData<string> ActivationKernels => new(typeof(SourceNet.Kernels.IActivation).Assembly.GetTypes()
+        .Where(t => t.IsValueType && (typeof(SourceNet.Kernels.IOutputDerivative).IsAssignableFrom(t) || typeof(SourceNet.Kernels.IPreActivationDerivative).IsAssignableFrom(t)))
+        .Select(t => t.FullName!).Order());
+
+    [Theory]
+    [MemberData(nameof(ActivationKernels))]
+    public void Activation_kernel_rule_matches_finite_differences(string kernel)
+    {
+        Type type = typeof(SourceNet.Kernels.IActivation).Assembly.GetType(kernel)!;
+        OpKind op = typeof(SourceNet.Kernels.IPreActivationDerivative).IsAssignableFrom(type) ? OpKind.ActivationFromPreActivation : OpKind.ActivationFromOutput;
+        var ir = new IrBuilder();
+        int x = ir.Parameter("x");
+        // Times x, so the rule is exercised inside a chain, not only at the seed.
+        DifferentiableMethodSpec method = ir.Build("F", ScalarType.Double, ir.Op(OpKind.Multiply, "f", ir.Op(op, type.Name, "global::" + kernel, x), x));
+        foreach (double point in new[] { 0.35, 1.7, 3.2, 9 })
+        {
+            CheckAgainstFiniteDifferences(method, [point]);
+            CheckAgainstFiniteDifferences(method, [-point]);
         }
     }
 
@@ -130,11 +153,33 @@ public class ReverseModeTests
         int top = ir.Op(OpKind.Multiply, "t", ir.Op(OpKind.Tanh, "tanh", xy), ir.Op(OpKind.Exp, "exp", xy));
         int bottom = ir.Op(OpKind.Add, "b", ir.Constant(1), ir.Op(OpKind.Multiply, "sq", xy, xy));
         int first = ir.Op(OpKind.Divide, "q", top, bottom);
-        int second = ir.Op(OpKind.Multiply, "s", ir.Op(OpKind.Sigmoid, "sig", x), ir.Op(OpKind.Relu, "relu", y));
+        int second = ir.Op(OpKind.Multiply, "s", ir.Op(OpKind.ActivationFromOutput, "sig", Sigmoid, x), ir.Op(OpKind.ActivationFromOutput, "relu", Relu, y));
         int result = ir.Op(OpKind.Subtract, "f", ir.Op(OpKind.Add, "sum", first, second), ir.Op(OpKind.Max, "max", x, y));
         DifferentiableMethodSpec method = ir.Build("F", ScalarType.Double, result);
         CheckAgainstFiniteDifferences(method, [0.7], [1.1]);
         CheckAgainstFiniteDifferences(method, [-0.3], [0.9]);
+    }
+
+    private const string Sigmoid = "global::SourceNet.Kernels.SigmoidActivation";
+    private const string Relu = "global::SourceNet.Kernels.ReluActivation";
+
+    [Fact]
+    public void Kernels_whose_derivative_needs_the_operand_match_finite_differences()
+    {
+        // f(x, y) = gelu(x * y) + silu(x - y) * leaky(y): the interpreter runs the runtime kernels' own rules, and
+        // the pre-activation derivatives (GELU, SiLU) read the operand while LeakyReLU's reads its output.
+        var ir = new IrBuilder();
+        int x = ir.Parameter("x");
+        int y = ir.Parameter("y");
+        int gelu = ir.Op(OpKind.ActivationFromPreActivation, "gelu", "global::SourceNet.Kernels.GeluActivation", ir.Op(OpKind.Multiply, "xy", x, y));
+        int silu = ir.Op(OpKind.ActivationFromPreActivation, "silu", "global::SourceNet.Kernels.SiluActivation", ir.Op(OpKind.Subtract, "d", x, y));
+        int leaky = ir.Op(OpKind.ActivationFromOutput, "leaky", "global::SourceNet.Kernels.LeakyReluActivation", y);
+        int result = ir.Op(OpKind.Add, "f", gelu, ir.Op(OpKind.Multiply, "p", silu, leaky));
+        DifferentiableMethodSpec method = ir.Build("F", ScalarType.Double, result);
+        foreach ((double a, double b) in new[] { (0.7, 1.1), (-0.3, 0.9), (2.5, -1.5), (-4, -3), (0.01, -0.02), (6, 7) })
+        {
+            CheckAgainstFiniteDifferences(method, [a], [b]);
+        }
     }
 
     [Fact]
@@ -185,8 +230,9 @@ public class ReverseModeTests
 
     private static void CheckAgainstFiniteDifferences(DifferentiableMethodSpec method, params double[][] inputs)
     {
-        (double value, double[][] gradient) = IrInterpreter.Gradient(method, inputs);
-        Assert.Equal(IrInterpreter.Evaluate(method, inputs), value);
+        KernelRules kernels = RuntimeKernelRules.Instance;
+        (double value, double[][] gradient) = IrInterpreter.Gradient(method, inputs, kernels);
+        Assert.Equal(IrInterpreter.Evaluate(method, inputs, kernels), value);
         const double h = 1e-6;
         for (int p = 0; p < inputs.Length; p++)
         {
@@ -196,7 +242,7 @@ public class ReverseModeTests
                 double[][] minus = inputs.Select(a => (double[])a.Clone()).ToArray();
                 plus[p][i] += h;
                 minus[p][i] -= h;
-                double numeric = (IrInterpreter.Evaluate(method, plus) - IrInterpreter.Evaluate(method, minus)) / (2 * h);
+                double numeric = (IrInterpreter.Evaluate(method, plus, kernels) - IrInterpreter.Evaluate(method, minus, kernels)) / (2 * h);
                 Assert.True(Math.Abs(numeric - gradient[p][i]) <= 1e-6 * Math.Max(1, Math.Abs(numeric)),
                     $"{method.Nodes[method.Result].Label}: ∂/∂input{p}[{i}] at ({string.Join(", ", inputs.Select(a => string.Join(" ", a)))}) is {gradient[p][i]}, finite differences say {numeric}");
             }

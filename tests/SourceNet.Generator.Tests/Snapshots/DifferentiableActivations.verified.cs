@@ -16,7 +16,7 @@ partial class Net
     public static float SwishWithGradient(float x, out float dX)
     {
         // Forward pass: every intermediate value of Swish, each computed once.
-        float v1 = global::SourceNet.Tensors.Functions.Sigmoid(x); // Functions.Sigmoid(x)
+        float v1 = global::SourceNet.Kernels.Apply<global::SourceNet.Kernels.SigmoidActivation>.Forward(x); // Functions.Sigmoid(x)
         float v2 = x * v1; // x * Functions.Sigmoid(x)
 
         // Backward pass: g_x holds ∂Swish/∂x. Values are visited latest first, so each adjoint is complete
@@ -26,7 +26,7 @@ partial class Net
         dX = g_v2 * v1;
         float g_v1 = g_v2 * x;
         // Functions.Sigmoid(x)  →  ∂v1/∂x = SigmoidActivation'(v1)
-        dX += g_v1 * global::SourceNet.Kernels.Apply<global::SourceNet.Kernels.SigmoidActivation>.DerivativeFromOutput(v1);
+        dX += g_v1 * global::SourceNet.Kernels.Derivative.FromOutput<global::SourceNet.Kernels.SigmoidActivation>(v1);
         return v2;
     }
 
@@ -100,6 +100,61 @@ partial class Net
         for (int i = 0; i < x.Length; i++)
         {
             values[i] = LeakyReluWithGradient(x[i], out dX[i]);
+        }
+    }
+
+    /// <summary>
+    /// Computes <see cref="Gated(float)"/> and its gradient with respect to every input, by reverse-mode
+    /// differentiation derived at compile time: one forward pass, then one backward pass.
+    /// </summary>
+    /// <param name="x">The input <c>x</c> of <c>Gated</c>.</param>
+    /// <param name="dX">Receives ∂Gated/∂x.</param>
+    /// <returns>The value of <c>Gated</c>, exactly as the method computes it.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0.0")]
+    public static float GatedWithGradient(float x, out float dX)
+    {
+        // Forward pass: every intermediate value of Gated, each computed once.
+        float v1 = global::SourceNet.Kernels.Apply<global::SourceNet.Kernels.GeluActivation>.Forward(x); // Functions.Gelu(x)
+        float v2 = x * 2f; // 2 * x
+        float v3 = global::SourceNet.Kernels.Apply<global::SourceNet.Kernels.SiluActivation>.Forward(v2); // Functions.Silu(2 * x)
+        float v4 = v1 * v3; // Functions.Gelu(x) * Functions.Silu(2 * x)
+
+        // Backward pass: g_x holds ∂Gated/∂x. Values are visited latest first, so each adjoint is complete
+        // (every use has added to it) before it flows on to the operands, times the local derivative.
+        float g_v4 = 1f; // seed: ∂Gated/∂Gated = 1
+        // Functions.Gelu(x) * Functions.Silu(2 * x)  →  ∂v4/∂v1 = v3, ∂v4/∂v3 = v1
+        float g_v1 = g_v4 * v3;
+        float g_v3 = g_v4 * v1;
+        // Functions.Silu(2 * x)  →  ∂v3/∂v2 = SiluActivation'(v2)
+        float g_v2 = g_v3 * global::SourceNet.Kernels.Derivative.FromPreActivation<global::SourceNet.Kernels.SiluActivation>(v2);
+        // 2 * x  →  ∂v2/∂x = 2
+        dX = g_v2 * 2f;
+        // Functions.Gelu(x)  →  ∂v1/∂x = GeluActivation'(x)
+        dX += g_v1 * global::SourceNet.Kernels.Derivative.FromPreActivation<global::SourceNet.Kernels.GeluActivation>(x);
+        return v4;
+    }
+
+    /// <summary>
+    /// Applies <c>Gated</c> element-wise: <c>values[i] = Gated(x[i])</c>, and
+    /// writes each element's partial derivatives with respect to that element's inputs. All spans have one length.
+    /// </summary>
+    /// <param name="x">The inputs <c>x</c>, one per element.</param>
+    /// <param name="values">Receives the values.</param>
+    /// <param name="dX">Receives ∂Gated/∂x at each element.</param>
+    [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0.0")]
+    public static void GatedWithGradient(global::System.ReadOnlySpan<float> x, global::System.Span<float> values, global::System.Span<float> dX)
+    {
+        if (values.Length != x.Length)
+        {
+            throw new global::System.ArgumentException("Every span must be as long as 'x'.", nameof(values));
+        }
+        if (dX.Length != x.Length)
+        {
+            throw new global::System.ArgumentException("Every span must be as long as 'x'.", nameof(dX));
+        }
+        for (int i = 0; i < x.Length; i++)
+        {
+            values[i] = GatedWithGradient(x[i], out dX[i]);
         }
     }
 

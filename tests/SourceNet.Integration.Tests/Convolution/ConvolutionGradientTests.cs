@@ -10,7 +10,7 @@ namespace SourceNet.Integration.Tests.Convolution;
 /// </summary>
 public class ConvolutionGradientTests
 {
-    private static float[] RandomInputs(int count, int seed)
+    internal static float[] RandomInputs(int count, int seed)
     {
         var values = new float[count];
         new SeededRandom(seed).FillNormal(values, 0f, 1f);
@@ -37,7 +37,7 @@ public class ConvolutionGradientTests
         Assert.True(Math.Abs(expected - actual) <= tolerance, $"{what}: expected {expected:G9}, generated {actual:G9} (tolerance {tolerance:G3})");
     }
 
-    private static void CheckEveryGradient(INetwork network, Func<float[], int[], float> computeGradients, int batch, int seed)
+    internal static void CheckEveryGradient(INetwork network, Func<float[], int[], float> computeGradients, int batch, int seed)
     {
         int classes = network.OutputSize;
         float[] inputs = RandomInputs(batch * network.InputSize, seed);

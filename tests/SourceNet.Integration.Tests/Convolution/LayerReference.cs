@@ -128,6 +128,10 @@ public sealed class LayerReference
         "ReLU" => z.Select(v => Math.Max(0, v)).ToArray(),
         "Sigmoid" => z.Select(v => 1 / (1 + Math.Exp(-v))).ToArray(),
         "Tanh" => z.Select(Math.Tanh).ToArray(),
+        "LeakyReLU" => z.Select(v => v > 0 ? v : 0.01 * v).ToArray(),
+        // PyTorch's nn.GELU(approximate='tanh') and nn.SiLU, as their documentation writes them.
+        "GELU" => z.Select(v => 0.5 * v * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v)))).ToArray(),
+        "SiLU" => z.Select(v => v / (1 + Math.Exp(-v))).ToArray(),
         _ => throw new NotSupportedException($"No reference for the activation {activation.Name}."),
     };
 }

@@ -13,7 +13,7 @@ public class ActivationsTests
         return Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 8 - 4)).ToArray();
     }
 
-    private static double Derivative<TActivation>(double y) where TActivation : struct, IActivation
+    private static double ExpectedDerivative<TActivation>(double y) where TActivation : struct, IActivation
     {
         if (typeof(TActivation) == typeof(ReluActivation)) return y > 0 ? 1 : 0;
         if (typeof(TActivation) == typeof(SigmoidActivation)) return y * (1 - y);
@@ -36,7 +36,7 @@ public class ActivationsTests
         }
     }
 
-    private static void CheckBackward<TActivation>() where TActivation : struct, IActivation
+    private static void CheckBackward<TActivation>() where TActivation : struct, IOutputDerivative
     {
         foreach (int n in Lengths)
         {
@@ -46,7 +46,7 @@ public class ActivationsTests
             Activations.BackwardInPlace<TActivation>(output, gradient);
             for (int i = 0; i < n; i++)
             {
-                double expected = upstream[i] * Derivative<TActivation>(output[i]);
+                double expected = upstream[i] * ExpectedDerivative<TActivation>(output[i]);
                 Assert.True(Math.Abs(gradient[i] - expected) <= 1e-6 * Math.Max(1, Math.Abs(expected)), $"{typeof(TActivation).Name} n={n} [{i}]: {gradient[i]}, expected {expected}");
             }
         }
@@ -62,6 +62,8 @@ public class ActivationsTests
     [Fact] public void TanhBackward() => CheckBackward<TanhActivation>();
     [Fact] public void LeakyReluForward() => CheckForward<LeakyReluActivation>();
     [Fact] public void LeakyReluBackward() => CheckBackward<LeakyReluActivation>();
+    [Fact] public void GeluForward() => CheckForward<GeluActivation>();
+    [Fact] public void SiluForward() => CheckForward<SiluActivation>();
 
     private static float[] Lanes(System.Runtime.Intrinsics.Vector512<float> v)
     {
@@ -78,8 +80,8 @@ public class ActivationsTests
         float[] x = Values(16, 99);
         var v512 = System.Runtime.Intrinsics.Vector512.Create(x);
         Assert.Equal(x.Select(v => Apply<LeakyReluActivation>.Forward(v)).ToArray(), Lanes(Apply<LeakyReluActivation>.Forward(v512)));
-        Assert.Equal(x.Select(v => Apply<ReluActivation>.DerivativeFromOutput(v)).ToArray(), Lanes(Apply<ReluActivation>.DerivativeFromOutput(v512)));
-        Assert.Equal(x.Select(v => Apply<TanhActivation>.DerivativeFromOutput(v)).ToArray(), Lanes(Apply<TanhActivation>.DerivativeFromOutput(v512)));
+        Assert.Equal(x.Select(v => Derivative.FromOutput<ReluActivation>(v)).ToArray(), Lanes(Derivative.FromOutput<ReluActivation>(v512)));
+        Assert.Equal(x.Select(v => Derivative.FromOutput<TanhActivation>(v)).ToArray(), Lanes(Derivative.FromOutput<TanhActivation>(v512)));
         float[] scalar = x.Select(v => Apply<SigmoidActivation>.Forward(v)).ToArray(), vector = Lanes(Apply<SigmoidActivation>.Forward(v512));
         for (int i = 0; i < x.Length; i++)
         {

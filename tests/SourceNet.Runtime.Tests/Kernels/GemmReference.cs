@@ -54,6 +54,8 @@ public static class GemmReference
         if (typeof(TActivation) == typeof(SigmoidActivation)) return 1.0 / (1.0 + Math.Exp(-z));
         if (typeof(TActivation) == typeof(TanhActivation)) return Math.Tanh(z);
         if (typeof(TActivation) == typeof(LeakyReluActivation)) return z > 0 ? z : 0.01 * z;
+        if (typeof(TActivation) == typeof(GeluActivation)) return PyTorchFormulas.GeluTanh(z);
+        if (typeof(TActivation) == typeof(SiluActivation)) return PyTorchFormulas.Silu(z);
         return z;
     }
 

@@ -30,9 +30,12 @@ internal enum OpKind
     Max,
     Min,
     Pow,
-    Relu,
-    Sigmoid,
-    LeakyRelu,
+
+    /// <summary>An activation kernel whose derivative reads its output (ReLU, Sigmoid); <see cref="IrNode.Text"/> names the kernel.</summary>
+    ActivationFromOutput,
+
+    /// <summary>An activation kernel whose derivative reads its operand (GELU, SiLU); <see cref="IrNode.Text"/> names the kernel.</summary>
+    ActivationFromPreActivation,
 
     /// <summary>A call to another <c>[Differentiable]</c> method through its companion; <see cref="IrNode.Text"/> names the companion.</summary>
     Call,

@@ -68,14 +68,14 @@ internal sealed record LengthTerm(int Node) : Term;
 internal sealed record CallPartialTerm(int Node, int Index) : Term;
 
 /// <summary>
-/// f'(z) of a runtime activation kernel, read off its output: the value of node <paramref name="Node"/>
-/// (the activation's y). The emitter calls the kernel's own derivative, the one the network generator fuses,
-/// so the rule is written once, in the runtime.
+/// f'(z) of a runtime activation kernel (named by the activation node's text), from the node's value y or from its
+/// operand z, as the kernel's interface says. The emitter calls the kernel's own derivative, the one the network
+/// generator uses, and the interpreter evaluates the same rule at double: it is written once, in the runtime.
 /// </summary>
-/// <param name="KernelType">The kernel type, <c>global::</c>-qualified.</param>
 /// <param name="Node">The activation node, whose value is y = f(z).</param>
-/// <param name="Operand">Its operand z, for the interpreter's numerical check.</param>
-internal sealed record KernelDerivativeTerm(string KernelType, int Node, int Operand) : Term;
+/// <param name="Operand">Its operand z.</param>
+/// <param name="FromPreActivation">Whether the derivative reads z (else y).</param>
+internal sealed record KernelDerivativeTerm(int Node, int Operand, bool FromPreActivation) : Term;
 
 internal enum UnaryFunction
 {
