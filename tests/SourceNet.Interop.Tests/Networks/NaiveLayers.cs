@@ -11,7 +11,7 @@ internal static class NaiveLayers
         for (int j = 0; j < layer.Units; j++)
         {
             double sum = layer.Bias.Value[j];
-            for (int i = 0; i < layer.Inputs; i++)
+            for (int i = 0; i < layer.InputCount; i++)
             {
                 sum += x[i] * layer.Weight.Value[i * layer.Units + j];
             }

@@ -188,13 +188,13 @@ public sealed class CheckpointTests : IDisposable
     public void Another_version_is_rejected()
     {
         byte[] bytes = SavedSmall();
-        bytes[4] = 3;
+        bytes[4] = 4;
 
         var error = LoadFails(WithChecksum(bytes));
 
         Assert.Equal(4, error.Offset);
-        Assert.Equal("format version 1 or 2", error.Expected);
-        Assert.Equal("version 3", error.Found);
+        Assert.Equal("format version 1, 2 or 3", error.Expected);
+        Assert.Equal("version 4", error.Found);
     }
 
     [Fact]
