@@ -79,7 +79,7 @@ internal sealed class OnnxGraphBuilder : IOpGraph
         return new OpValue(nchw, OpLayout.Nchw, shape);
     }
 
-    /// <summary>NCHW → [N, H·W·C] channels-last (SourceNet's order, which a Dense weight after a flatten is stored for).</summary>
+    /// <summary>NCHW → [N, H·W·C] channels-last: SourceNet's order, the one a weight reading a flattened image is stored for.</summary>
     public OpValue ToFeatures(string hint, OpValue value)
     {
         if (value.Layout == OpLayout.Features)
