@@ -42,11 +42,54 @@ public class NetworkSvgTests
         ];
         XNamespace ns = "http://www.w3.org/2000/svg";
         string[] texts = XDocument.Parse(NetworkSvg.Draw("Cnn", layers)).Descendants(ns + "text").Select(t => t.Value).ToArray();
-        Assert.Contains("Conv1 (Conv2D 5x5, ReLU)", texts);
+        Assert.Contains("Conv1 (Conv2D 5x5, stride 1, same, ReLU)", texts);
         Assert.Contains("output (28, 28, 32) · 832 parameters", texts);
-        Assert.Contains("Pool1 (MaxPool2D 2x2)", texts);
+        Assert.Contains("Pool1 (MaxPool2D 2x2, stride 2, valid)", texts);
         Assert.Contains("Flat (Flatten)", texts);
         Assert.Contains("Drop (Dropout 0.5)", texts);
+    }
+
+    [Fact]
+    public void A_layer_is_labelled_with_its_own_description()
+    {
+        Layer[] layers = [new DenseLayer("Hidden", 4, 3) { Description = "Dense (as the kind describes it)" }];
+        XNamespace ns = "http://www.w3.org/2000/svg";
+
+        string[] texts = XDocument.Parse(NetworkSvg.Draw("Net", layers)).Descendants(ns + "text").Select(t => t.Value).ToArray();
+
+        Assert.Contains("Hidden (Dense (as the kind describes it))", texts);
+    }
+
+    [Fact]
+    public void A_skip_connection_is_drawn_as_its_own_arc_and_the_loss_below_the_last_layer()
+    {
+        var shape = LayerShape.Features(4);
+        Layer[] layers =
+        [
+            new DenseLayer("A", 4, 4),
+            new DenseLayer("B", 4, 4),
+            new AddLayer("Sum", shape, 2) { Inputs = ["A", "B"] },
+        ];
+        XNamespace ns = "http://www.w3.org/2000/svg";
+
+        XDocument svg = XDocument.Parse(NetworkSvg.Draw("Residual", layers, loss: "CrossEntropy"));
+
+        // input -> A, A -> B, B -> Sum straight down; A -> Sum skips B: one arc. The loss arrow is a fourth line.
+        Assert.Single(svg.Descendants(ns + "path"), p => p.Attribute("marker-end") is not null);
+        Assert.Equal(4, svg.Descendants(ns + "line").Count());
+        string[] texts = svg.Descendants(ns + "text").Select(t => t.Value).ToArray();
+        Assert.Contains("Sum (Add)", texts);
+        Assert.Contains("loss: CrossEntropy", texts);
+    }
+
+    [Fact]
+    public void A_layer_reading_an_unknown_value_is_a_clear_error()
+    {
+        Layer[] layers = [new DenseLayer("A", 4, 4) { Inputs = ["Missing"] }];
+
+        var error = Assert.Throws<ArgumentException>(() => NetworkSvg.Draw("Broken", layers));
+
+        Assert.Contains("'Missing'", error.Message);
     }
 
     [Fact]

@@ -279,7 +279,7 @@ internal static partial class NetworkEmitter
     {
         string inputs = IsChainInput(c.Network, c.Index)
             ? ""
-            : $"InputNames = new[] {{ {string.Join(", ", c.Layer.InputIndices.Select(i => "\"" + (i < 0 ? "input" : c.Network.Layers[i].Name) + "\""))} }}, ";
+            : $"Inputs = new[] {{ {string.Join(", ", c.Layer.InputIndices.Select(i => "\"" + (i < 0 ? "input" : c.Network.Layers[i].Name) + "\""))} }}, ";
         return $"{c.Layer.Kind.Construction(c)} {{ {inputs}Description = {Literal(c.Layer.Kind.Describe(c.Layer))} }}";
     }
 

@@ -65,17 +65,19 @@ internal sealed class AddKind : LayerKind
     public override void WriteForward(LayerContext c)
     {
         string count = c.BatchOutputs;
-        string output = LayerContext.SpanOf(c.Output, count);
+        // The sum goes to the pre-activations when the activation keeps them (GELU, SiLU), else to the output.
+        string output = LayerContext.SpanOf(c.ProductTarget, count);
         c.W.Line($"// {c.Layer.Name}: {string.Join(" + ", Merges.InputNames(c))}, element-wise{(c.Layer.Activation!.IsIdentity ? "" : ", then " + c.Layer.Activation.Name)}");
         c.W.Line($"global::System.Numerics.Tensors.TensorPrimitives.Add({c.InputSpanOf(0, count)}, {c.InputSpanOf(1, count)}, {output});");
         for (int k = 2; k < c.InputCount; k++)
         {
             c.W.Line($"global::System.Numerics.Tensors.TensorPrimitives.Add({output}, {c.InputSpanOf(k, count)}, {output});");
         }
-        if (!c.Layer.Activation!.IsIdentity)
+        if (!c.Layer.Activation!.IsIdentity && !ActivationEmitter.NeedsPreActivations(c))
         {
             c.W.Line($"global::SourceNet.Kernels.Activations.ForwardInPlace<{ActivationEmitter.EpilogueType(c)}>({output});");
         }
+        ActivationEmitter.WriteForwardTail(c);
     }
 
     public override void WriteBackward(LayerContext c)

@@ -126,14 +126,15 @@ internal sealed class BatchNormKind : LayerKind
         using (c.W.Block("if (training)"))
         {
             c.W.Line($"// {norm.Name}: normalise with this batch's per-channel statistics{activation}; the running statistics move by {SourceWriter.Float(norm.Momentum)}");
-            c.W.Line($"{Kernels}.TrainForward<{kernel}>({rows}, {c.Constant("Channels")}, {c.Input}, {c.Field}.Weight.Value, {c.Field}.Bias.Value, {SourceWriter.Float(norm.Epsilon)}, {SourceWriter.Float(norm.Momentum)}, {c.Field}.RunningMean, {c.Field}.RunningVariance, {c.Member("BatchMean")}, {c.Member("BatchInverseDeviation")}, {c.Output});");
-            c.W.Line($"{c.Field}.BatchesTracked++;");
+            c.W.Line($"{Kernels}.TrainForward<{kernel}>({rows}, {c.Constant("Channels")}, {c.Input}, {c.Field}.Weight.Value, {c.Field}.Bias.Value, {SourceWriter.Float(norm.Epsilon)}, {SourceWriter.Float(norm.Momentum)}, {c.Field}.RunningMean.Singles, {c.Field}.RunningVariance.Singles, {c.Member("BatchMean")}, {c.Member("BatchInverseDeviation")}, {c.ProductTarget});");
+            c.W.Line($"{c.Field}.BatchesTracked.Int64s[0]++;");
         }
         using (c.W.Block("else"))
         {
             c.W.Line($"// {norm.Name}: normalise with the running statistics{activation}");
-            c.W.Line($"{Kernels}.InferenceForward<{kernel}>({rows}, {c.Constant("Channels")}, {c.Input}, {c.Field}.Weight.Value, {c.Field}.Bias.Value, {SourceWriter.Float(norm.Epsilon)}, {c.Field}.RunningMean, {c.Field}.RunningVariance, {c.Output});");
+            c.W.Line($"{Kernels}.InferenceForward<{kernel}>({rows}, {c.Constant("Channels")}, {c.Input}, {c.Field}.Weight.Value, {c.Field}.Bias.Value, {SourceWriter.Float(norm.Epsilon)}, {c.Field}.RunningMean.Singles, {c.Field}.RunningVariance.Singles, {c.ProductTarget});");
         }
+        ActivationEmitter.WriteForwardTail(c);
     }
 
     public override void WriteBackward(LayerContext c)

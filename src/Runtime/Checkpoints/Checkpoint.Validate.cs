@@ -10,10 +10,11 @@ namespace SourceNet.Checkpoints;
 // changing nothing. Load copies only after all of this has passed.
 public static partial class Checkpoint
 {
-    private sealed record Contents(int[] DataOffsets, long StepCount, float[][]?[]? Slots, CheckpointMetadata Metadata, byte[][] GeneratorStates);
+    private sealed record Contents(int[] DataOffsets, long StepCount, float[][]?[]? Slots, CheckpointMetadata Metadata, byte[][] GeneratorStates, int[] BufferOffsets);
 
     /// <summary>Checks the whole file against the format, the network and the optimizer, and reads what is not parameters.</summary>
-    private static Contents Validate(byte[] file, string path, Parameter[] parameters, Optimizer? optimizer, DropoutLayer[] generators)
+    private static Contents Validate(byte[] file, string path, Parameter[] parameters, Optimizer? optimizer,
+        (string Name, SeededRandom Random)[] generators, StateBuffer[] buffers)
     {
         ReadOnlySpan<byte> bytes = file;
         uint version = ValidateEnvelope(bytes, path);
@@ -41,10 +42,11 @@ public static partial class Checkpoint
         float[][]?[]? slots = null;
         var metadata = new CheckpointMetadata();
         byte[][] generatorStates = [];
+        int[] bufferOffsets = [];
         if (version == 1)
         {
             if (optimizer is not null)
-                throw new CheckpointFormatException(path, 4, $"format version 2, with the state of the {optimizer.Kind} optimizer", "version 1, which holds parameters only: load it without an optimizer");
+                throw new CheckpointFormatException(path, 4, $"format version 2 or later, with the state of the {optimizer.Kind} optimizer", "version 1, which holds parameters only: load it without an optimizer");
         }
         else
         {
@@ -52,9 +54,18 @@ public static partial class Checkpoint
             ReadMetadata(ref reader, metadata);
             generatorStates = ReadGenerators(ref reader, generators);
         }
+        if (version >= 3)
+        {
+            bufferOffsets = ReadBuffers(ref reader, buffers);
+        }
+        else if (buffers.Length > 0)
+        {
+            throw new CheckpointFormatException(path, 4, $"format version {FormatVersion}, with the network's {buffers.Length} buffers ('{buffers[0].Name}', ...)",
+                $"version {version}, which holds no buffers: it was saved by an older SourceNet, for a network without them");
+        }
         if (reader.Remaining != 0)
             throw new CheckpointFormatException(path, reader.Position, "the checksum after the last section", $"{reader.Remaining} more bytes");
-        return new Contents(dataOffsets, stepCount, slots, metadata, generatorStates);
+        return new Contents(dataOffsets, stepCount, slots, metadata, generatorStates, bufferOffsets);
     }
 
     /// <summary>Magic, version, length and checksum; returns the version.</summary>
@@ -68,8 +79,8 @@ public static partial class Checkpoint
         if (bytes.Length < HeaderLength + ChecksumLength)
             throw new CheckpointFormatException(path, bytes.Length, $"a {HeaderLength}-byte header and a {ChecksumLength}-byte checksum", $"end of file after {bytes.Length} bytes (truncated)");
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(bytes[4..]);
-        if (version is not (1 or FormatVersion))
-            throw new CheckpointFormatException(path, 4, $"format version 1 or {FormatVersion}", $"version {version}");
+        if (version is not (1 or 2 or FormatVersion))
+            throw new CheckpointFormatException(path, 4, $"format version 1, 2 or {FormatVersion}", $"version {version}");
         long declaredLength = BinaryPrimitives.ReadInt64LittleEndian(bytes[LengthOffset..]);
         if (declaredLength < HeaderLength + ChecksumLength)
             throw new CheckpointFormatException(path, LengthOffset, $"a file length of at least {HeaderLength + ChecksumLength}", declaredLength.ToString(CultureInfo.InvariantCulture));
@@ -194,17 +205,17 @@ public static partial class Checkpoint
         }
     }
 
-    /// <summary>The dropout layers' generator states: one per generator the network exposes, by layer name, in order.</summary>
-    private static byte[][] ReadGenerators(ref CheckpointReader reader, DropoutLayer[] generators)
+    /// <summary>The layers' generator states: one per generator the network's layers declare, by name, in order.</summary>
+    private static byte[][] ReadGenerators(ref CheckpointReader reader, (string Name, SeededRandom Random)[] generators)
     {
         int countAt = reader.Position;
-        int count = reader.ReadInt32("the number of dropout generators");
+        int count = reader.ReadInt32("the number of generators");
         if (count != generators.Length)
-            throw new CheckpointFormatException(reader.Path, countAt, $"{generators.Length} dropout generators, as in the network", count.ToString(CultureInfo.InvariantCulture));
+            throw new CheckpointFormatException(reader.Path, countAt, $"{generators.Length} generators, as in the network's layers", count.ToString(CultureInfo.InvariantCulture));
         var states = new byte[count][];
         for (int g = 0; g < count; g++)
         {
-            reader.ExpectName(generators[g].Name, MaxNameLength, $"dropout generator {g}");
+            reader.ExpectName(generators[g].Name, MaxNameLength, $"generator {g}");
             int stateAt = reader.Position;
             reader.Require(SeededRandom.StateSize, $"the {SeededRandom.StateSize}-byte generator state of '{generators[g].Name}'");
             states[g] = new byte[SeededRandom.StateSize];
@@ -222,5 +233,43 @@ public static partial class Checkpoint
             }
         }
         return states;
+    }
+
+    /// <summary>The buffers section: one entry per buffer the network's layers declare, by name, type and size, in order; returns where each one's values begin.</summary>
+    private static int[] ReadBuffers(ref CheckpointReader reader, StateBuffer[] buffers)
+    {
+        int countAt = reader.Position;
+        int count = reader.ReadInt32("the number of buffers");
+        if (count != buffers.Length)
+            throw new CheckpointFormatException(reader.Path, countAt, $"{buffers.Length} buffers, as in the network's layers", count.ToString(CultureInfo.InvariantCulture));
+        var offsets = new int[count];
+        for (int b = 0; b < count; b++)
+        {
+            StateBuffer buffer = buffers[b];
+            reader.ExpectName(buffer.Name, MaxNameLength, $"buffer {b}");
+            int typeAt = reader.Position;
+            byte type = reader.ReadByte($"the element type of '{buffer.Name}'");
+            byte expectedType = buffer.ElementType == BufferElementType.Int64 ? (byte)1 : (byte)0;
+            if (type != expectedType)
+                throw new CheckpointFormatException(reader.Path, typeAt, $"element type {expectedType} ({buffer.ElementType}) for '{buffer.Name}'", type.ToString(CultureInfo.InvariantCulture));
+            int lengthAt = reader.Position;
+            int length = reader.ReadInt32($"the length of '{buffer.Name}'");
+            if (length != buffer.Length)
+                throw new CheckpointFormatException(reader.Path, lengthAt, $"{buffer.Length} values in '{buffer.Name}' (shape {buffer.ShapeText})", length.ToString(CultureInfo.InvariantCulture));
+            if (buffer.ElementType == BufferElementType.Int64)
+            {
+                reader.Require(8L * length, $"the {length} int64 values of '{buffer.Name}'");
+                offsets[b] = reader.Position;
+                for (int k = 0; k < length; k++)
+                {
+                    reader.ReadInt64($"'{buffer.Name}'");
+                }
+            }
+            else
+            {
+                offsets[b] = reader.SkipFiniteSingles(length, $"'{buffer.Name}'");
+            }
+        }
+        return offsets;
     }
 }

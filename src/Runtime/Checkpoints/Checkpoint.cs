@@ -8,17 +8,17 @@ using SourceNet.IO;
 namespace SourceNet.Checkpoints;
 
 /// <summary>
-/// Saves a training run to a file — the network's parameters, the optimizer's state and the caller's metadata
-/// (epoch, sampler and generator states) — and loads it back, bit for bit, so that a resumed run continues
+/// Saves a training run to a file — the network's parameters and its layers' buffers and generators, the optimizer's
+/// state and the caller's metadata (epoch, sampler state) — and loads it back, bit for bit, so that a resumed run continues
 /// exactly as the uninterrupted one would have.
 /// </summary>
 /// <remarks>
-/// <para>File format, version 2. Integers and floats are little-endian; a <i>string</i> is an int32 byte
+/// <para>File format, version 3. Integers and floats are little-endian; a <i>string</i> is an int32 byte
 /// length then that many UTF-8 bytes. The full table is in <c>docs/interop.md</c>.</para>
 /// <code>
 /// offset  size  field
 ///      0     4  magic, the ASCII bytes "SNCK" (53 4E 43 4B)
-///      4     4  uint32 format version, 2 (version 1 files, parameters only, still load)
+///      4     4  uint32 format version, 3 (versions 1 and 2 still load into a network without buffers)
 ///      8     8  int64 length of the whole file, checksum included
 ///     16     4  int32 parameter count P
 ///     20        P parameters, in INetwork.Parameters order:
@@ -29,7 +29,10 @@ namespace SourceNet.Checkpoints;
 ///                 int32 S, then S x string: slot names (Adam: m, v)
 ///                 P x (uint8 0: no state yet | 1: S x (rows * columns float32))
 ///               metadata: int32 E, then E x (string key, int32 length, bytes), keys in ordinal order
-///               generators: int32 G, then G x (string dropout layer name, 37-byte SeededRandom state)
+///               generators: int32 G, then G x (string name, 37-byte SeededRandom state), from Layer.Generators
+///                 in layer order, named after the layer (Name, or Name[i] when a layer has several)
+///               buffers (version 3): int32 B, then B x (string name, uint8 element type 0: float32 | 1: int64,
+///                 int32 element count, the values), from Layer.Buffers in layer order
 ///  len-4     4  uint32 CRC-32 (IEEE, as in zip/gzip) of every byte before it
 /// </code>
 /// <para><see cref="Save"/> is atomic: it writes a temporary file in the target's directory, flushes it
@@ -42,7 +45,7 @@ namespace SourceNet.Checkpoints;
 public static partial class Checkpoint
 {
     /// <summary>The format version <see cref="Save"/> writes.</summary>
-    public const uint FormatVersion = 2;
+    public const uint FormatVersion = 3;
 
     /// <summary>The longest parameter name, in UTF-8 bytes, that a checkpoint holds.</summary>
     public const int MaxNameLength = 1024;
@@ -71,7 +74,8 @@ public static partial class Checkpoint
         ArgumentNullException.ThrowIfNull(network);
         string fullPath = Path.GetFullPath(path);
         Parameter[] parameters = Snapshot(network.Parameters);
-        DropoutLayer[] generators = Generators(network);
+        (string Name, SeededRandom Random)[] generators = NetworkState.Generators(network);
+        StateBuffer[] buffers = NetworkState.Buffers(network);
         for (int i = 0; i < parameters.Length; i++)
         {
             int nameLength = System.Text.Encoding.UTF8.GetByteCount(parameters[i].Name);
@@ -83,13 +87,13 @@ public static partial class Checkpoint
         {
             // The length field comes before the content, so count first: a seek back would need a seekable stream.
             var counter = new CountingStream();
-            WriteBody(new CheckpointWriter(counter, fullPath), parameters, optimizer, metadata, generators, length: 0);
-            WriteBody(new CheckpointWriter(stream, fullPath), parameters, optimizer, metadata, generators, counter.Length);
+            WriteBody(new CheckpointWriter(counter, fullPath), parameters, optimizer, metadata, generators, buffers, length: 0);
+            WriteBody(new CheckpointWriter(stream, fullPath), parameters, optimizer, metadata, generators, buffers, counter.Length);
         }, wrap);
     }
 
     private static void WriteBody(CheckpointWriter writer, Parameter[] parameters, Optimizer? optimizer, CheckpointMetadata? metadata,
-        DropoutLayer[] generators, long length)
+        (string Name, SeededRandom Random)[] generators, StateBuffer[] buffers, long length)
     {
         writer.WriteBytes(Magic);
         writer.WriteUInt32(FormatVersion);
@@ -148,17 +152,36 @@ public static partial class Checkpoint
         }
 
         writer.WriteInt32(generators.Length);
-        foreach (DropoutLayer layer in generators)
+        foreach ((string name, SeededRandom random) in generators)
         {
-            writer.WriteString(layer.Name);
-            writer.WriteBytes(layer.Random!.GetState());
+            writer.WriteString(name);
+            writer.WriteBytes(random.GetState());
+        }
+
+        writer.WriteInt32(buffers.Length);
+        foreach (StateBuffer buffer in buffers)
+        {
+            writer.WriteString(buffer.Name);
+            writer.WriteByte(buffer.ElementType == BufferElementType.Int64 ? (byte)1 : (byte)0);
+            writer.WriteInt32(buffer.Length);
+            if (buffer.ElementType == BufferElementType.Int64)
+            {
+                foreach (long value in buffer.Int64s)
+                {
+                    writer.WriteInt64(value);
+                }
+            }
+            else
+            {
+                writer.WriteFiniteSingles(buffer.Singles, $"buffer '{buffer.Name}'");
+            }
         }
         writer.WriteChecksum();
     }
 
     /// <summary>
     /// Reads the checkpoint at <paramref name="path"/> into <paramref name="network"/>'s parameters and, when
-    /// given, <paramref name="optimizer"/>'s state, after checking that it is intact and matches both.
+    /// given, <paramref name="optimizer"/>'s state (and the layers' buffers and generators), after checking that it is intact and matches both.
     /// </summary>
     /// <returns>The metadata saved with the checkpoint (empty for one saved without, and for version 1 files).</returns>
     /// <exception cref="CheckpointFormatException">The file is malformed, corrupt, holds a NaN or infinity, or
@@ -171,8 +194,9 @@ public static partial class Checkpoint
 
         byte[] file = File.ReadAllBytes(path);
         Parameter[] parameters = Snapshot(network.Parameters);
-        DropoutLayer[] generators = Generators(network);
-        Contents contents = Validate(file, path, parameters, optimizer, generators);
+        (string Name, SeededRandom Random)[] generators = NetworkState.Generators(network);
+        StateBuffer[] buffers = NetworkState.Buffers(network);
+        Contents contents = Validate(file, path, parameters, optimizer, generators, buffers);
 
         // Nothing can fail from here on: every check is done, and the shapes are known to match.
         for (int i = 0; i < parameters.Length; i++)
@@ -185,7 +209,11 @@ public static partial class Checkpoint
         }
         for (int g = 0; g < contents.GeneratorStates.Length; g++)
         {
-            generators[g].Random!.RestoreState(contents.GeneratorStates[g]);
+            generators[g].Random.RestoreState(contents.GeneratorStates[g]);
+        }
+        for (int b = 0; b < buffers.Length; b++)
+        {
+            ReadBuffer(file.AsSpan(contents.BufferOffsets[b]), buffers[b]);
         }
         return contents.Metadata;
     }
@@ -203,25 +231,17 @@ public static partial class Checkpoint
         }
     }
 
-    /// <summary>The dropout layers whose generators the network exposes, in layer order; none for a network that does not describe its layers.</summary>
-    private static DropoutLayer[] Generators(INetwork network)
+    private static void ReadBuffer(ReadOnlySpan<byte> source, StateBuffer buffer)
     {
-        IReadOnlyList<Layer> layers;
-        try
+        if (buffer.ElementType == BufferElementType.Int64)
         {
-            layers = network.Layers;
+            for (int k = 0; k < buffer.Length; k++)
+            {
+                buffer.Int64s[k] = BinaryPrimitives.ReadInt64LittleEndian(source.Slice(8 * k, 8));
+            }
+            return;
         }
-        catch (NotSupportedException)
-        {
-            return [];
-        }
-        var generators = new List<DropoutLayer>();
-        foreach (Layer layer in layers)
-        {
-            if (layer is DropoutLayer { Random: not null } dropout)
-                generators.Add(dropout);
-        }
-        return [.. generators];
+        ReadSingles(source[..(4 * buffer.Length)], buffer.Singles);
     }
 
     private static Parameter[] Snapshot(IReadOnlyList<Parameter> parameters)

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 
 namespace SourceNet.Interop;
 
@@ -15,7 +14,7 @@ internal static class StateDictLayout
 
     /// <summary>Values in <c>state_dict</c> layout written into the parameter's storage layout.</summary>
     public static void FromStateDict(Parameter parameter, ReadOnlySpan<float> source, Span<float> destination) =>
-        Transpose(source, parameter.StateDictShape, Inverse(parameter.StateDictAxes), destination);
+        Transpose(source, parameter.TransposedShape, Inverse(parameter.StateDictAxes), destination);
 
     /// <summary>
     /// <paramref name="destination"/> = <paramref name="source"/> (shape <paramref name="shape"/>, row-major)
@@ -81,43 +80,11 @@ internal static class StateDictLayout
         return true;
     }
 
-    /// <summary>
-    /// The tensor's shape in a <c>state_dict</c> file: <see cref="Parameter.StateDictShape"/>, except that a dense
-    /// layer's weight is a matrix [units, inputs] even when fed by a flattened image, whose storage view
-    /// [H, W, C, units] permutes to [units, C, H, W]: <c>nn.Linear</c> holds that as [units, C·H·W], same order.
-    /// </summary>
-    public static int[] FileShape(Parameter parameter, bool isDenseWeight)
-    {
-        int[] shape = parameter.StateDictShape;
-        if (!isDenseWeight || shape.Length <= 2)
-            return shape;
-        return [shape[0], parameter.Length / shape[0]];
-    }
-
-    /// <summary>The weights of the network's dense layers; empty when the network does not describe its layers.</summary>
-    public static HashSet<Parameter> DenseWeights(INetwork network)
-    {
-        var weights = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
-        IReadOnlyList<Layer> layers;
-        try
-        {
-            layers = network.Layers;
-        }
-        catch (NotSupportedException)
-        {
-            // A network generated before layers were described: its dense weights are plain [inputs, units] matrices.
-            return weights;
-        }
-        foreach (Layer layer in layers)
-        {
-            if (layer is DenseLayer dense)
-                weights.Add(dense.Weight);
-        }
-        return weights;
-    }
-
     /// <summary>The name a parameter has in a <c>state_dict</c>: its mapped name, else its own.</summary>
     public static string NameOf(Parameter parameter) => parameter.StateDictName ?? parameter.Name;
+
+    /// <summary>The name a buffer has in a <c>state_dict</c>: its mapped name, else its own.</summary>
+    public static string NameOf(StateBuffer buffer) => buffer.StateDictName ?? buffer.Name;
 
     public static string ShapeText(ReadOnlySpan<int> shape) => "[" + string.Join(", ", shape.ToArray()) + "]";
 

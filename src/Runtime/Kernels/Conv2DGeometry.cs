@@ -45,6 +45,12 @@ public readonly record struct Conv2DGeometry(
 
     /// <summary>Multiply-adds of the forward pass of one sample.</summary>
     public long MultiplyAddsPerSample => (long)OutputPositions * PatchLength * Filters;
+
+    /// <summary>Padding after the last row: what the output height needs beyond the input and <see cref="PadTop"/> (<c>Same</c> puts the odd pixel here).</summary>
+    public int PadBottom => WindowGeometry.PadAfter(InputHeight, KernelHeight, StrideY, PadTop, OutputHeight);
+
+    /// <summary>Padding after the last column, as <see cref="PadBottom"/>.</summary>
+    public int PadRight => WindowGeometry.PadAfter(InputWidth, KernelWidth, StrideX, PadLeft, OutputWidth);
 }
 
 /// <summary>
@@ -73,6 +79,12 @@ public readonly record struct Pool2DGeometry(
 
     /// <summary>Values in one output sample.</summary>
     public int OutputElements => OutputHeight * OutputWidth * Channels;
+
+    /// <summary>Padding after the last row, as <see cref="Conv2DGeometry.PadBottom"/>.</summary>
+    public int PadBottom => WindowGeometry.PadAfter(InputHeight, PoolHeight, StrideY, PadTop, OutputHeight);
+
+    /// <summary>Padding after the last column, as <see cref="Conv2DGeometry.PadRight"/>.</summary>
+    public int PadRight => WindowGeometry.PadAfter(InputWidth, PoolWidth, StrideX, PadLeft, OutputWidth);
 }
 
 /// <summary>The output size and leading padding of a sliding window along one axis.</summary>
@@ -85,11 +97,18 @@ internal static class WindowGeometry
         if (same)
         {
             int output = (input + stride - 1) / stride;
-            int padTotal = Math.Max((output - 1) * stride + window - input, 0);
+            int padTotal = PadAfter(input, window, stride, 0, output);
             return (output, padTotal / 2);
         }
         if (window > input)
             throw new ArgumentException($"A window of {window} is larger than the input {axis} {input} without padding.");
         return ((input - window) / stride + 1, 0);
     }
+
+    /// <summary>
+    /// The padding after the input that <paramref name="output"/> windows need beyond <paramref name="padBefore"/>;
+    /// <c>Valid</c> drops leftover pixels, so it is never negative.
+    /// </summary>
+    public static int PadAfter(int input, int window, int stride, int padBefore, int output) =>
+        (int)Math.Max((long)(output - 1) * stride + window - input - padBefore, 0);
 }

@@ -1,4 +1,7 @@
 using System.Collections.Generic;
+using System.Globalization;
+using SourceNet.Export;
+using SourceNet.Interop;
 using SourceNet.Kernels;
 
 namespace SourceNet;
@@ -39,4 +42,34 @@ public sealed class Conv2DLayer : Layer
 
     /// <inheritdoc/>
     public override IReadOnlyList<Parameter> Parameters => _parameters;
+
+    /// <inheritdoc/>
+    protected override string DefaultDescription
+    {
+        get
+        {
+            Conv2DGeometry g = Geometry;
+            string stride = g.StrideY == g.StrideX ? g.StrideY.ToString(CultureInfo.InvariantCulture) : $"{g.StrideY}x{g.StrideX}";
+            string padding = g.PadTop + g.PadLeft + g.PadBottom + g.PadRight == 0 ? "valid" : "same";
+            string text = string.Create(CultureInfo.InvariantCulture, $"Conv2D {g.KernelHeight}x{g.KernelWidth}, stride {stride}, {padding}");
+            return Activation.IsIdentity ? text : text + ", " + Activation.Name;
+        }
+    }
+
+    /// <summary><c>Conv</c> on NCHW with OIHW weights and the geometry's explicit (possibly asymmetric) pads, then the activation.</summary>
+    public override OpValue Lower(IOpGraph graph, IReadOnlyList<OpValue> inputs)
+    {
+        Conv2DGeometry g = Geometry;
+        OpValue input = graph.ToNchw(Name, SingleInput(inputs));
+        // Stored HWIO [KH, KW, Cin, Cout]; ONNX wants OIHW [Cout, Cin, KH, KW].
+        var oihw = new float[Weight.Length];
+        StateDictLayout.Transpose(Weight.Value, new[] { g.KernelHeight, g.KernelWidth, g.InputChannels, g.Filters }, new[] { 3, 2, 0, 1 }, oihw);
+        string weight = graph.Floats(Name + ".weight", oihw, g.Filters, g.InputChannels, g.KernelHeight, g.KernelWidth);
+        string bias = graph.Floats(Name + ".bias", Bias.Value, g.Filters);
+        string output = graph.Node("Conv", Name, new[] { input.Name, weight, bias },
+            OpAttribute.Of("kernel_shape", g.KernelHeight, g.KernelWidth),
+            OpAttribute.Of("strides", g.StrideY, g.StrideX),
+            OpAttribute.Of("pads", g.PadTop, g.PadLeft, g.PadBottom, g.PadRight));
+        return new OpValue(Activation.Lower(graph, Name, output), OpLayout.Nchw, OutputShape);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using SourceNet.Export;
 
 namespace SourceNet;
 
@@ -20,16 +21,18 @@ public sealed class DenseLayer : Layer
     public DenseLayer(string name, int inputs, int units, LayerActivation activation)
         : base(name, LayerShape.Features(inputs), LayerShape.Features(units))
     {
-        Inputs = inputs;
+        InputCount = inputs;
         Units = units;
         Activation = activation;
-        Weight = new Parameter(name + ".Weight", inputs, units);
+        // nn.Linear holds its weight as the matrix [units, inputs] even when the storage view is finer (a flattened
+        // image's [H, W, C, units]): the state_dict tensor merges its trailing axes back into one.
+        Weight = new Parameter(name + ".Weight", inputs, units) { StateDictRank = 2 };
         Bias = new Parameter(name + ".Bias", 1, units);
         _parameters = new[] { Weight, Bias };
     }
 
     /// <summary>Number of inputs.</summary>
-    public int Inputs { get; }
+    public int InputCount { get; }
 
     /// <summary>Number of outputs.</summary>
     public int Units { get; }
@@ -45,4 +48,17 @@ public sealed class DenseLayer : Layer
 
     /// <inheritdoc/>
     public override IReadOnlyList<Parameter> Parameters => _parameters;
+
+    /// <inheritdoc/>
+    protected override string DefaultDescription => Activation.IsIdentity ? "Dense" : "Dense, " + Activation.Name;
+
+    /// <summary><c>Gemm</c> with the weight as stored, [inputs, units] (no transpose), then the activation.</summary>
+    public override OpValue Lower(IOpGraph graph, IReadOnlyList<OpValue> inputs)
+    {
+        OpValue input = graph.ToFeatures(Name, SingleInput(inputs));
+        string weight = graph.Floats(Name + ".weight", Weight.Value, InputCount, Units);
+        string bias = graph.Floats(Name + ".bias", Bias.Value, Units);
+        string output = graph.Node("Gemm", Name, new[] { input.Name, weight, bias });
+        return new OpValue(Activation.Lower(graph, Name, output), OpLayout.Features, OutputShape);
+    }
 }

@@ -1,4 +1,7 @@
 using System;
+using System.Collections.Generic;
+using System.Globalization;
+using SourceNet.Export;
 
 namespace SourceNet;
 
@@ -28,4 +31,13 @@ public sealed class DropoutLayer : Layer
 
     /// <summary>The probability that a value is dropped while training.</summary>
     public float Rate { get; }
+
+    /// <summary>The mask generator, when the network exposes it: a checkpoint saves its state.</summary>
+    public override IReadOnlyList<SeededRandom> Generators => Random is null ? Array.Empty<SeededRandom>() : new[] { Random };
+
+    /// <inheritdoc/>
+    protected override string DefaultDescription => "Dropout " + Rate.ToString("0.###", CultureInfo.InvariantCulture);
+
+    /// <summary>Nothing: inverted dropout is the identity at inference.</summary>
+    public override OpValue Lower(IOpGraph graph, IReadOnlyList<OpValue> inputs) => SingleInput(inputs);
 }

@@ -1,3 +1,6 @@
+using System.Collections.Generic;
+using SourceNet.Export;
+
 namespace SourceNet;
 
 /// <summary>
@@ -10,5 +13,12 @@ public sealed class FlattenLayer : Layer
     public FlattenLayer(string name, LayerShape inputShape)
         : base(name, inputShape, LayerShape.Features(inputShape.Elements))
     {
+    }
+
+    /// <summary>Back to channels-last, then <c>Reshape</c> to [N, H·W·C]: the order the next Dense weight is stored for.</summary>
+    public override OpValue Lower(IOpGraph graph, IReadOnlyList<OpValue> inputs)
+    {
+        OpValue flat = graph.ToFeatures(Name, SingleInput(inputs));
+        return flat with { Shape = OutputShape };
     }
 }

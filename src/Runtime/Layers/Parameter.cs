@@ -14,6 +14,9 @@ namespace SourceNet;
 /// </remarks>
 public sealed class Parameter
 {
+    private int? _stateDictRank;
+    private int[]? _fileShape;
+
     /// <summary>Creates a zero-filled parameter.</summary>
     public Parameter(string name, int rows, int columns)
     {
@@ -52,7 +55,7 @@ public sealed class Parameter
 
     /// <summary>
     /// The tensor's name in PyTorch's <c>state_dict</c> for the same layer (<c>hidden.weight</c>), or null when
-    /// none was given. Set by the generated network through <see cref="MapToStateDict"/>.
+    /// none was given. Set by the generated network through <see cref="MapToStateDict(string, int[], int[])"/>.
     /// </summary>
     public string? StateDictName { get; private set; }
 
@@ -68,8 +71,11 @@ public sealed class Parameter
     /// </summary>
     public int[] StateDictAxes { get; private set; }
 
-    /// <summary>The shape of the <c>state_dict</c> tensor: <see cref="StorageShape"/> permuted by <see cref="StateDictAxes"/>.</summary>
-    public int[] StateDictShape
+    /// <summary>
+    /// <see cref="StorageShape"/> permuted by <see cref="StateDictAxes"/>: the tensor the transposition gives, before
+    /// any reshape to <see cref="StateDictShape"/>. Its values are row-major in <c>state_dict</c> order.
+    /// </summary>
+    public int[] TransposedShape
     {
         get
         {
@@ -83,27 +89,96 @@ public sealed class Parameter
     }
 
     /// <summary>
+    /// The rank the <c>state_dict</c> tensor has when no file shape was given: a finer <see cref="TransposedShape"/>
+    /// has its trailing axes merged into the last one (<c>nn.Linear</c> holds [units, C·H·W] where the transposition
+    /// gives [units, C, H, W]). Null (the default) keeps the transposed shape as it is. Set by the layer that owns the
+    /// parameter, as it knows its PyTorch counterpart.
+    /// </summary>
+    public int? StateDictRank
+    {
+        get => _stateDictRank;
+        init
+        {
+            if (value is int rank)
+                ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rank, nameof(StateDictRank));
+            _stateDictRank = value;
+        }
+    }
+
+    /// <summary>
+    /// The shape of the tensor in a <c>state_dict</c> or safetensors file: the file shape given to
+    /// <see cref="MapToStateDict(string, int[], int[], int[])"/>; else <see cref="TransposedShape"/>, its trailing axes
+    /// merged down to <see cref="StateDictRank"/> when set. Same values, same order as the transposed tensor (a reshape).
+    /// </summary>
+    public int[] StateDictShape
+    {
+        get
+        {
+            if (_fileShape is not null)
+                return (int[])_fileShape.Clone();
+            int[] transposed = TransposedShape;
+            if (_stateDictRank is not int rank || transposed.Length <= rank)
+                return transposed;
+            var merged = new int[rank];
+            transposed.AsSpan(0, rank).CopyTo(merged);
+            for (int i = rank; i < transposed.Length; i++)
+            {
+                merged[rank - 1] *= transposed[i];
+            }
+            return merged;
+        }
+    }
+
+    /// <summary>
     /// Names the parameter as PyTorch's <c>state_dict</c> does and says how its layout maps there: the
     /// values viewed as <paramref name="storageShape"/> (row-major), transposed by <paramref name="axes"/>.
     /// Without a shape the parameter keeps its own ([rows, columns], or [columns] for a vector) unpermuted.
+    /// The file shape is <see cref="TransposedShape"/> (merged to <see cref="StateDictRank"/> when set).
     /// </summary>
-    public void MapToStateDict(string name, int[]? storageShape = null, int[]? axes = null)
+    public void MapToStateDict(string name, int[]? storageShape = null, int[]? axes = null) =>
+        Map(name, storageShape, axes, fileShape: null);
+
+    /// <summary>
+    /// <see cref="MapToStateDict(string, int[], int[])"/>, and the tensor's shape in the file:
+    /// <paramref name="fileShape"/>, a reshape of the transposed tensor (same values, same order), such as a dense
+    /// weight after a flatten, transposed to [units, C, H, W] and held as [units, C·H·W].
+    /// </summary>
+    /// <exception cref="ArgumentException">A shape does not hold <see cref="Length"/> values, or the axes are not a permutation.</exception>
+    public void MapToStateDict(string name, int[] storageShape, int[] axes, int[] fileShape)
+    {
+        ArgumentNullException.ThrowIfNull(storageShape);
+        ArgumentNullException.ThrowIfNull(axes);
+        ArgumentNullException.ThrowIfNull(fileShape);
+        Map(name, storageShape, axes, fileShape);
+    }
+
+    private void Map(string name, int[]? storageShape, int[]? axes, int[]? fileShape)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         int[] shape = storageShape ?? StorageShape;
-        long product = 1;
-        foreach (int dimension in shape)
-        {
-            product *= dimension;
-        }
-        if (product != Length)
-            throw new ArgumentException($"{Name} has {Length} values; the shape [{string.Join(", ", shape)}] holds {product}.", nameof(storageShape));
+        CheckHolds(shape, nameof(storageShape));
         int[] permutation = axes ?? Identity(shape.Length);
         if (permutation.Length != shape.Length || !IsPermutation(permutation))
             throw new ArgumentException($"[{string.Join(", ", permutation)}] is not a permutation of the {shape.Length} axes of {Name}.", nameof(axes));
+        if (fileShape is not null)
+            CheckHolds(fileShape, nameof(fileShape));
         StateDictName = name;
-        StorageShape = shape;
-        StateDictAxes = permutation;
+        StorageShape = (int[])shape.Clone();
+        StateDictAxes = (int[])permutation.Clone();
+        _fileShape = fileShape is null ? null : (int[])fileShape.Clone();
+    }
+
+    private void CheckHolds(int[] shape, string argument)
+    {
+        long product = 1;
+        foreach (int dimension in shape)
+        {
+            if (dimension <= 0)
+                throw new ArgumentException($"{Name}: the shape [{string.Join(", ", shape)}] has an axis that is not positive.", argument);
+            product *= dimension;
+        }
+        if (product != Length)
+            throw new ArgumentException($"{Name} has {Length} values; the shape [{string.Join(", ", shape)}] holds {product}.", argument);
     }
 
     private static int[] Identity(int rank)
@@ -129,6 +204,9 @@ public sealed class Parameter
         }
         return true;
     }
+
+    /// <summary>Sets every value to <paramref name="value"/> (BatchNorm's scale starts at 1).</summary>
+    public void Fill(float value) => Value.AsSpan().Fill(value);
 
     /// <summary>Fills the values from a normal distribution N(0, stdDev²).</summary>
     public void InitializeNormal(SeededRandom random, float stdDev) => random.FillNormal(Value, 0f, stdDev);

@@ -1,3 +1,6 @@
+using System.Collections.Generic;
+using System.Globalization;
+using SourceNet.Export;
 using SourceNet.Kernels;
 
 namespace SourceNet;
@@ -30,4 +33,34 @@ public sealed class Pool2DLayer : Layer
 
     /// <summary>Max or average.</summary>
     public PoolingMode Mode { get; }
+
+    /// <inheritdoc/>
+    protected override string DefaultDescription
+    {
+        get
+        {
+            Pool2DGeometry g = Geometry;
+            string stride = g.StrideY == g.StrideX ? g.StrideY.ToString(CultureInfo.InvariantCulture) : $"{g.StrideY}x{g.StrideX}";
+            string padding = g.PadTop + g.PadLeft + g.PadBottom + g.PadRight == 0 ? "valid" : "same";
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{(Mode == PoolingMode.Max ? "MaxPool2D" : "AvgPool2D")} {g.PoolHeight}x{g.PoolWidth}, stride {stride}, {padding}");
+        }
+    }
+
+    /// <summary><c>MaxPool</c> or <c>AveragePool</c> (padding not counted) on NCHW, with the geometry's explicit pads.</summary>
+    public override OpValue Lower(IOpGraph graph, IReadOnlyList<OpValue> inputs)
+    {
+        Pool2DGeometry g = Geometry;
+        OpValue input = graph.ToNchw(Name, SingleInput(inputs));
+        var attributes = new List<OpAttribute>
+        {
+            OpAttribute.Of("kernel_shape", g.PoolHeight, g.PoolWidth),
+            OpAttribute.Of("strides", g.StrideY, g.StrideX),
+            OpAttribute.Of("pads", g.PadTop, g.PadLeft, g.PadBottom, g.PadRight),
+        };
+        if (Mode == PoolingMode.Average)
+            attributes.Add(OpAttribute.Integer("count_include_pad", 0)); // SourceNet averages over the window's inside only
+        string output = graph.Node(Mode == PoolingMode.Max ? "MaxPool" : "AveragePool", Name, new[] { input.Name }, attributes.ToArray());
+        return new OpValue(output, OpLayout.Nchw, OutputShape);
+    }
 }

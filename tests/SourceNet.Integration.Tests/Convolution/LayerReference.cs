@@ -71,7 +71,7 @@ public sealed class LayerReference
         for (int j = 0; j < layer.Units; j++)
         {
             double sum = valueOf(layer.Bias, j);
-            for (int i = 0; i < layer.Inputs; i++) sum += x[i] * valueOf(layer.Weight, i * layer.Units + j);
+            for (int i = 0; i < layer.InputCount; i++) sum += x[i] * valueOf(layer.Weight, i * layer.Units + j);
             y[j] = sum;
         }
         return y;

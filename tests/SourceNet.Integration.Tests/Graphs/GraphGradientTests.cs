@@ -104,8 +104,8 @@ public class GraphGradientTests
             network.TrainStep(RandomInputs(4 * ResidualBlockNet.InputCount, 400 + step), Labels(4, 3), adam);
         }
         var norm = network.NormA;
-        Assert.Equal(5, norm.BatchesTracked);
-        Assert.Contains(norm.RunningMean, v => v != 0f);
+        Assert.Equal(5, norm.BatchesTracked.Int64s[0]);
+        Assert.Contains(norm.RunningMean.Singles, v => v != 0f);
         CheckInference(network, (x, y) => network.Forward(x, y), count: 9, seed: 500);
 
         var vectors = new VectorGraphNet(seed: 5, maxBatchSize: 6);

@@ -39,14 +39,15 @@ public sealed partial class VectorGraphNet
     [Dense(4, WeightStdDev = 0.5f)] public partial DenseLayer Logits { get; }
 }
 
-/// <summary>Sixteen channels (the vector path of the batch-norm kernels) and a strided convolution down to the pool.</summary>
+/// <summary>Sixteen channels (the vector path of the batch-norm kernels), a strided convolution down to the pool, and the
+/// activations whose derivative needs the pre-activation (SiLU after the normalisation, GELU after the sum).</summary>
 [Network(InputShape = new[] { 5, 4, 1 })]
 public sealed partial class WideNormNet
 {
     [Conv2D(16, 3, Padding = Padding.Same, WeightStdDev = 0.5f, BiasStdDev = 0.1f)] public partial Conv2DLayer Conv { get; }
-    [BatchNorm(Activation = Activation.Tanh)] public partial BatchNormLayer Norm { get; }
+    [BatchNorm(Activation = Activation.SiLU)] public partial BatchNormLayer Norm { get; }
     [Conv2D(16, 3, Activation.Tanh, Stride = 2, Padding = Padding.Same, WeightStdDev = 0.3f)] public partial Conv2DLayer Down { get; }
-    [Add(nameof(Down), nameof(Down))] public partial AddLayer Twice { get; }
+    [Add(nameof(Down), nameof(Down), Activation = Activation.GELU)] public partial AddLayer Twice { get; }
     [GlobalAvgPool2D] public partial GlobalAvgPool2DLayer Pool { get; }
     [Dense(3, WeightStdDev = 0.5f)] public partial DenseLayer Logits { get; }
 }

@@ -39,7 +39,7 @@ public sealed class GraphReference
         string previous = Layer.NetworkInput;
         foreach (Layer layer in _network.Layers)
         {
-            IReadOnlyList<string> names = layer.InputNames.Count == 0 ? new[] { previous } : layer.InputNames;
+            IReadOnlyList<string> names = layer.Inputs.Count == 0 ? new[] { previous } : layer.Inputs;
             double[][][] inputsOf = names.Select(n => values[n]).ToArray();
             double[][] x = inputsOf[0];
             double[][] y = layer switch
@@ -113,8 +113,8 @@ public sealed class GraphReference
         {
             for (int c = 0; c < channels; c++)
             {
-                mean[c] = layer.RunningMean[c];
-                variance[c] = layer.RunningVariance[c];
+                mean[c] = layer.RunningMean.Singles[c];
+                variance[c] = layer.RunningVariance.Singles[c];
             }
         }
         string activation = layer.Description.Contains(", ") ? layer.Description[(layer.Description.IndexOf(", ") + 2)..] : "None";
@@ -162,7 +162,7 @@ public sealed class GraphReference
         for (int j = 0; j < layer.Units; j++)
         {
             double sum = valueOf(layer.Bias, j);
-            for (int i = 0; i < layer.Inputs; i++) sum += x[i] * valueOf(layer.Weight, i * layer.Units + j);
+            for (int i = 0; i < layer.InputCount; i++) sum += x[i] * valueOf(layer.Weight, i * layer.Units + j);
             y[j] = sum;
         }
         return y;
@@ -202,6 +202,9 @@ public sealed class GraphReference
             "ReLU" => z.Select(v => Math.Max(0, v)).ToArray(),
             "Sigmoid" => z.Select(v => 1 / (1 + Math.Exp(-v))).ToArray(),
             "Tanh" => z.Select(Math.Tanh).ToArray(),
+            // PyTorch's nn.GELU(approximate='tanh') and nn.SiLU, from their definitions.
+            "GELU" => z.Select(v => 0.5 * v * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v)))).ToArray(),
+            "SiLU" => z.Select(v => v / (1 + Math.Exp(-v))).ToArray(),
             _ => throw new NotSupportedException($"No reference for the activation {name}."),
         };
     }

@@ -26,11 +26,11 @@ internal sealed class LayeredNetwork : INetwork
             switch (layer)
             {
                 case DenseLayer dense when flattenedImage is LayerShape image:
-                    dense.Weight.MapToStateDict(name + ".weight", [image.Height, image.Width, image.Channels, dense.Units], [3, 2, 0, 1]);
+                    dense.Weight.MapToStateDict(name + ".weight", [image.Height, image.Width, image.Channels, dense.Units], [3, 2, 0, 1], [dense.Units, image.Elements]);
                     dense.Bias.MapToStateDict(name + ".bias");
                     break;
                 case DenseLayer dense:
-                    dense.Weight.MapToStateDict(name + ".weight", [dense.Inputs, dense.Units], [1, 0]);
+                    dense.Weight.MapToStateDict(name + ".weight", [dense.InputCount, dense.Units], [1, 0]);
                     dense.Bias.MapToStateDict(name + ".bias");
                     break;
                 case Conv2DLayer conv:

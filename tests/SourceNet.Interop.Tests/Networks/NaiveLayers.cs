@@ -11,7 +11,7 @@ internal static class NaiveLayers
         for (int j = 0; j < layer.Units; j++)
         {
             double sum = layer.Bias.Value[j];
-            for (int i = 0; i < layer.Inputs; i++)
+            for (int i = 0; i < layer.InputCount; i++)
             {
                 sum += x[i] * layer.Weight.Value[i * layer.Units + j];
             }
@@ -71,5 +71,58 @@ internal static class NaiveLayers
             y[(oy * g.OutputWidth + ox) * g.Channels + c] = layer.Mode == PoolingMode.Max ? max : sum / count;
         }
         return y;
+    }
+
+    /// <summary>Inference: y = weight · (x - running mean) / sqrt(running variance + epsilon) + bias, per channel (the last axis).</summary>
+    public static double[] BatchNorm(BatchNormLayer layer, double[] x)
+    {
+        var y = new double[x.Length];
+        for (int i = 0; i < x.Length; i++)
+        {
+            int c = i % layer.Channels;
+            double normalised = (x[i] - layer.RunningMean.Singles[c]) / Math.Sqrt((double)layer.RunningVariance.Singles[c] + layer.Epsilon);
+            y[i] = layer.Weight.Value[c] * normalised + layer.Bias.Value[c];
+        }
+        return y;
+    }
+
+    public static double[] Add(double[][] x)
+    {
+        var y = new double[x[0].Length];
+        foreach (double[] input in x)
+        {
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] += input[i];
+            }
+        }
+        return y;
+    }
+
+    /// <summary>Channels-last: at each pixel (one pixel for vectors), the inputs' channels one after the other.</summary>
+    public static double[] Concatenate(ConcatenateLayer layer, double[][] x)
+    {
+        int pixels = layer.OutputShape.Height * layer.OutputShape.Width;
+        var y = new List<double>();
+        for (int p = 0; p < pixels; p++)
+        {
+            for (int k = 0; k < x.Length; k++)
+            {
+                int channels = layer.InputShapes[k].Channels;
+                y.AddRange(x[k].Skip(p * channels).Take(channels));
+            }
+        }
+        return [.. y];
+    }
+
+    public static double[] GlobalAveragePool(GlobalAvgPool2DLayer layer, double[] x)
+    {
+        LayerShape shape = layer.InputShape;
+        var y = new double[shape.Channels];
+        for (int i = 0; i < x.Length; i++)
+        {
+            y[i % shape.Channels] += x[i];
+        }
+        return [.. y.Select(v => v / (shape.Height * shape.Width))];
     }
 }

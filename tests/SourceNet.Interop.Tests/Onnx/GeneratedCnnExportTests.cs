@@ -43,6 +43,7 @@ public sealed class GeneratedCnnExportTests
         var error = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Load(path, shapes));
         Assert.Equal("shape [4, 32] for 'conv.weight'", error.Expected);
         Assert.Equal("[4, 2, 4, 4]", error.Found);
-        Assert.Equal([5, 3, 2, 2], saved.Hidden.Weight.StateDictShape); // [out, C, H, W], saved as [5, 12]
+        Assert.Equal([5, 3, 2, 2], saved.Hidden.Weight.TransposedShape); // [out, C, H, W] ...
+        Assert.Equal([5, 12], saved.Hidden.Weight.StateDictShape); // ... held as nn.Linear holds it
     }
 }

@@ -81,7 +81,7 @@ public sealed class OnnxExportTests
     {
         var g = Conv2DGeometry.Create(9, 9, 2, 4, 4, 4, 2, 2, samePadding: true);
 
-        long[] pads = OnnxExporter.Pads(g.InputHeight, g.InputWidth, g.KernelHeight, g.KernelWidth, g.StrideY, g.StrideX, g.PadTop, g.PadLeft, g.OutputHeight, g.OutputWidth);
+        int[] pads = [g.PadTop, g.PadLeft, g.PadBottom, g.PadRight];
 
         Assert.Equal([1, 1, 2, 2], pads); // total (5 - 1)·2 + 4 - 9 = 3: top/left 1, bottom/right 2
     }

@@ -80,7 +80,7 @@ public sealed class CheckpointTests : IDisposable
         ReadOnlySpan<byte> span = bytes;
 
         Assert.Equal("SNCK"u8.ToArray(), bytes[..4]);
-        Assert.Equal(2u, BinaryPrimitives.ReadUInt32LittleEndian(span[4..]));
+        Assert.Equal(3u, BinaryPrimitives.ReadUInt32LittleEndian(span[4..]));
         Assert.Equal(bytes.Length, BinaryPrimitives.ReadInt64LittleEndian(span[8..]));
         Assert.Equal(4, BinaryPrimitives.ReadInt32LittleEndian(span[16..]));
         Assert.Equal(13, BinaryPrimitives.ReadInt32LittleEndian(span[20..]));
@@ -88,13 +88,14 @@ public sealed class CheckpointTests : IDisposable
         Assert.Equal(4, BinaryPrimitives.ReadInt32LittleEndian(span[37..]));
         Assert.Equal(3, BinaryPrimitives.ReadInt32LittleEndian(span[41..]));
         Assert.Equal(network.Parameters[0].Value[0], BinaryPrimitives.ReadSingleLittleEndian(span[45..]));
-        // No optimizer (an empty kind), no metadata, no generators (0 entries each): three int32 zeros before the checksum.
+        // No optimizer (an empty kind), no metadata, no generators, no buffers (0 entries each): four int32 zeros before the checksum.
+        Assert.Equal(0, BinaryPrimitives.ReadInt32LittleEndian(span[^20..]));
         Assert.Equal(0, BinaryPrimitives.ReadInt32LittleEndian(span[^16..]));
         Assert.Equal(0, BinaryPrimitives.ReadInt32LittleEndian(span[^12..]));
         Assert.Equal(0, BinaryPrimitives.ReadInt32LittleEndian(span[^8..]));
-        Assert.Equal(network.Parameters[3].Value[1], BinaryPrimitives.ReadSingleLittleEndian(span[^20..]));
-        // Header 20, names 13+11+13+11 with 4-byte lengths, shapes 4 x 8, values (12+3+6+2) x 4, optimizer, metadata and generators 12, checksum 4.
-        Assert.Equal(20 + 48 + 16 + 32 + 92 + 12 + 4, bytes.Length);
+        Assert.Equal(network.Parameters[3].Value[1], BinaryPrimitives.ReadSingleLittleEndian(span[^24..]));
+        // Header 20, names 13+11+13+11 with 4-byte lengths, shapes 4 x 8, values (12+3+6+2) x 4, optimizer, metadata, generators and buffers 16, checksum 4.
+        Assert.Equal(20 + 48 + 16 + 32 + 92 + 16 + 4, bytes.Length);
         // The checksum is the standard CRC-32 (zip, gzip): checked against a known vector elsewhere, here against the library.
         Assert.Equal(System.IO.Hashing.Crc32.HashToUInt32(span[..^4]), BinaryPrimitives.ReadUInt32LittleEndian(span[^4..]));
     }
@@ -188,13 +189,13 @@ public sealed class CheckpointTests : IDisposable
     public void Another_version_is_rejected()
     {
         byte[] bytes = SavedSmall();
-        bytes[4] = 3;
+        bytes[4] = 4;
 
         var error = LoadFails(WithChecksum(bytes));
 
         Assert.Equal(4, error.Offset);
-        Assert.Equal("format version 1 or 2", error.Expected);
-        Assert.Equal("version 3", error.Found);
+        Assert.Equal("format version 1, 2 or 3", error.Expected);
+        Assert.Equal("version 4", error.Found);
     }
 
     [Fact]
@@ -345,7 +346,7 @@ public sealed class CheckpointTests : IDisposable
 
         Checkpoint.Load(_path, new TestNetwork());
 
-        Assert.Equal(36, new FileInfo(_path).Length);
+        Assert.Equal(40, new FileInfo(_path).Length); // header 20, four empty sections 16, checksum 4
         LoadFails(File.ReadAllBytes(_path), TestNetwork.Small());
     }
 }

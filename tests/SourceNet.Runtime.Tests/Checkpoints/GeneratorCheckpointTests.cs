@@ -66,7 +66,7 @@ public sealed class GeneratorCheckpointTests : IDisposable
 
         var error = Assert.Throws<CheckpointFormatException>(() => Checkpoint.Load(_path, target));
 
-        Assert.Equal("1 dropout generators, as in the network", error.Expected);
+        Assert.Equal("1 generators, as in the network's layers", error.Expected);
         Assert.Equal("0", error.Found);
         Assert.Equal(state, target.Random.GetState());
         Assert.Equal(weights, target.Parameters[0].Value);

@@ -218,8 +218,8 @@ public sealed class OptimizerCheckpointTests : IDisposable
         var (network, adam) = Trained(1);
         Checkpoint.Save(_path, network, adam);
         byte[] bytes = File.ReadAllBytes(_path);
-        // The last parameter's v ends right before the metadata and generator counts (4 bytes each) and the checksum (4 bytes).
-        BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(bytes.Length - 16), float.NaN);
+        // The last parameter's v ends right before the metadata, generator and buffer counts (4 bytes each) and the checksum (4 bytes).
+        BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(bytes.Length - 20), float.NaN);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), System.IO.Hashing.Crc32.HashToUInt32(bytes.AsSpan(0, bytes.Length - 4)));
         File.WriteAllBytes(_path, bytes);
         var (target, targetAdam) = Trained(2);
