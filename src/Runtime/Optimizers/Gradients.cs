@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Numerics.Tensors;
 
 namespace SourceNet;
@@ -66,7 +67,7 @@ public static class Gradients
             float[] g = parameters[i].Gradient;
             int bad = Array.FindIndex(g, x => !float.IsFinite(x));
             if (bad >= 0)
-                return $"{parameters[i].Name}'s gradient element {bad} is {g[bad]}";
+                return $"{parameters[i].Name}'s gradient element {bad} is {g[bad].ToString(CultureInfo.InvariantCulture)}";
             if (!float.IsFinite(TensorPrimitives.SumOfSquares(g)))
                 return $"the squares of {parameters[i].Name}'s gradient overflow a float";
         }

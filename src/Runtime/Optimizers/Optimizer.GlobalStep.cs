@@ -55,6 +55,14 @@ public abstract partial class Optimizer
         }
     }
 
+    /// <summary>
+    /// When set, the global step calls it with every parameter once each update's gradients are final (after
+    /// accumulation, before clipping), so a training loop that only calls <c>TrainStep</c> can look at them (log
+    /// <see cref="Gradients.GlobalNorm"/>, check for NaN) or change them. Setting it makes
+    /// <see cref="NeedsGlobalStep"/> true. It must not allocate if the step is to stay allocation-free.
+    /// </summary>
+    public Action<IReadOnlyList<Parameter>>? BeforeUpdate { get; init; }
+
     /// <summary>The batches added up since the last update (0 to <see cref="AccumulationSteps"/> - 1).</summary>
     public int PendingBatches { get; private set; }
 
@@ -64,17 +72,17 @@ public abstract partial class Optimizer
 
     /// <summary>
     /// Whether this optimizer must see every gradient before it updates any parameter: true with
-    /// <see cref="MaxGradientNorm"/> or <see cref="AccumulationSteps"/> above 1. A generated <c>TrainStep</c> then
+    /// <see cref="MaxGradientNorm"/>, <see cref="AccumulationSteps"/> above 1 or <see cref="BeforeUpdate"/>. A generated <c>TrainStep</c> then
     /// runs the backward pass without updates and calls <see cref="Step"/>; otherwise it updates each parameter
     /// inside the backward pass (the fused update: the same bits as <see cref="Step"/>, with the gradient still
     /// in cache). A subclass may return true to get the global form for its own reasons.
     /// </summary>
-    public virtual bool NeedsGlobalStep => _maxGradientNorm is not null || _accumulationSteps > 1;
+    public virtual bool NeedsGlobalStep => _maxGradientNorm is not null || _accumulationSteps > 1 || BeforeUpdate is not null;
 
     /// <summary>
     /// The global step, after the whole backward pass has filled every <see cref="Parameter.Gradient"/>. With
     /// <see cref="AccumulationSteps"/> of k, adds the gradients to this group's sum and, on the k-th call, replaces
-    /// each gradient with the group's mean; then clips by <see cref="MaxGradientNorm"/> when set, and updates every
+    /// each gradient with the group's mean; then calls <see cref="BeforeUpdate"/>, clips by <see cref="MaxGradientNorm"/> when set, and updates every
     /// parameter (<see cref="BeginStep"/>, then <see cref="Update"/> for each). Pass the same parameters, in the
     /// same order, every time (a network's <c>Parameters</c>).
     /// </summary>
@@ -113,6 +121,7 @@ public abstract partial class Optimizer
 
     private void UpdateAll(IReadOnlyList<Parameter> parameters)
     {
+        BeforeUpdate?.Invoke(parameters);
         if (_maxGradientNorm is float maxNorm)
         {
             // Checked before anything changes, so a diverging step loses no parameter.

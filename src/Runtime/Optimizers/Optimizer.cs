@@ -28,7 +28,7 @@ public abstract partial class Optimizer
     private float _currentLearningRate = float.NaN;
     private readonly LearningRateSchedule? _schedule;
 
-    /// <summary>Number of steps begun so far.</summary>
+    /// <summary>Number of steps (updates) begun so far; with <see cref="AccumulationSteps"/> of k, one per k batches.</summary>
     public long StepCount { get; private set; }
 
     /// <summary>The optimizer's kind as a checkpoint records it (<c>Adam</c>, <c>Sgd</c>).</summary>

@@ -160,6 +160,33 @@ public class GlobalStepTrainingTests
         Assert.Equal(Bits(byHand), Bits(clipped));
     }
 
+    /// <summary>A hook on the optimizer sees, inside TrainStep, every gradient of the whole backward pass before any
+    /// parameter changes: the gradients ComputeGradients gives on an identical network, and the values from before the step.</summary>
+    [Fact]
+    public void A_BeforeUpdate_hook_sees_every_gradient_before_any_update()
+    {
+        Net watched = Network("conv", 16), twin = Network("conv", 16);
+        float[][]? seenGradients = null, seenValues = null;
+        var optimizer = new Adam(1e-3f)
+        {
+            BeforeUpdate = parameters =>
+            {
+                seenGradients = [.. parameters.Select(p => (float[])p.Gradient.Clone())];
+                seenValues = [.. parameters.Select(p => (float[])p.Value.Clone())];
+            },
+        };
+        var (inputs, labels) = Batch(watched, 16, 140);
+        float[][] valuesBefore = [.. twin.Parameters.Select(p => (float[])p.Value.Clone())];
+
+        watched.Train(inputs, labels, optimizer);
+        twin.Train(inputs, labels, null);
+
+        Assert.NotNull(seenGradients);
+        Assert.Equal(twin.Parameters.Select(p => p.Gradient), seenGradients!);
+        Assert.Equal(valuesBefore, seenValues!);
+        Assert.NotEqual(valuesBefore, watched.Parameters.Select(p => p.Value));
+    }
+
     [Fact]
     public void Clipped_and_accumulated_training_is_bit_identical_at_one_and_two_threads()
     {

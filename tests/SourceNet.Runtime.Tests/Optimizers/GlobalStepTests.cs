@@ -41,6 +41,7 @@ public class GlobalStepTests
         Assert.False(new Adam { AccumulationSteps = 1 }.NeedsGlobalStep);
         Assert.True(new Adam { MaxGradientNorm = 1f }.NeedsGlobalStep);
         Assert.True(new Sgd { AccumulationSteps = 2 }.NeedsGlobalStep);
+        Assert.True(new Sgd { BeforeUpdate = _ => { } }.NeedsGlobalStep);
     }
 
     /// <summary>k batches accumulated update once, from the mean of their gradients: the same as one step on that
@@ -144,6 +145,26 @@ public class GlobalStepTests
             Assert.Equal(before.SelectMany(g => g), parameters.SelectMany(p => p.Gradient));
         else
             Assert.True(Math.Abs(Gradients.GlobalNorm(parameters) - maxNorm) <= 1e-5 * maxNorm);
+    }
+
+    [Fact]
+    public void A_BeforeUpdate_hook_may_change_the_gradients_the_update_uses()
+    {
+        Parameter[] parameters = Parameters();
+        Fill(parameters, 9);
+        foreach (Parameter p in parameters)
+            p.Gradient.CopyTo(p.Value, 0);
+        float[] before = [.. parameters.SelectMany(p => p.Value)];
+        int calls = 0;
+        var sgd = new Sgd(0.1f) { AccumulationSteps = 2, BeforeUpdate = ps => { calls++; foreach (Parameter p in ps) p.Gradient.AsSpan().Clear(); } };
+
+        sgd.Step(parameters);
+        Assert.Equal(0, calls); // the first of two batches: no update yet
+        sgd.Step(parameters);
+
+        Assert.Equal(1, calls);
+        Assert.Equal(before, parameters.SelectMany(p => p.Value)); // zeroed gradients: w -= η·0
+        Assert.Equal(1, sgd.StepCount);
     }
 
     [Fact]
