@@ -83,7 +83,7 @@ public sealed class Adam : Optimizer
     public override void Update(Parameter parameter)
     {
         float[][] slots = SlotsFor(parameter);
-        AdamKernel.Update(parameter.Value, parameter.Gradient, slots[0], slots[1], 0, parameter.Length, 1, parameter.Length, _factors);
+        AdamKernel.Update<NoDecay>(parameter.Value, parameter.Gradient, slots[0], slots[1], 0, parameter.Length, 1, parameter.Length, _factors);
     }
 
     /// <inheritdoc/>
@@ -93,19 +93,20 @@ public sealed class Adam : Optimizer
     public override void UpdateColumns(Parameter parameter, int firstColumn, int columnCount)
     {
         CheckColumns(parameter, firstColumn, columnCount);
-        UpdateColumns(parameter, PreparedSlots(parameter), firstColumn, columnCount, _factors);
+        UpdateColumns<NoDecay>(parameter, PreparedSlots(parameter), firstColumn, columnCount, _factors);
     }
 
     /// <summary>Columns [<paramref name="firstColumn"/>, firstColumn + <paramref name="columnCount"/>) of every row,
     /// for every Adam-family optimizer.</summary>
-    internal static void UpdateColumns(Parameter parameter, float[][] slots, int firstColumn, int columnCount, in AdamFactors factors)
+    internal static void UpdateColumns<TDecay>(Parameter parameter, float[][] slots, int firstColumn, int columnCount, in AdamFactors factors)
+        where TDecay : struct, IWeightDecay
     {
         // Every column of a row-major matrix is one contiguous run: one pass, not a row at a time. (A narrow weight,
         // 300x10 behind a 10-class output, would otherwise run rows of 10 values, shorter than a vector, in scalar code.)
         if (columnCount == parameter.Columns)
-            AdamKernel.Update(parameter.Value, parameter.Gradient, slots[0], slots[1], 0, parameter.Length, 1, parameter.Length, factors);
+            AdamKernel.Update<TDecay>(parameter.Value, parameter.Gradient, slots[0], slots[1], 0, parameter.Length, 1, parameter.Length, factors);
         else
-            AdamKernel.Update(parameter.Value, parameter.Gradient, slots[0], slots[1], firstColumn, columnCount, parameter.Rows, parameter.Columns, factors);
+            AdamKernel.Update<TDecay>(parameter.Value, parameter.Gradient, slots[0], slots[1], firstColumn, columnCount, parameter.Rows, parameter.Columns, factors);
     }
 
     internal override bool SupportsRangeUpdates => true;
@@ -113,6 +114,6 @@ public sealed class Adam : Optimizer
     internal override void UpdateRange(Parameter parameter, int start, int count)
     {
         float[][] slots = PreparedSlots(parameter);
-        AdamKernel.Update(parameter.Value, parameter.Gradient, slots[0], slots[1], start, count, 1, count, _factors);
+        AdamKernel.Update<NoDecay>(parameter.Value, parameter.Gradient, slots[0], slots[1], start, count, 1, count, _factors);
     }
 }

@@ -10,9 +10,28 @@ namespace SourceNet;
 /// <param name="Beta2">β2.</param>
 /// <param name="Alpha">The step size with both bias corrections folded in.</param>
 /// <param name="Epsilon">The ε added to √v in this form of the update (it may carry a bias correction too).</param>
-/// <param name="Decay">The factor the weights are multiplied by first: 1 - η·λ for decoupled weight decay, exactly
-/// 1 for none (a product with 1 is exact, so plain Adam keeps its bits).</param>
+/// <param name="Decay">The factor the weights are multiplied by first (1 - η·λ for decoupled weight decay); read only
+/// by <see cref="AdamKernel.Update{TDecay}"/> with <see cref="DecoupledDecay"/>.</param>
 internal readonly record struct AdamFactors(float Beta1, float Beta2, float Alpha, float Epsilon, float Decay);
+
+/// <summary>Whether an Adam-family update multiplies the weights by <see cref="AdamFactors.Decay"/>: a type argument,
+/// so the JIT compiles plain Adam without the multiply (its instructions, and bits, are those of before AdamW).</summary>
+internal interface IWeightDecay
+{
+    static abstract bool Decays { get; }
+}
+
+/// <summary>Plain Adam: no weight decay.</summary>
+internal readonly struct NoDecay : IWeightDecay
+{
+    public static bool Decays => false;
+}
+
+/// <summary>AdamW: decoupled weight decay.</summary>
+internal readonly struct DecoupledDecay : IWeightDecay
+{
+    public static bool Decays => true;
+}
 
 /// <summary>
 /// The fused Adam-family update, element by element:
@@ -24,7 +43,8 @@ internal static class AdamKernel
     /// <summary>Updates <paramref name="count"/> elements from <paramref name="start"/> in each of <paramref name="rows"/>
     /// rows <paramref name="rowStride"/> apart: one column slice of a row-major matrix, in one fused pass per row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Update(float[] weights, float[] gradients, float[] m, float[] v, int start, int count, int rows, int rowStride, in AdamFactors f)
+    public static void Update<TDecay>(float[] weights, float[] gradients, float[] m, float[] v, int start, int count, int rows, int rowStride, in AdamFactors f)
+        where TDecay : struct, IWeightDecay
     {
         float b1 = f.Beta1, b2 = f.Beta2, oneMinusB1 = 1f - f.Beta1, oneMinusB2 = 1f - f.Beta2, eps = f.Epsilon, alpha = f.Alpha, decay = f.Decay;
         ref float w = ref MemoryMarshal.GetArrayDataReference(weights);
@@ -36,7 +56,7 @@ internal static class AdamKernel
             int i = rowStart, end = rowStart + count;
             if (Vector512.IsHardwareAccelerated)
             {
-                i = UpdateVectors<Kernels.Simd512, Vector512<float>>(ref w, ref g, ref mm, ref vv, i, end, b1, b2, eps, alpha, decay);
+                i = UpdateVectors<Kernels.Simd512, Vector512<float>, TDecay>(ref w, ref g, ref mm, ref vv, i, end, b1, b2, eps, alpha, decay);
                 if (i < end && count >= Vector512<float>.Count)
                 {
                     // Tail: one vector ending at the last element, whose leading lanes (already updated) are
@@ -50,7 +70,8 @@ internal static class AdamKernel
                     var wOld = Vector512.LoadUnsafe(ref w, (nuint)last);
                     var mi = Kernels.MultiplyAdd.Vector(Vector512.Create(b1), mOld, Vector512.Create(oneMinusB1) * gi);
                     var vi = Kernels.MultiplyAdd.Vector(Vector512.Create(b2), vOld, Vector512.Create(oneMinusB2) * gi * gi);
-                    var wi = wOld * Vector512.Create(decay) - Vector512.Create(alpha) * mi / (Vector512.Sqrt(vi) + Vector512.Create(eps));
+                    var wDecayed = TDecay.Decays ? wOld * Vector512.Create(decay) : wOld;
+                    var wi = wDecayed - Vector512.Create(alpha) * mi / (Vector512.Sqrt(vi) + Vector512.Create(eps));
                     Vector512.ConditionalSelect(fresh, mi, mOld).StoreUnsafe(ref mm, (nuint)last);
                     Vector512.ConditionalSelect(fresh, vi, vOld).StoreUnsafe(ref vv, (nuint)last);
                     Vector512.ConditionalSelect(fresh, wi, wOld).StoreUnsafe(ref w, (nuint)last);
@@ -58,9 +79,9 @@ internal static class AdamKernel
                 }
             }
             else if (Vector256.IsHardwareAccelerated)
-                i = UpdateVectors<Kernels.Simd256, Vector256<float>>(ref w, ref g, ref mm, ref vv, i, end, b1, b2, eps, alpha, decay);
+                i = UpdateVectors<Kernels.Simd256, Vector256<float>, TDecay>(ref w, ref g, ref mm, ref vv, i, end, b1, b2, eps, alpha, decay);
             else if (Vector128.IsHardwareAccelerated)
-                i = UpdateVectors<Kernels.Simd128, Vector128<float>>(ref w, ref g, ref mm, ref vv, i, end, b1, b2, eps, alpha, decay);
+                i = UpdateVectors<Kernels.Simd128, Vector128<float>, TDecay>(ref w, ref g, ref mm, ref vv, i, end, b1, b2, eps, alpha, decay);
             for (; i < end; i++)
             {
                 float gi = Unsafe.Add(ref g, i);
@@ -68,7 +89,8 @@ internal static class AdamKernel
                 float vi = Kernels.MultiplyAdd.Scalar(b2, Unsafe.Add(ref vv, i), oneMinusB2 * gi * gi);
                 Unsafe.Add(ref mm, i) = mi;
                 Unsafe.Add(ref vv, i) = vi;
-                Unsafe.Add(ref w, i) = Unsafe.Add(ref w, i) * decay - alpha * mi / (MathF.Sqrt(vi) + eps);
+                float wi = TDecay.Decays ? Unsafe.Add(ref w, i) * decay : Unsafe.Add(ref w, i);
+                Unsafe.Add(ref w, i) = wi - alpha * mi / (MathF.Sqrt(vi) + eps);
             }
         }
     }
@@ -76,10 +98,11 @@ internal static class AdamKernel
     /// <summary>The update on whole vectors from <paramref name="i"/> while one fits before <paramref name="end"/>,
     /// written once for every width; returns the first element it left.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int UpdateVectors<TOps, TVector>(ref float w, ref float g, ref float m, ref float v, int i, int end,
+    private static int UpdateVectors<TOps, TVector, TDecay>(ref float w, ref float g, ref float m, ref float v, int i, int end,
         float b1, float b2, float eps, float alpha, float decay)
         where TOps : struct, Kernels.IVectorOps<TVector>
         where TVector : struct
+        where TDecay : struct, IWeightDecay
     {
         TVector vb1 = TOps.Broadcast(b1), vb2 = TOps.Broadcast(b2);
         TVector v1mb1 = TOps.Broadcast(1f - b1), v1mb2 = TOps.Broadcast(1f - b2);
@@ -93,8 +116,10 @@ internal static class AdamKernel
             TVector vi = TOps.MultiplyAdd(vb2, TOps.Load(ref v, (nuint)i), TOps.Multiply(TOps.Multiply(v1mb2, gi), gi));
             TOps.Store(mi, ref m, (nuint)i);
             TOps.Store(vi, ref v, (nuint)i);
-            TVector wi = TOps.Subtract(TOps.Multiply(TOps.Load(ref w, (nuint)i), vdecay),
-                TOps.Divide(TOps.Multiply(valpha, mi), TOps.Add(TOps.Sqrt(vi), veps)));
+            TVector wOld = TOps.Load(ref w, (nuint)i);
+            if (TDecay.Decays)
+                wOld = TOps.Multiply(wOld, vdecay);
+            TVector wi = TOps.Subtract(wOld, TOps.Divide(TOps.Multiply(valpha, mi), TOps.Add(TOps.Sqrt(vi), veps)));
             TOps.Store(wi, ref w, (nuint)i);
         }
         return i;

@@ -81,7 +81,7 @@ public sealed class AdamW : Optimizer
     public override void Update(Parameter parameter)
     {
         float[][] slots = SlotsFor(parameter);
-        AdamKernel.Update(parameter.Value, parameter.Gradient, slots[0], slots[1], 0, parameter.Length, 1, parameter.Length, _factors);
+        AdamKernel.Update<DecoupledDecay>(parameter.Value, parameter.Gradient, slots[0], slots[1], 0, parameter.Length, 1, parameter.Length, _factors);
     }
 
     /// <inheritdoc/>
@@ -91,7 +91,7 @@ public sealed class AdamW : Optimizer
     public override void UpdateColumns(Parameter parameter, int firstColumn, int columnCount)
     {
         CheckColumns(parameter, firstColumn, columnCount);
-        Adam.UpdateColumns(parameter, PreparedSlots(parameter), firstColumn, columnCount, _factors);
+        Adam.UpdateColumns<DecoupledDecay>(parameter, PreparedSlots(parameter), firstColumn, columnCount, _factors);
     }
 
     internal override bool SupportsRangeUpdates => true;
@@ -99,6 +99,6 @@ public sealed class AdamW : Optimizer
     internal override void UpdateRange(Parameter parameter, int start, int count)
     {
         float[][] slots = PreparedSlots(parameter);
-        AdamKernel.Update(parameter.Value, parameter.Gradient, slots[0], slots[1], start, count, 1, count, _factors);
+        AdamKernel.Update<DecoupledDecay>(parameter.Value, parameter.Gradient, slots[0], slots[1], start, count, 1, count, _factors);
     }
 }
