@@ -30,7 +30,7 @@ internal static partial class NetworkEmitter
         w.Line("/// <summary>One training step: forward, loss, backward, and the optimizer's update of every parameter.</summary>");
         w.Line("/// <param name=\"inputs\">The batch, row-major: InputCount values per sample.</param>");
         w.Line($"/// <param name=\"{targets}\">{targetsDoc}</param>");
-        w.Line("/// <param name=\"optimizer\">Updates each parameter as soon as its gradient is ready.</param>");
+        w.Line("/// <param name=\"optimizer\">Updates each parameter as soon as its gradient is ready, or after the whole backward pass when it needs every gradient (<see cref=\"SourceNet.Optimizer.NeedsGlobalStep\"/>).</param>");
         w.Line("/// <returns>The batch's mean loss before the update.</returns>");
         using (w.Block($"public float TrainStep({ReadOnlySpan} inputs, {TargetsType(network)} {targets}, {Rt}.Optimizer optimizer)"))
         {
@@ -56,7 +56,16 @@ internal static partial class NetworkEmitter
             w.Line($"float loss = {helpers}.{LossMethod(network)}({last}, {targets}, {lastGradient}, batch);");
             w.Line("// Check before any parameter changes, so a diverging step loses nothing.");
             w.Line($"if (!float.IsFinite(loss)) {helpers}.ThrowNonFiniteLoss(loss);");
-            w.Line("RunBackward(inputs, batch, optimizer);");
+            using (w.Block("if (optimizer is { NeedsGlobalStep: true })"))
+            {
+                w.Line("// Clipping or accumulation sees every gradient first: a backward pass without updates, then one global step.");
+                w.Line("RunBackward(inputs, batch, null);");
+                w.Line("optimizer.Step(_parameters);");
+            }
+            using (w.Block("else"))
+            {
+                w.Line("RunBackward(inputs, batch, optimizer);");
+            }
             w.Line("return loss;");
         }
         w.Line();

@@ -4,21 +4,31 @@ using System.Collections.Generic;
 namespace SourceNet;
 
 /// <summary>
-/// Updates parameters from their gradients. A generated <c>TrainStep</c> calls <see cref="BeginStep"/> once,
-/// then <see cref="Update"/> for each parameter as soon as its gradient is ready, while it is still in cache.
+/// Updates parameters from their gradients. A step has two forms, and <see cref="NeedsGlobalStep"/> chooses:
+/// <list type="bullet">
+/// <item><b>Fused</b> (plain SGD, Adam, AdamW, with or without a <see cref="Schedule"/>): a generated
+/// <c>TrainStep</c> calls <see cref="BeginStep"/> once, then <see cref="Update"/> for each parameter as soon as its
+/// gradient is ready, while it is still in cache.</item>
+/// <item><b>Global</b> (clipping by <see cref="MaxGradientNorm"/>, <see cref="AccumulationSteps"/> above 1): the
+/// backward pass fills every gradient without updating, then <see cref="Step"/> sees them all at once.</item>
+/// </list>
 /// </summary>
 /// <remarks>
 /// The optimizer owns its per-parameter state (Adam's moments, SGD's velocity), keyed by the
 /// <see cref="Parameter"/> object, so a network's parameters hold only values and gradients and a checkpoint
 /// can save and restore the state as a whole (<see cref="SlotNames"/>, <see cref="TryGetSlot"/>).
 /// </remarks>
-public abstract class Optimizer
+public abstract partial class Optimizer
 {
     // Keyed by identity: two parameters of the same name in different networks are different tensors.
     // Read concurrently by UpdateColumns from kernel threads; written only on the caller's thread.
     private readonly Dictionary<Parameter, float[][]> _slots = new(ReferenceEqualityComparer.Instance);
 
-    /// <summary>Number of steps begun so far.</summary>
+    // The scheduled rate of the current step; NaN until a step begins (or after a restore), then computed on demand.
+    private float _currentLearningRate = float.NaN;
+    private readonly LearningRateSchedule? _schedule;
+
+    /// <summary>Number of steps (updates) begun so far; with <see cref="AccumulationSteps"/> of k, one per k batches.</summary>
     public long StepCount { get; private set; }
 
     /// <summary>The optimizer's kind as a checkpoint records it (<c>Adam</c>, <c>Sgd</c>).</summary>
@@ -30,13 +40,67 @@ public abstract class Optimizer
     /// </summary>
     public abstract IReadOnlyList<string> SlotNames { get; }
 
-    /// <summary>The hyper-parameters by name, as a checkpoint records them (and checks them on resume).</summary>
-    public abstract IReadOnlyList<KeyValuePair<string, float>> HyperParameters { get; }
+    /// <summary>
+    /// The hyper-parameters by name, as a checkpoint records them (and checks them on resume): the update rule's
+    /// (<see cref="RuleHyperParameters"/>), then those of the step phase that are set (the schedule's, clipping,
+    /// accumulation), so a checkpoint of an optimizer without them reads as before.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, float>> HyperParameters
+    {
+        get
+        {
+            var all = new List<KeyValuePair<string, float>>(RuleHyperParameters);
+            if (Schedule is not null)
+                all.AddRange(Schedule.HyperParameters);
+            if (MaxGradientNorm is float maxNorm)
+                all.Add(new("max_gradient_norm", maxNorm));
+            if (AccumulationSteps > 1)
+                all.Add(new("accumulation_steps", AccumulationSteps));
+            return all;
+        }
+    }
 
-    /// <summary>Starts a step: advances the step counter and precomputes per-step factors.</summary>
+    /// <summary>The update rule's own hyper-parameters by name (learning rate, betas, ...).</summary>
+    protected abstract IReadOnlyList<KeyValuePair<string, float>> RuleHyperParameters { get; }
+
+    /// <summary>The base learning rate η, before any <see cref="Schedule"/>.</summary>
+    public abstract float LearningRate { get; }
+
+    /// <summary>
+    /// Changes the learning rate from step to step (null: <see cref="LearningRate"/> throughout). Counted in
+    /// updates, so with <see cref="AccumulationSteps"/> of k it advances once every k batches.
+    /// </summary>
+    public LearningRateSchedule? Schedule
+    {
+        get => _schedule;
+        init
+        {
+            _schedule = value;
+            _currentLearningRate = float.NaN;
+        }
+    }
+
+    /// <summary>The learning rate of the current step (of the first, before any step): <see cref="LearningRate"/>
+    /// as <see cref="Schedule"/> sets it for <see cref="StepCount"/>.</summary>
+    public float CurrentLearningRate
+    {
+        get
+        {
+            if (float.IsNaN(_currentLearningRate))
+                _currentLearningRate = LearningRateAt(Math.Max(1, StepCount));
+            return _currentLearningRate;
+        }
+    }
+
+    /// <summary>The learning rate of step <paramref name="step"/> (1 for the first).</summary>
+    private float LearningRateAt(long step) => Schedule?.LearningRate(LearningRate, step - 1) ?? LearningRate;
+
+    /// <summary>Starts a step: advances the step counter, sets <see cref="CurrentLearningRate"/> and precomputes
+    /// the rule's per-step factors.</summary>
     public void BeginStep()
     {
         StepCount++;
+        _currentLearningRate = LearningRateAt(StepCount);
         OnBeginStep(StepCount);
     }
 
@@ -84,16 +148,6 @@ public abstract class Optimizer
         ArgumentNullException.ThrowIfNull(parameter);
         if (firstColumn < 0 || columnCount < 0 || firstColumn + columnCount > parameter.Columns)
             throw new ArgumentOutOfRangeException(nameof(columnCount), $"Columns [{firstColumn}, {firstColumn + columnCount}) are outside {parameter.Name} {parameter.ShapeText}.");
-    }
-
-    /// <summary>Updates every parameter: <see cref="BeginStep"/> then <see cref="Update"/> for each.</summary>
-    public void Step(IReadOnlyList<Parameter> parameters)
-    {
-        BeginStep();
-        for (int i = 0; i < parameters.Count; i++)
-        {
-            Update(parameters[i]);
-        }
     }
 
     /// <summary>
@@ -154,5 +208,8 @@ public abstract class Optimizer
                 _slots[parameters[i]] = arrays;
         }
         StepCount = stepCount;
+        _currentLearningRate = float.NaN;
+        // A checkpoint is taken between updates: batches accumulated since the last one are not in it.
+        DiscardAccumulated();
     }
 }

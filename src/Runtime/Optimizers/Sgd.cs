@@ -4,7 +4,8 @@ using System.Numerics.Tensors;
 
 namespace SourceNet;
 
-/// <summary>Stochastic gradient descent, with optional classical momentum: <c>v = μv + g; w -= ηv</c>.</summary>
+/// <summary>Stochastic gradient descent, with optional classical momentum: <c>v = μv + g; w -= η_t·v</c>
+/// (η_t: the <see cref="Optimizer.Schedule"/>'s rate, else η).</summary>
 public sealed class Sgd : Optimizer
 {
     /// <summary>Creates the optimizer.</summary>
@@ -19,7 +20,7 @@ public sealed class Sgd : Optimizer
     }
 
     /// <summary>The step size η.</summary>
-    public float LearningRate { get; }
+    public override float LearningRate { get; }
 
     /// <summary>The momentum μ (0 for plain SGD).</summary>
     public float Momentum { get; }
@@ -31,7 +32,7 @@ public sealed class Sgd : Optimizer
     public override IReadOnlyList<string> SlotNames => Momentum == 0f ? [] : s_velocity;
 
     /// <inheritdoc/>
-    public override IReadOnlyList<KeyValuePair<string, float>> HyperParameters =>
+    protected override IReadOnlyList<KeyValuePair<string, float>> RuleHyperParameters =>
     [
         new("learning_rate", LearningRate),
         new("momentum", Momentum),
@@ -40,16 +41,17 @@ public sealed class Sgd : Optimizer
     /// <inheritdoc/>
     public override void Update(Parameter parameter)
     {
+        float rate = CurrentLearningRate;
         if (Momentum == 0f)
         {
             // w += (-η) * g
-            TensorPrimitives.MultiplyAdd(parameter.Gradient, -LearningRate, parameter.Value, parameter.Value);
+            TensorPrimitives.MultiplyAdd(parameter.Gradient, -rate, parameter.Value, parameter.Value);
             return;
         }
         float[] velocity = SlotsFor(parameter)[0];
         // v = μv + g, then w += (-η) v
         TensorPrimitives.MultiplyAdd(velocity, Momentum, parameter.Gradient, velocity);
-        TensorPrimitives.MultiplyAdd(velocity, -LearningRate, parameter.Value, parameter.Value);
+        TensorPrimitives.MultiplyAdd(velocity, -rate, parameter.Value, parameter.Value);
     }
 
     /// <inheritdoc/>
@@ -86,11 +88,11 @@ public sealed class Sgd : Optimizer
         ReadOnlySpan<float> g = parameter.Gradient.AsSpan(start, length);
         if (velocityArray is null)
         {
-            TensorPrimitives.MultiplyAdd(g, -LearningRate, w, w);
+            TensorPrimitives.MultiplyAdd(g, -CurrentLearningRate, w, w);
             return;
         }
         Span<float> velocity = velocityArray.AsSpan(start, length);
         TensorPrimitives.MultiplyAdd(velocity, Momentum, g, velocity);
-        TensorPrimitives.MultiplyAdd(velocity, -LearningRate, w, w);
+        TensorPrimitives.MultiplyAdd(velocity, -CurrentLearningRate, w, w);
     }
 }

@@ -93,7 +93,7 @@ partial class MnistMlp : global::SourceNet.Training.IClassifier, global::SourceN
     /// <summary>One training step: forward, loss, backward, and the optimizer's update of every parameter.</summary>
     /// <param name="inputs">The batch, row-major: InputCount values per sample.</param>
     /// <param name="labels">One class label (0 to OutputCount - 1) per sample; the batch size is its length.</param>
-    /// <param name="optimizer">Updates each parameter as soon as its gradient is ready.</param>
+    /// <param name="optimizer">Updates each parameter as soon as its gradient is ready, or after the whole backward pass when it needs every gradient (<see cref="SourceNet.Optimizer.NeedsGlobalStep"/>).</param>
     /// <returns>The batch's mean loss before the update.</returns>
     public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::SourceNet.Optimizer optimizer)
     {
@@ -115,7 +115,16 @@ partial class MnistMlp : global::SourceNet.Training.IClassifier, global::SourceN
         float loss = global::Samples.MnistMlp_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(_outputActivations, labels, _gradients[0], batch);
         // Check before any parameter changes, so a diverging step loses nothing.
         if (!float.IsFinite(loss)) global::Samples.MnistMlp_SourceNetHelpers.ThrowNonFiniteLoss(loss);
-        RunBackward(inputs, batch, optimizer);
+        if (optimizer is { NeedsGlobalStep: true })
+        {
+            // Clipping or accumulation sees every gradient first: a backward pass without updates, then one global step.
+            RunBackward(inputs, batch, null);
+            optimizer.Step(_parameters);
+        }
+        else
+        {
+            RunBackward(inputs, batch, optimizer);
+        }
         return loss;
     }
 

@@ -106,7 +106,7 @@ partial class Regressor : global::SourceNet.INetwork, global::SourceNet.Kernels.
     /// <summary>One training step: forward, loss, backward, and the optimizer's update of every parameter.</summary>
     /// <param name="inputs">The batch, row-major: InputCount values per sample.</param>
     /// <param name="targets">OutputCount target values per sample, row-major.</param>
-    /// <param name="optimizer">Updates each parameter as soon as its gradient is ready.</param>
+    /// <param name="optimizer">Updates each parameter as soon as its gradient is ready, or after the whole backward pass when it needs every gradient (<see cref="SourceNet.Optimizer.NeedsGlobalStep"/>).</param>
     /// <returns>The batch's mean loss before the update.</returns>
     public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::SourceNet.Optimizer optimizer)
     {
@@ -129,7 +129,16 @@ partial class Regressor : global::SourceNet.INetwork, global::SourceNet.Kernels.
         float loss = global::Regressor_SourceNetHelpers.MeanSquaredErrorWithGradient(_outActivations, targets, _gradients[0], batch);
         // Check before any parameter changes, so a diverging step loses nothing.
         if (!float.IsFinite(loss)) global::Regressor_SourceNetHelpers.ThrowNonFiniteLoss(loss);
-        RunBackward(inputs, batch, optimizer);
+        if (optimizer is { NeedsGlobalStep: true })
+        {
+            // Clipping or accumulation sees every gradient first: a backward pass without updates, then one global step.
+            RunBackward(inputs, batch, null);
+            optimizer.Step(_parameters);
+        }
+        else
+        {
+            RunBackward(inputs, batch, optimizer);
+        }
         return loss;
     }
 

@@ -20,12 +20,17 @@ public class FusedWeightGradientTests
         { "adam", 300, 10, 100 },
         { "momentum", 300, 10, 100 },
         { "sgd", 33, 7, 5 },
+        // AdamW's decay rides in the same fused pass.
+        { "adamw", 784, 300, 100 },
+        { "adamw", 37, 129, 7 },
+        { "adamw", 300, 10, 100 },
     };
 
     private static Optimizer Make(string kind) => kind switch
     {
         "adam" => new Adam(1e-2f),
         "sgd" => new Sgd(0.05f),
+        "adamw" => new AdamW(1e-2f, weightDecay: 0.1f) { Schedule = new CosineSchedule(1, 5) },
         _ => new Sgd(0.05f, momentum: 0.9f),
     };
 
@@ -78,6 +83,7 @@ public class FusedWeightGradientTests
     [InlineData("sgd", 13, 40, 5, 2)]
     [InlineData("adam", 11, 40, 5, 2)] // under 6 rows a part: not split by rows
     [InlineData("adam", 100, 17, 50, 7)]
+    [InlineData("adamw", 784, 300, 100, 2)]
     public void Row_block_split_equals_one_thread(string kind, int m, int n, int k, int parts)
     {
         var random = new SeededRandom(m * 7 + parts);
