@@ -26,7 +26,12 @@ public static class MnistResNetApp
         }
 
         var model = new MnistResNet(seed: options.Seed, maxBatchSize: options.BatchSize);
-        var optimizer = new Adam(learningRate: options.LearningRate);
+        // The learning rate rises over the first 300 steps, then follows a cosine down to 0 at the last step: the late,
+        // small steps settle the weights and the running statistics of the batch normalisations.
+        var optimizer = new Adam(learningRate: options.LearningRate)
+        {
+            Schedule = new CosineSchedule(warmupSteps: 300, totalSteps: options.Epochs * options.BatchesPerEpoch),
+        };
         var sampler = new BatchSampler(data.TrainPixels, data.TrainLabels, MnistDataset.ImageSize, new SeededRandom(options.Seed + 1));
         if (maxShift > 0)
         {
@@ -35,7 +40,7 @@ public static class MnistResNetApp
         }
 
         output.WriteLine(MnistResNet.Summary());
-        output.WriteLine($"Training on {data.TrainCount:N0} images, testing on {data.TestCount:N0}; {options.Epochs} epochs of {options.BatchesPerEpoch} batches of {options.BatchSize}, Adam lr={options.LearningRate.ToString(CultureInfo.InvariantCulture)}, seed {options.Seed}, random shifts up to {maxShift} px.");
+        output.WriteLine($"Training on {data.TrainCount:N0} images, testing on {data.TestCount:N0}; {options.Epochs} epochs of {options.BatchesPerEpoch} batches of {options.BatchSize}, Adam lr={options.LearningRate.ToString(CultureInfo.InvariantCulture)} with warm-up and cosine decay, seed {options.Seed}, random shifts up to {maxShift} px.");
         output.WriteLine();
 
         TrainingConsole console = TrainingConsole.Create(output, interactive);

@@ -89,22 +89,22 @@ public static class BatchNorm
         dGamma.Clear();
         ref float x = ref MemoryMarshal.GetReference(input);
         ref float dy = ref MemoryMarshal.GetReference(outputGradient);
-        int vectorChannels = Vector512.IsHardwareAccelerated ? channels - channels % 16 : 0;
-        for (int c0 = 0; c0 < vectorChannels; c0 += 16)
+        int vectorChannels = Vector256.IsHardwareAccelerated ? channels - channels % 8 : 0;
+        for (int c0 = 0; c0 < vectorChannels; c0 += 8)
         {
-            var m = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(mean), (nuint)c0);
-            var inv = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(inverseDeviation), (nuint)c0);
+            var m = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(mean), (nuint)c0);
+            var inv = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(inverseDeviation), (nuint)c0);
             for (int start = 0; start < rows; start += BlockRows)
             {
                 // Float partial sums over a block of rows, then added in double: accurate and in a fixed order.
-                Vector512<float> sumDy = Vector512<float>.Zero, sumDyXHat = Vector512<float>.Zero;
+                Vector256<float> sumDy = Vector256<float>.Zero, sumDyXHat = Vector256<float>.Zero;
                 int end = Math.Min(rows, start + BlockRows);
                 for (int r = start; r < end; r++)
                 {
                     nuint at = (nuint)(r * channels + c0);
-                    var g = Vector512.LoadUnsafe(ref dy, at);
+                    var g = Vector256.LoadUnsafe(ref dy, at);
                     sumDy += g;
-                    sumDyXHat += g * ((Vector512.LoadUnsafe(ref x, at) - m) * inv);
+                    sumDyXHat += g * ((Vector256.LoadUnsafe(ref x, at) - m) * inv);
                 }
                 AddWidened(sumDy, dBeta, c0);
                 AddWidened(sumDyXHat, dGamma, c0);
@@ -151,15 +151,15 @@ public static class BatchNorm
         {
             int row = r * channels;
             int c = 0;
-            if (Vector512.IsHardwareAccelerated)
+            if (Vector256.IsHardwareAccelerated)
             {
-                for (; c <= channels - 16; c += 16)
+                for (; c <= channels - 8; c += 8)
                 {
-                    var va = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(a), (nuint)c);
-                    var vb = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(b), (nuint)c);
-                    var vk = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(k), (nuint)c);
-                    var vdy = Vector512.LoadUnsafe(ref dy, (nuint)(row + c));
-                    var vx = Vector512.LoadUnsafe(ref x, (nuint)(row + c));
+                    var va = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(a), (nuint)c);
+                    var vb = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(b), (nuint)c);
+                    var vk = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(k), (nuint)c);
+                    var vdy = Vector256.LoadUnsafe(ref dy, (nuint)(row + c));
+                    var vx = Vector256.LoadUnsafe(ref x, (nuint)(row + c));
                     (va * vdy + vb * vx + vk).StoreUnsafe(ref dx, (nuint)(row + c));
                 }
             }
@@ -179,17 +179,17 @@ public static class BatchNorm
         sums.Clear();
         ref float x = ref MemoryMarshal.GetReference(input);
         bool squares = !shift.IsEmpty;
-        int vectorChannels = Vector512.IsHardwareAccelerated ? channels - channels % 16 : 0;
-        for (int c0 = 0; c0 < vectorChannels; c0 += 16)
+        int vectorChannels = Vector256.IsHardwareAccelerated ? channels - channels % 8 : 0;
+        for (int c0 = 0; c0 < vectorChannels; c0 += 8)
         {
-            var m = squares ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(shift), (nuint)c0) : Vector512<float>.Zero;
+            var m = squares ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(shift), (nuint)c0) : Vector256<float>.Zero;
             for (int start = 0; start < rows; start += BlockRows)
             {
-                Vector512<float> sum = Vector512<float>.Zero;
+                Vector256<float> sum = Vector256<float>.Zero;
                 int end = Math.Min(rows, start + BlockRows);
                 for (int r = start; r < end; r++)
                 {
-                    var value = Vector512.LoadUnsafe(ref x, (nuint)(r * channels + c0)) - m;
+                    var value = Vector256.LoadUnsafe(ref x, (nuint)(r * channels + c0)) - m;
                     sum += squares ? value * value : value;
                 }
                 AddWidened(sum, sums, c0);
@@ -211,13 +211,13 @@ public static class BatchNorm
         }
     }
 
-    /// <summary>sums[c0 .. c0 + 16] += the 16 floats of <paramref name="partial"/>, in double.</summary>
+    /// <summary>sums[c0 .. c0 + 8] += the 8 floats of <paramref name="partial"/>, in double.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddWidened(Vector512<float> partial, Span<double> sums, int c0)
+    private static void AddWidened(Vector256<float> partial, Span<double> sums, int c0)
     {
         ref double s = ref MemoryMarshal.GetReference(sums);
-        (Vector512.LoadUnsafe(ref s, (nuint)c0) + Vector512.WidenLower(partial)).StoreUnsafe(ref s, (nuint)c0);
-        (Vector512.LoadUnsafe(ref s, (nuint)(c0 + 8)) + Vector512.WidenUpper(partial)).StoreUnsafe(ref s, (nuint)(c0 + 8));
+        (Vector256.LoadUnsafe(ref s, (nuint)c0) + Vector256.WidenLower(partial)).StoreUnsafe(ref s, (nuint)c0);
+        (Vector256.LoadUnsafe(ref s, (nuint)(c0 + 4)) + Vector256.WidenUpper(partial)).StoreUnsafe(ref s, (nuint)(c0 + 4));
     }
 
     /// <summary>output = input·scale + shift, per channel.</summary>
@@ -231,11 +231,11 @@ public static class BatchNorm
         {
             int row = r * channels;
             int c = 0;
-            if (Vector512.IsHardwareAccelerated)
+            if (Vector256.IsHardwareAccelerated)
             {
-                for (; c <= channels - 16; c += 16)
+                for (; c <= channels - 8; c += 8)
                 {
-                    (Vector512.LoadUnsafe(ref x, (nuint)(row + c)) * Vector512.LoadUnsafe(ref s, (nuint)c) + Vector512.LoadUnsafe(ref t, (nuint)c))
+                    (Vector256.LoadUnsafe(ref x, (nuint)(row + c)) * Vector256.LoadUnsafe(ref s, (nuint)c) + Vector256.LoadUnsafe(ref t, (nuint)c))
                         .StoreUnsafe(ref y, (nuint)(row + c));
                 }
             }
