@@ -24,3 +24,10 @@ public sealed partial class LineNet
 {
     [Dense(2)] public partial DenseLayer Output { get; }
 }
+
+/// <summary>1,024 inputs: a batch of 32 fills 131,072 bytes, past the large-object heap's 85,000-byte threshold.</summary>
+[Network(Input = 1024, Loss = Loss.SoftmaxCrossEntropy)]
+public sealed partial class WideNet : IClassifier
+{
+    [Dense(4)] public partial DenseLayer Output { get; }
+}
