@@ -10,6 +10,10 @@ namespace SourceNet.Training;
 /// <param name="Steps">Steps (batches) in the epoch.</param>
 public readonly record struct EpochResult(int Epoch, double MeanLoss, double TestAccuracy, TimeSpan TrainingTime, int Steps)
 {
+    /// <summary>Mean loss on the validation data after the epoch; NaN unless <see cref="EarlyStopping"/> watches
+    /// <see cref="ValidationMetric.Loss"/> (computing it costs a pass over the validation data).</summary>
+    public double ValidationLoss { get; init; } = double.NaN;
+
     /// <summary>Training steps per second in the epoch.</summary>
     public double StepsPerSecond => TrainingTime > TimeSpan.Zero ? Steps / TrainingTime.TotalSeconds : 0;
 }

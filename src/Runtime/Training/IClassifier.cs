@@ -17,4 +17,10 @@ public interface IClassifier : INetwork
 
     /// <summary>The fraction of samples, in [0, 1], whose predicted class is their label.</summary>
     float Evaluate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels);
+
+    /// <summary>The mean loss over any number of samples, in inference mode, leaving the parameters and their
+    /// gradients as they are. Generated networks implement it; <see cref="Trainer"/> calls it only when
+    /// <see cref="EarlyStopping"/> watches <see cref="ValidationMetric.Loss"/>.</summary>
+    float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels) =>
+        throw new NotSupportedException($"{GetType().Name} does not compute a loss: watch ValidationMetric.Accuracy instead.");
 }
