@@ -12,7 +12,7 @@
 #
 # Usage: bench/compare.sh [--epochs N] [--threads "1 2"] [--systems "pytorch torchsharp onnxruntime sourcenet"]
 #                         [--single-calls N] [--run-timeout SECONDS] [--nice N] [--no-install] [--quick | --full]
-#   --full (10 epochs) is the comparison of issue 5; the default is 5 epochs; --quick (2 epochs,
+#   --full (10 epochs) is the full comparison in docs/performance.md; the default is 5 epochs; --quick (2 epochs,
 #   2000 single-image calls) is a first look. Each run is stopped after --run-timeout seconds (default 900) and reported as failed.
 #   Runs start at niceness --nice (default -10 as root, else 0) to keep other work from skewing them.
 set -euo pipefail

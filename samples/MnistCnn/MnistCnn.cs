@@ -3,8 +3,8 @@ namespace SourceNet.Samples.MnistCnn;
 /// <summary>
 /// The classic TensorFlow "deep MNIST" network: two 5x5 convolutions (32 and 64 filters, ReLU, same padding),
 /// each followed by 2x2 max pooling, then a dense layer of 1024 ReLU units, dropout 0.5 and 10 logits, trained
-/// with softmax cross-entropy. Initial scales follow He et al. (std = sqrt(2 / fan-in)), biases start at 0.1
-/// as in the TensorFlow tutorial. Everything else is generated at compile time.
+/// with softmax cross-entropy. Initial weight scales follow He et al. (std = sqrt(2 / fan-in)); biases start at 0
+/// (BiasStdDev = 0; the TensorFlow tutorial starts them at 0.1). Everything else is generated at compile time.
 /// </summary>
 [Network(InputShape = new[] { 28, 28, 1 }, Loss = Loss.SoftmaxCrossEntropy)]
 public sealed partial class MnistCnn

@@ -39,7 +39,7 @@ public sealed class FlattenCodeFixProvider : CodeFixProvider
         SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
         foreach (Diagnostic diagnostic in context.Diagnostics)
         {
-            // SN0017 points at the whole attribute, SN0018 at its Flatten argument: both sit inside the attribute.
+            // SN0017 points at the attribute's name (or a Flatten = false), SN0018 at its Flatten argument: both sit inside the attribute.
             AttributeSyntax? attribute = root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)
                 .AncestorsAndSelf().OfType<AttributeSyntax>().FirstOrDefault();
             if (attribute is null)

@@ -79,8 +79,19 @@ public sealed partial class NetworkGenerator
                 network.IntArray("InputSequence").ToEquatableArray(), network.Int("InputTokens"), (LossKind)loss,
                 scan.Layers.Select(l => l.Spec).ToEquatableArray());
             NetworkValidator.Result validated = NetworkValidator.Validate(parsed, layersComplete: scan.Complete);
+            // InputShape written with no dimension reads as "not set": report the shape, not the Input it fell back to.
+            bool emptyShape = network.Has("InputShape") && parsed.DeclaredInputShape.IsEmpty;
+            if (emptyShape)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInputShape, network.LocationOf("InputShape"), type.Name, "()",
+                    "a sample has 1 to 3 dimensions: (N), (height, width) or (height, width, channels), for example new[] { 28, 28, 1 }"));
+            }
             foreach (ShapeProblem problem in validated.Problems)
             {
+                if (emptyShape && problem.DescriptorId == DiagnosticDescriptors.NonPositiveInputId)
+                {
+                    continue;
+                }
                 Location location = problem.LayerIndex < 0
                     ? network.LocationOf(problem.Argument)
                     : scan.Layers[problem.LayerIndex].LocationOf(problem.Argument);
@@ -95,7 +106,9 @@ public sealed partial class NetworkGenerator
             return new NetworkParseResult(spec, null, diagnostics.ToEquatableArray());
         }
 
-        // A stub reopens the class and every type around it, which C# allows only if all are partial.
+        // A stub reopens the class and every type around it, which C# allows only if all are partial. A class
+        // without 'partial' (SN0001) is reopened all the same: the compiler then reports CS0260 once on the class
+        // instead of CS0751 and CS9248 on every layer property.
         EquatableArray<string>? headers = scan.Stubs.Count > 0 ? SymbolNames.TypeHeaders(declaration) : null;
         NetworkStubSpec? stub = headers is { } h
             ? new NetworkStubSpec(ns, type.Name, h, SymbolNames.MetadataName(type), scan.Stubs.ToEquatableArray())

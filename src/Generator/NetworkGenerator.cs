@@ -42,7 +42,10 @@ public sealed partial class NetworkGenerator : IIncrementalGenerator
             .Select(static (result, _) => result.Stub!)
             .WithTrackingName(TrackingNames.NetworkStub);
 
-        context.RegisterSourceOutput(diagnostics, static (context, diagnostic) => context.ReportDiagnostic(diagnostic.ToDiagnostic()));
+        // The help links point at the pages the package carries, where its build props say they are.
+        IncrementalValueProvider<string?> helpFolder = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => DiagnosticDescriptors.HelpFolder(options));
+        context.RegisterSourceOutput(diagnostics.Combine(helpFolder), static (context, pair) => context.ReportDiagnostic(pair.Left.ToDiagnostic(pair.Right)));
 
         context.RegisterSourceOutput(networks, static (context, network) =>
             context.AddSource($"{network.MetadataName}.g.cs", NetworkEmitter.Emit(network)));

@@ -32,16 +32,16 @@ public sealed class FreshProjectTests(PackageFeed feed)
     public void A_zero_unit_layer_fails_the_build_with_SN0003_at_the_zero()
     {
         // A second fresh project: the first one's project file (which added the package), a broken network.
-        string project = Path.Combine(feed.Root, "BrokenNetwork");
-        Directory.CreateDirectory(project);
-        File.Copy(Path.Combine(feed.ConsoleProject, "FirstNetwork.csproj"), Path.Combine(project, "BrokenNetwork.csproj"));
+        string project = feed.NewProject("BrokenNetwork");
         string source = UserCode.Network(hiddenUnits: "0");
         string model = Path.Combine(project, "MnistMlp.cs");
         File.WriteAllText(model, source);
         // Uses no generated member: a broken network gets none, and their absence would add CS errors.
         File.WriteAllText(Path.Combine(project, "Program.cs"), "System.Console.WriteLine(typeof(MnistMlp));\n");
 
-        DotnetCli.Result build = DotnetCli.Run(project, "build", "-c", "Release", "-nologo", "-nodeReuse:false", "-p:UseSharedCompilation=false");
+        string errorLog = Path.Combine(project, "build.sarif");
+        DotnetCli.Result build = DotnetCli.Run(project, "build", "-c", "Release", "-nologo", "-nodeReuse:false", "-p:UseSharedCompilation=false",
+            "-p:ErrorLog=" + errorLog);
 
         Assert.True(build.ExitCode != 0, $"The build of a network with a 0-unit layer succeeded: {build}");
         string[] lines = source.Split('\n');
@@ -52,5 +52,17 @@ public sealed class FreshProjectTests(PackageFeed feed)
             .ToHashSet();
         Assert.True(errors.SetEquals([$"{model}({line + 1},{column + 1}): SN0003"]),
             $"Expected only {model}({line + 1},{column + 1}): SN0003; got:\n{string.Join("\n", errors)}\n\n{build.Output}");
+
+        // The help link (what the IDE opens from the error list) is the page the package carries.
+        string log = File.ReadAllText(errorLog);
+        Match help = Regex.Match(log, @"""helpUri""\s*:\s*""(?<uri>[^""]*SN0003\.md)""");
+        Assert.True(help.Success, $"No help link for SN0003 in the error log:\n{log}");
+        var uri = new Uri(help.Groups["uri"].Value);
+        Assert.True(uri.IsFile, $"The help link {uri} is not a file the package carries.");
+        Assert.StartsWith(Path.GetFullPath(NuGetCache()), Path.GetFullPath(uri.LocalPath), StringComparison.Ordinal);
+        Assert.StartsWith("# SN0003: ", File.ReadAllText(uri.LocalPath), StringComparison.Ordinal);
     }
+
+    private static string NuGetCache() => Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+        ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 }

@@ -4,7 +4,7 @@ using System.Reflection;
 namespace SourceNet.Package.Tests;
 
 /// <summary>
-/// Packs the SourceNet package once for all tests into a local folder feed, with a version unique to this
+/// Packs the SourceNet and SourceNet.Onnx packages once for all tests into a local folder feed, with a version unique to this
 /// run (so a copy cached in the global packages folder by an earlier run cannot stand in for this build),
 /// and makes a console project that has added it, the way the README tells a user to. Removes both, and
 /// the package's copy in the global packages folder, afterwards.
@@ -23,10 +23,14 @@ public sealed class PackageFeed : IDisposable
         string configuration = typeof(PackageFeed).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
         DotnetCli.Succeed(RepositoryRoot, "pack", "src/Runtime/SourceNet.Runtime.csproj", "-c", configuration, "--no-build",
             "-o", Feed, "-p:Version=" + Version, "-nologo");
+        DotnetCli.Succeed(RepositoryRoot, "pack", "src/Onnx/SourceNet.Onnx.csproj", "-c", configuration, "--no-build",
+            "-o", Feed, "-p:Version=" + Version, "-nologo");
         Package = Path.Combine(Feed, $"SourceNet.{Version}.nupkg");
         Symbols = Path.Combine(Feed, $"SourceNet.{Version}.snupkg");
+        OnnxPackage = Path.Combine(Feed, $"SourceNet.Onnx.{Version}.nupkg");
 
-        // Beside the projects, so both restore from the local feed and the usual one (for System.Numerics.Tensors).
+        // Beside the projects, so all restore from the local feed and the usual one (for System.Numerics.Tensors):
+        // the project-local nuget.config the README shows, with the feed's path filled in.
         File.WriteAllText(Path.Combine(Root, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
@@ -58,6 +62,21 @@ public sealed class PackageFeed : IDisposable
     /// <summary>The .snupkg.</summary>
     public string Symbols { get; }
 
+    /// <summary>The SourceNet.Onnx .nupkg.</summary>
+    public string OnnxPackage { get; }
+
+    /// <summary>
+    /// A new project beside <see cref="ConsoleProject"/> (so it restores from the same feed) whose project file
+    /// is that one's, which has added the package.
+    /// </summary>
+    public string NewProject(string name)
+    {
+        string project = Path.Combine(Root, name);
+        Directory.CreateDirectory(project);
+        File.Copy(Path.Combine(ConsoleProject, "FirstNetwork.csproj"), Path.Combine(project, name + ".csproj"));
+        return project;
+    }
+
     /// <summary>A fresh console project (<c>dotnet new console</c>) that has added the package.</summary>
     public string ConsoleProject { get; }
 
@@ -82,6 +101,7 @@ public sealed class PackageFeed : IDisposable
         string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         TryDelete(Path.Combine(cache, "sourcenet", Version));
+        TryDelete(Path.Combine(cache, "sourcenet.onnx", Version));
     }
 
     private static void TryDelete(string folder)

@@ -40,6 +40,7 @@ internal static class DiagnosticDescriptors
     public const string InvalidDropoutRateId = "SN0025";
     public const string NeedsImageInputId = "SN0026";
     public const string LossNeedsVectorOutputId = "SN0027";
+    public const string ConstructorConflictId = "SN0028";
 
     // The graph of values (layers naming their inputs, merges) and typed shapes. Numbered from 40 so that
     // ids added beside them for other checks stay free below.
@@ -177,7 +178,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor LayerTooLarge = Error(
         LayerTooLargeId, ShapeCategory,
         "Layer is too large",
-        "{0}",
+        "{0}; make the layer smaller (fewer units or filters, a smaller kernel) or shrink its input first (a pooling layer or a larger stride)",
         "Parameters live in float arrays indexed by int, so a layer's weight matrix, and the network's parameter count, must stay below 2,147,483,648.");
 
     public static readonly DiagnosticDescriptor UndefinedEnumValue = Error(
@@ -219,7 +220,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NeedsImageInput = Error(
         NeedsImageInputId, ShapeCategory,
         "Layer needs an image input",
-        "Layer '{0}' is {1} and takes an image (height, width, channels), but its input has shape {2}",
+        "Layer '{0}' is {1} and takes an image (height, width, channels), but its input has shape {2}; place it before any Flatten or Dense layer, and give the network an image input, such as InputShape = new[] {3}",
         "Convolution and pooling slide over the two spatial axes of an image; a vector has none. Declare the network's InputShape as (height, width) or (height, width, channels), and keep these layers before any flatten or dense layer.");
 
     public static readonly DiagnosticDescriptor LossNeedsVectorOutput = Error(
@@ -305,6 +306,11 @@ internal static class DiagnosticDescriptors
         "Layer needs float input",
         "Layer '{0}' ({1}) takes float values, but its input is {2}; token ids enter a network through an embedding layer",
         "Token ids are integers that index a vocabulary; only an embedding layer reads them. Every other layer computes on floats.");
+    public static readonly DiagnosticDescriptor ConstructorConflict = Error(
+        ConstructorConflictId, UsageCategory,
+        "Constructor conflicts with the generated constructor",
+        "Constructor '{0}' has the parameters of the constructor that SourceNet generates in network '{1}' ({2}); remove it, or give it other parameters and call this(seed, maxBatchSize) from it",
+        "The generator adds a constructor taking the seed and the largest batch; a constructor written by hand with the same parameter types would be declared twice.");
 
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new()
     {
@@ -342,6 +348,7 @@ internal static class DiagnosticDescriptors
         [SeveralOutputsId] = SeveralOutputs,
         [MergeInputCountId] = MergeInputCount,
         [NeedsFloatInputId] = NeedsFloatInput,
+        [ConstructorConflictId] = ConstructorConflict,
         [DifferentiableTypeNotPartialId] = DifferentiableTypeNotPartial,
         [UnsupportedDifferentiableSignatureId] = UnsupportedDifferentiableSignature,
         [UnsupportedDifferentiableStatementId] = UnsupportedDifferentiableStatement,
@@ -352,6 +359,26 @@ internal static class DiagnosticDescriptors
 
     public static DiagnosticDescriptor ById(string id) => s_byId[id];
 
+    /// <summary>The MSBuild property (made compiler-visible by the package) naming the folder of the diagnostics pages.</summary>
+    public const string HelpFolderProperty = "build_property.SourceNetDiagnosticsFolder";
+
+    /// <summary>The folder of the pages from the build's options; null when the build does not set it (a project reference).</summary>
+    public static string? HelpFolder(Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptionsProvider options) =>
+        options.GlobalOptions.TryGetValue(HelpFolderProperty, out string? folder) && !string.IsNullOrWhiteSpace(folder) ? folder : null;
+
+    /// <summary>
+    /// <paramref name="descriptor"/> with its help link pointing at its page in <paramref name="helpFolder"/>
+    /// (a <c>file:</c> URI the IDE opens); the descriptor itself when there is no folder or it is not a rooted path.
+    /// </summary>
+    public static DiagnosticDescriptor WithHelpFolder(DiagnosticDescriptor descriptor, string? helpFolder)
+    {
+        if (helpFolder is null || !System.Uri.TryCreate(helpFolder.TrimEnd('/', '\\') + "/" + descriptor.Id + ".md", System.UriKind.Absolute, out System.Uri? page))
+        {
+            return descriptor;
+        }
+        return new DiagnosticDescriptor(descriptor.Id, descriptor.Title, descriptor.MessageFormat, descriptor.Category, descriptor.DefaultSeverity,
+            descriptor.IsEnabledByDefault, descriptor.Description, page.AbsoluteUri, System.Linq.Enumerable.ToArray(descriptor.CustomTags));
+    }
 
     public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;
 }

@@ -28,9 +28,13 @@ internal sealed record DiagnosticInfo(
             new EquatableArray<string>(arguments));
     }
 
-    public Diagnostic ToDiagnostic()
+    /// <param name="helpFolder">
+    /// The folder of the diagnostics pages on this machine (the package's <c>docs/diagnostics</c>, passed by its
+    /// build props), made the help link as a <c>file:</c> URI; null keeps the descriptor's repository-relative link.
+    /// </param>
+    public Diagnostic ToDiagnostic(string? helpFolder = null)
     {
-        DiagnosticDescriptor descriptor = DiagnosticDescriptors.ById(DescriptorId);
+        DiagnosticDescriptor descriptor = DiagnosticDescriptors.WithHelpFolder(DiagnosticDescriptors.ById(DescriptorId), helpFolder);
         Location location = FilePath.Length == 0
             ? Location.None
             : Location.Create(FilePath, Span, LineSpan);

@@ -41,7 +41,10 @@ public sealed partial class DifferentiableGenerator : IIncrementalGenerator
             .SelectMany(static (results, ct) => GroupByType(results, ct))
             .WithTrackingName(TrackingNames.DifferentiableModel);
 
-        context.RegisterSourceOutput(diagnostics, static (spc, diagnostic) => spc.ReportDiagnostic(diagnostic.ToDiagnostic()));
+        // The help links point at the pages the package carries, where its build props say they are.
+        IncrementalValueProvider<string?> helpFolder = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => DiagnosticDescriptors.HelpFolder(options));
+        context.RegisterSourceOutput(diagnostics.Combine(helpFolder), static (spc, pair) => spc.ReportDiagnostic(pair.Left.ToDiagnostic(pair.Right)));
         context.RegisterSourceOutput(types, static (spc, type) => spc.AddSource(type.HintName, Emitter.Emit(type, spc.CancellationToken)));
     }
 

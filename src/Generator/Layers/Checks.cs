@@ -35,15 +35,36 @@ internal static class Checks
         {
             return true;
         }
-        problems.Report(DiagnosticDescriptors.NeedsImageInputId, null, layer, kind, input.ToString());
+        problems.Report(DiagnosticDescriptors.NeedsImageInputId, null, layer, kind, input.ToString(), ImageFor(input.Elements));
         return false;
     }
 
     /// <summary>
-    /// The output length of a window sliding along one axis, as the runtime computes it (TensorFlow's rules);
-    /// 0 after reporting SN0023 when a window without padding is larger than the input.
+    /// An image shape that holds <paramref name="values"/> values, to show in a fix: square one-channel or
+    /// three-channel images first (784 is 28 x 28 x 1), else one row.
     /// </summary>
-    public static int Window(ProblemSink problems, string layer, string what, int input, int window, int stride, bool same, string axis)
+    private static string ImageFor(long values)
+    {
+        foreach (int channels in new[] { 1, 3 })
+        {
+            if (values % channels == 0)
+            {
+                long side = (long)System.Math.Round(System.Math.Sqrt(values / channels));
+                if (side * side * channels == values)
+                {
+                    return $"{{ {Text.Of(side)}, {Text.Of(side)}, {Text.Of(channels)} }}";
+                }
+            }
+        }
+        return $"{{ 1, {Text.Of(values)}, 1 }}";
+    }
+
+    /// <summary>
+    /// The output length of a window sliding along one axis, as the runtime computes it (TensorFlow's rules);
+    /// 0 after reporting SN0023, on <paramref name="argument"/> (the size argument that sets this axis), when a
+    /// window without padding is larger than the input.
+    /// </summary>
+    public static int Window(ProblemSink problems, string layer, string what, int input, int window, int stride, bool same, string axis, string argument)
     {
         if (same)
         {
@@ -51,7 +72,7 @@ internal static class Checks
         }
         if (window > input)
         {
-            problems.Report(DiagnosticDescriptors.WindowTooLargeId, null, layer, what, Text.Of(window), axis, Text.Of(input));
+            problems.Report(DiagnosticDescriptors.WindowTooLargeId, argument, layer, what, axis, Text.Of(input));
             return 0;
         }
         return (input - window) / stride + 1;

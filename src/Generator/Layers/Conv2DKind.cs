@@ -88,8 +88,9 @@ internal sealed class Conv2DKind : LayerKind
             return null;
         }
         string what = $"a {conv.KernelHeight}x{conv.KernelWidth} kernel";
-        int height = Checks.Window(problems, conv.Name, what, input.Height, conv.KernelHeight, conv.Stride, conv.SamePadding, "height");
-        int width = height == 0 ? 0 : Checks.Window(problems, conv.Name, what, input.Width, conv.KernelWidth, conv.Stride, conv.SamePadding, "width");
+        int height = Checks.Window(problems, conv.Name, what, input.Height, conv.KernelHeight, conv.Stride, conv.SamePadding, "height", conv.KernelArgument);
+        int width = height == 0 ? 0 : Checks.Window(problems, conv.Name, what, input.Width, conv.KernelWidth, conv.Stride, conv.SamePadding, "width",
+            conv.KernelArgument == "kernelHeight" ? "kernelWidth" : conv.KernelArgument);
         return height > 0 && width > 0 ? Shape.Image(height, width, conv.Filters) : null;
     }
 

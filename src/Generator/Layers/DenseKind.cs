@@ -82,7 +82,8 @@ internal sealed class DenseKind : LayerKind
         var dense = (DenseSpec)layer;
         if (!input.IsVector)
         {
-            problems.Report(DiagnosticDescriptors.DenseNeedsVectorInputId, null, dense.Name, input.ToString(), Text.Of(input.Elements));
+            // On Flatten = false where it is written, else on the attribute's name, where Flatten = true goes.
+            problems.Report(DiagnosticDescriptors.DenseNeedsVectorInputId, "Flatten", dense.Name, input.ToString(), Text.Of(input.Elements));
             return null;
         }
         return dense.Units > 0 ? Shape.Features(dense.Units) : null;

@@ -87,8 +87,9 @@ internal sealed class PoolingKind : LayerKind
             return null;
         }
         string what = $"a {pool.PoolHeight}x{pool.PoolWidth} window";
-        int height = Checks.Window(problems, pool.Name, what, input.Height, pool.PoolHeight, pool.StrideY, pool.SamePadding, "height");
-        int width = height == 0 ? 0 : Checks.Window(problems, pool.Name, what, input.Width, pool.PoolWidth, pool.StrideX, pool.SamePadding, "width");
+        int height = Checks.Window(problems, pool.Name, what, input.Height, pool.PoolHeight, pool.StrideY, pool.SamePadding, "height", pool.SizeArgument);
+        int width = height == 0 ? 0 : Checks.Window(problems, pool.Name, what, input.Width, pool.PoolWidth, pool.StrideX, pool.SamePadding, "width",
+            pool.SizeArgument == "poolHeight" ? "poolWidth" : pool.SizeArgument);
         return height > 0 && width > 0 ? Shape.Image(height, width, input.Channels) : null;
     }
 

@@ -70,7 +70,7 @@ internal static class ActivationReader
 
     private static ActivationSpec? ReadCustom(LayerReader reader, INamedTypeSymbol network, string custom, SemanticModel semanticModel, CancellationToken cancellationToken)
     {
-        string? problem = DescribeProblem(network, custom, out IMethodSymbol? method);
+        string? problem = DescribeProblem(network, custom, semanticModel.Compilation, out IMethodSymbol? method);
         if (problem is null && IsHalfTyped(network, custom, semanticModel, cancellationToken))
         {
             return null;
@@ -97,28 +97,43 @@ internal static class ActivationReader
         return ActivationSpec.Custom(custom);
     }
 
-    private static string? DescribeProblem(INamedTypeSymbol type, string name, out IMethodSymbol? match)
+    private static string? DescribeProblem(INamedTypeSymbol type, string name, Compilation compilation, out IMethodSymbol? match)
     {
         match = null;
+        string wanted = $"'[Differentiable] static float {name}(float x)'";
         IMethodSymbol[] candidates = type.GetMembers(name).OfType<IMethodSymbol>().ToArray();
         if (candidates.Length == 0)
         {
-            return $"'{type.Name}' has no method named '{name}'";
+            // Said where it was found, if anywhere: a custom activation is looked up in the network class only.
+            IMethodSymbol? elsewhere = compilation.GetSymbolsWithName(name, SymbolFilter.Member).OfType<IMethodSymbol>()
+                .FirstOrDefault(m => m.MethodKind == MethodKind.Ordinary);
+            return elsewhere is null
+                ? $"'{type.Name}' has no method named '{name}'; declare {wanted} in '{type.Name}'"
+                : $"'{type.Name}' has no method named '{name}' (found '{elsewhere.ContainingType.Name}.{name}', but a custom activation is a method of the network class); "
+                    + $"declare {wanted} in '{type.Name}', which may return {elsewhere.ContainingType.Name}.{name}(x) if that is [Differentiable]";
         }
         match = candidates.FirstOrDefault(m =>
             m.IsStatic && m.Parameters.Length == 1 &&
+            m.Parameters[0].RefKind == RefKind.None &&
             m.Parameters[0].Type.SpecialType == SpecialType.System_Single &&
             m.ReturnType.SpecialType == SpecialType.System_Single);
         if (match is null)
         {
-            return $"'{name}' is not a static method taking and returning one float";
+            IMethodSymbol found = candidates[0];
+            return $"'{name}' is declared as '{Signature(found)}'{(found.IsStatic ? string.Empty : ", an instance method")}; a custom activation is {wanted}";
         }
         if (!match.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == Model.KnownTypes.DifferentiableAttribute))
         {
-            return $"'{name}' is not marked [Differentiable], so its derivative is unknown";
+            return $"'{name}' is not marked [Differentiable], so its derivative is unknown; add [Differentiable] to it";
         }
         return null;
     }
+
+    /// <summary>A method's signature as C# declares it: <c>static double Swish(double x)</c>.</summary>
+    private static string Signature(IMethodSymbol method) => method.ToDisplayString(new SymbolDisplayFormat(
+        memberOptions: SymbolDisplayMemberOptions.IncludeModifiers | SymbolDisplayMemberOptions.IncludeType | SymbolDisplayMemberOptions.IncludeParameters,
+        parameterOptions: SymbolDisplayParameterOptions.IncludeType | SymbolDisplayParameterOptions.IncludeName | SymbolDisplayParameterOptions.IncludeParamsRefOut,
+        miscellaneousOptions: SymbolDisplayMiscellaneousOptions.UseSpecialTypes));
 
     /// <summary>
     /// Whether the custom activation does not compile yet. The [Differentiable] generator then emits no

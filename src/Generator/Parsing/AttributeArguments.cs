@@ -24,6 +24,7 @@ internal sealed class AttributeArguments
     {
         _attributeClass = data.AttributeClass!;
         AttributeLocation = syntax?.GetLocation() ?? fallback;
+        NameLocation = syntax?.Name.GetLocation() ?? AttributeLocation;
         IMethodSymbol constructor = data.AttributeConstructor!;
         for (int i = 0; i < constructor.Parameters.Length && i < data.ConstructorArguments.Length; i++)
         {
@@ -82,9 +83,17 @@ internal sealed class AttributeArguments
     /// <summary>The whole attribute, where problems without an argument of their own are reported.</summary>
     public Location AttributeLocation { get; }
 
-    /// <summary>Where the argument <paramref name="name"/> is written; the attribute when it is not written.</summary>
+    /// <summary>The attribute's name (<c>Dense</c> in <c>[Dense(10)]</c>).</summary>
+    public Location NameLocation { get; }
+
+    /// <summary>
+    /// Where the argument <paramref name="name"/> is written; when it is not written, the attribute's name (where
+    /// the argument would be added); for no argument (null), the whole attribute.
+    /// </summary>
     public Location LocationOf(string? name) =>
-        name is not null && _locations.TryGetValue(name, out Location? location) ? location : AttributeLocation;
+        name is null ? AttributeLocation
+        : _locations.TryGetValue(name, out Location? location) ? location
+        : NameLocation;
 
     /// <summary>Whether the argument was written or is a constructor parameter of the constructor used.</summary>
     public bool Has(string name) => _values.ContainsKey(name);

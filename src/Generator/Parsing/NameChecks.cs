@@ -7,7 +7,10 @@ using SourceNet.Generator.Shapes;
 
 namespace SourceNet.Generator.Parsing;
 
-/// <summary>Names the generated code would declare twice: between two layers (SN0015), or with a member written by hand (SN0008).</summary>
+/// <summary>
+/// Names the generated code would declare twice: between two layers (SN0015), with a member written by hand
+/// (SN0008), or a constructor written by hand with the generated constructor's parameters (SN0028).
+/// </summary>
 internal static class NameChecks
 {
     /// <summary>Two layers whose generated members would collide (SN0015), e.g. 'Hidden' and 'hidden' both make '_hidden'.</summary>
@@ -54,6 +57,14 @@ internal static class NameChecks
         foreach (ISymbol member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (member is IMethodSymbol { MethodKind: MethodKind.Constructor, IsImplicitlyDeclared: false } constructor
+                && GeneratedConstructor(constructor) is { } signature)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConstructorConflict, constructor.Locations.FirstOrDefault() ?? Location.None,
+                    $"{type.Name}({string.Join(", ", constructor.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)))})",
+                    type.Name, signature));
+                continue;
+            }
             if (member.IsImplicitlyDeclared || layerProperties.Contains(member) || member is INamedTypeSymbol
                 || !generated.TryGetValue(member.Name, out string? layerName))
             {
@@ -64,5 +75,25 @@ internal static class NameChecks
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayerNameConflict, location,
                 $"Member '{member.Name}'", member.Name, owner, "the member"));
         }
+    }
+
+    /// <summary>
+    /// The generated constructor that <paramref name="constructor"/> would duplicate (same parameter types, as
+    /// C# compares signatures), as the generated code declares it; null when it duplicates none.
+    /// </summary>
+    private static string? GeneratedConstructor(IMethodSymbol constructor)
+    {
+        var parameters = constructor.Parameters;
+        if (parameters.Length == 2 && parameters.All(p => p.RefKind == RefKind.None && p.Type.SpecialType == SpecialType.System_Int32))
+        {
+            return $"{constructor.ContainingType.Name}(int seed = 0, int maxBatchSize = 100)";
+        }
+        if (parameters.Length == 1 && parameters[0].RefKind == RefKind.None
+            && parameters[0].Type is INamedTypeSymbol { Name: "ReplicaOf", Arity: 1 } replica
+            && replica.ContainingNamespace.ToDisplayString() == "SourceNet.Kernels")
+        {
+            return $"private {constructor.ContainingType.Name}(ReplicaOf<{constructor.ContainingType.Name}> replica), used for batch inference";
+        }
+        return null;
     }
 }

@@ -33,7 +33,10 @@ internal static class SymbolNames
         return ns + name;
     }
 
-    /// <summary>Headers reopening the class and the types around it, outermost first; null if one is not partial.</summary>
+    /// <summary>
+    /// Headers reopening the class and the types around it, outermost first; null if a type around it is not
+    /// partial. The class itself is reopened as partial even where it lacks the modifier (reported as SN0001).
+    /// </summary>
     public static EquatableArray<string>? TypeHeaders(TypeDeclarationSyntax declaration)
     {
         var headers = new List<string>();
@@ -43,7 +46,7 @@ internal static class SymbolNames
             {
                 continue;
             }
-            if (!type.Modifiers.Any(SyntaxKind.PartialKeyword) || type.Identifier.IsMissing)
+            if ((type != declaration && !type.Modifiers.Any(SyntaxKind.PartialKeyword)) || type.Identifier.IsMissing)
             {
                 return null;
             }

@@ -30,14 +30,14 @@ public class DotnetBuildTests
         [Network(InputShape = new[] { 28, 28 })]
         public partial class Images
         {
-            [{|SN0017:Dense(64)|}] public partial DenseLayer Features { get; }
+            [{|SN0017:Dense|}(64)] public partial DenseLayer Features { get; }
             [Dense(10)] public partial DenseLayer Logits { get; }
         }
 
         [Network(InputShape = new[] { 5, 7 })]
         public partial class Convolutions
         {
-            [{|SN0023:Conv2D(8, 6, 3, Activation.ReLU)|}] public partial Conv2DLayer Conv { get; }
+            [Conv2D(8, {|SN0023:6|}, 3, Activation.ReLU)] public partial Conv2DLayer Conv { get; }
             [MaxPool2D(2, {|SN0024:Stride = -1|})] public partial Pool2DLayer Pool { get; }
             [Dropout({|SN0025:1f|})] public partial DropoutLayer Drop { get; }
             [Dense(10, Flatten = true)] public partial DenseLayer Logits { get; }

@@ -76,9 +76,8 @@ public class ActivationKernelTests
             """;
         (ImmutableArray<Diagnostic> diagnostics, string? generated) = Run(model);
         Diagnostic diagnostic = Assert.Single(diagnostics);
-        Assert.Equal("SN0022", diagnostic.Id);
-        Assert.Equal("Activation.Forgotten, used by layer 'Hidden', has no [ActivationKernel] attribute, so SourceNet does not know how to compute it",
-            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("SN0022: Activation.Forgotten, used by layer 'Hidden', has no [ActivationKernel] attribute, so SourceNet does not know how to compute it",
+            $"{diagnostic.Id}: {diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}");
         // Reported on the activation argument (generator diagnostics carry file locations, not trees).
         Assert.Equal("/src/Model.cs", diagnostic.Location.GetLineSpan().Path);
         Assert.Equal("Activation.Forgotten", model.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));

@@ -45,6 +45,22 @@ public class DiagnosticCatalogTests
         Assert.Matches(new Regex($@"^{id} \| {Regex.Escape(descriptor.Category)} \| {descriptor.DefaultSeverity} \|", RegexOptions.Multiline), releases);
     }
 
+    /// <summary>
+    /// Every id's rendered message is pinned by some test, written as <c>"SN0023: text"</c> (the form
+    /// <see cref="DiagnosticVerifier"/> and the differentiation tests compare against), so a message whose
+    /// format arguments are swapped fails a test rather than reaching a user.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void Each_diagnostic_has_a_test_of_its_rendered_message(string id)
+    {
+        string tests = Path.Combine(Root, "tests", "SourceNet.Generator.Tests");
+        bool pinned = Directory.EnumerateFiles(tests, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Any(f => File.ReadAllText(f).Contains($"\"{id}: ", StringComparison.Ordinal));
+        Assert.True(pinned, $"No test asserts the full message of {id}: add one (\"{id}: message\") with DiagnosticVerifier.Verify.");
+    }
+
     [Fact]
     public void Generated_member_names_cover_every_member_the_emitter_declares()
     {

@@ -10,19 +10,23 @@ namespace SourceNet.Generator.Tests.Diagnostics;
 /// </summary>
 public class NetworkDiagnosticTests
 {
+    /// <summary>
+    /// The stub reopens the class as partial, so the compiler adds one CS0260 on the class (saying the same
+    /// thing) instead of CS0751 and CS9248 on every layer property.
+    /// </summary>
     [Fact]
-    public void SN0001_class_not_partial() => Verify(
+    public void SN0001_class_not_partial_costs_one_compiler_error_not_two_per_layer() => Verify(
         """
         using SourceNet;
         [Network(Input = 4)]
-        public class {|SN0001:Net|}
+        public class {|CS0260:{|SN0001:Net|}|}
         {
-            [Dense(3)] public partial DenseLayer {|CS0751:{|CS9248:Out|}|} { get; }
+            [Dense(3, Activation.ReLU)] public partial DenseLayer Hidden { get; }
+            [Dense(3)] public partial DenseLayer Out { get; }
         }
         """,
-        "SN0001: Network class 'Net' must be declared 'partial' so SourceNet can generate its forward and backward passes",
-        "CS0751: A partial member must be declared within a partial type",
-        "CS9248: Partial property 'Net.Out' must have an implementation part.");
+        "CS0260: Missing partial modifier on declaration of type 'Net'; another partial declaration of this type exists",
+        "SN0001: Network class 'Net' must be declared 'partial' so SourceNet can generate its forward and backward passes");
 
     [Fact]
     public void SN0002_no_layers() => Verify(
@@ -204,7 +208,36 @@ public class NetworkDiagnosticTests
             [Dense(3, {|SN0011:CustomActivation = "Swish"|})] public partial DenseLayer Out { get; }
         }
         """,
-        "SN0011: Layer 'Out' names the custom activation 'Swish', but 'Net' has no method named 'Swish'");
+        "SN0011: Layer 'Out' names the custom activation 'Swish', but 'Net' has no method named 'Swish'; declare '[Differentiable] static float Swish(float x)' in 'Net'");
+
+    [Fact]
+    public void SN0011_custom_activation_declared_in_another_class() => Verify(
+        """
+        using SourceNet;
+        [Network(Input = 4, Loss = Loss.MeanSquaredError)]
+        public partial class Net
+        {
+            [Dense(3, {|SN0011:CustomActivation = nameof(Activations.Swish)|})] public partial DenseLayer Out { get; }
+        }
+        public static partial class Activations
+        {
+            [Differentiable] public static float Swish(float x) => x / (1f + System.MathF.Exp(-x));
+        }
+        """,
+        "SN0011: Layer 'Out' names the custom activation 'Swish', but 'Net' has no method named 'Swish' (found 'Activations.Swish', but a custom activation is a method of the network class); declare '[Differentiable] static float Swish(float x)' in 'Net', which may return Activations.Swish(x) if that is [Differentiable]");
+
+    [Fact]
+    public void SN0011_custom_activation_with_another_signature_says_which() => Verify(
+        """
+        using SourceNet;
+        [Network(Input = 4, Loss = Loss.MeanSquaredError)]
+        public partial class Net
+        {
+            [Dense(3, {|SN0011:CustomActivation = nameof(Swish)|})] public partial DenseLayer Out { get; }
+            public double Swish(double x) => x / (1 + System.Math.Exp(-x));
+        }
+        """,
+        "SN0011: Layer 'Out' names the custom activation 'Swish', but 'Swish' is declared as 'double Swish(double x)', an instance method; a custom activation is '[Differentiable] static float Swish(float x)'");
 
     [Fact]
     public void SN0011_custom_activation_without_derivative() => Verify(
@@ -217,7 +250,7 @@ public class NetworkDiagnosticTests
             public static float Swish(float x) => x / (1f + System.MathF.Exp(-x));
         }
         """,
-        "SN0011: Layer 'Out' names the custom activation 'Swish', but 'Swish' is not marked [Differentiable], so its derivative is unknown");
+        "SN0011: Layer 'Out' names the custom activation 'Swish', but 'Swish' is not marked [Differentiable], so its derivative is unknown; add [Differentiable] to it");
 
     /// <summary>
     /// A [Differentiable] activation whose body the [Differentiable] generator rejects has no companion: the
@@ -359,17 +392,41 @@ public class NetworkDiagnosticTests
         "SN0016: Network 'Net' has InputShape = (28, 28): it holds 784 values, but Input = 700; set only one of them");
 
     [Fact]
+    public void SN0016_empty_input_shape_is_a_shape_error_not_input_zero() => Verify(
+        """
+        using SourceNet;
+        [Network({|SN0016:InputShape = new int[0]|})]
+        public partial class Net
+        {
+            [Dense(3)] public partial DenseLayer Out { get; }
+        }
+        """,
+        "SN0016: Network 'Net' has InputShape = (): a sample has 1 to 3 dimensions: (N), (height, width) or (height, width, channels), for example new[] { 28, 28, 1 }");
+
+    [Fact]
     public void SN0017_two_dimensional_input_to_a_dense_layer() => Verify(
         """
         using SourceNet;
         [Network(InputShape = new[] { 28, 28 })]
         public partial class Net
         {
-            [{|SN0017:Dense(300, Activation.ReLU)|}] public partial DenseLayer Hidden { get; }
+            [{|SN0017:Dense|}(300, Activation.ReLU)] public partial DenseLayer Hidden { get; }
             [Dense(10)] public partial DenseLayer Out { get; }
         }
         """,
         "SN0017: Layer 'Hidden' is dense and takes a vector, but its input has shape (28, 28, 1); set Flatten = true on its [Dense] attribute (or add a [Flatten] layer before it) to flatten the 784 values into one vector");
+
+    [Fact]
+    public void SN0017_points_at_a_written_Flatten_false() => Verify(
+        """
+        using SourceNet;
+        [Network(InputShape = new[] { 4, 4 }, Loss = Loss.MeanSquaredError)]
+        public partial class Net
+        {
+            [Dense(2, {|SN0017:Flatten = false|})] public partial DenseLayer Out { get; }
+        }
+        """,
+        "SN0017: Layer 'Out' is dense and takes a vector, but its input has shape (4, 4, 1); set Flatten = true on its [Dense] attribute (or add a [Flatten] layer before it) to flatten the 16 values into one vector");
 
     [Fact]
     public void SN0018_flatten_on_a_vector_is_a_warning_and_the_network_is_still_generated()
@@ -397,7 +454,7 @@ public class NetworkDiagnosticTests
             [Dense({|SN0019:100000|})] public partial DenseLayer Out { get; }
         }
         """,
-        "SN0019: Layer 'Out' has weight [100000, 100000] = 10000000000 and bias [100000] = 100000 values; an array holds at most 2147483647 values");
+        "SN0019: Layer 'Out' has weight [100000, 100000] = 10000000000 and bias [100000] = 100000 values; an array holds at most 2147483647 values; make the layer smaller (fewer units or filters, a smaller kernel) or shrink its input first (a pooling layer or a larger stride)");
 
     [Fact]
     public void SN0020_undefined_activation_and_loss() => Verify(
@@ -516,7 +573,7 @@ public class NetworkDiagnosticTests
             [Dense(10, Flatten = true)] public partial DenseLayer Out { get; }
         }
         """,
-        "SN0026: Layer 'Conv' is Conv2D and takes an image (height, width, channels), but its input has shape (784)");
+        "SN0026: Layer 'Conv' is Conv2D and takes an image (height, width, channels), but its input has shape (784); place it before any Flatten or Dense layer, and give the network an image input, such as InputShape = new[] { 28, 28, 1 }");
 
     [Fact]
     public void SN0027_a_classifier_ending_in_an_image() => Verify(
@@ -560,4 +617,74 @@ public class NetworkDiagnosticTests
 
     [Fact]
     public void The_deep_mnist_network_has_no_diagnostic() => Verify(Models.Cnn);
+
+    [Fact]
+    public void SN0023_kernel_larger_than_its_input_names_the_axis_and_its_size() => Verify(
+        """
+        using SourceNet;
+        [Network(InputShape = new[] { 28, 28, 1 })]
+        public partial class Net
+        {
+            [Conv2D(8, {|SN0023:30|})] public partial Conv2DLayer Conv { get; }
+            [Dense(10, Flatten = true)] public partial DenseLayer Out { get; }
+        }
+        """,
+        "SN0023: Layer 'Conv' has a 30x30 kernel, but its input height is 28; with Valid padding no window fits, so there is no output. Use a smaller window or Padding = Padding.Same");
+
+    [Fact]
+    public void SN0023_pool_window_wider_than_its_input_points_at_the_width() => Verify(
+        """
+        using SourceNet;
+        [Network(InputShape = new[] { 8, 3, 2 })]
+        public partial class Net
+        {
+            [MaxPool2D(2, {|SN0023:4|})] public partial Pool2DLayer Pool { get; }
+            [Dense(10, Flatten = true)] public partial DenseLayer Out { get; }
+        }
+        """,
+        "SN0023: Layer 'Pool' has a 2x4 window, but its input width is 3; with Valid padding no window fits, so there is no output. Use a smaller window or Padding = Padding.Same");
+
+    [Fact]
+    public void SN0025_dropout_rate_of_one() => Verify(
+        """
+        using SourceNet;
+        [Network(Input = 4)]
+        public partial class Net
+        {
+            [Dense(8, Activation.ReLU)] public partial DenseLayer Hidden { get; }
+            [Dropout({|SN0025:1f|})] public partial DropoutLayer Drop { get; }
+            [Dense(3)] public partial DenseLayer Out { get; }
+        }
+        """,
+        "SN0025: Layer 'Drop' has a dropout rate of 1; it must be in [0, 1)");
+
+    /// <summary>Without the check, the compiler would report CS0111 inside the generated file.</summary>
+    [Fact]
+    public void SN0028_constructor_with_the_generated_constructors_parameters() => Verify(
+        """
+        using SourceNet;
+        [Network(Input = 4)]
+        public partial class Net
+        {
+            [Dense(3)] public partial DenseLayer Out { get; }
+
+            public {|SN0028:Net|}(int epochs, int batch) { }
+        }
+        """,
+        "SN0028: Constructor 'Net(int, int)' has the parameters of the constructor that SourceNet generates in network 'Net' (Net(int seed = 0, int maxBatchSize = 100)); remove it, or give it other parameters and call this(seed, maxBatchSize) from it");
+
+    [Fact]
+    public void A_constructor_with_other_parameters_may_call_the_generated_one() => Verify(
+        """
+        using SourceNet;
+        [Network(Input = 4)]
+        public partial class Net
+        {
+            [Dense(3)] public partial DenseLayer Out { get; }
+
+            public Net(string name) : this(seed: 1, maxBatchSize: 10) => Name = name;
+
+            public string Name { get; } = "";
+        }
+        """);
 }

@@ -43,7 +43,8 @@ public class NetworkValidatorTests
         NetworkSpec unflattened = Image([28, 28], LossKind.SoftmaxCrossEntropy, Dense("Hidden", 300, Relu), Dense("Output", 10));
         ShapeProblem problem = Assert.Single(NetworkValidator.Validate(unflattened).Problems);
         Assert.Equal(DiagnosticDescriptors.DenseNeedsVectorInputId, problem.DescriptorId);
-        Assert.Null(problem.Argument);
+        Assert.Equal("Flatten", problem.Argument); // where the fix goes: Flatten = false if written, else the attribute's name
+
         Assert.Equal(new[] { "Hidden", "(28, 28, 1)", "784" }, problem.Arguments.ToArray());
     }
 
@@ -138,7 +139,9 @@ public class NetworkValidatorTests
         NetworkSpec network = Image([5, 7], LossKind.MeanSquaredError, Conv("C", 2, 6, 3), new FlattenSpec("F", "public", null), Dense("Out", 1));
         ShapeProblem problem = Assert.Single(NetworkValidator.Validate(network).Problems);
         Assert.Equal(DiagnosticDescriptors.WindowTooLargeId, problem.DescriptorId);
-        Assert.Equal(new[] { "C", "a 6x3 kernel", "6", "height", "5" }, problem.Arguments.ToArray());
+        // The message's arguments in its order: "Layer 'C' has a 6x3 kernel, but its input height is 5", on the kernel's height.
+        Assert.Equal(new[] { "C", "a 6x3 kernel", "height", "5" }, problem.Arguments.ToArray());
+        Assert.Equal("kernelSize", problem.Argument);
         // Same padding pads the input, so the same kernel fits.
         Assert.Empty(Ids(Image([5, 7], LossKind.MeanSquaredError, Conv("C", 2, 6, 3, same: true), new FlattenSpec("F", "public", null), Dense("Out", 1))));
     }
@@ -170,7 +173,7 @@ public class NetworkValidatorTests
     {
         ShapeProblem problem = Assert.Single(NetworkValidator.Validate(Network(16, LossKind.MeanSquaredError, Conv("C", 2, 3, 3), new FlattenSpec("F", "public", null), Dense("Out", 1))).Problems);
         Assert.Equal(DiagnosticDescriptors.NeedsImageInputId, problem.DescriptorId);
-        Assert.Equal(new[] { "C", "Conv2D", "(16)" }, problem.Arguments.ToArray());
+        Assert.Equal(new[] { "C", "Conv2D", "(16)", "{ 4, 4, 1 }" }, problem.Arguments.ToArray());
     }
 
     [Fact]

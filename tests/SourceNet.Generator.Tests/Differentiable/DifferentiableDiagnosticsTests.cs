@@ -17,8 +17,11 @@ public class DifferentiableDiagnosticsTests
 
         """;
 
-    /// <summary>Runs the generator; asserts it reports exactly one diagnostic, <paramref name="id"/>, at the text marked [|…|].</summary>
-    private static void AssertSingle(string id, string markedBody)
+    /// <summary>
+    /// Runs the generator; asserts it reports exactly one diagnostic, <paramref name="id"/>, at the text marked [|…|],
+    /// with the rendered message <paramref name="expectedMessage"/> (written as <c>"SN0101: text"</c>).
+    /// </summary>
+    private static void AssertSingle(string id, string expectedMessage, string markedBody)
     {
         string marked = Prelude + markedBody;
         int start = marked.IndexOf("[|", StringComparison.Ordinal);
@@ -33,12 +36,14 @@ public class DifferentiableDiagnosticsTests
         Assert.Equal(source.Substring(start, end - start), source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
         Assert.Equal("/src/Model0.cs", diagnostic.Location.GetLineSpan().Path);
         Assert.DoesNotContain(run.GeneratedSources, s => s.HintName.EndsWith(".Differentiable.g.cs", StringComparison.Ordinal));
-        Assert.False(string.IsNullOrWhiteSpace(diagnostic.GetMessage()));
+        Assert.Equal(expectedMessage, $"{diagnostic.Id}: {diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}");
         Assert.EndsWith($"docs/diagnostics/{id}.md", diagnostic.Descriptor.HelpLinkUri);
     }
 
     [Fact]
-    public void Type_must_be_partial() => AssertSingle("SN0100", """
+    public void Type_must_be_partial() => AssertSingle("SN0100",
+        "SN0100: 'Activations' must be declared 'partial' so SourceNet can add 'SwishWithGradient' to it",
+        """
         public static class Activations
         {
             [Differentiable] public static float [|Swish|](float x) => x / (1 + MathF.Exp(-x));
@@ -46,7 +51,9 @@ public class DifferentiableDiagnosticsTests
         """);
 
     [Fact]
-    public void Enclosing_types_must_be_partial() => AssertSingle("SN0100", """
+    public void Enclosing_types_must_be_partial() => AssertSingle("SN0100",
+        "SN0100: 'Outer' must be declared 'partial' so SourceNet can add 'SquareWithGradient' to it",
+        """
         public class Outer
         {
             public static partial class Inner
@@ -57,7 +64,9 @@ public class DifferentiableDiagnosticsTests
         """);
 
     [Fact]
-    public void File_local_types_are_reported() => AssertSingle("SN0101", """
+    public void File_local_types_are_reported() => AssertSingle("SN0101",
+        "SN0101: [Differentiable] method 'Square' is in the file-local type 'Local', which generated code (in its own file) cannot extend",
+        """
         file static partial class Local
         {
             [Differentiable] public static float [|Square|](float x) => x * x;
@@ -65,7 +74,9 @@ public class DifferentiableDiagnosticsTests
         """);
 
     [Fact]
-    public void Local_functions_are_reported() => AssertSingle("SN0101", """
+    public void Local_functions_are_reported() => AssertSingle("SN0101",
+        "SN0101: [Differentiable] method 'Square' is a local function; declare it as a static method of a partial type",
+        """
         public static partial class Model
         {
             public static float Outer(float y)
@@ -78,7 +89,9 @@ public class DifferentiableDiagnosticsTests
         """);
 
     [Fact]
-    public void Method_must_be_static() => AssertSingle("SN0101", """
+    public void Method_must_be_static() => AssertSingle("SN0101",
+        "SN0101: [Differentiable] method 'Scale' is not static; only static methods can be differentiated",
+        """
         public partial class Model
         {
             [Differentiable] public float [|Scale|](float x) => 2 * x;
@@ -86,7 +99,9 @@ public class DifferentiableDiagnosticsTests
         """);
 
     [Fact]
-    public void Return_type_must_be_float_or_double() => AssertSingle("SN0101", """
+    public void Return_type_must_be_float_or_double() => AssertSingle("SN0101",
+        "SN0101: [Differentiable] method 'Twice' returns 'int'; it must return float or double",
+        """
         public static partial class Model
         {
             [Differentiable] public static [|int|] Twice(int x) => 2 * x;
@@ -94,7 +109,9 @@ public class DifferentiableDiagnosticsTests
         """);
 
     [Fact]
-    public void Parameters_must_have_the_element_type() => AssertSingle("SN0101", """
+    public void Parameters_must_have_the_element_type() => AssertSingle("SN0101",
+        "SN0101: [Differentiable] method 'Scale' has parameter 'y' of type 'double'; parameters must be 'float' or 'System.ReadOnlySpan<float>', passed by value",
+        """
         public static partial class Model
         {
             [Differentiable] public static float Scale(float x, [|double y|]) => x * (float)y;
@@ -102,7 +119,9 @@ public class DifferentiableDiagnosticsTests
         """);
 
     [Fact]
-    public void Parameters_must_be_passed_by_value() => AssertSingle("SN0101", """
+    public void Parameters_must_be_passed_by_value() => AssertSingle("SN0101",
+        "SN0101: [Differentiable] method 'Scale' has parameter 'x' of type 'ref float'; parameters must be 'float' or 'System.ReadOnlySpan<float>', passed by value",
+        """
         public static partial class Model
         {
             [Differentiable] public static float Scale([|ref float x|]) => x * x;
@@ -110,7 +129,9 @@ public class DifferentiableDiagnosticsTests
         """);
 
     [Fact]
-    public void Loops_are_reported_at_their_keyword() => AssertSingle("SN0102", """
+    public void Loops_are_reported_at_their_keyword() => AssertSingle("SN0102",
+        "SN0102: 'for' cannot be differentiated in 'Power': only a 'for' loop over constant bounds, such as for (int i = 0; i < 4; i++), is differentiated (it is unrolled); make the body its own [Differentiable] method and loop over its companion instead",
+        """
         public static partial class Model
         {
             public static int Count = 3;
@@ -126,7 +147,9 @@ public class DifferentiableDiagnosticsTests
         """);
 
     [Fact]
-    public void While_loops_are_reported() => AssertSingle("SN0102", """
+    public void While_loops_are_reported() => AssertSingle("SN0102",
+        "SN0102: 'while' cannot be differentiated in 'Power': only a 'for' loop over constant bounds, such as for (int i = 0; i < 4; i++), is differentiated (it is unrolled); make the body its own [Differentiable] method and loop over its companion instead",
+        """
         public static partial class Model
         {
             [Differentiable]
@@ -140,7 +163,9 @@ public class DifferentiableDiagnosticsTests
         """);
 
     [Fact]
-    public void Huge_unrolled_loops_are_reported() => AssertSingle("SN0102", """
+    public void Huge_unrolled_loops_are_reported() => AssertSingle("SN0102",
+        "SN0102: 'for' cannot be differentiated in 'Power': it runs more than 256 times; unrolling it would bloat the generated code",
+        """
         public static partial class Model
         {
             [Differentiable]
@@ -154,7 +179,9 @@ public class DifferentiableDiagnosticsTests
         """);
 
     [Fact]
-    public void Assigning_an_unrolled_loop_index_is_reported() => AssertSingle("SN0102", """
+    public void Assigning_an_unrolled_loop_index_is_reported() => AssertSingle("SN0102",
+        "SN0102: 'i' cannot be differentiated in 'Power': only local declarations, assignments to locals and a final return are supported",
+        """
         public static partial class Model
         {
             [Differentiable]
@@ -168,7 +195,9 @@ public class DifferentiableDiagnosticsTests
         """);
 
     [Fact]
-    public void Branches_are_reported_at_their_keyword() => AssertSingle("SN0102", """
+    public void Branches_are_reported_at_their_keyword() => AssertSingle("SN0102",
+        "SN0102: 'if' cannot be differentiated in 'Clip': branching on a value is not differentiated; use Math.Max/Min, Math.Abs or Functions.Relu for kinks",
+        """
         public static partial class Model
         {
             [Differentiable]
@@ -182,7 +211,9 @@ public class DifferentiableDiagnosticsTests
         """);
 
     [Fact]
-    public void Early_returns_are_reported() => AssertSingle("SN0102", """
+    public void Early_returns_are_reported() => AssertSingle("SN0102",
+        "SN0102: 'return' cannot be differentiated in 'F': only one return, as the last statement, is supported",
+        """
         public static partial class Model
         {
             [Differentiable]
@@ -196,7 +227,9 @@ public class DifferentiableDiagnosticsTests
         """);
 
     [Fact]
-    public void Calls_it_cannot_see_into_are_reported() => AssertSingle("SN0103", """
+    public void Calls_it_cannot_see_into_are_reported() => AssertSingle("SN0103",
+        "SN0103: The call to 'Model.Helper' cannot be differentiated: SourceNet cannot see into it; mark it [Differentiable] if it is straight-line arithmetic",
+        """
         public static partial class Model
         {
             public static float Helper(float x) => x * 3;
@@ -246,7 +279,9 @@ public class DifferentiableDiagnosticsTests
     }
 
     [Fact]
-    public void Math_functions_without_a_known_derivative_are_reported() => AssertSingle("SN0103", """
+    public void Math_functions_without_a_known_derivative_are_reported() => AssertSingle("SN0103",
+        "SN0103: The call to 'Math.Round' cannot be differentiated: SourceNet knows no derivative for it; supported: Exp, Log, Sqrt, Tanh, Sin, Cos, Abs, Max, Min, Pow on float or double",
+        """
         public static partial class Model
         {
             [Differentiable] public static double F(double x) => [|Math.Round(x)|] * x;
@@ -254,7 +289,9 @@ public class DifferentiableDiagnosticsTests
         """);
 
     [Fact]
-    public void Conditional_operator_is_reported() => AssertSingle("SN0104", """
+    public void Conditional_operator_is_reported() => AssertSingle("SN0104",
+        "SN0104: 'x > 0 ? x : 0' cannot be differentiated: branching on a value is not differentiated; use Math.Max/Min, Math.Abs or Functions.Relu for kinks",
+        """
         public static partial class Model
         {
             [Differentiable] public static float Relu(float x) => [|x > 0 ? x : 0|];
@@ -262,7 +299,9 @@ public class DifferentiableDiagnosticsTests
         """);
 
     [Fact]
-    public void Integer_arithmetic_on_values_is_reported() => AssertSingle("SN0104", """
+    public void Integer_arithmetic_on_values_is_reported() => AssertSingle("SN0104",
+        "SN0104: 'N / 2' cannot be differentiated: it computes in 'int'; only float and double arithmetic is differentiated",
+        """
         public static partial class Model
         {
             public static readonly int N = 3;
@@ -272,7 +311,9 @@ public class DifferentiableDiagnosticsTests
         """);
 
     [Fact]
-    public void Double_arithmetic_inside_a_float_method_is_reported() => AssertSingle("SN0104", """
+    public void Double_arithmetic_inside_a_float_method_is_reported() => AssertSingle("SN0104",
+        "SN0104: 'Math.Exp(x) + 1' cannot be differentiated: it computes in double inside a float method; cast each Math call's result to float first",
+        """
         public static partial class Model
         {
             [Differentiable] public static float F(float x) => (float)([|Math.Exp(x) + 1|]);
@@ -280,7 +321,9 @@ public class DifferentiableDiagnosticsTests
         """);
 
     [Fact]
-    public void Narrowing_inside_a_double_method_is_reported() => AssertSingle("SN0104", """
+    public void Narrowing_inside_a_double_method_is_reported() => AssertSingle("SN0104",
+        "SN0104: '(float)x' cannot be differentiated: it narrows to float inside a double method",
+        """
         public static partial class Model
         {
             [Differentiable] public static double F(double x) => x * [|(float)x|];
@@ -288,7 +331,9 @@ public class DifferentiableDiagnosticsTests
         """);
 
     [Fact]
-    public void Spans_outside_reductions_are_reported() => AssertSingle("SN0104", """
+    public void Spans_outside_reductions_are_reported() => AssertSingle("SN0104",
+        "SN0104: 'x.ToArray()[1]' cannot be differentiated: only elements of ReadOnlySpan parameters can be read",
+        """
         public static partial class Model
         {
             [Differentiable] public static float F(ReadOnlySpan<float> x) => x[0] * [|x.ToArray()[1]|];
@@ -296,7 +341,9 @@ public class DifferentiableDiagnosticsTests
         """);
 
     [Fact]
-    public void Span_indices_must_be_known_at_compile_time() => AssertSingle("SN0104", """
+    public void Span_indices_must_be_known_at_compile_time() => AssertSingle("SN0104",
+        "SN0104: 'x[x.Length - 1]' cannot be differentiated: the index must be known at compile time: a constant or the index of a for loop over constant bounds",
+        """
         public static partial class Model
         {
             [Differentiable] public static float Last(ReadOnlySpan<float> x) => [|x[x.Length - 1]|];
@@ -304,7 +351,9 @@ public class DifferentiableDiagnosticsTests
         """);
 
     [Fact]
-    public void Reductions_over_non_parameters_are_reported() => AssertSingle("SN0103", """
+    public void Reductions_over_non_parameters_are_reported() => AssertSingle("SN0103",
+        "SN0103: The call to 'TensorPrimitives.Sum' cannot be differentiated: its arguments must be ReadOnlySpan parameters of the method",
+        """
         public static partial class Model
         {
             [Differentiable] public static float F(ReadOnlySpan<float> x) => [|System.Numerics.Tensors.TensorPrimitives.Sum(x.Slice(1))|];
@@ -312,7 +361,9 @@ public class DifferentiableDiagnosticsTests
         """);
 
     [Fact]
-    public void Compiling_code_the_walker_cannot_bind_is_reported_not_skipped() => AssertSingle("SN0104", """
+    public void Compiling_code_the_walker_cannot_bind_is_reported_not_skipped() => AssertSingle("SN0104",
+        "SN0104: '(a, b) = (x, y)' cannot be differentiated: SourceNet cannot analyse this construct",
+        """
         public static partial class Model
         {
             [Differentiable]
@@ -326,7 +377,9 @@ public class DifferentiableDiagnosticsTests
         """);
 
     [Fact]
-    public void Instance_state_is_reported() => AssertSingle("SN0104", """
+    public void Instance_state_is_reported() => AssertSingle("SN0104",
+        "SN0104: 's_weights[1]' cannot be differentiated: only elements of ReadOnlySpan parameters can be read",
+        """
         public static partial class Model
         {
             private static readonly float[] s_weights = [1f, 2f];
@@ -336,7 +389,9 @@ public class DifferentiableDiagnosticsTests
         """);
 
     [Fact]
-    public void Gradient_name_conflicts_are_reported() => AssertSingle("SN0105", """
+    public void Gradient_name_conflicts_are_reported() => AssertSingle("SN0105",
+        "SN0105: The gradient of parameter 'x' would be named 'dX', which is already a parameter of 'F'; rename one of them",
+        """
         public static partial class Model
         {
             [Differentiable] public static float F([|float x|], float dX) => x * dX;
