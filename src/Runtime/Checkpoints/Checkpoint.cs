@@ -169,7 +169,7 @@ public static partial class Checkpoint
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(network);
 
-        byte[] file = File.ReadAllBytes(path);
+        byte[] file = ReadHeaderFirst(path);
         Parameter[] parameters = Snapshot(network.Parameters);
         DropoutLayer[] generators = Generators(network);
         Contents contents = Validate(file, path, parameters, optimizer, generators);
