@@ -48,6 +48,20 @@ public sealed class RunOutputTests : IDisposable
     }
 
     [Fact]
+    public void The_cnns_explicit_loop_trains_exactly_as_the_trainer_it_replaces()
+    {
+        // The CNN sample used Trainer before it shared the explicit loop (which --resume continues): same batches,
+        // same steps, same bytes, so the README's five CNN lines stand.
+        string[] common = ["--epochs", "2", "--batches", "3", "--batch-size", "4", "--data", TinyMnist.Folder];
+        string byHand = Path.Combine(_folder, "hand.sncp"), trainer = Path.Combine(_folder, "trainer.sncp");
+        SampleRun a = SampleRun.StartCnn([.. common, "--save", byHand]);
+        SampleRun b = SampleRun.StartCnn([.. common, "--save", trainer, "--trainer"]);
+        Assert.True(a.ExitCode == 0 && b.ExitCode == 0, $"{a}\n{b}");
+        Assert.Equal(File.ReadAllBytes(trainer), File.ReadAllBytes(byHand));
+        Assert.Equal(EpochLines.Of(b.OutputLines).Select(e => (e.Epoch, e.Loss, e.Accuracy)), EpochLines.Of(a.OutputLines).Select(e => (e.Epoch, e.Loss, e.Accuracy)));
+    }
+
+    [Fact]
     public void The_cnn_resumes_bit_for_bit_and_exports_onnx()
     {
         string[] common = ["--batches", "3", "--batch-size", "4", "--data", TinyMnist.Folder];
