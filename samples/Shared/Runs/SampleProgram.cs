@@ -87,6 +87,12 @@ public static class SampleProgram
             error.WriteLine($"Training stopped: {ResumePoint.OneLine(e.Message)}");
             return 1;
         }
+        catch (OutOfMemoryException)
+        {
+            // The batch buffers of a batch size the network accepted but the memory does not hold.
+            error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Training stopped: batches of {settings.BatchSize} do not fit in the memory available; give a smaller --batch-size."));
+            return 1;
+        }
 
         output.WriteLine();
         output.WriteLine("Training complete!");
