@@ -12,6 +12,13 @@ public class CommandLineTests
     [InlineData("--learning-rate NaN", "--learning-rate", "NaN")]
     [InlineData("--epochs", "--epochs", "")]
     [InlineData("--bogus", "--bogus", "")]
+    // Values that do not parse: each was an exception and exit 134 (issue 19).
+    [InlineData("--epochs abc", "--epochs", "abc")]
+    [InlineData("--batch-size 1.5", "--batch-size", "1.5")]
+    [InlineData("--batches x", "--batches", "x")]
+    [InlineData("--learning-rate inf", "--learning-rate", "inf")]
+    [InlineData("--learning-rate 1e-3x", "--learning-rate", "1e-3x")]
+    [InlineData("--batch-size 2147483648", "--batch-size", "2147483648")]
     public void Bad_command_line_prints_one_line_and_usage_and_exits_2(string commandLine, string option, string value)
     {
         SampleRun run = SampleRun.Start(commandLine.Split(' '));
@@ -33,7 +40,7 @@ public class CommandLineTests
         SampleRun run = SampleRun.Start("--help");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        foreach (string option in new[] { "--epochs", "--batch-size", "--batches", "--learning-rate", "--seed", "--data", "--save", "--report", "--trainer" })
+        foreach (string option in new[] { "--epochs", "--batch-size", "--batches", "--learning-rate", "--seed", "--data", "--save", "--resume", "--export-onnx", "--report", "--trainer", "--version" })
         {
             Assert.Contains(option, run.Output);
         }

@@ -20,6 +20,9 @@ internal static class RepoPaths
     /// <summary>The sample's entry assembly, copied beside the tests by the project reference.</summary>
     public static string MnistSample => Path.Combine(AppContext.BaseDirectory, "SourceNet.Samples.Mnist.dll");
 
+    /// <summary>The CNN sample's entry assembly, copied beside the tests by the project reference.</summary>
+    public static string MnistCnnSample => Path.Combine(AppContext.BaseDirectory, "SourceNet.Samples.MnistCnn.dll");
+
     public static string NewTempFolder(string prefix)
     {
         string folder = Path.Combine(Path.GetTempPath(), prefix + "-" + Guid.NewGuid().ToString("N")[..8]);

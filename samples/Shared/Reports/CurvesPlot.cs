@@ -42,9 +42,25 @@ public static class CurvesPlot
         plot.Axes.Left.Label.ForeColor = lossColor;
         plot.Axes.Right.Label.Text = "test accuracy (%)";
         plot.Axes.Right.Label.ForeColor = accuracyColor;
-        // Whole epochs only: a fractional epoch tick would mean nothing.
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        // Limits and ticks chosen here, not by the automatic scaler: whole epochs with each point inside the
+        // frame (a one-epoch run too), a loss axis from 0 at the lowest, and a handful of ticks on each axis.
+        Apply(plot, plot.Axes.Bottom, AxisScale.ForEpochs(results.Count == 0 ? 1 : results.Min(r => r.Epoch), results.Count == 0 ? 1 : results.Max(r => r.Epoch)));
+        Apply(plot, plot.Axes.Left, AxisScale.For(loss, floor: 0, ceiling: double.MaxValue, minimumSpan: 0.01));
+        Apply(plot, plot.Axes.Right, AxisScale.For(accuracy, floor: 0, ceiling: 100, minimumSpan: 0.1));
         plot.ShowLegend(Alignment.MiddleRight);
         plot.SavePng(path, Width, Height);
+    }
+
+    private static void Apply(Plot plot, ScottPlot.IAxis axis, AxisScale scale)
+    {
+        axis.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(scale.Step);
+        if (axis == plot.Axes.Bottom)
+        {
+            plot.Axes.SetLimitsX(scale.Min, scale.Max, (ScottPlot.IXAxis)axis);
+        }
+        else
+        {
+            plot.Axes.SetLimitsY(scale.Min, scale.Max, (ScottPlot.IYAxis)axis);
+        }
     }
 }

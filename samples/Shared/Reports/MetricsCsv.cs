@@ -3,7 +3,7 @@ using SourceNet.Training;
 
 namespace SourceNet.Samples.Reports;
 
-/// <summary>Per-epoch metrics as CSV: <c>epoch,mean_loss,test_accuracy,epoch_time_s,steps_per_s</c>, invariant culture, full precision.</summary>
+/// <summary>Per-epoch metrics as CSV: <c>epoch,mean_loss,test_accuracy,epoch_time_s,steps_per_s</c>, invariant culture, each value in the shortest text that reads back exactly (<see cref="Number"/>).</summary>
 public static class MetricsCsv
 {
     /// <summary>The header line.</summary>
@@ -17,7 +17,16 @@ public static class MetricsCsv
         foreach (EpochResult r in results)
         {
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{r.Epoch},{r.MeanLoss:R},{r.TestAccuracy:R},{r.TrainingTime.TotalSeconds:R},{r.StepsPerSecond:R}"));
+                $"{r.Epoch},{Number(r.MeanLoss)},{Number(r.TestAccuracy)},{Number(r.TrainingTime.TotalSeconds)},{Number(r.StepsPerSecond)}"));
         }
     }
+
+    /// <summary>
+    /// The shortest text that reads back as the same value: a value that is exactly a float (an accuracy the
+    /// network computed as a float) is written as that float, 0.9487, not as its double expansion 0.9487000107765198.
+    /// </summary>
+    public static string Number(double value) =>
+        (double)(float)value == value
+            ? ((float)value).ToString("R", CultureInfo.InvariantCulture)
+            : value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -61,11 +61,6 @@ internal static partial class NetworkEmitter
                 }
                 w.Line();
             }
-            using (w.Block("public static void ThrowNonFiniteLoss(float loss)"))
-            {
-                w.Line("throw new global::System.InvalidOperationException($\"The loss is {loss}: the parameters diverged (learning rate too high?). No parameter was changed by this step.\");");
-            }
-            w.Line();
             if (network.IsClassifier)
             {
                 WriteSoftmaxCrossEntropy(w, net);

@@ -16,8 +16,8 @@ internal static partial class NetworkEmitter
         w.Line($"/// <param name=\"outputs\">Receives OutputCount {outputKind} per sample.</param>");
         using (w.Block($"public void Forward({ReadOnlySpan} inputs, {Span} outputs)"))
         {
-            w.Line($"int count = {helpers}.CheckSamples(inputs, outputs.Length / OutputCount, \"outputs\");");
-            w.Line("if (outputs.Length != count * OutputCount) throw new global::System.ArgumentException($\"{count} samples need {count * OutputCount} outputs; got {outputs.Length}.\", nameof(outputs));");
+            w.Line($"int count = {Rt}.NetworkGuards.CountSamples(inputs.Length, InputCount, outputs.Length, OutputCount, nameof(outputs));");
+            w.Line($"{helpers}.CheckFinite(inputs);");
             w.Line(RunChunks(network, SampleOperation.Forward, "inputs", outputs: "outputs") + ";");
         }
         w.Line();
@@ -44,20 +44,23 @@ internal static partial class NetworkEmitter
             w.Line($"{helpers}.CheckFinite(input);");
             w.Line("const int batch = 1;");
             w.Line(RunForward(network, "input", last, training: false));
-            w.Line($"return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(new global::System.Span<float>({last}, 0, OutputCount));");
+            w.Line($"return {Rt}.NetworkGuards.PredictClass(new {ReadOnlySpan}({last}, 0, OutputCount), 0);");
         }
         w.Line();
         w.Line("/// <summary>The most likely class of each sample.</summary>");
         using (w.Block($"public void Predict({ReadOnlySpan} inputs, global::System.Span<int> predictions)"))
         {
-            w.Line($"int count = {helpers}.CheckSamples(inputs, predictions.Length, \"predictions\");");
+            w.Line($"int count = {Rt}.NetworkGuards.CountSamples(inputs.Length, InputCount, predictions.Length, 1, nameof(predictions));");
+            w.Line($"{helpers}.CheckFinite(inputs);");
             w.Line(RunChunks(network, SampleOperation.Predict, "inputs", predictions: "predictions") + ";");
         }
         w.Line();
         w.Line("/// <summary>The fraction of samples whose most likely class is their label, in [0, 1].</summary>");
         using (w.Block($"public float Evaluate({ReadOnlySpan} inputs, {Labels} labels)"))
         {
-            w.Line($"int count = {helpers}.CheckSamples(inputs, labels.Length, \"labels\");");
+            w.Line($"int count = {Rt}.NetworkGuards.CountSamples(inputs.Length, InputCount, labels.Length, 1, nameof(labels));");
+            w.Line($"{helpers}.CheckFinite(inputs);");
+            w.Line($"{helpers}.CheckLabels(labels);");
             w.Line("// The chunks' counts of correct predictions, added: a whole number, exact in a double.");
             w.Line($"int correct = (int){RunChunks(network, SampleOperation.Evaluate, "inputs", labels: "labels")};");
             w.Line("return (float)correct / count;");

@@ -47,6 +47,7 @@ internal static partial class NetworkEmitter
         w.Line();
         using (w.Block($"private float ForwardBackward({ReadOnlySpan} inputs, {TargetsType(network)} {targets}, {Rt}.Optimizer? optimizer)"))
         {
+            w.Line($"using {Rt}.ExclusiveUse.Scope exclusive = _exclusiveUse.Enter(optimizer is null ? \"ComputeGradients\" : \"TrainStep\");");
             w.Line($"int batch = {helpers}.CheckBatch(inputs, {targets}.Length{(network.IsClassifier ? "" : " / OutputCount")}, \"{targets}\", MaxBatchSize);");
             if (!network.IsClassifier)
             {
@@ -55,7 +56,7 @@ internal static partial class NetworkEmitter
             w.Line(RunForward(network, "inputs", last, training: true));
             w.Line($"float loss = {helpers}.{LossMethod(network)}({last}, {targets}, {lastGradient}, batch);");
             w.Line("// Check before any parameter changes, so a diverging step loses nothing.");
-            w.Line($"if (!float.IsFinite(loss)) {helpers}.ThrowNonFiniteLoss(loss);");
+            w.Line($"if (!float.IsFinite(loss)) {Rt}.NetworkGuards.ThrowNonFiniteLoss(loss, inputs, _parameters);");
             using (w.Block("if (optimizer is { NeedsGlobalStep: true })"))
             {
                 w.Line("// Clipping or accumulation sees every gradient first: a backward pass without updates, then one global step.");

@@ -61,13 +61,13 @@ internal static partial class NetworkEmitter
                     w.Line("case 1: // Predict");
                     w.Line("    network." + RunForward(network, "chunk", "logits", training: false));
                     w.Line("    for (int row = 0; row < batch; row++)");
-                    w.Line("        predictions[start + row] = global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(new global::System.Span<float>(logits, row * OutputCount, OutputCount));");
+                    w.Line($"        predictions[start + row] = {Rt}.NetworkGuards.PredictClass(new {ReadOnlySpan}(logits, row * OutputCount, OutputCount), start + row);");
                     w.Line("    return 0;");
                     w.Line("case 2: // Evaluate: this chunk's correct predictions");
                     w.Line("    network." + RunForward(network, "chunk", "logits", training: false));
                     w.Line("    int correct = 0;");
                     w.Line("    for (int row = 0; row < batch; row++)");
-                    w.Line("        if (global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(new global::System.Span<float>(logits, row * OutputCount, OutputCount)) == labels[start + row]) correct++;");
+                    w.Line($"        if ({Rt}.NetworkGuards.ArgMaxOrMinusOne(new {ReadOnlySpan}(logits, row * OutputCount, OutputCount)) == labels[start + row]) correct++;");
                     w.Line("    return correct;");
                 }
                 w.Line("default: // ComputeLoss: this chunk's summed loss (its gradient goes to the buffer nobody reads in inference)");

@@ -113,6 +113,8 @@ internal static partial class NetworkEmitter
         w.Line($"private readonly {Rt}.Layer[] _layers;");
         w.Line("// Networks sharing this one's layers, each with buffers of its own: batch inference on more than one thread.");
         w.Line($"private {network.ClassName}[]? _replicas;");
+        w.Line("// A second thread entering TrainStep on this instance would mix two batches in these buffers: it throws instead.");
+        w.Line($"private readonly {Rt}.ExclusiveUse _exclusiveUse = new();");
         w.Line("// Buffers for the largest batch, made once: a training step allocates nothing.");
         foreach (LayerContext c in Contexts(w, network))
         {
@@ -138,7 +140,9 @@ internal static partial class NetworkEmitter
         w.Line("/// <param name=\"maxBatchSize\">The largest batch <c>TrainStep</c> accepts; inference runs in chunks of this size.</param>");
         using (w.Block($"public {network.ClassName}(int seed = 0, int maxBatchSize = 100)"))
         {
-            w.Line("global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatchSize);");
+            // The largest per-sample buffer, in 64-bit: maxBatchSize times it must fit in an array.
+            long largestPerSample = System.Math.Max(network.InputCount, network.Layers.Max(l => l.Out.Elements));
+            w.Line($"{Rt}.NetworkGuards.CheckBatchCapacity(maxBatchSize, {largestPerSample.ToString(CultureInfo.InvariantCulture)}L);");
             w.Line("MaxBatchSize = maxBatchSize;");
             w.Line($"var random = new {Rt}.SeededRandom(seed);");
             // Layers with parameters first, in order, each drawing its values from the one generator: the

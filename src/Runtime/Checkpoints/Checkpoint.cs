@@ -192,7 +192,7 @@ public static partial class Checkpoint
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(network);
 
-        byte[] file = File.ReadAllBytes(path);
+        byte[] file = ReadHeaderFirst(path);
         Parameter[] parameters = Snapshot(network.Parameters);
         (string Name, SeededRandom Random)[] generators = NetworkState.Generators(network);
         StateBuffer[] buffers = NetworkState.Buffers(network);

@@ -14,7 +14,9 @@ namespace SourceNet.Data;
 /// <para>IDX layout: a big-endian 4-byte magic <c>00 00 TT DD</c> (<c>TT</c> the element type, <c>DD</c>
 /// the number of dimensions), one big-endian int32 per dimension, then the elements, row-major.</para>
 /// <para>Compression is detected from the gzip magic <c>1F 8B</c>, not from the file name. The data is
-/// decompressed as it is read, straight into a single array of exactly the size the header declares.
+/// decompressed as it is read. The header's size is never trusted with memory before the file backs it: a raw
+/// file's length is checked first, and a compressed stream's buffer grows (doubling, from 1 MiB) only as data
+/// arrives, so a tiny file claiming gigabytes fails fast instead of allocating them.
 /// Offsets in errors refer to the IDX content, i.e. to the decompressed bytes of a gzip file; for a corrupt
 /// gzip stream the offset is how far the reader had got, since the decompressor works ahead of it.</para>
 /// </remarks>
@@ -22,6 +24,9 @@ public static class IdxReader
 {
     /// <summary>In an expected shape, matches any positive dimension size.</summary>
     public const int AnySize = -1;
+
+    /// <summary>The first buffer for data whose length is not known before reading (gzip); it doubles as data arrives.</summary>
+    private const int InitialCapacity = 1 << 20;
 
     /// <summary>Reads and validates the IDX file at <paramref name="path"/>.</summary>
     /// <exception cref="IdxFormatException">The file is not a well-formed unsigned-byte IDX file.</exception>
@@ -61,12 +66,14 @@ public static class IdxReader
         if (sniffed == 2 && sniff[0] == 0x1F && sniff[1] == 0x8B)
         {
             using var gzip = new GZipStream(content, CompressionMode.Decompress, leaveOpen: true);
-            return ReadContent(gzip, name, expectedShape, compressed: true);
+            return ReadContent(gzip, name, expectedShape, compressed: true, length: null);
         }
-        return ReadContent(content, name, expectedShape, compressed: false);
+        long? length = stream.CanSeek ? stream.Length - stream.Position + sniffed : null;
+        return ReadContent(content, name, expectedShape, compressed: false, length);
     }
 
-    private static IdxFile ReadContent(Stream content, string name, ReadOnlySpan<int> expectedShape, bool compressed)
+    /// <summary>Reads the IDX content; <paramref name="length"/> is its size in bytes when known (a raw file), null otherwise.</summary>
+    private static IdxFile ReadContent(Stream content, string name, ReadOnlySpan<int> expectedShape, bool compressed, long? length)
     {
         // Everything read so far; the offset of whatever goes wrong next.
         long position = 0;
@@ -129,22 +136,35 @@ public static class IdxReader
             }
 
             long headerLength = position;
-            byte[] data = GC.AllocateUninitializedArray<byte>((int)count);
-            read = content.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
-            position += read;
-            if (read < data.Length)
+            // The header's claim is checked against what the file holds before it is trusted with memory: a
+            // 32-byte file must not allocate gigabytes. A raw file's length is known; a compressed stream's is
+            // found by reading it, so the buffer grows with what actually arrives.
+            if (length is long total && total - headerLength < count)
             {
-                throw new IdxFormatException(
-                    name,
-                    position,
-                    $"{data.Length} data bytes for shape {string.Join(" x ", dimensions)} (file length {headerLength + data.Length})",
-                    $"only {read} data bytes (file truncated)");
+                throw Truncated(name, dimensions, headerLength, count, total - headerLength);
+            }
+            byte[] data = GC.AllocateUninitializedArray<byte>((int)(length is null ? Math.Min(count, InitialCapacity) : count));
+            read = 0;
+            while (true)
+            {
+                int got = content.ReadAtLeast(data.AsSpan(read), data.Length - read, throwOnEndOfStream: false);
+                read += got;
+                position += got;
+                if (read < data.Length || read == count)
+                {
+                    break;
+                }
+                Array.Resize(ref data, (int)Math.Min(count, 2L * data.Length));
+            }
+            if (read < count)
+            {
+                throw Truncated(name, dimensions, headerLength, count, read);
             }
 
             long extra = CountRemainingBytes(content);
             if (extra > 0)
             {
-                throw new IdxFormatException(name, position, $"end of data after {data.Length} data bytes", $"{extra} trailing bytes");
+                throw new IdxFormatException(name, position, $"end of data after {count} data bytes", $"{extra} trailing bytes");
             }
             return new IdxFile(name, dimensions, data);
         }
@@ -153,6 +173,12 @@ public static class IdxReader
             throw new IdxFormatException(name, position, "a valid gzip stream", $"corrupt compressed data ({e.Message})", e);
         }
     }
+
+    private static IdxFormatException Truncated(string name, int[] dimensions, long headerLength, long count, long read) =>
+        new(name,
+            headerLength + read,
+            $"{count} data bytes for shape {string.Join(" x ", dimensions)} (file length {headerLength + count})",
+            $"only {read} data bytes (file truncated)");
 
     private static long CountRemainingBytes(Stream content)
     {
