@@ -89,7 +89,16 @@ def make_fixtures():
 def check(model_path, logits_path=None):
     state = {k: torch.from_numpy(v) for k, v in safetensors_np.load(model_path).items()}
     model = MnistResNet()
-    # Every name and shape must match: no missing or extra tensors, running statistics included.
+    # load_state_dict(strict=True) lets a BatchNorm's num_batches_tracked be missing (it fills in 0 for state_dicts
+    # from before PyTorch 0.4.1), so the names are compared first: the file must hold exactly the module's state_dict.
+    expected_names = set(model.state_dict())
+    missing, extra = sorted(expected_names - set(state)), sorted(set(state) - expected_names)
+    if missing or extra:
+        print(f"{model_path}: the state_dict's names differ from the module's: missing {missing or 'none'}; "
+              f"unexpected {extra or 'none'}")
+        print("MISMATCH")
+        return 1
+    # Every shape must match too (strict: no missing or extra tensors).
     model.load_state_dict(state, strict=True)
     print(f"loaded {len(state)} tensors into nn.Module (strict), num_batches_tracked of stemNorm: "
           f"{int(model.stemNorm.num_batches_tracked)}")
