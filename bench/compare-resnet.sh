@@ -9,9 +9,10 @@
 # one RESULT line. The markdown table (steps/s, SourceNet / PyTorch ratio, load average) is printed and saved under
 # bench/results/compare-resnet-<UTC time>/ (git-ignored).
 #
-# Usage: bench/compare-resnet.sh [--epochs N] [--steps N] [--batch-size N] [--threads "1 2"] [--rounds N]
-#                                [--eval] [--run-timeout SECONDS] [--nice N] [--no-install]
-#   --steps: steps per epoch (default 60000 / batch size, a full epoch; e.g. 100 for a quick look); --eval: also
+# Usage: bench/compare-resnet.sh [--epochs N] [--steps N] [--warmup N] [--batch-size N] [--threads "1 2"]
+#                                [--rounds N] [--eval] [--run-timeout SECONDS] [--nice N] [--no-install]
+#   --steps: steps per epoch (default 60000 / batch size, a full epoch; e.g. 100 for a quick look); --warmup: untimed
+#   steps before the first epoch (default 0; for short runs, so JIT and first-call costs stay out); --eval: also
 #   measure test-set accuracy (off by default: a timing run). Each run is stopped after --run-timeout seconds
 #   (default 3600) and reported as failed. Runs start at niceness --nice (default -10 as root, else 0).
 set -euo pipefail
@@ -22,6 +23,7 @@ invocation="bench/compare-resnet.sh${*:+ $*}"
 
 epochs=1
 steps=0
+warmup=0
 batch=50
 threads_list="1 2"
 rounds=1
@@ -34,6 +36,7 @@ while [[ $# -gt 0 ]]; do
     case "$1" in
         --epochs) epochs="$2"; shift 2 ;;
         --steps) steps="$2"; shift 2 ;;
+        --warmup) warmup="$2"; shift 2 ;;
         --batch-size) batch="$2"; shift 2 ;;
         --threads) threads_list="$2"; shift 2 ;;
         --rounds) rounds="$2"; shift 2 ;;
@@ -41,7 +44,7 @@ while [[ $# -gt 0 ]]; do
         --run-timeout) run_timeout="$2"; shift 2 ;;
         --nice) niceness="$2"; shift 2 ;;
         --no-install) install=0; shift ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         *) echo "compare-resnet.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -106,7 +109,7 @@ run() {
 }
 
 load_start="$(load)"
-common=(--data "$data" --epochs "$epochs" --steps "$steps" --batch "$batch")
+common=(--data "$data" --epochs "$epochs" --steps "$steps" --warmup "$warmup" --batch "$batch")
 pytorch_eval=(); [[ $evaluate == 1 ]] || pytorch_eval=(--no-eval)
 for ((round = 1; round <= rounds; round++)); do
     for threads in $threads_list; do
@@ -127,7 +130,7 @@ load_end="$(load)"
 
 report="$logs/table.md"
 {
-    printf 'Command: `%s` (%s round(s); %s epoch(s) of %s steps of batch %s)  \n' "$invocation" "$rounds" "$epochs" "$steps" "$batch"
+    printf 'Command: `%s` (%s round(s); %s warm-up steps, then %s epoch(s) of %s steps of batch %s)  \n' "$invocation" "$rounds" "$warmup" "$epochs" "$steps" "$batch"
     printf 'Date: %s; commit %s%s  \n' "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" \
         "$(git diff --quiet HEAD -- src bench samples 2>/dev/null || echo ' (uncommitted changes)')"
     printf 'Machine: %s, %s cores, %s GiB; niceness %s; load average at start %s, at end %s  \n' \

@@ -2,9 +2,10 @@
 // and timed as bench/peers/pytorch_resnet.py trains and times it: random batches with replacement, no augmentation.
 // Prints one line: RESULT {json}.
 //
-// Usage: SourceNet.CompareResNet --data <folder> [--threads N] [--epochs N] [--batch N] [--steps N] [--seed N] [--eval 0|1]
+// Usage: SourceNet.CompareResNet --data <folder> [--threads N] [--epochs N] [--batch N] [--steps N] [--seed N] [--eval 0|1] [--warmup N]
 //   --threads sets KernelThreads.Count (default: SOURCENET_THREADS, read by the runtime, else min(cores, 2));
-//   --steps 0 (the default) means 60000 / batch steps per epoch; --eval 0 skips the test-set accuracy.
+//   --steps 0 (the default) means 60000 / batch steps per epoch; --eval 0 skips the test-set accuracy;
+//   --warmup: untimed training steps before the first epoch (tiered compilation, first touches), default 0.
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -38,6 +39,12 @@ internal static class Program
         var images = new float[options.Batch * ImageSize];
         var labels = new int[options.Batch];
 
+        for (int step = 0; step < options.Warmup; step++)
+        {
+            sampler.NextRandomBatch(images, labels);
+            model.TrainStep(images, labels, adam);
+        }
+
         var epochSeconds = new List<double>();
         double allocPerStep = double.NaN;
         double lastLoss = double.NaN;
@@ -69,6 +76,7 @@ internal static class Program
             ["threads"] = KernelThreads.Count,
             ["epochs"] = options.Epochs,
             ["steps_per_epoch"] = steps,
+            ["warmup_steps"] = options.Warmup,
             ["batch"] = options.Batch,
             ["epoch_s"] = epochSeconds,
             ["epoch_median_s"] = medianEpoch,
@@ -88,11 +96,11 @@ internal static class Program
         return 0;
     }
 
-    private sealed record Options(string Data, int Threads, int Epochs, int Batch, int Steps, int Seed, bool Eval)
+    private sealed record Options(string Data, int Threads, int Epochs, int Batch, int Steps, int Seed, bool Eval, int Warmup)
     {
         public static Options Parse(string[] args)
         {
-            var o = new Options("data/mnist", 0, 1, 50, 0, 1, true);
+            var o = new Options("data/mnist", 0, 1, 50, 0, 1, true, 0);
             for (int i = 0; i < args.Length; i += 2)
             {
                 if (i + 1 >= args.Length)
@@ -109,6 +117,7 @@ internal static class Program
                     "--steps" => o with { Steps = Int() },
                     "--seed" => o with { Seed = Int() },
                     "--eval" => o with { Eval = Int() != 0 },
+                    "--warmup" => o with { Warmup = Int() },
                     _ => throw new ArgumentException("Unknown option " + args[i]),
                 };
             }
