@@ -60,10 +60,10 @@ public class BatchNormFixtureTests
 
     /// <summary>
     /// The layer's running statistics and batch count: the one place that knows how the runtime keeps them (float
-    /// arrays on the layer today), so a change of its buffer API changes this method only.
+    /// state buffers of the layer), so a change of its buffer API changes this method only.
     /// </summary>
     private static (float[] Mean, float[] Variance, long Tracked) RunningStatistics(BatchNormLayer layer) =>
-        (layer.RunningMean.ToArray(), layer.RunningVariance.ToArray(), layer.BatchesTracked);
+        (layer.RunningMean.Singles.ToArray(), layer.RunningVariance.Singles.ToArray(), layer.BatchesTracked.Int64s[0]);
 
     /// <summary>
     /// The normalised values of the last training batch, as the generated forward pass left them in the layer's
