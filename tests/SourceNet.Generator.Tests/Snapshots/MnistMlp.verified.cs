@@ -33,6 +33,8 @@ partial class MnistMlp : global::SourceNet.Training.IClassifier, global::SourceN
     private readonly global::SourceNet.Layer[] _layers;
     // Networks sharing this one's layers, each with buffers of its own: batch inference on more than one thread.
     private MnistMlp[]? _replicas;
+    // A second thread entering TrainStep on this instance would mix two batches in these buffers: it throws instead.
+    private readonly global::SourceNet.ExclusiveUse _exclusiveUse = new();
     // Buffers for the largest batch, made once: a training step allocates nothing.
     private readonly float[] _hiddenActivations;
     private readonly float[] _outputActivations;
@@ -45,7 +47,7 @@ partial class MnistMlp : global::SourceNet.Training.IClassifier, global::SourceN
     /// <param name="maxBatchSize">The largest batch <c>TrainStep</c> accepts; inference runs in chunks of this size.</param>
     public MnistMlp(int seed = 0, int maxBatchSize = 100)
     {
-        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatchSize);
+        global::SourceNet.NetworkGuards.CheckBatchCapacity(maxBatchSize, 784L);
         MaxBatchSize = maxBatchSize;
         var random = new global::SourceNet.SeededRandom(seed);
         _hidden = new global::SourceNet.DenseLayer("Hidden", HiddenInputs, HiddenUnits, new global::SourceNet.LayerActivation("ReLU", "Relu")) { Description = "Dense, ReLU" };
@@ -110,11 +112,12 @@ partial class MnistMlp : global::SourceNet.Training.IClassifier, global::SourceN
 
     private float ForwardBackward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::SourceNet.Optimizer? optimizer)
     {
+        using global::SourceNet.ExclusiveUse.Scope exclusive = _exclusiveUse.Enter(optimizer is null ? "ComputeGradients" : "TrainStep");
         int batch = global::Samples.MnistMlp_SourceNetHelpers.CheckBatch(inputs, labels.Length, "labels", MaxBatchSize);
         RunForward(inputs, batch, _outputActivations);
         float loss = global::Samples.MnistMlp_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(_outputActivations, labels, _gradients[0], batch);
         // Check before any parameter changes, so a diverging step loses nothing.
-        if (!float.IsFinite(loss)) global::Samples.MnistMlp_SourceNetHelpers.ThrowNonFiniteLoss(loss);
+        if (!float.IsFinite(loss)) global::SourceNet.NetworkGuards.ThrowNonFiniteLoss(loss, inputs, _parameters);
         if (optimizer is { NeedsGlobalStep: true })
         {
             // Clipping or accumulation sees every gradient first: a backward pass without updates, then one global step.
@@ -180,8 +183,8 @@ partial class MnistMlp : global::SourceNet.Training.IClassifier, global::SourceN
     /// <param name="outputs">Receives OutputCount logits per sample.</param>
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
     {
-        int count = global::Samples.MnistMlp_SourceNetHelpers.CheckSamples(inputs, outputs.Length / OutputCount, "outputs");
-        if (outputs.Length != count * OutputCount) throw new global::System.ArgumentException($"{count} samples need {count * OutputCount} outputs; got {outputs.Length}.", nameof(outputs));
+        int count = global::SourceNet.NetworkGuards.CountSamples(inputs.Length, InputCount, outputs.Length, OutputCount, nameof(outputs));
+        global::Samples.MnistMlp_SourceNetHelpers.CheckFinite(inputs);
         global::SourceNet.Kernels.SampleChunks.Run(this, 0 /* Forward */, count, MaxBatchSize, 238510L /* multiply-adds per sample */, inputs, default, default, outputs, default);
     }
 
@@ -192,20 +195,23 @@ partial class MnistMlp : global::SourceNet.Training.IClassifier, global::SourceN
         global::Samples.MnistMlp_SourceNetHelpers.CheckFinite(input);
         const int batch = 1;
         RunForward(input, batch, _outputActivations);
-        return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(new global::System.Span<float>(_outputActivations, 0, OutputCount));
+        return global::SourceNet.NetworkGuards.PredictClass(new global::System.ReadOnlySpan<float>(_outputActivations, 0, OutputCount), 0);
     }
 
     /// <summary>The most likely class of each sample.</summary>
     public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<int> predictions)
     {
-        int count = global::Samples.MnistMlp_SourceNetHelpers.CheckSamples(inputs, predictions.Length, "predictions");
+        int count = global::SourceNet.NetworkGuards.CountSamples(inputs.Length, InputCount, predictions.Length, 1, nameof(predictions));
+        global::Samples.MnistMlp_SourceNetHelpers.CheckFinite(inputs);
         global::SourceNet.Kernels.SampleChunks.Run(this, 1 /* Predict */, count, MaxBatchSize, 238510L /* multiply-adds per sample */, inputs, default, default, default, predictions);
     }
 
     /// <summary>The fraction of samples whose most likely class is their label, in [0, 1].</summary>
     public float Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
     {
-        int count = global::Samples.MnistMlp_SourceNetHelpers.CheckSamples(inputs, labels.Length, "labels");
+        int count = global::SourceNet.NetworkGuards.CountSamples(inputs.Length, InputCount, labels.Length, 1, nameof(labels));
+        global::Samples.MnistMlp_SourceNetHelpers.CheckFinite(inputs);
+        global::Samples.MnistMlp_SourceNetHelpers.CheckLabels(labels);
         // The chunks' counts of correct predictions, added: a whole number, exact in a double.
         int correct = (int)global::SourceNet.Kernels.SampleChunks.Run(this, 2 /* Evaluate */, count, MaxBatchSize, 238510L /* multiply-adds per sample */, inputs, labels, default, default, default);
         return (float)correct / count;
@@ -235,13 +241,13 @@ partial class MnistMlp : global::SourceNet.Training.IClassifier, global::SourceN
             case 1: // Predict
                 network.RunForward(chunk, batch, logits);
                 for (int row = 0; row < batch; row++)
-                    predictions[start + row] = global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(new global::System.Span<float>(logits, row * OutputCount, OutputCount));
+                    predictions[start + row] = global::SourceNet.NetworkGuards.PredictClass(new global::System.ReadOnlySpan<float>(logits, row * OutputCount, OutputCount), start + row);
                 return 0;
             case 2: // Evaluate: this chunk's correct predictions
                 network.RunForward(chunk, batch, logits);
                 int correct = 0;
                 for (int row = 0; row < batch; row++)
-                    if (global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(new global::System.Span<float>(logits, row * OutputCount, OutputCount)) == labels[start + row]) correct++;
+                    if (global::SourceNet.NetworkGuards.ArgMaxOrMinusOne(new global::System.ReadOnlySpan<float>(logits, row * OutputCount, OutputCount)) == labels[start + row]) correct++;
                 return correct;
             default: // ComputeLoss: this chunk's summed loss (its gradient goes to the buffer nobody reads in inference)
                 network.RunForward(chunk, batch, logits);
@@ -311,11 +317,6 @@ file static class MnistMlp_SourceNetHelpers
     public static void ThrowLabelOutOfRange(int row, int label)
     {
         throw new global::System.ArgumentOutOfRangeException("labels", label, $"Label of sample {row} is {label}; labels must be in 0..{MnistMlp.OutputCount - 1}.");
-    }
-
-    public static void ThrowNonFiniteLoss(float loss)
-    {
-        throw new global::System.InvalidOperationException($"The loss is {loss}: the parameters diverged (learning rate too high?). No parameter was changed by this step.");
     }
 
     /// <summary>

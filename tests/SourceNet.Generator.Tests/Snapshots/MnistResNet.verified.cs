@@ -154,6 +154,8 @@ partial class MnistResNet : global::SourceNet.Training.IClassifier, global::Sour
     private readonly global::SourceNet.Layer[] _layers;
     // Networks sharing this one's layers, each with buffers of its own: batch inference on more than one thread.
     private MnistResNet[]? _replicas;
+    // A second thread entering TrainStep on this instance would mix two batches in these buffers: it throws instead.
+    private readonly global::SourceNet.ExclusiveUse _exclusiveUse = new();
     // Buffers for the largest batch, made once: a training step allocates nothing.
     private readonly float[] _stemActivations;
     private readonly float[] _stemNormActivations;
@@ -187,7 +189,7 @@ partial class MnistResNet : global::SourceNet.Training.IClassifier, global::Sour
     /// <param name="maxBatchSize">The largest batch <c>TrainStep</c> accepts; inference runs in chunks of this size.</param>
     public MnistResNet(int seed = 0, int maxBatchSize = 100)
     {
-        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatchSize);
+        global::SourceNet.NetworkGuards.CheckBatchCapacity(maxBatchSize, 12544L);
         MaxBatchSize = maxBatchSize;
         var random = new global::SourceNet.SeededRandom(seed);
         _stem = new global::SourceNet.Conv2DLayer("Stem", StemGeometry, global::SourceNet.LayerActivation.None) { Description = "Conv2D 3x3, stride 1, same" };
@@ -215,7 +217,7 @@ partial class MnistResNet : global::SourceNet.Training.IClassifier, global::Sour
         _block2Conv2.Bias.InitializeNormal(random, 0f);
         _block2Norm2 = new global::SourceNet.BatchNormLayer("Block2Norm2", global::SourceNet.LayerShape.Image(14, 14, 32), 0.1f, 1E-05f) { Description = "BatchNorm" };
         global::System.Array.Fill(_block2Norm2.Weight.Value, 1f);
-        _block2Shortcut = new global::SourceNet.Conv2DLayer("Block2Shortcut", Block2ShortcutGeometry, global::SourceNet.LayerActivation.None) { InputNames = new[] { "Block1" }, Description = "Conv2D 1x1, stride 2, valid" };
+        _block2Shortcut = new global::SourceNet.Conv2DLayer("Block2Shortcut", Block2ShortcutGeometry, global::SourceNet.LayerActivation.None) { Inputs = new[] { "Block1" }, Description = "Conv2D 1x1, stride 2, valid" };
         _block2Shortcut.Weight.InitializeNormal(random, 0.3536f);
         _block2Shortcut.Bias.InitializeNormal(random, 0f);
         _block2ShortcutNorm = new global::SourceNet.BatchNormLayer("Block2ShortcutNorm", global::SourceNet.LayerShape.Image(14, 14, 32), 0.1f, 1E-05f) { Description = "BatchNorm" };
@@ -230,7 +232,7 @@ partial class MnistResNet : global::SourceNet.Training.IClassifier, global::Sour
         _block3Conv2.Bias.InitializeNormal(random, 0f);
         _block3Norm2 = new global::SourceNet.BatchNormLayer("Block3Norm2", global::SourceNet.LayerShape.Image(7, 7, 64), 0.1f, 1E-05f) { Description = "BatchNorm" };
         global::System.Array.Fill(_block3Norm2.Weight.Value, 1f);
-        _block3Shortcut = new global::SourceNet.Conv2DLayer("Block3Shortcut", Block3ShortcutGeometry, global::SourceNet.LayerActivation.None) { InputNames = new[] { "Block2" }, Description = "Conv2D 1x1, stride 2, valid" };
+        _block3Shortcut = new global::SourceNet.Conv2DLayer("Block3Shortcut", Block3ShortcutGeometry, global::SourceNet.LayerActivation.None) { Inputs = new[] { "Block2" }, Description = "Conv2D 1x1, stride 2, valid" };
         _block3Shortcut.Weight.InitializeNormal(random, 0.25f);
         _block3Shortcut.Bias.InitializeNormal(random, 0f);
         _block3ShortcutNorm = new global::SourceNet.BatchNormLayer("Block3ShortcutNorm", global::SourceNet.LayerShape.Image(7, 7, 64), 0.1f, 1E-05f) { Description = "BatchNorm" };
@@ -354,9 +356,9 @@ partial class MnistResNet : global::SourceNet.Training.IClassifier, global::Sour
         _block3ShortcutWorkspace = new float[global::SourceNet.Kernels.Conv2D.WorkspaceLength(Block3ShortcutGeometry, maxBatchSize)];
         _block3ShortcutNormBatchMean = new float[Block3ShortcutNormChannels];
         _block3ShortcutNormBatchInverseDeviation = new float[Block3ShortcutNormChannels];
-        _block1 = new global::SourceNet.AddLayer("Block1", global::SourceNet.LayerShape.Image(28, 28, 16), 2) { InputNames = new[] { "Block1Norm2", "StemNorm" }, Description = "Add, ReLU" };
-        _block2 = new global::SourceNet.AddLayer("Block2", global::SourceNet.LayerShape.Image(14, 14, 32), 2) { InputNames = new[] { "Block2Norm2", "Block2ShortcutNorm" }, Description = "Add, ReLU" };
-        _block3 = new global::SourceNet.AddLayer("Block3", global::SourceNet.LayerShape.Image(7, 7, 64), 2) { InputNames = new[] { "Block3Norm2", "Block3ShortcutNorm" }, Description = "Add, ReLU" };
+        _block1 = new global::SourceNet.AddLayer("Block1", global::SourceNet.LayerShape.Image(28, 28, 16), 2) { Inputs = new[] { "Block1Norm2", "StemNorm" }, Description = "Add, ReLU" };
+        _block2 = new global::SourceNet.AddLayer("Block2", global::SourceNet.LayerShape.Image(14, 14, 32), 2) { Inputs = new[] { "Block2Norm2", "Block2ShortcutNorm" }, Description = "Add, ReLU" };
+        _block3 = new global::SourceNet.AddLayer("Block3", global::SourceNet.LayerShape.Image(7, 7, 64), 2) { Inputs = new[] { "Block3Norm2", "Block3ShortcutNorm" }, Description = "Add, ReLU" };
         _pool = new global::SourceNet.GlobalAvgPool2DLayer("Pool", global::SourceNet.LayerShape.Image(7, 7, 64)) { Description = "GlobalAvgPool2D" };
         _layers = new global::SourceNet.Layer[]
         {
@@ -445,7 +447,7 @@ partial class MnistResNet : global::SourceNet.Training.IClassifier, global::Sour
     /// <summary>One training step: forward, loss, backward, and the optimizer's update of every parameter.</summary>
     /// <param name="inputs">The batch, row-major: InputCount values per sample.</param>
     /// <param name="labels">One class label (0 to OutputCount - 1) per sample; the batch size is its length.</param>
-    /// <param name="optimizer">Updates each parameter as soon as its gradient is ready.</param>
+    /// <param name="optimizer">Updates each parameter as soon as its gradient is ready, or after the whole backward pass when it needs every gradient (<see cref="SourceNet.Optimizer.NeedsGlobalStep"/>).</param>
     /// <returns>The batch's mean loss before the update.</returns>
     public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::SourceNet.Optimizer optimizer)
     {
@@ -462,12 +464,22 @@ partial class MnistResNet : global::SourceNet.Training.IClassifier, global::Sour
 
     private float ForwardBackward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::SourceNet.Optimizer? optimizer)
     {
+        using global::SourceNet.ExclusiveUse.Scope exclusive = _exclusiveUse.Enter(optimizer is null ? "ComputeGradients" : "TrainStep");
         int batch = global::Samples.MnistResNet_SourceNetHelpers.CheckBatch(inputs, labels.Length, "labels", MaxBatchSize);
         RunForward(inputs, batch, _outputActivations, training: true);
         float loss = global::Samples.MnistResNet_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(_outputActivations, labels, _gradients[0], batch);
         // Check before any parameter changes, so a diverging step loses nothing.
-        if (!float.IsFinite(loss)) global::Samples.MnistResNet_SourceNetHelpers.ThrowNonFiniteLoss(loss);
-        RunBackward(inputs, batch, optimizer);
+        if (!float.IsFinite(loss)) global::SourceNet.NetworkGuards.ThrowNonFiniteLoss(loss, inputs, _parameters);
+        if (optimizer is { NeedsGlobalStep: true })
+        {
+            // Clipping or accumulation sees every gradient first: a backward pass without updates, then one global step.
+            RunBackward(inputs, batch, null);
+            optimizer.Step(_parameters);
+        }
+        else
+        {
+            RunBackward(inputs, batch, optimizer);
+        }
         return loss;
     }
 
@@ -489,39 +501,39 @@ partial class MnistResNet : global::SourceNet.Training.IClassifier, global::Sour
         if (training)
         {
             // StemNorm: normalise with this batch's per-channel statistics, then ReLU; the running statistics move by 0.1f
-            global::SourceNet.Kernels.BatchNorm.TrainForward<global::SourceNet.Kernels.ReluActivation>(batch * StemNormRows, StemNormChannels, _stemActivations, _stemNorm.Weight.Value, _stemNorm.Bias.Value, 1E-05f, 0.1f, _stemNorm.RunningMean, _stemNorm.RunningVariance, _stemNormBatchMean, _stemNormBatchInverseDeviation, _stemNormActivations);
-            _stemNorm.BatchesTracked++;
+            global::SourceNet.Kernels.BatchNorm.TrainForward<global::SourceNet.Kernels.ReluActivation>(batch * StemNormRows, StemNormChannels, _stemActivations, _stemNorm.Weight.Value, _stemNorm.Bias.Value, 1E-05f, 0.1f, _stemNorm.RunningMean.Singles, _stemNorm.RunningVariance.Singles, _stemNormBatchMean, _stemNormBatchInverseDeviation, _stemNormActivations);
+            _stemNorm.BatchesTracked.Int64s[0]++;
         }
         else
         {
             // StemNorm: normalise with the running statistics, then ReLU
-            global::SourceNet.Kernels.BatchNorm.InferenceForward<global::SourceNet.Kernels.ReluActivation>(batch * StemNormRows, StemNormChannels, _stemActivations, _stemNorm.Weight.Value, _stemNorm.Bias.Value, 1E-05f, _stemNorm.RunningMean, _stemNorm.RunningVariance, _stemNormActivations);
+            global::SourceNet.Kernels.BatchNorm.InferenceForward<global::SourceNet.Kernels.ReluActivation>(batch * StemNormRows, StemNormChannels, _stemActivations, _stemNorm.Weight.Value, _stemNorm.Bias.Value, 1E-05f, _stemNorm.RunningMean.Singles, _stemNorm.RunningVariance.Singles, _stemNormActivations);
         }
         // Block1Conv1: convolution (28, 28, 16) -> (28, 28, 16), bias added in the epilogue
         global::SourceNet.Kernels.Conv2D.Forward<global::SourceNet.Kernels.IdentityActivation>(Block1Conv1Geometry, batch, _stemNormActivations, _block1Conv1.Weight.Value, _block1Conv1.Bias.Value, _block1Conv1Activations, _block1Conv1Workspace);
         if (training)
         {
             // Block1Norm1: normalise with this batch's per-channel statistics, then ReLU; the running statistics move by 0.1f
-            global::SourceNet.Kernels.BatchNorm.TrainForward<global::SourceNet.Kernels.ReluActivation>(batch * Block1Norm1Rows, Block1Norm1Channels, _block1Conv1Activations, _block1Norm1.Weight.Value, _block1Norm1.Bias.Value, 1E-05f, 0.1f, _block1Norm1.RunningMean, _block1Norm1.RunningVariance, _block1Norm1BatchMean, _block1Norm1BatchInverseDeviation, _block1Norm1Activations);
-            _block1Norm1.BatchesTracked++;
+            global::SourceNet.Kernels.BatchNorm.TrainForward<global::SourceNet.Kernels.ReluActivation>(batch * Block1Norm1Rows, Block1Norm1Channels, _block1Conv1Activations, _block1Norm1.Weight.Value, _block1Norm1.Bias.Value, 1E-05f, 0.1f, _block1Norm1.RunningMean.Singles, _block1Norm1.RunningVariance.Singles, _block1Norm1BatchMean, _block1Norm1BatchInverseDeviation, _block1Norm1Activations);
+            _block1Norm1.BatchesTracked.Int64s[0]++;
         }
         else
         {
             // Block1Norm1: normalise with the running statistics, then ReLU
-            global::SourceNet.Kernels.BatchNorm.InferenceForward<global::SourceNet.Kernels.ReluActivation>(batch * Block1Norm1Rows, Block1Norm1Channels, _block1Conv1Activations, _block1Norm1.Weight.Value, _block1Norm1.Bias.Value, 1E-05f, _block1Norm1.RunningMean, _block1Norm1.RunningVariance, _block1Norm1Activations);
+            global::SourceNet.Kernels.BatchNorm.InferenceForward<global::SourceNet.Kernels.ReluActivation>(batch * Block1Norm1Rows, Block1Norm1Channels, _block1Conv1Activations, _block1Norm1.Weight.Value, _block1Norm1.Bias.Value, 1E-05f, _block1Norm1.RunningMean.Singles, _block1Norm1.RunningVariance.Singles, _block1Norm1Activations);
         }
         // Block1Conv2: convolution (28, 28, 16) -> (28, 28, 16), bias added in the epilogue
         global::SourceNet.Kernels.Conv2D.Forward<global::SourceNet.Kernels.IdentityActivation>(Block1Conv2Geometry, batch, _block1Norm1Activations, _block1Conv2.Weight.Value, _block1Conv2.Bias.Value, _block1Conv2Activations, _block1Conv2Workspace);
         if (training)
         {
             // Block1Norm2: normalise with this batch's per-channel statistics; the running statistics move by 0.1f
-            global::SourceNet.Kernels.BatchNorm.TrainForward<global::SourceNet.Kernels.IdentityActivation>(batch * Block1Norm2Rows, Block1Norm2Channels, _block1Conv2Activations, _block1Norm2.Weight.Value, _block1Norm2.Bias.Value, 1E-05f, 0.1f, _block1Norm2.RunningMean, _block1Norm2.RunningVariance, _block1Norm2BatchMean, _block1Norm2BatchInverseDeviation, _block1Norm2Activations);
-            _block1Norm2.BatchesTracked++;
+            global::SourceNet.Kernels.BatchNorm.TrainForward<global::SourceNet.Kernels.IdentityActivation>(batch * Block1Norm2Rows, Block1Norm2Channels, _block1Conv2Activations, _block1Norm2.Weight.Value, _block1Norm2.Bias.Value, 1E-05f, 0.1f, _block1Norm2.RunningMean.Singles, _block1Norm2.RunningVariance.Singles, _block1Norm2BatchMean, _block1Norm2BatchInverseDeviation, _block1Norm2Activations);
+            _block1Norm2.BatchesTracked.Int64s[0]++;
         }
         else
         {
             // Block1Norm2: normalise with the running statistics
-            global::SourceNet.Kernels.BatchNorm.InferenceForward<global::SourceNet.Kernels.IdentityActivation>(batch * Block1Norm2Rows, Block1Norm2Channels, _block1Conv2Activations, _block1Norm2.Weight.Value, _block1Norm2.Bias.Value, 1E-05f, _block1Norm2.RunningMean, _block1Norm2.RunningVariance, _block1Norm2Activations);
+            global::SourceNet.Kernels.BatchNorm.InferenceForward<global::SourceNet.Kernels.IdentityActivation>(batch * Block1Norm2Rows, Block1Norm2Channels, _block1Conv2Activations, _block1Norm2.Weight.Value, _block1Norm2.Bias.Value, 1E-05f, _block1Norm2.RunningMean.Singles, _block1Norm2.RunningVariance.Singles, _block1Norm2Activations);
         }
         // Block1: Block1Norm2 + StemNorm, element-wise, then ReLU
         global::System.Numerics.Tensors.TensorPrimitives.Add(new global::System.ReadOnlySpan<float>(_block1Norm2Activations, 0, batch * 12544), new global::System.ReadOnlySpan<float>(_stemNormActivations, 0, batch * 12544), new global::System.Span<float>(_block1Activations, 0, batch * 12544));
@@ -531,39 +543,39 @@ partial class MnistResNet : global::SourceNet.Training.IClassifier, global::Sour
         if (training)
         {
             // Block2Norm1: normalise with this batch's per-channel statistics, then ReLU; the running statistics move by 0.1f
-            global::SourceNet.Kernels.BatchNorm.TrainForward<global::SourceNet.Kernels.ReluActivation>(batch * Block2Norm1Rows, Block2Norm1Channels, _block2Conv1Activations, _block2Norm1.Weight.Value, _block2Norm1.Bias.Value, 1E-05f, 0.1f, _block2Norm1.RunningMean, _block2Norm1.RunningVariance, _block2Norm1BatchMean, _block2Norm1BatchInverseDeviation, _block2Norm1Activations);
-            _block2Norm1.BatchesTracked++;
+            global::SourceNet.Kernels.BatchNorm.TrainForward<global::SourceNet.Kernels.ReluActivation>(batch * Block2Norm1Rows, Block2Norm1Channels, _block2Conv1Activations, _block2Norm1.Weight.Value, _block2Norm1.Bias.Value, 1E-05f, 0.1f, _block2Norm1.RunningMean.Singles, _block2Norm1.RunningVariance.Singles, _block2Norm1BatchMean, _block2Norm1BatchInverseDeviation, _block2Norm1Activations);
+            _block2Norm1.BatchesTracked.Int64s[0]++;
         }
         else
         {
             // Block2Norm1: normalise with the running statistics, then ReLU
-            global::SourceNet.Kernels.BatchNorm.InferenceForward<global::SourceNet.Kernels.ReluActivation>(batch * Block2Norm1Rows, Block2Norm1Channels, _block2Conv1Activations, _block2Norm1.Weight.Value, _block2Norm1.Bias.Value, 1E-05f, _block2Norm1.RunningMean, _block2Norm1.RunningVariance, _block2Norm1Activations);
+            global::SourceNet.Kernels.BatchNorm.InferenceForward<global::SourceNet.Kernels.ReluActivation>(batch * Block2Norm1Rows, Block2Norm1Channels, _block2Conv1Activations, _block2Norm1.Weight.Value, _block2Norm1.Bias.Value, 1E-05f, _block2Norm1.RunningMean.Singles, _block2Norm1.RunningVariance.Singles, _block2Norm1Activations);
         }
         // Block2Conv2: convolution (14, 14, 32) -> (14, 14, 32), bias added in the epilogue
         global::SourceNet.Kernels.Conv2D.Forward<global::SourceNet.Kernels.IdentityActivation>(Block2Conv2Geometry, batch, _block2Norm1Activations, _block2Conv2.Weight.Value, _block2Conv2.Bias.Value, _block2Conv2Activations, _block2Conv2Workspace);
         if (training)
         {
             // Block2Norm2: normalise with this batch's per-channel statistics; the running statistics move by 0.1f
-            global::SourceNet.Kernels.BatchNorm.TrainForward<global::SourceNet.Kernels.IdentityActivation>(batch * Block2Norm2Rows, Block2Norm2Channels, _block2Conv2Activations, _block2Norm2.Weight.Value, _block2Norm2.Bias.Value, 1E-05f, 0.1f, _block2Norm2.RunningMean, _block2Norm2.RunningVariance, _block2Norm2BatchMean, _block2Norm2BatchInverseDeviation, _block2Norm2Activations);
-            _block2Norm2.BatchesTracked++;
+            global::SourceNet.Kernels.BatchNorm.TrainForward<global::SourceNet.Kernels.IdentityActivation>(batch * Block2Norm2Rows, Block2Norm2Channels, _block2Conv2Activations, _block2Norm2.Weight.Value, _block2Norm2.Bias.Value, 1E-05f, 0.1f, _block2Norm2.RunningMean.Singles, _block2Norm2.RunningVariance.Singles, _block2Norm2BatchMean, _block2Norm2BatchInverseDeviation, _block2Norm2Activations);
+            _block2Norm2.BatchesTracked.Int64s[0]++;
         }
         else
         {
             // Block2Norm2: normalise with the running statistics
-            global::SourceNet.Kernels.BatchNorm.InferenceForward<global::SourceNet.Kernels.IdentityActivation>(batch * Block2Norm2Rows, Block2Norm2Channels, _block2Conv2Activations, _block2Norm2.Weight.Value, _block2Norm2.Bias.Value, 1E-05f, _block2Norm2.RunningMean, _block2Norm2.RunningVariance, _block2Norm2Activations);
+            global::SourceNet.Kernels.BatchNorm.InferenceForward<global::SourceNet.Kernels.IdentityActivation>(batch * Block2Norm2Rows, Block2Norm2Channels, _block2Conv2Activations, _block2Norm2.Weight.Value, _block2Norm2.Bias.Value, 1E-05f, _block2Norm2.RunningMean.Singles, _block2Norm2.RunningVariance.Singles, _block2Norm2Activations);
         }
         // Block2Shortcut: convolution (28, 28, 16) -> (14, 14, 32), bias added in the epilogue
         global::SourceNet.Kernels.Conv2D.Forward<global::SourceNet.Kernels.IdentityActivation>(Block2ShortcutGeometry, batch, _block1Activations, _block2Shortcut.Weight.Value, _block2Shortcut.Bias.Value, _block2ShortcutActivations, _block2ShortcutWorkspace);
         if (training)
         {
             // Block2ShortcutNorm: normalise with this batch's per-channel statistics; the running statistics move by 0.1f
-            global::SourceNet.Kernels.BatchNorm.TrainForward<global::SourceNet.Kernels.IdentityActivation>(batch * Block2ShortcutNormRows, Block2ShortcutNormChannels, _block2ShortcutActivations, _block2ShortcutNorm.Weight.Value, _block2ShortcutNorm.Bias.Value, 1E-05f, 0.1f, _block2ShortcutNorm.RunningMean, _block2ShortcutNorm.RunningVariance, _block2ShortcutNormBatchMean, _block2ShortcutNormBatchInverseDeviation, _block2ShortcutNormActivations);
-            _block2ShortcutNorm.BatchesTracked++;
+            global::SourceNet.Kernels.BatchNorm.TrainForward<global::SourceNet.Kernels.IdentityActivation>(batch * Block2ShortcutNormRows, Block2ShortcutNormChannels, _block2ShortcutActivations, _block2ShortcutNorm.Weight.Value, _block2ShortcutNorm.Bias.Value, 1E-05f, 0.1f, _block2ShortcutNorm.RunningMean.Singles, _block2ShortcutNorm.RunningVariance.Singles, _block2ShortcutNormBatchMean, _block2ShortcutNormBatchInverseDeviation, _block2ShortcutNormActivations);
+            _block2ShortcutNorm.BatchesTracked.Int64s[0]++;
         }
         else
         {
             // Block2ShortcutNorm: normalise with the running statistics
-            global::SourceNet.Kernels.BatchNorm.InferenceForward<global::SourceNet.Kernels.IdentityActivation>(batch * Block2ShortcutNormRows, Block2ShortcutNormChannels, _block2ShortcutActivations, _block2ShortcutNorm.Weight.Value, _block2ShortcutNorm.Bias.Value, 1E-05f, _block2ShortcutNorm.RunningMean, _block2ShortcutNorm.RunningVariance, _block2ShortcutNormActivations);
+            global::SourceNet.Kernels.BatchNorm.InferenceForward<global::SourceNet.Kernels.IdentityActivation>(batch * Block2ShortcutNormRows, Block2ShortcutNormChannels, _block2ShortcutActivations, _block2ShortcutNorm.Weight.Value, _block2ShortcutNorm.Bias.Value, 1E-05f, _block2ShortcutNorm.RunningMean.Singles, _block2ShortcutNorm.RunningVariance.Singles, _block2ShortcutNormActivations);
         }
         // Block2: Block2Norm2 + Block2ShortcutNorm, element-wise, then ReLU
         global::System.Numerics.Tensors.TensorPrimitives.Add(new global::System.ReadOnlySpan<float>(_block2Norm2Activations, 0, batch * 6272), new global::System.ReadOnlySpan<float>(_block2ShortcutNormActivations, 0, batch * 6272), new global::System.Span<float>(_block2Activations, 0, batch * 6272));
@@ -573,39 +585,39 @@ partial class MnistResNet : global::SourceNet.Training.IClassifier, global::Sour
         if (training)
         {
             // Block3Norm1: normalise with this batch's per-channel statistics, then ReLU; the running statistics move by 0.1f
-            global::SourceNet.Kernels.BatchNorm.TrainForward<global::SourceNet.Kernels.ReluActivation>(batch * Block3Norm1Rows, Block3Norm1Channels, _block3Conv1Activations, _block3Norm1.Weight.Value, _block3Norm1.Bias.Value, 1E-05f, 0.1f, _block3Norm1.RunningMean, _block3Norm1.RunningVariance, _block3Norm1BatchMean, _block3Norm1BatchInverseDeviation, _block3Norm1Activations);
-            _block3Norm1.BatchesTracked++;
+            global::SourceNet.Kernels.BatchNorm.TrainForward<global::SourceNet.Kernels.ReluActivation>(batch * Block3Norm1Rows, Block3Norm1Channels, _block3Conv1Activations, _block3Norm1.Weight.Value, _block3Norm1.Bias.Value, 1E-05f, 0.1f, _block3Norm1.RunningMean.Singles, _block3Norm1.RunningVariance.Singles, _block3Norm1BatchMean, _block3Norm1BatchInverseDeviation, _block3Norm1Activations);
+            _block3Norm1.BatchesTracked.Int64s[0]++;
         }
         else
         {
             // Block3Norm1: normalise with the running statistics, then ReLU
-            global::SourceNet.Kernels.BatchNorm.InferenceForward<global::SourceNet.Kernels.ReluActivation>(batch * Block3Norm1Rows, Block3Norm1Channels, _block3Conv1Activations, _block3Norm1.Weight.Value, _block3Norm1.Bias.Value, 1E-05f, _block3Norm1.RunningMean, _block3Norm1.RunningVariance, _block3Norm1Activations);
+            global::SourceNet.Kernels.BatchNorm.InferenceForward<global::SourceNet.Kernels.ReluActivation>(batch * Block3Norm1Rows, Block3Norm1Channels, _block3Conv1Activations, _block3Norm1.Weight.Value, _block3Norm1.Bias.Value, 1E-05f, _block3Norm1.RunningMean.Singles, _block3Norm1.RunningVariance.Singles, _block3Norm1Activations);
         }
         // Block3Conv2: convolution (7, 7, 64) -> (7, 7, 64), bias added in the epilogue
         global::SourceNet.Kernels.Conv2D.Forward<global::SourceNet.Kernels.IdentityActivation>(Block3Conv2Geometry, batch, _block3Norm1Activations, _block3Conv2.Weight.Value, _block3Conv2.Bias.Value, _block3Conv2Activations, _block3Conv2Workspace);
         if (training)
         {
             // Block3Norm2: normalise with this batch's per-channel statistics; the running statistics move by 0.1f
-            global::SourceNet.Kernels.BatchNorm.TrainForward<global::SourceNet.Kernels.IdentityActivation>(batch * Block3Norm2Rows, Block3Norm2Channels, _block3Conv2Activations, _block3Norm2.Weight.Value, _block3Norm2.Bias.Value, 1E-05f, 0.1f, _block3Norm2.RunningMean, _block3Norm2.RunningVariance, _block3Norm2BatchMean, _block3Norm2BatchInverseDeviation, _block3Norm2Activations);
-            _block3Norm2.BatchesTracked++;
+            global::SourceNet.Kernels.BatchNorm.TrainForward<global::SourceNet.Kernels.IdentityActivation>(batch * Block3Norm2Rows, Block3Norm2Channels, _block3Conv2Activations, _block3Norm2.Weight.Value, _block3Norm2.Bias.Value, 1E-05f, 0.1f, _block3Norm2.RunningMean.Singles, _block3Norm2.RunningVariance.Singles, _block3Norm2BatchMean, _block3Norm2BatchInverseDeviation, _block3Norm2Activations);
+            _block3Norm2.BatchesTracked.Int64s[0]++;
         }
         else
         {
             // Block3Norm2: normalise with the running statistics
-            global::SourceNet.Kernels.BatchNorm.InferenceForward<global::SourceNet.Kernels.IdentityActivation>(batch * Block3Norm2Rows, Block3Norm2Channels, _block3Conv2Activations, _block3Norm2.Weight.Value, _block3Norm2.Bias.Value, 1E-05f, _block3Norm2.RunningMean, _block3Norm2.RunningVariance, _block3Norm2Activations);
+            global::SourceNet.Kernels.BatchNorm.InferenceForward<global::SourceNet.Kernels.IdentityActivation>(batch * Block3Norm2Rows, Block3Norm2Channels, _block3Conv2Activations, _block3Norm2.Weight.Value, _block3Norm2.Bias.Value, 1E-05f, _block3Norm2.RunningMean.Singles, _block3Norm2.RunningVariance.Singles, _block3Norm2Activations);
         }
         // Block3Shortcut: convolution (14, 14, 32) -> (7, 7, 64), bias added in the epilogue
         global::SourceNet.Kernels.Conv2D.Forward<global::SourceNet.Kernels.IdentityActivation>(Block3ShortcutGeometry, batch, _block2Activations, _block3Shortcut.Weight.Value, _block3Shortcut.Bias.Value, _block3ShortcutActivations, _block3ShortcutWorkspace);
         if (training)
         {
             // Block3ShortcutNorm: normalise with this batch's per-channel statistics; the running statistics move by 0.1f
-            global::SourceNet.Kernels.BatchNorm.TrainForward<global::SourceNet.Kernels.IdentityActivation>(batch * Block3ShortcutNormRows, Block3ShortcutNormChannels, _block3ShortcutActivations, _block3ShortcutNorm.Weight.Value, _block3ShortcutNorm.Bias.Value, 1E-05f, 0.1f, _block3ShortcutNorm.RunningMean, _block3ShortcutNorm.RunningVariance, _block3ShortcutNormBatchMean, _block3ShortcutNormBatchInverseDeviation, _block3ShortcutNormActivations);
-            _block3ShortcutNorm.BatchesTracked++;
+            global::SourceNet.Kernels.BatchNorm.TrainForward<global::SourceNet.Kernels.IdentityActivation>(batch * Block3ShortcutNormRows, Block3ShortcutNormChannels, _block3ShortcutActivations, _block3ShortcutNorm.Weight.Value, _block3ShortcutNorm.Bias.Value, 1E-05f, 0.1f, _block3ShortcutNorm.RunningMean.Singles, _block3ShortcutNorm.RunningVariance.Singles, _block3ShortcutNormBatchMean, _block3ShortcutNormBatchInverseDeviation, _block3ShortcutNormActivations);
+            _block3ShortcutNorm.BatchesTracked.Int64s[0]++;
         }
         else
         {
             // Block3ShortcutNorm: normalise with the running statistics
-            global::SourceNet.Kernels.BatchNorm.InferenceForward<global::SourceNet.Kernels.IdentityActivation>(batch * Block3ShortcutNormRows, Block3ShortcutNormChannels, _block3ShortcutActivations, _block3ShortcutNorm.Weight.Value, _block3ShortcutNorm.Bias.Value, 1E-05f, _block3ShortcutNorm.RunningMean, _block3ShortcutNorm.RunningVariance, _block3ShortcutNormActivations);
+            global::SourceNet.Kernels.BatchNorm.InferenceForward<global::SourceNet.Kernels.IdentityActivation>(batch * Block3ShortcutNormRows, Block3ShortcutNormChannels, _block3ShortcutActivations, _block3ShortcutNorm.Weight.Value, _block3ShortcutNorm.Bias.Value, 1E-05f, _block3ShortcutNorm.RunningMean.Singles, _block3ShortcutNorm.RunningVariance.Singles, _block3ShortcutNormActivations);
         }
         // Block3: Block3Norm2 + Block3ShortcutNorm, element-wise, then ReLU
         global::System.Numerics.Tensors.TensorPrimitives.Add(new global::System.ReadOnlySpan<float>(_block3Norm2Activations, 0, batch * 3136), new global::System.ReadOnlySpan<float>(_block3ShortcutNormActivations, 0, batch * 3136), new global::System.Span<float>(_block3Activations, 0, batch * 3136));
@@ -784,8 +796,8 @@ partial class MnistResNet : global::SourceNet.Training.IClassifier, global::Sour
     /// <param name="outputs">Receives OutputCount logits per sample.</param>
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
     {
-        int count = global::Samples.MnistResNet_SourceNetHelpers.CheckSamples(inputs, outputs.Length / OutputCount, "outputs");
-        if (outputs.Length != count * OutputCount) throw new global::System.ArgumentException($"{count} samples need {count * OutputCount} outputs; got {outputs.Length}.", nameof(outputs));
+        int count = global::SourceNet.NetworkGuards.CountSamples(inputs.Length, InputCount, outputs.Length, OutputCount, nameof(outputs));
+        global::Samples.MnistResNet_SourceNetHelpers.CheckFinite(inputs);
         global::SourceNet.Kernels.SampleChunks.Run(this, 0 /* Forward */, count, MaxBatchSize, 9568586L /* multiply-adds per sample */, inputs, default, default, outputs, default);
     }
 
@@ -796,20 +808,23 @@ partial class MnistResNet : global::SourceNet.Training.IClassifier, global::Sour
         global::Samples.MnistResNet_SourceNetHelpers.CheckFinite(input);
         const int batch = 1;
         RunForward(input, batch, _outputActivations, training: false);
-        return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(new global::System.Span<float>(_outputActivations, 0, OutputCount));
+        return global::SourceNet.NetworkGuards.PredictClass(new global::System.ReadOnlySpan<float>(_outputActivations, 0, OutputCount), 0);
     }
 
     /// <summary>The most likely class of each sample.</summary>
     public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<int> predictions)
     {
-        int count = global::Samples.MnistResNet_SourceNetHelpers.CheckSamples(inputs, predictions.Length, "predictions");
+        int count = global::SourceNet.NetworkGuards.CountSamples(inputs.Length, InputCount, predictions.Length, 1, nameof(predictions));
+        global::Samples.MnistResNet_SourceNetHelpers.CheckFinite(inputs);
         global::SourceNet.Kernels.SampleChunks.Run(this, 1 /* Predict */, count, MaxBatchSize, 9568586L /* multiply-adds per sample */, inputs, default, default, default, predictions);
     }
 
     /// <summary>The fraction of samples whose most likely class is their label, in [0, 1].</summary>
     public float Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
     {
-        int count = global::Samples.MnistResNet_SourceNetHelpers.CheckSamples(inputs, labels.Length, "labels");
+        int count = global::SourceNet.NetworkGuards.CountSamples(inputs.Length, InputCount, labels.Length, 1, nameof(labels));
+        global::Samples.MnistResNet_SourceNetHelpers.CheckFinite(inputs);
+        global::Samples.MnistResNet_SourceNetHelpers.CheckLabels(labels);
         // The chunks' counts of correct predictions, added: a whole number, exact in a double.
         int correct = (int)global::SourceNet.Kernels.SampleChunks.Run(this, 2 /* Evaluate */, count, MaxBatchSize, 9568586L /* multiply-adds per sample */, inputs, labels, default, default, default);
         return (float)correct / count;
@@ -839,13 +854,13 @@ partial class MnistResNet : global::SourceNet.Training.IClassifier, global::Sour
             case 1: // Predict
                 network.RunForward(chunk, batch, logits, training: false);
                 for (int row = 0; row < batch; row++)
-                    predictions[start + row] = global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(new global::System.Span<float>(logits, row * OutputCount, OutputCount));
+                    predictions[start + row] = global::SourceNet.NetworkGuards.PredictClass(new global::System.ReadOnlySpan<float>(logits, row * OutputCount, OutputCount), start + row);
                 return 0;
             case 2: // Evaluate: this chunk's correct predictions
                 network.RunForward(chunk, batch, logits, training: false);
                 int correct = 0;
                 for (int row = 0; row < batch; row++)
-                    if (global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(new global::System.Span<float>(logits, row * OutputCount, OutputCount)) == labels[start + row]) correct++;
+                    if (global::SourceNet.NetworkGuards.ArgMaxOrMinusOne(new global::System.ReadOnlySpan<float>(logits, row * OutputCount, OutputCount)) == labels[start + row]) correct++;
                 return correct;
             default: // ComputeLoss: this chunk's summed loss (its gradient goes to the buffer nobody reads in inference)
                 network.RunForward(chunk, batch, logits, training: false);
@@ -986,11 +1001,6 @@ file static class MnistResNet_SourceNetHelpers
     public static void ThrowLabelOutOfRange(int row, int label)
     {
         throw new global::System.ArgumentOutOfRangeException("labels", label, $"Label of sample {row} is {label}; labels must be in 0..{MnistResNet.OutputCount - 1}.");
-    }
-
-    public static void ThrowNonFiniteLoss(float loss)
-    {
-        throw new global::System.InvalidOperationException($"The loss is {loss}: the parameters diverged (learning rate too high?). No parameter was changed by this step.");
     }
 
     /// <summary>

@@ -35,6 +35,8 @@ partial class Regressor : global::SourceNet.INetwork, global::SourceNet.Kernels.
     private readonly global::SourceNet.Layer[] _layers;
     // Networks sharing this one's layers, each with buffers of its own: batch inference on more than one thread.
     private Regressor[]? _replicas;
+    // A second thread entering TrainStep on this instance would mix two batches in these buffers: it throws instead.
+    private readonly global::SourceNet.ExclusiveUse _exclusiveUse = new();
     // Buffers for the largest batch, made once: a training step allocates nothing.
     private readonly float[] _firstActivations;
     private readonly float[] _secondActivations;
@@ -48,7 +50,7 @@ partial class Regressor : global::SourceNet.INetwork, global::SourceNet.Kernels.
     /// <param name="maxBatchSize">The largest batch <c>TrainStep</c> accepts; inference runs in chunks of this size.</param>
     public Regressor(int seed = 0, int maxBatchSize = 100)
     {
-        global::System.ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatchSize);
+        global::SourceNet.NetworkGuards.CheckBatchCapacity(maxBatchSize, 5L);
         MaxBatchSize = maxBatchSize;
         var random = new global::SourceNet.SeededRandom(seed);
         _first = new global::SourceNet.DenseLayer("First", FirstInputs, FirstUnits, new global::SourceNet.LayerActivation("Tanh", "Tanh")) { Description = "Dense, Tanh" };
@@ -123,12 +125,13 @@ partial class Regressor : global::SourceNet.INetwork, global::SourceNet.Kernels.
 
     private float ForwardBackward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::SourceNet.Optimizer? optimizer)
     {
+        using global::SourceNet.ExclusiveUse.Scope exclusive = _exclusiveUse.Enter(optimizer is null ? "ComputeGradients" : "TrainStep");
         int batch = global::Regressor_SourceNetHelpers.CheckBatch(inputs, targets.Length / OutputCount, "targets", MaxBatchSize);
         global::Regressor_SourceNetHelpers.CheckTargets(targets, batch);
         RunForward(inputs, batch, _outActivations);
         float loss = global::Regressor_SourceNetHelpers.MeanSquaredErrorWithGradient(_outActivations, targets, _gradients[0], batch);
         // Check before any parameter changes, so a diverging step loses nothing.
-        if (!float.IsFinite(loss)) global::Regressor_SourceNetHelpers.ThrowNonFiniteLoss(loss);
+        if (!float.IsFinite(loss)) global::SourceNet.NetworkGuards.ThrowNonFiniteLoss(loss, inputs, _parameters);
         if (optimizer is { NeedsGlobalStep: true })
         {
             // Clipping or accumulation sees every gradient first: a backward pass without updates, then one global step.
@@ -207,8 +210,8 @@ partial class Regressor : global::SourceNet.INetwork, global::SourceNet.Kernels.
     /// <param name="outputs">Receives OutputCount outputs per sample.</param>
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
     {
-        int count = global::Regressor_SourceNetHelpers.CheckSamples(inputs, outputs.Length / OutputCount, "outputs");
-        if (outputs.Length != count * OutputCount) throw new global::System.ArgumentException($"{count} samples need {count * OutputCount} outputs; got {outputs.Length}.", nameof(outputs));
+        int count = global::SourceNet.NetworkGuards.CountSamples(inputs.Length, InputCount, outputs.Length, OutputCount, nameof(outputs));
+        global::Regressor_SourceNetHelpers.CheckFinite(inputs);
         global::SourceNet.Kernels.SampleChunks.Run(this, 0 /* Forward */, count, MaxBatchSize, 54L /* multiply-adds per sample */, inputs, default, default, outputs, default);
     }
 
@@ -306,11 +309,6 @@ file static class Regressor_SourceNetHelpers
     public static void CheckTargets(global::System.ReadOnlySpan<float> targets, int rows)
     {
         if (targets.Length != rows * Regressor.OutputCount) throw new global::System.ArgumentException($"{rows} samples need {rows * Regressor.OutputCount} target values ({Regressor.OutputCount} each); got {targets.Length}.", nameof(targets));
-    }
-
-    public static void ThrowNonFiniteLoss(float loss)
-    {
-        throw new global::System.InvalidOperationException($"The loss is {loss}: the parameters diverged (learning rate too high?). No parameter was changed by this step.");
     }
 
     /// <summary>Half the squared error, summed over outputs and averaged over the batch, and its gradient (y - t) / batch in the same pass.</summary>
