@@ -281,10 +281,14 @@ internal static partial class NetworkEmitter
     /// </summary>
     private static string RuntimeLayer(LayerContext c)
     {
-        string inputs = IsChainInput(c.Network, c.Index)
-            ? ""
-            : $"Inputs = new[] {{ {string.Join(", ", c.Layer.InputIndices.Select(i => "\"" + (i < 0 ? "input" : c.Network.Layers[i].Name) + "\""))} }}, ";
-        return $"{c.Layer.Kind.Construction(c)} {{ {inputs}Description = {Literal(c.Layer.Kind.Describe(c.Layer))} }}";
+        var members = new List<string>();
+        if (!IsChainInput(c.Network, c.Index))
+        {
+            members.Add($"Inputs = new[] {{ {string.Join(", ", c.Layer.InputIndices.Select(i => "\"" + (i < 0 ? "input" : c.Network.Layers[i].Name) + "\""))} }}");
+        }
+        members.AddRange(c.Layer.Kind.RuntimeInitializers(c));
+        members.Add("Description = " + Literal(c.Layer.Kind.Describe(c.Layer)));
+        return $"{c.Layer.Kind.Construction(c)} {{ {string.Join(", ", members)} }}";
     }
 
     /// <summary>Whether layer <paramref name="index"/> reads just the layer before it (or the input, for the first): a chain link.</summary>

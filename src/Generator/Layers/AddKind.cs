@@ -62,6 +62,9 @@ internal sealed class AddKind : LayerKind
     public override string Construction(LayerContext c) =>
         $"new global::SourceNet.AddLayer(\"{c.Layer.Name}\", {c.Layer.Out.RuntimeExpression}, {Text.Of(c.InputCount)})";
 
+    // The runtime layer knows its activation, so the ONNX lowering applies it after the sum.
+    public override IEnumerable<string> RuntimeInitializers(LayerContext c) => new[] { "Activation = " + c.Layer.Activation!.RuntimeExpression };
+
     public override void WriteForward(LayerContext c)
     {
         string count = c.BatchOutputs;

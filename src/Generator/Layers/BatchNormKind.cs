@@ -117,6 +117,9 @@ internal sealed class BatchNormKind : LayerKind
         return $"new global::SourceNet.BatchNormLayer(\"{norm.Name}\", {norm.In.RuntimeExpression}, {SourceWriter.Float(norm.Momentum)}, {SourceWriter.Float(norm.Epsilon)})";
     }
 
+    // The runtime layer knows its activation, so the ONNX lowering applies it after the normalisation.
+    public override IEnumerable<string> RuntimeInitializers(LayerContext c) => new[] { "Activation = " + c.Layer.Activation!.RuntimeExpression };
+
     public override void WriteForward(LayerContext c)
     {
         var norm = (BatchNormSpec)c.Layer;

@@ -113,6 +113,9 @@ internal abstract class LayerKind
     /// <summary>The runtime layer object, as a C# expression (constructed zero-filled; the emitter initialises parameters).</summary>
     public abstract string Construction(LayerContext context);
 
+    /// <summary>Members the runtime layer object's initializer sets beyond the shared ones (<c>Activation = ...</c>).</summary>
+    public virtual IEnumerable<string> RuntimeInitializers(LayerContext context) => System.Array.Empty<string>();
+
     /// <summary>Constants and the declarations of the kind's own fields.</summary>
     public virtual void WriteDeclarations(LayerContext context)
     {

@@ -32,6 +32,9 @@ public sealed class AddLayer : Layer
     /// <inheritdoc/>
     public override IReadOnlyList<LayerShape> InputShapes => _inputShapes;
 
+    /// <summary>The activation applied after the layer's own computation (ReLU after a residual sum); the generator sets it.</summary>
+    public LayerActivation Activation { get; init; } = LayerActivation.None;
+
     /// <summary>A chain of <c>Add</c>s, every input brought to one layout first (NCHW when an image input already is, else [N, features]).</summary>
     public override OpValue Lower(IOpGraph graph, IReadOnlyList<OpValue> inputs)
     {
@@ -49,6 +52,7 @@ public sealed class AddLayer : Layer
         {
             sum = graph.Node("Add", Name, new[] { sum, Bring(graph, inputs[i], nchw).Name });
         }
+        sum = Activation.Lower(graph, Name + "_" + Activation.Name, sum);
         return new OpValue(sum, nchw ? OpLayout.Nchw : OpLayout.Features, OutputShape);
     }
 

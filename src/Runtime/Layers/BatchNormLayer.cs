@@ -92,6 +92,9 @@ public sealed class BatchNormLayer : Layer
         BatchesTracked.MapToStateDict(prefix + ".num_batches_tracked");
     }
 
+    /// <summary>The activation applied after the layer's own computation (ReLU after a residual sum); the generator sets it.</summary>
+    public LayerActivation Activation { get; init; } = LayerActivation.None;
+
     /// <summary><c>BatchNormalization</c> in inference mode (the running statistics), on NCHW for images and on [N, C] for vectors.</summary>
     public override OpValue Lower(IOpGraph graph, IReadOnlyList<OpValue> inputs)
     {
@@ -103,6 +106,7 @@ public sealed class BatchNormLayer : Layer
         string variance = graph.Floats(Name + ".running_var", RunningVariance.Singles, Channels);
         string output = graph.Node("BatchNormalization", Name, new[] { input.Name, scale, bias, mean, variance },
             OpAttribute.Real("epsilon", Epsilon));
+        output = Activation.Lower(graph, Name + "_" + Activation.Name, output);
         return new OpValue(output, input.Layout, OutputShape);
     }
 }
