@@ -41,7 +41,8 @@ public static class TrainingReport
         if (layers is { Count: > 0 })
         {
             string svg = Path.Combine(folder, "network.svg");
-            NetworkSvg.Write(svg, title, layers);
+            // The generator makes a network an IClassifier exactly when it trains with softmax cross-entropy.
+            NetworkSvg.Write(svg, title, layers, network is SourceNet.Training.IClassifier ? "SoftmaxCrossEntropy" : null);
             written.Add(svg);
         }
         if (mermaidGraph is not null)
