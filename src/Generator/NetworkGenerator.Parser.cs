@@ -83,7 +83,7 @@ public sealed partial class NetworkGenerator
             bool emptyShape = network.Has("InputShape") && parsed.DeclaredInputShape.IsEmpty;
             if (emptyShape)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInputShape, network.LocationOf("InputShape"), type.Name, "()",
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidInputShape, network.LocationOf("InputShape"), type.Name, "InputShape = ()",
                     "a sample has 1 to 3 dimensions: (N), (height, width) or (height, width, channels), for example new[] { 28, 28, 1 }"));
             }
             foreach (ShapeProblem problem in validated.Problems)

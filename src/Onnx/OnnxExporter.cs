@@ -67,7 +67,15 @@ public static class OnnxExporter
         foreach (Layer layer in layers)
         {
             OpValue[] inputs = InputsOf(layer, values, value);
-            value = layer.Lower(graph, inputs);
+            try
+            {
+                value = layer.Lower(graph, inputs);
+            }
+            catch (NotSupportedException e) when (!e.Message.Contains($"'{layer.Name}'", StringComparison.Ordinal))
+            {
+                // An activation's refusal names the activation; say which layer uses it.
+                throw new NotSupportedException($"Layer '{layer.Name}': {e.Message}", e);
+            }
             if (!values.TryAdd(layer.Name, value))
                 throw new InvalidOperationException($"Two layers are named '{layer.Name}' (or a layer is named '{Layer.NetworkInput}', the network's input); each value needs its own name.");
         }

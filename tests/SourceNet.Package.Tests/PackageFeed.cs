@@ -25,6 +25,8 @@ public sealed class PackageFeed : IDisposable
             "-o", Feed, "-p:Version=" + Version, "-nologo");
         DotnetCli.Succeed(RepositoryRoot, "pack", "src/Onnx/SourceNet.Onnx.csproj", "-c", configuration, "--no-build",
             "-o", Feed, "-p:Version=" + Version, "-nologo");
+        DotnetCli.Succeed(RepositoryRoot, "pack", "src/Images/SourceNet.Images.csproj", "-c", configuration, "--no-build",
+            "-o", Feed, "-p:Version=" + Version, "-nologo");
         Package = Path.Combine(Feed, $"SourceNet.{Version}.nupkg");
         Symbols = Path.Combine(Feed, $"SourceNet.{Version}.snupkg");
         OnnxPackage = Path.Combine(Feed, $"SourceNet.Onnx.{Version}.nupkg");

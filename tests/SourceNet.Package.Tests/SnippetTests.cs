@@ -36,6 +36,7 @@ public sealed class SnippetTests(PackageFeed feed)
 
         string project = feed.NewProject("Snippets");
         DotnetCli.Succeed(project, "add", "package", "SourceNet.Onnx", "--version", feed.Version);
+        DotnetCli.Succeed(project, "add", "package", "SourceNet.Images", "--version", feed.Version);
         File.WriteAllText(Path.Combine(project, "Program.cs"), program.Code);
         for (int i = 0; i < snippets.Count; i++)
         {

@@ -34,8 +34,8 @@ public static partial class Checkpoint
         if (!header[..Magic.Length].SequenceEqual(Magic))
             throw new CheckpointFormatException(path, 0, "the magic number 534E434B (\"SNCK\")", Convert.ToHexString(header[..Magic.Length]));
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
-        if (version is not (1 or FormatVersion))
-            throw new CheckpointFormatException(path, 4, $"format version 1 or {FormatVersion}", $"version {version}");
+        if (version is not (1 or 2 or FormatVersion))
+            throw new CheckpointFormatException(path, 4, $"format version 1, 2 or {FormatVersion}", $"version {version}");
         long declaredLength = BinaryPrimitives.ReadInt64LittleEndian(header[LengthOffset..]);
         if (declaredLength < HeaderLength + ChecksumLength)
             throw new CheckpointFormatException(path, LengthOffset, $"a file length of at least {HeaderLength + ChecksumLength}", declaredLength.ToString(CultureInfo.InvariantCulture));
