@@ -17,7 +17,10 @@ public class SampleProcessTests
         string missing = Path.Combine(folder, "missing", "x");
         string file = Path.Combine(folder, "a-file");
         File.WriteAllText(file, "not a folder");
-        string limit = sample == RepoPaths.MnistCnnSample ? $"at most {Array.MaxLength / 25088:N0}" : $"at most {Array.MaxLength / 784:N0}";
+        // The largest value a sample has in any buffer: the CNN's first convolution's patches, the residual network's
+        // 28x28x16 activations, the MLP's input.
+        int largest = sample == RepoPaths.MnistCnnSample ? 25088 : sample.EndsWith("MnistResNet.dll", StringComparison.Ordinal) ? 12544 : 784;
+        string limit = $"at most {Array.MaxLength / largest:N0}";
         string[] data = ["--data", TinyMnist.Folder];
         yield return new(["--epochs", "abc"], 2, "--epochs", "'abc'");
         yield return new(["--batch-size", "1.5"], 2, "--batch-size", "'1.5'");
@@ -51,6 +54,7 @@ public class SampleProcessTests
     [Theory]
     [InlineData("SourceNet.Samples.Mnist")]
     [InlineData("SourceNet.Samples.MnistCnn")]
+    [InlineData("SourceNet.Samples.MnistResNet")]
     public async Task Every_bad_flag_path_or_file_is_one_line_and_its_exit_code(string name)
     {
         string sample = Path.Combine(AppContext.BaseDirectory, name + ".dll");
@@ -87,6 +91,7 @@ public class SampleProcessTests
     [Theory]
     [InlineData("SourceNet.Samples.Mnist")]
     [InlineData("SourceNet.Samples.MnistCnn")]
+    [InlineData("SourceNet.Samples.MnistResNet")]
     public async Task Version_prints_the_version_and_trains_nothing(string name)
     {
         SampleProcess run = await SampleProcess.RunAsync(Path.Combine(AppContext.BaseDirectory, name + ".dll"), "--version");
