@@ -7,7 +7,7 @@ internal static partial class NetworkEmitter
 {
     private static void WriteInference(SourceWriter w, NetworkSpec network)
     {
-        string last = new ValuePlan(network).Activations(network.Layers.Count - 1);
+        string last = ValuePlan.For(network).Activations(network.Layers.Count - 1);
         string outputKind = network.IsClassifier ? "logits" : "outputs";
         string helpers = HelperType(network);
 

@@ -22,7 +22,7 @@ internal static partial class NetworkEmitter
         string targetsDoc = network.IsClassifier
             ? "One class label (0 to OutputCount - 1) per sample; the batch size is its length."
             : "OutputCount target values per sample, row-major.";
-        var plan = new ValuePlan(network);
+        var plan = ValuePlan.For(network);
         string last = plan.Activations(network.Layers.Count - 1);
         string lastGradient = plan.LossGradient;
         string helpers = HelperType(network);
@@ -104,7 +104,7 @@ internal static partial class NetworkEmitter
         w.Line("/// applies its activation's derivative, assigns its parameters' gradients and hands dLoss/dInput to the layers");
         w.Line("/// it reads before its own parameters are updated. A value read by several layers gets the sum of their shares.");
         w.Line("/// </summary>");
-        var plan = new ValuePlan(network);
+        var plan = ValuePlan.For(network);
         using (w.Block($"private void RunBackward({ReadOnlySpan} inputs, int batch, {Rt}.Optimizer? optimizer)"))
         {
             w.Line("optimizer?.BeginStep();");

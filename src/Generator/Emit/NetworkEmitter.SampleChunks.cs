@@ -30,7 +30,7 @@ internal static partial class NetworkEmitter
     private static void WriteSampleChunks(SourceWriter w, NetworkSpec network)
     {
         string net = network.ClassName;
-        var plan = new ValuePlan(network);
+        var plan = ValuePlan.For(network);
         string last = plan.Activations(network.Layers.Count - 1);
         string lastGradient = plan.LossGradient;
         string helpers = HelperType(network);

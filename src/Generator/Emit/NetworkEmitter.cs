@@ -61,7 +61,7 @@ internal static partial class NetworkEmitter
 
     private static IEnumerable<LayerContext> Contexts(SourceWriter w, NetworkSpec network, bool forwardPass = false)
     {
-        var plan = new ValuePlan(network);
+        var plan = ValuePlan.For(network);
         for (int i = 0; i < network.Layers.Count; i++)
         {
             yield return new LayerContext(w, network, plan, i, forwardPass);
@@ -79,7 +79,7 @@ internal static partial class NetworkEmitter
             w.Line($"/// -> {layer.Name} ({layer.Kind.Describe(layer)}{from}: {string.Join(", ", layer.InputShapes)} -> {layer.Out})");
         }
         w.Line($"/// trained with {network.Loss}; {network.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} parameters.");
-        var plan = new ValuePlan(network);
+        var plan = ValuePlan.For(network);
         w.Line($"/// Buffers per sample: {Text.Of(plan.ActivationsPerSample)} activations, {Text.Of(plan.GradientsPerSample)} gradient values in reused slots ({Text.Of(plan.GradientsPerSampleWithoutReuse)} with one buffer per value).");
         w.Line("/// Instances are not thread-safe: each owns the buffers of its forward and backward passes.");
         w.Line("/// </summary>");
@@ -219,7 +219,7 @@ internal static partial class NetworkEmitter
     /// </summary>
     private static void WriteBufferAllocations(SourceWriter w, NetworkSpec network, bool replica)
     {
-        var plan = new ValuePlan(network);
+        var plan = ValuePlan.For(network);
         foreach (LayerContext c in Contexts(w, network))
         {
             if (c.Plan.OwnsActivations(c.Index))

@@ -29,7 +29,22 @@ internal sealed class ValuePlan
     private readonly Dictionary<(int Layer, int Input), (int Slot, int Scratch)> _targets = new();
     private readonly List<long> _scratchSizes = new();
 
-    public ValuePlan(NetworkSpec network)
+    // The plan of the network being emitted: every part of the emitter asks for it, and one emit runs on one thread.
+    [System.ThreadStatic]
+    private static ValuePlan? t_last;
+
+    /// <summary>The plan of <paramref name="network"/>, made once per emitted network.</summary>
+    public static ValuePlan For(NetworkSpec network)
+    {
+        ValuePlan? last = t_last;
+        if (last is null || !ReferenceEquals(last._network, network))
+        {
+            t_last = last = new ValuePlan(network);
+        }
+        return last;
+    }
+
+    private ValuePlan(NetworkSpec network)
     {
         _network = network;
         int count = network.Layers.Count;

@@ -43,10 +43,6 @@ internal sealed class BatchNormKind : LayerKind
         {
             return null;
         }
-        if (activation.IsCustom)
-        {
-            return null;
-        }
         return new BatchNormSpec(reader.Name, reader.Accessibility, reader.Arguments.Float("Momentum"), reader.Arguments.Float("Epsilon"), activation);
     }
 

@@ -29,7 +29,7 @@ public static class BatchNorm
     {
         Check(rows, channels, input.Length, output.Length, gamma.Length, beta.Length);
         CheckChannels(channels, runningMean.Length, runningVariance.Length, mean.Length, inverseDeviation.Length);
-        Span<double> sums = channels <= 256 ? stackalloc double[channels] : new double[channels];
+        Span<double> sums = ThreadScratch.Doubles(channels);
         ColumnSums(rows, channels, input, default, sums);
         for (int c = 0; c < channels; c++)
         {
@@ -44,8 +44,8 @@ public static class BatchNorm
             runningMean[c] = (float)((1.0 - momentum) * runningMean[c] + momentum * mean[c]);
             runningVariance[c] = (float)((1.0 - momentum) * runningVariance[c] + momentum * unbiased);
         }
-        Span<float> scale = channels <= 256 ? stackalloc float[channels] : new float[channels];
-        Span<float> shift = channels <= 256 ? stackalloc float[channels] : new float[channels];
+        Span<float> scaleShift = ThreadScratch.Floats(2 * channels);
+        Span<float> scale = scaleShift[..channels], shift = scaleShift[channels..];
         for (int c = 0; c < channels; c++)
         {
             scale[c] = gamma[c] * inverseDeviation[c];
@@ -62,8 +62,8 @@ public static class BatchNorm
     {
         Check(rows, channels, input.Length, output.Length, gamma.Length, beta.Length);
         CheckChannels(channels, runningMean.Length, runningVariance.Length, channels, channels);
-        Span<float> scale = channels <= 256 ? stackalloc float[channels] : new float[channels];
-        Span<float> shift = channels <= 256 ? stackalloc float[channels] : new float[channels];
+        Span<float> scaleShift = ThreadScratch.Floats(2 * channels);
+        Span<float> scale = scaleShift[..channels], shift = scaleShift[channels..];
         for (int c = 0; c < channels; c++)
         {
             scale[c] = (float)(gamma[c] / Math.Sqrt((double)runningVariance[c] + epsilon));
@@ -83,10 +83,8 @@ public static class BatchNorm
     {
         Check(rows, channels, input.Length, outputGradient.Length, gamma.Length, gammaGradient.Length);
         CheckChannels(channels, mean.Length, inverseDeviation.Length, betaGradient.Length, channels);
-        Span<double> dBeta = channels <= 256 ? stackalloc double[channels] : new double[channels];
-        Span<double> dGamma = channels <= 256 ? stackalloc double[channels] : new double[channels];
-        dBeta.Clear();
-        dGamma.Clear();
+        Span<double> sums = ThreadScratch.Doubles(2 * channels);
+        Span<double> dBeta = sums[..channels], dGamma = sums[channels..];
         ref float x = ref MemoryMarshal.GetReference(input);
         ref float dy = ref MemoryMarshal.GetReference(outputGradient);
         int vectorChannels = Vector256.IsHardwareAccelerated ? channels - channels % 8 : 0;
@@ -133,9 +131,8 @@ public static class BatchNorm
         if (inputGradient.Length < rows * channels)
             throw new ArgumentException($"The input gradient holds {inputGradient.Length} values; {rows} rows of {channels} channels need {rows * channels}.", nameof(inputGradient));
         // dx = a·dy + b·x + c per channel, with a = γσ⁻¹, b = −γσ⁻¹·dγ/(rows·σ) ... folded so the row pass is one multiply-add chain.
-        Span<float> a = channels <= 256 ? stackalloc float[channels] : new float[channels];
-        Span<float> b = channels <= 256 ? stackalloc float[channels] : new float[channels];
-        Span<float> k = channels <= 256 ? stackalloc float[channels] : new float[channels];
+        Span<float> coefficients = ThreadScratch.Floats(3 * channels);
+        Span<float> a = coefficients[..channels], b = coefficients.Slice(channels, channels), k = coefficients[(2 * channels)..];
         for (int c = 0; c < channels; c++)
         {
             double s = (double)gamma[c] * inverseDeviation[c];

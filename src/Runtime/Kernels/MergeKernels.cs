@@ -54,7 +54,7 @@ public static class MergeKernels
     public static void GlobalAverageBackward(int batch, int positions, int channels, ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
     {
         CheckPool(batch, positions, channels, inputGradient.Length, outputGradient.Length);
-        Span<float> share = channels <= 1024 ? stackalloc float[channels] : new float[channels];
+        Span<float> share = ThreadScratch.Floats(channels);
         for (int b = 0; b < batch; b++)
         {
             TensorPrimitives.Divide(outputGradient.Slice(b * channels, channels), positions, share);

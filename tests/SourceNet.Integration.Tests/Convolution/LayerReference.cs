@@ -65,7 +65,7 @@ public sealed class LayerReference
         return (Perturbed(step) - Perturbed(-step)) / (2 * step);
     }
 
-    private static double[] Dense(DenseLayer layer, double[] x, Func<Parameter, int, double> valueOf)
+    internal static double[] Dense(DenseLayer layer, double[] x, Func<Parameter, int, double> valueOf)
     {
         var y = new double[layer.Units];
         for (int j = 0; j < layer.Units; j++)
@@ -77,7 +77,7 @@ public sealed class LayerReference
         return y;
     }
 
-    private static double[] Convolve(Conv2DGeometry g, Parameter weight, Parameter bias, double[] x, Func<Parameter, int, double> valueOf)
+    internal static double[] Convolve(Conv2DGeometry g, Parameter weight, Parameter bias, double[] x, Func<Parameter, int, double> valueOf)
     {
         var y = new double[g.OutputHeight * g.OutputWidth * g.Filters];
         for (int oy = 0; oy < g.OutputHeight; oy++)

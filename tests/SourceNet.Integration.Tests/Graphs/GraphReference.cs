@@ -1,12 +1,13 @@
-using SourceNet.Kernels;
+using SourceNet.Integration.Tests.Convolution;
 
 namespace SourceNet.Integration.Tests.Graphs;
 
 /// <summary>
 /// A slow, obviously correct interpreter of a generated network as a graph, in double precision, a whole batch at a
 /// time (batch normalisation couples the samples of a batch). It walks <see cref="INetwork.Layers"/>, finds each
-/// layer's inputs by name, and computes every kind with plain loops from its definition. It shares no code with the
-/// runtime's kernels or the generator: the independent reference for forward values and finite differences.
+/// layer's inputs by name, and computes every kind with plain loops from its definition (dense layers and convolutions
+/// through <see cref="LayerReference"/>'s). It shares no code with the runtime's kernels or the generator: the
+/// independent reference for forward values and finite differences.
 /// </summary>
 public sealed class GraphReference
 {
@@ -44,8 +45,8 @@ public sealed class GraphReference
             double[][] x = inputsOf[0];
             double[][] y = layer switch
             {
-                DenseLayer dense => x.Select(v => Activate(dense.Activation.Name, Dense(dense, v, valueOf))).ToArray(),
-                Conv2DLayer conv => x.Select(v => Activate(conv.Activation.Name, Convolve(conv.Geometry, conv.Weight, conv.Bias, v, valueOf))).ToArray(),
+                DenseLayer dense => x.Select(v => Activate(dense.Activation.Name, LayerReference.Dense(dense, v, valueOf))).ToArray(),
+                Conv2DLayer conv => x.Select(v => Activate(conv.Activation.Name, LayerReference.Convolve(conv.Geometry, conv.Weight, conv.Bias, v, valueOf))).ToArray(),
                 FlattenLayer => x,
                 DropoutLayer dropout => Masks is null || !Training ? x : x.Select((v, s) => v.Select((e, i) => e * Masks[dropout.Name][s * v.Length + i]).ToArray()).ToArray(),
                 BatchNormLayer norm => BatchNormalize(norm, x, valueOf),
@@ -154,39 +155,6 @@ public sealed class GraphReference
     {
         int positions = shape.Height * shape.Width;
         return Enumerable.Range(0, shape.Channels).Select(c => Enumerable.Range(0, positions).Sum(p => x[p * shape.Channels + c]) / positions).ToArray();
-    }
-
-    private static double[] Dense(DenseLayer layer, double[] x, Func<Parameter, int, double> valueOf)
-    {
-        var y = new double[layer.Units];
-        for (int j = 0; j < layer.Units; j++)
-        {
-            double sum = valueOf(layer.Bias, j);
-            for (int i = 0; i < layer.InputCount; i++) sum += x[i] * valueOf(layer.Weight, i * layer.Units + j);
-            y[j] = sum;
-        }
-        return y;
-    }
-
-    private static double[] Convolve(Conv2DGeometry g, Parameter weight, Parameter bias, double[] x, Func<Parameter, int, double> valueOf)
-    {
-        var y = new double[g.OutputHeight * g.OutputWidth * g.Filters];
-        for (int oy = 0; oy < g.OutputHeight; oy++)
-        for (int ox = 0; ox < g.OutputWidth; ox++)
-        for (int f = 0; f < g.Filters; f++)
-        {
-            double sum = valueOf(bias, f);
-            for (int ky = 0; ky < g.KernelHeight; ky++)
-            for (int kx = 0; kx < g.KernelWidth; kx++)
-            {
-                int iy = oy * g.StrideY - g.PadTop + ky, ix = ox * g.StrideX - g.PadLeft + kx;
-                if (iy < 0 || iy >= g.InputHeight || ix < 0 || ix >= g.InputWidth) continue;
-                for (int c = 0; c < g.InputChannels; c++)
-                    sum += x[(iy * g.InputWidth + ix) * g.InputChannels + c] * valueOf(weight, ((ky * g.KernelWidth + kx) * g.InputChannels + c) * g.Filters + f);
-            }
-            y[(oy * g.OutputWidth + ox) * g.Filters + f] = sum;
-        }
-        return y;
     }
 
     /// <summary>The activation named by a layer's activation or by the end of its description (<c>Add, Tanh</c>).</summary>
