@@ -53,6 +53,7 @@ internal static class DiagnosticDescriptors
     public const string NeedsFloatInputId = "SN0046";
     public const string RecurrentNeedsSequenceId = "SN0047";
     public const string RecurrentTooLargeId = "SN0048";
+    public const string InvalidForgetBiasId = "SN0049";
 
     public const string DifferentiableTypeNotPartialId = "SN0100";
     public const string UnsupportedDifferentiableSignatureId = "SN0101";
@@ -320,6 +321,12 @@ internal static class DiagnosticDescriptors
         "Recurrent layer too large",
         "Layer '{0}' ({1}) has {2} units on input {3}; its largest tensor would hold {4} values per sample, more than an array holds for a batch",
         "A recurrent layer keeps its weights as [features, gates x units] and its gates as [steps, gates x units] per sample; each must stay well below 2^31 values.");
+
+    public static readonly DiagnosticDescriptor InvalidForgetBias = Error(
+        InvalidForgetBiasId, ShapeCategory,
+        "Forget bias must be a finite number",
+        "Layer '{0}' has ForgetBias = {1}; it must be a finite number (0 is PyTorch's default, 1 Keras's)",
+        "ForgetBias is added to the initial forget-gate bias of an LSTM after the uniform draw; an infinite or NaN value would make every step's state infinite or NaN.");
     public static readonly DiagnosticDescriptor ConstructorConflict = Error(
         ConstructorConflictId, UsageCategory,
         "Constructor conflicts with the generated constructor",
@@ -364,6 +371,7 @@ internal static class DiagnosticDescriptors
         [NeedsFloatInputId] = NeedsFloatInput,
         [RecurrentNeedsSequenceId] = RecurrentNeedsSequence,
         [RecurrentTooLargeId] = RecurrentTooLarge,
+        [InvalidForgetBiasId] = InvalidForgetBias,
         [ConstructorConflictId] = ConstructorConflict,
         [DifferentiableTypeNotPartialId] = DifferentiableTypeNotPartial,
         [UnsupportedDifferentiableSignatureId] = UnsupportedDifferentiableSignature,

@@ -42,7 +42,7 @@ internal sealed class LstmKind : RecurrentKind
         var lstm = (LstmSpec)layer;
         if (float.IsNaN(lstm.ForgetBias) || float.IsInfinity(lstm.ForgetBias))
         {
-            problems.Report(Diagnostics.DiagnosticDescriptors.InvalidInitializationId, "ForgetBias", lstm.Name, "ForgetBias", lstm.ForgetBias.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+            problems.Report(Diagnostics.DiagnosticDescriptors.InvalidForgetBiasId, "ForgetBias", lstm.Name, lstm.ForgetBias.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
         }
     }
 

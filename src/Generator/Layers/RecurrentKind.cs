@@ -74,9 +74,15 @@ internal abstract class RecurrentKind : LayerKind
     }
 
     /// <summary>How to make a sequence of what the layer was given: the fix in SN0047's message.</summary>
-    private static string SequenceHint(Shape input) => input.IsImage
-        ? $"to read the image row by row, declare InputSequence = new[] {{ {Text.Of(input.Height)}, {Text.Of((long)input.Width * input.Channels)} }} ({Text.Of(input.Height)} steps of {Text.Of((long)input.Width * input.Channels)} features) instead of InputShape"
-        : $"a recurrent layer before it passes every step on with ReturnSequences = true, and a network input of {Text.Of(input.Elements)} values is a sequence when declared as InputSequence = new[] {{ steps, features }} with steps x features = {Text.Of(input.Elements)}";
+    private static string SequenceHint(Shape input)
+    {
+        if (input.IsImage)
+        {
+            long features = (long)input.Width * input.Channels;
+            return $"to read the image row by row, declare InputSequence = new[] {{ {Text.Of(input.Height)}, {Text.Of(features)} }} ({Text.Of(input.Height)} steps of {Text.Of(features)} features) instead of InputShape";
+        }
+        return $"set ReturnSequences = true on the recurrent layer before it, or declare the network's input as InputSequence = new[] {{ steps, features }} with steps x features = {Text.Of(input.Elements)}";
+    }
 
     public override string? OutputSizeArgument => "units";
 
@@ -225,7 +231,7 @@ internal abstract class RecurrentKind : LayerKind
         c.W.Line($"{Gemm}.ColumnSums({rows}, {width}, {inputSide}, {c.Field}.BiasIh.Gradient);");
         if (hiddenSide == inputSide)
         {
-            c.W.Line($"{c.Field}.BiasIh.Gradient.AsSpan().CopyTo({c.Field}.BiasHh.Gradient);");
+            c.W.Line($"new {ReadOnlySpan}({c.Field}.BiasIh.Gradient).CopyTo({c.Field}.BiasHh.Gradient);");
         }
         else
         {
