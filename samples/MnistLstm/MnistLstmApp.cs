@@ -18,9 +18,11 @@ public static class MnistLstmApp
         Summary = MnistLstm.Summary(),
         MermaidGraph = MnistLstm.MermaidGraph,
         // The late, small steps of the cosine settle the weights.
-        CreateOptimizer = settings => new Adam(learningRate: settings.LearningRate)
+        // A warm-up of 100 updates (fewer in a short run: a tenth of it).
+        CreateOptimizer = settings =>
         {
-            Schedule = new CosineSchedule(warmupSteps: 100, totalSteps: settings.Epochs * settings.BatchesPerEpoch),
+            int total = settings.Epochs * settings.BatchesPerEpoch;
+            return new Adam(learningRate: settings.LearningRate) { Schedule = new CosineSchedule(warmupSteps: Math.Min(100, total / 10), totalSteps: total) };
         },
         TrainingNote = "with warm-up and cosine decay",
     };
