@@ -4,9 +4,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using SourceNet;
-using SourceNet.Bench;
+using SourceNet.Bench.Peers;
+using SourceNet.Checkpoints;
 using SourceNet.Data;
-using SourceNet.Kernels;
 using SourceNet.Quantization;
 using SourceNet.Samples.Mnist;
 using SourceNet.Samples.MnistCnn;
@@ -39,7 +39,7 @@ internal static class Program
         string data = options.TryGetValue("--data", out string? d) ? d : Path.Combine("data", "mnist");
 
         MnistDataset mnist = MnistDataset.Load(data);
-        Console.WriteLine($"int8 path {Int8Gemm.Best}, kernel threads {KernelThreads.Count}, calibration on {calibration} training images ({method}), {Environment.ProcessorCount} CPUs");
+        Console.WriteLine($"kernel threads {SourceNet.Kernels.KernelThreads.Count}, calibration on {calibration} training images ({method}), {Environment.ProcessorCount} CPUs");
         var quantization = new QuantizationOptions { Method = method };
         if (options.TryGetValue("--mlp", out string? mlpPath))
         {

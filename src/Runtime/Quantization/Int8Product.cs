@@ -60,21 +60,31 @@ internal sealed class Int8Product
         }
     }
 
-    /// <summary>One row of sums to the next layer's bytes.</summary>
-    public void ToBytes(ReadOnlySpan<int> sums, Span<float> row, Span<byte> output)
+    /// <summary>
+    /// <paramref name="rows"/> rows of sums (<paramref name="ldc"/> apart) to the next layer's bytes (rows
+    /// <paramref name="outputStride"/> apart), through floats in <paramref name="scratch"/>: the activation and the
+    /// rounding each run once over the whole block rather than once per row.
+    /// </summary>
+    public void ToBytes(int rows, ReadOnlySpan<int> sums, int ldc, Span<float> scratch, Span<byte> output, int outputStride)
     {
         int n = Weights.Columns;
-        Span<float> values = row[..n];
-        Int8Requantize.Dequantize(sums, _offsets, _scales, Bias, values);
-        _activation?.Invoke(values);
-        Int8Requantize.Quantize(values, _inverseOutputScale, _outputZeroPoint, output[..n]);
+        Span<float> values = scratch[..(rows * n)];
+        ToFloats(rows, sums, ldc, values);
+        if (outputStride == n)
+        {
+            Int8Requantize.Quantize(values, _inverseOutputScale, _outputZeroPoint, output[..(rows * n)]);
+            return;
+        }
+        for (int r = 0; r < rows; r++)
+            Int8Requantize.Quantize(values.Slice(r * n, n), _inverseOutputScale, _outputZeroPoint, output.Slice(r * outputStride, n));
     }
 
-    /// <summary>One row of sums to floats (the network's outputs).</summary>
-    public void ToFloats(ReadOnlySpan<int> sums, Span<float> output)
+    /// <summary><paramref name="rows"/> rows of sums to floats, written row after row (the network's outputs).</summary>
+    public void ToFloats(int rows, ReadOnlySpan<int> sums, int ldc, Span<float> output)
     {
-        Span<float> values = output[..Weights.Columns];
-        Int8Requantize.Dequantize(sums, _offsets, _scales, Bias, values);
-        _activation?.Invoke(values);
+        int n = Weights.Columns;
+        for (int r = 0; r < rows; r++)
+            Int8Requantize.Dequantize(sums.Slice(r * ldc, n), _offsets, _scales, Bias, output.Slice(r * n, n));
+        _activation?.Invoke(output[..(rows * n)]);
     }
 }

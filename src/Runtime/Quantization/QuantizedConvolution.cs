@@ -33,7 +33,7 @@ internal sealed class QuantizedConvolution : QuantizedOperation
     internal override ScratchSize Scratch(int maxBatch) => new(
         _geometry.OutputPositions * _product.Weights.PaddedColumns,
         _geometry.OutputPositions * _product.Weights.PaddedDepth,
-        _product.Weights.PaddedColumns);
+        _geometry.OutputPositions * _geometry.Filters);
 
     internal override void ForwardFloat(int batch, ReadOnlySpan<float> input, Span<float> output)
     {
@@ -53,25 +53,22 @@ internal sealed class QuantizedConvolution : QuantizedOperation
 
     internal override void Run(int batch, ReadOnlySpan<byte> input, int inputStride, Span<byte> output, int outputStride, QuantizedScratch scratch)
     {
-        int ldc = _product.Weights.PaddedColumns, filters = _geometry.Filters;
+        int ldc = _product.Weights.PaddedColumns;
         for (int b = 0; b < batch; b++)
         {
             Multiply(input.Slice(b * inputStride, _geometry.InputElements), scratch);
-            Span<byte> sample = output.Slice(b * outputStride, _geometry.OutputElements);
-            for (int p = 0; p < _geometry.OutputPositions; p++)
-                _product.ToBytes(scratch.Sums.AsSpan(p * ldc, ldc), scratch.Row, sample.Slice(p * filters, filters));
+            // Positions are rows of the product and of the channels-last output alike.
+            _product.ToBytes(_geometry.OutputPositions, scratch.Sums, ldc, scratch.Row, output.Slice(b * outputStride, _geometry.OutputElements), _geometry.Filters);
         }
     }
 
     internal override void RunToFloats(int batch, ReadOnlySpan<byte> input, int inputStride, Span<float> output, QuantizedScratch scratch)
     {
-        int ldc = _product.Weights.PaddedColumns, filters = _geometry.Filters;
+        int ldc = _product.Weights.PaddedColumns;
         for (int b = 0; b < batch; b++)
         {
             Multiply(input.Slice(b * inputStride, _geometry.InputElements), scratch);
-            Span<float> sample = output.Slice(b * _geometry.OutputElements, _geometry.OutputElements);
-            for (int p = 0; p < _geometry.OutputPositions; p++)
-                _product.ToFloats(scratch.Sums.AsSpan(p * ldc, ldc), sample.Slice(p * filters, filters));
+            _product.ToFloats(_geometry.OutputPositions, scratch.Sums, ldc, output.Slice(b * _geometry.OutputElements, _geometry.OutputElements));
         }
     }
 

@@ -24,7 +24,7 @@ internal sealed class QuantizedMatrixProduct : QuantizedOperation
     internal override long MultiplyAddsPerSample => (long)InputShape.Elements * OutputShape.Elements;
 
     internal override ScratchSize Scratch(int maxBatch) =>
-        new(maxBatch * _product.Weights.PaddedColumns, 0, _product.Weights.PaddedColumns);
+        new(maxBatch * _product.Weights.PaddedColumns, 0, maxBatch * _product.Weights.Columns);
 
     internal override void ForwardFloat(int batch, ReadOnlySpan<float> input, Span<float> output)
     {
@@ -38,16 +38,13 @@ internal sealed class QuantizedMatrixProduct : QuantizedOperation
     internal override void Run(int batch, ReadOnlySpan<byte> input, int inputStride, Span<byte> output, int outputStride, QuantizedScratch scratch)
     {
         int ldc = Multiply(batch, input, inputStride, scratch);
-        for (int b = 0; b < batch; b++)
-            _product.ToBytes(scratch.Sums.AsSpan(b * ldc, ldc), scratch.Row, output.Slice(b * outputStride));
+        _product.ToBytes(batch, scratch.Sums, ldc, scratch.Row, output, outputStride);
     }
 
     internal override void RunToFloats(int batch, ReadOnlySpan<byte> input, int inputStride, Span<float> output, QuantizedScratch scratch)
     {
         int ldc = Multiply(batch, input, inputStride, scratch);
-        int n = OutputShape.Elements;
-        for (int b = 0; b < batch; b++)
-            _product.ToFloats(scratch.Sums.AsSpan(b * ldc, ldc), output.Slice(b * n, n));
+        _product.ToFloats(batch, scratch.Sums, ldc, output);
     }
 
     private int Multiply(int batch, ReadOnlySpan<byte> input, int inputStride, QuantizedScratch scratch)
