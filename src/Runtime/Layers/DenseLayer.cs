@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using SourceNet.Export;
+using SourceNet.Quantization;
 
 namespace SourceNet;
 
@@ -61,4 +62,8 @@ public sealed class DenseLayer : Layer
         string output = graph.Node("Gemm", Name, new[] { input.Name, weight, bias });
         return new OpValue(Activation.Lower(graph, Name, output), OpLayout.Features, OutputShape);
     }
+
+    /// <summary>An int8 product: weights per unit, the activation applied on the way to the next layer's bytes.</summary>
+    public override QuantizedOperation Quantize() =>
+        QuantizedOperation.MatrixProduct(Name, InputCount, Units, Weight.Value, Bias.Value, Activation);
 }
