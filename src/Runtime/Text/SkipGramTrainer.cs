@@ -100,7 +100,8 @@ public sealed class SkipGramTrainer
     public SkipGramEpoch TrainEpoch(WordCorpus corpus)
     {
         ArgumentNullException.ThrowIfNull(corpus);
-        int[] tokens = corpus.Tokens;
+        ReadOnlySpan<int> tokens = corpus.Tokens;
+        ReadOnlySpan<int> starts = corpus.SentenceStarts;
         foreach (int id in tokens)
         {
             if ((uint)id >= (uint)_vocabulary.Count)
@@ -114,10 +115,10 @@ public sealed class SkipGramTrainer
         double lossSum = 0;
         for (int s = 0; s < corpus.SentenceCount; s++)
         {
-            int first = corpus.SentenceStarts[s], end = corpus.SentenceStarts[s + 1];
+            int first = starts[s], end = starts[s + 1];
             learningRate = _options.LearningRate * (float)Math.Max(1e-4, 1 - _wordsProcessed / plannedWords);
             _wordsProcessed += end - first;
-            int length = Subsample(tokens.AsSpan(first, end - first));
+            int length = Subsample(tokens[first..end]);
             kept += length;
             for (int i = 0; i < length; i++)
             {
