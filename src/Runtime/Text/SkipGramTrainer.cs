@@ -13,7 +13,7 @@ namespace SourceNet.Text;
 /// <para>Per epoch and sentence: the frequent words are thinned (<see cref="SkipGramOptions.SubsampleThreshold"/>),
 /// then every remaining word is a centre, with a window width drawn from 1 to <see cref="SkipGramOptions.Window"/>;
 /// each context in the window, with <see cref="SkipGramOptions.Negatives"/> words drawn from the unigram
-/// distribution raised to 0.75, makes one SGD step (<see cref="SkipGramUpdate"/>). The learning rate falls
+/// distribution raised to 0.75, makes one SGD step (see docs/word2vec.md for the gradients). The learning rate falls
 /// linearly with the words processed, over all epochs. Input vectors start uniform in ±0.5 / dimensions, output
 /// vectors at zero.</para>
 /// <para>Training runs on one thread, so a seed gives the same vectors on every run on a machine (the vector
