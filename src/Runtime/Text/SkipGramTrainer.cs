@@ -13,7 +13,7 @@ namespace SourceNet.Text;
 /// <para>Per epoch and sentence: the frequent words are thinned (<see cref="SkipGramOptions.SubsampleThreshold"/>),
 /// then every remaining word is a centre, with a window width drawn from 1 to <see cref="SkipGramOptions.Window"/>;
 /// each context in the window, with <see cref="SkipGramOptions.Negatives"/> words drawn from the unigram
-/// distribution raised to 0.75, makes one SGD step (<see cref="SkipGramUpdate"/>). The learning rate falls
+/// distribution raised to 0.75, makes one SGD step (see docs/word2vec.md for the gradients). The learning rate falls
 /// linearly with the words processed, over all epochs. Input vectors start uniform in ±0.5 / dimensions, output
 /// vectors at zero.</para>
 /// <para>Training runs on one thread, so a seed gives the same vectors on every run on a machine (the vector
@@ -100,7 +100,8 @@ public sealed class SkipGramTrainer
     public SkipGramEpoch TrainEpoch(WordCorpus corpus)
     {
         ArgumentNullException.ThrowIfNull(corpus);
-        int[] tokens = corpus.Tokens;
+        ReadOnlySpan<int> tokens = corpus.Tokens;
+        ReadOnlySpan<int> starts = corpus.SentenceStarts;
         foreach (int id in tokens)
         {
             if ((uint)id >= (uint)_vocabulary.Count)
@@ -114,10 +115,10 @@ public sealed class SkipGramTrainer
         double lossSum = 0;
         for (int s = 0; s < corpus.SentenceCount; s++)
         {
-            int first = corpus.SentenceStarts[s], end = corpus.SentenceStarts[s + 1];
+            int first = starts[s], end = starts[s + 1];
             learningRate = _options.LearningRate * (float)Math.Max(1e-4, 1 - _wordsProcessed / plannedWords);
             _wordsProcessed += end - first;
-            int length = Subsample(tokens.AsSpan(first, end - first));
+            int length = Subsample(tokens[first..end]);
             kept += length;
             for (int i = 0; i < length; i++)
             {

@@ -10,20 +10,23 @@ namespace SourceNet.Text;
 /// </summary>
 public sealed class WordCorpus
 {
+    private readonly int[] _tokens;
+    private readonly int[] _sentenceStarts;
+
     private WordCorpus(int[] tokens, int[] sentenceStarts)
     {
-        Tokens = tokens;
-        SentenceStarts = sentenceStarts;
+        _tokens = tokens;
+        _sentenceStarts = sentenceStarts;
     }
 
     /// <summary>Every sentence's word ids, one sentence after another.</summary>
-    public int[] Tokens { get; }
+    public ReadOnlySpan<int> Tokens => _tokens;
 
     /// <summary>Where each sentence starts in <see cref="Tokens"/>, and one more entry: <see cref="Tokens"/>' length.</summary>
-    public int[] SentenceStarts { get; }
+    public ReadOnlySpan<int> SentenceStarts => _sentenceStarts;
 
     /// <summary>Number of sentences.</summary>
-    public int SentenceCount => SentenceStarts.Length - 1;
+    public int SentenceCount => _sentenceStarts.Length - 1;
 
     /// <summary>The ids of the in-vocabulary words of <paramref name="sentences"/>.</summary>
     public static WordCorpus Create(IEnumerable<IReadOnlyList<string>> sentences, WordVocabulary vocabulary)

@@ -88,8 +88,8 @@ public class TokenizerAndVocabularyTests
         WordCorpus corpus = WordCorpus.Create(sentences, vocabulary);
 
         int a = Id(vocabulary, "a"), b = Id(vocabulary, "b");
-        Assert.Equal([a, b, b, b, a], corpus.Tokens);
-        Assert.Equal([0, 2, 5], corpus.SentenceStarts);
+        Assert.Equal([a, b, b, b, a], corpus.Tokens.ToArray());
+        Assert.Equal([0, 2, 5], corpus.SentenceStarts.ToArray());
         Assert.Equal(2, corpus.SentenceCount);
     }
 
