@@ -17,6 +17,7 @@ internal static class LayerKinds
         AddKind.Instance,
         ConcatenateKind.Instance,
         GlobalAvgPool2DKind.Instance,
+        EmbeddingKind.Instance,
     };
 
     /// <summary>The kind declared by the attribute class <paramref name="attributeName"/>, or null.</summary>
