@@ -35,3 +35,11 @@ public sealed partial class WideTokenLm
     [Dense(64, Activation.Tanh, WeightStdDev = 0.1f)] public partial DenseLayer Hidden { get; }
     [Dense(29, WeightStdDev = 0.1f)] public partial DenseLayer Logits { get; }
 }
+
+/// <summary>The model of interop/pytorch_embedding_fixtures.py: nn.Embedding(11, 5), then nn.Linear(5, 7) at every step.</summary>
+[Network(InputTokens = 6, Loss = Loss.SoftmaxCrossEntropyPerStep)]
+public sealed partial class EmbeddingFixtureLm
+{
+    [Embedding(11, 5)] public partial EmbeddingLayer Embed { get; }
+    [Dense(7)] public partial DenseLayer Logits { get; }
+}
