@@ -6,7 +6,9 @@
 # .9/.999, eps 1e-7); weights N(0, std) with the stds of MnistResNet.cs, biases 0, BN gamma 1 beta 0; batches of 50
 # drawn with replacement, no augmentation on either side. Each system runs in its own process, alternating (PyTorch 1,
 # SourceNet 1, PyTorch 2, SourceNet 2, PyTorch 2 with passive OpenMP waits; --rounds repeats the sequence), and prints
-# one RESULT line. The markdown table (steps/s, SourceNet / PyTorch ratio, load average) is printed and saved under
+# one RESULT line. An FMA probe runs before and after; the report sets every step against the step's floor (its
+# convolution and dense products at the measured peak). The markdown table (steps/s, SourceNet / PyTorch ratio, share
+# of the FMA peak, load average) is printed and saved under
 # bench/results/compare-resnet-<UTC time>/ (git-ignored).
 #
 # Usage: bench/compare-resnet.sh [--epochs N] [--steps N] [--warmup N] [--batch-size N] [--threads "1 2"]
@@ -84,8 +86,17 @@ if [[ $install == 1 ]]; then
     fi
 fi
 
-say "Building SourceNet.CompareResNet"
+say "Building SourceNet.CompareResNet and SourceNet.Benchmarks (the FMA probe)"
 build "$resnet_dir/SourceNet.CompareResNet.csproj" "$logs/build-compareresnet.log" || { echo "build failed, see $logs" >&2; exit 1; }
+bench_dir="$repo/bench/SourceNet.Benchmarks"
+build "$bench_dir/SourceNet.Benchmarks.csproj" "$logs/build-benchmarks.log" || { echo "build failed, see $logs" >&2; exit 1; }
+
+# The FMA peak, probed before and after the runs: the report's floor (the step's products at that peak) uses the
+# higher probe, so a probe slowed by other work on the machine cannot make the floor look lower than it is.
+fma_log="$logs/fma.log"
+probe() {
+    nice -n "$niceness" dotnet "$bench_dir/bin/Release/net10.0/SourceNet.Benchmarks.dll" --fma 2>&1 | tail -1 | tee -a "$fma_log" >&2
+}
 
 # One process per setting; its RESULT line gets the setting, the round and the load average at its start and end.
 run() {
@@ -109,6 +120,8 @@ run() {
 }
 
 load_start="$(load)"
+: > "$fma_log"
+probe
 common=(--data "$data" --epochs "$epochs" --steps "$steps" --warmup "$warmup" --batch "$batch")
 pytorch_eval=(); [[ $evaluate == 1 ]] || pytorch_eval=(--no-eval)
 for ((round = 1; round <= rounds; round++)); do
@@ -127,6 +140,7 @@ for ((round = 1; round <= rounds; round++)); do
     done
 done
 load_end="$(load)"
+probe
 
 report="$logs/table.md"
 {
@@ -137,7 +151,7 @@ report="$logs/table.md"
         "$(lscpu | sed -n 's/^Model name: *//p')" "$(nproc)" "$(awk '/MemTotal/ {printf "%.0f", $2 / 1048576}' /proc/meminfo)" \
         "$niceness" "$load_start" "$load_end"
     echo
-    "$python" "$repo/bench/compare_resnet_report.py" "$results" "$batch" "$steps"
+    "$python" "$repo/bench/compare_resnet_report.py" "$results" "$batch" "$steps" "$fma_log"
     if [[ ${#failed[@]} -gt 0 ]]; then
         echo
         printf -- '- FAILED: %s\n' "${failed[@]}"

@@ -51,6 +51,9 @@ internal static class DiagnosticDescriptors
     public const string SeveralOutputsId = "SN0044";
     public const string MergeInputCountId = "SN0045";
     public const string NeedsFloatInputId = "SN0046";
+    public const string RecurrentNeedsSequenceId = "SN0047";
+    public const string RecurrentTooLargeId = "SN0048";
+    public const string InvalidForgetBiasId = "SN0049";
     public const string EmbeddingSizeId = "SN0050";
     public const string VocabularyTooSmallId = "SN0051";
     public const string LossLabelsMismatchId = "SN0052";
@@ -310,6 +313,25 @@ internal static class DiagnosticDescriptors
         "Layer needs float input",
         "Layer '{0}' ({1}) takes float values, but its input is {2}; token ids enter a network through an embedding layer",
         "Token ids are integers that index a vocabulary; only an embedding layer reads them. Every other layer computes on floats.");
+
+    public static readonly DiagnosticDescriptor RecurrentNeedsSequence = Error(
+        RecurrentNeedsSequenceId, ShapeCategory,
+        "Recurrent layer needs a sequence input",
+        "Layer '{0}' ({1}) takes a sequence (steps, features), but its input is {2}; {3}",
+        "A recurrent layer walks the steps of a sequence. Its input is the network's InputSequence = new[] { steps, features }, or a recurrent layer before it with ReturnSequences = true; a vector or an image has no step axis, and the generator does not guess one.");
+
+    public static readonly DiagnosticDescriptor RecurrentTooLarge = Error(
+        RecurrentTooLargeId, ShapeCategory,
+        "Recurrent layer too large",
+        "Layer '{0}' ({1}) has {2} units on input {3}; its largest tensor would hold {4} values per sample, more than an array holds for a batch",
+        "A recurrent layer keeps its weights as [features, gates x units] and its gates as [steps, gates x units] per sample; each must stay well below 2^31 values.");
+
+    public static readonly DiagnosticDescriptor InvalidForgetBias = Error(
+        InvalidForgetBiasId, ShapeCategory,
+        "Forget bias must be a finite number",
+        "Layer '{0}' has ForgetBias = {1}; it must be a finite number (0 is PyTorch's default, 1 Keras's)",
+        "ForgetBias is added to the initial forget-gate bias of an LSTM after the uniform draw; an infinite or NaN value would make every step's state infinite or NaN.");
+
     public static readonly DiagnosticDescriptor EmbeddingSize = Error(
         EmbeddingSizeId, ShapeCategory,
         "Embedding size must be positive",
@@ -376,6 +398,9 @@ internal static class DiagnosticDescriptors
         [SeveralOutputsId] = SeveralOutputs,
         [MergeInputCountId] = MergeInputCount,
         [NeedsFloatInputId] = NeedsFloatInput,
+        [RecurrentNeedsSequenceId] = RecurrentNeedsSequence,
+        [RecurrentTooLargeId] = RecurrentTooLarge,
+        [InvalidForgetBiasId] = InvalidForgetBias,
         [EmbeddingSizeId] = EmbeddingSize,
         [VocabularyTooSmallId] = VocabularyTooSmall,
         [LossLabelsMismatchId] = LossLabelsMismatch,

@@ -168,7 +168,9 @@ internal static partial class NetworkEmitter
                         }
                         continue;
                     }
-                    w.Line($"{c.Field}.{parameter.Member}.InitializeNormal(random, {SourceWriter.Float(parameter.StdDev)});");
+                    w.Line(parameter.UniformBound is { } bound
+                        ? $"{c.Field}.{parameter.Member}.InitializeUniform(random, {SourceWriter.Float(bound)});"
+                        : $"{c.Field}.{parameter.Member}.InitializeNormal(random, {SourceWriter.Float(parameter.StdDev)});");
                 }
             }
             w.Line("// Names and layouts of PyTorch's state_dict for the same layers (safetensors, ONNX).");

@@ -17,6 +17,8 @@ internal static class LayerKinds
         AddKind.Instance,
         ConcatenateKind.Instance,
         GlobalAvgPool2DKind.Instance,
+        LstmKind.Instance,
+        GruKind.Instance,
         EmbeddingKind.Instance,
     };
 

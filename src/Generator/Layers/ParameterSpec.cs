@@ -27,6 +27,9 @@ internal sealed record ParameterSpec(
     /// <summary>When set, every value starts at this constant (BatchNorm's γ at 1) and nothing is drawn from the generator.</summary>
     public float? Constant { get; init; }
 
+    /// <summary>When set, the values are drawn from U(−bound, bound) instead of N(0, StdDev²) (PyTorch's recurrent layers).</summary>
+    public float? UniformBound { get; init; }
+
     /// <summary>The shape as text: <c>[784, 300]</c>, or <c>[300]</c> for a vector.</summary>
     public string ShapeText => Rows == 1 ? $"[{Columns}]" : $"[{Rows}, {Columns}]";
 }

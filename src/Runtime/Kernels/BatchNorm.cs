@@ -10,12 +10,13 @@ namespace SourceNet.Kernels;
 /// N·H·W rows of C channels, a vector batch [N, F] is N rows of F features. Statistics are per channel (per column).
 /// </summary>
 /// <remarks>
-/// Every sum runs over the rows in order, accumulated in double, so a batch's statistics are the same bits whatever
-/// <see cref="KernelThreads.Count"/> is (the passes run on the calling thread). The backward pass recomputes the
+/// Every sum runs over the rows in order, in float over groups of 32 rows whose sums are added in double, so a batch's
+/// statistics are the same bits whatever <see cref="KernelThreads.Count"/> is: the groups' sums may be computed on
+/// several threads, but they are added on the calling thread, in row order. The backward pass recomputes the
 /// normalised values from the kept input, mean and inverse deviation instead of storing them. Every call
 /// <b>assigns</b> its outputs.
 /// </remarks>
-public static class BatchNorm
+public static partial class BatchNorm
 {
     /// <summary>
     /// Training: normalises with the batch's statistics, then <c>y = γ·x̂ + β</c> and the activation; writes each
@@ -51,8 +52,7 @@ public static class BatchNorm
             scale[c] = gamma[c] * inverseDeviation[c];
             shift[c] = beta[c] - mean[c] * scale[c];
         }
-        ScaleShift(rows, channels, input, scale, shift, output);
-        Activations.ForwardInPlace<TActivation>(output[..(rows * channels)]);
+        ScaleShift<TActivation>(rows, channels, input, scale, shift, output);
     }
 
     /// <summary>Inference: normalises with the running statistics, then <c>y = γ·x̂ + β</c> and the activation.</summary>
@@ -69,8 +69,7 @@ public static class BatchNorm
             scale[c] = (float)(gamma[c] / Math.Sqrt((double)runningVariance[c] + epsilon));
             shift[c] = beta[c] - runningMean[c] * scale[c];
         }
-        ScaleShift(rows, channels, input, scale, shift, output);
-        Activations.ForwardInPlace<TActivation>(output[..(rows * channels)]);
+        ScaleShift<TActivation>(rows, channels, input, scale, shift, output);
     }
 
     /// <summary>
@@ -85,40 +84,7 @@ public static class BatchNorm
         CheckChannels(channels, mean.Length, inverseDeviation.Length, betaGradient.Length, channels);
         Span<double> sums = ThreadScratch.Doubles(2 * channels);
         Span<double> dBeta = sums[..channels], dGamma = sums[channels..];
-        ref float x = ref MemoryMarshal.GetReference(input);
-        ref float dy = ref MemoryMarshal.GetReference(outputGradient);
-        int vectorChannels = Vector256.IsHardwareAccelerated ? channels - channels % 8 : 0;
-        for (int c0 = 0; c0 < vectorChannels; c0 += 8)
-        {
-            var m = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(mean), (nuint)c0);
-            var inv = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(inverseDeviation), (nuint)c0);
-            for (int start = 0; start < rows; start += BlockRows)
-            {
-                // Float partial sums over a block of rows, then added in double: accurate and in a fixed order.
-                Vector256<float> sumDy = Vector256<float>.Zero, sumDyXHat = Vector256<float>.Zero;
-                int end = Math.Min(rows, start + BlockRows);
-                for (int r = start; r < end; r++)
-                {
-                    nuint at = (nuint)(r * channels + c0);
-                    var g = Vector256.LoadUnsafe(ref dy, at);
-                    sumDy += g;
-                    sumDyXHat += g * ((Vector256.LoadUnsafe(ref x, at) - m) * inv);
-                }
-                AddWidened(sumDy, dBeta, c0);
-                AddWidened(sumDyXHat, dGamma, c0);
-            }
-        }
-        for (int r = 0; r < rows && vectorChannels < channels; r++)
-        {
-            int row = r * channels;
-            for (int c = vectorChannels; c < channels; c++)
-            {
-                float g = Unsafe.Add(ref dy, row + c);
-                float xHat = (Unsafe.Add(ref x, row + c) - mean[c]) * inverseDeviation[c];
-                dBeta[c] += g;
-                dGamma[c] += (double)g * xHat;
-            }
-        }
+        GradientSums(rows, channels, input, outputGradient, mean, inverseDeviation, dBeta, dGamma);
         for (int c = 0; c < channels; c++)
         {
             betaGradient[c] = (float)dBeta[c];
@@ -143,62 +109,34 @@ public static class BatchNorm
             b[c] = (float)(-s * meanDyXHat * inverseDeviation[c]);
             k[c] = (float)(-s * meanDy + s * meanDyXHat * inverseDeviation[c] * mean[c]);
         }
-        ref float dx = ref MemoryMarshal.GetReference(inputGradient);
-        for (int r = 0; r < rows; r++)
-        {
-            int row = r * channels;
-            int c = 0;
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (; c <= channels - 8; c += 8)
-                {
-                    var va = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(a), (nuint)c);
-                    var vb = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(b), (nuint)c);
-                    var vk = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(k), (nuint)c);
-                    var vdy = Vector256.LoadUnsafe(ref dy, (nuint)(row + c));
-                    var vx = Vector256.LoadUnsafe(ref x, (nuint)(row + c));
-                    (va * vdy + vb * vx + vk).StoreUnsafe(ref dx, (nuint)(row + c));
-                }
-            }
-            for (; c < channels; c++)
-            {
-                Unsafe.Add(ref dx, row + c) = a[c] * Unsafe.Add(ref dy, row + c) + b[c] * Unsafe.Add(ref x, row + c) + k[c];
-            }
-        }
+        InputGradient(rows, channels, input, outputGradient, a, b, k, inputGradient);
     }
 
-    /// <summary>Rows summed in float before their sum is added in double.</summary>
-    private const int BlockRows = 32;
-
     /// <summary>Σ_rows (x − shift)² per channel when <paramref name="shift"/> is given, else Σ_rows x; in row order.</summary>
-    private static void ColumnSums(int rows, int channels, ReadOnlySpan<float> input, ReadOnlySpan<float> shift, Span<double> sums)
+    private static unsafe void ColumnSums(int rows, int channels, ReadOnlySpan<float> input, ReadOnlySpan<float> shift, Span<double> sums)
     {
         sums.Clear();
-        ref float x = ref MemoryMarshal.GetReference(input);
-        bool squares = !shift.IsEmpty;
         int vectorChannels = Vector256.IsHardwareAccelerated ? channels - channels % 8 : 0;
-        for (int c0 = 0; c0 < vectorChannels; c0 += 8)
+        if (vectorChannels > 0)
         {
-            var m = squares ? Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(shift), (nuint)c0) : Vector256<float>.Zero;
-            for (int start = 0; start < rows; start += BlockRows)
+            int groups = GroupCount(rows);
+            Span<double> partials = ThreadScratch.PartialSums(groups * vectorChannels);
+            fixed (float* x = input, m = shift)
+            fixed (double* p = partials)
             {
-                Vector256<float> sum = Vector256<float>.Zero;
-                int end = Math.Min(rows, start + BlockRows);
-                for (int r = start; r < end; r++)
-                {
-                    var value = Vector256.LoadUnsafe(ref x, (nuint)(r * channels + c0)) - m;
-                    sum += squares ? value * value : value;
-                }
-                AddWidened(sum, sums, c0);
+                var work = new ColumnSumsWork { Input = x, Shift = shift.IsEmpty ? null : m, Partials = p, Rows = rows, Channels = channels, VectorChannels = vectorChannels };
+                BlockRunner.Run(work, PartsFor(rows, channels));
             }
+            AddGroupsInOrder(partials, groups, vectorChannels, vectorChannels, 0, sums);
         }
+        // Channels past the last multiple of 8, value by value in double, on this thread.
         for (int r = 0; r < rows && vectorChannels < channels; r++)
         {
             int row = r * channels;
             for (int c = vectorChannels; c < channels; c++)
             {
-                double value = Unsafe.Add(ref x, row + c);
-                if (squares)
+                double value = input[row + c];
+                if (!shift.IsEmpty)
                 {
                     value -= shift[c];
                     value *= value;
@@ -208,38 +146,74 @@ public static class BatchNorm
         }
     }
 
-    /// <summary>sums[c0 .. c0 + 8] += the 8 floats of <paramref name="partial"/>, in double.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddWidened(Vector256<float> partial, Span<double> sums, int c0)
+    /// <summary>dβ = Σ dy and dγ = Σ dy·x̂ per channel, in row order.</summary>
+    private static unsafe void GradientSums(int rows, int channels, ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient,
+        ReadOnlySpan<float> mean, ReadOnlySpan<float> inverseDeviation, Span<double> dBeta, Span<double> dGamma)
     {
-        ref double s = ref MemoryMarshal.GetReference(sums);
-        (Vector256.LoadUnsafe(ref s, (nuint)c0) + Vector256.WidenLower(partial)).StoreUnsafe(ref s, (nuint)c0);
-        (Vector256.LoadUnsafe(ref s, (nuint)(c0 + 4)) + Vector256.WidenUpper(partial)).StoreUnsafe(ref s, (nuint)(c0 + 4));
-    }
-
-    /// <summary>output = input·scale + shift, per channel.</summary>
-    private static void ScaleShift(int rows, int channels, ReadOnlySpan<float> input, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, Span<float> output)
-    {
-        ref float x = ref MemoryMarshal.GetReference(input);
-        ref float y = ref MemoryMarshal.GetReference(output);
-        ref float s = ref MemoryMarshal.GetReference(scale);
-        ref float t = ref MemoryMarshal.GetReference(shift);
-        for (int r = 0; r < rows; r++)
+        int vectorChannels = Vector256.IsHardwareAccelerated ? channels - channels % 8 : 0;
+        if (vectorChannels > 0)
+        {
+            int groups = GroupCount(rows);
+            Span<double> partials = ThreadScratch.PartialSums(groups * 2 * vectorChannels);
+            fixed (float* x = input, dy = outputGradient, m = mean, inv = inverseDeviation)
+            fixed (double* p = partials)
+            {
+                var work = new GradientSumsWork
+                {
+                    Input = x, OutputGradient = dy, Mean = m, InverseDeviation = inv, Partials = p,
+                    Rows = rows, Channels = channels, VectorChannels = vectorChannels,
+                };
+                BlockRunner.Run(work, PartsFor(rows, channels));
+            }
+            AddGroupsInOrder(partials, groups, 2 * vectorChannels, vectorChannels, 0, dBeta);
+            AddGroupsInOrder(partials, groups, 2 * vectorChannels, vectorChannels, vectorChannels, dGamma);
+        }
+        for (int r = 0; r < rows && vectorChannels < channels; r++)
         {
             int row = r * channels;
-            int c = 0;
-            if (Vector256.IsHardwareAccelerated)
+            for (int c = vectorChannels; c < channels; c++)
             {
-                for (; c <= channels - 8; c += 8)
-                {
-                    (Vector256.LoadUnsafe(ref x, (nuint)(row + c)) * Vector256.LoadUnsafe(ref s, (nuint)c) + Vector256.LoadUnsafe(ref t, (nuint)c))
-                        .StoreUnsafe(ref y, (nuint)(row + c));
-                }
+                float g = outputGradient[row + c];
+                float xHat = (input[row + c] - mean[c]) * inverseDeviation[c];
+                dBeta[c] += g;
+                dGamma[c] += (double)g * xHat;
             }
-            for (; c < channels; c++)
+        }
+    }
+
+    /// <summary>sums[c] += the groups' partial sums of channel c, group after group: slot g holds
+    /// <paramref name="count"/> values from <paramref name="offset"/> in a slot of <paramref name="stride"/>.</summary>
+    private static void AddGroupsInOrder(ReadOnlySpan<double> partials, int groups, int stride, int count, int offset, Span<double> sums)
+    {
+        for (int group = 0; group < groups; group++)
+        {
+            ReadOnlySpan<double> slot = partials.Slice(group * stride + offset, count);
+            for (int c = 0; c < count; c++)
             {
-                Unsafe.Add(ref y, row + c) = Unsafe.Add(ref x, row + c) * Unsafe.Add(ref s, c) + Unsafe.Add(ref t, c);
+                sums[c] += slot[c];
             }
+        }
+    }
+
+    /// <summary>output = input·scale + shift per channel, then the activation.</summary>
+    private static unsafe void ScaleShift<TActivation>(int rows, int channels, ReadOnlySpan<float> input, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift, Span<float> output)
+        where TActivation : struct, IActivation
+    {
+        fixed (float* x = input, s = scale, t = shift, y = output)
+        {
+            var work = new ScaleShiftWork<TActivation> { Input = x, Scale = s, ShiftValues = t, Output = y, Rows = rows, Channels = channels };
+            BlockRunner.Run(work, PartsFor(rows, channels));
+        }
+    }
+
+    /// <summary>dx = a·dy + b·x + k per channel.</summary>
+    private static unsafe void InputGradient(int rows, int channels, ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient,
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> k, Span<float> inputGradient)
+    {
+        fixed (float* x = input, dy = outputGradient, pa = a, pb = b, pk = k, dx = inputGradient)
+        {
+            var work = new InputGradientWork { Input = x, OutputGradient = dy, A = pa, B = pb, K = pk, InputGradient = dx, Rows = rows, Channels = channels };
+            BlockRunner.Run(work, PartsFor(rows, channels));
         }
     }
 

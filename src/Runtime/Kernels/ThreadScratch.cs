@@ -3,7 +3,7 @@ using System;
 namespace SourceNet.Kernels;
 
 /// <summary>
-/// Per-channel scratch space for kernels that run on the calling thread (batch normalisation, global pooling): one
+/// Per-channel scratch space for kernels (batch normalisation, global pooling), taken on the calling thread: one
 /// array per thread, grown the first time a larger one is asked for, so a step allocates nothing however many
 /// channels a layer has. A span is valid until the same thread asks again.
 /// </summary>
@@ -15,6 +15,9 @@ internal static class ThreadScratch
     [ThreadStatic]
     private static float[]? t_floats;
 
+    [ThreadStatic]
+    private static double[]? t_partials;
+
     /// <summary><paramref name="length"/> doubles, cleared.</summary>
     public static Span<double> Doubles(int length)
     {
@@ -23,6 +26,15 @@ internal static class ThreadScratch
         Span<double> span = t_doubles.AsSpan(0, length);
         span.Clear();
         return span;
+    }
+
+    /// <summary><paramref name="length"/> doubles apart from <see cref="Doubles"/>'s, not cleared: partial sums that a
+    /// pass computes (possibly on other threads) and then adds into sums taken from <see cref="Doubles"/>.</summary>
+    public static Span<double> PartialSums(int length)
+    {
+        if (t_partials is null || t_partials.Length < length)
+            t_partials = new double[length];
+        return t_partials.AsSpan(0, length);
     }
 
     /// <summary><paramref name="length"/> floats, not cleared.</summary>

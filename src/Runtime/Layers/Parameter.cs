@@ -211,6 +211,16 @@ public sealed class Parameter
     /// <summary>Fills the values from a normal distribution N(0, stdDev²).</summary>
     public void InitializeNormal(SeededRandom random, float stdDev) => random.FillNormal(Value, 0f, stdDev);
 
+    /// <summary>Fills the values from the uniform distribution U(−bound, bound), one draw per value in order (PyTorch's recurrent layers' initialisation).</summary>
+    public void InitializeUniform(SeededRandom random, float bound)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        for (int i = 0; i < Value.Length; i++)
+        {
+            Value[i] = (2f * random.NextSingle() - 1f) * bound;
+        }
+    }
+
     /// <inheritdoc/>
     public override string ToString() => $"{Name} {ShapeText}";
 }

@@ -32,6 +32,14 @@ internal sealed class FixtureTensors
 
     public int[] Shape(string name) => Entry(name, null).Shape;
 
+    /// <summary>Every tensor's name, in no particular order.</summary>
+    public IReadOnlyCollection<string> Names => _tensors.Keys;
+
+    public string DType(string name) => Entry(name, null).DType;
+
+    /// <summary>A safetensors file anywhere (one a test has just written).</summary>
+    public static FixtureTensors LoadFile(string path) => new(path);
+
     public float[] Floats(string name)
     {
         byte[] data = Entry(name, "F32").Data;

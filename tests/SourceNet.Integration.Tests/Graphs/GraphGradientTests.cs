@@ -35,7 +35,7 @@ public class GraphGradientTests
         Assert.True(Math.Abs(expected - actual) <= tolerance, $"{what}: expected {expected:G9}, generated {actual:G9} (tolerance {tolerance:G3})");
     }
 
-    private static void CheckEveryGradient(INetwork network, Func<float[], int[], float> computeGradients, int batch, int seed)
+    internal static void CheckEveryGradient(INetwork network, Func<float[], int[], float> computeGradients, int batch, int seed)
     {
         float[] inputs = RandomInputs(batch * network.InputSize, seed);
         int[] labels = Labels(batch, network.OutputSize);
@@ -54,7 +54,7 @@ public class GraphGradientTests
         Assert.Equal(network.Parameters.Sum(p => p.Length), checkedCount);
     }
 
-    private static void CheckInference(INetwork network, Action<float[], float[]> forward, int count, int seed)
+    internal static void CheckInference(INetwork network, Action<float[], float[]> forward, int count, int seed)
     {
         float[] inputs = RandomInputs(count * network.InputSize, seed);
         var outputs = new float[count * network.OutputSize];

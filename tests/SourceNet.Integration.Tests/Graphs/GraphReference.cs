@@ -53,6 +53,8 @@ public sealed class GraphReference
                 AddLayer add => Enumerable.Range(0, batch).Select(s => Activate(add.Description, Sum(inputsOf.Select(i => i[s])))).ToArray(),
                 ConcatenateLayer concat => Enumerable.Range(0, batch).Select(s => Concatenate(concat, inputsOf.Select(i => i[s]).ToArray())).ToArray(),
                 GlobalAvgPool2DLayer pool => x.Select(v => GlobalAverage(pool.InputShape, v)).ToArray(),
+                LstmLayer lstm => x.Select(v => RecurrentReference.Lstm(lstm, v, valueOf)).ToArray(),
+                GruLayer gru => x.Select(v => RecurrentReference.Gru(gru, v, valueOf)).ToArray(),
                 _ => throw new NotSupportedException(layer.GetType().Name),
             };
             foreach (double[] sample in y)

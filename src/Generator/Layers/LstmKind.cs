@@ -1,0 +1,110 @@
+using System.Collections.Generic;
+using SourceNet.Generator.Emit;
+using SourceNet.Generator.Model;
+using SourceNet.Generator.Parsing;
+
+namespace SourceNet.Generator.Layers;
+
+/// <summary>An LSTM layer's arguments, as written in <c>[Lstm(units)]</c>.</summary>
+internal sealed record LstmSpec(string Name, string Accessibility, int Units, bool ReturnSequences, float ForgetBias)
+    : RecurrentSpec(Name, Accessibility, Units, ReturnSequences)
+{
+    public override LayerKind Kind => LstmKind.Instance;
+}
+
+/// <summary>
+/// <c>[Lstm(units)]</c>: PyTorch's <c>nn.LSTM</c> (gates i, f, g, o). Keeps, per step, the activated gates, the cell
+/// state and tanh of it, and the hidden state, for backpropagation through time.
+/// </summary>
+internal sealed class LstmKind : RecurrentKind
+{
+    public static readonly LstmKind Instance = new();
+
+    public override string Name => "Lstm";
+
+    public override string AttributeName => "SourceNet.LstmAttribute";
+
+    public override string RuntimeType => "SourceNet.LstmLayer";
+
+    public override int Gates => 4;
+
+    protected override string Cell => "global::SourceNet.Kernels.LstmCell";
+
+    public override LayerSpec? Read(LayerReader reader)
+    {
+        AttributeArguments a = reader.Arguments;
+        return new LstmSpec(reader.Name, reader.Accessibility, a.Int("units"), a.Bool("ReturnSequences"), a.Float("ForgetBias"));
+    }
+
+    public override void CheckArguments(LayerSpec layer, Shapes.ProblemSink problems)
+    {
+        base.CheckArguments(layer, problems);
+        var lstm = (LstmSpec)layer;
+        if (float.IsNaN(lstm.ForgetBias) || float.IsInfinity(lstm.ForgetBias))
+        {
+            problems.Report(Diagnostics.DiagnosticDescriptors.InvalidForgetBiasId, "ForgetBias", lstm.Name, lstm.ForgetBias.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    protected override IEnumerable<string> FieldNames => new[]
+    {
+        "StepInputs", "Gates", "Recurrent", "Hidden", "Cells", "CellTanh", "GateGradients", "HiddenGradient", "CellGradient", "StepInputGradients",
+    };
+
+    protected override IEnumerable<(string Suffix, string PerSample)> ForwardBuffers(LayerContext c)
+    {
+        string steps = c.Constant("Steps"), units = c.Constant("Units"), width = c.Constant("GateWidth");
+        yield return ("StepInputs", $"{steps} * {c.Constant("Inputs")}");
+        yield return ("Gates", $"{steps} * {width}");
+        yield return ("Recurrent", width);
+        yield return ("Hidden", $"({steps} + 1) * {units}");
+        yield return ("Cells", $"({steps} + 1) * {units}");
+        yield return ("CellTanh", $"{steps} * {units}");
+    }
+
+    protected override IEnumerable<(string Suffix, string PerSample)> BackwardBuffers(LayerContext c)
+    {
+        string steps = c.Constant("Steps"), units = c.Constant("Units");
+        yield return ("GateGradients", $"{steps} * {c.Constant("GateWidth")}");
+        yield return ("HiddenGradient", units);
+        yield return ("CellGradient", units);
+        yield return ("StepInputGradients", $"{steps} * {c.Constant("Inputs")}");
+    }
+
+    public override void WriteAllocations(LayerContext c)
+    {
+        base.WriteAllocations(c);
+        var lstm = (LstmSpec)c.Layer;
+        if (lstm.ForgetBias != 0f)
+        {
+            c.W.Line($"// {lstm.Name}: ForgetBias added to the forget gate's block of b_ih, after the uniform draw");
+            c.W.Line($"global::System.Numerics.Tensors.TensorPrimitives.Add(new global::System.Span<float>({c.Field}.BiasIh.Value, {c.Constant("Units")}, {c.Constant("Units")}), {Helpers.SourceWriter.Float(lstm.ForgetBias)}, new global::System.Span<float>({c.Field}.BiasIh.Value, {c.Constant("Units")}, {c.Constant("Units")}));");
+        }
+    }
+
+    protected override void WriteInitialState(LayerContext c)
+    {
+        string units = c.Constant("Units");
+        c.W.Line($"global::System.Array.Clear({c.Member("Hidden")}, 0, batch * {units});");
+        c.W.Line($"global::System.Array.Clear({c.Member("Cells")}, 0, batch * {units});");
+    }
+
+    protected override void WriteStep(LayerContext c, string sequence)
+    {
+        c.W.Line("// i, f, o = sigmoid, g = tanh, c' = f*c + i*g, h' = o*tanh(c'), on the rows the product has just written");
+        c.W.Line($"{Cell}.Forward(batch, {c.Constant("Units")}, {c.Constant("Steps")}, step, {c.Member("Recurrent")}, {c.Member("Gates")}, {c.Member("Cells")}, {c.Member("CellTanh")}, {c.Member("Hidden")}, {sequence});");
+    }
+
+    protected override void WriteBackwardStart(LayerContext c) =>
+        c.W.Line($"global::System.Array.Clear({c.Member("CellGradient")}, 0, batch * {c.Constant("Units")});");
+
+    protected override void WriteBackwardStep(LayerContext c, string outputGradient)
+    {
+        string units = c.Constant("Units"), width = c.Constant("GateWidth");
+        c.W.Line("// the gates' pre-activation gradients dZ of this step, and dLoss/dc of the step before");
+        c.W.Line($"{Cell}.Backward(batch, {units}, {c.Constant("Steps")}, step, {c.Member("Gates")}, {c.Member("Cells")}, {c.Member("CellTanh")}, {c.Member("HiddenGradient")}, {outputGradient}, {c.Member("CellGradient")}, {c.Member("GateGradients")});");
+        var lstm = (LstmSpec)c.Layer;
+        c.W.Line($"// dLoss/dh of the step before: dZ x W_hh^T ([batch, {Text.Of(4L * lstm.Units)}] x [{Text.Of(4L * lstm.Units)}, {Text.Of(lstm.Units)}])");
+        c.W.Line($"if (step > 0) {Gemm}.MatMulTransposeB(batch, {units}, {width}, new {ReadOnlySpan}({c.Member("GateGradients")}, step * batch * {width}, batch * {width}), {c.Field}.WeightHh.Value, {c.Member("HiddenGradient")});");
+    }
+}
