@@ -11,4 +11,11 @@ public enum Loss
 
     /// <summary>Half the squared error, summed over outputs, against a float target vector.</summary>
     MeanSquaredError = 1,
+
+    /// <summary>
+    /// Softmax cross-entropy at every time step, for language models: the last layer gives a sequence of logits
+    /// (T, classes), each sample has T integer labels (one per step, row-major), and the loss is the mean over the
+    /// batch's samples and steps. The last layer must have no activation and at least two units per step.
+    /// </summary>
+    SoftmaxCrossEntropyPerStep = 2,
 }

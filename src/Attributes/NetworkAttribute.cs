@@ -40,6 +40,13 @@ public sealed class NetworkAttribute : Attribute
     public int InputTokens { get; set; }
 
     /// <summary>
+    /// For token input: how many distinct ids it holds (ids 0 to InputVocabulary - 1), when the network knows it. An
+    /// embedding reading the input must have at least this vocabulary (a compile-time error otherwise), and the
+    /// generated methods reject an id outside it. 0 (the default): the embedding's vocabulary bounds the ids.
+    /// </summary>
+    public int InputVocabulary { get; set; }
+
+    /// <summary>
     /// The name a layer's <see cref="LayerAttribute.From"/> (or a merge's inputs) uses for the network's input:
     /// <c>From = NetworkAttribute.InputName</c>.
     /// </summary>

@@ -50,7 +50,7 @@ public sealed partial class NetworkGenerator
         // Null while an argument does not bind: the compiler reports it, and nothing is checked from a guess.
         AttributeArguments? network = AttributeArguments.Read(networkAttribute, classLocation, cancellationToken);
         (int loss, _) = network?.Enum("Loss") ?? (0, null);
-        if (network is not null && loss is not ((int)LossKind.SoftmaxCrossEntropy or (int)LossKind.MeanSquaredError))
+        if (network is not null && loss is not ((int)LossKind.SoftmaxCrossEntropy or (int)LossKind.MeanSquaredError or (int)LossKind.SoftmaxCrossEntropyPerStep))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UndefinedEnumValue, network.LocationOf("Loss"),
                 $"The loss of network '{type.Name}'", $"(Loss){Text.Of(loss)}", "Loss"));
@@ -77,7 +77,7 @@ public sealed partial class NetworkGenerator
             var parsed = new NetworkSpec(ns, type.Name, SymbolNames.MetadataName(type),
                 network.Int("Input"), network.IntArray("InputShape").ToEquatableArray(),
                 network.IntArray("InputSequence").ToEquatableArray(), network.Int("InputTokens"), (LossKind)loss,
-                scan.Layers.Select(l => l.Spec).ToEquatableArray());
+                scan.Layers.Select(l => l.Spec).ToEquatableArray()) { DeclaredVocabulary = network.Int("InputVocabulary") };
             NetworkValidator.Result validated = NetworkValidator.Validate(parsed, layersComplete: scan.Complete);
             // InputShape written with no dimension reads as "not set": report the shape, not the Input it fell back to.
             bool emptyShape = network.Has("InputShape") && parsed.DeclaredInputShape.IsEmpty;

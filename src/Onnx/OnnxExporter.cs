@@ -59,8 +59,11 @@ public static class OnnxExporter
         var graph = new OnnxGraphBuilder();
         graph.Graph.Name = network.GetType().Name;
         graph.Reserve(InputName);
-        graph.Graph.Input.Add(OnnxGraphBuilder.FeatureValue(InputName, network.InputSize));
-        var input = new OpValue(InputName, OpLayout.Features, LayerShape.Features(network.InputSize));
+        // Token ids go in as int32 [N, T], the indices Gather takes; every other input as floats [N, features].
+        bool tokens = layers.Count > 0 && layers[0].InputShape.ElementType == ShapeElementType.Int32;
+        graph.Graph.Input.Add(OnnxGraphBuilder.FeatureValue(InputName, network.InputSize,
+            tokens ? TensorProto.Types.DataType.Int32 : TensorProto.Types.DataType.Float));
+        var input = new OpValue(InputName, OpLayout.Features, tokens ? layers[0].InputShape : LayerShape.Features(network.InputSize));
 
         var values = new Dictionary<string, OpValue>(StringComparer.Ordinal) { [Layer.NetworkInput] = input };
         OpValue value = input;

@@ -129,7 +129,7 @@ internal sealed class OnnxGraphBuilder : IOpGraph
     }
 
     /// <summary>A float tensor value [batch, <paramref name="features"/>] with a symbolic batch axis.</summary>
-    public static ValueInfoProto FeatureValue(string name, int features)
+    public static ValueInfoProto FeatureValue(string name, int features, TensorProto.Types.DataType type = TensorProto.Types.DataType.Float)
     {
         var shape = new TensorShapeProto();
         shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "batch" });
@@ -137,7 +137,7 @@ internal sealed class OnnxGraphBuilder : IOpGraph
         return new ValueInfoProto
         {
             Name = name,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } },
         };
     }
 }

@@ -75,6 +75,10 @@ public class NetworkGenerationTests
         Snapshot.Match(GeneratorHarness.RunClean(Models.ResNet).Source("Samples.MnistResNet.g.cs"), "MnistResNet");
 
     [Fact]
+    public void Character_language_model_snapshot() =>
+        Snapshot.Match(GeneratorHarness.RunClean(Models.CharLm).Source("Samples.CharLmNetwork.g.cs"), "CharLm");
+
+    [Fact]
     public void Custom_activation_model_snapshot() =>
         Snapshot.Match(GeneratorHarness.RunClean(Models.CustomActivation).Source("Samples.SwishNet.g.cs"), "SwishNet");
 }

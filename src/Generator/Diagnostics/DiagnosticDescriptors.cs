@@ -54,6 +54,10 @@ internal static class DiagnosticDescriptors
     public const string RecurrentNeedsSequenceId = "SN0047";
     public const string RecurrentTooLargeId = "SN0048";
     public const string InvalidForgetBiasId = "SN0049";
+    public const string EmbeddingSizeId = "SN0050";
+    public const string VocabularyTooSmallId = "SN0051";
+    public const string LossLabelsMismatchId = "SN0052";
+    public const string EmbeddingNeedsTokensId = "SN0053";
 
     public const string DifferentiableTypeNotPartialId = "SN0100";
     public const string UnsupportedDifferentiableSignatureId = "SN0101";
@@ -327,6 +331,31 @@ internal static class DiagnosticDescriptors
         "Forget bias must be a finite number",
         "Layer '{0}' has ForgetBias = {1}; it must be a finite number (0 is PyTorch's default, 1 Keras's)",
         "ForgetBias is added to the initial forget-gate bias of an LSTM after the uniform draw; an infinite or NaN value would make every step's state infinite or NaN.");
+
+    public static readonly DiagnosticDescriptor EmbeddingSize = Error(
+        EmbeddingSizeId, ShapeCategory,
+        "Embedding size must be positive",
+        "Layer '{0}' has {1} = {2}; an embedding holds at least one token id and one value per vector",
+        "[Embedding(vocabulary, dimension)] keeps a table of vocabulary rows of dimension floats: both must be at least 1.");
+
+    public static readonly DiagnosticDescriptor VocabularyTooSmall = Error(
+        VocabularyTooSmallId, ShapeCategory,
+        "Vocabulary smaller than the declared token ids",
+        "Layer '{0}' has a vocabulary of {1} ids, but network '{2}' declares InputVocabulary = {3}: ids {1} to {4} would index past its table; make the vocabulary at least {3}",
+        "InputVocabulary says which token ids the network's input holds (0 to InputVocabulary - 1); an embedding reading that input needs a row for each of them.");
+
+    public static readonly DiagnosticDescriptor LossLabelsMismatch = Error(
+        LossLabelsMismatchId, ShapeCategory,
+        "Loss and output disagree on labels per sample",
+        "Network '{0}' trains with {1}, which takes {2}, but its output '{3}' is {4}; {5}",
+        "Loss.SoftmaxCrossEntropy takes one label per sample and needs a vector of logits; Loss.SoftmaxCrossEntropyPerStep takes one label per time step and needs a sequence of logits (a dense layer applied to each step).");
+
+    public static readonly DiagnosticDescriptor EmbeddingNeedsTokens = Error(
+        EmbeddingNeedsTokensId, ShapeCategory,
+        "Embedding needs token ids",
+        "Layer '{0}' ({1}) looks up token ids, but its input is {2}; it reads the network's token input: declare [Network(InputTokens = steps)] and make the embedding the first layer",
+        "An embedding turns integer token ids into vectors. It reads the network's input declared with InputTokens; every other value in a network is floats.");
+
     public static readonly DiagnosticDescriptor ConstructorConflict = Error(
         ConstructorConflictId, UsageCategory,
         "Constructor conflicts with the generated constructor",
@@ -372,6 +401,10 @@ internal static class DiagnosticDescriptors
         [RecurrentNeedsSequenceId] = RecurrentNeedsSequence,
         [RecurrentTooLargeId] = RecurrentTooLarge,
         [InvalidForgetBiasId] = InvalidForgetBias,
+        [EmbeddingSizeId] = EmbeddingSize,
+        [VocabularyTooSmallId] = VocabularyTooSmall,
+        [LossLabelsMismatchId] = LossLabelsMismatch,
+        [EmbeddingNeedsTokensId] = EmbeddingNeedsTokens,
         [ConstructorConflictId] = ConstructorConflict,
         [DifferentiableTypeNotPartialId] = DifferentiableTypeNotPartial,
         [UnsupportedDifferentiableSignatureId] = UnsupportedDifferentiableSignature,

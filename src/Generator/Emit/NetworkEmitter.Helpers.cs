@@ -1,4 +1,5 @@
 using SourceNet.Generator.Helpers;
+using SourceNet.Generator.Layers;
 using SourceNet.Generator.Model;
 
 namespace SourceNet.Generator.Emit;
@@ -12,29 +13,39 @@ internal static partial class NetworkEmitter
     private static void WriteHelpers(SourceWriter w, NetworkSpec network)
     {
         string net = network.ClassName;
+        string inputsType = InputsType(network);
+        // Token ids are checked against the vocabulary, floats for finiteness: the same place in every method.
+        string checkInputs = network.HasTokenInput ? "CheckTokens" : "CheckFinite";
         w.Line($"/// <summary>Checks and the loss of <see cref=\"{net}\"/>, kept out of the class so they take none of its names.</summary>");
         using (w.Block($"file static class {network.ClassName}_SourceNetHelpers"))
         {
-            using (w.Block($"public static int CheckBatch({ReadOnlySpan} inputs, int rows, string rowsName, int maxBatchSize)"))
+            using (w.Block($"public static int CheckBatch({inputsType} inputs, int rows, string rowsName, int maxBatchSize)"))
             {
                 w.Line("if (rows < 1 || rows > maxBatchSize) throw new global::System.ArgumentException($\"A training batch has 1 to {maxBatchSize} samples (the network's maxBatchSize); got {rows}.\", rowsName);");
                 w.Line($"if (inputs.Length != rows * {net}.InputCount) throw new global::System.ArgumentException($\"{{rows}} samples of {{{net}.InputCount}} values need {{rows * {net}.InputCount}} input values; got {{inputs.Length}}.\", nameof(inputs));");
-                w.Line("CheckFinite(inputs);");
+                w.Line($"{checkInputs}(inputs);");
                 w.Line("return rows;");
             }
             w.Line();
-            w.Line("// A NaN would otherwise pass silently: ReLU's max(NaN, 0) is 0.");
-            using (w.Block($"public static void CheckFinite({ReadOnlySpan} inputs)"))
+            if (network.HasTokenInput)
             {
-                w.Line("int bad = global::SourceNet.Kernels.FiniteCheck.IndexOfNonFinite(inputs);");
-                w.Line($"if (bad >= 0) throw new global::System.ArgumentException($\"Input value {{bad}} (sample {{bad / {net}.InputCount}}, feature {{bad % {net}.InputCount}}) is {{inputs[bad]}}; inputs must be finite.\", nameof(inputs));");
+                WriteTokenCheck(w, network);
+            }
+            else
+            {
+                w.Line("// A NaN would otherwise pass silently: ReLU's max(NaN, 0) is 0.");
+                using (w.Block($"public static void CheckFinite({ReadOnlySpan} inputs)"))
+                {
+                    w.Line("int bad = global::SourceNet.Kernels.FiniteCheck.IndexOfNonFinite(inputs);");
+                    w.Line($"if (bad >= 0) throw new global::System.ArgumentException($\"Input value {{bad}} (sample {{bad / {net}.InputCount}}, feature {{bad % {net}.InputCount}}) is {{inputs[bad]}}; inputs must be finite.\", nameof(inputs));");
+                }
             }
             w.Line();
-            using (w.Block($"public static int CheckSamples({ReadOnlySpan} inputs, int rows, string rowsName)"))
+            using (w.Block($"public static int CheckSamples({inputsType} inputs, int rows, string rowsName)"))
             {
                 w.Line("if (rows < 1) throw new global::System.ArgumentException(\"At least one sample is needed.\", rowsName);");
                 w.Line($"if (inputs.Length != rows * {net}.InputCount) throw new global::System.ArgumentException($\"{{rows}} samples of {{{net}.InputCount}} values need {{rows * {net}.InputCount}} input values; got {{inputs.Length}}.\", nameof(inputs));");
-                w.Line("CheckFinite(inputs);");
+                w.Line($"{checkInputs}(inputs);");
                 w.Line("return rows;");
             }
             w.Line();
@@ -49,21 +60,37 @@ internal static partial class NetworkEmitter
             else
             {
                 w.Line("// Before a batch inference starts: a bad label then names its sample in the whole set, and stops nothing half done.");
+                string classes = network.IsPerStep ? Text.Of(network.Classes) : $"{net}.OutputCount";
                 using (w.Block($"public static void CheckLabels({Labels} labels)"))
                 {
                     w.Line("for (int row = 0; row < labels.Length; row++)");
-                    w.Line($"    if ((uint)labels[row] >= {net}.OutputCount) ThrowLabelOutOfRange(row, labels[row]);");
+                    w.Line($"    if ((uint)labels[row] >= {classes}) ThrowLabelOutOfRange(row, labels[row]);");
                 }
                 w.Line();
                 using (w.Block("public static void ThrowLabelOutOfRange(int row, int label)"))
                 {
-                    w.Line($"throw new global::System.ArgumentOutOfRangeException(\"labels\", label, $\"Label of sample {{row}} is {{label}}; labels must be in 0..{{{net}.OutputCount - 1}}.\");");
+                    string which = network.IsPerStep
+                        ? $"Label {{row}} (sample {{row / {Text.Of(network.LabelsPerSample)}}}, step {{row % {Text.Of(network.LabelsPerSample)}}})"
+                        : "Label of sample {row}";
+                    string last = network.IsPerStep ? Text.Of(network.Classes - 1) : $"{{{net}.OutputCount - 1}}";
+                    w.Line($"throw new global::System.ArgumentOutOfRangeException(\"labels\", label, $\"{which} is {{label}}; labels must be in 0..{last}.\");");
                 }
                 w.Line();
+                if (network.IsPerStep)
+                {
+                    string steps = Text.Of(network.LabelsPerSample);
+                    w.Line("/// <summary>The samples that per-step labels stand for: one label per step, so a whole number of samples.</summary>");
+                    using (w.Block($"public static int SamplesOf({Labels} labels)"))
+                    {
+                        w.Line($"if (labels.Length % {steps} != 0) throw new global::System.ArgumentException($\"Labels come {steps} per sample (one per step); got {{labels.Length}}, not a multiple of {steps}.\", nameof(labels));");
+                        w.Line($"return labels.Length / {steps};");
+                    }
+                    w.Line();
+                }
             }
             if (network.IsClassifier)
             {
-                WriteSoftmaxCrossEntropy(w, net);
+                WriteSoftmaxCrossEntropy(w, network);
             }
             else
             {
@@ -72,21 +99,69 @@ internal static partial class NetworkEmitter
         }
     }
 
+    /// <summary>
+    /// Token ids index the embedding's table: an id outside [0, vocabulary) would read another row or past the end.
+    /// Checked on entry to every method, before anything runs, so a bad id changes nothing.
+    /// </summary>
+    private static void WriteTokenCheck(SourceWriter w, NetworkSpec network)
+    {
+        int vocabulary = InputVocabulary(network);
+        string steps = Text.Of(network.InputCount);
+        w.Line($"// Token ids must index the {Text.Of(vocabulary)} rows of the embedding's table.");
+        using (w.Block($"public static void CheckTokens({Labels} inputs)"))
+        {
+            w.Line("for (int i = 0; i < inputs.Length; i++)");
+            w.Line($"    if ((uint)inputs[i] >= {Text.Of(vocabulary)}u) ThrowTokenOutOfRange(i, inputs[i]);");
+        }
+        w.Line();
+        using (w.Block("private static void ThrowTokenOutOfRange(int index, int token)"))
+        {
+            w.Line($"throw new global::System.ArgumentOutOfRangeException(\"inputs\", token, $\"Token id of sample {{index / {steps}}}, step {{index % {steps}}} is {{token}}; token ids must be in 0..{Text.Of(vocabulary - 1)} (the vocabulary).\");");
+        }
+    }
+
+    /// <summary>The ids the input may hold: the smallest range of the layers reading it, and the declared vocabulary if smaller.</summary>
+    private static int InputVocabulary(NetworkSpec network)
+    {
+        int vocabulary = network.DeclaredVocabulary > 0 ? network.DeclaredVocabulary : int.MaxValue;
+        foreach (LayerSpec layer in network.Layers)
+        {
+            if (layer.InputIndices.Count == 1 && layer.InputIndices[0] < 0 && layer.Kind.TokenRange(layer) is { } range)
+            {
+                vocabulary = System.Math.Min(vocabulary, range);
+            }
+        }
+        return vocabulary;
+    }
+
     private static string LossMethod(NetworkSpec network) =>
         network.IsClassifier ? "SoftmaxCrossEntropyWithGradient" : "MeanSquaredErrorWithGradient";
 
-    private static void WriteSoftmaxCrossEntropy(SourceWriter w, string net)
+    private static void WriteSoftmaxCrossEntropy(SourceWriter w, NetworkSpec network)
     {
+        string rows = network.IsPerStep ? $"batch * {Text.Of(network.LabelsPerSample)}" : "batch";
         w.Line("/// <summary>");
         w.Line("/// Softmax, cross-entropy and its gradient in one pass per row: loss_r = log(sum_j e^(z_j - max)) - (z_label - max),");
-        w.Line("/// dLoss/dz_j = (softmax_j - [j == label]) / batch. Returns the mean loss.");
+        w.Line(network.IsPerStep
+            ? $"/// dLoss/dz_j = (softmax_j - [j == label]) / rows, a row per step ({Text.Of(network.LabelsPerSample)} per sample). Returns the mean over the batch's steps."
+            : "/// dLoss/dz_j = (softmax_j - [j == label]) / batch. Returns the mean loss.");
         w.Line("/// </summary>");
         using (w.Block($"public static float SoftmaxCrossEntropyWithGradient({ReadOnlySpan} logits, {Labels} labels, {Span} gradient, int batch)"))
         {
-            w.Line($"const int classes = {net}.OutputCount;");
-            w.Line("float inverseBatch = 1f / batch;");
+            if (network.IsPerStep)
+            {
+                w.Line($"const int classes = {Text.Of(network.Classes)};");
+                w.Line("// One row of logits per step: the mean is over the batch's steps.");
+                w.Line($"int rows = {rows};");
+                w.Line("float inverseBatch = 1f / rows;");
+            }
+            else
+            {
+                w.Line($"const int classes = {network.ClassName}.OutputCount;");
+                w.Line("float inverseBatch = 1f / batch;");
+            }
             w.Line("double total = 0;");
-            using (w.Block("for (int row = 0; row < batch; row++)"))
+            using (w.Block($"for (int row = 0; row < {(network.IsPerStep ? "rows" : "batch")}; row++)"))
             {
                 w.Line("int label = labels[row];");
                 w.Line("if ((uint)label >= classes) ThrowLabelOutOfRange(row, label);");

@@ -10,6 +10,10 @@ internal static partial class NetworkEmitter
 
     private static string TargetsName(NetworkSpec network) => network.IsClassifier ? "labels" : "targets";
 
+    /// <summary>The samples that <paramref name="targets"/> stand for: one label each, one per step, or OutputCount values each.</summary>
+    private static string Samples(NetworkSpec network, string targets) =>
+        network.IsPerStep ? $"{HelperType(network)}.SamplesOf({targets})" : network.IsClassifier ? $"{targets}.Length" : $"{targets}.Length / OutputCount";
+
     /// <summary>The forward pass's call: <c>RunForward(inputs, batch, output)</c>, with the training flag when a layer needs it.</summary>
     private static string RunForward(NetworkSpec network, string inputs, string output, bool training) =>
         HasTrainingMode(network)
@@ -19,7 +23,9 @@ internal static partial class NetworkEmitter
     private static void WriteTraining(SourceWriter w, NetworkSpec network)
     {
         string targets = TargetsName(network);
-        string targetsDoc = network.IsClassifier
+        string targetsDoc = network.IsPerStep
+            ? $"One class label (0 to {Text.Of(network.Classes - 1)}) per time step, {Text.Of(network.LabelsPerSample)} per sample, row-major; the batch size is its length / {Text.Of(network.LabelsPerSample)}."
+            : network.IsClassifier
             ? "One class label (0 to OutputCount - 1) per sample; the batch size is its length."
             : "OutputCount target values per sample, row-major.";
         var plan = ValuePlan.For(network);
@@ -28,11 +34,11 @@ internal static partial class NetworkEmitter
         string helpers = HelperType(network);
 
         w.Line("/// <summary>One training step: forward, loss, backward, and the optimizer's update of every parameter.</summary>");
-        w.Line("/// <param name=\"inputs\">The batch, row-major: InputCount values per sample.</param>");
+        w.Line($"/// <param name=\"inputs\">The batch, row-major: InputCount {(network.HasTokenInput ? "token ids" : "values")} per sample.</param>");
         w.Line($"/// <param name=\"{targets}\">{targetsDoc}</param>");
         w.Line("/// <param name=\"optimizer\">Updates each parameter as soon as its gradient is ready, or after the whole backward pass when it needs every gradient (<see cref=\"SourceNet.Optimizer.NeedsGlobalStep\"/>).</param>");
         w.Line("/// <returns>The batch's mean loss before the update.</returns>");
-        using (w.Block($"public float TrainStep({ReadOnlySpan} inputs, {TargetsType(network)} {targets}, {Rt}.Optimizer optimizer)"))
+        using (w.Block($"public float TrainStep({InputsType(network)} inputs, {TargetsType(network)} {targets}, {Rt}.Optimizer optimizer)"))
         {
             w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
             w.Line("return ForwardBackward(inputs, " + targets + ", optimizer);");
@@ -40,15 +46,15 @@ internal static partial class NetworkEmitter
         w.Line();
         w.Line("/// <summary>Forward and backward without an update: fills every <see cref=\"SourceNet.Parameter.Gradient\"/>.</summary>");
         w.Line("/// <returns>The batch's mean loss.</returns>");
-        using (w.Block($"public float ComputeGradients({ReadOnlySpan} inputs, {TargetsType(network)} {targets})"))
+        using (w.Block($"public float ComputeGradients({InputsType(network)} inputs, {TargetsType(network)} {targets})"))
         {
             w.Line("return ForwardBackward(inputs, " + targets + ", null);");
         }
         w.Line();
-        using (w.Block($"private float ForwardBackward({ReadOnlySpan} inputs, {TargetsType(network)} {targets}, {Rt}.Optimizer? optimizer)"))
+        using (w.Block($"private float ForwardBackward({InputsType(network)} inputs, {TargetsType(network)} {targets}, {Rt}.Optimizer? optimizer)"))
         {
             w.Line($"using {Rt}.ExclusiveUse.Scope exclusive = _exclusiveUse.Enter(optimizer is null ? \"ComputeGradients\" : \"TrainStep\");");
-            w.Line($"int batch = {helpers}.CheckBatch(inputs, {targets}.Length{(network.IsClassifier ? "" : " / OutputCount")}, \"{targets}\", MaxBatchSize);");
+            w.Line($"int batch = {helpers}.CheckBatch(inputs, {Samples(network, targets)}, \"{targets}\", MaxBatchSize);");
             if (!network.IsClassifier)
             {
                 w.Line($"{helpers}.CheckTargets({targets}, batch);");
@@ -56,7 +62,7 @@ internal static partial class NetworkEmitter
             w.Line(RunForward(network, "inputs", last, training: true));
             w.Line($"float loss = {helpers}.{LossMethod(network)}({last}, {targets}, {lastGradient}, batch);");
             w.Line("// Check before any parameter changes, so a diverging step loses nothing.");
-            w.Line($"if (!float.IsFinite(loss)) {Rt}.NetworkGuards.ThrowNonFiniteLoss(loss, inputs, _parameters);");
+            w.Line($"if (!float.IsFinite(loss)) {Rt}.NetworkGuards.ThrowNonFiniteLoss(loss, {(network.HasTokenInput ? "default" : "inputs")}, _parameters);");
             using (w.Block("if (optimizer is { NeedsGlobalStep: true })"))
             {
                 w.Line("// Clipping or accumulation sees every gradient first: a backward pass without updates, then one global step.");
@@ -71,9 +77,9 @@ internal static partial class NetworkEmitter
         }
         w.Line();
         w.Line("/// <summary>Mean loss over any number of samples (inference mode), without touching the parameters' gradients.</summary>");
-        using (w.Block($"public float ComputeLoss({ReadOnlySpan} inputs, {TargetsType(network)} {targets})"))
+        using (w.Block($"public float ComputeLoss({InputsType(network)} inputs, {TargetsType(network)} {targets})"))
         {
-            string rows = network.IsClassifier ? $"{targets}.Length" : $"{targets}.Length / OutputCount";
+            string rows = Samples(network, targets);
             w.Line($"int count = {helpers}.CheckSamples(inputs, {rows}, \"{targets}\");");
             w.Line(network.IsClassifier ? $"{helpers}.CheckLabels({targets});" : $"{helpers}.CheckTargets({targets}, count);");
             w.Line("// Each chunk's summed loss, added in chunk order: the same total on any number of threads.");
@@ -87,7 +93,7 @@ internal static partial class NetworkEmitter
     {
         w.Line("/// <summary>The forward pass for <paramref name=\"batch\"/> samples; the last layer writes into <paramref name=\"output\"/>.</summary>");
         string training = HasTrainingMode(network) ? ", bool training" : "";
-        using (w.Block($"private void RunForward({ReadOnlySpan} inputs, int batch, {Span} output{training})"))
+        using (w.Block($"private void RunForward({InputsType(network)} inputs, int batch, {Span} output{training})"))
         {
             foreach (LayerContext c in Contexts(w, network, forwardPass: true))
             {
@@ -105,7 +111,7 @@ internal static partial class NetworkEmitter
         w.Line("/// it reads before its own parameters are updated. A value read by several layers gets the sum of their shares.");
         w.Line("/// </summary>");
         var plan = ValuePlan.For(network);
-        using (w.Block($"private void RunBackward({ReadOnlySpan} inputs, int batch, {Rt}.Optimizer? optimizer)"))
+        using (w.Block($"private void RunBackward({InputsType(network)} inputs, int batch, {Rt}.Optimizer? optimizer)"))
         {
             w.Line("optimizer?.BeginStep();");
             for (int i = network.Layers.Count - 1; i >= 0; i--)

@@ -1,5 +1,6 @@
 using System.Linq;
 using SourceNet.Generator.Helpers;
+using SourceNet.Generator.Layers;
 using SourceNet.Generator.Model;
 
 namespace SourceNet.Generator.Emit;
@@ -23,6 +24,11 @@ internal static partial class NetworkEmitter
         string? labels = null, string? targets = null, string? outputs = null, string? predictions = null)
     {
         long multiplyAdds = network.Layers.Sum(l => l.Kind.MultiplyAdds(l));
+        // The chunk runner only slices inputs by position: token ids travel as their 4-byte words, and RunChunk reads them back as ids.
+        if (network.HasTokenInput)
+        {
+            inputs = $"global::System.Runtime.InteropServices.MemoryMarshal.Cast<int, float>({inputs})";
+        }
         return $"{Rt}.Kernels.SampleChunks.Run(this, {(int)operation} /* {operation} */, count, MaxBatchSize, {multiplyAdds}L /* multiply-adds per sample */, "
             + $"{inputs}, {labels ?? "default"}, {targets ?? "default"}, {outputs ?? "default"}, {predictions ?? "default"})";
     }
@@ -49,14 +55,32 @@ internal static partial class NetworkEmitter
         {
             w.Line("// Thread 0 computes on this network's buffers, thread t on replica t - 1's; all read the same weights.");
             w.Line($"{net} network = thread == 0 ? this : _replicas![thread - 1];");
-            w.Line($"{ReadOnlySpan} chunk = inputs.Slice(start * InputCount, batch * InputCount);");
+            w.Line(network.HasTokenInput
+                ? $"{Labels} chunk = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(inputs).Slice(start * InputCount, batch * InputCount);"
+                : $"{ReadOnlySpan} chunk = inputs.Slice(start * InputCount, batch * InputCount);");
             w.Line($"float[] logits = network.{last};");
             using (w.Block("switch (operation)"))
             {
                 w.Line("case 0: // Forward: the last layer writes into the caller's outputs");
                 w.Line("    network." + RunForward(network, "chunk", "outputs.Slice(start * OutputCount, batch * OutputCount)", training: false));
                 w.Line("    return 0;");
-                if (network.IsClassifier)
+                if (network.IsPerStep)
+                {
+                    string steps = Text.Of(network.LabelsPerSample);
+                    string classes = Text.Of(network.Classes);
+                    w.Line($"case 1: // Predict: one class per step");
+                    w.Line("    network." + RunForward(network, "chunk", "logits", training: false));
+                    w.Line($"    for (int row = 0; row < batch * {steps}; row++)");
+                    w.Line($"        predictions[start * {steps} + row] = {Rt}.NetworkGuards.PredictClass(new {ReadOnlySpan}(logits, row * {classes}, {classes}), start + row / {steps});");
+                    w.Line("    return 0;");
+                    w.Line("case 2: // Evaluate: this chunk's correct steps");
+                    w.Line("    network." + RunForward(network, "chunk", "logits", training: false));
+                    w.Line("    int correct = 0;");
+                    w.Line($"    for (int row = 0; row < batch * {steps}; row++)");
+                    w.Line($"        if ({Rt}.NetworkGuards.ArgMaxOrMinusOne(new {ReadOnlySpan}(logits, row * {classes}, {classes})) == labels[start * {steps} + row]) correct++;");
+                    w.Line("    return correct;");
+                }
+                else if (network.IsClassifier)
                 {
                     w.Line("case 1: // Predict");
                     w.Line("    network." + RunForward(network, "chunk", "logits", training: false));
@@ -72,7 +96,8 @@ internal static partial class NetworkEmitter
                 }
                 w.Line("default: // ComputeLoss: this chunk's summed loss (its gradient goes to the buffer nobody reads in inference)");
                 w.Line("    network." + RunForward(network, "chunk", "logits", training: false));
-                string slice = network.IsClassifier ? "labels.Slice(start, batch)" : "targets.Slice(start * OutputCount, batch * OutputCount)";
+                string slice = network.IsPerStep ? $"labels.Slice(start * {Text.Of(network.LabelsPerSample)}, batch * {Text.Of(network.LabelsPerSample)})"
+                    : network.IsClassifier ? "labels.Slice(start, batch)" : "targets.Slice(start * OutputCount, batch * OutputCount)";
                 w.Line($"    return (double){helpers}.{LossMethod(network)}(logits, {slice}, network.{lastGradient}, batch) * batch;");
             }
         }

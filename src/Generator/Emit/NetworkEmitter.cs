@@ -20,6 +20,9 @@ internal static partial class NetworkEmitter
     private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
     private const string Labels = "global::System.ReadOnlySpan<int>";
 
+    /// <summary>What the generated methods take as inputs: floats, or <c>int</c> token ids for a network declared with <c>InputTokens</c>.</summary>
+    private static string InputsType(NetworkSpec network) => network.HasTokenInput ? Labels : ReadOnlySpan;
+
     public static string Emit(NetworkSpec network)
     {
         var w = new SourceWriter();
@@ -37,7 +40,7 @@ internal static partial class NetworkEmitter
         WriteClassSummary(w, network);
         w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"SourceNet.Generator\", \"1.0.0\")]");
         // A classifier fits the runtime's generic training loop (SourceNet.Training.Trainer) as it is.
-        string contract = network.IsClassifier ? $"{Rt}.Training.IClassifier" : $"{Rt}.INetwork";
+        string contract = network.IsClassifier && !network.IsPerStep && !network.HasTokenInput ? $"{Rt}.Training.IClassifier" : $"{Rt}.INetwork";
         using (w.Block($"partial class {network.ClassName} : {contract}, {Rt}.Kernels.ISampleChunks"))
         {
             WriteConstants(w, network);

@@ -26,7 +26,9 @@ internal sealed record DenseSpec(
 /// <summary>
 /// <c>[Dense(units, activation)]</c>: y = f(x·W + b), W [inputs, units]. Forward is one register-blocked product
 /// with the bias and the activation fused into its epilogue; backward is the bias's column sums, dX = dZ·Wᵀ
-/// (before W changes), and dW = Xᵀ·dZ fused with the optimizer's update of each column block.
+/// (before W changes), and dW = Xᵀ·dZ fused with the optimizer's update of each column block. On a sequence (T, F)
+/// the same weights apply at every step: the products run over batch·T rows of F values (the steps of a sample are
+/// contiguous rows), the output is the sequence (T, units), and dW and db sum over every step.
 /// </summary>
 internal sealed class DenseKind : LayerKind
 {
@@ -80,6 +82,10 @@ internal sealed class DenseKind : LayerKind
     public override Shape? InferOutput(LayerSpec layer, Shape input, ProblemSink problems)
     {
         var dense = (DenseSpec)layer;
+        if (input.Kind == ShapeKind.Sequence)
+        {
+            return dense.Units > 0 ? Shape.Sequence(input.Steps, dense.Units) : null;
+        }
         if (!input.IsVector)
         {
             // On Flatten = false where it is written, else on the attribute's name, where Flatten = true goes.
@@ -92,7 +98,7 @@ internal sealed class DenseKind : LayerKind
     public override IReadOnlyList<ParameterSpec> Parameters(LayerSpec layer)
     {
         var dense = (DenseSpec)layer;
-        int inputs = (int)dense.In.Elements;
+        int inputs = Features(dense.In);
         string prefix = Names.Camel(dense.Name);
         // PyTorch keeps Linear weights as [out, in]. A vector made by flattening an image is (H, W, C) here
         // but (C, H, W) in PyTorch, so the input axis splits into the image's axes before the transpose.
@@ -114,29 +120,46 @@ internal sealed class DenseKind : LayerKind
         };
     }
 
+    /// <summary>Values of one row of the product: a vector's length, or the features of one step of a sequence.</summary>
+    private static int Features(Shape input) => input.Kind == ShapeKind.Sequence ? input.Channels : (int)input.Elements;
+
+    /// <summary>Rows of the product per sample: the steps of a sequence, else 1.</summary>
+    private static int RowsPerSample(Shape input) => input.Kind == ShapeKind.Sequence ? input.Steps : 1;
+
+    /// <summary>The product's rows for this batch: <c>batch</c>, or <c>batch * T</c> on a sequence.</summary>
+    private static string Rows(LayerSpec layer) => RowsPerSample(layer.In) == 1 ? "batch" : $"batch * {Text.Of(RowsPerSample(layer.In))}";
+
+    public override long MultiplyAdds(LayerSpec layer) => System.Math.Max(ParameterCount(layer) * RowsPerSample(layer.In), layer.Out.Elements);
+
     public override string? OutputSizeArgument => "units";
 
     public override IEnumerable<string> ConstantSuffixes => new[] { "Inputs", "Units" };
 
     public override void WriteDeclarations(LayerContext c)
     {
-        c.W.Line($"private const int {c.Constant("Inputs")} = {c.Layer.In.Elements};");
+        c.W.Line($"private const int {c.Constant("Inputs")} = {Features(c.Layer.In)};");
         c.W.Line($"private const int {c.Constant("Units")} = {((DenseSpec)c.Layer).Units};");
     }
 
-    public override string OutputElements(LayerContext c) => c.Constant("Units");
+    public override string OutputElements(LayerContext c) =>
+        RowsPerSample(c.Layer.In) == 1 ? c.Constant("Units") : $"{Text.Of(RowsPerSample(c.Layer.In))} * {c.Constant("Units")}";
 
-    public override string Construction(LayerContext c) =>
-        $"new global::SourceNet.DenseLayer(\"{c.Layer.Name}\", {c.Constant("Inputs")}, {c.Constant("Units")}, {c.Layer.Activation!.RuntimeExpression})";
+    public override string Construction(LayerContext c) => RowsPerSample(c.Layer.In) == 1
+        ? $"new global::SourceNet.DenseLayer(\"{c.Layer.Name}\", {c.Constant("Inputs")}, {c.Constant("Units")}, {c.Layer.Activation!.RuntimeExpression})"
+        : $"new global::SourceNet.DenseLayer(\"{c.Layer.Name}\", {c.Layer.In.RuntimeExpression}, {c.Constant("Units")}, {c.Layer.Activation!.RuntimeExpression})";
 
     public override void WriteForward(LayerContext c)
     {
         var dense = (DenseSpec)c.Layer;
-        string product = $"[batch, {dense.In.Elements}] x [{dense.In.Elements}, {dense.Units}]";
+        string rows = Rows(dense);
+        int features = Features(dense.In);
+        string product = RowsPerSample(dense.In) == 1
+            ? $"[batch, {features}] x [{features}, {dense.Units}]"
+            : $"every step: [batch * {RowsPerSample(dense.In)}, {features}] x [{features}, {dense.Units}]";
         c.W.Line(dense.Function.IsIdentity || dense.Function.KeepsPreActivations
             ? $"// {dense.Name}: {product}, bias added in the matmul epilogue{(dense.Function.KeepsPreActivations ? $"; pre-activations kept for {dense.Function.Name}'s derivative" : "")}"
             : $"// {dense.Name}: {product} + bias, {dense.Function.Name} fused into the matmul epilogue");
-        c.W.Line($"{Gemm}.MatMulBias<{ActivationEmitter.EpilogueType(c)}>(batch, {c.Constant("Units")}, {c.Constant("Inputs")}, {c.Input}, {c.Field}.Weight.Value, {c.Field}.Bias.Value, {c.ProductTarget});");
+        c.W.Line($"{Gemm}.MatMulBias<{ActivationEmitter.EpilogueType(c)}>({rows}, {c.Constant("Units")}, {c.Constant("Inputs")}, {c.Input}, {c.Field}.Weight.Value, {c.Field}.Bias.Value, {c.ProductTarget});");
         ActivationEmitter.WriteForwardTail(c);
     }
 
@@ -144,16 +167,19 @@ internal sealed class DenseKind : LayerKind
     {
         var dense = (DenseSpec)c.Layer;
         string dz = c.OutputGradient;
-        c.W.Line($"// {dense.Name}: db = column sums of dZ");
-        c.W.Line($"{Gemm}.ColumnSums(batch, {c.Constant("Units")}, {dz}, {c.Field}.Bias.Gradient);");
+        string rows = Rows(dense);
+        int features = Features(dense.In);
+        string rowText = rows == "batch" ? "batch" : rows.Replace(" ", "");
+        c.W.Line($"// {dense.Name}: db = column sums of dZ{(rows == "batch" ? "" : " over every step")}");
+        c.W.Line($"{Gemm}.ColumnSums({rows}, {c.Constant("Units")}, {dz}, {c.Field}.Bias.Gradient);");
         if (c.InputGradient is { } dx)
         {
-            c.W.Line($"// {dense.Name}: input gradient dZ x W^T  ([batch, {dense.Units}] x [{dense.Units}, {dense.In.Elements}]), taken before W changes");
-            c.W.Line($"{Gemm}.MatMulTransposeB(batch, {c.Constant("Inputs")}, {c.Constant("Units")}, {dz}, {c.Field}.Weight.Value, {dx});");
+            c.W.Line($"// {dense.Name}: input gradient dZ x W^T  ([{rowText}, {dense.Units}] x [{dense.Units}, {features}]), taken before W changes");
+            c.W.Line($"{Gemm}.MatMulTransposeB({rows}, {c.Constant("Inputs")}, {c.Constant("Units")}, {dz}, {c.Field}.Weight.Value, {dx});");
         }
-        c.W.Line($"// {dense.Name}: dW = input^T x dZ  ([{dense.In.Elements}, batch] x [batch, {dense.Units}]); the optimizer updates each");
+        c.W.Line($"// {dense.Name}: dW = input^T x dZ  ([{features}, {rowText}] x [{rowText}, {dense.Units}]); the optimizer updates each");
         c.W.Line("// block of W's columns as soon as its gradient is computed, on the core that computed it");
-        c.W.Line($"{Gemm}.WeightGradient({c.Constant("Inputs")}, {c.Constant("Units")}, batch, {c.Input}, {dz}, {c.Field}.Weight, optimizer);");
+        c.W.Line($"{Gemm}.WeightGradient({c.Constant("Inputs")}, {c.Constant("Units")}, {rows}, {c.Input}, {dz}, {c.Field}.Weight, optimizer);");
         c.W.Line($"optimizer?.Update({c.Field}.Bias);");
     }
 

@@ -74,6 +74,13 @@ internal abstract class LayerKind
     /// <summary>Whether the kind reads integer token ids (an embedding); every other kind computes on floats.</summary>
     public virtual bool AcceptsTokens => false;
 
+    /// <summary>For a kind that reads token ids: how many distinct ids it accepts (an embedding's vocabulary); null otherwise.
+    /// The generated methods reject an input id outside it, and a declared <c>InputVocabulary</c> must fit in it.</summary>
+    public virtual int? TokenRange(LayerSpec layer) => null;
+
+    /// <summary>The attribute argument that sets <see cref="TokenRange"/>, where a vocabulary problem points.</summary>
+    public virtual string? TokenRangeArgument => null;
+
     /// <summary>Non-trainable per-layer state that a checkpoint keeps (BatchNorm's running statistics), in values.</summary>
     public virtual long BufferCount(LayerSpec layer) => 0;
 

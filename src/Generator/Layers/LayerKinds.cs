@@ -19,6 +19,7 @@ internal static class LayerKinds
         GlobalAvgPool2DKind.Instance,
         LstmKind.Instance,
         GruKind.Instance,
+        EmbeddingKind.Instance,
     };
 
     /// <summary>The kind declared by the attribute class <paramref name="attributeName"/>, or null.</summary>

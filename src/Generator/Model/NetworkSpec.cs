@@ -30,7 +30,23 @@ internal sealed record NetworkSpec(
     /// <summary>The shape of one input sample; set by shape inference, null before it or when invalid.</summary>
     public Shape? Input { get; init; }
 
-    public bool IsClassifier => Loss == LossKind.SoftmaxCrossEntropy;
+    /// <summary>[Network(InputVocabulary = V)] as written, 0 when not set: the distinct token ids of the input.</summary>
+    public int DeclaredVocabulary { get; init; }
+
+    /// <summary>Whether the loss is a softmax cross-entropy against integer labels (one per sample, or one per step).</summary>
+    public bool IsClassifier => Loss is LossKind.SoftmaxCrossEntropy or LossKind.SoftmaxCrossEntropyPerStep;
+
+    /// <summary>Whether each sample has one label per time step (a language model) rather than one.</summary>
+    public bool IsPerStep => Loss == LossKind.SoftmaxCrossEntropyPerStep;
+
+    /// <summary>Whether the input is integer token ids (the generated methods take <c>ReadOnlySpan&lt;int&gt;</c>).</summary>
+    public bool HasTokenInput => Input is { IsIntegral: true };
+
+    /// <summary>Labels of one sample: the output's steps for a per-step loss, else 1.</summary>
+    public long LabelsPerSample => IsPerStep ? Last.Out.Steps : 1;
+
+    /// <summary>Classes each label chooses among: the output's last axis.</summary>
+    public long Classes => IsPerStep ? Last.Out.Channels : Last.Out.Elements;
 
     /// <summary>The output layer: the last declared, which every other layer must reach.</summary>
     public LayerSpec Last => Layers[Layers.Count - 1];
@@ -61,4 +77,5 @@ internal enum LossKind
 {
     SoftmaxCrossEntropy = 0,
     MeanSquaredError = 1,
+    SoftmaxCrossEntropyPerStep = 2,
 }

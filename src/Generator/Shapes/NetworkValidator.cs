@@ -94,6 +94,7 @@ internal static class NetworkValidator
             layers[i] = layer;
         }
 
+        CheckVocabulary(network, layers, problems);
         NetworkSpec inferred = network with { Input = input, Layers = layers.ToEquatableArray() };
         if (wired && layers.Length > 0)
         {
@@ -157,6 +158,34 @@ internal static class NetworkValidator
             }
         }
         return sources;
+    }
+
+    /// <summary>
+    /// With <c>InputVocabulary</c> declared, every layer reading the token input needs a row for each id it may hold
+    /// (SN0051); a declared vocabulary on input that is not tokens says nothing and is rejected as a bad input (SN0016).
+    /// </summary>
+    private static void CheckVocabulary(NetworkSpec network, LayerSpec[] layers, List<ShapeProblem> problems)
+    {
+        int declared = network.DeclaredVocabulary;
+        if (declared == 0)
+        {
+            return;
+        }
+        if (declared < 0 || network.DeclaredInputTokens == 0)
+        {
+            new ProblemSink(problems, -1).Report(DiagnosticDescriptors.InvalidInputShapeId, "InputVocabulary", network.ClassName, $"InputVocabulary = {Text(declared)}",
+                declared < 0 ? "a vocabulary holds at least one id" : "it counts token ids, so it goes with InputTokens");
+            return;
+        }
+        for (int i = 0; i < layers.Length; i++)
+        {
+            LayerSpec layer = layers[i];
+            if (layer.InputIndices.Count == 1 && layer.InputIndices[0] < 0 && layer.Kind.TokenRange(layer) is { } range && range > 0 && range < declared)
+            {
+                new ProblemSink(problems, i).Report(DiagnosticDescriptors.VocabularyTooSmallId, layer.Kind.TokenRangeArgument, layer.Name,
+                    Text(range), network.ClassName, Text(declared), Text(declared - 1));
+            }
+        }
     }
 
     /// <summary>The name that <c>From</c> uses for the network's input (<c>NetworkAttribute.InputName</c>).</summary>
@@ -416,10 +445,11 @@ internal static class NetworkValidator
     /// </summary>
     private static void CheckLoss(NetworkSpec network, List<ShapeProblem> problems)
     {
-        if (network.Loss != LossKind.SoftmaxCrossEntropy)
+        if (!network.IsClassifier)
         {
             return;
         }
+        string loss = network.Loss.ToString();
         int index = network.Layers.Count - 1;
         while (index > 0 && network.Layers[index].Kind.PassesValuesThrough && network.Layers[index].InputIndices is { Count: 1 } single && single[0] >= 0)
         {
@@ -430,7 +460,7 @@ internal static class NetworkValidator
         if (producer.Activation is { IsIdentity: false } activation)
         {
             sink.Report(DiagnosticDescriptors.LossNeedsLinearLastLayerId, activation.IsCustom ? "CustomActivation" : "activation",
-                producer.Name, activation.Name, "SoftmaxCrossEntropy",
+                producer.Name, activation.Name, loss,
                 index == network.Layers.Count - 1 ? "raw logits: remove the activation from the last layer" : $"raw logits (they reach the loss through '{network.Last.Name}'): remove the activation");
         }
         LayerSpec output = network.Last;
@@ -439,14 +469,30 @@ internal static class NetworkValidator
             // The output's size is unknown (a problem before it was reported): only the activation can be checked.
             return;
         }
-        if (!output.Out.IsVector)
+        var outputSink = new ProblemSink(problems, network.Layers.Count - 1);
+        // One label per sample takes a vector of logits, one label per step a sequence: a dense layer on a sequence
+        // classifies every step, which the one-label loss cannot score.
+        if (network.IsPerStep && output.Out.Kind != ShapeKind.Sequence)
         {
-            new ProblemSink(problems, network.Layers.Count - 1).Report(DiagnosticDescriptors.LossNeedsVectorOutputId, null, "SoftmaxCrossEntropy", output.Name, output.Out.ToString());
+            outputSink.Report(DiagnosticDescriptors.LossLabelsMismatchId, null, network.ClassName, loss, "one label per time step",
+                output.Name, output.Out.Described, "the last layer must give a sequence of logits (T, classes): a dense layer on a sequence; or train with Loss.SoftmaxCrossEntropy, one label per sample");
+            return;
         }
-        else if (output.Out.Elements == 1)
+        if (!network.IsPerStep && output.Out.Kind == ShapeKind.Sequence)
+        {
+            outputSink.Report(DiagnosticDescriptors.LossLabelsMismatchId, null, network.ClassName, loss, "one label per sample",
+                output.Name, output.Out.Described + ", logits for every step",
+                $"train with Loss.SoftmaxCrossEntropyPerStep ({Text(output.Out.Steps)} labels per sample, one per step), or end the network with a layer that gives one vector per sample");
+            return;
+        }
+        if (!network.IsPerStep && !output.Out.IsVector)
+        {
+            outputSink.Report(DiagnosticDescriptors.LossNeedsVectorOutputId, null, loss, output.Name, output.Out.ToString());
+        }
+        else if (network.Classes == 1)
         {
             sink.Report(DiagnosticDescriptors.LossOutputCountId, producer.Kind.OutputSizeArgument,
-                "SoftmaxCrossEntropy", "2", producer.Name, Text(output.Out.Elements));
+                loss, "2", producer.Name, Text(network.Classes));
         }
     }
 

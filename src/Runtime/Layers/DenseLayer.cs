@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using SourceNet.Export;
 using SourceNet.Quantization;
@@ -32,7 +33,30 @@ public sealed class DenseLayer : Layer
         _parameters = new[] { Weight, Bias };
     }
 
-    /// <summary>Number of inputs.</summary>
+    /// <summary>
+    /// Creates a dense layer applied at every step of a sequence (T, F): the same weight [F, units] and bias at each
+    /// step, output (T, units). Its state_dict is that of an <c>nn.Linear(F, units)</c> applied to the last axis.
+    /// </summary>
+    /// <param name="name">The layer's name.</param>
+    /// <param name="input">The sequence it reads.</param>
+    /// <param name="units">Outputs per step.</param>
+    /// <param name="activation">The activation applied to each output.</param>
+    public DenseLayer(string name, LayerShape input, int units, LayerActivation activation)
+        : base(name, input, PerStepOutput(name, input, units))
+    {
+        InputCount = input.Channels;
+        Units = units;
+        Activation = activation;
+        Weight = new Parameter(name + ".Weight", InputCount, units) { StateDictRank = 2 };
+        Bias = new Parameter(name + ".Bias", 1, units);
+        _parameters = new[] { Weight, Bias };
+    }
+
+    private static LayerShape PerStepOutput(string name, LayerShape input, int units) => input.Kind == ShapeKind.Sequence
+        ? LayerShape.Sequence(input.Steps, units)
+        : throw new ArgumentException($"Dense '{name}' applied per step reads a sequence (T, F), not {input}.", nameof(input));
+
+    /// <summary>Number of inputs (of one step, on a sequence).</summary>
     public int InputCount { get; }
 
     /// <summary>Number of outputs.</summary>
@@ -54,8 +78,11 @@ public sealed class DenseLayer : Layer
     protected override string DefaultDescription => Activation.IsIdentity ? "Dense" : "Dense, " + Activation.Name;
 
     /// <summary><c>Gemm</c> with the weight as stored, [inputs, units] (no transpose), then the activation.</summary>
+    /// <remarks>On a sequence, the value [N, T·F] is read as rows [N·T, F] (<c>Reshape</c>), multiplied, and laid back as [N, T·units].</remarks>
     public override OpValue Lower(IOpGraph graph, IReadOnlyList<OpValue> inputs)
     {
+        if (InputShape.Kind == ShapeKind.Sequence)
+            return LowerPerStep(graph, SingleInput(inputs));
         OpValue input = graph.ToFeatures(Name, SingleInput(inputs));
         string weight = graph.Floats(Name + ".weight", Weight.Value, InputCount, Units);
         string bias = graph.Floats(Name + ".bias", Bias.Value, Units);
@@ -66,4 +93,14 @@ public sealed class DenseLayer : Layer
     /// <summary>An int8 product: weights per unit, the activation applied on the way to the next layer's bytes.</summary>
     public override QuantizedOperation Quantize() =>
         QuantizedOperation.MatrixProduct(Name, InputCount, Units, Weight.Value, Bias.Value, Activation);
+    private OpValue LowerPerStep(IOpGraph graph, OpValue input)
+    {
+        string rows = graph.Node("Reshape", Name + "_steps", new[] { input.Name, graph.Int64s(Name + "_steps_shape", -1, InputCount) });
+        string weight = graph.Floats(Name + ".weight", Weight.Value, InputCount, Units);
+        string bias = graph.Floats(Name + ".bias", Bias.Value, Units);
+        string product = graph.Node("Gemm", Name + "_gemm", new[] { rows, weight, bias });
+        string activated = Activation.Lower(graph, Name + "_gemm", product);
+        string output = graph.Node("Reshape", Name, new[] { activated, graph.Int64s(Name + "_shape", -1, OutputShape.Elements) });
+        return new OpValue(output, OpLayout.Features, OutputShape);
+    }
 }

@@ -37,10 +37,17 @@ public class TypedShapeValidatorTests
     }
 
     [Fact]
-    public void A_dense_layer_or_a_convolution_does_not_take_a_sequence()
+    public void A_dense_layer_applies_per_step_to_a_sequence_and_a_convolution_does_not_take_one()
     {
-        Assert.Equal(new[] { DiagnosticDescriptors.DenseNeedsVectorInputId },
+        NetworkValidator.Result perStep = Validate(Network([Dense("Out", 10)], sequence: [28, 5]) with { Loss = LossKind.SoftmaxCrossEntropyPerStep });
+        Assert.Empty(perStep.Problems);
+        Assert.Equal(Shape.Sequence(28, 10), perStep.Network.Layers[0].Out);
+        Assert.Equal(5 * 10 + 10, perStep.Network.ParameterCount); // one weight for every step
+        // The one-label loss cannot score a sequence of logits.
+        Assert.Equal(new[] { DiagnosticDescriptors.LossLabelsMismatchId },
             Validate(Network([Dense("Out", 10)], sequence: [28, 5])).Problems.Select(p => p.DescriptorId));
+        Assert.Equal(new[] { DiagnosticDescriptors.DenseNeedsVectorInputId },
+            Validate(Network([Dense("Out", 10)], shape: [4, 4, 2])).Problems.Select(p => p.DescriptorId));
         Assert.Equal(new[] { DiagnosticDescriptors.NeedsImageInputId },
             Validate(Network([Conv("Conv", 2), new FlattenSpec("Flat", "public", null), Dense("Out", 10)], sequence: [28, 5])).Problems.Select(p => p.DescriptorId));
     }

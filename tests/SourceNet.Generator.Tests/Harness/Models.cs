@@ -65,6 +65,24 @@ public static class Models
         }
         """;
 
+    /// <summary>The character language model of samples/CharLm, as the sample declares it.</summary>
+    public const string CharLm = """
+        using SourceNet;
+
+        namespace Samples;
+
+        [Network(InputTokens = Steps, InputVocabulary = Vocabulary, Loss = Loss.SoftmaxCrossEntropyPerStep)]
+        public sealed partial class CharLmNetwork
+        {
+            public const int Steps = 64;
+            public const int Vocabulary = 63;
+
+            [Embedding(Vocabulary, 64)] public partial EmbeddingLayer Embedding { get; }
+            [Lstm(256, ReturnSequences = true)] public partial LstmLayer Lstm { get; }
+            [Dense(Vocabulary)] public partial DenseLayer Output { get; }
+        }
+        """;
+
     /// <summary>The residual network of samples/MnistResNet, as the sample declares it.</summary>
     public const string ResNet = """
         using SourceNet;

@@ -10,6 +10,9 @@ internal static class TestFiles
     /// <summary>The folder holding the genuine gzipped MNIST files, found by walking up to the directory holding SourceNet.sln.</summary>
     public static string MnistFolder { get; } = Path.Combine(FindRepositoryRoot(), "data", "mnist");
 
+    /// <summary>The folder holding SourceNet.sln.</summary>
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
     private static string FindRepositoryRoot()
     {
         for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
