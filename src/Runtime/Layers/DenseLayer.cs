@@ -91,8 +91,11 @@ public sealed class DenseLayer : Layer
     }
 
     /// <summary>An int8 product: weights per unit, the activation applied on the way to the next layer's bytes.</summary>
-    public override QuantizedOperation Quantize() =>
-        QuantizedOperation.MatrixProduct(Name, InputCount, Units, Weight.Value, Bias.Value, Activation);
+    /// <exception cref="NotSupportedException">The layer runs per step of a sequence (int8 covers vector inputs).</exception>
+    public override QuantizedOperation Quantize() => InputShape.Kind == ShapeKind.Sequence
+        ? throw new NotSupportedException($"Layer '{Name}' ({Description}) runs per step of a sequence; int8 inference covers dense layers on vectors only.")
+        : QuantizedOperation.MatrixProduct(Name, InputCount, Units, Weight.Value, Bias.Value, Activation);
+
     private OpValue LowerPerStep(IOpGraph graph, OpValue input)
     {
         string rows = graph.Node("Reshape", Name + "_steps", new[] { input.Name, graph.Int64s(Name + "_steps_shape", -1, InputCount) });
