@@ -79,14 +79,15 @@ internal static partial class NetworkEmitter
     {
         w.Line("/// <summary>");
         w.Line("/// Softmax, cross-entropy and its gradient in one pass per row: loss_r = log(sum_j e^(z_j - max)) - (z_label - max),");
-        w.Line("/// dLoss/dz_j = (softmax_j - [j == label]) / batch. Returns the mean loss.");
+        w.Line("/// dLoss/dz_j = (softmax_j - [j == label]) / batch, over <paramref name=\"rows\"/> rows of a batch of <paramref name=\"batch\"/>");
+        w.Line("/// (fewer in a sample chunk of a split step). Returns the rows' summed loss.");
         w.Line("/// </summary>");
-        using (w.Block($"public static float SoftmaxCrossEntropyWithGradient({ReadOnlySpan} logits, {Labels} labels, {Span} gradient, int batch)"))
+        using (w.Block($"public static double SoftmaxCrossEntropyWithGradient({ReadOnlySpan} logits, {Labels} labels, {Span} gradient, int rows, int batch)"))
         {
             w.Line($"const int classes = {net}.OutputCount;");
             w.Line("float inverseBatch = 1f / batch;");
             w.Line("double total = 0;");
-            using (w.Block("for (int row = 0; row < batch; row++)"))
+            using (w.Block("for (int row = 0; row < rows; row++)"))
             {
                 w.Line("int label = labels[row];");
                 w.Line("if ((uint)label >= classes) ThrowLabelOutOfRange(row, label);");
@@ -107,24 +108,25 @@ internal static partial class NetworkEmitter
                 w.Line("g[label] -= inverseBatch;");
                 w.Line("total += global::System.MathF.Log(sum) - (z[label] - max);");
             }
-            w.Line("return (float)(total * inverseBatch);");
+            w.Line("return total;");
         }
     }
 
     private static void WriteMeanSquaredError(SourceWriter w, string net)
     {
-        w.Line("/// <summary>Half the squared error, summed over outputs and averaged over the batch, and its gradient (y - t) / batch in the same pass.</summary>");
-        using (w.Block($"public static float MeanSquaredErrorWithGradient({ReadOnlySpan} outputs, {ReadOnlySpan} targets, {Span} gradient, int batch)"))
+        w.Line("/// <summary>Half the squared error summed over the outputs of <paramref name=\"rows\"/> rows, and its gradient (y - t) / batch in the same");
+        w.Line("/// pass (a sample chunk of a split step has fewer rows than its batch). Returns the rows' summed loss.</summary>");
+        using (w.Block($"public static double MeanSquaredErrorWithGradient({ReadOnlySpan} outputs, {ReadOnlySpan} targets, {Span} gradient, int rows, int batch)"))
         {
             w.Line("float inverseBatch = 1f / batch;");
             w.Line("double total = 0;");
-            using (w.Block($"for (int i = 0; i < batch * {net}.OutputCount; i++)"))
+            using (w.Block($"for (int i = 0; i < rows * {net}.OutputCount; i++)"))
             {
                 w.Line("float difference = outputs[i] - targets[i];");
                 w.Line("total += 0.5 * difference * difference;");
                 w.Line("gradient[i] = difference * inverseBatch;");
             }
-            w.Line("return (float)(total * inverseBatch);");
+            w.Line("return total;");
         }
     }
 }

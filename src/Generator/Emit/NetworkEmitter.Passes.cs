@@ -30,7 +30,9 @@ internal static partial class NetworkEmitter
         w.Line("/// <summary>One training step: forward, loss, backward, and the optimizer's update of every parameter.</summary>");
         w.Line("/// <param name=\"inputs\">The batch, row-major: InputCount values per sample.</param>");
         w.Line($"/// <param name=\"{targets}\">{targetsDoc}</param>");
-        w.Line("/// <param name=\"optimizer\">Updates each parameter as soon as its gradient is ready, or after the whole backward pass when it needs every gradient (<see cref=\"SourceNet.Optimizer.NeedsGlobalStep\"/>).</param>");
+        w.Line(SplitsBySamples(network)
+            ? "/// <param name=\"optimizer\">Updates every parameter once the gradients are final: after the sample chunks' gradients are added up (a batch of 32 or more runs as chunks, see <see cref=\"SourceNet.Kernels.TrainingChunks\"/>), else as soon as each gradient is ready, or after the whole backward pass when it needs every gradient (<see cref=\"SourceNet.Optimizer.NeedsGlobalStep\"/>).</param>"
+            : "/// <param name=\"optimizer\">Updates each parameter as soon as its gradient is ready, or after the whole backward pass when it needs every gradient (<see cref=\"SourceNet.Optimizer.NeedsGlobalStep\"/>).</param>");
         w.Line("/// <returns>The batch's mean loss before the update.</returns>");
         using (w.Block($"public float TrainStep({ReadOnlySpan} inputs, {TargetsType(network)} {targets}, {Rt}.Optimizer optimizer)"))
         {
@@ -53,8 +55,12 @@ internal static partial class NetworkEmitter
             {
                 w.Line($"{helpers}.CheckTargets({targets}, batch);");
             }
+            if (SplitsBySamples(network))
+            {
+                WriteSampleChunkStep(w, network);
+            }
             w.Line(RunForward(network, "inputs", last, training: true));
-            w.Line($"float loss = {helpers}.{LossMethod(network)}({last}, {targets}, {lastGradient}, batch);");
+            w.Line($"float loss = (float)({helpers}.{LossMethod(network)}({last}, {targets}, {lastGradient}, batch, batch) * (1f / batch));");
             w.Line("// Check before any parameter changes, so a diverging step loses nothing.");
             w.Line($"if (!float.IsFinite(loss)) {Rt}.NetworkGuards.ThrowNonFiniteLoss(loss, inputs, _parameters);");
             using (w.Block("if (optimizer is { NeedsGlobalStep: true })"))

@@ -6,8 +6,8 @@ namespace SourceNet.Kernels;
 /// <summary>
 /// The rhythm of <see cref="TrainingSplitController"/>, in training steps.
 /// </summary>
-/// <param name="FirstSteps">Steps split by samples, untimed, before the first look: the first steps compile kernels and
-/// fault the replicas' pages in.</param>
+/// <param name="FirstSteps">Untimed steps before the first look, taking each way in turn: the first steps compile kernels,
+/// fault the replicas' pages in and make what each way makes once.</param>
 /// <param name="WarmUpSteps">Untimed steps at the start of each way's block: after a switch the first steps pay for
 /// moving data into the other core's cache, which steady use of that way would not.</param>
 /// <param name="TimedSteps">Timed steps per way and look.</param>
@@ -21,7 +21,7 @@ internal sealed record TrainingSplitSchedule(int FirstSteps, int WarmUpSteps, in
 {
     /// <summary>A look is 3 x (2 + 6) steps, then at least 400 steps the winning way (the tutorial's MLP: about 0.4 s;
     /// the CNN: about 15 s); a stall costs at least 1 ms.</summary>
-    public static TrainingSplitSchedule Default { get; } = new(FirstSteps: 4, WarmUpSteps: 2, TimedSteps: 6, ExploitSteps: 400, MaxBackoff: 8,
+    public static TrainingSplitSchedule Default { get; } = new(FirstSteps: 6, WarmUpSteps: 2, TimedSteps: 6, ExploitSteps: 400, MaxBackoff: 8,
         StallFactor: 3.0, StallTicks: Stopwatch.Frequency / 1000);
 }
 
@@ -59,7 +59,7 @@ internal sealed class TrainingSplitController
         _left = schedule.FirstSteps;
     }
 
-    /// <summary>The way kept between looks (split by samples until the first look ends).</summary>
+    /// <summary>The way kept between looks.</summary>
     public TrainingSplit Chosen => _chosen;
 
     /// <summary>Looks finished so far.</summary>
@@ -76,8 +76,11 @@ internal sealed class TrainingSplitController
     /// <summary>Whether a look is under way.</summary>
     public bool Exploring => _exploring >= 0;
 
-    /// <summary>The way the next step should run.</summary>
-    public TrainingSplit Next() => _exploring >= 0 ? s_ways[_exploring] : _chosen;
+    /// <summary>The way the next step should run. The first steps take each way in turn, untimed: whatever a way makes
+    /// on first use (a kernel's shared job, a worker thread) is made then, so no later look allocates.</summary>
+    public TrainingSplit Next() => _exploring >= 0 ? s_ways[_exploring]
+        : Looks == 0 ? s_ways[(_schedule.FirstSteps - _left) % s_ways.Length]
+        : _chosen;
 
     /// <summary>Records a step that ran <paramref name="way"/> (normally what <see cref="Next"/> said) in
     /// <paramref name="ticks"/> stopwatch ticks.</summary>
