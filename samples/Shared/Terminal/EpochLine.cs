@@ -3,7 +3,7 @@ using SourceNet.Training;
 
 namespace SourceNet.Samples.Terminal;
 
-/// <summary>The tutorial's per-epoch line: <c>Epoch: 1, loss=0.327, test set accuracy=94.870%, time=0.572s</c>.</summary>
+/// <summary>The tutorial's per-epoch line: <c>Epoch: 1, loss=0.327, test set accuracy=94.880%, time=0.572s</c>.</summary>
 public static class EpochLine
 {
     /// <summary>Formats <paramref name="result"/> as the tutorial prints it.</summary>

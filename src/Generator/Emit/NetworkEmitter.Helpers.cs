@@ -134,34 +134,29 @@ internal static partial class NetworkEmitter
         return vocabulary;
     }
 
+    /// <summary>The rows of logits (or outputs) the loss helper reads for <paramref name="samples"/> samples: one per
+    /// sample, or one per time step for per-step labels.</summary>
+    private static string LossRows(NetworkSpec network, string samples) =>
+        network.IsPerStep ? $"({samples} * {Text.Of(network.LabelsPerSample)})" : samples;
+
     private static string LossMethod(NetworkSpec network) =>
         network.IsClassifier ? "SoftmaxCrossEntropyWithGradient" : "MeanSquaredErrorWithGradient";
 
     private static void WriteSoftmaxCrossEntropy(SourceWriter w, NetworkSpec network)
     {
-        string rows = network.IsPerStep ? $"batch * {Text.Of(network.LabelsPerSample)}" : "batch";
         w.Line("/// <summary>");
         w.Line("/// Softmax, cross-entropy and its gradient in one pass per row: loss_r = log(sum_j e^(z_j - max)) - (z_label - max),");
+        w.Line("/// dLoss/dz_j = (softmax_j - [j == label]) / batch, over <paramref name=\"rows\"/> rows of a batch of <paramref name=\"batch\"/>");
         w.Line(network.IsPerStep
-            ? $"/// dLoss/dz_j = (softmax_j - [j == label]) / rows, a row per step ({Text.Of(network.LabelsPerSample)} per sample). Returns the mean over the batch's steps."
-            : "/// dLoss/dz_j = (softmax_j - [j == label]) / batch. Returns the mean loss.");
+            ? $"/// rows, a row per time step ({Text.Of(network.LabelsPerSample)} per sample, so callers count both in steps). Returns the rows' summed loss."
+            : "/// (fewer in a sample chunk of a split step). Returns the rows' summed loss.");
         w.Line("/// </summary>");
-        using (w.Block($"public static float SoftmaxCrossEntropyWithGradient({ReadOnlySpan} logits, {Labels} labels, {Span} gradient, int batch)"))
+        using (w.Block($"public static double SoftmaxCrossEntropyWithGradient({ReadOnlySpan} logits, {Labels} labels, {Span} gradient, int rows, int batch)"))
         {
-            if (network.IsPerStep)
-            {
-                w.Line($"const int classes = {Text.Of(network.Classes)};");
-                w.Line("// One row of logits per step: the mean is over the batch's steps.");
-                w.Line($"int rows = {rows};");
-                w.Line("float inverseBatch = 1f / rows;");
-            }
-            else
-            {
-                w.Line($"const int classes = {network.ClassName}.OutputCount;");
-                w.Line("float inverseBatch = 1f / batch;");
-            }
+            w.Line(network.IsPerStep ? $"const int classes = {Text.Of(network.Classes)};" : $"const int classes = {network.ClassName}.OutputCount;");
+            w.Line("float inverseBatch = 1f / batch;");
             w.Line("double total = 0;");
-            using (w.Block($"for (int row = 0; row < {(network.IsPerStep ? "rows" : "batch")}; row++)"))
+            using (w.Block("for (int row = 0; row < rows; row++)"))
             {
                 w.Line("int label = labels[row];");
                 w.Line("if ((uint)label >= classes) ThrowLabelOutOfRange(row, label);");
@@ -182,24 +177,25 @@ internal static partial class NetworkEmitter
                 w.Line("g[label] -= inverseBatch;");
                 w.Line("total += global::System.MathF.Log(sum) - (z[label] - max);");
             }
-            w.Line("return (float)(total * inverseBatch);");
+            w.Line("return total;");
         }
     }
 
     private static void WriteMeanSquaredError(SourceWriter w, string net)
     {
-        w.Line("/// <summary>Half the squared error, summed over outputs and averaged over the batch, and its gradient (y - t) / batch in the same pass.</summary>");
-        using (w.Block($"public static float MeanSquaredErrorWithGradient({ReadOnlySpan} outputs, {ReadOnlySpan} targets, {Span} gradient, int batch)"))
+        w.Line("/// <summary>Half the squared error summed over the outputs of <paramref name=\"rows\"/> rows, and its gradient (y - t) / batch in the same");
+        w.Line("/// pass (a sample chunk of a split step has fewer rows than its batch). Returns the rows' summed loss.</summary>");
+        using (w.Block($"public static double MeanSquaredErrorWithGradient({ReadOnlySpan} outputs, {ReadOnlySpan} targets, {Span} gradient, int rows, int batch)"))
         {
             w.Line("float inverseBatch = 1f / batch;");
             w.Line("double total = 0;");
-            using (w.Block($"for (int i = 0; i < batch * {net}.OutputCount; i++)"))
+            using (w.Block($"for (int i = 0; i < rows * {net}.OutputCount; i++)"))
             {
                 w.Line("float difference = outputs[i] - targets[i];");
                 w.Line("total += 0.5 * difference * difference;");
                 w.Line("gradient[i] = difference * inverseBatch;");
             }
-            w.Line("return (float)(total * inverseBatch);");
+            w.Line("return total;");
         }
     }
 }

@@ -36,7 +36,9 @@ internal static partial class NetworkEmitter
         w.Line("/// <summary>One training step: forward, loss, backward, and the optimizer's update of every parameter.</summary>");
         w.Line($"/// <param name=\"inputs\">The batch, row-major: InputCount {(network.HasTokenInput ? "token ids" : "values")} per sample.</param>");
         w.Line($"/// <param name=\"{targets}\">{targetsDoc}</param>");
-        w.Line("/// <param name=\"optimizer\">Updates each parameter as soon as its gradient is ready, or after the whole backward pass when it needs every gradient (<see cref=\"SourceNet.Optimizer.NeedsGlobalStep\"/>).</param>");
+        w.Line(SplitsBySamples(network)
+            ? "/// <param name=\"optimizer\">Updates every parameter once the gradients are final: after the sample chunks' gradients are added up (a batch of 32 or more runs as chunks, see <see cref=\"SourceNet.Kernels.TrainingChunks\"/>), else as soon as each gradient is ready, or after the whole backward pass when it needs every gradient (<see cref=\"SourceNet.Optimizer.NeedsGlobalStep\"/>).</param>"
+            : "/// <param name=\"optimizer\">Updates each parameter as soon as its gradient is ready, or after the whole backward pass when it needs every gradient (<see cref=\"SourceNet.Optimizer.NeedsGlobalStep\"/>).</param>");
         w.Line("/// <returns>The batch's mean loss before the update.</returns>");
         using (w.Block($"public float TrainStep({InputsType(network)} inputs, {TargetsType(network)} {targets}, {Rt}.Optimizer optimizer)"))
         {
@@ -59,8 +61,13 @@ internal static partial class NetworkEmitter
             {
                 w.Line($"{helpers}.CheckTargets({targets}, batch);");
             }
+            if (SplitsBySamples(network))
+            {
+                WriteSampleChunkStep(w, network);
+            }
             w.Line(RunForward(network, "inputs", last, training: true));
-            w.Line($"float loss = {helpers}.{LossMethod(network)}({last}, {targets}, {lastGradient}, batch);");
+            string rows = LossRows(network, "batch");
+            w.Line($"float loss = (float)({helpers}.{LossMethod(network)}({last}, {targets}, {lastGradient}, {rows}, {rows}) * (1f / {rows}));");
             w.Line("// Check before any parameter changes, so a diverging step loses nothing.");
             w.Line($"if (!float.IsFinite(loss)) {Rt}.NetworkGuards.ThrowNonFiniteLoss(loss, {(network.HasTokenInput ? "default" : "inputs")}, _parameters);");
             using (w.Block("if (optimizer is { NeedsGlobalStep: true })"))

@@ -8,6 +8,9 @@ namespace SourceNet.Generator.Emit;
 // Batch inference in chunks (Forward, Predict, Evaluate, ComputeLoss), run by the runtime's SampleChunks: on one
 // thread in order, or on the kernel threads, each thread computing whole chunks with buffers of its own. The
 // network's own buffers serve thread 0; replicas (networks sharing its layers, so its weights) serve the others.
+// Training steps in sample chunks (the runtime's TrainingChunks), for networks whose kinds keep samples apart: chunk
+// c of a batch always runs on buffer set c (the network's own for chunk 0, a training replica for the others: the
+// same parameter values, its own gradients), so where a chunk runs changes no bit.
 internal static partial class NetworkEmitter
 {
     /// <summary>The operations a chunk runs, numbered as the generated RunChunk's switch numbers them.</summary>
@@ -98,11 +101,16 @@ internal static partial class NetworkEmitter
                 w.Line("    network." + RunForward(network, "chunk", "logits", training: false));
                 string slice = network.IsPerStep ? $"labels.Slice(start * {Text.Of(network.LabelsPerSample)}, batch * {Text.Of(network.LabelsPerSample)})"
                     : network.IsClassifier ? "labels.Slice(start, batch)" : "targets.Slice(start * OutputCount, batch * OutputCount)";
-                w.Line($"    return (double){helpers}.{LossMethod(network)}(logits, {slice}, network.{lastGradient}, batch) * batch;");
+                string rows = LossRows(network, "batch");
+                w.Line($"    return (double)(float)({helpers}.{LossMethod(network)}(logits, {slice}, network.{lastGradient}, {rows}, {rows}) * (1f / {rows})) * batch;");
             }
         }
         w.Line();
         WriteReplicaConstructor(w, network);
+        if (SplitsBySamples(network))
+        {
+            WriteTrainingChunk(w, network);
+        }
     }
 
     /// <summary>A network sharing <c>source</c>'s layers (so its parameters) with buffers of its own, for forward passes only.</summary>
@@ -125,5 +133,111 @@ internal static partial class NetworkEmitter
             WriteBufferAllocations(w, network, replica: true);
         }
         w.Line();
+    }
+
+    /// <summary>Whether the network's training steps may run as sample chunks: no kind couples the samples of a batch.</summary>
+    /// <remarks>The runtime's chunks carry float inputs and one label or target row per sample: token inputs and per-step
+    /// labels stay on the whole-batch path for now.</remarks>
+    private static bool SplitsBySamples(NetworkSpec network) =>
+        !network.HasTokenInput && !network.IsPerStep && !network.Layers.Any(l => l.Kind.CouplesSamples);
+
+    /// <summary>The branch of ForwardBackward that hands a batch of several chunks to the runtime's TrainingChunks.</summary>
+    private static void WriteSampleChunkStep(SourceWriter w, NetworkSpec network)
+    {
+        string labels = network.IsClassifier ? TargetsName(network) : "default";
+        string targets = network.IsClassifier ? "default" : TargetsName(network);
+        using (w.Block($"if ({Rt}.Kernels.SampleChunks.TrainingChunksFor(batch) > 1)"))
+        {
+            w.Line("// A fixed number of sample chunks (set by the batch size, not the thread count), each on buffers of its own; their");
+            w.Line("// gradients are added in chunk order, then the optimizer updates: the same bits on any number of threads.");
+            if (network.IsClassifier)
+            {
+                w.Line($"{HelperType(network)}.CheckLabels({labels});");
+            }
+            w.Line($"_trainingChunks ??= new {Rt}.Kernels.TrainingChunks(this);");
+            w.Line($"return _trainingChunks.Step(batch, inputs, {labels}, {targets}, optimizer);");
+        }
+    }
+
+    /// <summary>The network's side of a split training step: one chunk's passes, and the replicas for the other chunks.</summary>
+    private static void WriteTrainingChunk(SourceWriter w, NetworkSpec network)
+    {
+        string net = network.ClassName;
+        var plan = ValuePlan.For(network);
+        string last = plan.Activations(network.Layers.Count - 1);
+        string helpers = HelperType(network);
+
+        w.Line("// The sample chunks of a split training step, made on the first such step.");
+        w.Line($"private {Rt}.Kernels.TrainingChunks? _trainingChunks;");
+        w.Line();
+        w.Line($"{Rt}.Kernels.ITrainingChunk {Rt}.Kernels.ITrainingChunk.CreateTrainingReplica(int maxBatchSize) => new {net}(new {Rt}.Kernels.TrainingReplicaOf<{net}>(this, maxBatchSize));");
+        w.Line();
+        w.Line("/// <summary>Forward, loss and backward of samples [start, start + batch) of a batch of wholeBatch, on this network's buffers, without updates.</summary>");
+        using (w.Block($"double {Rt}.Kernels.ITrainingChunk.TrainChunk(int start, int batch, int wholeBatch, {ReadOnlySpan} inputs, {Labels} labels, {ReadOnlySpan} targets)"))
+        {
+            w.Line($"{ReadOnlySpan} chunk = inputs.Slice(start * InputCount, batch * InputCount);");
+            w.Line(RunForward(network, "chunk", last, training: true));
+            string slice = network.IsClassifier ? "labels.Slice(start, batch)" : "targets.Slice(start * OutputCount, batch * OutputCount)";
+            w.Line("// The loss gradient is divided by the whole batch: the chunks' gradients add up to the batch's.");
+            w.Line($"double loss = {helpers}.{LossMethod(network)}({last}, {slice}, {plan.LossGradient}, batch, wholeBatch);");
+            w.Line("RunBackward(chunk, batch, null);");
+            w.Line("return loss;");
+        }
+        w.Line();
+        w.Line("/// <summary>A training replica for one sample chunk: the source's parameter values; its own gradients, buffers, layers and generators.</summary>");
+        w.Line("/// <remarks>The parameter's type is the runtime's marker, so no constructor the class declares itself can clash.</remarks>");
+        using (w.Block($"private {net}({Rt}.Kernels.TrainingReplicaOf<{net}> replica)"))
+        {
+            w.Line($"{net} source = replica.Source;");
+            w.Line("int maxBatchSize = replica.MaxBatchSize;");
+            w.Line("MaxBatchSize = maxBatchSize;");
+            w.Line("// Seeds the replica's own generators (dropout masks); TrainingChunks reseeds them from the source's before every step.");
+            w.Line($"var random = new {Rt}.SeededRandom(0);");
+            foreach (LayerContext c in Contexts(w, network))
+            {
+                if (c.Layer.HasProperty && c.Layer.Kind.Parameters(c.Layer).Count > 0)
+                {
+                    w.Line($"{c.Field} = {RuntimeLayer(c)};");
+                }
+            }
+            WriteParameterArray(w, network);
+            w.Line($"{Rt}.Kernels.TrainingReplicaOf<{net}>.ShareValues(_parameters, source._parameters);");
+            WriteBufferAllocations(w, network, replica: false);
+            foreach (LayerContext c in Contexts(w, network))
+            {
+                if (c.Layer.HasProperty && c.Layer.Kind.Parameters(c.Layer).Count == 0)
+                {
+                    w.Line($"{c.Field} = {RuntimeLayer(c)};");
+                }
+            }
+            w.Line($"_layers = new {Rt}.Layer[]");
+            w.Line("{");
+            w.Indent();
+            foreach (LayerContext c in Contexts(w, network))
+            {
+                w.Line((c.Layer.HasProperty ? c.Field : RuntimeLayer(c)) + ",");
+            }
+            w.Unindent();
+            w.Line("};");
+        }
+        w.Line();
+    }
+
+    /// <summary><c>_parameters</c>, in layer order, weight before bias: the order the chunks' gradients are matched in.</summary>
+    private static void WriteParameterArray(SourceWriter w, NetworkSpec network)
+    {
+        w.Line($"_parameters = new {Rt}.Parameter[]");
+        w.Line("{");
+        w.Indent();
+        foreach (LayerContext c in Contexts(w, network))
+        {
+            var parameters = c.Layer.Kind.Parameters(c.Layer);
+            if (parameters.Count > 0)
+            {
+                w.Line(string.Join(" ", parameters.Select(p => $"{c.Field}.{p.Member},")));
+            }
+        }
+        w.Unindent();
+        w.Line("};");
     }
 }

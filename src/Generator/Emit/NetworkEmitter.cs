@@ -41,7 +41,8 @@ internal static partial class NetworkEmitter
         w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"SourceNet.Generator\", \"1.0.0\")]");
         // A classifier fits the runtime's generic training loop (SourceNet.Training.Trainer) as it is.
         string contract = network.IsClassifier && !network.IsPerStep && !network.HasTokenInput ? $"{Rt}.Training.IClassifier" : $"{Rt}.INetwork";
-        using (w.Block($"partial class {network.ClassName} : {contract}, {Rt}.Kernels.ISampleChunks"))
+        string chunks = SplitsBySamples(network) ? $", {Rt}.Kernels.ITrainingChunk" : "";
+        using (w.Block($"partial class {network.ClassName} : {contract}, {Rt}.Kernels.ISampleChunks{chunks}"))
         {
             WriteConstants(w, network);
             WriteFields(w, network);

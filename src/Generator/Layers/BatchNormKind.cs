@@ -71,6 +71,9 @@ internal sealed class BatchNormKind : LayerKind
 
     public override bool HasTrainingMode => true;
 
+    // Training normalises with the batch's own mean and variance: every sample's output depends on the whole batch.
+    public override bool CouplesSamples => true;
+
     public override IReadOnlyList<ParameterSpec> Parameters(LayerSpec layer)
     {
         int channels = layer.In.Channels;

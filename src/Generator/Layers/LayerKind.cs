@@ -111,6 +111,15 @@ internal abstract class LayerKind
     /// <summary>Whether the forward pass differs between training and inference (dropout).</summary>
     public virtual bool HasTrainingMode => false;
 
+    /// <summary>
+    /// Whether a training step's result for one sample depends on the other samples of the batch beyond the sum of
+    /// their gradients (batch normalisation's batch statistics). A network with such a kind trains on its whole batch
+    /// at once; every other network may run its batch as fixed sample chunks, each on buffers of its own
+    /// (<c>SourceNet.Kernels.TrainingChunks</c>), which a kind needs to know nothing about: its forward and backward
+    /// code then simply see a smaller <c>batch</c>, and its parameters' gradients are added up across chunks.
+    /// </summary>
+    public virtual bool CouplesSamples => false;
+
     /// <summary>Suffixes of the fields the kind adds beyond the shared ones (<c>Argmax</c> makes <c>_poolArgmax</c>).</summary>
     public virtual IEnumerable<string> FieldSuffixes => System.Array.Empty<string>();
 

@@ -15,7 +15,7 @@ internal static class GeneratedNames
     /// <summary>Members every network gets, whatever its layers.</summary>
     public static readonly IReadOnlyCollection<string> Network = new HashSet<string>
     {
-        "InputCount", "OutputCount", "ParameterCount", "MaxBatchSize", "Parameters", "_parameters", "Layers", "_layers", "_replicas", "_gradients", "_exclusiveUse",
+        "InputCount", "OutputCount", "ParameterCount", "MaxBatchSize", "Parameters", "_parameters", "Layers", "_layers", "_replicas", "_trainingChunks", "_gradients", "_exclusiveUse",
         "TrainStep", "ComputeGradients", "ForwardBackward", "ComputeLoss", "RunForward", "RunBackward",
         "Forward", "Predict", "Evaluate", "Summary", "MermaidGraph",
     };

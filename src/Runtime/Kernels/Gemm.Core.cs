@@ -60,7 +60,7 @@ public static partial class Gemm
     private static void RunAdaptive<TActivation>(in GemmArgs g, int parts)
         where TActivation : struct, IActivation
     {
-        if (parts > 1 && g.AdaptiveKey != 0 && AdaptiveSplit.Enabled)
+        if (parts > 1 && g.AdaptiveKey != 0 && AdaptiveSplit.Enabled && !AdaptiveSplit.t_stepChoseProducts)
         {
             // Split or not, as the process-wide choice says (timed here); the bits are the same either way.
             // Made before the first split, which the controller may try only after many single-threaded steps:

@@ -45,6 +45,22 @@ public static class SampleChunks
     /// than the half they save.</summary>
     public const long MinParallelMultiplyAdds = 8 * KernelThreads.MinParallelMultiplyAdds;
 
+    /// <summary>The most chunks a training step's batch is cut into (<see cref="TrainingChunksFor"/>): the cores this
+    /// runtime splits a step over. Changing it changes the order in which weight gradients add up, so results.</summary>
+    public const int MaxTrainingChunks = 2;
+
+    /// <summary>The fewest samples a training chunk holds: below that a chunk's products are too short to pay for a
+    /// second set of buffers.</summary>
+    public const int MinTrainingChunkSamples = 16;
+
+    /// <summary>
+    /// The number of sample chunks a training step of <paramref name="batch"/> samples runs as
+    /// (<see cref="TrainingChunks"/>): a function of the batch size alone, never of the thread count, so a step gives
+    /// the same bits on any number of cores. 1 for batches under 2 x <see cref="MinTrainingChunkSamples"/> (the step
+    /// then runs unsplit by samples, its updates fused into the backward pass), else <see cref="MaxTrainingChunks"/>.
+    /// </summary>
+    public static int TrainingChunksFor(int batch) => Math.Clamp(batch / MinTrainingChunkSamples, 1, MaxTrainingChunks);
+
     /// <summary>
     /// Runs <paramref name="operation"/> over <paramref name="count"/> samples in chunks of
     /// <paramref name="chunkSize"/> and returns the sum of the chunks' results, added in chunk order.

@@ -48,7 +48,7 @@ public sealed class Parameter
     public string ShapeText => Rows == 1 ? $"[{Columns}]" : $"[{Rows}, {Columns}]";
 
     /// <summary>The values, row-major.</summary>
-    public float[] Value { get; }
+    public float[] Value { get; private set; }
 
     /// <summary>dLoss/dValue from the last backward pass, row-major.</summary>
     public float[] Gradient { get; }
@@ -203,6 +203,15 @@ public sealed class Parameter
             seen[axis] = true;
         }
         return true;
+    }
+
+    /// <summary>Makes this parameter read and write <paramref name="source"/>'s values, keeping its own gradient: the
+    /// parameters of a training step's sample-chunk replica (<see cref="Kernels.SampleChunks"/>).</summary>
+    internal void ShareValues(Parameter source)
+    {
+        if (source.Length != Length)
+            throw new ArgumentException($"{Name} has {Length} values; {source.Name} has {source.Length}.", nameof(source));
+        Value = source.Value;
     }
 
     /// <summary>Sets every value to <paramref name="value"/> (BatchNorm's scale starts at 1).</summary>

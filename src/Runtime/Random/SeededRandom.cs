@@ -15,13 +15,19 @@ public sealed class SeededRandom
     private bool _hasSpare;
 
     /// <summary>Creates a generator from a seed.</summary>
-    public SeededRandom(long seed)
+    public SeededRandom(long seed) => Reseed(seed);
+
+    /// <summary>Puts the generator in the state <c>new SeededRandom(seed)</c> starts in, without allocating (a training
+    /// step's sample chunks reseed their own dropout generators from the network's every step).</summary>
+    internal void Reseed(long seed)
     {
         ulong x = (ulong)seed;
         _s0 = SplitMix(ref x);
         _s1 = SplitMix(ref x);
         _s2 = SplitMix(ref x);
         _s3 = SplitMix(ref x);
+        _spareNormal = 0f;
+        _hasSpare = false;
     }
 
     /// <summary>Bytes in the state <see cref="GetState"/> returns: four 64-bit words, the spare normal sample and its flag.</summary>

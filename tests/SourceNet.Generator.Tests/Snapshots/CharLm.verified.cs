@@ -155,7 +155,7 @@ partial class CharLmNetwork : global::SourceNet.INetwork, global::SourceNet.Kern
         using global::SourceNet.ExclusiveUse.Scope exclusive = _exclusiveUse.Enter(optimizer is null ? "ComputeGradients" : "TrainStep");
         int batch = global::Samples.CharLmNetwork_SourceNetHelpers.CheckBatch(inputs, global::Samples.CharLmNetwork_SourceNetHelpers.SamplesOf(labels), "labels", MaxBatchSize);
         RunForward(inputs, batch, _outputActivations);
-        float loss = global::Samples.CharLmNetwork_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(_outputActivations, labels, _gradients[0], batch);
+        float loss = (float)(global::Samples.CharLmNetwork_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(_outputActivations, labels, _gradients[0], (batch * 64), (batch * 64)) * (1f / (batch * 64)));
         // Check before any parameter changes, so a diverging step loses nothing.
         if (!float.IsFinite(loss)) global::SourceNet.NetworkGuards.ThrowNonFiniteLoss(loss, default, _parameters);
         if (optimizer is { NeedsGlobalStep: true })
@@ -312,7 +312,7 @@ partial class CharLmNetwork : global::SourceNet.INetwork, global::SourceNet.Kern
                 return correct;
             default: // ComputeLoss: this chunk's summed loss (its gradient goes to the buffer nobody reads in inference)
                 network.RunForward(chunk, batch, logits);
-                return (double)global::Samples.CharLmNetwork_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(logits, labels.Slice(start * 64, batch * 64), network._gradients[0], batch) * batch;
+                return (double)(float)(global::Samples.CharLmNetwork_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(logits, labels.Slice(start * 64, batch * 64), network._gradients[0], (batch * 64), (batch * 64)) * (1f / (batch * 64))) * batch;
         }
     }
 
@@ -406,14 +406,13 @@ file static class CharLmNetwork_SourceNetHelpers
 
     /// <summary>
     /// Softmax, cross-entropy and its gradient in one pass per row: loss_r = log(sum_j e^(z_j - max)) - (z_label - max),
-    /// dLoss/dz_j = (softmax_j - [j == label]) / rows, a row per step (64 per sample). Returns the mean over the batch's steps.
+    /// dLoss/dz_j = (softmax_j - [j == label]) / batch, over <paramref name="rows"/> rows of a batch of <paramref name="batch"/>
+    /// rows, a row per time step (64 per sample, so callers count both in steps). Returns the rows' summed loss.
     /// </summary>
-    public static float SoftmaxCrossEntropyWithGradient(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradient, int batch)
+    public static double SoftmaxCrossEntropyWithGradient(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradient, int rows, int batch)
     {
         const int classes = 63;
-        // One row of logits per step: the mean is over the batch's steps.
-        int rows = batch * 64;
-        float inverseBatch = 1f / rows;
+        float inverseBatch = 1f / batch;
         double total = 0;
         for (int row = 0; row < rows; row++)
         {
@@ -436,6 +435,6 @@ file static class CharLmNetwork_SourceNetHelpers
             g[label] -= inverseBatch;
             total += global::System.MathF.Log(sum) - (z[label] - max);
         }
-        return (float)(total * inverseBatch);
+        return total;
     }
 }

@@ -20,7 +20,7 @@ namespace Samples;
 /// Instances are not thread-safe: each owns the buffers of its forward and backward passes.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0")]
-partial class MnistCnn : global::SourceNet.Training.IClassifier, global::SourceNet.Kernels.ISampleChunks
+partial class MnistCnn : global::SourceNet.Training.IClassifier, global::SourceNet.Kernels.ISampleChunks, global::SourceNet.Kernels.ITrainingChunk
 {
     /// <summary>Number of input values of one sample.</summary>
     public const int InputCount = 784;
@@ -176,7 +176,7 @@ partial class MnistCnn : global::SourceNet.Training.IClassifier, global::SourceN
     /// <summary>One training step: forward, loss, backward, and the optimizer's update of every parameter.</summary>
     /// <param name="inputs">The batch, row-major: InputCount values per sample.</param>
     /// <param name="labels">One class label (0 to OutputCount - 1) per sample; the batch size is its length.</param>
-    /// <param name="optimizer">Updates each parameter as soon as its gradient is ready, or after the whole backward pass when it needs every gradient (<see cref="SourceNet.Optimizer.NeedsGlobalStep"/>).</param>
+    /// <param name="optimizer">Updates every parameter once the gradients are final: after the sample chunks' gradients are added up (a batch of 32 or more runs as chunks, see <see cref="SourceNet.Kernels.TrainingChunks"/>), else as soon as each gradient is ready, or after the whole backward pass when it needs every gradient (<see cref="SourceNet.Optimizer.NeedsGlobalStep"/>).</param>
     /// <returns>The batch's mean loss before the update.</returns>
     public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::SourceNet.Optimizer optimizer)
     {
@@ -195,8 +195,16 @@ partial class MnistCnn : global::SourceNet.Training.IClassifier, global::SourceN
     {
         using global::SourceNet.ExclusiveUse.Scope exclusive = _exclusiveUse.Enter(optimizer is null ? "ComputeGradients" : "TrainStep");
         int batch = global::Samples.MnistCnn_SourceNetHelpers.CheckBatch(inputs, labels.Length, "labels", MaxBatchSize);
+        if (global::SourceNet.Kernels.SampleChunks.TrainingChunksFor(batch) > 1)
+        {
+            // A fixed number of sample chunks (set by the batch size, not the thread count), each on buffers of its own; their
+            // gradients are added in chunk order, then the optimizer updates: the same bits on any number of threads.
+            global::Samples.MnistCnn_SourceNetHelpers.CheckLabels(labels);
+            _trainingChunks ??= new global::SourceNet.Kernels.TrainingChunks(this);
+            return _trainingChunks.Step(batch, inputs, labels, default, optimizer);
+        }
         RunForward(inputs, batch, _outputActivations, training: true);
-        float loss = global::Samples.MnistCnn_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(_outputActivations, labels, _gradients[0], batch);
+        float loss = (float)(global::Samples.MnistCnn_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(_outputActivations, labels, _gradients[0], batch, batch) * (1f / batch));
         // Check before any parameter changes, so a diverging step loses nothing.
         if (!float.IsFinite(loss)) global::SourceNet.NetworkGuards.ThrowNonFiniteLoss(loss, inputs, _parameters);
         if (optimizer is { NeedsGlobalStep: true })
@@ -377,7 +385,7 @@ partial class MnistCnn : global::SourceNet.Training.IClassifier, global::SourceN
                 return correct;
             default: // ComputeLoss: this chunk's summed loss (its gradient goes to the buffer nobody reads in inference)
                 network.RunForward(chunk, batch, logits, training: false);
-                return (double)global::Samples.MnistCnn_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(logits, labels.Slice(start, batch), network._gradients[0], batch) * batch;
+                return (double)(float)(global::Samples.MnistCnn_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(logits, labels.Slice(start, batch), network._gradients[0], batch, batch) * (1f / batch)) * batch;
         }
     }
 
@@ -414,6 +422,77 @@ partial class MnistCnn : global::SourceNet.Training.IClassifier, global::SourceN
         _pool2Argmax = new int[maxBatchSize * Pool2Outputs];
         _dropMask = global::System.Array.Empty<float>();
         _dropRandom = source._dropRandom;
+    }
+
+    // The sample chunks of a split training step, made on the first such step.
+    private global::SourceNet.Kernels.TrainingChunks? _trainingChunks;
+
+    global::SourceNet.Kernels.ITrainingChunk global::SourceNet.Kernels.ITrainingChunk.CreateTrainingReplica(int maxBatchSize) => new MnistCnn(new global::SourceNet.Kernels.TrainingReplicaOf<MnistCnn>(this, maxBatchSize));
+
+    /// <summary>Forward, loss and backward of samples [start, start + batch) of a batch of wholeBatch, on this network's buffers, without updates.</summary>
+    double global::SourceNet.Kernels.ITrainingChunk.TrainChunk(int start, int batch, int wholeBatch, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.ReadOnlySpan<float> targets)
+    {
+        global::System.ReadOnlySpan<float> chunk = inputs.Slice(start * InputCount, batch * InputCount);
+        RunForward(chunk, batch, _outputActivations, training: true);
+        // The loss gradient is divided by the whole batch: the chunks' gradients add up to the batch's.
+        double loss = global::Samples.MnistCnn_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(_outputActivations, labels.Slice(start, batch), _gradients[0], batch, wholeBatch);
+        RunBackward(chunk, batch, null);
+        return loss;
+    }
+
+    /// <summary>A training replica for one sample chunk: the source's parameter values; its own gradients, buffers, layers and generators.</summary>
+    /// <remarks>The parameter's type is the runtime's marker, so no constructor the class declares itself can clash.</remarks>
+    private MnistCnn(global::SourceNet.Kernels.TrainingReplicaOf<MnistCnn> replica)
+    {
+        MnistCnn source = replica.Source;
+        int maxBatchSize = replica.MaxBatchSize;
+        MaxBatchSize = maxBatchSize;
+        // Seeds the replica's own generators (dropout masks); TrainingChunks reseeds them from the source's before every step.
+        var random = new global::SourceNet.SeededRandom(0);
+        _conv1 = new global::SourceNet.Conv2DLayer("Conv1", Conv1Geometry, new global::SourceNet.LayerActivation("ReLU", "Relu")) { Description = "Conv2D 5x5, stride 1, same, ReLU" };
+        _conv2 = new global::SourceNet.Conv2DLayer("Conv2", Conv2Geometry, new global::SourceNet.LayerActivation("ReLU", "Relu")) { Description = "Conv2D 5x5, stride 1, same, ReLU" };
+        _hidden = new global::SourceNet.DenseLayer("Hidden", HiddenInputs, HiddenUnits, new global::SourceNet.LayerActivation("ReLU", "Relu")) { Description = "Dense, ReLU" };
+        _output = new global::SourceNet.DenseLayer("Output", OutputInputs, OutputUnits, global::SourceNet.LayerActivation.None) { Description = "Dense" };
+        _parameters = new global::SourceNet.Parameter[]
+        {
+            _conv1.Weight, _conv1.Bias,
+            _conv2.Weight, _conv2.Bias,
+            _hidden.Weight, _hidden.Bias,
+            _output.Weight, _output.Bias,
+        };
+        global::SourceNet.Kernels.TrainingReplicaOf<MnistCnn>.ShareValues(_parameters, source._parameters);
+        _conv1Activations = new float[maxBatchSize * Conv1Outputs];
+        _pool1Activations = new float[maxBatchSize * Pool1Outputs];
+        _conv2Activations = new float[maxBatchSize * Conv2Outputs];
+        _pool2Activations = new float[maxBatchSize * Pool2Outputs];
+        _hiddenActivations = new float[maxBatchSize * HiddenUnits];
+        _dropActivations = new float[maxBatchSize * 1024];
+        _outputActivations = new float[maxBatchSize * OutputUnits];
+        _gradients = new float[2][];
+        _gradients[0] = new float[maxBatchSize * 25088];
+        _gradients[1] = new float[maxBatchSize * 6272];
+        _conv1Workspace = new float[global::SourceNet.Kernels.Conv2D.WorkspaceLength(Conv1Geometry, maxBatchSize)];
+        _pool1Argmax = new int[maxBatchSize * Pool1Outputs];
+        _conv2Workspace = new float[global::SourceNet.Kernels.Conv2D.WorkspaceLength(Conv2Geometry, maxBatchSize)];
+        _pool2Argmax = new int[maxBatchSize * Pool2Outputs];
+        _dropMask = new float[maxBatchSize * 1024];
+        // Drawn after every parameter, so adding dropout changes no initial weight.
+        _dropRandom = new global::SourceNet.SeededRandom(unchecked((long)random.NextUInt64()));
+        _pool1 = new global::SourceNet.Pool2DLayer("Pool1", Pool1Geometry, global::SourceNet.PoolingMode.Max) { Description = "MaxPool2D 2x2, stride 2, valid" };
+        _pool2 = new global::SourceNet.Pool2DLayer("Pool2", Pool2Geometry, global::SourceNet.PoolingMode.Max) { Description = "MaxPool2D 2x2, stride 2, valid" };
+        _flat = new global::SourceNet.FlattenLayer("Flat", global::SourceNet.LayerShape.Image(7, 7, 64)) { Description = "Flatten" };
+        _drop = new global::SourceNet.DropoutLayer("Drop", global::SourceNet.LayerShape.Features(1024), 0.5f, _dropRandom) { Description = "Dropout 0.5" };
+        _layers = new global::SourceNet.Layer[]
+        {
+            _conv1,
+            _pool1,
+            _conv2,
+            _pool2,
+            _flat,
+            _hidden,
+            _drop,
+            _output,
+        };
     }
 
     /// <summary>A Keras-style table of the layers, their output shapes and parameter counts, made at compile time.</summary>
@@ -464,14 +543,15 @@ file static class MnistCnn_SourceNetHelpers
 
     /// <summary>
     /// Softmax, cross-entropy and its gradient in one pass per row: loss_r = log(sum_j e^(z_j - max)) - (z_label - max),
-    /// dLoss/dz_j = (softmax_j - [j == label]) / batch. Returns the mean loss.
+    /// dLoss/dz_j = (softmax_j - [j == label]) / batch, over <paramref name="rows"/> rows of a batch of <paramref name="batch"/>
+    /// (fewer in a sample chunk of a split step). Returns the rows' summed loss.
     /// </summary>
-    public static float SoftmaxCrossEntropyWithGradient(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradient, int batch)
+    public static double SoftmaxCrossEntropyWithGradient(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradient, int rows, int batch)
     {
         const int classes = MnistCnn.OutputCount;
         float inverseBatch = 1f / batch;
         double total = 0;
-        for (int row = 0; row < batch; row++)
+        for (int row = 0; row < rows; row++)
         {
             int label = labels[row];
             if ((uint)label >= classes) ThrowLabelOutOfRange(row, label);
@@ -492,6 +572,6 @@ file static class MnistCnn_SourceNetHelpers
             g[label] -= inverseBatch;
             total += global::System.MathF.Log(sum) - (z[label] - max);
         }
-        return (float)(total * inverseBatch);
+        return total;
     }
 }

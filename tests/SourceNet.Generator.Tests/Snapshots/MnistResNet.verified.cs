@@ -467,7 +467,7 @@ partial class MnistResNet : global::SourceNet.Training.IClassifier, global::Sour
         using global::SourceNet.ExclusiveUse.Scope exclusive = _exclusiveUse.Enter(optimizer is null ? "ComputeGradients" : "TrainStep");
         int batch = global::Samples.MnistResNet_SourceNetHelpers.CheckBatch(inputs, labels.Length, "labels", MaxBatchSize);
         RunForward(inputs, batch, _outputActivations, training: true);
-        float loss = global::Samples.MnistResNet_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(_outputActivations, labels, _gradients[0], batch);
+        float loss = (float)(global::Samples.MnistResNet_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(_outputActivations, labels, _gradients[0], batch, batch) * (1f / batch));
         // Check before any parameter changes, so a diverging step loses nothing.
         if (!float.IsFinite(loss)) global::SourceNet.NetworkGuards.ThrowNonFiniteLoss(loss, inputs, _parameters);
         if (optimizer is { NeedsGlobalStep: true })
@@ -864,7 +864,7 @@ partial class MnistResNet : global::SourceNet.Training.IClassifier, global::Sour
                 return correct;
             default: // ComputeLoss: this chunk's summed loss (its gradient goes to the buffer nobody reads in inference)
                 network.RunForward(chunk, batch, logits, training: false);
-                return (double)global::Samples.MnistResNet_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(logits, labels.Slice(start, batch), network._gradients[0], batch) * batch;
+                return (double)(float)(global::Samples.MnistResNet_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(logits, labels.Slice(start, batch), network._gradients[0], batch, batch) * (1f / batch)) * batch;
         }
     }
 
@@ -1005,14 +1005,15 @@ file static class MnistResNet_SourceNetHelpers
 
     /// <summary>
     /// Softmax, cross-entropy and its gradient in one pass per row: loss_r = log(sum_j e^(z_j - max)) - (z_label - max),
-    /// dLoss/dz_j = (softmax_j - [j == label]) / batch. Returns the mean loss.
+    /// dLoss/dz_j = (softmax_j - [j == label]) / batch, over <paramref name="rows"/> rows of a batch of <paramref name="batch"/>
+    /// (fewer in a sample chunk of a split step). Returns the rows' summed loss.
     /// </summary>
-    public static float SoftmaxCrossEntropyWithGradient(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradient, int batch)
+    public static double SoftmaxCrossEntropyWithGradient(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradient, int rows, int batch)
     {
         const int classes = MnistResNet.OutputCount;
         float inverseBatch = 1f / batch;
         double total = 0;
-        for (int row = 0; row < batch; row++)
+        for (int row = 0; row < rows; row++)
         {
             int label = labels[row];
             if ((uint)label >= classes) ThrowLabelOutOfRange(row, label);
@@ -1033,6 +1034,6 @@ file static class MnistResNet_SourceNetHelpers
             g[label] -= inverseBatch;
             total += global::System.MathF.Log(sum) - (z[label] - max);
         }
-        return (float)(total * inverseBatch);
+        return total;
     }
 }

@@ -13,7 +13,7 @@
 /// Instances are not thread-safe: each owns the buffers of its forward and backward passes.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0")]
-partial class Regressor : global::SourceNet.INetwork, global::SourceNet.Kernels.ISampleChunks
+partial class Regressor : global::SourceNet.INetwork, global::SourceNet.Kernels.ISampleChunks, global::SourceNet.Kernels.ITrainingChunk
 {
     /// <summary>Number of input values of one sample.</summary>
     public const int InputCount = 3;
@@ -108,7 +108,7 @@ partial class Regressor : global::SourceNet.INetwork, global::SourceNet.Kernels.
     /// <summary>One training step: forward, loss, backward, and the optimizer's update of every parameter.</summary>
     /// <param name="inputs">The batch, row-major: InputCount values per sample.</param>
     /// <param name="targets">OutputCount target values per sample, row-major.</param>
-    /// <param name="optimizer">Updates each parameter as soon as its gradient is ready, or after the whole backward pass when it needs every gradient (<see cref="SourceNet.Optimizer.NeedsGlobalStep"/>).</param>
+    /// <param name="optimizer">Updates every parameter once the gradients are final: after the sample chunks' gradients are added up (a batch of 32 or more runs as chunks, see <see cref="SourceNet.Kernels.TrainingChunks"/>), else as soon as each gradient is ready, or after the whole backward pass when it needs every gradient (<see cref="SourceNet.Optimizer.NeedsGlobalStep"/>).</param>
     /// <returns>The batch's mean loss before the update.</returns>
     public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::SourceNet.Optimizer optimizer)
     {
@@ -128,8 +128,15 @@ partial class Regressor : global::SourceNet.INetwork, global::SourceNet.Kernels.
         using global::SourceNet.ExclusiveUse.Scope exclusive = _exclusiveUse.Enter(optimizer is null ? "ComputeGradients" : "TrainStep");
         int batch = global::Regressor_SourceNetHelpers.CheckBatch(inputs, targets.Length / OutputCount, "targets", MaxBatchSize);
         global::Regressor_SourceNetHelpers.CheckTargets(targets, batch);
+        if (global::SourceNet.Kernels.SampleChunks.TrainingChunksFor(batch) > 1)
+        {
+            // A fixed number of sample chunks (set by the batch size, not the thread count), each on buffers of its own; their
+            // gradients are added in chunk order, then the optimizer updates: the same bits on any number of threads.
+            _trainingChunks ??= new global::SourceNet.Kernels.TrainingChunks(this);
+            return _trainingChunks.Step(batch, inputs, default, targets, optimizer);
+        }
         RunForward(inputs, batch, _outActivations);
-        float loss = global::Regressor_SourceNetHelpers.MeanSquaredErrorWithGradient(_outActivations, targets, _gradients[0], batch);
+        float loss = (float)(global::Regressor_SourceNetHelpers.MeanSquaredErrorWithGradient(_outActivations, targets, _gradients[0], batch, batch) * (1f / batch));
         // Check before any parameter changes, so a diverging step loses nothing.
         if (!float.IsFinite(loss)) global::SourceNet.NetworkGuards.ThrowNonFiniteLoss(loss, inputs, _parameters);
         if (optimizer is { NeedsGlobalStep: true })
@@ -248,7 +255,7 @@ partial class Regressor : global::SourceNet.INetwork, global::SourceNet.Kernels.
                 return 0;
             default: // ComputeLoss: this chunk's summed loss (its gradient goes to the buffer nobody reads in inference)
                 network.RunForward(chunk, batch, logits);
-                return (double)global::Regressor_SourceNetHelpers.MeanSquaredErrorWithGradient(logits, targets.Slice(start * OutputCount, batch * OutputCount), network._gradients[0], batch) * batch;
+                return (double)(float)(global::Regressor_SourceNetHelpers.MeanSquaredErrorWithGradient(logits, targets.Slice(start * OutputCount, batch * OutputCount), network._gradients[0], batch, batch) * (1f / batch)) * batch;
         }
     }
 
@@ -270,6 +277,55 @@ partial class Regressor : global::SourceNet.INetwork, global::SourceNet.Kernels.
         _gradients = new float[2][];
         _gradients[0] = new float[maxBatchSize * 5];
         _gradients[1] = global::System.Array.Empty<float>();
+    }
+
+    // The sample chunks of a split training step, made on the first such step.
+    private global::SourceNet.Kernels.TrainingChunks? _trainingChunks;
+
+    global::SourceNet.Kernels.ITrainingChunk global::SourceNet.Kernels.ITrainingChunk.CreateTrainingReplica(int maxBatchSize) => new Regressor(new global::SourceNet.Kernels.TrainingReplicaOf<Regressor>(this, maxBatchSize));
+
+    /// <summary>Forward, loss and backward of samples [start, start + batch) of a batch of wholeBatch, on this network's buffers, without updates.</summary>
+    double global::SourceNet.Kernels.ITrainingChunk.TrainChunk(int start, int batch, int wholeBatch, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.ReadOnlySpan<float> targets)
+    {
+        global::System.ReadOnlySpan<float> chunk = inputs.Slice(start * InputCount, batch * InputCount);
+        RunForward(chunk, batch, _outActivations);
+        // The loss gradient is divided by the whole batch: the chunks' gradients add up to the batch's.
+        double loss = global::Regressor_SourceNetHelpers.MeanSquaredErrorWithGradient(_outActivations, targets.Slice(start * OutputCount, batch * OutputCount), _gradients[0], batch, wholeBatch);
+        RunBackward(chunk, batch, null);
+        return loss;
+    }
+
+    /// <summary>A training replica for one sample chunk: the source's parameter values; its own gradients, buffers, layers and generators.</summary>
+    /// <remarks>The parameter's type is the runtime's marker, so no constructor the class declares itself can clash.</remarks>
+    private Regressor(global::SourceNet.Kernels.TrainingReplicaOf<Regressor> replica)
+    {
+        Regressor source = replica.Source;
+        int maxBatchSize = replica.MaxBatchSize;
+        MaxBatchSize = maxBatchSize;
+        // Seeds the replica's own generators (dropout masks); TrainingChunks reseeds them from the source's before every step.
+        var random = new global::SourceNet.SeededRandom(0);
+        _first = new global::SourceNet.DenseLayer("First", FirstInputs, FirstUnits, new global::SourceNet.LayerActivation("Tanh", "Tanh")) { Description = "Dense, Tanh" };
+        _second = new global::SourceNet.DenseLayer("Second", SecondInputs, SecondUnits, new global::SourceNet.LayerActivation("Sigmoid", "Sigmoid")) { Description = "Dense, Sigmoid" };
+        _out = new global::SourceNet.DenseLayer("Out", OutInputs, OutUnits, global::SourceNet.LayerActivation.None) { Description = "Dense" };
+        _parameters = new global::SourceNet.Parameter[]
+        {
+            _first.Weight, _first.Bias,
+            _second.Weight, _second.Bias,
+            _out.Weight, _out.Bias,
+        };
+        global::SourceNet.Kernels.TrainingReplicaOf<Regressor>.ShareValues(_parameters, source._parameters);
+        _firstActivations = new float[maxBatchSize * FirstUnits];
+        _secondActivations = new float[maxBatchSize * SecondUnits];
+        _outActivations = new float[maxBatchSize * OutUnits];
+        _gradients = new float[2][];
+        _gradients[0] = new float[maxBatchSize * 5];
+        _gradients[1] = new float[maxBatchSize * 4];
+        _layers = new global::SourceNet.Layer[]
+        {
+            _first,
+            _second,
+            _out,
+        };
     }
 
     /// <summary>A Keras-style table of the layers, their output shapes and parameter counts, made at compile time.</summary>
@@ -311,17 +367,18 @@ file static class Regressor_SourceNetHelpers
         if (targets.Length != rows * Regressor.OutputCount) throw new global::System.ArgumentException($"{rows} samples need {rows * Regressor.OutputCount} target values ({Regressor.OutputCount} each); got {targets.Length}.", nameof(targets));
     }
 
-    /// <summary>Half the squared error, summed over outputs and averaged over the batch, and its gradient (y - t) / batch in the same pass.</summary>
-    public static float MeanSquaredErrorWithGradient(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, int batch)
+    /// <summary>Half the squared error summed over the outputs of <paramref name="rows"/> rows, and its gradient (y - t) / batch in the same
+    /// pass (a sample chunk of a split step has fewer rows than its batch). Returns the rows' summed loss.</summary>
+    public static double MeanSquaredErrorWithGradient(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, int rows, int batch)
     {
         float inverseBatch = 1f / batch;
         double total = 0;
-        for (int i = 0; i < batch * Regressor.OutputCount; i++)
+        for (int i = 0; i < rows * Regressor.OutputCount; i++)
         {
             float difference = outputs[i] - targets[i];
             total += 0.5 * difference * difference;
             gradient[i] = difference * inverseBatch;
         }
-        return (float)(total * inverseBatch);
+        return total;
     }
 }

@@ -69,6 +69,14 @@ public class GraphGradientTests
         }
     }
 
+    [Fact]
+    public void Residual_block_split_by_samples()
+    {
+        // 33 samples: two chunks (16 and 17), each with its own slots for the fan-out's shares; their gradients added.
+        var network = new ChunkedResidualNet(seed: 13, maxBatchSize: 33);
+        CheckEveryGradient(network, (x, y) => network.ComputeGradients(x, y), 33, seed: 133);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(4)]

@@ -35,9 +35,10 @@ public class GradientTests
     [InlineData(1)]
     [InlineData(3)]
     [InlineData(8)]
+    [InlineData(37)] // two sample chunks (18 and 19), their gradients added
     public void Classifier_gradients_match_finite_differences(int batch)
     {
-        var model = new TinyClassifier(seed: 11 + batch, maxBatchSize: 8);
+        var model = new TinyClassifier(seed: 11 + batch, maxBatchSize: Math.Max(8, batch));
         float[] inputs = RandomInputs(batch * TinyClassifier.InputCount, seed: 100 + batch);
         int[] labels = Enumerable.Range(0, batch).Select(i => (i * 3 + 1) % TinyClassifier.OutputCount).ToArray();
         var reference = new ReferenceNetwork(model, softmaxCrossEntropy: true, ReferenceNetwork.Relu, ReferenceNetwork.Sigmoid, ReferenceNetwork.Identity);
@@ -51,9 +52,10 @@ public class GradientTests
     [Theory]
     [InlineData(1)]
     [InlineData(5)]
+    [InlineData(32)] // two sample chunks
     public void Regressor_gradients_match_finite_differences(int batch)
     {
-        var model = new TinyRegressor(seed: 7, maxBatchSize: 5);
+        var model = new TinyRegressor(seed: 7, maxBatchSize: Math.Max(5, batch));
         float[] inputs = RandomInputs(batch * TinyRegressor.InputCount, seed: 3);
         float[] targets = RandomInputs(batch * TinyRegressor.OutputCount, seed: 4, scale: 0.3f).Select(t => 0.5f + t).ToArray();
         var reference = new ReferenceNetwork(model, softmaxCrossEntropy: false, ReferenceNetwork.Tanh, ReferenceNetwork.Sigmoid);

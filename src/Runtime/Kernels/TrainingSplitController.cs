@@ -1,0 +1,182 @@
+using System;
+using System.Diagnostics;
+
+namespace SourceNet.Kernels;
+
+/// <summary>
+/// The rhythm of <see cref="TrainingSplitController"/>, in training steps.
+/// </summary>
+/// <param name="FirstSteps">Untimed steps before the first look, taking each way in turn: the first steps compile kernels,
+/// fault the replicas' pages in and make what each way makes once.</param>
+/// <param name="WarmUpSteps">Untimed steps at the start of each way's block: after a switch the first steps pay for
+/// moving data into the other core's cache, which steady use of that way would not.</param>
+/// <param name="TimedSteps">Timed steps per way and look.</param>
+/// <param name="ExploitSteps">Steps between looks; doubled for each look in a row that keeps the same way, up to
+/// <paramref name="MaxBackoff"/> times.</param>
+/// <param name="MaxBackoff">See <paramref name="ExploitSteps"/>.</param>
+/// <param name="StallFactor">A split step slower than this many times its way's timed mean, and by
+/// <paramref name="StallTicks"/>, stalled (the other core was taken): it starts a new look at once.</param>
+/// <param name="StallTicks">See <paramref name="StallFactor"/>.</param>
+internal sealed record TrainingSplitSchedule(int FirstSteps, int WarmUpSteps, int TimedSteps, int ExploitSteps, int MaxBackoff, double StallFactor, long StallTicks)
+{
+    /// <summary>A look is 3 x (2 + 6) steps, then at least 400 steps the winning way (the tutorial's MLP: about 0.4 s;
+    /// the CNN: about 15 s); a stall costs at least 1 ms.</summary>
+    public static TrainingSplitSchedule Default { get; } = new(FirstSteps: 6, WarmUpSteps: 2, TimedSteps: 6, ExploitSteps: 400, MaxBackoff: 8,
+        StallFactor: 3.0, StallTicks: Stopwatch.Frequency / 1000);
+}
+
+/// <summary>
+/// One network's choice of how its training steps run their sample chunks (<see cref="TrainingChunks"/>): split by
+/// samples, split by products, or on one thread. Each way is timed in a block of consecutive steps, never alternating
+/// step by step (a switch moves data between the cores' caches), by the block's wall time per step, which also holds
+/// what a split costs the caller's work between steps (the batch sampler reading what the other core wrote); gaps
+/// much longer than a step (an evaluation between epochs) are left out. The fastest way is then kept for a stretch
+/// of steps, and looked at again. Every way gives the same bits, so this only ever changes speed.
+/// </summary>
+/// <remarks>Per network, because the best way depends on the network: a wide dense layer splits well by products,
+/// a convolution network with small layers by samples, and a loaded machine may favour one thread for both. Not
+/// thread-safe; a network's steps are serial (its exclusive-use guard).</remarks>
+internal sealed class TrainingSplitController
+{
+    private static readonly TrainingSplit[] s_ways = { TrainingSplit.Samples, TrainingSplit.Products, TrainingSplit.OneThread };
+
+    private readonly TrainingSplitSchedule _schedule;
+    private readonly Func<long>? _clock;
+    private readonly StepWall[] _walls = new StepWall[3];
+
+    private int _exploring = -1;     // the way being timed (index into s_ways), or -1 while exploiting
+    private int _blockStep;          // steps made in the current block
+    private int _left;               // steps left in the current stretch
+    private int _sameWins;           // looks in a row that chose the same way
+    private TrainingSplit _chosen = TrainingSplit.Samples;
+
+    /// <param name="schedule">The rhythm.</param>
+    /// <param name="clock">The wall clock (stopwatch ticks) between steps; null to judge by the steps' own times (tests).</param>
+    public TrainingSplitController(TrainingSplitSchedule schedule, Func<long>? clock = null)
+    {
+        _schedule = schedule;
+        _clock = clock;
+        _left = schedule.FirstSteps;
+    }
+
+    /// <summary>The way kept between looks.</summary>
+    public TrainingSplit Chosen => _chosen;
+
+    /// <summary>Looks finished so far.</summary>
+    public int Looks { get; private set; }
+
+    /// <summary>Split steps that stalled and started a look early.</summary>
+    public int Stalls { get; private set; }
+
+    /// <summary>The last look's wall time per step of each way, in stopwatch ticks (samples, products, one thread).</summary>
+    public double LastPerStep(TrainingSplit way) => _lastPerStep[Index(way)];
+
+    private readonly double[] _lastPerStep = new double[3];
+
+    /// <summary>Whether a look is under way.</summary>
+    public bool Exploring => _exploring >= 0;
+
+    /// <summary>The way the next step should run. The first steps take each way in turn, untimed: whatever a way makes
+    /// on first use (a kernel's shared job, a worker thread) is made then, so no later look allocates.</summary>
+    public TrainingSplit Next() => _exploring >= 0 ? s_ways[_exploring]
+        : Looks == 0 ? s_ways[(_schedule.FirstSteps - _left) % s_ways.Length]
+        : _chosen;
+
+    /// <summary>Records a step that ran <paramref name="way"/> (normally what <see cref="Next"/> said) in
+    /// <paramref name="ticks"/> stopwatch ticks.</summary>
+    public void Record(TrainingSplit way, long ticks)
+    {
+        if (_exploring < 0)
+        {
+            if (way != TrainingSplit.OneThread && Stalled(way, ticks))
+            {
+                Stalls++;
+                BeginLook();
+            }
+            else if (--_left <= 0)
+            {
+                BeginLook();
+            }
+            return;
+        }
+        if (way == s_ways[_exploring] && _blockStep >= _schedule.WarmUpSteps)
+            _walls[_exploring].Add(_clock, ticks);
+        if (++_blockStep < _schedule.WarmUpSteps + _schedule.TimedSteps)
+            return;
+        _blockStep = 0;
+        if (++_exploring < s_ways.Length)
+            return;
+        Decide();
+    }
+
+    private bool Stalled(TrainingSplit way, long ticks)
+    {
+        double mean = _lastPerStep[Index(way)];
+        return mean > 0 && ticks > _schedule.StallFactor * mean && ticks - mean > _schedule.StallTicks;
+    }
+
+    private void BeginLook()
+    {
+        for (int i = 0; i < _walls.Length; i++)
+            _walls[i] = default;
+        _blockStep = 0;
+        _exploring = 0;
+    }
+
+    private void Decide()
+    {
+        int best = -1;
+        for (int i = 0; i < s_ways.Length; i++)
+        {
+            _lastPerStep[i] = _walls[i].Steps > 0 ? _walls[i].PerStep : double.NaN;
+            if (_walls[i].Steps > 0 && (best < 0 || _walls[i].PerStep < _walls[best].PerStep))
+                best = i;
+        }
+        TrainingSplit chosen = best < 0 ? _chosen : s_ways[best];
+        _sameWins = chosen == _chosen && Looks > 0 ? _sameWins + 1 : 0;
+        _chosen = chosen;
+        _left = _schedule.ExploitSteps << Math.Min(_sameWins, Log2(_schedule.MaxBackoff));
+        _exploring = -1;
+        Looks++;
+    }
+
+    private static int Index(TrainingSplit way) => way switch
+    {
+        TrainingSplit.Samples => 0,
+        TrainingSplit.Products => 1,
+        _ => 2,
+    };
+
+    private static int Log2(int value) => 31 - int.LeadingZeroCount(Math.Max(value, 1));
+
+    /// <summary>
+    /// The wall time of a block's timed steps and the gaps between them (the caller's own work, which a split can slow
+    /// down too). A gap longer than 1 ms and 4 times the block's mean step is left out: the caller doing something else
+    /// between steps.
+    /// </summary>
+    private struct StepWall
+    {
+        private long _end, _wall, _ticks;
+        public int Steps;
+
+        public readonly double PerStep => (double)_wall / Steps;
+
+        public void Add(Func<long>? clock, long ticks)
+        {
+            if (clock is not null)
+            {
+                long now = clock();
+                if (Steps > 0)
+                {
+                    long gap = now - ticks - _end;
+                    if (gap <= Math.Max(Stopwatch.Frequency / 1000, 4 * _ticks / Steps))
+                        _wall += Math.Max(gap, 0);
+                }
+                _end = now;
+            }
+            _wall += ticks;
+            _ticks += ticks;
+            Steps++;
+        }
+    }
+}

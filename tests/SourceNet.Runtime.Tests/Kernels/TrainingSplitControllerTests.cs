@@ -1,0 +1,111 @@
+using SourceNet.Kernels;
+
+namespace SourceNet.Runtime.Tests.Kernels;
+
+/// <summary>The per-network choice between splitting a training step by samples, by products, or not at all.</summary>
+public class TrainingSplitControllerTests
+{
+    private static readonly TrainingSplitSchedule Quick = new(FirstSteps: 3, WarmUpSteps: 1, TimedSteps: 3, ExploitSteps: 10, MaxBackoff: 4, StallFactor: 3.0, StallTicks: 100);
+
+    /// <summary>Runs <paramref name="steps"/> steps, each timed by <paramref name="ticksOf"/>; returns the ways used.</summary>
+    private static List<TrainingSplit> Run(TrainingSplitController controller, int steps, Func<TrainingSplit, long> ticksOf)
+    {
+        var ways = new List<TrainingSplit>();
+        for (int s = 0; s < steps; s++)
+        {
+            TrainingSplit way = controller.Next();
+            ways.Add(way);
+            controller.Record(way, ticksOf(way));
+        }
+        return ways;
+    }
+
+    [Fact]
+    public void The_first_steps_take_every_way_then_a_look_times_each_in_a_block()
+    {
+        var controller = new TrainingSplitController(Quick);
+        List<TrainingSplit> ways = Run(controller, 3 + 3 * 4, _ => 1000);
+
+        Assert.Equal(new[] { TrainingSplit.Samples, TrainingSplit.Products, TrainingSplit.OneThread }, ways.Take(3));
+        Assert.Equal(Enumerable.Repeat(TrainingSplit.Samples, 4)
+            .Concat(Enumerable.Repeat(TrainingSplit.Products, 4))
+            .Concat(Enumerable.Repeat(TrainingSplit.OneThread, 4)), ways.Skip(3));
+        Assert.Equal(1, controller.Looks);
+    }
+
+    [Theory]
+    [InlineData(0)] // samples
+    [InlineData(1)] // products
+    [InlineData(2)] // one thread
+    public void Keeps_the_fastest_way_between_looks(int fastestWay)
+    {
+        var fastest = fastestWay switch { 0 => TrainingSplit.Samples, 1 => TrainingSplit.Products, _ => TrainingSplit.OneThread };
+        var controller = new TrainingSplitController(Quick);
+        Run(controller, 3 + 12, way => way == fastest ? 600 : 1000);
+
+        Assert.Equal(fastest, controller.Chosen);
+        Assert.All(Run(controller, 10, way => way == fastest ? 600 : 1000), way => Assert.Equal(fastest, way));
+        Assert.True(controller.Exploring, "a new look starts after the stretch");
+    }
+
+    [Fact]
+    public void Warm_up_steps_of_a_block_are_not_timed()
+    {
+        // Each block's first step (after a switch) is slow for every way but one thread; the timed steps favour samples.
+        var controller = new TrainingSplitController(Quick);
+        int blockStep = 0;
+        Run(controller, 3, _ => 1000);
+        Run(controller, 12, way => blockStep++ % 4 == 0 ? 50_000 : way == TrainingSplit.Samples ? 500 : 900);
+
+        Assert.Equal(TrainingSplit.Samples, controller.Chosen);
+    }
+
+    [Fact]
+    public void Stretches_double_while_the_same_way_keeps_winning_up_to_the_limit()
+    {
+        Func<TrainingSplit, long> ticks = way => way == TrainingSplit.OneThread ? 500 : 1000;
+        var controller = new TrainingSplitController(Quick);
+        Run(controller, 3 + 12, ticks);
+        var stretches = new List<int>();
+        for (int look = 0; look < 4; look++)
+        {
+            int steps = 0;
+            for (; !controller.Exploring; steps++)
+                controller.Record(controller.Next(), ticks(controller.Next()));
+            stretches.Add(steps);
+            while (controller.Exploring)
+                controller.Record(controller.Next(), ticks(controller.Next()));
+        }
+
+        // 10 steps after the first look, doubled per look that keeps one thread, up to 4 x 10.
+        Assert.Equal(new[] { 10, 20, 40, 40 }, stretches);
+        Assert.Equal(TrainingSplit.OneThread, controller.Chosen);
+    }
+
+    [Fact]
+    public void A_stalled_split_step_starts_a_look_at_once()
+    {
+        var controller = new TrainingSplitController(Quick);
+        Run(controller, 3 + 12, way => way == TrainingSplit.Samples ? 500 : 1000);
+        Assert.Equal(TrainingSplit.Samples, controller.Chosen);
+        Assert.False(controller.Exploring);
+
+        controller.Record(TrainingSplit.Samples, 500 * 3 + 101); // over 3x the mean and by more than 100 ticks
+
+        Assert.Equal(1, controller.Stalls);
+        Assert.True(controller.Exploring);
+        Assert.Equal(TrainingSplit.Samples, controller.Next());
+    }
+
+    [Fact]
+    public void A_slow_step_on_one_thread_is_no_stall()
+    {
+        var controller = new TrainingSplitController(Quick);
+        Run(controller, 3 + 12, way => way == TrainingSplit.OneThread ? 500 : 1000);
+
+        controller.Record(TrainingSplit.OneThread, 100_000);
+
+        Assert.Equal(0, controller.Stalls);
+        Assert.False(controller.Exploring);
+    }
+}
