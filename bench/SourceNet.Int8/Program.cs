@@ -16,7 +16,7 @@ namespace SourceNet.Bench.Int8;
 
 /// <summary>
 /// <c>dotnet run -c Release --project bench/SourceNet.Int8 -- --mlp FILE --cnn FILE [--rounds 5] [--single 2000]
-/// [--calibration 500] [--method minmax|percentile] [--data DIR]</c>: quantises each checkpoint, prints float and int8
+/// [--calibration 500] [--method minmax|percentile] [--threads N] [--data DIR]</c>: quantises each checkpoint, prints float and int8
 /// accuracy on the 10,000 test images, then times a 10,000-image <c>Forward</c> and single-image <c>Predict</c> calls,
 /// float and int8 alternating (the order swapped every round), with the load average of each round.
 /// </summary>
@@ -29,7 +29,7 @@ internal static class Program
             options[args[i]] = args[i + 1];
         if (args.Length % 2 != 0 || (!options.ContainsKey("--mlp") && !options.ContainsKey("--cnn")))
         {
-            Console.Error.WriteLine("usage: --mlp FILE and/or --cnn FILE [--rounds N] [--single N] [--calibration N] [--method minmax|percentile] [--data DIR]");
+            Console.Error.WriteLine("usage: --mlp FILE and/or --cnn FILE [--rounds N] [--single N] [--calibration N] [--method minmax|percentile] [--threads N] [--data DIR]");
             return 2;
         }
         int rounds = Int(options, "--rounds", 5);
@@ -37,6 +37,8 @@ internal static class Program
         int calibration = Int(options, "--calibration", 500);
         var method = options.TryGetValue("--method", out string? m) && m == "percentile" ? CalibrationMethod.Percentile : CalibrationMethod.MinMax;
         string data = options.TryGetValue("--data", out string? d) ? d : Path.Combine("data", "mnist");
+        if (options.ContainsKey("--threads"))
+            SourceNet.Kernels.KernelThreads.Count = Int(options, "--threads", 2);
 
         MnistDataset mnist = MnistDataset.Load(data);
         Console.WriteLine($"kernel threads {SourceNet.Kernels.KernelThreads.Count}, calibration on {calibration} training images ({method}), {Environment.ProcessorCount} CPUs");

@@ -26,14 +26,27 @@ internal readonly struct AvxVnniDot : IDot256
         AvxVnni.MultiplyWideningAndAdd(acc, x, w);
 }
 
+/// <summary>Whether a tile skips the groups of four inputs that are all zero bytes (a compile-time choice per call).</summary>
+internal interface ISkipZeros
+{
+    static abstract bool Enabled { get; }
+}
+
+/// <summary>Every group is multiplied: dense inputs, where a test per group would cost more than it saves.</summary>
+internal readonly struct KeepZeros : ISkipZeros { public static bool Enabled => false; }
+
+/// <summary>Groups that are zero in every row of the tile are skipped: sparse inputs such as MNIST's pixels.</summary>
+internal readonly struct SkipZeros : ISkipZeros { public static bool Enabled => true; }
+
 internal static partial class Int8Gemm
 {
     /// <summary>
     /// Blocks of 16 columns (two vectors of 8 sums) outside, tiles of four rows inside, so a block's packed weights
     /// stay in L1 while the rows stream past them; each step broadcasts four input bytes against 4 x 16 weights.
     /// </summary>
-    private static unsafe void Run256<TDot>(int m, byte* a, int lda, sbyte* w, int groups, int blocks, int* c, int ldc)
+    private static unsafe void Run256<TDot, TSkip>(int m, byte* a, int lda, sbyte* w, int groups, int blocks, int* c, int ldc)
         where TDot : struct, IDot256
+        where TSkip : struct, ISkipZeros
     {
         for (int block = 0; block < blocks; block++)
         {
@@ -41,25 +54,32 @@ internal static partial class Int8Gemm
             int* cb = c + block * Int8Weights.BlockColumns;
             int row = 0;
             for (; row + 4 <= m; row += 4)
-                Tile4x16<TDot>(a + (long)row * lda, lda, wb, groups, cb + (long)row * ldc, ldc);
+                Tile4x16<TDot, TSkip>(a + (long)row * lda, lda, wb, groups, cb + (long)row * ldc, ldc);
             for (; row < m; row++)
-                Tile1x16<TDot>(a + (long)row * lda, wb, groups, cb + (long)row * ldc);
+                Tile1x16<TDot, TSkip>(a + (long)row * lda, wb, groups, cb + (long)row * ldc);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Tile4x16<TDot>(byte* a, int lda, sbyte* w, int groups, int* c, int ldc)
+    private static unsafe void Tile4x16<TDot, TSkip>(byte* a, int lda, sbyte* w, int groups, int* c, int ldc)
         where TDot : struct, IDot256
+        where TSkip : struct, ISkipZeros
     {
         Vector256<int> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector256<int> c20 = default, c21 = default, c30 = default, c31 = default;
         byte* a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda;
         for (int g = 0; g < groups; g++)
         {
+            int offset = g * Int8Weights.GroupDepth;
+            if (TSkip.Enabled && (Unsafe.ReadUnaligned<int>(a + offset) | Unsafe.ReadUnaligned<int>(a1 + offset)
+                | Unsafe.ReadUnaligned<int>(a2 + offset) | Unsafe.ReadUnaligned<int>(a3 + offset)) == 0)
+            {
+                w += Int8Weights.GroupBytes; // four zero bytes in each row add nothing
+                continue;
+            }
             Vector256<sbyte> w0 = Vector256.Load(w);
             Vector256<sbyte> w1 = Vector256.Load(w + 32);
             w += Int8Weights.GroupBytes;
-            int offset = g * Int8Weights.GroupDepth;
             Vector256<byte> x = Vector256.Create(Unsafe.ReadUnaligned<int>(a + offset)).AsByte();
             c00 = TDot.DotAdd(c00, x, w0);
             c01 = TDot.DotAdd(c01, x, w1);
@@ -80,9 +100,26 @@ internal static partial class Int8Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Tile1x16<TDot>(byte* a, sbyte* w, int groups, int* c)
+    private static unsafe void Tile1x16<TDot, TSkip>(byte* a, sbyte* w, int groups, int* c)
         where TDot : struct, IDot256
+        where TSkip : struct, ISkipZeros
     {
+        if (TSkip.Enabled)
+        {
+            Vector256<int> s0 = default, s1 = default;
+            for (int group = 0; group < groups; group++, w += Int8Weights.GroupBytes)
+            {
+                int bytes = Unsafe.ReadUnaligned<int>(a + group * Int8Weights.GroupDepth);
+                if (bytes == 0)
+                    continue;
+                Vector256<byte> x = Vector256.Create(bytes).AsByte();
+                s0 = TDot.DotAdd(s0, x, Vector256.Load(w));
+                s1 = TDot.DotAdd(s1, x, Vector256.Load(w + 32));
+            }
+            s0.Store(c);
+            s1.Store(c + 8);
+            return;
+        }
         // Two chains per vector half, summed at the end: one chain would wait on each add's latency.
         Vector256<int> c0 = default, c1 = default, d0 = default, d1 = default;
         int g = 0;

@@ -28,7 +28,7 @@ internal readonly struct Vnni512Dot : IDot512
 
 internal static partial class Int8Gemm
 {
-    /// <summary>As <see cref="Run256{TDot}"/>, a block of 16 columns being one vector.</summary>
+    /// <summary>As <see cref="Run256{TDot, TSkip}"/>, a block of 16 columns being one vector.</summary>
     private static unsafe void Run512<TDot>(int m, byte* a, int lda, sbyte* w, int groups, int blocks, int* c, int ldc)
         where TDot : struct, IDot512
     {

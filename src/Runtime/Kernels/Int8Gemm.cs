@@ -64,11 +64,19 @@ internal static partial class Int8Gemm
     /// 0). Each row of <paramref name="a"/> must have <see cref="Int8Weights.PaddedDepth"/> readable bytes; what lies
     /// past k meets zero weights.
     /// </summary>
-    public static void Multiply(int m, ReadOnlySpan<byte> a, int lda, Int8Weights weights, Span<int> c, int ldc) =>
-        MultiplyAt(Best, m, a, lda, weights, c, ldc);
+    /// <param name="m">Rows of the input and of the output.</param>
+    /// <param name="a">The input bytes.</param>
+    /// <param name="lda">Bytes between two input rows.</param>
+    /// <param name="weights">The packed weights.</param>
+    /// <param name="c">The output sums.</param>
+    /// <param name="ldc">Values between two output rows.</param>
+    /// <param name="sparse">The input is mostly zero bytes: the 256-bit tiles skip groups of four that are zero in
+    /// all their rows (the sums are the same either way).</param>
+    public static void Multiply(int m, ReadOnlySpan<byte> a, int lda, Int8Weights weights, Span<int> c, int ldc, bool sparse = false) =>
+        MultiplyAt(Best, m, a, lda, weights, c, ldc, sparse);
 
     /// <summary><see cref="Multiply"/> on a chosen path (tests pin each one).</summary>
-    public static unsafe void MultiplyAt(Int8Path path, int m, ReadOnlySpan<byte> a, int lda, Int8Weights weights, Span<int> c, int ldc)
+    public static unsafe void MultiplyAt(Int8Path path, int m, ReadOnlySpan<byte> a, int lda, Int8Weights weights, Span<int> c, int ldc, bool sparse = false)
     {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentOutOfRangeException.ThrowIfNegative(m);
@@ -91,8 +99,10 @@ internal static partial class Int8Gemm
         {
             switch (path)
             {
-                case Int8Path.Avx2: Run256<Avx2Dot>(m, pa, lda, pw, weights.Groups, weights.Blocks, pc, ldc); break;
-                case Int8Path.AvxVnni: Run256<AvxVnniDot>(m, pa, lda, pw, weights.Groups, weights.Blocks, pc, ldc); break;
+                case Int8Path.Avx2 when sparse: Run256<Avx2Dot, SkipZeros>(m, pa, lda, pw, weights.Groups, weights.Blocks, pc, ldc); break;
+                case Int8Path.Avx2: Run256<Avx2Dot, KeepZeros>(m, pa, lda, pw, weights.Groups, weights.Blocks, pc, ldc); break;
+                case Int8Path.AvxVnni when sparse: Run256<AvxVnniDot, SkipZeros>(m, pa, lda, pw, weights.Groups, weights.Blocks, pc, ldc); break;
+                case Int8Path.AvxVnni: Run256<AvxVnniDot, KeepZeros>(m, pa, lda, pw, weights.Groups, weights.Blocks, pc, ldc); break;
                 case Int8Path.Avx512: Run512<Avx512Dot>(m, pa, lda, pw, weights.Groups, weights.Blocks, pc, ldc); break;
                 case Int8Path.Vnni512: Run512<Vnni512Dot>(m, pa, lda, pw, weights.Groups, weights.Blocks, pc, ldc); break;
                 default: RunScalar(m, pa, lda, weights, pc, ldc); break;

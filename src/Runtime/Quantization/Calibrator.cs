@@ -13,7 +13,11 @@ internal static class Calibrator
     /// <summary>Samples per float batch during calibration.</summary>
     private const int ChunkSize = 50;
 
-    public static TensorQuantization[] Calibrate(QuantizedGraph graph, ReadOnlySpan<float> samples, QuantizationOptions options)
+    /// <summary>A value is sparse when at least this fraction of it is exact zeros (with zero point 0, zero bytes).</summary>
+    private const double SparseFraction = 0.5;
+
+    /// <summary>Each value's quantisation, and whether it is mostly zero bytes (products then skip zero groups).</summary>
+    public static (TensorQuantization[] Quantization, bool[] Sparse) Calibrate(QuantizedGraph graph, ReadOnlySpan<float> samples, QuantizationOptions options)
     {
         int inputSize = graph.Elements[0];
         if (samples.IsEmpty)
@@ -71,13 +75,18 @@ internal static class Calibrator
         }
 
         var quantization = new TensorQuantization[values];
+        var zeros = new double[values];
         quantization[0] = observers[0]!.Quantization(options.Method, options.Percentile);
+        zeros[0] = observers[0]!.ZeroFraction;
         for (int i = 0; i < graph.Operations.Length; i++)
         {
-            quantization[i + 1] = observers[i + 1] is { } observer
-                ? observer.Quantization(options.Method, options.Percentile)
-                : quantization[graph.InputOf[i]];
+            RangeObserver? observer = observers[i + 1];
+            quantization[i + 1] = observer?.Quantization(options.Method, options.Percentile) ?? quantization[graph.InputOf[i]];
+            zeros[i + 1] = observer?.ZeroFraction ?? zeros[graph.InputOf[i]];
         }
-        return quantization;
+        var sparse = new bool[values];
+        for (int v = 0; v < values; v++)
+            sparse[v] = quantization[v].ZeroPoint == 0 && zeros[v] >= SparseFraction;
+        return (quantization, sparse);
     }
 }

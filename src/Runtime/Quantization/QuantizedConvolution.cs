@@ -14,6 +14,7 @@ internal sealed class QuantizedConvolution : QuantizedOperation
     private readonly Int8Product _product;
     private readonly float[] _weight;
     private byte _inputZeroPoint;
+    private bool _sparse;
     private float[] _floatWorkspace = Array.Empty<float>();
 
     public QuantizedConvolution(string layer, Conv2DGeometry geometry, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, LayerActivation activation)
@@ -37,16 +38,14 @@ internal sealed class QuantizedConvolution : QuantizedOperation
 
     internal override void ForwardFloat(int batch, ReadOnlySpan<float> input, Span<float> output)
     {
-        int length = Conv2D.ForwardWorkspaceLength(_geometry, batch);
-        if (_floatWorkspace.Length < length)
-            _floatWorkspace = new float[length];
         Span<float> result = output[..(batch * _geometry.OutputElements)];
-        Conv2D.Forward<IdentityActivation>(_geometry, batch, input[..(batch * _geometry.InputElements)], _weight, _product.Bias, result, _floatWorkspace);
+        Int8FloatPasses.Convolution(_geometry, batch, input[..(batch * _geometry.InputElements)], _weight, _product.Bias, result, ref _floatWorkspace);
         _product.Activate(result);
     }
 
-    internal override void Bind(TensorQuantization input, TensorQuantization? output)
+    internal override void Bind(TensorQuantization input, TensorQuantization? output, bool sparseInput)
     {
+        _sparse = sparseInput;
         _inputZeroPoint = (byte)input.ZeroPoint;
         _product.Bind(input, output);
     }
@@ -76,6 +75,6 @@ internal sealed class QuantizedConvolution : QuantizedOperation
     {
         int ldp = _product.Weights.PaddedDepth;
         Int8Patches.Gather(_geometry, sample, _inputZeroPoint, scratch.Patches, ldp);
-        Int8Gemm.Multiply(_geometry.OutputPositions, scratch.Patches, ldp, _product.Weights, scratch.Sums, _product.Weights.PaddedColumns);
+        Int8Gemm.Multiply(_geometry.OutputPositions, scratch.Patches, ldp, _product.Weights, scratch.Sums, _product.Weights.PaddedColumns, _sparse);
     }
 }

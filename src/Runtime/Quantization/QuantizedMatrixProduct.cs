@@ -8,6 +8,7 @@ internal sealed class QuantizedMatrixProduct : QuantizedOperation
 {
     private readonly Int8Product _product;
     private readonly float[] _weight;
+    private bool _sparse;
 
     public QuantizedMatrixProduct(string layer, int inputs, int units, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, LayerActivation activation)
         : base(layer, LayerShape.Features(inputs), LayerShape.Features(units))
@@ -33,7 +34,11 @@ internal sealed class QuantizedMatrixProduct : QuantizedOperation
         _product.Activate(output[..(batch * n)]);
     }
 
-    internal override void Bind(TensorQuantization input, TensorQuantization? output) => _product.Bind(input, output);
+    internal override void Bind(TensorQuantization input, TensorQuantization? output, bool sparseInput)
+    {
+        _sparse = sparseInput;
+        _product.Bind(input, output);
+    }
 
     internal override void Run(int batch, ReadOnlySpan<byte> input, int inputStride, Span<byte> output, int outputStride, QuantizedScratch scratch)
     {
@@ -50,7 +55,7 @@ internal sealed class QuantizedMatrixProduct : QuantizedOperation
     private int Multiply(int batch, ReadOnlySpan<byte> input, int inputStride, QuantizedScratch scratch)
     {
         int ldc = _product.Weights.PaddedColumns;
-        Int8Gemm.Multiply(batch, input, inputStride, _product.Weights, scratch.Sums, ldc);
+        Int8Gemm.Multiply(batch, input, inputStride, _product.Weights, scratch.Sums, ldc, _sparse);
         return ldc;
     }
 }

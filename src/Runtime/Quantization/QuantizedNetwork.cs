@@ -30,7 +30,7 @@ public sealed class QuantizedNetwork : IClassifier, ISampleChunks
     private readonly bool _lastWritesFloats;
     private Workspace[] _workspaces;
 
-    private QuantizedNetwork(INetwork source, QuantizedGraph graph, TensorQuantization[] quantization, int maxBatchSize)
+    private QuantizedNetwork(INetwork source, QuantizedGraph graph, TensorQuantization[] quantization, bool[] sparse, int maxBatchSize)
     {
         _graph = graph;
         _quantization = quantization;
@@ -44,7 +44,7 @@ public sealed class QuantizedNetwork : IClassifier, ISampleChunks
         for (int i = 0; i < operations.Length; i++)
         {
             bool floatsOut = i == operations.Length - 1 && _lastWritesFloats;
-            operations[i].Bind(quantization[graph.InputOf[i]], floatsOut ? null : quantization[i + 1]);
+            operations[i].Bind(quantization[graph.InputOf[i]], floatsOut ? null : quantization[i + 1], sparse[graph.InputOf[i]]);
             scratch = scratch.Max(operations[i].Scratch(maxBatchSize));
             _multiplyAdds += operations[i].MultiplyAddsPerSample;
         }
@@ -67,8 +67,8 @@ public sealed class QuantizedNetwork : IClassifier, ISampleChunks
         options ??= new QuantizationOptions();
         options.Validate();
         QuantizedGraph graph = QuantizedGraph.From(network);
-        TensorQuantization[] quantization = Calibrator.Calibrate(graph, calibrationInputs, options);
-        return new QuantizedNetwork(network, graph, quantization, options.MaxBatchSize > 0 ? options.MaxBatchSize : network.MaxBatchSize);
+        (TensorQuantization[] quantization, bool[] sparse) = Calibrator.Calibrate(graph, calibrationInputs, options);
+        return new QuantizedNetwork(network, graph, quantization, sparse, options.MaxBatchSize > 0 ? options.MaxBatchSize : network.MaxBatchSize);
     }
 
     /// <inheritdoc/>
@@ -115,6 +115,7 @@ public sealed class QuantizedNetwork : IClassifier, ISampleChunks
     public void Forward(ReadOnlySpan<float> inputs, Span<float> outputs)
     {
         int count = NetworkGuards.CountSamples(inputs.Length, InputSize, outputs.Length, OutputSize, nameof(outputs));
+        CheckFinite(inputs, nameof(inputs));
         SampleChunks.Run(this, Operation.Forward, count, MaxBatchSize, _multiplyAdds, inputs, default, default, outputs, default);
     }
 
@@ -123,6 +124,7 @@ public sealed class QuantizedNetwork : IClassifier, ISampleChunks
     {
         if (input.Length != InputSize)
             throw new ArgumentException($"One sample has {InputSize} values; got {input.Length}.", nameof(input));
+        CheckFinite(input, nameof(input));
         Workspace workspace = _workspaces[0];
         RunBatch(workspace, input, 1, workspace.Logits);
         return NetworkGuards.PredictClass(workspace.Logits.AsSpan(0, OutputSize), 0);
@@ -132,6 +134,7 @@ public sealed class QuantizedNetwork : IClassifier, ISampleChunks
     public void Predict(ReadOnlySpan<float> inputs, Span<int> predictions)
     {
         int count = NetworkGuards.CountSamples(inputs.Length, InputSize, predictions.Length, 1, nameof(predictions));
+        CheckFinite(inputs, nameof(inputs));
         SampleChunks.Run(this, Operation.Predict, count, MaxBatchSize, _multiplyAdds, inputs, default, default, default, predictions);
     }
 
@@ -141,6 +144,7 @@ public sealed class QuantizedNetwork : IClassifier, ISampleChunks
         int count = NetworkGuards.CountSamples(inputs.Length, InputSize, labels.Length, 1, nameof(labels));
         if (count == 0)
             throw new ArgumentException("Evaluate needs at least one sample.", nameof(inputs));
+        CheckFinite(inputs, nameof(inputs));
         int correct = (int)SampleChunks.Run(this, Operation.Evaluate, count, MaxBatchSize, _multiplyAdds, inputs, labels, default, default, default);
         return (float)correct / count;
     }
@@ -217,27 +221,24 @@ public sealed class QuantizedNetwork : IClassifier, ISampleChunks
         TensorQuantization q = _quantization[0];
         float inverse = 1f / q.Scale;
         int stride = QuantizedGraph.Stride(InputSize);
-        for (int b = 0; b < batch; b++)
+        if (stride == InputSize)
         {
-            ReadOnlySpan<float> sample = inputs.Slice(b * InputSize, InputSize);
-            int bad = FirstNotFinite(sample);
-            if (bad >= 0)
-            {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                    $"Input value {bad} of a sample is {sample[bad]}: the network takes finite inputs."), nameof(inputs));
-            }
-            Int8Requantize.Quantize(sample, inverse, q.ZeroPoint, buffer.AsSpan(b * stride, InputSize));
+            Int8Requantize.Quantize(inputs[..(batch * InputSize)], inverse, q.ZeroPoint, buffer);
+            return;
         }
+        for (int b = 0; b < batch; b++)
+            Int8Requantize.Quantize(inputs.Slice(b * InputSize, InputSize), inverse, q.ZeroPoint, buffer.AsSpan(b * stride, InputSize));
     }
 
-    private static int FirstNotFinite(ReadOnlySpan<float> values)
+    /// <summary>Refuses inputs that are not finite before any chunk runs, naming the first.</summary>
+    private void CheckFinite(ReadOnlySpan<float> inputs, string name)
     {
-        for (int i = 0; i < values.Length; i++)
+        int bad = FiniteCheck.IndexOfNonFinite(inputs);
+        if (bad >= 0)
         {
-            if (!float.IsFinite(values[i]))
-                return i;
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"Input value {bad % InputSize} of sample {bad / InputSize} is {inputs[bad]}: the network takes finite inputs."), name);
         }
-        return -1;
     }
 
     /// <summary>The operations <see cref="ISampleChunks.RunChunk"/> runs.</summary>

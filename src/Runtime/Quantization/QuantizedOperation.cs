@@ -47,8 +47,9 @@ public abstract class QuantizedOperation
     /// <summary>The float computation, as the float network does it: calibration runs it to see each tensor's values.</summary>
     internal abstract void ForwardFloat(int batch, ReadOnlySpan<float> input, Span<float> output);
 
-    /// <summary>Fixes the input's and output's quantisation (<paramref name="output"/> null: floats out).</summary>
-    internal virtual void Bind(TensorQuantization input, TensorQuantization? output)
+    /// <summary>Fixes the input's and output's quantisation (<paramref name="output"/> null: floats out);
+    /// <paramref name="sparseInput"/>: calibration found the input mostly zero bytes.</summary>
+    internal virtual void Bind(TensorQuantization input, TensorQuantization? output, bool sparseInput)
     {
     }
 

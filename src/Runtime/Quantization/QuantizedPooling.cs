@@ -29,16 +29,7 @@ internal sealed class QuantizedPooling : QuantizedOperation
         Pool2DGeometry g = _geometry;
         ReadOnlySpan<float> x = input[..(batch * g.InputElements)];
         Span<float> y = output[..(batch * g.OutputElements)];
-        if (_mode == PoolingMode.Max)
-        {
-            if (_argmax.Length < y.Length)
-                _argmax = new int[y.Length];
-            Pool2D.MaxForward(g, batch, x, y, _argmax.AsSpan(0, y.Length));
-        }
-        else
-        {
-            Pool2D.AverageForward(g, batch, x, y);
-        }
+        Int8FloatPasses.Pooling(g, _mode, batch, x, y, ref _argmax);
     }
 
     internal override void Run(int batch, ReadOnlySpan<byte> input, int inputStride, Span<byte> output, int outputStride, QuantizedScratch scratch)

@@ -33,6 +33,12 @@ internal sealed class RangeObserver
     /// <summary>The largest value seen.</summary>
     public float Max { get; private set; } = float.NegativeInfinity;
 
+    /// <summary>The fraction of the values seen that were exactly zero (ReLU outputs, MNIST's background).</summary>
+    public double ZeroFraction => _count == 0 ? 0 : (double)_zeros / _count;
+
+    private long _zeros;
+    private long _count;
+
     /// <summary>Takes in <paramref name="values"/>; returns the index of the first that is not finite, or -1.</summary>
     public int Observe(ReadOnlySpan<float> values)
     {
@@ -44,11 +50,13 @@ internal sealed class RangeObserver
                 return i;
             if (v < min) min = v;
             if (v > max) max = v;
+            if (v == 0) _zeros++;
             if (_kept is not null && _seen++ % _stride == 0)
                 _kept.Add(v);
         }
         Min = min;
         Max = max;
+        _count += values.Length;
         return -1;
     }
 

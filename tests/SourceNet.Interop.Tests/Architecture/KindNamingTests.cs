@@ -13,7 +13,7 @@ namespace SourceNet.Interop.Tests.Architecture;
 public sealed partial class KindNamingTests
 {
     /// <summary>The folders that must know no kind, relative to the repository root.</summary>
-    private static readonly string[] s_folders = ["src/Onnx", "src/Runtime/Interop", "src/Runtime/Checkpoints", "samples/Shared"];
+    private static readonly string[] s_folders = ["src/Onnx", "src/Runtime/Interop", "src/Runtime/Checkpoints", "src/Runtime/Quantization", "samples/Shared"];
 
     /// <summary>Every concrete <see cref="Layer"/> in the runtime assembly: the kinds.</summary>
     private static Type[] Kinds() =>

@@ -82,6 +82,30 @@ public class Int8GemmTests
     }
 
     [SkippableTheory]
+    [MemberData(nameof(PathsAndShapes))]
+    public void Skipping_zero_groups_gives_the_same_sums(int path, int m, int k, int n)
+    {
+        var isa = (Int8Path)path;
+        Skip.IfNot(Int8Gemm.IsSupported(isa), $"{isa} needs instructions this machine does not have");
+        int lda = (k + 3) & ~3;
+        (byte[] a, sbyte[] w) = Random(m, lda, k, n, seed: m + k + n);
+        // Mostly zero bytes, in runs, like MNIST's background: whole groups (and whole tiles of groups) are zero.
+        var random = new Random(k);
+        for (int i = 0; i < a.Length; i++)
+        {
+            if ((i / 6 + random.Next(3)) % 4 != 0)
+                a[i] = 0;
+        }
+        var weights = new Int8Weights(w, k, n);
+        int ldc = weights.PaddedColumns;
+        var sparse = new int[(m - 1) * ldc + ldc];
+        var dense = new int[sparse.Length];
+        Int8Gemm.MultiplyAt(isa, m, a, lda, weights, sparse, ldc, sparse: true);
+        Int8Gemm.MultiplyAt(Int8Path.Scalar, m, a, lda, weights, dense, ldc);
+        Assert.Equal(dense, sparse);
+    }
+
+    [SkippableTheory]
     [MemberData(nameof(Paths))]
     public void The_largest_bytes_and_weights_do_not_saturate(int path)
     {

@@ -140,7 +140,11 @@ public class QuantizationTests
     {
         QuantizedNetwork quantized = QuantizedNetwork.Create(Mlp(), new float[] { 0, 0.5f, 1, 0.2f, 0.1f });
         var error = Assert.Throws<ArgumentException>(() => quantized.Predict(new float[] { 0, float.NaN, 0, 0, 0 }));
-        Assert.Contains("Input value 1 of a sample is NaN", error.Message);
+        Assert.Contains("Input value 1 of sample 0 is NaN", error.Message);
+        var batch = new float[15];
+        batch[13] = float.NegativeInfinity;
+        error = Assert.Throws<ArgumentException>(() => quantized.Forward(batch, new float[9]));
+        Assert.Contains("Input value 3 of sample 2 is -Infinity", error.Message);
         Assert.Throws<ArgumentException>(() => quantized.Predict(new float[4]));
     }
 
