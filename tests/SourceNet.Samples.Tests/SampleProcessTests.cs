@@ -18,8 +18,9 @@ public class SampleProcessTests
         string file = Path.Combine(folder, "a-file");
         File.WriteAllText(file, "not a folder");
         // The largest value a sample has in any buffer: the CNN's first convolution's patches, the residual network's
-        // 28x28x16 activations, the MLP's input.
-        int largest = sample == RepoPaths.MnistCnnSample ? 25088 : sample.EndsWith("MnistResNet.dll", StringComparison.Ordinal) ? 12544 : 784;
+        // 28x28x16 activations, the LSTM's gates of 28 steps (28 x 4 x 128), the MLP's input.
+        int largest = sample == RepoPaths.MnistCnnSample ? 25088 : sample.EndsWith("MnistResNet.dll", StringComparison.Ordinal) ? 12544
+            : sample.EndsWith("MnistLstm.dll", StringComparison.Ordinal) ? 14336 : 784;
         string limit = $"at most {Array.MaxLength / largest:N0}";
         string[] data = ["--data", TinyMnist.Folder];
         yield return new(["--epochs", "abc"], 2, "--epochs", "'abc'");
@@ -55,6 +56,7 @@ public class SampleProcessTests
     [InlineData("SourceNet.Samples.Mnist")]
     [InlineData("SourceNet.Samples.MnistCnn")]
     [InlineData("SourceNet.Samples.MnistResNet")]
+    [InlineData("SourceNet.Samples.MnistLstm")]
     public async Task Every_bad_flag_path_or_file_is_one_line_and_its_exit_code(string name)
     {
         string sample = Path.Combine(AppContext.BaseDirectory, name + ".dll");
@@ -92,6 +94,7 @@ public class SampleProcessTests
     [InlineData("SourceNet.Samples.Mnist")]
     [InlineData("SourceNet.Samples.MnistCnn")]
     [InlineData("SourceNet.Samples.MnistResNet")]
+    [InlineData("SourceNet.Samples.MnistLstm")]
     public async Task Version_prints_the_version_and_trains_nothing(string name)
     {
         SampleProcess run = await SampleProcess.RunAsync(Path.Combine(AppContext.BaseDirectory, name + ".dll"), "--version");

@@ -145,7 +145,7 @@ internal static partial class NetworkEmitter
         using (w.Block($"public {network.ClassName}(int seed = 0, int maxBatchSize = 100)"))
         {
             // The largest per-sample buffer, in 64-bit: maxBatchSize times it must fit in an array.
-            long largestPerSample = System.Math.Max(network.InputCount, network.Layers.Max(l => l.Out.Elements));
+            long largestPerSample = System.Math.Max(network.InputCount, network.Layers.Max(l => l.Kind.LargestBufferPerSample(l)));
             w.Line($"{Rt}.NetworkGuards.CheckBatchCapacity(maxBatchSize, {largestPerSample.ToString(CultureInfo.InvariantCulture)}L);");
             w.Line("MaxBatchSize = maxBatchSize;");
             w.Line($"var random = new {Rt}.SeededRandom(seed);");

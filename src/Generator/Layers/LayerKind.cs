@@ -105,6 +105,10 @@ internal abstract class LayerKind
     /// per output value (layers without parameters).</summary>
     public virtual long MultiplyAdds(LayerSpec layer) => System.Math.Max(ParameterCount(layer), layer.Out.Elements);
 
+    /// <summary>Values per sample of the largest buffer the layer allocates for the batch (its output by default): the
+    /// constructor checks that the largest batch of it fits in an array.</summary>
+    public virtual long LargestBufferPerSample(LayerSpec layer) => layer.Out.Elements;
+
     /// <summary>Whether the output is the input's own buffer (a reshape that moves no data).</summary>
     public virtual bool AliasesInput => false;
 

@@ -104,6 +104,14 @@ internal abstract class RecurrentKind : LayerKind
         };
     }
 
+    // The gates of every step (and their gradients), [steps, gates·units] per sample, outgrow the output.
+    public override long LargestBufferPerSample(LayerSpec layer)
+    {
+        var recurrent = (RecurrentSpec)layer;
+        long steps = recurrent.In.Steps;
+        return System.Math.Max(System.Math.Max(steps * Gates * recurrent.Units, (steps + 1) * recurrent.Units), System.Math.Max(steps * recurrent.In.Channels, recurrent.Out.Elements));
+    }
+
     public override long MultiplyAdds(LayerSpec layer) => ParameterCount(layer) * layer.In.Steps;
 
     public override IEnumerable<string> ConstantSuffixes => new[] { "Steps", "Inputs", "Units", "GateWidth" };

@@ -1,0 +1,191 @@
+// SourceNet's side of bench/compare-lstm.sh: the row-by-row MNIST LSTM (samples/MnistLstm/MnistLstm.cs: 28 steps of 28
+// pixels, LSTM(128), dense 10), trained with Adam 1e-3 on random batches, as bench/peers/pytorch_lstm.py trains it.
+// Prints one line: RESULT {json}.
+//
+// Usage: SourceNet.CompareLstm --data <folder> [--threads N] [--epochs N] [--batch N] [--steps N] [--seed N] [--eval 0|1] [--warmup N]
+//   --threads sets KernelThreads.Count (default: SOURCENET_THREADS, read by the runtime, else min(cores, 2));
+//   --steps 0 (the default) means 60000 / batch steps per epoch; --eval 0 skips the test-set accuracy;
+//   --warmup: untimed training steps before the first epoch (tiered compilation, first touches), default 0.
+//
+// Besides the step time it reports the GFLOP/s of the LSTM's products in a training step (the FLOPs of its six
+// products, over the median step time: everything else in the step counts against it) and of the recurrent step alone
+// (the per-step product h x W_hh and the cell kernel, timed in a loop), each as a fraction of the FMA peak measured in
+// this process (bench/Shared/FmaPeak.cs), before and after the runs (the higher is used).
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using SourceNet;
+using SourceNet.Bench;
+using SourceNet.Bench.Peers;
+using SourceNet.Data;
+using SourceNet.Kernels;
+using SourceNet.Samples.MnistLstm;
+
+namespace SourceNet.Bench.CompareLstm;
+
+internal static class Program
+{
+    private const int Steps = 28, Inputs = 28, Units = 128;
+
+    private static int Main(string[] args)
+    {
+        var options = Options.Parse(args);
+        if (options.Threads > 0)
+        {
+            KernelThreads.Count = options.Threads;
+        }
+        FmaPeak peakBefore = FmaPeak.Measure();
+        int steps = options.Steps > 0 ? options.Steps : 60000 / options.Batch;
+        MnistDataset data = MnistDataset.Load(options.Data);
+        const int ImageSize = MnistDataset.ImageSize;
+
+        var model = new MnistLstm(seed: options.Seed, maxBatchSize: options.Batch);
+        var adam = new Adam(learningRate: 1e-3f);
+        // Its own stream for the batches (as the samples do), so the initial weights do not depend on it.
+        var sampler = new BatchSampler(data.TrainImages, data.TrainLabels, ImageSize, new SeededRandom(options.Seed + 1));
+        var images = new float[options.Batch * ImageSize];
+        var labels = new int[options.Batch];
+
+        for (int step = 0; step < options.Warmup; step++)
+        {
+            sampler.NextRandomBatch(images, labels);
+            model.TrainStep(images, labels, adam);
+        }
+
+        var epochSeconds = new List<double>();
+        double allocPerStep = double.NaN;
+        double lastLoss = double.NaN;
+        for (int epoch = 0; epoch < options.Epochs; epoch++)
+        {
+            double lossSum = 0;
+            long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+            long start = Stopwatch.GetTimestamp();
+            for (int step = 0; step < steps; step++)
+            {
+                sampler.NextRandomBatch(images, labels);
+                lossSum += model.TrainStep(images, labels, adam);
+            }
+            epochSeconds.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+            allocPerStep = (double)(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / steps;
+            lastLoss = lossSum / steps;
+        }
+
+        long evalStart = Stopwatch.GetTimestamp();
+        double accuracy = options.Eval ? model.Evaluate(data.TestImages, data.TestLabels) : double.NaN;
+        double evalSeconds = Stopwatch.GetElapsedTime(evalStart).TotalSeconds;
+
+        double recurrentStepGflops = RecurrentStepGflops(model, options.Batch);
+        FmaPeak peakAfter = FmaPeak.Measure();
+        double peak = Math.Max(peakBefore.GflopsFor(KernelThreads.Count), peakAfter.GflopsFor(KernelThreads.Count));
+
+        double medianEpoch = Measure.Median(epochSeconds);
+        double stepSeconds = medianEpoch / steps;
+        double lstmGflops = TrainingFlops(options.Batch) / stepSeconds / 1e9;
+        var result = new Dictionary<string, object?>
+        {
+            ["system"] = "SourceNet",
+            ["version"] = "SourceNet " + typeof(Adam).Assembly.GetName().Version + ", .NET " + Environment.Version,
+            // What the kernels actually used, whichever way it was set.
+            ["threads"] = KernelThreads.Count,
+            ["epochs"] = options.Epochs,
+            ["steps_per_epoch"] = steps,
+            ["warmup_steps"] = options.Warmup,
+            ["batch"] = options.Batch,
+            ["epoch_s"] = epochSeconds,
+            ["epoch_median_s"] = medianEpoch,
+            ["epoch_min_s"] = Measure.Min(epochSeconds),
+            ["epoch_max_s"] = Measure.Max(epochSeconds),
+            ["step_ms"] = stepSeconds * 1e3,
+            ["steps_per_s"] = 1 / stepSeconds,
+            ["eval_s"] = evalSeconds,
+            // Last epoch, the calling thread: the steady state after tiered compilation.
+            ["alloc_step_bytes"] = allocPerStep,
+            ["peak_rss_mib"] = Measure.PeakRssMiB(),
+            ["accuracy"] = double.IsNaN(accuracy) ? null : accuracy,
+            ["final_loss"] = lastLoss,
+            ["fma_peak_gflops"] = peak,
+            ["fma_vector"] = peakAfter.Vector,
+            ["lstm_training_gflop_per_step"] = TrainingFlops(options.Batch) / 1e9,
+            ["lstm_training_gflops"] = lstmGflops,
+            ["lstm_training_fraction_of_peak"] = lstmGflops / peak,
+            ["recurrent_step_gflops"] = recurrentStepGflops,
+            ["recurrent_step_fraction_of_peak"] = recurrentStepGflops / peak,
+        };
+        Console.WriteLine("RESULT " + JsonSerializer.Serialize(result));
+        return 0;
+    }
+
+    /// <summary>
+    /// Multiply-adds x 2 of the LSTM's products in one training step: forward, the input projection [B·T, I] x [I, 4H]
+    /// and T recurrent products [B, H] x [H, 4H]; backward, T − 1 products for dLoss/dh, dW_ih, dW_hh and dLoss/dInput
+    /// (the first layer needs none, so it is not counted).
+    /// </summary>
+    private static double TrainingFlops(int batch)
+    {
+        double rows = (double)batch * Steps, gates = 4.0 * Units;
+        double forward = rows * Inputs * gates + rows * Units * gates;
+        double backward = (double)batch * (Steps - 1) * gates * Units + rows * Inputs * gates + rows * Units * gates;
+        return 2 * (forward + backward);
+    }
+
+    /// <summary>GFLOP/s of one recurrent step (the product h x W_hh + b_hh and the cell kernel), the best of several timed loops.</summary>
+    private static double RecurrentStepGflops(MnistLstm model, int batch)
+    {
+        LstmLayer lstm = model.Rows;
+        int width = 4 * Units;
+        var hidden = new float[(Steps + 1) * batch * Units];
+        var cells = new float[(Steps + 1) * batch * Units];
+        var cellTanh = new float[Steps * batch * Units];
+        var gates = new float[Steps * batch * width];
+        var recurrent = new float[batch * width];
+        new SeededRandom(9).FillNormal(hidden, 0f, 0.5f);
+        double best = 0;
+        for (int round = 0; round < 5; round++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            const int Loops = 20;
+            for (int loop = 0; loop < Loops; loop++)
+            {
+                for (int t = 0; t < Steps; t++)
+                {
+                    Gemm.MatMulBias<IdentityActivation>(batch, width, Units, new ReadOnlySpan<float>(hidden, t * batch * Units, batch * Units), lstm.WeightHh.Value, lstm.BiasHh.Value, recurrent);
+                    LstmCell.Forward(batch, Units, Steps, t, recurrent, gates, cells, cellTanh, hidden, default);
+                }
+            }
+            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            best = Math.Max(best, 2.0 * batch * Units * width * Steps * Loops / seconds / 1e9);
+        }
+        return best;
+    }
+
+    private sealed record Options(string Data, int Threads, int Epochs, int Batch, int Steps, int Seed, bool Eval, int Warmup)
+    {
+        public static Options Parse(string[] args)
+        {
+            var o = new Options("data/mnist", 0, 1, 100, 0, 1, true, 0);
+            for (int i = 0; i < args.Length; i += 2)
+            {
+                if (i + 1 >= args.Length)
+                {
+                    throw new ArgumentException("Option " + args[i] + " needs a value.");
+                }
+                int Int() => int.Parse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture);
+                o = args[i] switch
+                {
+                    "--data" => o with { Data = args[i + 1] },
+                    "--threads" => o with { Threads = Int() },
+                    "--epochs" => o with { Epochs = Int() },
+                    "--batch" => o with { Batch = Int() },
+                    "--steps" => o with { Steps = Int() },
+                    "--seed" => o with { Seed = Int() },
+                    "--eval" => o with { Eval = Int() != 0 },
+                    "--warmup" => o with { Warmup = Int() },
+                    _ => throw new ArgumentException("Unknown option " + args[i]),
+                };
+            }
+            return o;
+        }
+    }
+}
