@@ -3,6 +3,7 @@ using System.Globalization;
 using SourceNet.Export;
 using SourceNet.Interop;
 using SourceNet.Kernels;
+using SourceNet.Quantization;
 
 namespace SourceNet;
 
@@ -72,4 +73,8 @@ public sealed class Conv2DLayer : Layer
             OpAttribute.Of("pads", g.PadTop, g.PadLeft, g.PadBottom, g.PadRight));
         return new OpValue(Activation.Lower(graph, Name, output), OpLayout.Nchw, OutputShape);
     }
+
+    /// <summary>An int8 convolution: weights per filter, padding read as the input's zero.</summary>
+    public override QuantizedOperation Quantize() =>
+        QuantizedOperation.Convolution(Name, Geometry, Weight.Value, Bias.Value, Activation);
 }

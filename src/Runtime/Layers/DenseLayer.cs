@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using SourceNet.Export;
+using SourceNet.Quantization;
 
 namespace SourceNet;
 
@@ -88,6 +89,12 @@ public sealed class DenseLayer : Layer
         string output = graph.Node("Gemm", Name, new[] { input.Name, weight, bias });
         return new OpValue(Activation.Lower(graph, Name, output), OpLayout.Features, OutputShape);
     }
+
+    /// <summary>An int8 product: weights per unit, the activation applied on the way to the next layer's bytes.</summary>
+    /// <exception cref="NotSupportedException">The layer runs per step of a sequence (int8 covers vector inputs).</exception>
+    public override QuantizedOperation Quantize() => InputShape.Kind == ShapeKind.Sequence
+        ? throw new NotSupportedException($"Layer '{Name}' ({Description}) runs per step of a sequence; int8 inference covers dense layers on vectors only.")
+        : QuantizedOperation.MatrixProduct(Name, InputCount, Units, Weight.Value, Bias.Value, Activation);
 
     private OpValue LowerPerStep(IOpGraph graph, OpValue input)
     {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using SourceNet.Export;
+using SourceNet.Quantization;
 
 namespace SourceNet;
 
@@ -40,4 +41,7 @@ public sealed class DropoutLayer : Layer
 
     /// <summary>Nothing: inverted dropout is the identity at inference.</summary>
     public override OpValue Lower(IOpGraph graph, IReadOnlyList<OpValue> inputs) => SingleInput(inputs);
+
+    /// <summary>Nothing to run: dropout is the identity at inference.</summary>
+    public override QuantizedOperation Quantize() => QuantizedOperation.PassThrough(Name, InputShape, OutputShape);
 }

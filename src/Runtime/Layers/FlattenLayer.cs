@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using SourceNet.Export;
+using SourceNet.Quantization;
 
 namespace SourceNet;
 
@@ -21,4 +22,7 @@ public sealed class FlattenLayer : Layer
         OpValue flat = graph.ToFeatures(Name, SingleInput(inputs));
         return flat with { Shape = OutputShape };
     }
+
+    /// <summary>Nothing to run: the bytes are already in the order the next layer reads.</summary>
+    public override QuantizedOperation Quantize() => QuantizedOperation.PassThrough(Name, InputShape, OutputShape);
 }

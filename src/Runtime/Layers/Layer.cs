@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using SourceNet.Export;
+using SourceNet.Quantization;
 
 namespace SourceNet;
 
@@ -114,6 +115,15 @@ public abstract class Layer
     /// <exception cref="NotSupportedException">The layer has no lowering (the base implementation), or its settings cannot be expressed (a custom activation).</exception>
     public virtual OpValue Lower(IOpGraph graph, IReadOnlyList<OpValue> inputs) =>
         throw new NotSupportedException($"Layer '{Name}' ({Description}, a {GetType().Name}) has no ONNX lowering: its kind does not override Layer.Lower, so the network cannot be exported.");
+
+    /// <summary>
+    /// The layer's part of int8 inference (<see cref="QuantizedNetwork"/>): its weights quantised per output channel
+    /// and the code that runs it on bytes. A kind overrides it to hand its settings and tensors to
+    /// <c>SourceNet.Quantization</c>, where the work lives.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The layer has no int8 form (the base implementation).</exception>
+    public virtual QuantizedOperation Quantize() =>
+        throw new NotSupportedException($"Layer '{Name}' ({Description}, a {GetType().Name}) has no int8 form: its kind does not override Layer.Quantize, so the network cannot be quantised.");
 
     /// <summary>The single input of a one-input layer; a clear error when given another number.</summary>
     protected OpValue SingleInput(IReadOnlyList<OpValue> inputs)

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using SourceNet.Export;
 using SourceNet.Kernels;
+using SourceNet.Quantization;
 
 namespace SourceNet;
 
@@ -63,4 +64,7 @@ public sealed class Pool2DLayer : Layer
         string output = graph.Node(Mode == PoolingMode.Max ? "MaxPool" : "AveragePool", Name, new[] { input.Name }, attributes.ToArray());
         return new OpValue(output, OpLayout.Nchw, OutputShape);
     }
+
+    /// <summary>Pooling on bytes, keeping the input's quantisation.</summary>
+    public override QuantizedOperation Quantize() => QuantizedOperation.Pooling(Name, Geometry, Mode);
 }

@@ -1,0 +1,81 @@
+using System;
+using SourceNet.Kernels;
+
+namespace SourceNet.Quantization;
+
+/// <summary>
+/// A 2-D convolution in int8, one sample at a time: the sample's patches as rows of bytes (padding reads the input's
+/// zero point, the byte for 0.0), one int8 product with the packed HWIO filters, then the epilogue of
+/// <see cref="Int8Product"/> writing the channels-last output.
+/// </summary>
+internal sealed class QuantizedConvolution : QuantizedOperation
+{
+    private readonly Conv2DGeometry _geometry;
+    private readonly Int8Product _product;
+    private readonly float[] _weight;
+    private byte _inputZeroPoint;
+    private float[] _floatWorkspace = Array.Empty<float>();
+
+    public QuantizedConvolution(string layer, Conv2DGeometry geometry, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, LayerActivation activation)
+        : base(layer,
+            LayerShape.Image(geometry.InputHeight, geometry.InputWidth, geometry.InputChannels),
+            LayerShape.Image(geometry.OutputHeight, geometry.OutputWidth, geometry.Filters))
+    {
+        _geometry = geometry;
+        _product = new Int8Product(layer, weight, bias, geometry.PatchLength, geometry.Filters, activation);
+        _weight = weight.ToArray();
+    }
+
+    internal override bool WritesFloats => true;
+
+    internal override long MultiplyAddsPerSample => _geometry.MultiplyAddsPerSample;
+
+    internal override ScratchSize Scratch(int maxBatch) => new(
+        _geometry.OutputPositions * _product.Weights.PaddedColumns,
+        _geometry.OutputPositions * _product.Weights.PaddedDepth,
+        _geometry.OutputPositions * _geometry.Filters);
+
+    internal override void ForwardFloat(int batch, ReadOnlySpan<float> input, Span<float> output)
+    {
+        int length = Conv2D.ForwardWorkspaceLength(_geometry, batch);
+        if (_floatWorkspace.Length < length)
+            _floatWorkspace = new float[length];
+        Span<float> result = output[..(batch * _geometry.OutputElements)];
+        Conv2D.Forward<IdentityActivation>(_geometry, batch, input[..(batch * _geometry.InputElements)], _weight, _product.Bias, result, _floatWorkspace);
+        _product.Activate(result);
+    }
+
+    internal override void Bind(TensorQuantization input, TensorQuantization? output)
+    {
+        _inputZeroPoint = (byte)input.ZeroPoint;
+        _product.Bind(input, output);
+    }
+
+    internal override void Run(int batch, ReadOnlySpan<byte> input, int inputStride, Span<byte> output, int outputStride, QuantizedScratch scratch)
+    {
+        int ldc = _product.Weights.PaddedColumns;
+        for (int b = 0; b < batch; b++)
+        {
+            Multiply(input.Slice(b * inputStride, _geometry.InputElements), scratch);
+            // Positions are rows of the product and of the channels-last output alike.
+            _product.ToBytes(_geometry.OutputPositions, scratch.Sums, ldc, scratch.Row, output.Slice(b * outputStride, _geometry.OutputElements), _geometry.Filters);
+        }
+    }
+
+    internal override void RunToFloats(int batch, ReadOnlySpan<byte> input, int inputStride, Span<float> output, QuantizedScratch scratch)
+    {
+        int ldc = _product.Weights.PaddedColumns;
+        for (int b = 0; b < batch; b++)
+        {
+            Multiply(input.Slice(b * inputStride, _geometry.InputElements), scratch);
+            _product.ToFloats(_geometry.OutputPositions, scratch.Sums, ldc, output.Slice(b * _geometry.OutputElements, _geometry.OutputElements));
+        }
+    }
+
+    private void Multiply(ReadOnlySpan<byte> sample, QuantizedScratch scratch)
+    {
+        int ldp = _product.Weights.PaddedDepth;
+        Int8Patches.Gather(_geometry, sample, _inputZeroPoint, scratch.Patches, ldp);
+        Int8Gemm.Multiply(_geometry.OutputPositions, scratch.Patches, ldp, _product.Weights, scratch.Sums, _product.Weights.PaddedColumns);
+    }
+}

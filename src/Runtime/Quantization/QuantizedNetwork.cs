@@ -1,0 +1,275 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+using SourceNet.Kernels;
+using SourceNet.Training;
+
+namespace SourceNet.Quantization;
+
+/// <summary>
+/// A trained network quantised for inference (post-training quantisation): weights int8 per output channel,
+/// activations unsigned bytes per tensor with a scale and zero point calibrated on a few hundred samples, products
+/// summed exactly in int32 on the machine's int8 dot-product instructions (<c>vpdpbusd</c> where the CPU has AVX-VNNI,
+/// <c>vpmaddubsw</c> on AVX2, scalar code elsewhere; every path gives the same sums). It answers like the float network
+/// (<see cref="Forward"/>, <see cref="Predict(ReadOnlySpan{float})"/>, <see cref="Evaluate"/>) and does not train.
+/// </summary>
+/// <remarks>
+/// Made by <see cref="Create"/>, which asks each layer for its <see cref="Layer.Quantize"/> and walks
+/// <see cref="Layer.Inputs"/>; the float network is only read, and later changes to it do not reach the quantised
+/// copy. Batch inference is cut into chunks of <see cref="MaxBatchSize"/> samples and runs on the kernel threads
+/// like the generated networks'. Instances are not thread-safe.
+/// </remarks>
+public sealed class QuantizedNetwork : IClassifier, ISampleChunks
+{
+    private readonly QuantizedGraph _graph;
+    private readonly TensorQuantization[] _quantization;
+    private readonly IReadOnlyList<Layer> _layers;
+    private readonly ScratchSize _scratchSize;
+    private readonly long _multiplyAdds;
+    private readonly bool _lastWritesFloats;
+    private Workspace[] _workspaces;
+
+    private QuantizedNetwork(INetwork source, QuantizedGraph graph, TensorQuantization[] quantization, int maxBatchSize)
+    {
+        _graph = graph;
+        _quantization = quantization;
+        _layers = source.Layers;
+        InputSize = source.InputSize;
+        OutputSize = source.OutputSize;
+        MaxBatchSize = maxBatchSize;
+        QuantizedOperation[] operations = graph.Operations;
+        _lastWritesFloats = operations[^1].WritesFloats;
+        ScratchSize scratch = default;
+        for (int i = 0; i < operations.Length; i++)
+        {
+            bool floatsOut = i == operations.Length - 1 && _lastWritesFloats;
+            operations[i].Bind(quantization[graph.InputOf[i]], floatsOut ? null : quantization[i + 1]);
+            scratch = scratch.Max(operations[i].Scratch(maxBatchSize));
+            _multiplyAdds += operations[i].MultiplyAddsPerSample;
+        }
+        _scratchSize = scratch;
+        _workspaces = [new Workspace(this)];
+    }
+
+    /// <summary>
+    /// Quantises <paramref name="network"/>: each layer quantises its weights, and the activations' ranges are
+    /// calibrated on <paramref name="calibrationInputs"/> (a few hundred training samples, <see cref="InputSize"/>
+    /// values each, are enough).
+    /// </summary>
+    /// <exception cref="ArgumentException">No calibration samples, a partial sample, a value that is not finite, or
+    /// weights that are not finite; the message says which and where.</exception>
+    /// <exception cref="NotSupportedException">A layer has no int8 form (its kind does not override
+    /// <see cref="Layer.Quantize"/>), reads several values, or applies a custom activation.</exception>
+    public static QuantizedNetwork Create(INetwork network, ReadOnlySpan<float> calibrationInputs, QuantizationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        options ??= new QuantizationOptions();
+        options.Validate();
+        QuantizedGraph graph = QuantizedGraph.From(network);
+        TensorQuantization[] quantization = Calibrator.Calibrate(graph, calibrationInputs, options);
+        return new QuantizedNetwork(network, graph, quantization, options.MaxBatchSize > 0 ? options.MaxBatchSize : network.MaxBatchSize);
+    }
+
+    /// <inheritdoc/>
+    public int InputSize { get; }
+
+    /// <inheritdoc/>
+    public int OutputSize { get; }
+
+    /// <inheritdoc/>
+    public int MaxBatchSize { get; }
+
+    /// <summary>None: a quantised network does not train.</summary>
+    public IReadOnlyList<Parameter> Parameters => Array.Empty<Parameter>();
+
+    /// <summary>The float network's layers, for their names and shapes (their parameters are the float ones it was made from).</summary>
+    public IReadOnlyList<Layer> Layers => _layers;
+
+    /// <summary>The quantisation of the network's input.</summary>
+    public TensorQuantization InputQuantization => _quantization[0];
+
+    /// <summary>The quantisation of each layer's output, in layer order (the last layer's is unused when it writes floats).</summary>
+    public IReadOnlyList<TensorQuantization> OutputQuantizations => _quantization.AsSpan(1).ToArray();
+
+    /// <summary>The operations, one per layer, in layer order.</summary>
+    public IReadOnlyList<QuantizedOperation> Operations => _graph.Operations;
+
+    /// <summary>A table of the layers and their output quantisation.</summary>
+    public string Summary()
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"Int8 network, {Int8Gemm.Best} products; input {InputQuantization}\n");
+        for (int i = 0; i < _graph.Operations.Length; i++)
+        {
+            QuantizedOperation operation = _graph.Operations[i];
+            string output = i == _graph.Operations.Length - 1 && _lastWritesFloats ? "floats" : _quantization[i + 1].ToString();
+            text.Append(CultureInfo.InvariantCulture, $"{operation.LayerName,-16} {operation.OutputShape,-16} {output}\n");
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Computes the outputs (logits) of any number of samples.</summary>
+    /// <param name="inputs"><see cref="InputSize"/> values per sample, row-major.</param>
+    /// <param name="outputs">Receives <see cref="OutputSize"/> values per sample.</param>
+    public void Forward(ReadOnlySpan<float> inputs, Span<float> outputs)
+    {
+        int count = NetworkGuards.CountSamples(inputs.Length, InputSize, outputs.Length, OutputSize, nameof(outputs));
+        SampleChunks.Run(this, Operation.Forward, count, MaxBatchSize, _multiplyAdds, inputs, default, default, outputs, default);
+    }
+
+    /// <summary>The most likely class of one sample.</summary>
+    public int Predict(ReadOnlySpan<float> input)
+    {
+        if (input.Length != InputSize)
+            throw new ArgumentException($"One sample has {InputSize} values; got {input.Length}.", nameof(input));
+        Workspace workspace = _workspaces[0];
+        RunBatch(workspace, input, 1, workspace.Logits);
+        return NetworkGuards.PredictClass(workspace.Logits.AsSpan(0, OutputSize), 0);
+    }
+
+    /// <summary>The most likely class of each sample.</summary>
+    public void Predict(ReadOnlySpan<float> inputs, Span<int> predictions)
+    {
+        int count = NetworkGuards.CountSamples(inputs.Length, InputSize, predictions.Length, 1, nameof(predictions));
+        SampleChunks.Run(this, Operation.Predict, count, MaxBatchSize, _multiplyAdds, inputs, default, default, default, predictions);
+    }
+
+    /// <summary>The fraction of samples whose most likely class is their label, in [0, 1].</summary>
+    public float Evaluate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+    {
+        int count = NetworkGuards.CountSamples(inputs.Length, InputSize, labels.Length, 1, nameof(labels));
+        if (count == 0)
+            throw new ArgumentException("Evaluate needs at least one sample.", nameof(inputs));
+        int correct = (int)SampleChunks.Run(this, Operation.Evaluate, count, MaxBatchSize, _multiplyAdds, inputs, labels, default, default, default);
+        return (float)correct / count;
+    }
+
+    /// <summary>Not available: a quantised network is for inference. Train the float network and quantise it again.</summary>
+    /// <exception cref="NotSupportedException">Always.</exception>
+    public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, Optimizer optimizer) =>
+        throw new NotSupportedException("A quantised network is for inference; train the float network and quantise it again.");
+
+    void ISampleChunks.PrepareThreads(int threads)
+    {
+        if (_workspaces.Length >= threads)
+            return;
+        var workspaces = new Workspace[threads];
+        for (int t = 0; t < threads; t++)
+            workspaces[t] = t < _workspaces.Length ? _workspaces[t] : new Workspace(this);
+        _workspaces = workspaces;
+    }
+
+    double ISampleChunks.RunChunk(int operation, int thread, int start, int count,
+        ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets, Span<float> outputs, Span<int> predictions)
+    {
+        Workspace workspace = _workspaces[thread];
+        ReadOnlySpan<float> chunk = inputs.Slice(start * InputSize, count * InputSize);
+        if (operation == Operation.Forward)
+        {
+            RunBatch(workspace, chunk, count, outputs.Slice(start * OutputSize, count * OutputSize));
+            return 0;
+        }
+        RunBatch(workspace, chunk, count, workspace.Logits);
+        int correct = 0;
+        for (int row = 0; row < count; row++)
+        {
+            ReadOnlySpan<float> logits = workspace.Logits.AsSpan(row * OutputSize, OutputSize);
+            if (operation == Operation.Predict)
+                predictions[start + row] = NetworkGuards.PredictClass(logits, start + row);
+            else if (NetworkGuards.ArgMaxOrMinusOne(logits) == labels[start + row])
+                correct++;
+        }
+        return correct;
+    }
+
+    /// <summary>Quantises the inputs, runs every operation on its buffers, and writes the floats of the last value.</summary>
+    private void RunBatch(Workspace workspace, ReadOnlySpan<float> inputs, int batch, Span<float> outputs)
+    {
+        QuantizedOperation[] operations = _graph.Operations;
+        QuantizeInputs(inputs, batch, workspace.Buffers[_graph.BufferOf[0]]);
+        for (int i = 0; i < operations.Length; i++)
+        {
+            QuantizedOperation operation = operations[i];
+            if (operation.PassesThrough)
+                continue;
+            int input = _graph.InputOf[i];
+            byte[] source = workspace.Buffers[_graph.BufferOf[input]];
+            int stride = QuantizedGraph.Stride(_graph.Elements[input]);
+            if (i == operations.Length - 1 && _lastWritesFloats)
+                operation.RunToFloats(batch, source, stride, outputs, workspace.Scratch);
+            else
+                operation.Run(batch, source, stride, workspace.Buffers[_graph.BufferOf[i + 1]], QuantizedGraph.Stride(_graph.Elements[i + 1]), workspace.Scratch);
+        }
+        if (!_lastWritesFloats)
+        {
+            // The last layer keeps bytes (pooling, or a pass-through): its floats are what they stand for.
+            int last = _graph.OutputValue, stride = QuantizedGraph.Stride(OutputSize);
+            TensorQuantization q = _quantization[last];
+            byte[] bytes = workspace.Buffers[_graph.BufferOf[last]];
+            for (int b = 0; b < batch; b++)
+                Int8Requantize.ToFloats(bytes.AsSpan(b * stride, OutputSize), q.Scale, q.ZeroPoint, outputs.Slice(b * OutputSize, OutputSize));
+        }
+    }
+
+    private void QuantizeInputs(ReadOnlySpan<float> inputs, int batch, byte[] buffer)
+    {
+        TensorQuantization q = _quantization[0];
+        float inverse = 1f / q.Scale;
+        int stride = QuantizedGraph.Stride(InputSize);
+        for (int b = 0; b < batch; b++)
+        {
+            ReadOnlySpan<float> sample = inputs.Slice(b * InputSize, InputSize);
+            int bad = FirstNotFinite(sample);
+            if (bad >= 0)
+            {
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"Input value {bad} of a sample is {sample[bad]}: the network takes finite inputs."), nameof(inputs));
+            }
+            Int8Requantize.Quantize(sample, inverse, q.ZeroPoint, buffer.AsSpan(b * stride, InputSize));
+        }
+    }
+
+    private static int FirstNotFinite(ReadOnlySpan<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+                return i;
+        }
+        return -1;
+    }
+
+    /// <summary>The operations <see cref="ISampleChunks.RunChunk"/> runs.</summary>
+    private static class Operation
+    {
+        public const int Forward = 0;
+        public const int Predict = 1;
+        public const int Evaluate = 2;
+    }
+
+    /// <summary>One thread's buffers: a byte buffer per value (shared by values passed through), scratch, logits.</summary>
+    private sealed class Workspace
+    {
+        public Workspace(QuantizedNetwork network)
+        {
+            QuantizedGraph graph = network._graph;
+            Buffers = new byte[graph.BufferCount][];
+            for (int v = 0; v < graph.Elements.Length; v++)
+            {
+                int b = graph.BufferOf[v];
+                int length = network.MaxBatchSize * QuantizedGraph.Stride(graph.Elements[v]);
+                if (Buffers[b] is null || Buffers[b].Length < length)
+                    Buffers[b] = new byte[length];
+            }
+            Scratch = new QuantizedScratch(network._scratchSize);
+            Logits = new float[network.MaxBatchSize * network.OutputSize];
+        }
+
+        public byte[][] Buffers { get; }
+
+        public QuantizedScratch Scratch { get; }
+
+        public float[] Logits { get; }
+    }
+}
