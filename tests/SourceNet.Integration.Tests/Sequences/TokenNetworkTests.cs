@@ -62,6 +62,29 @@ public class TokenNetworkTests
         CheckGradients(network, new TokenLmReference(network.Embed, network.Hidden, network.Logits), (x, y) => network.ComputeGradients(x, y), tokens, labels);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Embedding_LSTM_and_per_step_logits_gradients_match_central_differences(int batch)
+    {
+        // The character model's architecture: the LSTM's input gradient must reach the embedding's table.
+        var network = new LstmTokenLm(seed: 12, maxBatchSize: 3);
+        int[] tokens = Tokens(batch * 3, 7, seed: 110 + batch);
+        int[] labels = Tokens(batch * 3, 6, seed: 120 + batch);
+        float loss = network.ComputeGradients(tokens, labels);
+        var reference = new LstmTokenLmReference(network);
+        AssertClose(reference.Loss(tokens, labels), loss, 1e-5, 1e-6, "loss");
+        IReadOnlyList<double[]> values = reference.Parameters;
+        Assert.Equal(network.Parameters.Count, values.Count);
+        for (int p = 0; p < values.Count; p++)
+        {
+            Parameter parameter = network.Parameters[p];
+            for (int i = 0; i < parameter.Length; i++)
+                AssertClose(reference.NumericalGradient(tokens, labels, values[p], i), parameter.Gradient[i], 2e-3, 2e-5, $"{parameter.Name}[{i}]");
+        }
+        Assert.Contains(network.Embed.Weight.Gradient, g => g != 0f);
+    }
+
     [Fact]
     public void The_per_step_loss_is_the_mean_over_samples_and_steps_in_training_and_inference()
     {

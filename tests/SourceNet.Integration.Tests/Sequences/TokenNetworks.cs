@@ -43,3 +43,12 @@ public sealed partial class EmbeddingFixtureLm
     [Embedding(11, 5)] public partial EmbeddingLayer Embed { get; }
     [Dense(7)] public partial DenseLayer Logits { get; }
 }
+
+/// <summary>The character model's shape at odd sizes: an embedding, an LSTM over every step, logits per step.</summary>
+[Network(InputTokens = 3, Loss = Loss.SoftmaxCrossEntropyPerStep)]
+public sealed partial class LstmTokenLm
+{
+    [Embedding(7, 5)] public partial EmbeddingLayer Embed { get; }
+    [Lstm(4, ReturnSequences = true)] public partial LstmLayer Recurrent { get; }
+    [Dense(6, WeightStdDev = 0.5f, BiasStdDev = 0.2f)] public partial DenseLayer Logits { get; }
+}
