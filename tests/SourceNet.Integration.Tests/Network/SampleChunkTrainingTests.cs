@@ -1,5 +1,6 @@
 using SourceNet.Integration.Tests.Convolution;
 using SourceNet.Integration.Tests.Graphs;
+using SourceNet.Checkpoints;
 using SourceNet.Kernels;
 
 namespace SourceNet.Integration.Tests.Network;
@@ -111,6 +112,40 @@ public class SampleChunkTrainingTests
         Assert.Equal(BitConverter.SingleToInt32Bits(sameLoss), BitConverter.SingleToInt32Bits(loss));
         for (int p = 0; p < fused.Parameters.Count; p++)
             Assert.Equal(global.Parameters[p].Value, fused.Parameters[p].Value);
+    }
+
+    [Fact]
+    public void A_checkpoint_resumes_split_steps_with_dropout_bit_for_bit()
+    {
+        // The second chunk's masks come from a replica generator reseeded from the network's every step: the
+        // network's own generator state, which the checkpoint holds, is all a resumed run needs.
+        const int batch = 32;
+        float[] Batch(int step) => RandomInputs(batch * MnistConvNet.InputCount, seed: 500 + step);
+        int[] labels = Enumerable.Range(0, batch).Select(i => i % 10).ToArray();
+        string path = Path.Combine(Path.GetTempPath(), $"sourcenet-chunks-{Guid.NewGuid():N}.ckpt");
+        try
+        {
+            var straight = new MnistConvNet(seed: 4, maxBatchSize: batch);
+            var straightAdam = new Adam(1e-3f);
+            for (int s = 0; s < 3; s++)
+                straight.TrainStep(Batch(s), labels, straightAdam);
+            Checkpoint.Save(path, straight, straightAdam);
+            for (int s = 3; s < 6; s++)
+                straight.TrainStep(Batch(s), labels, straightAdam);
+
+            var resumed = new MnistConvNet(seed: 99, maxBatchSize: batch);
+            var resumedAdam = new Adam(1e-3f);
+            Checkpoint.Load(path, resumed, resumedAdam);
+            for (int s = 3; s < 6; s++)
+                resumed.TrainStep(Batch(s), labels, resumedAdam);
+
+            for (int p = 0; p < straight.Parameters.Count; p++)
+                Assert.Equal(straight.Parameters[p].Value, resumed.Parameters[p].Value);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]
