@@ -35,7 +35,7 @@ internal static partial class NetworkEmitter
         }
 
         WriteClassSummary(w, network);
-        w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"SourceNet.Generator\", \"1.0.0\")]");
+        w.Line(GeneratorVersion.GeneratedCodeAttribute);
         // A classifier fits the runtime's generic training loop (SourceNet.Training.Trainer) as it is.
         string contract = network.IsClassifier ? $"{Rt}.Training.IClassifier" : $"{Rt}.INetwork";
         using (w.Block($"partial class {network.ClassName} : {contract}, {Rt}.Kernels.ISampleChunks"))
