@@ -113,18 +113,21 @@ internal static partial class NetworkEmitter
 
     private static void WriteMeanSquaredError(SourceWriter w, string net)
     {
-        w.Line("/// <summary>Half the squared error, summed over outputs and averaged over the batch, and its gradient (y - t) / batch in the same pass.</summary>");
+        // Keras' mse and PyTorch's MSELoss (reduction='mean'): the mean over every output of every sample, so the
+        // loss reads the same whatever the batch size and the number of outputs.
+        w.Line("/// <summary>The squared error averaged over every output of every sample (Keras' mse, PyTorch's MSELoss), and its gradient 2(y - t) / (batch·outputs) in the same pass.</summary>");
         using (w.Block($"public static float MeanSquaredErrorWithGradient({ReadOnlySpan} outputs, {ReadOnlySpan} targets, {Span} gradient, int batch)"))
         {
-            w.Line("float inverseBatch = 1f / batch;");
+            w.Line($"int count = batch * {net}.OutputCount;");
+            w.Line("float twoOverCount = 2f / count;");
             w.Line("double total = 0;");
-            using (w.Block($"for (int i = 0; i < batch * {net}.OutputCount; i++)"))
+            using (w.Block("for (int i = 0; i < count; i++)"))
             {
                 w.Line("float difference = outputs[i] - targets[i];");
-                w.Line("total += 0.5 * difference * difference;");
-                w.Line("gradient[i] = difference * inverseBatch;");
+                w.Line("total += (double)difference * difference;");
+                w.Line("gradient[i] = difference * twoOverCount;");
             }
-            w.Line("return (float)(total * inverseBatch);");
+            w.Line("return (float)(total / count);");
         }
     }
 }

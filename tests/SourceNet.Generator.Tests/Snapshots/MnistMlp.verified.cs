@@ -14,7 +14,7 @@ namespace Samples;
 /// Instances are not thread-safe: each owns the buffers of its forward and backward passes.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "0.1.0")]
-partial class MnistMlp : global::SourceNet.Training.IClassifier, global::SourceNet.Kernels.ISampleChunks
+partial class MnistMlp : global::SourceNet.IClassifier, global::SourceNet.Kernels.ISampleChunks
 {
     /// <summary>Number of input values of one sample.</summary>
     public const int InputCount = 784;

@@ -13,7 +13,7 @@
 /// Instances are not thread-safe: each owns the buffers of its forward and backward passes.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "0.1.0")]
-partial class Regressor : global::SourceNet.INetwork, global::SourceNet.Kernels.ISampleChunks
+partial class Regressor : global::SourceNet.IRegressor, global::SourceNet.Kernels.ISampleChunks
 {
     /// <summary>Number of input values of one sample.</summary>
     public const int InputCount = 3;
@@ -311,17 +311,18 @@ file static class Regressor_SourceNetHelpers
         if (targets.Length != rows * Regressor.OutputCount) throw new global::System.ArgumentException($"{rows} samples need {rows * Regressor.OutputCount} target values ({Regressor.OutputCount} each); got {targets.Length}.", nameof(targets));
     }
 
-    /// <summary>Half the squared error, summed over outputs and averaged over the batch, and its gradient (y - t) / batch in the same pass.</summary>
+    /// <summary>The squared error averaged over every output of every sample (Keras' mse, PyTorch's MSELoss), and its gradient 2(y - t) / (batch·outputs) in the same pass.</summary>
     public static float MeanSquaredErrorWithGradient(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, int batch)
     {
-        float inverseBatch = 1f / batch;
+        int count = batch * Regressor.OutputCount;
+        float twoOverCount = 2f / count;
         double total = 0;
-        for (int i = 0; i < batch * Regressor.OutputCount; i++)
+        for (int i = 0; i < count; i++)
         {
             float difference = outputs[i] - targets[i];
-            total += 0.5 * difference * difference;
-            gradient[i] = difference * inverseBatch;
+            total += (double)difference * difference;
+            gradient[i] = difference * twoOverCount;
         }
-        return (float)(total * inverseBatch);
+        return (float)(total / count);
     }
 }
