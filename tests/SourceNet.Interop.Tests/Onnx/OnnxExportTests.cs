@@ -101,11 +101,11 @@ public sealed class OnnxExportTests
         Assert.Equal("logits", output.Name);
         Assert.Equal(3, output.Type.TensorType.Shape.Dim[1].DimValue);
         string[] ops = [.. model.Graph.Node.Select(n => n.OpType)];
-        Assert.Equal(["Reshape", "Transpose", "Conv", "Relu", "MaxPool", "Conv", "Tanh", "AveragePool", "Transpose", "Reshape", "Gemm", "Relu", "Gemm", "Identity"], ops);
+        Assert.Equal(["Reshape", "Transpose", "Conv", "Relu", "MaxPool", "Conv", "Tanh", "AveragePool", "Reshape", "Gemm", "Relu", "Gemm", "Identity"], ops);
         NodeProto average = model.Graph.Node.Single(n => n.OpType == "AveragePool");
         Assert.Equal(0, average.Attribute.Single(a => a.Name == "count_include_pad").I);
-        TensorProto weight = model.Graph.Initializer.Single(t => t.Name == "Conv.weight");
-        Assert.Equal([4L, 2, 4, 4], weight.Dims); // OIHW
+        TensorProto weight = model.Graph.Initializer.Single(t => t.Name == "conv.weight");
+        Assert.Equal([4L, 2, 4, 4], weight.Dims); // OIHW, by its safetensors name
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public sealed class OnnxExportTests
         string path = temp.File("mlp.onnx");
         var network = new MnistMlp(seed: 1);
 
-        OnnxExporter.Export(network, path);
+        OnnxExporter.Export(path, network);
 
         Assert.Equal(OnnxRunner.Export(network), File.ReadAllBytes(path));
         Assert.Equal([path], Directory.GetFiles(temp.Path));
@@ -134,8 +134,8 @@ public sealed class OnnxExportTests
         // For the ONNX checker (docs/interop.md): SOURCENET_INTEROP_OUT=dir keeps both models.
         if (Environment.GetEnvironmentVariable("SOURCENET_INTEROP_OUT") is string folder)
         {
-            OnnxExporter.Export(network, Path.Combine(folder, "mnist_mlp.onnx"));
-            OnnxExporter.Export(ConvNetwork().Randomize(5, 0.3f), Path.Combine(folder, "conv.onnx"));
+            OnnxExporter.Export(Path.Combine(folder, "mnist_mlp.onnx"), network);
+            OnnxExporter.Export(Path.Combine(folder, "conv.onnx"), ConvNetwork().Randomize(5, 0.3f));
         }
     }
 }
