@@ -171,7 +171,35 @@ public sealed partial class NetworkGenerator
                 scan.Layers.Add(new ParsedLayer(step, arguments!, propertyLocation));
             }
         }
+        NameInsertedSteps(scan.Layers);
         return scan;
+    }
+
+    /// <summary>
+    /// An inserted step (<c>Flatten = true</c>'s <c>HiddenFlatten</c>) takes a name no other layer has, a number appended
+    /// if a property already has it: summaries, ONNX values and graph inputs name each layer once.
+    /// </summary>
+    private static void NameInsertedSteps(List<ParsedLayer> layers)
+    {
+        var taken = new HashSet<string>(layers.Where(l => l.Spec.HasProperty).Select(l => l.Spec.Name), System.StringComparer.Ordinal);
+        for (int i = 0; i < layers.Count; i++)
+        {
+            ParsedLayer parsed = layers[i];
+            if (parsed.Spec.HasProperty)
+            {
+                continue;
+            }
+            string name = parsed.Spec.Name;
+            for (int n = 2; taken.Contains(name); n++)
+            {
+                name = parsed.Spec.Name + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            taken.Add(name);
+            if (name != parsed.Spec.Name)
+            {
+                layers[i] = parsed with { Spec = parsed.Spec with { Name = name } };
+            }
+        }
     }
 
     private static LayerSpec? ReadLayer(IPropertySymbol property, List<(LayerKind Kind, AttributeData Attribute)> found, INamedTypeSymbol type,
