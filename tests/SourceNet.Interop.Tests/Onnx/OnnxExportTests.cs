@@ -66,9 +66,9 @@ public sealed class OnnxExportTests
     internal static LayeredNetwork ConvNetwork()
     {
         var conv = new Conv2DLayer("Conv", Conv2DGeometry.Create(9, 9, 2, 4, 4, 4, 2, 2, samePadding: true), LayeredNetwork.Relu);
-        var max = new Pool2DLayer("MaxPool", Pool2DGeometry.Create(5, 5, 4, 2, 2, 2, 2, samePadding: true), PoolingMode.Max);
+        var max = new Pool2DLayer("MaxPool", Pool2DGeometry.Create(5, 5, 4, 2, 2, 2, 2, samePadding: true), Pool2DMode.Max);
         var conv2 = new Conv2DLayer("Conv2", Conv2DGeometry.Create(3, 3, 4, 3, 2, 2, 1, 1, samePadding: false), LayeredNetwork.Tanh);
-        var average = new Pool2DLayer("AvgPool", Pool2DGeometry.Create(2, 2, 3, 3, 3, 1, 1, samePadding: true), PoolingMode.Average);
+        var average = new Pool2DLayer("AvgPool", Pool2DGeometry.Create(2, 2, 3, 3, 3, 1, 1, samePadding: true), Pool2DMode.Average);
         var dropout = new DropoutLayer("Dropout", average.OutputShape, 0.5f);
         var flatten = new FlattenLayer("Flatten", average.OutputShape);
         var dense = new DenseLayer("Hidden", flatten.OutputShape.Elements, 5, LayeredNetwork.Relu);
