@@ -251,7 +251,7 @@ internal static class DiagnosticDescriptors
         UnsupportedDifferentiableCallId, DifferentiationCategory,
         "Call cannot be differentiated",
         "The call to '{0}' cannot be differentiated: {1}",
-        "SourceNet differentiates Math/MathF functions, SourceNet.Tensors.Functions activations, TensorPrimitives reductions and other [Differentiable] methods; it cannot see into any other call.");
+        "SourceNet differentiates Math/MathF functions, SourceNet.ActivationFunctions activations, TensorPrimitives reductions and other [Differentiable] methods; it cannot see into any other call.");
 
     public static readonly DiagnosticDescriptor UnsupportedDifferentiableExpression = Error(
         UnsupportedDifferentiableExpressionId, DifferentiationCategory,

@@ -274,8 +274,8 @@ public class NetworkDiagnosticTests
             }
         }
         """,
-        "SN0011: Layer 'Out' names the custom activation 'Swish', but 'Swish' cannot be differentiated (SN0102: 'if' cannot be differentiated in 'Swish': branching on a value is not differentiated; use Math.Max/Min, Math.Abs or Functions.Relu for kinks)",
-        "SN0102: 'if' cannot be differentiated in 'Swish': branching on a value is not differentiated; use Math.Max/Min, Math.Abs or Functions.Relu for kinks");
+        "SN0011: Layer 'Out' names the custom activation 'Swish', but 'Swish' cannot be differentiated (SN0102: 'if' cannot be differentiated in 'Swish': branching on a value is not differentiated; use Math.Max/Min, Math.Abs or ActivationFunctions.ReLU for kinks)",
+        "SN0102: 'if' cannot be differentiated in 'Swish': branching on a value is not differentiated; use Math.Max/Min, Math.Abs or ActivationFunctions.ReLU for kinks");
 
     [Fact]
     public void SN0011_custom_activation_calling_what_cannot_be_differentiated()

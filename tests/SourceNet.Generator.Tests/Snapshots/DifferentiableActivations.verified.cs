@@ -16,16 +16,16 @@ partial class Net
     public static float SwishWithGradient(float x, out float dX)
     {
         // Forward pass: every intermediate value of Swish, each computed once.
-        float v1 = global::SourceNet.Kernels.Apply<global::SourceNet.Kernels.SigmoidActivation>.Forward(x); // Functions.Sigmoid(x)
-        float v2 = x * v1; // x * Functions.Sigmoid(x)
+        float v1 = global::SourceNet.Kernels.Apply<global::SourceNet.Kernels.SigmoidActivation>.Forward(x); // ActivationFunctions.Sigmoid(x)
+        float v2 = x * v1; // x * ActivationFunctions.Sigmoid(x)
 
         // Backward pass: g_x holds ∂Swish/∂x. Values are visited latest first, so each adjoint is complete
         // (every use has added to it) before it flows on to the operands, times the local derivative.
         float g_v2 = 1f; // seed: ∂Swish/∂Swish = 1
-        // x * Functions.Sigmoid(x)  →  ∂v2/∂x = v1, ∂v2/∂v1 = x
+        // x * ActivationFunctions.Sigmoid(x)  →  ∂v2/∂x = v1, ∂v2/∂v1 = x
         dX = g_v2 * v1;
         float g_v1 = g_v2 * x;
-        // Functions.Sigmoid(x)  →  ∂v1/∂x = SigmoidActivation'(v1)
+        // ActivationFunctions.Sigmoid(x)  →  ∂v1/∂x = SigmoidActivation'(v1)
         dX += g_v1 * global::SourceNet.Kernels.Derivative.FromOutput<global::SourceNet.Kernels.SigmoidActivation>(v1);
         return v2;
     }
@@ -114,22 +114,22 @@ partial class Net
     public static float GatedWithGradient(float x, out float dX)
     {
         // Forward pass: every intermediate value of Gated, each computed once.
-        float v1 = global::SourceNet.Kernels.Apply<global::SourceNet.Kernels.GeluActivation>.Forward(x); // Functions.Gelu(x)
+        float v1 = global::SourceNet.Kernels.Apply<global::SourceNet.Kernels.GeluActivation>.Forward(x); // ActivationFunctions.GELU(x)
         float v2 = x * 2f; // 2 * x
-        float v3 = global::SourceNet.Kernels.Apply<global::SourceNet.Kernels.SiluActivation>.Forward(v2); // Functions.Silu(2 * x)
-        float v4 = v1 * v3; // Functions.Gelu(x) * Functions.Silu(2 * x)
+        float v3 = global::SourceNet.Kernels.Apply<global::SourceNet.Kernels.SiluActivation>.Forward(v2); // ActivationFunctions.SiLU(2 * x)
+        float v4 = v1 * v3; // ActivationFunctions.GELU(x) * ActivationFunctions.SiLU(2 * x)
 
         // Backward pass: g_x holds ∂Gated/∂x. Values are visited latest first, so each adjoint is complete
         // (every use has added to it) before it flows on to the operands, times the local derivative.
         float g_v4 = 1f; // seed: ∂Gated/∂Gated = 1
-        // Functions.Gelu(x) * Functions.Silu(2 * x)  →  ∂v4/∂v1 = v3, ∂v4/∂v3 = v1
+        // ActivationFunctions.GELU(x) * ActivationFunctions.SiLU(2 * x)  →  ∂v4/∂v1 = v3, ∂v4/∂v3 = v1
         float g_v1 = g_v4 * v3;
         float g_v3 = g_v4 * v1;
-        // Functions.Silu(2 * x)  →  ∂v3/∂v2 = SiluActivation'(v2)
+        // ActivationFunctions.SiLU(2 * x)  →  ∂v3/∂v2 = SiluActivation'(v2)
         float g_v2 = g_v3 * global::SourceNet.Kernels.Derivative.FromPreActivation<global::SourceNet.Kernels.SiluActivation>(v2);
         // 2 * x  →  ∂v2/∂x = 2
         dX = g_v2 * 2f;
-        // Functions.Gelu(x)  →  ∂v1/∂x = GeluActivation'(x)
+        // ActivationFunctions.GELU(x)  →  ∂v1/∂x = GeluActivation'(x)
         dX += g_v1 * global::SourceNet.Kernels.Derivative.FromPreActivation<global::SourceNet.Kernels.GeluActivation>(x);
         return v4;
     }
