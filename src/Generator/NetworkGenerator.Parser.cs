@@ -68,6 +68,7 @@ public sealed partial class NetworkGenerator
         cancellationToken.ThrowIfCancellationRequested();
 
         NameChecks.CheckLayers(scan.Layers, diagnostics);
+        NameChecks.CheckStateDictNames(scan.Layers, diagnostics);
         NameChecks.CheckMembers(type, scan.Layers, scan.Properties, diagnostics, cancellationToken);
 
         string ns = SymbolNames.NamespaceText(type);
@@ -165,7 +166,7 @@ public sealed partial class NetworkGenerator
                 scan.Complete = false;
                 continue;
             }
-            layer = layer with { Sources = layer.Kind.ReadSources(arguments!) };
+            layer = layer with { Sources = layer.Kind.ReadSources(arguments!), DeclaredStateDictName = arguments!.String("Name") };
             foreach (LayerSpec step in layer.Kind.Expand(layer))
             {
                 scan.Layers.Add(new ParsedLayer(step, arguments!, propertyLocation));

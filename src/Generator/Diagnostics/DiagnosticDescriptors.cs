@@ -52,6 +52,10 @@ internal static class DiagnosticDescriptors
     public const string MergeInputCountId = "SN0045";
     public const string NeedsFloatInputId = "SN0046";
 
+    // State_dict names set with a layer's Name argument.
+    public const string InvalidStateDictNameId = "SN0054";
+    public const string DuplicateStateDictNameId = "SN0055";
+
     public const string DifferentiableTypeNotPartialId = "SN0100";
     public const string UnsupportedDifferentiableSignatureId = "SN0101";
     public const string UnsupportedDifferentiableStatementId = "SN0102";
@@ -306,6 +310,18 @@ internal static class DiagnosticDescriptors
         "Layer needs float input",
         "Layer '{0}' ({1}) takes float values, but its input is {2}; token ids enter a network through an embedding layer",
         "Token ids are integers that index a vocabulary; only an embedding layer reads them. Every other layer computes on floats.");
+    public static readonly DiagnosticDescriptor InvalidStateDictName = Error(
+        InvalidStateDictNameId, UsageCategory,
+        "State_dict name is not usable",
+        "Layer '{0}' has Name = \"{1}\", which is empty or holds whitespace, a quote or a backslash; write the name of the PyTorch module, such as \"fc1\" or \"features.0\"",
+        "A layer's Name is the prefix of its tensors in state_dict, safetensors and ONNX files (fc1.weight); those files name tensors with non-empty strings without whitespace.");
+
+    public static readonly DiagnosticDescriptor DuplicateStateDictName = Error(
+        DuplicateStateDictNameId, UsageCategory,
+        "Two layers have one state_dict name",
+        "Layers '{0}' and '{1}' both have the state_dict name '{2}', so their tensors would share names; give one of them another Name",
+        "A layer's state_dict name (its Name argument, or the property name with its first letter lower-cased) prefixes its tensors in state_dict, safetensors and ONNX files, which name each tensor once.");
+
     public static readonly DiagnosticDescriptor ConstructorConflict = Error(
         ConstructorConflictId, UsageCategory,
         "Constructor conflicts with the generated constructor",
@@ -355,6 +371,8 @@ internal static class DiagnosticDescriptors
         [UnsupportedDifferentiableCallId] = UnsupportedDifferentiableCall,
         [UnsupportedDifferentiableExpressionId] = UnsupportedDifferentiableExpression,
         [GradientNameConflictId] = GradientNameConflict,
+        [InvalidStateDictNameId] = InvalidStateDictName,
+        [DuplicateStateDictNameId] = DuplicateStateDictName,
     };
 
     public static DiagnosticDescriptor ById(string id) => s_byId[id];

@@ -101,7 +101,7 @@ internal sealed class Conv2DKind : LayerKind
     {
         var conv = (Conv2DSpec)layer;
         int channels = conv.In.Channels;
-        string prefix = Names.Camel(conv.Name);
+        string prefix = conv.StateDictPrefix;
         // Stored HWIO ([kh, kw, in, out], the right-hand matrix of an im2col product); PyTorch keeps OIHW.
         return new[]
         {

@@ -368,6 +368,76 @@ public class NetworkDiagnosticTests
         "SN0015: Layers 'Hidden' and 'hidden' would both generate the member '_hidden'; give them names that differ by more than the case of the first letter");
 
     [Fact]
+    public void SN0054_an_empty_state_dict_name() => Verify(
+        """
+        using SourceNet;
+        [Network(Input = 4)]
+        public partial class Net
+        {
+            [Dense(8, {|SN0054:Name = ""|})] public partial DenseLayer Hidden { get; }
+            [Dense(3)] public partial DenseLayer Out { get; }
+        }
+        """,
+        "SN0054: Layer 'Hidden' has Name = \"\", which is empty or holds whitespace, a quote or a backslash; write the name of the PyTorch module, such as \"fc1\" or \"features.0\"");
+
+    [Fact]
+    public void SN0054_a_state_dict_name_with_a_space() => Verify(
+        """
+        using SourceNet;
+        [Network(Input = 4)]
+        public partial class Net
+        {
+            [Dense(8, {|SN0054:Name = "fc 1"|})] public partial DenseLayer Hidden { get; }
+            [Dense(3)] public partial DenseLayer Out { get; }
+        }
+        """,
+        "SN0054: Layer 'Hidden' has Name = \"fc 1\", which is empty or holds whitespace, a quote or a backslash; write the name of the PyTorch module, such as \"fc1\" or \"features.0\"");
+
+    [Fact]
+    public void SN0055_two_layers_with_one_state_dict_name() => Verify(
+        """
+        using SourceNet;
+        [Network(Input = 4)]
+        public partial class Net
+        {
+            [Dense(8, Name = "fc1")] public partial DenseLayer Hidden { get; }
+            [Dense(3, {|SN0055:Name = "fc1"|})] public partial DenseLayer Out { get; }
+        }
+        """,
+        "SN0055: Layers 'Hidden' and 'Out' both have the state_dict name 'fc1', so their tensors would share names; give one of them another Name");
+
+    [Fact]
+    public void SN0055_a_name_that_another_layer_has_from_its_property() => Verify(
+        """
+        using SourceNet;
+        [Network(Input = 4)]
+        public partial class Net
+        {
+            [Dense(8, Name = "out")] public partial DenseLayer Hidden { get; }
+            [Dense(3)] public partial DenseLayer {|SN0055:Out|} { get; }
+        }
+        """,
+        "SN0055: Layers 'Hidden' and 'Out' both have the state_dict name 'out', so their tensors would share names; give one of them another Name");
+
+    [Fact]
+    public void A_state_dict_name_with_dots_names_the_parameters()
+    {
+        GeneratorRun run = GeneratorHarness.RunClean("""
+            using SourceNet;
+            namespace Samples;
+            [Network(Input = 4)]
+            public partial class Net
+            {
+                [Dense(8, Name = "features.0")] public partial DenseLayer Hidden { get; }
+                [Dense(3, Name = "classifier")] public partial DenseLayer Out { get; }
+            }
+            """);
+        string source = run.Source("Samples.Net.g.cs");
+        Assert.Contains("_hidden.Weight.MapToStateDict(\"features.0.weight\"", source, StringComparison.Ordinal);
+        Assert.Contains("_out.Bias.MapToStateDict(\"classifier.bias\")", source, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SN0016_input_shape_with_a_zero_dimension() => Verify(
         """
         using SourceNet;
