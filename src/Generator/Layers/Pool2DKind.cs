@@ -18,10 +18,21 @@ internal sealed record Pool2DSpec(
 {
     public override LayerKind Kind => IsMax ? Pool2DKind.Max : Pool2DKind.Average;
 
-    /// <summary>The step between windows: the written stride, or the window's own size when it is 0 (Keras' default).</summary>
-    public int StrideY => Stride == 0 ? PoolHeight : Stride;
+    /// <summary><c>StrideY</c> and <c>StrideX</c> as written, 0 when not set (then <see cref="Stride"/> applies).</summary>
+    public int DeclaredStrideY { get; init; }
 
-    public int StrideX => Stride == 0 ? PoolWidth : Stride;
+    public int DeclaredStrideX { get; init; }
+
+    /// <summary>
+    /// The step between windows along each axis: <c>StrideY</c>/<c>StrideX</c> when written, else <c>Stride</c>, else
+    /// (0) the window's own size along that axis (Keras' default).
+    /// </summary>
+    public int StrideY => DeclaredStrideY > 0 ? DeclaredStrideY : Stride == 0 ? PoolHeight : Stride;
+
+    public int StrideX => DeclaredStrideX > 0 ? DeclaredStrideX : Stride == 0 ? PoolWidth : Stride;
+
+    /// <summary>The strides as a summary shows them: <c>2</c>, or <c>2x1</c> when they differ.</summary>
+    public string StrideText => StrideY == StrideX ? Text.Of(StrideY) : Text.Of(StrideY) + "x" + Text.Of(StrideX);
 
     /// <summary>The attribute argument that holds the window's size, for messages (square or not).</summary>
     public string SizeArgument { get; init; } = "poolSize";
@@ -64,6 +75,8 @@ internal sealed class Pool2DKind : LayerKind
             a.Int("Stride"), same.Value)
         {
             SizeArgument = square ? "poolSize" : "poolHeight",
+            DeclaredStrideY = a.Int("StrideY"),
+            DeclaredStrideX = a.Int("StrideX"),
         };
     }
 
@@ -77,12 +90,15 @@ internal sealed class Pool2DKind : LayerKind
         }
         // 0 means "the window's size"; a negative stride means nothing.
         Checks.Size(problems, pool.Name, "Stride", pool.Stride, minimum: 0);
+        Checks.Size(problems, pool.Name, "StrideY", pool.DeclaredStrideY, minimum: 0);
+        Checks.Size(problems, pool.Name, "StrideX", pool.DeclaredStrideX, minimum: 0);
     }
 
     public override Shape? InferOutput(LayerSpec layer, Shape input, ProblemSink problems)
     {
         var pool = (Pool2DSpec)layer;
-        if (!Checks.Image(problems, pool.Name, Name, input) || pool.PoolHeight <= 0 || pool.PoolWidth <= 0 || pool.Stride < 0)
+        if (!Checks.Image(problems, pool.Name, Name, input) || pool.PoolHeight <= 0 || pool.PoolWidth <= 0 || pool.Stride < 0
+            || pool.DeclaredStrideY < 0 || pool.DeclaredStrideX < 0)
         {
             return null;
         }
@@ -103,7 +119,7 @@ internal sealed class Pool2DKind : LayerKind
         Shape input = pool.In, output = pool.Out;
         int padTop = Checks.PadBefore(input.Height, pool.PoolHeight, pool.StrideY, pool.SamePadding);
         int padLeft = Checks.PadBefore(input.Width, pool.PoolWidth, pool.StrideX, pool.SamePadding);
-        c.W.Line($"// {pool.Name}: {input} -> {output}, {pool.PoolHeight}x{pool.PoolWidth} windows, stride {pool.StrideY}x{pool.StrideX}, {(pool.SamePadding ? $"same padding (top {padTop}, left {padLeft})" : "valid padding")}");
+        c.W.Line($"// {pool.Name}: {input} -> {output}, {pool.PoolHeight}x{pool.PoolWidth} windows, stride {pool.StrideText}, {(pool.SamePadding ? $"same padding (top {padTop}, left {padLeft})" : "valid padding")}");
         c.W.Line($"private static readonly global::SourceNet.Kernels.Pool2DGeometry {c.Constant("Geometry")} = new(" +
             $"InputHeight: {input.Height}, InputWidth: {input.Width}, Channels: {input.Channels}, PoolHeight: {pool.PoolHeight}, PoolWidth: {pool.PoolWidth}, " +
             $"StrideY: {pool.StrideY}, StrideX: {pool.StrideX}, PadTop: {padTop}, PadLeft: {padLeft}, OutputHeight: {output.Height}, OutputWidth: {output.Width});");
@@ -162,6 +178,6 @@ internal sealed class Pool2DKind : LayerKind
     public override string Describe(LayerSpec layer)
     {
         var pool = (Pool2DSpec)layer;
-        return $"{Name} {pool.PoolHeight}x{pool.PoolWidth}, stride {pool.StrideY}, {(pool.SamePadding ? "same" : "valid")}";
+        return $"{Name} {pool.PoolHeight}x{pool.PoolWidth}, stride {pool.StrideText}, {(pool.SamePadding ? "same" : "valid")}";
     }
 }

@@ -673,6 +673,21 @@ public class NetworkDiagnosticTests
         "SN0024: Layer 'Pool' has poolSize = -2; it must be at least 1");
 
     [Fact]
+    public void SN0024_a_negative_per_axis_stride_points_at_its_argument() => Verify(
+        """
+        using SourceNet;
+        [Network(InputShape = new[] { 8, 8, 3 })]
+        public partial class Net
+        {
+            [Conv2D(4, 3, {|SN0024:StrideY = -1|})] public partial Conv2DLayer Conv { get; }
+            [MaxPool2D(2, {|SN0024:StrideX = -2|})] public partial Pool2DLayer Pool { get; }
+            [Dense(10, Flatten = true)] public partial DenseLayer Out { get; }
+        }
+        """,
+        "SN0024: Layer 'Conv' has StrideY = -1; it must be at least 0",
+        "SN0024: Layer 'Pool' has StrideX = -2; it must be at least 0");
+
+    [Fact]
     public void SN0007_a_layer_property_of_another_kind_names_the_right_type() => Verify(
         """
         using SourceNet;
