@@ -34,6 +34,12 @@ public sealed class AvgPool2DAttribute : LayerAttribute
     /// <summary>Step between two windows along both axes; 0 (the default) uses the window's own height and width.</summary>
     public int Stride { get; set; } = DefaultStride;
 
+    /// <summary>The step between two windows down the image; 0 (the default) uses <see cref="Stride"/> (or the window's height when that is 0 too).</summary>
+    public int StrideY { get; set; }
+
+    /// <summary>The step between two windows across the image; 0 (the default) uses <see cref="Stride"/> (or the window's width when that is 0 too).</summary>
+    public int StrideX { get; set; }
+
     /// <summary><see cref="SourceNet.Padding.Valid"/> (the default) or <see cref="SourceNet.Padding.Same"/>.</summary>
     public Padding Padding { get; set; }
 }

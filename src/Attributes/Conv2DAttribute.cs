@@ -59,6 +59,12 @@ public sealed class Conv2DAttribute : LayerAttribute
     /// <summary>Step between two windows, along both axes. Defaults to 1.</summary>
     public int Stride { get; set; } = DefaultStride;
 
+    /// <summary>The step between two output rows; 0 (the default) uses <see cref="Stride"/>.</summary>
+    public int StrideY { get; set; }
+
+    /// <summary>The step between two output columns; 0 (the default) uses <see cref="Stride"/>.</summary>
+    public int StrideX { get; set; }
+
     /// <summary><see cref="SourceNet.Padding.Valid"/> (the default) or <see cref="SourceNet.Padding.Same"/>.</summary>
     public Padding Padding { get; set; }
 

@@ -14,7 +14,7 @@ namespace SourceNet;
 /// Supported: <c>+ - * /</c>, unary minus, local variables (reassignment included), <c>for</c> loops over
 /// constant bounds (unrolled), constants, static
 /// fields, <c>Math</c>/<c>MathF</c> <c>Exp</c>, <c>Log</c>, <c>Sqrt</c>, <c>Tanh</c>, <c>Max</c>, <c>Min</c>,
-/// <c>Abs</c>, <c>Pow</c>, <c>Sin</c>, <c>Cos</c>, <c>SourceNet.Tensors.Functions.Relu</c>/<c>Sigmoid</c>,
+/// <c>Abs</c>, <c>Pow</c>, <c>Sin</c>, <c>Cos</c>, <c>SourceNet.ActivationFunctions.ReLU</c>/<c>Sigmoid</c>,
 /// calls to other <c>[Differentiable]</c> methods, and the reductions <c>TensorPrimitives.Sum</c>,
 /// <c>Average</c>, <c>SumOfSquares</c>, <c>SumOfMagnitudes</c>, <c>Norm</c>, <c>Dot</c> and <c>Distance</c>
 /// over <c>ReadOnlySpan</c> parameters (whose gradients are then <c>Span</c> parameters).

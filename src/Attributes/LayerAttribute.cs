@@ -16,4 +16,13 @@ public abstract class LayerAttribute : Attribute
     /// names the network's input. Null (the default): the layer declared just before.
     /// </summary>
     public string? From { get; set; }
+
+    /// <summary>
+    /// The layer's name in PyTorch's <c>state_dict</c>, safetensors files and ONNX weights: its parameters are
+    /// <c>{Name}.weight</c> and <c>{Name}.bias</c>. Set it to the module name of the PyTorch model whose weights you
+    /// load, such as <c>Name = "fc1"</c> or <c>Name = "features.0"</c>. Null (the default): the property name with its
+    /// first letter lower-cased (<c>Hidden</c> -> <c>hidden</c>). It must be non-empty, hold no whitespace, quote or
+    /// backslash (SN0054), and differ from every other layer's (SN0055).
+    /// </summary>
+    public string? Name { get; set; }
 }

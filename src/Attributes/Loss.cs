@@ -1,6 +1,6 @@
 namespace SourceNet;
 
-/// <summary>The loss a network is trained against, averaged over the batch.</summary>
+/// <summary>The loss a network is trained against, averaged over the batch (and, for <see cref="MeanSquaredError"/>, over the outputs).</summary>
 public enum Loss
 {
     /// <summary>
@@ -9,7 +9,11 @@ public enum Loss
     /// </summary>
     SoftmaxCrossEntropy = 0,
 
-    /// <summary>Half the squared error, summed over outputs, against a float target vector.</summary>
+    /// <summary>
+    /// The squared error against a float target vector, averaged over every output of every sample: Keras'
+    /// <c>mse</c> and PyTorch's <c>MSELoss()</c> (<c>reduction='mean'</c>). Before 0.2 it was half the squared error
+    /// summed over the outputs and averaged over the batch.
+    /// </summary>
     MeanSquaredError = 1,
 
     /// <summary>

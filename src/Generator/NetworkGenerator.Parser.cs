@@ -68,6 +68,7 @@ public sealed partial class NetworkGenerator
         cancellationToken.ThrowIfCancellationRequested();
 
         NameChecks.CheckLayers(scan.Layers, diagnostics);
+        NameChecks.CheckStateDictNames(scan.Layers, diagnostics);
         NameChecks.CheckMembers(type, scan.Layers, scan.Properties, diagnostics, cancellationToken);
 
         string ns = SymbolNames.NamespaceText(type);
@@ -165,13 +166,41 @@ public sealed partial class NetworkGenerator
                 scan.Complete = false;
                 continue;
             }
-            layer = layer with { Sources = layer.Kind.ReadSources(arguments!) };
+            layer = layer with { Sources = layer.Kind.ReadSources(arguments!), DeclaredStateDictName = arguments!.String("Name") };
             foreach (LayerSpec step in layer.Kind.Expand(layer))
             {
                 scan.Layers.Add(new ParsedLayer(step, arguments!, propertyLocation));
             }
         }
+        NameInsertedSteps(scan.Layers);
         return scan;
+    }
+
+    /// <summary>
+    /// An inserted step (<c>Flatten = true</c>'s <c>HiddenFlatten</c>) takes a name no other layer has, a number appended
+    /// if a property already has it: summaries, ONNX values and graph inputs name each layer once.
+    /// </summary>
+    private static void NameInsertedSteps(List<ParsedLayer> layers)
+    {
+        var taken = new HashSet<string>(layers.Where(l => l.Spec.HasProperty).Select(l => l.Spec.Name), System.StringComparer.Ordinal);
+        for (int i = 0; i < layers.Count; i++)
+        {
+            ParsedLayer parsed = layers[i];
+            if (parsed.Spec.HasProperty)
+            {
+                continue;
+            }
+            string name = parsed.Spec.Name;
+            for (int n = 2; taken.Contains(name); n++)
+            {
+                name = parsed.Spec.Name + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            taken.Add(name);
+            if (name != parsed.Spec.Name)
+            {
+                layers[i] = parsed with { Spec = parsed.Spec with { Name = name } };
+            }
+        }
     }
 
     private static LayerSpec? ReadLayer(IPropertySymbol property, List<(LayerKind Kind, AttributeData Attribute)> found, INamedTypeSymbol type,

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.ComponentModel;
 using System.IO;
 using Google.Protobuf;
 using SourceNet.IO;
@@ -10,8 +11,9 @@ namespace SourceNet.Onnx;
 
 /// <summary>
 /// Writes a SourceNet network as an ONNX model (IR version 8, opset 17) that ONNX Runtime, PyTorch's
-/// <c>onnx2torch</c>, TensorRT and friends run: the same input <c>input</c> [N, InputSize] (images flattened
-/// channels-last, exactly as SourceNet takes them) and the same output <c>logits</c> [N, OutputSize].
+/// <c>onnx2torch</c>, TensorRT and friends run: the input <c>input</c> [N, InputSize] (images flattened
+/// channels-last, exactly as SourceNet takes them) or, with <see cref="OnnxInputLayout.Nchw"/>, [N, C, H, W]; the output
+/// <c>logits</c> [N, OutputSize]. Weights carry their safetensors (<c>state_dict</c>) names, shapes and values.
 /// </summary>
 /// <remarks>
 /// The exporter knows no layer kind: it walks <see cref="INetwork.Layers"/> in order, gives each layer the values its
@@ -33,37 +35,74 @@ public static class OnnxExporter
     /// <summary>The graph's output name.</summary>
     public const string OutputName = "logits";
 
-    /// <summary>Writes <paramref name="network"/> to <paramref name="path"/> as an ONNX model, atomically.</summary>
+    /// <summary>Writes <paramref name="network"/> to <paramref name="path"/> as an ONNX model, atomically. The path comes
+    /// first, as in <c>SafeTensors.Save</c> and <c>Checkpoint.Save</c>.</summary>
+    /// <param name="path">The file to write; replaced whole or left as it was.</param>
+    /// <param name="network">The network to export.</param>
+    /// <param name="options">Model version and input layout; null for the defaults.</param>
     /// <exception cref="NotSupportedException">A layer cannot be expressed in ONNX (a custom activation, an unknown
     /// layer kind); the message names the layer. Nothing is written.</exception>
-    public static void Export(INetwork network, string path)
+    /// <exception cref="ArgumentException"><see cref="OnnxInputLayout.Nchw"/> was asked for a network whose input is not an image.</exception>
+    public static void Export(string path, INetwork network, OnnxExportOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        ModelProto model = Build(network);
+        ModelProto model = Build(network, options ?? new OnnxExportOptions());
         AtomicFile.Write(path, stream => model.WriteTo(stream));
     }
 
     /// <summary>Writes <paramref name="network"/> to <paramref name="stream"/> as an ONNX model.</summary>
+    /// <param name="stream">Where the model's bytes go.</param>
+    /// <param name="network">The network to export.</param>
+    /// <param name="options">Model version and input layout; null for the defaults.</param>
     /// <exception cref="NotSupportedException">A layer cannot be expressed in ONNX; the message names the layer.</exception>
-    public static void Export(INetwork network, Stream stream)
+    /// <exception cref="ArgumentException"><see cref="OnnxInputLayout.Nchw"/> was asked for a network whose input is not an image.</exception>
+    public static void Export(Stream stream, INetwork network, OnnxExportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        Build(network).WriteTo(stream);
+        Build(network, options ?? new OnnxExportOptions()).WriteTo(stream);
     }
 
-    /// <summary>The model as an in-memory message (what <see cref="Export(INetwork, Stream)"/> writes).</summary>
-    internal static ModelProto Build(INetwork network)
+    /// <summary>Writes <paramref name="network"/> to <paramref name="path"/>: the 0.1 argument order.</summary>
+    [Obsolete("Use Export(path, network): the path comes first, as in SafeTensors.Save and Checkpoint.Save.")]
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void Export(INetwork network, string path) => Export(path, network);
+
+    /// <summary>Writes <paramref name="network"/> to <paramref name="stream"/>: the 0.1 argument order.</summary>
+    [Obsolete("Use Export(stream, network): the destination comes first, as in SafeTensors.Save and Checkpoint.Save.")]
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static void Export(INetwork network, Stream stream) => Export(stream, network);
+
+    /// <summary>The model as an in-memory message (what <see cref="Export(Stream, INetwork, OnnxExportOptions?)"/> writes).</summary>
+    internal static ModelProto Build(INetwork network, OnnxExportOptions options)
     {
         ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(options);
         IReadOnlyList<Layer> layers = network.Layers;
         var graph = new OnnxGraphBuilder();
         graph.Graph.Name = network.GetType().Name;
         graph.Reserve(InputName);
-        // Token ids go in as int32 [N, T], the indices Gather takes; every other input as floats [N, features].
-        bool tokens = layers.Count > 0 && layers[0].InputShape.ElementType == ShapeElementType.Int32;
-        graph.Graph.Input.Add(OnnxGraphBuilder.FeatureValue(InputName, network.InputSize,
-            tokens ? TensorProto.Types.DataType.Int32 : TensorProto.Types.DataType.Float));
-        var input = new OpValue(InputName, OpLayout.Features, tokens ? layers[0].InputShape : LayerShape.Features(network.InputSize));
+        OpValue input;
+        string inputText;
+        if (options.InputLayout == OnnxInputLayout.Nchw)
+        {
+            LayerShape image = InputImage(network);
+            graph.Graph.Input.Add(OnnxGraphBuilder.ImageValue(InputName, image));
+            input = new OpValue(InputName, OpLayout.Nchw, image);
+            inputText = $"[N, {image.Channels}, {image.Height}, {image.Width}] (NCHW)";
+        }
+        else if (layers.Count > 0 && layers[0].InputShape.ElementType == ShapeElementType.Int32)
+        {
+            // Token ids go in as int32 [N, T], the indices Gather takes.
+            graph.Graph.Input.Add(OnnxGraphBuilder.FeatureValue(InputName, network.InputSize, TensorProto.Types.DataType.Int32));
+            input = new OpValue(InputName, OpLayout.Features, layers[0].InputShape);
+            inputText = $"[N, {network.InputSize}] int32 token ids";
+        }
+        else
+        {
+            graph.Graph.Input.Add(OnnxGraphBuilder.FeatureValue(InputName, network.InputSize, TensorProto.Types.DataType.Float));
+            input = new OpValue(InputName, OpLayout.Features, LayerShape.Features(network.InputSize));
+            inputText = $"[N, {network.InputSize}] (images flattened channels-last)";
+        }
 
         var values = new Dictionary<string, OpValue>(StringComparer.Ordinal) { [Layer.NetworkInput] = input };
         OpValue value = input;
@@ -94,11 +133,42 @@ public static class OnnxExporter
             IrVersion = IrVersion,
             ProducerName = "SourceNet",
             ProducerVersion = typeof(INetwork).Assembly.GetName().Version?.ToString() ?? "",
+            ModelVersion = options.ModelVersion,
             Graph = graph.Graph,
-            DocString = $"{network.GetType().Name}: input [N, {network.InputSize}] (images flattened channels-last), output logits [N, {network.OutputSize}].",
+            DocString = $"{network.GetType().Name}: input {inputText}, output logits [N, {network.OutputSize}]. Weights carry their safetensors (state_dict) names.",
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
         return model;
+    }
+
+    /// <summary>The image the network's first layer reads from the input, for an NCHW input.</summary>
+    private static LayerShape InputImage(INetwork network)
+    {
+        foreach (Layer layer in network.Layers)
+        {
+            IReadOnlyList<string> names = layer.Inputs;
+            int index = names.Count == 0 ? 0 : IndexOf(names, Layer.NetworkInput);
+            if (index < 0 || index >= layer.InputShapes.Count)
+                continue;
+            LayerShape shape = layer.InputShapes[index];
+            if (shape.IsImage)
+                return shape;
+            // A dense layer after Flatten = true takes the image as a vector; its weight's storage knows the image.
+            if (layer.Parameters.Count > 0 && layer.Parameters[0].StorageShape is { Length: 4 } storage && storage[0] * storage[1] * storage[2] == shape.Elements)
+                return LayerShape.Image(storage[0], storage[1], storage[2]);
+            throw new ArgumentException($"An NCHW input needs a network whose input is an image; {network.GetType().Name}'s first layer '{layer.Name}' reads {shape}.", nameof(network));
+        }
+        throw new ArgumentException($"{network.GetType().Name} has no layer reading its input.", nameof(network));
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (names[i] == name)
+                return i;
+        }
+        return -1;
     }
 
     /// <summary>

@@ -128,6 +128,21 @@ internal sealed class OnnxGraphBuilder : IOpGraph
         return proto;
     }
 
+    /// <summary>A float image value [batch, C, H, W] with a symbolic batch axis.</summary>
+    public static ValueInfoProto ImageValue(string name, LayerShape image)
+    {
+        var shape = new TensorShapeProto();
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "batch" });
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = image.Channels });
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = image.Height });
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = image.Width });
+        return new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+        };
+    }
+
     /// <summary>A float tensor value [batch, <paramref name="features"/>] with a symbolic batch axis.</summary>
     public static ValueInfoProto FeatureValue(string name, int features, TensorProto.Types.DataType type = TensorProto.Types.DataType.Float)
     {

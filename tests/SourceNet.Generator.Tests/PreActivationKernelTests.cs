@@ -33,7 +33,7 @@ public class PreActivationKernelTests
         Assert.Equal(ActivationSpec.OutputDerivativeInterface, typeof(IOutputDerivative).FullName);
         Assert.Equal(ActivationSpec.PreActivationDerivativeInterface, typeof(IPreActivationDerivative).FullName);
         Assert.Equal(ActivationSpec.LoweredInterface, typeof(ILoweredActivation).FullName);
-        Assert.Equal(ActivationSpec.FunctionAttribute, typeof(SourceNet.Tensors.ActivationFunctionAttribute).FullName);
+        Assert.Equal(ActivationSpec.FunctionAttribute, typeof(SourceNet.Kernels.ActivationFunctionAttribute).FullName);
     }
 
     [Fact]
@@ -53,9 +53,9 @@ public class PreActivationKernelTests
     [Fact]
     public void Every_function_names_a_kernel_with_its_rule()
     {
-        foreach (MethodInfo function in typeof(SourceNet.Tensors.Functions).GetMethods(BindingFlags.Public | BindingFlags.Static))
+        foreach (MethodInfo function in typeof(SourceNet.ActivationFunctions).GetMethods(BindingFlags.Public | BindingFlags.Static))
         {
-            var attribute = function.GetCustomAttribute<SourceNet.Tensors.ActivationFunctionAttribute>();
+            var attribute = function.GetCustomAttribute<SourceNet.Kernels.ActivationFunctionAttribute>();
             Assert.True(attribute is not null, $"Functions.{function.Name} names no kernel: the [Differentiable] generator cannot differentiate it");
             Type apply = typeof(Apply<>).MakeGenericType(attribute!.Kernel);
             Type scalar = function.ReturnType;

@@ -75,7 +75,7 @@ public sealed class OnnxPackageTests(PackageFeed feed)
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trained {first:R} -> {last:R}"));
 
-        OnnxExporter.Export(model, "model.onnx");
+        OnnxExporter.Export("model.onnx", model);
 
         var inputs = features.AsSpan(0, Compared * 784).ToArray();
         var expected = new float[Compared * 10];

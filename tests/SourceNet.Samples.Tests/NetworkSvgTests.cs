@@ -36,7 +36,7 @@ public class NetworkSvgTests
         Layer[] layers =
         [
             new Conv2DLayer("Conv1", conv, new LayerActivation("ReLU", "Relu")),
-            new Pool2DLayer("Pool1", pool, PoolingMode.Max),
+            new Pool2DLayer("Pool1", pool, Pool2DMode.Max),
             new FlattenLayer("Flat", LayerShape.Image(14, 14, 32)),
             new DropoutLayer("Drop", LayerShape.Features(6272), 0.5f),
         ];

@@ -199,5 +199,11 @@ public class TrainerTests
         }
 
         public float Evaluate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels) => 0f;
+
+        public float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels) => throw new NotSupportedException("Only accuracy is watched.");
+
+        public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels) => throw new NotSupportedException("The trainer takes whole steps.");
+
+        public void Forward(ReadOnlySpan<float> inputs, Span<float> outputs) => throw new NotSupportedException("The trainer only evaluates.");
     }
 }

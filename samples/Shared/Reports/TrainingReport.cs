@@ -42,7 +42,7 @@ public static class TrainingReport
         {
             string svg = Path.Combine(folder, "network.svg");
             // The generator makes a network an IClassifier exactly when it trains with softmax cross-entropy.
-            NetworkSvg.Write(svg, title, layers, network is SourceNet.Training.IClassifier ? "SoftmaxCrossEntropy" : null);
+            NetworkSvg.Write(svg, title, layers, network is SourceNet.IClassifier ? "SoftmaxCrossEntropy" : null);
             written.Add(svg);
         }
         if (mermaidGraph is not null)

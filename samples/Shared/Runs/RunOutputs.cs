@@ -32,7 +32,7 @@ public static class RunOutputs
         if (settings.OnnxPath is { } onnx)
         {
             ok &= TryWrite(output, error, "the ONNX model", onnx, $"Exported the trained network to {onnx} (ONNX).",
-                () => OnnxExporter.Export(model, onnx));
+                () => OnnxExporter.Export(onnx, model));
         }
         if (settings.ReportFolder is { } report)
         {

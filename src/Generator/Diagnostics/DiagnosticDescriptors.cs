@@ -59,6 +59,10 @@ internal static class DiagnosticDescriptors
     public const string LossLabelsMismatchId = "SN0052";
     public const string EmbeddingNeedsTokensId = "SN0053";
 
+    // State_dict names set with a layer's Name argument.
+    public const string InvalidStateDictNameId = "SN0054";
+    public const string DuplicateStateDictNameId = "SN0055";
+
     public const string DifferentiableTypeNotPartialId = "SN0100";
     public const string UnsupportedDifferentiableSignatureId = "SN0101";
     public const string UnsupportedDifferentiableStatementId = "SN0102";
@@ -258,7 +262,7 @@ internal static class DiagnosticDescriptors
         UnsupportedDifferentiableCallId, DifferentiationCategory,
         "Call cannot be differentiated",
         "The call to '{0}' cannot be differentiated: {1}",
-        "SourceNet differentiates Math/MathF functions, SourceNet.Tensors.Functions activations, TensorPrimitives reductions and other [Differentiable] methods; it cannot see into any other call.");
+        "SourceNet differentiates Math/MathF functions, SourceNet.ActivationFunctions activations, TensorPrimitives reductions and other [Differentiable] methods; it cannot see into any other call.");
 
     public static readonly DiagnosticDescriptor UnsupportedDifferentiableExpression = Error(
         UnsupportedDifferentiableExpressionId, DifferentiationCategory,
@@ -355,6 +359,17 @@ internal static class DiagnosticDescriptors
         "Embedding needs token ids",
         "Layer '{0}' ({1}) looks up token ids, but its input is {2}; it reads the network's token input: declare [Network(InputTokens = steps)] and make the embedding the first layer",
         "An embedding turns integer token ids into vectors. It reads the network's input declared with InputTokens; every other value in a network is floats.");
+    public static readonly DiagnosticDescriptor InvalidStateDictName = Error(
+        InvalidStateDictNameId, UsageCategory,
+        "State_dict name is not usable",
+        "Layer '{0}' has Name = \"{1}\", which is empty or holds whitespace, a quote or a backslash; write the name of the PyTorch module, such as \"fc1\" or \"features.0\"",
+        "A layer's Name is the prefix of its tensors in state_dict, safetensors and ONNX files (fc1.weight); those files name tensors with non-empty strings without whitespace.");
+
+    public static readonly DiagnosticDescriptor DuplicateStateDictName = Error(
+        DuplicateStateDictNameId, UsageCategory,
+        "Two layers have one state_dict name",
+        "Layers '{0}' and '{1}' both have the state_dict name '{2}', so their tensors would share names; give one of them another Name",
+        "A layer's state_dict name (its Name argument, or the property name with its first letter lower-cased) prefixes its tensors in state_dict, safetensors and ONNX files, which name each tensor once.");
 
     public static readonly DiagnosticDescriptor ConstructorConflict = Error(
         ConstructorConflictId, UsageCategory,
@@ -412,6 +427,8 @@ internal static class DiagnosticDescriptors
         [UnsupportedDifferentiableCallId] = UnsupportedDifferentiableCall,
         [UnsupportedDifferentiableExpressionId] = UnsupportedDifferentiableExpression,
         [GradientNameConflictId] = GradientNameConflict,
+        [InvalidStateDictNameId] = InvalidStateDictName,
+        [DuplicateStateDictNameId] = DuplicateStateDictName,
     };
 
     public static DiagnosticDescriptor ById(string id) => s_byId[id];

@@ -259,7 +259,7 @@ public sealed partial class DifferentiableGenerator
                     ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax =>
                         (statement.GetFirstToken().ValueText, "only a 'for' loop over constant bounds, such as for (int i = 0; i < 4; i++), is differentiated (it is unrolled); make the body its own [Differentiable] method and loop over its companion instead"),
                     IfStatementSyntax or SwitchStatementSyntax =>
-                        (statement.GetFirstToken().ValueText, "branching on a value is not differentiated; use Math.Max/Min, Math.Abs or Functions.Relu for kinks"),
+                        (statement.GetFirstToken().ValueText, "branching on a value is not differentiated; use Math.Max/Min, Math.Abs or ActivationFunctions.ReLU for kinks"),
                     ReturnStatementSyntax => ("return", "only one return, as the last statement, is supported"),
                     _ => (OneLine(statement.GetFirstToken().ValueText), "only local declarations, assignments to locals and a final return are supported"),
                 };
@@ -392,7 +392,7 @@ public sealed partial class DifferentiableGenerator
                         return ElementAccess(access);
 
                     case ConditionalExpressionSyntax or SwitchExpressionSyntax:
-                        return Unsupported(expression, "branching on a value is not differentiated; use Math.Max/Min, Math.Abs or Functions.Relu for kinks");
+                        return Unsupported(expression, "branching on a value is not differentiated; use Math.Max/Min, Math.Abs or ActivationFunctions.ReLU for kinks");
 
                     default:
                         return Unsupported(expression, "this kind of expression is not differentiated");
@@ -511,7 +511,7 @@ public sealed partial class DifferentiableGenerator
                     return Apply(math, label, native ? string.Empty : "global::" + container, arguments);
                 }
 
-                if (container == "SourceNet.Tensors.Functions")
+                if (container == "SourceNet.ActivationFunctions")
                 {
                     // The function's [ActivationFunction] names its runtime kernel, whose interface says what its
                     // derivative reads: the generator knows no activation by name.

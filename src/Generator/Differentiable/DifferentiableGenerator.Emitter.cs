@@ -18,7 +18,7 @@ public sealed partial class DifferentiableGenerator
     /// </summary>
     internal static class Emitter
     {
-        private const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"SourceNet.Generator\", \"1.0.0.0\")]";
+        private static readonly string GeneratedCode = GeneratorVersion.GeneratedCodeAttribute;
 
         public static string Emit(DifferentiableTypeSpec type, CancellationToken cancellationToken)
         {

@@ -10,7 +10,7 @@ namespace SourceNet.Generator.Differentiable;
 /// for the interpreter, in <c>double</c>), and its local derivative with respect to each operand, side by side.
 /// Adding an operation means adding one row here (and, for a new spelling, one line in the parser's lookup).
 /// Activations are not rows of their own: they are the runtime's kernels, which the parser finds through the
-/// <c>[ActivationFunction]</c> attribute of the <c>SourceNet.Tensors.Functions</c> call, so their rules are written
+/// <c>[ActivationFunction]</c> attribute of the <c>SourceNet.ActivationFunctions</c> call, so their rules are written
 /// once, in the runtime.
 /// </summary>
 internal static class OpCatalog
@@ -107,7 +107,7 @@ internal static class OpCatalog
             (self, args, k) => k == 0
                 ? Term.Multiply(V(args[1]), Term.Pow(V(args[0]), Term.Subtract(V(args[1]), Term.One)))
                 : Term.Multiply(V(self), Term.Apply(UnaryFunction.Log, V(args[0])))),
-        // y = f(a), a runtime activation kernel (Functions.Relu, Functions.Gelu, ...): forward rule and derivative
+        // y = f(a), a runtime activation kernel (ActivationFunctions.ReLU, ActivationFunctions.GELU, ...): forward rule and derivative
         // (from y, or from a) are the kernel's own, named by the node's text; the generator writes neither
         Activation(OpKind.ActivationFromOutput, fromPreActivation: false),
         Activation(OpKind.ActivationFromPreActivation, fromPreActivation: true),
@@ -144,7 +144,7 @@ internal static class OpCatalog
     ];
 
     /// <summary>
-    /// An activation kernel, as a <c>SourceNet.Tensors.Functions</c> call spells it (its <c>[ActivationFunction]</c>
+    /// An activation kernel, as a <c>SourceNet.ActivationFunctions</c> call spells it (its <c>[ActivationFunction]</c>
     /// names the kernel): the forward value is the kernel's <c>Apply&lt;K&gt;.Forward</c>, the derivative the kernel's
     /// (see <see cref="KernelDerivativeTerm"/>). The interpreter evaluates both through its <see cref="KernelRules"/>.
     /// </summary>

@@ -183,19 +183,23 @@ internal static partial class NetworkEmitter
 
     private static void WriteMeanSquaredError(SourceWriter w, string net)
     {
-        w.Line("/// <summary>Half the squared error summed over the outputs of <paramref name=\"rows\"/> rows, and its gradient (y - t) / batch in the same");
-        w.Line("/// pass (a sample chunk of a split step has fewer rows than its batch). Returns the rows' summed loss.</summary>");
+        // Keras' mse and PyTorch's MSELoss (reduction='mean'): the mean over every output of every sample, so the
+        // loss reads the same whatever the batch size and the number of outputs. A sample's loss is the mean over its
+        // outputs; the helper returns the sum of those over its rows (a sample chunk of a split step has fewer rows
+        // than its batch), and the caller divides by the batch.
+        w.Line("/// <summary>The squared error averaged over the outputs of each of <paramref name=\"rows\"/> rows, summed over the rows (Keras' mse and");
+        w.Line("/// PyTorch's MSELoss once divided by the batch), and its gradient 2(y - t) / (batch·outputs) in the same pass.</summary>");
         using (w.Block($"public static double MeanSquaredErrorWithGradient({ReadOnlySpan} outputs, {ReadOnlySpan} targets, {Span} gradient, int rows, int batch)"))
         {
-            w.Line("float inverseBatch = 1f / batch;");
+            w.Line($"float twoOverCount = 2f / (batch * {net}.OutputCount);");
             w.Line("double total = 0;");
             using (w.Block($"for (int i = 0; i < rows * {net}.OutputCount; i++)"))
             {
                 w.Line("float difference = outputs[i] - targets[i];");
-                w.Line("total += 0.5 * difference * difference;");
-                w.Line("gradient[i] = difference * inverseBatch;");
+                w.Line("total += (double)difference * difference;");
+                w.Line("gradient[i] = difference * twoOverCount;");
             }
-            w.Line("return total;");
+            w.Line($"return total / {net}.OutputCount;");
         }
     }
 }

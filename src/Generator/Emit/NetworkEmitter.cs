@@ -38,11 +38,9 @@ internal static partial class NetworkEmitter
         }
 
         WriteClassSummary(w, network);
-        w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"SourceNet.Generator\", \"1.0.0\")]");
-        // A classifier fits the runtime's generic training loop (SourceNet.Training.Trainer) as it is.
-        string contract = network.IsClassifier && !network.IsPerStep && !network.HasTokenInput ? $"{Rt}.Training.IClassifier" : $"{Rt}.INetwork";
+        w.Line(GeneratorVersion.GeneratedCodeAttribute);
         string chunks = SplitsBySamples(network) ? $", {Rt}.Kernels.ITrainingChunk" : "";
-        using (w.Block($"partial class {network.ClassName} : {contract}, {Rt}.Kernels.ISampleChunks{chunks}"))
+        using (w.Block($"partial class {network.ClassName} : {Contract(network)}, {Rt}.Kernels.ISampleChunks{chunks}"))
         {
             WriteConstants(w, network);
             WriteFields(w, network);
@@ -58,6 +56,19 @@ internal static partial class NetworkEmitter
         w.Line();
         WriteHelpers(w, network);
         return w.ToString();
+    }
+
+    /// <summary>
+    /// The interface generic code calls the network through: <c>IClassifier</c> or <c>IRegressor</c> by loss, which
+    /// bring <c>TrainStep</c>, <c>ComputeGradients</c>, <c>ComputeLoss</c> and <c>Forward</c>. A classifier fits the
+    /// runtime's training loop (SourceNet.Training.Trainer) as it is. A network over token ids takes the generic form
+    /// over its input element type (<c>IClassifier&lt;int&gt;</c>).
+    /// </summary>
+    private static string Contract(NetworkSpec network)
+    {
+        string name = network.IsClassifier ? "IClassifier" : "IRegressor";
+        Shape input = network.Input!;
+        return input.IsIntegral ? $"{Rt}.{name}<{input.ElementType}>" : $"{Rt}.{name}";
     }
 
     /// <summary>Whether the forward pass takes a <c>training</c> flag (some layer, such as dropout, behaves differently while training).</summary>

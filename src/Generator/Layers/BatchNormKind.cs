@@ -77,7 +77,7 @@ internal sealed class BatchNormKind : LayerKind
     public override IReadOnlyList<ParameterSpec> Parameters(LayerSpec layer)
     {
         int channels = layer.In.Channels;
-        string prefix = Names.Camel(layer.Name);
+        string prefix = layer.StateDictPrefix;
         return new[]
         {
             new ParameterSpec("Weight", 1, channels, 0f, prefix + ".weight", EquatableArray<int>.Empty, EquatableArray<int>.Empty) { Constant = 1f },

@@ -27,6 +27,19 @@ internal sealed record Conv2DSpec(
 
     /// <summary>The attribute argument that holds the kernel's size, for messages (square or not).</summary>
     public string KernelArgument { get; init; } = "kernelSize";
+
+    /// <summary><c>StrideY</c> and <c>StrideX</c> as written, 0 when not set (then <see cref="Stride"/> applies).</summary>
+    public int DeclaredStrideY { get; init; }
+
+    public int DeclaredStrideX { get; init; }
+
+    /// <summary>The step between output rows and between output columns.</summary>
+    public int StrideY => DeclaredStrideY > 0 ? DeclaredStrideY : Stride;
+
+    public int StrideX => DeclaredStrideX > 0 ? DeclaredStrideX : Stride;
+
+    /// <summary>The strides as a summary shows them: <c>2</c>, or <c>2x1</c> when they differ.</summary>
+    public string StrideText => StrideY == StrideX ? Text.Of(StrideY) : Text.Of(StrideY) + "x" + Text.Of(StrideX);
 }
 
 /// <summary>
@@ -62,6 +75,8 @@ internal sealed class Conv2DKind : LayerKind
             a.Int("Stride"), same.Value, activation, a.Float("WeightStdDev"), a.Float("BiasStdDev"))
         {
             KernelArgument = square ? "kernelSize" : "kernelHeight",
+            DeclaredStrideY = a.Int("StrideY"),
+            DeclaredStrideX = a.Int("StrideX"),
         };
     }
 
@@ -75,6 +90,8 @@ internal sealed class Conv2DKind : LayerKind
             Checks.Size(problems, conv.Name, "kernelWidth", conv.KernelWidth);
         }
         Checks.Size(problems, conv.Name, "Stride", conv.Stride);
+        Checks.Size(problems, conv.Name, "StrideY", conv.DeclaredStrideY, minimum: 0);
+        Checks.Size(problems, conv.Name, "StrideX", conv.DeclaredStrideX, minimum: 0);
         Checks.Scale(problems, conv.Name, "WeightStdDev", conv.WeightStdDev);
         Checks.Scale(problems, conv.Name, "BiasStdDev", conv.BiasStdDev);
     }
@@ -83,13 +100,14 @@ internal sealed class Conv2DKind : LayerKind
     {
         var conv = (Conv2DSpec)layer;
         if (!Checks.Image(problems, conv.Name, Name, input)
-            || conv.Filters <= 0 || conv.KernelHeight <= 0 || conv.KernelWidth <= 0 || conv.Stride <= 0)
+            || conv.Filters <= 0 || conv.KernelHeight <= 0 || conv.KernelWidth <= 0 || conv.Stride <= 0
+            || conv.DeclaredStrideY < 0 || conv.DeclaredStrideX < 0)
         {
             return null;
         }
         string what = $"a {conv.KernelHeight}x{conv.KernelWidth} kernel";
-        int height = Checks.Window(problems, conv.Name, what, input.Height, conv.KernelHeight, conv.Stride, conv.SamePadding, "height", conv.KernelArgument);
-        int width = height == 0 ? 0 : Checks.Window(problems, conv.Name, what, input.Width, conv.KernelWidth, conv.Stride, conv.SamePadding, "width",
+        int height = Checks.Window(problems, conv.Name, what, input.Height, conv.KernelHeight, conv.StrideY, conv.SamePadding, "height", conv.KernelArgument);
+        int width = height == 0 ? 0 : Checks.Window(problems, conv.Name, what, input.Width, conv.KernelWidth, conv.StrideX, conv.SamePadding, "width",
             conv.KernelArgument == "kernelHeight" ? "kernelWidth" : conv.KernelArgument);
         return height > 0 && width > 0 ? Shape.Image(height, width, conv.Filters) : null;
     }
@@ -101,7 +119,7 @@ internal sealed class Conv2DKind : LayerKind
     {
         var conv = (Conv2DSpec)layer;
         int channels = conv.In.Channels;
-        string prefix = Names.Camel(conv.Name);
+        string prefix = conv.StateDictPrefix;
         // Stored HWIO ([kh, kw, in, out], the right-hand matrix of an im2col product); PyTorch keeps OIHW.
         return new[]
         {
@@ -120,12 +138,12 @@ internal sealed class Conv2DKind : LayerKind
     {
         var conv = (Conv2DSpec)c.Layer;
         Shape input = conv.In, output = conv.Out;
-        int padTop = Checks.PadBefore(input.Height, conv.KernelHeight, conv.Stride, conv.SamePadding);
-        int padLeft = Checks.PadBefore(input.Width, conv.KernelWidth, conv.Stride, conv.SamePadding);
-        c.W.Line($"// {conv.Name}: {input} -> {output}, {conv.KernelHeight}x{conv.KernelWidth} kernels, stride {conv.Stride}, {(conv.SamePadding ? $"same padding (top {padTop}, left {padLeft})" : "valid padding")}");
+        int padTop = Checks.PadBefore(input.Height, conv.KernelHeight, conv.StrideY, conv.SamePadding);
+        int padLeft = Checks.PadBefore(input.Width, conv.KernelWidth, conv.StrideX, conv.SamePadding);
+        c.W.Line($"// {conv.Name}: {input} -> {output}, {conv.KernelHeight}x{conv.KernelWidth} kernels, stride {conv.StrideText}, {(conv.SamePadding ? $"same padding (top {padTop}, left {padLeft})" : "valid padding")}");
         c.W.Line($"private static readonly global::SourceNet.Kernels.Conv2DGeometry {c.Constant("Geometry")} = new(" +
             $"InputHeight: {input.Height}, InputWidth: {input.Width}, InputChannels: {input.Channels}, Filters: {conv.Filters}, " +
-            $"KernelHeight: {conv.KernelHeight}, KernelWidth: {conv.KernelWidth}, StrideY: {conv.Stride}, StrideX: {conv.Stride}, " +
+            $"KernelHeight: {conv.KernelHeight}, KernelWidth: {conv.KernelWidth}, StrideY: {conv.StrideY}, StrideX: {conv.StrideX}, " +
             $"PadTop: {padTop}, PadLeft: {padLeft}, OutputHeight: {output.Height}, OutputWidth: {output.Width});");
         c.W.Line($"private const int {c.Constant("Outputs")} = {Text.Of(output.Elements)};");
         c.W.Line($"private readonly float[] {c.Member("Workspace")};");
@@ -170,7 +188,7 @@ internal sealed class Conv2DKind : LayerKind
     public override string Describe(LayerSpec layer)
     {
         var conv = (Conv2DSpec)layer;
-        string text = $"Conv2D {conv.KernelHeight}x{conv.KernelWidth}, stride {conv.Stride}, {(conv.SamePadding ? "same" : "valid")}";
+        string text = $"Conv2D {conv.KernelHeight}x{conv.KernelWidth}, stride {conv.StrideText}, {(conv.SamePadding ? "same" : "valid")}";
         return conv.Function.IsIdentity ? text : text + ", " + conv.Function.Name;
     }
 }

@@ -99,7 +99,7 @@ internal sealed class DenseKind : LayerKind
     {
         var dense = (DenseSpec)layer;
         int inputs = Features(dense.In);
-        string prefix = Names.Camel(dense.Name);
+        string prefix = dense.StateDictPrefix;
         // PyTorch keeps Linear weights as [out, in]. A vector made by flattening an image is (H, W, C) here
         // but (C, H, W) in PyTorch, so the input axis splits into the image's axes before the transpose.
         EquatableArray<int> storage, axes;

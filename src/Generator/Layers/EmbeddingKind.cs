@@ -78,7 +78,7 @@ internal sealed class EmbeddingKind : LayerKind
         var embedding = (EmbeddingSpec)layer;
         return new[]
         {
-            new ParameterSpec("Weight", embedding.Vocabulary, embedding.Dimension, embedding.WeightStdDev, Names.Camel(embedding.Name) + ".weight",
+            new ParameterSpec("Weight", embedding.Vocabulary, embedding.Dimension, embedding.WeightStdDev, embedding.StateDictPrefix + ".weight",
                 EquatableArray<int>.Empty, EquatableArray<int>.Empty),
         };
     }

@@ -12,8 +12,11 @@ internal sealed record FlattenSpec(string Name, string Accessibility, string? Of
 {
     public override LayerKind Kind => FlattenKind.Instance;
 
-    /// <summary>The step <c>Flatten = true</c> on <paramref name="dense"/> stands for.</summary>
-    public static FlattenSpec Implicit(string dense) => new(dense + ".flatten", string.Empty, dense) { HasProperty = false, SourceArgument = "Flatten" };
+    /// <summary>
+    /// The step <c>Flatten = true</c> on <paramref name="dense"/> stands for, named as a layer is (<c>HiddenFlatten</c>):
+    /// summaries, drawings and ONNX values show it beside the properties' layers.
+    /// </summary>
+    public static FlattenSpec Implicit(string dense) => new(dense + "Flatten", string.Empty, dense) { HasProperty = false, SourceArgument = "Flatten" };
 }
 
 /// <summary>

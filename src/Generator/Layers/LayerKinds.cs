@@ -9,8 +9,8 @@ internal static class LayerKinds
     {
         DenseKind.Instance,
         Conv2DKind.Instance,
-        PoolingKind.Max,
-        PoolingKind.Average,
+        Pool2DKind.Max,
+        Pool2DKind.Average,
         DropoutKind.Instance,
         FlattenKind.Instance,
         BatchNormKind.Instance,

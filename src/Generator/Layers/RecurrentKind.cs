@@ -90,7 +90,7 @@ internal abstract class RecurrentKind : LayerKind
     {
         var recurrent = (RecurrentSpec)layer;
         int inputs = recurrent.In.Channels, units = recurrent.Units, width = Gates * units;
-        string prefix = Names.Camel(recurrent.Name);
+        string prefix = recurrent.StateDictPrefix;
         // PyTorch's U(-1/sqrt(H), 1/sqrt(H)) for all four tensors. The weights are stored transposed for the products,
         // [inputs, gates·units]; PyTorch's state_dict has [gates·units, inputs].
         float bound = (float)(1.0 / System.Math.Sqrt(units));

@@ -24,8 +24,8 @@ internal sealed record ActivationSpec(string Name, string KernelType, string? On
     public const string PreActivationDerivativeInterface = "SourceNet.Kernels.IPreActivationDerivative";
     public const string LoweredInterface = "SourceNet.Kernels.ILoweredActivation";
 
-    /// <summary>Marks a <c>SourceNet.Tensors.Functions</c> function with its kernel, for <c>[Differentiable]</c> code.</summary>
-    public const string FunctionAttribute = "SourceNet.Tensors.ActivationFunctionAttribute";
+    /// <summary>Marks a <c>SourceNet.ActivationFunctions</c> function with its kernel, for <c>[Differentiable]</c> code.</summary>
+    public const string FunctionAttribute = "SourceNet.Kernels.ActivationFunctionAttribute";
 
     public static readonly ActivationSpec None = new("None", IdentityKernel, null, true, null);
 

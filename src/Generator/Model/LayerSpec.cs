@@ -35,6 +35,15 @@ internal abstract record LayerSpec(string Name, string Accessibility)
     /// </summary>
     public EquatableArray<string> Sources { get; init; } = EquatableArray<string>.Empty;
 
+    /// <summary>The <c>Name</c> argument as written (the layer's <c>state_dict</c> name), null when not set.</summary>
+    public string? DeclaredStateDictName { get; init; }
+
+    /// <summary>
+    /// The prefix of the layer's tensors in PyTorch's <c>state_dict</c> (<c>hidden</c> in <c>hidden.weight</c>): the
+    /// <c>Name</c> argument, or the property name with its first letter lower-cased.
+    /// </summary>
+    public string StateDictPrefix => DeclaredStateDictName ?? Emit.Names.Camel(Name);
+
     /// <summary>The indices of the layers this one reads, -1 for the network's input; set by the validator.</summary>
     public EquatableArray<int> InputIndices { get; init; } = EquatableArray<int>.Empty;
 

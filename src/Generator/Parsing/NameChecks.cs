@@ -36,6 +36,56 @@ internal static class NameChecks
         }
     }
 
+    /// <summary>
+    /// The <c>state_dict</c> names of the layers (the <c>Name</c> argument, or the property name lower-cased): each one
+    /// usable (SN0054: non-empty, no whitespace, quote or backslash) and used once (SN0055), as a file names each tensor once.
+    /// </summary>
+    public static void CheckStateDictNames(IReadOnlyList<ParsedLayer> layers, List<DiagnosticInfo> diagnostics)
+    {
+        var owners = new Dictionary<string, ParsedLayer>(System.StringComparer.Ordinal);
+        foreach (ParsedLayer layer in layers)
+        {
+            if (!layer.Spec.HasProperty)
+            {
+                continue;
+            }
+            string? declared = layer.Spec.DeclaredStateDictName;
+            Location where = declared is null ? layer.PropertyLocation : layer.Arguments.LocationOf("Name");
+            if (declared is not null && !IsUsableStateDictName(declared))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidStateDictName, where, layer.Spec.Name, declared));
+                continue;
+            }
+            string prefix = layer.Spec.StateDictPrefix;
+            if (owners.TryGetValue(prefix, out ParsedLayer? owner))
+            {
+                // Two names both taken from their properties ('Hidden', 'hidden') are SN0015's already.
+                if (declared is not null || owner.Spec.DeclaredStateDictName is not null)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateStateDictName, where, owner.Spec.Name, layer.Spec.Name, prefix));
+                }
+                continue;
+            }
+            owners[prefix] = layer;
+        }
+    }
+
+    private static bool IsUsableStateDictName(string name)
+    {
+        if (name.Length == 0)
+        {
+            return false;
+        }
+        foreach (char c in name)
+        {
+            if (char.IsWhiteSpace(c) || char.IsControl(c) || c == '"' || c == '\\')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /// <summary>A member written by hand whose name the emitter also declares (SN0008), reported on that member.</summary>
     public static void CheckMembers(INamedTypeSymbol type, IReadOnlyList<ParsedLayer> layers, HashSet<ISymbol> layerProperties, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {

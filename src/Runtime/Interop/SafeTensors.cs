@@ -97,14 +97,26 @@ public static class SafeTensors
     /// <summary>
     /// Loads every parameter and buffer of <paramref name="network"/> from <paramref name="path"/>: the file must hold
     /// exactly the network's tensors (by <c>state_dict</c> name, with the <c>state_dict</c> shapes and dtypes), floats
-    /// finite. Everything is checked before any value changes.
+    /// finite. Everything is checked before any value changes. <see cref="Load(string, INetwork, SafeTensorsLoadOptions)"/>
+    /// loads a file that holds more, or less, as <c>load_state_dict(strict=False)</c> does.
     /// </summary>
     /// <exception cref="SafeTensorsFormatException">The file is malformed, or does not match the network (a tensor
     /// missing, an extra tensor, another shape or dtype); the network is unchanged.</exception>
-    public static void Load(string path, INetwork network)
+    public static void Load(string path, INetwork network) => Load(path, network, new SafeTensorsLoadOptions());
+
+    /// <summary>
+    /// Loads the tensors of <paramref name="path"/> that the network has, as <see cref="Load(string, INetwork)"/> does,
+    /// with the checks <paramref name="options"/> relaxes: a tensor the network lacks can be skipped, and one the file
+    /// lacks can be left as it is. A tensor both have must still match in shape and dtype, and every value read must be
+    /// finite. Returns the names skipped and left, so nothing goes unnoticed.
+    /// </summary>
+    /// <exception cref="SafeTensorsFormatException">The file is malformed, or does not match the network in a way the
+    /// options do not allow; the network is unchanged.</exception>
+    public static SafeTensorsLoadReport Load(string path, INetwork network, SafeTensorsLoadOptions options)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(options);
         StateTensor[] tensors = StateTensor.Of(network);
 
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
@@ -115,14 +127,22 @@ public static class SafeTensors
             byName[entry.Name] = entry;
         }
 
-        var matched = new SafeTensorEntry[tensors.Length];
+        var matched = new SafeTensorEntry?[tensors.Length];
         var expectedNames = new HashSet<string>(StringComparer.Ordinal);
+        var missing = new List<string>();
         for (int i = 0; i < tensors.Length; i++)
         {
             StateTensor tensor = tensors[i];
             expectedNames.Add(tensor.Name);
             if (!byName.TryGetValue(tensor.Name, out SafeTensorEntry? entry))
+            {
+                if (options.AllowMissing)
+                {
+                    missing.Add(tensor.Name);
+                    continue;
+                }
                 throw new SafeTensorsFormatException(path, 8, $"a tensor named '{tensor.Name}' (for {tensor.Owner})", $"none: the file holds {Names(header.Entries)}");
+            }
             if (entry.DType != tensor.DType)
             {
                 string hint = tensor.DType == "F32" ? "SourceNet loads float32 only; convert with tensor.float()" : "a counter; convert with tensor.long()";
@@ -132,18 +152,23 @@ public static class SafeTensors
                 throw new SafeTensorsFormatException(path, entry.HeaderOffset, $"shape {StateDictLayout.ShapeText(tensor.Shape)} for '{tensor.Name}'", StateDictLayout.ShapeText(entry.Shape));
             matched[i] = entry;
         }
+        var skipped = new List<string>();
         foreach (SafeTensorEntry entry in header.Entries)
         {
-            if (!expectedNames.Contains(entry.Name))
-                throw new SafeTensorsFormatException(path, entry.HeaderOffset, $"only the network's tensors ({Names(tensors)})", $"an extra tensor '{entry.Name}'");
+            if (expectedNames.Contains(entry.Name))
+                continue;
+            if (!options.SkipUnexpected)
+                throw new SafeTensorsFormatException(path, entry.HeaderOffset, $"only the network's tensors ({Names(tensors)}), or SafeTensorsLoadOptions.SkipUnexpected to skip others", $"an extra tensor '{entry.Name}'");
+            skipped.Add(entry.Name);
         }
 
         // Staged in SourceNet's layout, every value checked; the sizes are the network's own, so a hostile file
         // cannot make this allocate more than the network already holds.
-        var staged = new Array[tensors.Length];
+        var staged = new Array?[tensors.Length];
         for (int i = 0; i < tensors.Length; i++)
         {
-            SafeTensorEntry entry = matched[i];
+            if (matched[i] is not { } entry)
+                continue;
             var raw = new byte[tensors[i].ByteLength];
             file.Position = header.DataStart + entry.Begin;
             file.ReadExactly(raw);
@@ -153,8 +178,10 @@ public static class SafeTensors
         // Nothing can fail from here on.
         for (int i = 0; i < tensors.Length; i++)
         {
-            tensors[i].Commit(staged[i]);
+            if (staged[i] is { } values)
+                tensors[i].Commit(values);
         }
+        return new SafeTensorsLoadReport(skipped, missing);
     }
 
     private static bool SameShape(int[] expected, long[] found)

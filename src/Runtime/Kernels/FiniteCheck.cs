@@ -2,6 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.ComponentModel;
 
 namespace SourceNet.Kernels;
 
@@ -9,6 +10,7 @@ namespace SourceNet.Kernels;
 /// Finds NaN and infinity in inputs before they enter a network. Without it a NaN pixel would pass
 /// silently: ReLU's max(NaN, 0) is 0 on x86, so the network would train on a corrupted sample.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class FiniteCheck
 {
     /// <summary>Values per block of a split check: 1 MiB, far more than a hand-off costs to read.</summary>

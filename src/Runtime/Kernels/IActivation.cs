@@ -12,7 +12,7 @@ namespace SourceNet.Kernels;
 /// This is the one definition of a built-in activation: the network generator fuses it through the
 /// <c>[ActivationKernel]</c> attribute of its <c>SourceNet.Activation</c> member and reads from the interface
 /// which derivative to call; the <c>[Differentiable]</c> generator's companions of
-/// <c>SourceNet.Tensors.Functions</c> call the same forward rule and derivative, and the generator's test
+/// <c>SourceNet.ActivationFunctions</c> call the same forward rule and derivative, and the generator's test
 /// interpreter evaluates them at <c>double</c> through <see cref="DoubleMath"/>.
 /// </remarks>
 public interface IActivation

@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.ComponentModel;
 
 namespace SourceNet.Kernels;
 
@@ -160,6 +161,7 @@ public readonly struct Vector128Math : IActivationMath<Vector128<float>>
 /// An activation at each width the kernels use: <c>Apply&lt;ReluActivation&gt;.Forward(v)</c> for a float, a
 /// double or a vector of 4, 8 or 16 floats. All inline to the activation's one rule.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class Apply<TActivation> where TActivation : struct, IActivation
 {
     /// <summary>The kernel's <see cref="IActivation.ExactAtEveryWidth"/>, a JIT-time constant.</summary>
@@ -190,6 +192,7 @@ public static class Apply<TActivation> where TActivation : struct, IActivation
 /// An activation's derivative at each width: <c>Derivative.FromOutput&lt;ReluActivation&gt;(y)</c> or
 /// <c>Derivative.FromPreActivation&lt;GeluActivation&gt;(z)</c>, whichever interface the kernel implements.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class Derivative
 {
     /// <summary>f'(z) from y = f(z).</summary>

@@ -20,9 +20,9 @@ internal static class Int8FloatPasses
     }
 
     /// <summary>The float max or average pooling, its argmax buffer grown on demand.</summary>
-    public static void Pooling(in Pool2DGeometry g, PoolingMode mode, int batch, ReadOnlySpan<float> input, Span<float> output, ref int[] argmax)
+    public static void Pooling(in Pool2DGeometry g, Pool2DMode mode, int batch, ReadOnlySpan<float> input, Span<float> output, ref int[] argmax)
     {
-        if (mode == PoolingMode.Max)
+        if (mode == Pool2DMode.Max)
         {
             if (argmax.Length < output.Length)
                 argmax = new int[output.Length];

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.ComponentModel;
 
 namespace SourceNet.Kernels;
 
@@ -11,6 +12,7 @@ namespace SourceNet.Kernels;
 /// does not (docs/performance.md, "Round 4").
 /// </summary>
 /// <remarks>Implemented by generated networks; not meant to be called by user code.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public interface ISampleChunks
 {
     /// <summary>Makes buffer sets 0 to <paramref name="threads"/> - 1 ready (0: the network's own). Called on the
@@ -30,6 +32,7 @@ public interface ISampleChunks
 /// <summary>What a generated network's replica constructor takes: the network whose layers the replica shares. A type
 /// of its own, so the constructor cannot clash with one the user's class declares.</summary>
 /// <param name="Source">The network to replicate.</param>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly record struct ReplicaOf<TNetwork>(TNetwork Source)
     where TNetwork : class;
 
@@ -39,6 +42,7 @@ public readonly record struct ReplicaOf<TNetwork>(TNetwork Source)
 /// depend on the split: each chunk is computed the same way wherever it runs (same chunk boundaries, same
 /// kernels, which do not split again inside a chunk), and the chunks' shares are added in chunk order.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class SampleChunks
 {
     /// <summary>Runs below this many multiply-adds in all stay on the calling thread: a few hand-offs would cost more

@@ -100,10 +100,11 @@ public sealed class BatchNormLayer : Layer
     {
         OpValue input = SingleInput(inputs);
         input = InputShape.IsImage ? graph.ToNchw(Name, input) : graph.ToFeatures(Name, input);
-        string scale = graph.Floats(Name + ".weight", Weight.Value, Channels);
-        string bias = graph.Floats(Name + ".bias", Bias.Value, Channels);
-        string mean = graph.Floats(Name + ".running_mean", RunningMean.Singles, Channels);
-        string variance = graph.Floats(Name + ".running_var", RunningVariance.Singles, Channels);
+        // By their state_dict names (bn.weight, bn.running_mean), as the safetensors file holds them.
+        string scale = graph.StateTensor(Weight);
+        string bias = graph.StateTensor(Bias);
+        string mean = graph.StateTensor(RunningMean);
+        string variance = graph.StateTensor(RunningVariance);
         string output = graph.Node("BatchNormalization", Name, new[] { input.Name, scale, bias, mean, variance },
             OpAttribute.Real("epsilon", Epsilon));
         output = Activation.Lower(graph, Name + "_" + Activation.Name, output);

@@ -62,11 +62,21 @@ public sealed class Conv2DLayer : Layer
     {
         Conv2DGeometry g = Geometry;
         OpValue input = graph.ToNchw(Name, SingleInput(inputs));
-        // Stored HWIO [KH, KW, Cin, Cout]; ONNX wants OIHW [Cout, Cin, KH, KW].
-        var oihw = new float[Weight.Length];
-        StateDictLayout.Transpose(Weight.Value, new[] { g.KernelHeight, g.KernelWidth, g.InputChannels, g.Filters }, new[] { 3, 2, 0, 1 }, oihw);
-        string weight = graph.Floats(Name + ".weight", oihw, g.Filters, g.InputChannels, g.KernelHeight, g.KernelWidth);
-        string bias = graph.Floats(Name + ".bias", Bias.Value, g.Filters);
+        string weight, bias;
+        if (Weight.StateDictName is not null && StateDictInitializers.AxesAre(Weight.StateDictAxes, 3, 2, 0, 1))
+        {
+            // Mapped to PyTorch's OIHW, which is ONNX's too: the safetensors tensor, by its state_dict name.
+            weight = graph.StateTensor(Weight);
+            bias = graph.StateTensor(Bias);
+        }
+        else
+        {
+            // Stored HWIO [KH, KW, Cin, Cout]; ONNX wants OIHW [Cout, Cin, KH, KW].
+            var oihw = new float[Weight.Length];
+            StateDictLayout.Transpose(Weight.Value, new[] { g.KernelHeight, g.KernelWidth, g.InputChannels, g.Filters }, new[] { 3, 2, 0, 1 }, oihw);
+            weight = graph.Floats(Name + ".weight", oihw, g.Filters, g.InputChannels, g.KernelHeight, g.KernelWidth);
+            bias = graph.Floats(Bias.StateDictName ?? Name + ".bias", Bias.Value, g.Filters);
+        }
         string output = graph.Node("Conv", Name, new[] { input.Name, weight, bias },
             OpAttribute.Of("kernel_shape", g.KernelHeight, g.KernelWidth),
             OpAttribute.Of("strides", g.StrideY, g.StrideX),

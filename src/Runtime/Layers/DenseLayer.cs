@@ -77,16 +77,43 @@ public sealed class DenseLayer : Layer
     /// <inheritdoc/>
     protected override string DefaultDescription => Activation.IsIdentity ? "Dense" : "Dense, " + Activation.Name;
 
-    /// <summary><c>Gemm</c> with the weight as stored, [inputs, units] (no transpose), then the activation.</summary>
+    /// <summary>
+    /// <c>Gemm</c>, then the activation. A weight mapped to PyTorch's layout is exported as the safetensors file holds
+    /// it, [units, inputs] by its <c>state_dict</c> name, with <c>transB = 1</c> as PyTorch's own export; after a
+    /// flattened image its inputs are the image's values channels-first, as <c>torch.flatten</c> gives them. An unmapped
+    /// weight is exported as stored, [inputs, units].
+    /// </summary>
     /// <remarks>On a sequence, the value [N, T·F] is read as rows [N·T, F] (<c>Reshape</c>), multiplied, and laid back as [N, T·units].</remarks>
     public override OpValue Lower(IOpGraph graph, IReadOnlyList<OpValue> inputs)
     {
         if (InputShape.Kind == ShapeKind.Sequence)
             return LowerPerStep(graph, SingleInput(inputs));
-        OpValue input = graph.ToFeatures(Name, SingleInput(inputs));
-        string weight = graph.Floats(Name + ".weight", Weight.Value, InputCount, Units);
-        string bias = graph.Floats(Name + ".bias", Bias.Value, Units);
-        string output = graph.Node("Gemm", Name, new[] { input.Name, weight, bias });
+        OpValue input = SingleInput(inputs);
+        string weight, bias;
+        var transposeWeight = OpAttribute.Integer("transB", 1);
+        int[] storage = Weight.StorageShape;
+        if (Weight.StateDictName is not null && storage.Length == 2 && StateDictInitializers.AxesAre(Weight.StateDictAxes, 1, 0))
+        {
+            input = graph.ToFeatures(Name, input);
+        }
+        else if (Weight.StateDictName is not null && storage.Length == 4 && StateDictInitializers.AxesAre(Weight.StateDictAxes, 3, 2, 0, 1))
+        {
+            // Storage [H, W, C, units] read as PyTorch's [units, C·H·W]: flatten the image channels-first to match.
+            OpValue image = graph.ToNchw(Name, input.Layout == OpLayout.Nchw ? input : input with { Shape = LayerShape.Image(storage[0], storage[1], storage[2]) });
+            string flat = graph.Node("Reshape", Name + "_flat_chw", new[] { image.Name, graph.Int64s(Name + "_flat_chw_shape", -1, InputCount) });
+            input = new OpValue(flat, OpLayout.Features, InputShape);
+        }
+        else
+        {
+            input = graph.ToFeatures(Name, input);
+            weight = graph.Floats(Name + ".weight", Weight.Value, InputCount, Units);
+            bias = graph.Floats(StateDictNameOr(Bias, Name + ".bias"), Bias.Value, Units);
+            string plain = graph.Node("Gemm", Name, new[] { input.Name, weight, bias });
+            return new OpValue(Activation.Lower(graph, Name, plain), OpLayout.Features, OutputShape);
+        }
+        weight = graph.StateTensor(Weight);
+        bias = graph.StateTensor(Bias);
+        string output = graph.Node("Gemm", Name, new[] { input.Name, weight, bias }, transposeWeight);
         return new OpValue(Activation.Lower(graph, Name, output), OpLayout.Features, OutputShape);
     }
 
@@ -99,11 +126,15 @@ public sealed class DenseLayer : Layer
     private OpValue LowerPerStep(IOpGraph graph, OpValue input)
     {
         string rows = graph.Node("Reshape", Name + "_steps", new[] { input.Name, graph.Int64s(Name + "_steps_shape", -1, InputCount) });
-        string weight = graph.Floats(Name + ".weight", Weight.Value, InputCount, Units);
-        string bias = graph.Floats(Name + ".bias", Bias.Value, Units);
-        string product = graph.Node("Gemm", Name + "_gemm", new[] { rows, weight, bias });
+        // The weight by its state_dict name and layout, [units, inputs] with transB, as for a vector; else as stored.
+        bool mapped = Weight.StateDictName is not null && Weight.StorageShape.Length == 2 && StateDictInitializers.AxesAre(Weight.StateDictAxes, 1, 0);
+        string product = mapped
+            ? graph.Node("Gemm", Name + "_gemm", new[] { rows, graph.StateTensor(Weight), graph.StateTensor(Bias) }, OpAttribute.Integer("transB", 1))
+            : graph.Node("Gemm", Name + "_gemm", new[] { rows, graph.Floats(Name + ".weight", Weight.Value, InputCount, Units), graph.Floats(StateDictNameOr(Bias, Name + ".bias"), Bias.Value, Units) });
         string activated = Activation.Lower(graph, Name + "_gemm", product);
         string output = graph.Node("Reshape", Name, new[] { activated, graph.Int64s(Name + "_shape", -1, OutputShape.Elements) });
         return new OpValue(output, OpLayout.Features, OutputShape);
     }
+
+    private static string StateDictNameOr(Parameter parameter, string fallback) => parameter.StateDictName ?? fallback;
 }

@@ -16,12 +16,12 @@ public sealed class FlattenLayer : Layer
     {
     }
 
-    /// <summary>Back to channels-last, then <c>Reshape</c> to [N, H·W·C]: the order the next Dense weight is stored for.</summary>
-    public override OpValue Lower(IOpGraph graph, IReadOnlyList<OpValue> inputs)
-    {
-        OpValue flat = graph.ToFeatures(Name, SingleInput(inputs));
-        return flat with { Shape = OutputShape };
-    }
+    /// <summary>
+    /// No node: the value keeps its layout with the vector's shape, and the layer that reads it flattens it in the order
+    /// its weights need (a Dense with PyTorch's weight reads an NCHW image channels-first, as <c>torch.flatten</c>;
+    /// anything else gets SourceNet's channels-last rows through <see cref="IOpGraph.ToFeatures"/>).
+    /// </summary>
+    public override OpValue Lower(IOpGraph graph, IReadOnlyList<OpValue> inputs) => SingleInput(inputs) with { Shape = OutputShape };
 
     /// <summary>Nothing to run: the bytes are already in the order the next layer reads.</summary>
     public override QuantizedOperation Quantize() => QuantizedOperation.PassThrough(Name, InputShape, OutputShape);

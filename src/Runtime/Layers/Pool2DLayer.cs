@@ -7,7 +7,7 @@ using SourceNet.Quantization;
 namespace SourceNet;
 
 /// <summary>How a pooling layer reduces each window.</summary>
-public enum PoolingMode
+public enum Pool2DMode
 {
     /// <summary>The window's largest value (its position is kept for the backward pass).</summary>
     Max,
@@ -20,7 +20,7 @@ public enum PoolingMode
 public sealed class Pool2DLayer : Layer
 {
     /// <summary>Creates the layer.</summary>
-    public Pool2DLayer(string name, Pool2DGeometry geometry, PoolingMode mode)
+    public Pool2DLayer(string name, Pool2DGeometry geometry, Pool2DMode mode)
         : base(name,
             LayerShape.Image(geometry.InputHeight, geometry.InputWidth, geometry.Channels),
             LayerShape.Image(geometry.OutputHeight, geometry.OutputWidth, geometry.Channels))
@@ -33,7 +33,7 @@ public sealed class Pool2DLayer : Layer
     public Pool2DGeometry Geometry { get; }
 
     /// <summary>Max or average.</summary>
-    public PoolingMode Mode { get; }
+    public Pool2DMode Mode { get; }
 
     /// <inheritdoc/>
     protected override string DefaultDescription
@@ -44,7 +44,7 @@ public sealed class Pool2DLayer : Layer
             string stride = g.StrideY == g.StrideX ? g.StrideY.ToString(CultureInfo.InvariantCulture) : $"{g.StrideY}x{g.StrideX}";
             string padding = g.PadTop + g.PadLeft + g.PadBottom + g.PadRight == 0 ? "valid" : "same";
             return string.Create(CultureInfo.InvariantCulture,
-                $"{(Mode == PoolingMode.Max ? "MaxPool2D" : "AvgPool2D")} {g.PoolHeight}x{g.PoolWidth}, stride {stride}, {padding}");
+                $"{(Mode == Pool2DMode.Max ? "MaxPool2D" : "AvgPool2D")} {g.PoolHeight}x{g.PoolWidth}, stride {stride}, {padding}");
         }
     }
 
@@ -59,9 +59,9 @@ public sealed class Pool2DLayer : Layer
             OpAttribute.Of("strides", g.StrideY, g.StrideX),
             OpAttribute.Of("pads", g.PadTop, g.PadLeft, g.PadBottom, g.PadRight),
         };
-        if (Mode == PoolingMode.Average)
+        if (Mode == Pool2DMode.Average)
             attributes.Add(OpAttribute.Integer("count_include_pad", 0)); // SourceNet averages over the window's inside only
-        string output = graph.Node(Mode == PoolingMode.Max ? "MaxPool" : "AveragePool", Name, new[] { input.Name }, attributes.ToArray());
+        string output = graph.Node(Mode == Pool2DMode.Max ? "MaxPool" : "AveragePool", Name, new[] { input.Name }, attributes.ToArray());
         return new OpValue(output, OpLayout.Nchw, OutputShape);
     }
 

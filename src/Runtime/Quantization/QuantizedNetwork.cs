@@ -1,4 +1,5 @@
 using System;
+using System.Numerics.Tensors;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
@@ -153,6 +154,36 @@ public sealed class QuantizedNetwork : IClassifier, ISampleChunks
     /// <exception cref="NotSupportedException">Always.</exception>
     public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, Optimizer optimizer) =>
         throw new NotSupportedException("A quantised network is for inference; train the float network and quantise it again.");
+
+    /// <summary>Not available: a quantised network has no gradients. Compute them on the float network.</summary>
+    /// <exception cref="NotSupportedException">Always.</exception>
+    public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels) =>
+        throw new NotSupportedException("A quantised network is for inference and has no gradients; compute them on the float network.");
+
+    /// <summary>The mean softmax cross-entropy of the int8 logits over any number of samples.</summary>
+    /// <exception cref="ArgumentException">The sizes disagree, an input is not finite, or a label is out of range.</exception>
+    public float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+    {
+        int count = NetworkGuards.CountSamples(inputs.Length, InputSize, labels.Length, 1, nameof(labels));
+        if (count == 0)
+            throw new ArgumentException("ComputeLoss needs at least one sample.", nameof(inputs));
+        var logits = new float[(long)count * OutputSize];
+        Forward(inputs, logits);
+        double total = 0;
+        for (int sample = 0; sample < count; sample++)
+        {
+            int label = labels[sample];
+            if ((uint)label >= (uint)OutputSize)
+                throw new ArgumentException($"Label {label} of sample {sample} is outside 0 to {OutputSize - 1}.", nameof(labels));
+            ReadOnlySpan<float> row = logits.AsSpan(sample * OutputSize, OutputSize);
+            float max = TensorPrimitives.Max(row);
+            double sum = 0;
+            foreach (float z in row)
+                sum += Math.Exp(z - max);
+            total += Math.Log(sum) - (row[label] - max);
+        }
+        return (float)(total / count);
+    }
 
     void ISampleChunks.PrepareThreads(int threads)
     {

@@ -69,7 +69,7 @@ public abstract class QuantizedOperation
         new QuantizedConvolution(layer, geometry, weight, bias, activation);
 
     /// <summary>A 2-D max or average pooling's operation.</summary>
-    internal static QuantizedOperation Pooling(string layer, Pool2DGeometry geometry, PoolingMode mode) =>
+    internal static QuantizedOperation Pooling(string layer, Pool2DGeometry geometry, Pool2DMode mode) =>
         new QuantizedPooling(layer, geometry, mode);
 
     /// <summary>An operation that hands its input on unchanged (a reshape, or dropout at inference).</summary>

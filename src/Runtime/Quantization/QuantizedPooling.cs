@@ -10,10 +10,10 @@ namespace SourceNet.Quantization;
 internal sealed class QuantizedPooling : QuantizedOperation
 {
     private readonly Pool2DGeometry _geometry;
-    private readonly PoolingMode _mode;
+    private readonly Pool2DMode _mode;
     private int[] _argmax = Array.Empty<int>();
 
-    public QuantizedPooling(string layer, Pool2DGeometry geometry, PoolingMode mode)
+    public QuantizedPooling(string layer, Pool2DGeometry geometry, Pool2DMode mode)
         : base(layer,
             LayerShape.Image(geometry.InputHeight, geometry.InputWidth, geometry.Channels),
             LayerShape.Image(geometry.OutputHeight, geometry.OutputWidth, geometry.Channels))
@@ -38,7 +38,7 @@ internal sealed class QuantizedPooling : QuantizedOperation
         {
             ReadOnlySpan<byte> x = input.Slice(b * inputStride, _geometry.InputElements);
             Span<byte> y = output.Slice(b * outputStride, _geometry.OutputElements);
-            if (_mode == PoolingMode.Max)
+            if (_mode == Pool2DMode.Max)
                 Int8Pooling.Max(_geometry, x, y);
             else
                 Int8Pooling.Average(_geometry, x, y);

@@ -9,7 +9,7 @@ namespace SourceNet.Training;
 
 /// <summary>
 /// A training loop for any generated classifier: epochs of batches drawn by a <see cref="BatchSampler"/>,
-/// one <see cref="IClassifier.TrainStep"/> each, then the accuracy on the validation data. It is the loop one
+/// one <see cref="IClassifier{TInput}.TrainStep"/> each, then the accuracy on the validation data. It is the loop one
 /// writes by hand, with the bookkeeping of <see cref="TrainingMonitor"/>: its batch buffers are made once, with
 /// the trainer, and nothing is allocated per step or per <see cref="Fit(BatchSampler, float[], int[], CancellationToken)"/>
 /// call, so a step costs what calling <c>TrainStep</c> directly costs. With <see cref="TrainerOptions.ValidationSplit"/>

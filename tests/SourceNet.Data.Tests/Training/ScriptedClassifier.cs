@@ -33,6 +33,10 @@ internal sealed class ScriptedClassifier(double[]? accuracies = null, double[]? 
 
     public float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels) => (float)losses![_losses++];
 
+    public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels) => throw new NotSupportedException("The trainer takes whole steps.");
+
+    public void Forward(ReadOnlySpan<float> inputs, Span<float> outputs) => throw new NotSupportedException("The trainer only evaluates.");
+
     /// <summary>Fits <paramref name="epochs"/> epochs of one one-sample step with <paramref name="stopping"/>.</summary>
     public TrainingHistory Fit(int epochs, EarlyStopping stopping)
     {

@@ -274,8 +274,8 @@ public class NetworkDiagnosticTests
             }
         }
         """,
-        "SN0011: Layer 'Out' names the custom activation 'Swish', but 'Swish' cannot be differentiated (SN0102: 'if' cannot be differentiated in 'Swish': branching on a value is not differentiated; use Math.Max/Min, Math.Abs or Functions.Relu for kinks)",
-        "SN0102: 'if' cannot be differentiated in 'Swish': branching on a value is not differentiated; use Math.Max/Min, Math.Abs or Functions.Relu for kinks");
+        "SN0011: Layer 'Out' names the custom activation 'Swish', but 'Swish' cannot be differentiated (SN0102: 'if' cannot be differentiated in 'Swish': branching on a value is not differentiated; use Math.Max/Min, Math.Abs or ActivationFunctions.ReLU for kinks)",
+        "SN0102: 'if' cannot be differentiated in 'Swish': branching on a value is not differentiated; use Math.Max/Min, Math.Abs or ActivationFunctions.ReLU for kinks");
 
     [Fact]
     public void SN0011_custom_activation_calling_what_cannot_be_differentiated()
@@ -366,6 +366,76 @@ public class NetworkDiagnosticTests
         }
         """,
         "SN0015: Layers 'Hidden' and 'hidden' would both generate the member '_hidden'; give them names that differ by more than the case of the first letter");
+
+    [Fact]
+    public void SN0054_an_empty_state_dict_name() => Verify(
+        """
+        using SourceNet;
+        [Network(Input = 4)]
+        public partial class Net
+        {
+            [Dense(8, {|SN0054:Name = ""|})] public partial DenseLayer Hidden { get; }
+            [Dense(3)] public partial DenseLayer Out { get; }
+        }
+        """,
+        "SN0054: Layer 'Hidden' has Name = \"\", which is empty or holds whitespace, a quote or a backslash; write the name of the PyTorch module, such as \"fc1\" or \"features.0\"");
+
+    [Fact]
+    public void SN0054_a_state_dict_name_with_a_space() => Verify(
+        """
+        using SourceNet;
+        [Network(Input = 4)]
+        public partial class Net
+        {
+            [Dense(8, {|SN0054:Name = "fc 1"|})] public partial DenseLayer Hidden { get; }
+            [Dense(3)] public partial DenseLayer Out { get; }
+        }
+        """,
+        "SN0054: Layer 'Hidden' has Name = \"fc 1\", which is empty or holds whitespace, a quote or a backslash; write the name of the PyTorch module, such as \"fc1\" or \"features.0\"");
+
+    [Fact]
+    public void SN0055_two_layers_with_one_state_dict_name() => Verify(
+        """
+        using SourceNet;
+        [Network(Input = 4)]
+        public partial class Net
+        {
+            [Dense(8, Name = "fc1")] public partial DenseLayer Hidden { get; }
+            [Dense(3, {|SN0055:Name = "fc1"|})] public partial DenseLayer Out { get; }
+        }
+        """,
+        "SN0055: Layers 'Hidden' and 'Out' both have the state_dict name 'fc1', so their tensors would share names; give one of them another Name");
+
+    [Fact]
+    public void SN0055_a_name_that_another_layer_has_from_its_property() => Verify(
+        """
+        using SourceNet;
+        [Network(Input = 4)]
+        public partial class Net
+        {
+            [Dense(8, Name = "out")] public partial DenseLayer Hidden { get; }
+            [Dense(3)] public partial DenseLayer {|SN0055:Out|} { get; }
+        }
+        """,
+        "SN0055: Layers 'Hidden' and 'Out' both have the state_dict name 'out', so their tensors would share names; give one of them another Name");
+
+    [Fact]
+    public void A_state_dict_name_with_dots_names_the_parameters()
+    {
+        GeneratorRun run = GeneratorHarness.RunClean("""
+            using SourceNet;
+            namespace Samples;
+            [Network(Input = 4)]
+            public partial class Net
+            {
+                [Dense(8, Name = "features.0")] public partial DenseLayer Hidden { get; }
+                [Dense(3, Name = "classifier")] public partial DenseLayer Out { get; }
+            }
+            """);
+        string source = run.Source("Samples.Net.g.cs");
+        Assert.Contains("_hidden.Weight.MapToStateDict(\"features.0.weight\"", source, StringComparison.Ordinal);
+        Assert.Contains("_out.Bias.MapToStateDict(\"classifier.bias\")", source, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void SN0016_input_shape_with_a_zero_dimension() => Verify(
@@ -601,6 +671,21 @@ public class NetworkDiagnosticTests
         """,
         "SN0024: Layer 'Conv' has filters = 0; it must be at least 1",
         "SN0024: Layer 'Pool' has poolSize = -2; it must be at least 1");
+
+    [Fact]
+    public void SN0024_a_negative_per_axis_stride_points_at_its_argument() => Verify(
+        """
+        using SourceNet;
+        [Network(InputShape = new[] { 8, 8, 3 })]
+        public partial class Net
+        {
+            [Conv2D(4, 3, {|SN0024:StrideY = -1|})] public partial Conv2DLayer Conv { get; }
+            [MaxPool2D(2, {|SN0024:StrideX = -2|})] public partial Pool2DLayer Pool { get; }
+            [Dense(10, Flatten = true)] public partial DenseLayer Out { get; }
+        }
+        """,
+        "SN0024: Layer 'Conv' has StrideY = -1; it must be at least 0",
+        "SN0024: Layer 'Pool' has StrideX = -2; it must be at least 0");
 
     [Fact]
     public void SN0007_a_layer_property_of_another_kind_names_the_right_type() => Verify(

@@ -19,7 +19,7 @@ public class NetworkValidatorTests
     private static Conv2DSpec Conv(string name, int filters, int kh, int kw, int stride = 1, bool same = false) =>
         new(name, "public", filters, kh, kw, stride, same, Relu, 0.03f, 0.03f);
 
-    private static PoolSpec Pool(string name, int size, int stride = 0, bool same = false, bool max = true) =>
+    private static Pool2DSpec Pool(string name, int size, int stride = 0, bool same = false, bool max = true) =>
         new(name, "public", max, size, size, stride, same);
 
     private static NetworkSpec Network(int input, LossKind loss, params LayerSpec[] layers) =>

@@ -196,7 +196,7 @@ public class DifferentiableDiagnosticsTests
 
     [Fact]
     public void Branches_are_reported_at_their_keyword() => AssertSingle("SN0102",
-        "SN0102: 'if' cannot be differentiated in 'Clip': branching on a value is not differentiated; use Math.Max/Min, Math.Abs or Functions.Relu for kinks",
+        "SN0102: 'if' cannot be differentiated in 'Clip': branching on a value is not differentiated; use Math.Max/Min, Math.Abs or ActivationFunctions.ReLU for kinks",
         """
         public static partial class Model
         {
@@ -258,8 +258,8 @@ public class DifferentiableDiagnosticsTests
             [Differentiable] public static float F(float x) => x * {|SN0103:Step(x)|};
         }
         """,
-        "SN0102: 'if' cannot be differentiated in 'Step': branching on a value is not differentiated; use Math.Max/Min, Math.Abs or Functions.Relu for kinks",
-        "SN0103: The call to 'Model.Step' cannot be differentiated: 'Step' cannot be differentiated itself (SN0102: 'if' cannot be differentiated in 'Step': branching on a value is not differentiated; use Math.Max/Min, Math.Abs or Functions.Relu for kinks)");
+        "SN0102: 'if' cannot be differentiated in 'Step': branching on a value is not differentiated; use Math.Max/Min, Math.Abs or ActivationFunctions.ReLU for kinks",
+        "SN0103: The call to 'Model.Step' cannot be differentiated: 'Step' cannot be differentiated itself (SN0102: 'if' cannot be differentiated in 'Step': branching on a value is not differentiated; use Math.Max/Min, Math.Abs or ActivationFunctions.ReLU for kinks)");
 
     /// <summary>Recursion between [Differentiable] methods is the user's to bound: both companions are emitted and compile.</summary>
     [Fact]
@@ -290,7 +290,7 @@ public class DifferentiableDiagnosticsTests
 
     [Fact]
     public void Conditional_operator_is_reported() => AssertSingle("SN0104",
-        "SN0104: 'x > 0 ? x : 0' cannot be differentiated: branching on a value is not differentiated; use Math.Max/Min, Math.Abs or Functions.Relu for kinks",
+        "SN0104: 'x > 0 ? x : 0' cannot be differentiated: branching on a value is not differentiated; use Math.Max/Min, Math.Abs or ActivationFunctions.ReLU for kinks",
         """
         public static partial class Model
         {

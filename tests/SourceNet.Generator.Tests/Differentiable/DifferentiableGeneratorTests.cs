@@ -43,7 +43,6 @@ public class DifferentiableGeneratorTests
         using System;
         using System.Numerics.Tensors;
         using SourceNet;
-        using SourceNet.Tensors;
 
         namespace Models;
 
@@ -53,14 +52,14 @@ public class DifferentiableGeneratorTests
 
             /// <summary>A user-defined activation a [Dense] layer can name; the network calls SwishWithGradient.</summary>
             [Differentiable]
-            public static float Swish(float x) => x * Functions.Sigmoid(x);
+            public static float Swish(float x) => x * ActivationFunctions.Sigmoid(x);
 
             [Differentiable]
             public static double LeakyRelu(double x) => Math.Max(x, Leak * x);
 
             /// <summary>GELU's and SiLU's derivatives read their operand, not their output.</summary>
             [Differentiable]
-            public static float Gated(float x) => Functions.Gelu(x) * Functions.Silu(2 * x);
+            public static float Gated(float x) => ActivationFunctions.GELU(x) * ActivationFunctions.SiLU(2 * x);
 
             /// <summary>Calls another [Differentiable] method and reuses x * x.</summary>
             [Differentiable]

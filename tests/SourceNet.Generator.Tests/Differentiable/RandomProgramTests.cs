@@ -74,13 +74,13 @@ public class RandomProgramTests
                 11 => $"Math.Max({x}, {y})",
                 12 => $"Math.Min({x}, {y})",
                 13 => $"Math.Pow(1 + {x} * {x}, Math.Sin({y}))",
-                14 => $"Functions.Sigmoid({x})",
-                15 => $"Functions.Relu({x})",
+                14 => $"ActivationFunctions.Sigmoid({x})",
+                15 => $"ActivationFunctions.ReLU({x})",
                 16 => $"Math.Abs({x})",
                 17 => $"({x} * {x} + {x})", // the same text twice: one node
                 18 => $"Helper({x}, {y})",
-                19 => $"Functions.Gelu({x})",
-                20 => $"Functions.Silu({x})",
+                19 => $"ActivationFunctions.GELU({x})",
+                20 => $"ActivationFunctions.SiLU({x})",
                 _ => $"({x} + {y} * {x})",
             };
         }
@@ -92,7 +92,6 @@ public class RandomProgramTests
         var source = new StringBuilder("""
             using System;
             using SourceNet;
-            using SourceNet.Tensors;
 
             public static partial class Random
             {

@@ -38,7 +38,6 @@ public class HalfTypedCodeTests
         using System;
         using System.Numerics.Tensors;
         using SourceNet;
-        using SourceNet.Tensors;
 
         namespace Samples.Images;
 
@@ -47,7 +46,7 @@ public class HalfTypedCodeTests
             private const float Leak = 0.01f;
 
             [Differentiable]
-            public static float Swish(float x) => x * Functions.Sigmoid(x);
+            public static float Swish(float x) => x * ActivationFunctions.Sigmoid(x);
 
             [Differentiable]
             public static float Composed(float x, float y)

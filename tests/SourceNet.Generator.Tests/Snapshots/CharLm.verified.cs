@@ -14,8 +14,8 @@ namespace Samples;
 /// Buffers per sample: 24512 activations, 20480 gradient values in reused slots (24512 with one buffer per value).
 /// Instances are not thread-safe: each owns the buffers of its forward and backward passes.
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0")]
-partial class CharLmNetwork : global::SourceNet.INetwork, global::SourceNet.Kernels.ISampleChunks
+[global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "0.1.0")]
+partial class CharLmNetwork : global::SourceNet.IClassifier<int>, global::SourceNet.Kernels.ISampleChunks
 {
     /// <summary>Number of input values of one sample.</summary>
     public const int InputCount = 64;
@@ -64,7 +64,7 @@ partial class CharLmNetwork : global::SourceNet.INetwork, global::SourceNet.Kern
     /// <param name="maxBatchSize">The largest batch <c>TrainStep</c> accepts; inference runs in chunks of this size.</param>
     public CharLmNetwork(int seed = 0, int maxBatchSize = 100)
     {
-        global::SourceNet.NetworkGuards.CheckBatchCapacity(maxBatchSize, 16384L);
+        global::SourceNet.NetworkGuards.CheckBatchCapacity(maxBatchSize, 65536L);
         MaxBatchSize = maxBatchSize;
         var random = new global::SourceNet.SeededRandom(seed);
         _embedding = new global::SourceNet.EmbeddingLayer("Embedding", 64, EmbeddingVocabulary, EmbeddingDimension) { Description = "Embedding" };

@@ -12,20 +12,20 @@ partial class Net
     /// <param name="x">The input <c>x</c> of <c>Swish</c>.</param>
     /// <param name="dX">Receives ∂Swish/∂x.</param>
     /// <returns>The value of <c>Swish</c>, exactly as the method computes it.</returns>
-    [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "0.1.0")]
     public static float SwishWithGradient(float x, out float dX)
     {
         // Forward pass: every intermediate value of Swish, each computed once.
-        float v1 = global::SourceNet.Kernels.Apply<global::SourceNet.Kernels.SigmoidActivation>.Forward(x); // Functions.Sigmoid(x)
-        float v2 = x * v1; // x * Functions.Sigmoid(x)
+        float v1 = global::SourceNet.Kernels.Apply<global::SourceNet.Kernels.SigmoidActivation>.Forward(x); // ActivationFunctions.Sigmoid(x)
+        float v2 = x * v1; // x * ActivationFunctions.Sigmoid(x)
 
         // Backward pass: g_x holds ∂Swish/∂x. Values are visited latest first, so each adjoint is complete
         // (every use has added to it) before it flows on to the operands, times the local derivative.
         float g_v2 = 1f; // seed: ∂Swish/∂Swish = 1
-        // x * Functions.Sigmoid(x)  →  ∂v2/∂x = v1, ∂v2/∂v1 = x
+        // x * ActivationFunctions.Sigmoid(x)  →  ∂v2/∂x = v1, ∂v2/∂v1 = x
         dX = g_v2 * v1;
         float g_v1 = g_v2 * x;
-        // Functions.Sigmoid(x)  →  ∂v1/∂x = SigmoidActivation'(v1)
+        // ActivationFunctions.Sigmoid(x)  →  ∂v1/∂x = SigmoidActivation'(v1)
         dX += g_v1 * global::SourceNet.Kernels.Derivative.FromOutput<global::SourceNet.Kernels.SigmoidActivation>(v1);
         return v2;
     }
@@ -37,7 +37,7 @@ partial class Net
     /// <param name="x">The inputs <c>x</c>, one per element.</param>
     /// <param name="values">Receives the values.</param>
     /// <param name="dX">Receives ∂Swish/∂x at each element.</param>
-    [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "0.1.0")]
     public static void SwishWithGradient(global::System.ReadOnlySpan<float> x, global::System.Span<float> values, global::System.Span<float> dX)
     {
         if (values.Length != x.Length)
@@ -61,7 +61,7 @@ partial class Net
     /// <param name="x">The input <c>x</c> of <c>LeakyRelu</c>.</param>
     /// <param name="dX">Receives ∂LeakyRelu/∂x.</param>
     /// <returns>The value of <c>LeakyRelu</c>, exactly as the method computes it.</returns>
-    [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "0.1.0")]
     public static double LeakyReluWithGradient(double x, out double dX)
     {
         // Forward pass: every intermediate value of LeakyRelu, each computed once.
@@ -86,7 +86,7 @@ partial class Net
     /// <param name="x">The inputs <c>x</c>, one per element.</param>
     /// <param name="values">Receives the values.</param>
     /// <param name="dX">Receives ∂LeakyRelu/∂x at each element.</param>
-    [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "0.1.0")]
     public static void LeakyReluWithGradient(global::System.ReadOnlySpan<double> x, global::System.Span<double> values, global::System.Span<double> dX)
     {
         if (values.Length != x.Length)
@@ -110,26 +110,26 @@ partial class Net
     /// <param name="x">The input <c>x</c> of <c>Gated</c>.</param>
     /// <param name="dX">Receives ∂Gated/∂x.</param>
     /// <returns>The value of <c>Gated</c>, exactly as the method computes it.</returns>
-    [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "0.1.0")]
     public static float GatedWithGradient(float x, out float dX)
     {
         // Forward pass: every intermediate value of Gated, each computed once.
-        float v1 = global::SourceNet.Kernels.Apply<global::SourceNet.Kernels.GeluActivation>.Forward(x); // Functions.Gelu(x)
+        float v1 = global::SourceNet.Kernels.Apply<global::SourceNet.Kernels.GeluActivation>.Forward(x); // ActivationFunctions.GELU(x)
         float v2 = x * 2f; // 2 * x
-        float v3 = global::SourceNet.Kernels.Apply<global::SourceNet.Kernels.SiluActivation>.Forward(v2); // Functions.Silu(2 * x)
-        float v4 = v1 * v3; // Functions.Gelu(x) * Functions.Silu(2 * x)
+        float v3 = global::SourceNet.Kernels.Apply<global::SourceNet.Kernels.SiluActivation>.Forward(v2); // ActivationFunctions.SiLU(2 * x)
+        float v4 = v1 * v3; // ActivationFunctions.GELU(x) * ActivationFunctions.SiLU(2 * x)
 
         // Backward pass: g_x holds ∂Gated/∂x. Values are visited latest first, so each adjoint is complete
         // (every use has added to it) before it flows on to the operands, times the local derivative.
         float g_v4 = 1f; // seed: ∂Gated/∂Gated = 1
-        // Functions.Gelu(x) * Functions.Silu(2 * x)  →  ∂v4/∂v1 = v3, ∂v4/∂v3 = v1
+        // ActivationFunctions.GELU(x) * ActivationFunctions.SiLU(2 * x)  →  ∂v4/∂v1 = v3, ∂v4/∂v3 = v1
         float g_v1 = g_v4 * v3;
         float g_v3 = g_v4 * v1;
-        // Functions.Silu(2 * x)  →  ∂v3/∂v2 = SiluActivation'(v2)
+        // ActivationFunctions.SiLU(2 * x)  →  ∂v3/∂v2 = SiluActivation'(v2)
         float g_v2 = g_v3 * global::SourceNet.Kernels.Derivative.FromPreActivation<global::SourceNet.Kernels.SiluActivation>(v2);
         // 2 * x  →  ∂v2/∂x = 2
         dX = g_v2 * 2f;
-        // Functions.Gelu(x)  →  ∂v1/∂x = GeluActivation'(x)
+        // ActivationFunctions.GELU(x)  →  ∂v1/∂x = GeluActivation'(x)
         dX += g_v1 * global::SourceNet.Kernels.Derivative.FromPreActivation<global::SourceNet.Kernels.GeluActivation>(x);
         return v4;
     }
@@ -141,7 +141,7 @@ partial class Net
     /// <param name="x">The inputs <c>x</c>, one per element.</param>
     /// <param name="values">Receives the values.</param>
     /// <param name="dX">Receives ∂Gated/∂x at each element.</param>
-    [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "0.1.0")]
     public static void GatedWithGradient(global::System.ReadOnlySpan<float> x, global::System.Span<float> values, global::System.Span<float> dX)
     {
         if (values.Length != x.Length)
@@ -167,7 +167,7 @@ partial class Net
     /// <param name="dX">Receives ∂Composed/∂x.</param>
     /// <param name="dY">Receives ∂Composed/∂y.</param>
     /// <returns>The value of <c>Composed</c>, exactly as the method computes it.</returns>
-    [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "0.1.0")]
     public static float ComposedWithGradient(float x, float y, out float dX, out float dY)
     {
         // Forward pass: every intermediate value of Composed, each computed once.
@@ -211,7 +211,7 @@ partial class Net
     /// <param name="values">Receives the values.</param>
     /// <param name="dX">Receives ∂Composed/∂x at each element.</param>
     /// <param name="dY">Receives ∂Composed/∂y at each element.</param>
-    [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "0.1.0")]
     public static void ComposedWithGradient(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.Span<float> values, global::System.Span<float> dX, global::System.Span<float> dY)
     {
         if (y.Length != x.Length)
@@ -247,7 +247,7 @@ partial class Net
     /// <param name="dTarget">Receives ∂Loss/∂target[i] for every i (overwritten); must be as long as <paramref name="target"/>.</param>
     /// <param name="dWeight">Receives ∂Loss/∂weight.</param>
     /// <returns>The value of <c>Loss</c>, exactly as the method computes it.</returns>
-    [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "0.1.0")]
     public static double LossWithGradient(global::System.ReadOnlySpan<double> prediction, global::System.ReadOnlySpan<double> target, double weight, global::System.Span<double> dPrediction, global::System.Span<double> dTarget, out double dWeight)
     {
         if (dPrediction.Length != prediction.Length)

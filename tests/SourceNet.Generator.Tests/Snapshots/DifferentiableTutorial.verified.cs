@@ -14,7 +14,7 @@ partial class Graph
     /// <param name="dB">Receives ∂A/∂b.</param>
     /// <param name="dC">Receives ∂A/∂c.</param>
     /// <returns>The value of <c>A</c>, exactly as the method computes it.</returns>
-    [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "0.1.0")]
     public static float AWithGradient(float b, float c, out float dB, out float dC)
     {
         // Forward pass: every intermediate value of A, each computed once.
@@ -45,7 +45,7 @@ partial class Graph
     /// <param name="values">Receives the values.</param>
     /// <param name="dB">Receives ∂A/∂b at each element.</param>
     /// <param name="dC">Receives ∂A/∂c at each element.</param>
-    [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "0.1.0")]
     public static void AWithGradient(global::System.ReadOnlySpan<float> b, global::System.ReadOnlySpan<float> c, global::System.Span<float> values, global::System.Span<float> dB, global::System.Span<float> dC)
     {
         if (c.Length != b.Length)

@@ -14,7 +14,7 @@ partial class Layers
     /// <param name="dW">Receives ∂TinyDense/∂w[i] for every i (overwritten); must be as long as <paramref name="w"/>.</param>
     /// <param name="dX">Receives ∂TinyDense/∂x[i] for every i (overwritten); must be as long as <paramref name="x"/>.</param>
     /// <returns>The value of <c>TinyDense</c>, exactly as the method computes it.</returns>
-    [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "0.1.0")]
     public static float TinyDenseWithGradient(global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> x, global::System.Span<float> dW, global::System.Span<float> dX)
     {
         if (dW.Length != w.Length)

@@ -19,8 +19,8 @@ namespace Samples;
 /// Buffers per sample: 49098 activations, 31360 gradient values in reused slots (49098 with one buffer per value).
 /// Instances are not thread-safe: each owns the buffers of its forward and backward passes.
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0")]
-partial class MnistCnn : global::SourceNet.Training.IClassifier, global::SourceNet.Kernels.ISampleChunks, global::SourceNet.Kernels.ITrainingChunk
+[global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "0.1.0")]
+partial class MnistCnn : global::SourceNet.IClassifier, global::SourceNet.Kernels.ISampleChunks, global::SourceNet.Kernels.ITrainingChunk
 {
     /// <summary>Number of input values of one sample.</summary>
     public const int InputCount = 784;
@@ -32,7 +32,7 @@ partial class MnistCnn : global::SourceNet.Training.IClassifier, global::SourceN
     private static readonly global::SourceNet.Kernels.Conv2DGeometry Conv1Geometry = new(InputHeight: 28, InputWidth: 28, InputChannels: 1, Filters: 32, KernelHeight: 5, KernelWidth: 5, StrideY: 1, StrideX: 1, PadTop: 2, PadLeft: 2, OutputHeight: 28, OutputWidth: 28);
     private const int Conv1Outputs = 25088;
     private readonly float[] _conv1Workspace;
-    // Pool1: (28, 28, 32) -> (14, 14, 32), 2x2 windows, stride 2x2, valid padding
+    // Pool1: (28, 28, 32) -> (14, 14, 32), 2x2 windows, stride 2, valid padding
     private static readonly global::SourceNet.Kernels.Pool2DGeometry Pool1Geometry = new(InputHeight: 28, InputWidth: 28, Channels: 32, PoolHeight: 2, PoolWidth: 2, StrideY: 2, StrideX: 2, PadTop: 0, PadLeft: 0, OutputHeight: 14, OutputWidth: 14);
     private const int Pool1Outputs = 6272;
     private readonly int[] _pool1Argmax;
@@ -40,7 +40,7 @@ partial class MnistCnn : global::SourceNet.Training.IClassifier, global::SourceN
     private static readonly global::SourceNet.Kernels.Conv2DGeometry Conv2Geometry = new(InputHeight: 14, InputWidth: 14, InputChannels: 32, Filters: 64, KernelHeight: 5, KernelWidth: 5, StrideY: 1, StrideX: 1, PadTop: 2, PadLeft: 2, OutputHeight: 14, OutputWidth: 14);
     private const int Conv2Outputs = 12544;
     private readonly float[] _conv2Workspace;
-    // Pool2: (14, 14, 64) -> (7, 7, 64), 2x2 windows, stride 2x2, valid padding
+    // Pool2: (14, 14, 64) -> (7, 7, 64), 2x2 windows, stride 2, valid padding
     private static readonly global::SourceNet.Kernels.Pool2DGeometry Pool2Geometry = new(InputHeight: 14, InputWidth: 14, Channels: 64, PoolHeight: 2, PoolWidth: 2, StrideY: 2, StrideX: 2, PadTop: 0, PadLeft: 0, OutputHeight: 7, OutputWidth: 7);
     private const int Pool2Outputs = 3136;
     private readonly int[] _pool2Argmax;
@@ -130,8 +130,8 @@ partial class MnistCnn : global::SourceNet.Training.IClassifier, global::SourceN
         _dropMask = new float[maxBatchSize * 1024];
         // Drawn after every parameter, so adding dropout changes no initial weight.
         _dropRandom = new global::SourceNet.SeededRandom(unchecked((long)random.NextUInt64()));
-        _pool1 = new global::SourceNet.Pool2DLayer("Pool1", Pool1Geometry, global::SourceNet.PoolingMode.Max) { Description = "MaxPool2D 2x2, stride 2, valid" };
-        _pool2 = new global::SourceNet.Pool2DLayer("Pool2", Pool2Geometry, global::SourceNet.PoolingMode.Max) { Description = "MaxPool2D 2x2, stride 2, valid" };
+        _pool1 = new global::SourceNet.Pool2DLayer("Pool1", Pool1Geometry, global::SourceNet.Pool2DMode.Max) { Description = "MaxPool2D 2x2, stride 2, valid" };
+        _pool2 = new global::SourceNet.Pool2DLayer("Pool2", Pool2Geometry, global::SourceNet.Pool2DMode.Max) { Description = "MaxPool2D 2x2, stride 2, valid" };
         _flat = new global::SourceNet.FlattenLayer("Flat", global::SourceNet.LayerShape.Image(7, 7, 64)) { Description = "Flatten" };
         _drop = new global::SourceNet.DropoutLayer("Drop", global::SourceNet.LayerShape.Features(1024), 0.5f, _dropRandom) { Description = "Dropout 0.5" };
         _layers = new global::SourceNet.Layer[]
@@ -478,8 +478,8 @@ partial class MnistCnn : global::SourceNet.Training.IClassifier, global::SourceN
         _dropMask = new float[maxBatchSize * 1024];
         // Drawn after every parameter, so adding dropout changes no initial weight.
         _dropRandom = new global::SourceNet.SeededRandom(unchecked((long)random.NextUInt64()));
-        _pool1 = new global::SourceNet.Pool2DLayer("Pool1", Pool1Geometry, global::SourceNet.PoolingMode.Max) { Description = "MaxPool2D 2x2, stride 2, valid" };
-        _pool2 = new global::SourceNet.Pool2DLayer("Pool2", Pool2Geometry, global::SourceNet.PoolingMode.Max) { Description = "MaxPool2D 2x2, stride 2, valid" };
+        _pool1 = new global::SourceNet.Pool2DLayer("Pool1", Pool1Geometry, global::SourceNet.Pool2DMode.Max) { Description = "MaxPool2D 2x2, stride 2, valid" };
+        _pool2 = new global::SourceNet.Pool2DLayer("Pool2", Pool2Geometry, global::SourceNet.Pool2DMode.Max) { Description = "MaxPool2D 2x2, stride 2, valid" };
         _flat = new global::SourceNet.FlattenLayer("Flat", global::SourceNet.LayerShape.Image(7, 7, 64)) { Description = "Flatten" };
         _drop = new global::SourceNet.DropoutLayer("Drop", global::SourceNet.LayerShape.Features(1024), 0.5f, _dropRandom) { Description = "Dropout 0.5" };
         _layers = new global::SourceNet.Layer[]

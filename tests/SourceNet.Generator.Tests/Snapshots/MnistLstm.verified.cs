@@ -13,8 +13,8 @@ namespace Samples;
 /// Buffers per sample: 138 activations, 138 gradient values in reused slots (138 with one buffer per value).
 /// Instances are not thread-safe: each owns the buffers of its forward and backward passes.
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0")]
-partial class MnistLstm : global::SourceNet.Training.IClassifier, global::SourceNet.Kernels.ISampleChunks
+[global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "0.1.0")]
+partial class MnistLstm : global::SourceNet.IClassifier, global::SourceNet.Kernels.ISampleChunks, global::SourceNet.Kernels.ITrainingChunk
 {
     /// <summary>Number of input values of one sample.</summary>
     public const int InputCount = 784;
@@ -124,7 +124,7 @@ partial class MnistLstm : global::SourceNet.Training.IClassifier, global::Source
     /// <summary>One training step: forward, loss, backward, and the optimizer's update of every parameter.</summary>
     /// <param name="inputs">The batch, row-major: InputCount values per sample.</param>
     /// <param name="labels">One class label (0 to OutputCount - 1) per sample; the batch size is its length.</param>
-    /// <param name="optimizer">Updates each parameter as soon as its gradient is ready, or after the whole backward pass when it needs every gradient (<see cref="SourceNet.Optimizer.NeedsGlobalStep"/>).</param>
+    /// <param name="optimizer">Updates every parameter once the gradients are final: after the sample chunks' gradients are added up (a batch of 32 or more runs as chunks, see <see cref="SourceNet.Kernels.TrainingChunks"/>), else as soon as each gradient is ready, or after the whole backward pass when it needs every gradient (<see cref="SourceNet.Optimizer.NeedsGlobalStep"/>).</param>
     /// <returns>The batch's mean loss before the update.</returns>
     public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::SourceNet.Optimizer optimizer)
     {
@@ -143,8 +143,16 @@ partial class MnistLstm : global::SourceNet.Training.IClassifier, global::Source
     {
         using global::SourceNet.ExclusiveUse.Scope exclusive = _exclusiveUse.Enter(optimizer is null ? "ComputeGradients" : "TrainStep");
         int batch = global::Samples.MnistLstm_SourceNetHelpers.CheckBatch(inputs, labels.Length, "labels", MaxBatchSize);
+        if (global::SourceNet.Kernels.SampleChunks.TrainingChunksFor(batch) > 1)
+        {
+            // A fixed number of sample chunks (set by the batch size, not the thread count), each on buffers of its own; their
+            // gradients are added in chunk order, then the optimizer updates: the same bits on any number of threads.
+            global::Samples.MnistLstm_SourceNetHelpers.CheckLabels(labels);
+            _trainingChunks ??= new global::SourceNet.Kernels.TrainingChunks(this);
+            return _trainingChunks.Step(batch, inputs, labels, default, optimizer);
+        }
         RunForward(inputs, batch, _outputActivations);
-        float loss = global::Samples.MnistLstm_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(_outputActivations, labels, _gradients[0], batch);
+        float loss = (float)(global::Samples.MnistLstm_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(_outputActivations, labels, _gradients[0], batch, batch) * (1f / batch));
         // Check before any parameter changes, so a diverging step loses nothing.
         if (!float.IsFinite(loss)) global::SourceNet.NetworkGuards.ThrowNonFiniteLoss(loss, inputs, _parameters);
         if (optimizer is { NeedsGlobalStep: true })
@@ -303,7 +311,7 @@ partial class MnistLstm : global::SourceNet.Training.IClassifier, global::Source
                 return correct;
             default: // ComputeLoss: this chunk's summed loss (its gradient goes to the buffer nobody reads in inference)
                 network.RunForward(chunk, batch, logits);
-                return (double)global::Samples.MnistLstm_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(logits, labels.Slice(start, batch), network._gradients[0], batch) * batch;
+                return (double)(float)(global::Samples.MnistLstm_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(logits, labels.Slice(start, batch), network._gradients[0], batch, batch) * (1f / batch)) * batch;
         }
     }
 
@@ -333,6 +341,64 @@ partial class MnistLstm : global::SourceNet.Training.IClassifier, global::Source
         _rowsHiddenGradient = global::System.Array.Empty<float>();
         _rowsCellGradient = global::System.Array.Empty<float>();
         _rowsStepInputGradients = global::System.Array.Empty<float>();
+    }
+
+    // The sample chunks of a split training step, made on the first such step.
+    private global::SourceNet.Kernels.TrainingChunks? _trainingChunks;
+
+    global::SourceNet.Kernels.ITrainingChunk global::SourceNet.Kernels.ITrainingChunk.CreateTrainingReplica(int maxBatchSize) => new MnistLstm(new global::SourceNet.Kernels.TrainingReplicaOf<MnistLstm>(this, maxBatchSize));
+
+    /// <summary>Forward, loss and backward of samples [start, start + batch) of a batch of wholeBatch, on this network's buffers, without updates.</summary>
+    double global::SourceNet.Kernels.ITrainingChunk.TrainChunk(int start, int batch, int wholeBatch, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.ReadOnlySpan<float> targets)
+    {
+        global::System.ReadOnlySpan<float> chunk = inputs.Slice(start * InputCount, batch * InputCount);
+        RunForward(chunk, batch, _outputActivations);
+        // The loss gradient is divided by the whole batch: the chunks' gradients add up to the batch's.
+        double loss = global::Samples.MnistLstm_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(_outputActivations, labels.Slice(start, batch), _gradients[0], batch, wholeBatch);
+        RunBackward(chunk, batch, null);
+        return loss;
+    }
+
+    /// <summary>A training replica for one sample chunk: the source's parameter values; its own gradients, buffers, layers and generators.</summary>
+    /// <remarks>The parameter's type is the runtime's marker, so no constructor the class declares itself can clash.</remarks>
+    private MnistLstm(global::SourceNet.Kernels.TrainingReplicaOf<MnistLstm> replica)
+    {
+        MnistLstm source = replica.Source;
+        int maxBatchSize = replica.MaxBatchSize;
+        MaxBatchSize = maxBatchSize;
+        // Seeds the replica's own generators (dropout masks); TrainingChunks reseeds them from the source's before every step.
+        var random = new global::SourceNet.SeededRandom(0);
+        _rows = new global::SourceNet.LstmLayer("Rows", RowsSteps, RowsInputs, RowsUnits, returnSequences: false) { Description = "Lstm 128" };
+        _output = new global::SourceNet.DenseLayer("Output", OutputInputs, OutputUnits, global::SourceNet.LayerActivation.None) { Description = "Dense" };
+        _parameters = new global::SourceNet.Parameter[]
+        {
+            _rows.WeightIh, _rows.WeightHh, _rows.BiasIh, _rows.BiasHh,
+            _output.Weight, _output.Bias,
+        };
+        global::SourceNet.Kernels.TrainingReplicaOf<MnistLstm>.ShareValues(_parameters, source._parameters);
+        _rowsActivations = new float[maxBatchSize * 128];
+        _outputActivations = new float[maxBatchSize * OutputUnits];
+        _gradients = new float[2][];
+        _gradients[0] = new float[maxBatchSize * 10];
+        _gradients[1] = new float[maxBatchSize * 128];
+        // Rows: step-major buffers for the largest batch (step t of every sample is one [batch, features] matrix)
+        _rowsStepInputs = new float[maxBatchSize * RowsSteps * RowsInputs];
+        _rowsGates = new float[maxBatchSize * RowsSteps * RowsGateWidth];
+        _rowsRecurrent = new float[maxBatchSize * RowsGateWidth];
+        _rowsHidden = new float[maxBatchSize * (RowsSteps + 1) * RowsUnits];
+        _rowsCells = new float[maxBatchSize * (RowsSteps + 1) * RowsUnits];
+        _rowsCellTanh = new float[maxBatchSize * RowsSteps * RowsUnits];
+        _rowsGateGradients = new float[maxBatchSize * RowsSteps * RowsGateWidth];
+        _rowsHiddenGradient = new float[maxBatchSize * RowsUnits];
+        _rowsCellGradient = new float[maxBatchSize * RowsUnits];
+        _rowsStepInputGradients = new float[maxBatchSize * RowsSteps * RowsInputs];
+        // Rows: ForgetBias added to the forget gate's block of b_ih, after the uniform draw
+        global::System.Numerics.Tensors.TensorPrimitives.Add(new global::System.Span<float>(_rows.BiasIh.Value, RowsUnits, RowsUnits), 1f, new global::System.Span<float>(_rows.BiasIh.Value, RowsUnits, RowsUnits));
+        _layers = new global::SourceNet.Layer[]
+        {
+            _rows,
+            _output,
+        };
     }
 
     /// <summary>A Keras-style table of the layers, their output shapes and parameter counts, made at compile time.</summary>
@@ -383,14 +449,15 @@ file static class MnistLstm_SourceNetHelpers
 
     /// <summary>
     /// Softmax, cross-entropy and its gradient in one pass per row: loss_r = log(sum_j e^(z_j - max)) - (z_label - max),
-    /// dLoss/dz_j = (softmax_j - [j == label]) / batch. Returns the mean loss.
+    /// dLoss/dz_j = (softmax_j - [j == label]) / batch, over <paramref name="rows"/> rows of a batch of <paramref name="batch"/>
+    /// (fewer in a sample chunk of a split step). Returns the rows' summed loss.
     /// </summary>
-    public static float SoftmaxCrossEntropyWithGradient(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradient, int batch)
+    public static double SoftmaxCrossEntropyWithGradient(global::System.ReadOnlySpan<float> logits, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradient, int rows, int batch)
     {
         const int classes = MnistLstm.OutputCount;
         float inverseBatch = 1f / batch;
         double total = 0;
-        for (int row = 0; row < batch; row++)
+        for (int row = 0; row < rows; row++)
         {
             int label = labels[row];
             if ((uint)label >= classes) ThrowLabelOutOfRange(row, label);
@@ -411,6 +478,6 @@ file static class MnistLstm_SourceNetHelpers
             g[label] -= inverseBatch;
             total += global::System.MathF.Log(sum) - (z[label] - max);
         }
-        return (float)(total * inverseBatch);
+        return total;
     }
 }

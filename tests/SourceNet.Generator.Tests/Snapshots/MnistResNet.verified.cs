@@ -34,8 +34,8 @@ namespace Samples;
 /// Buffers per sample: 153738 activations, 50176 gradient values in reused slots (166282 with one buffer per value).
 /// Instances are not thread-safe: each owns the buffers of its forward and backward passes.
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0")]
-partial class MnistResNet : global::SourceNet.Training.IClassifier, global::SourceNet.Kernels.ISampleChunks
+[global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "0.1.0")]
+partial class MnistResNet : global::SourceNet.IClassifier, global::SourceNet.Kernels.ISampleChunks
 {
     /// <summary>Number of input values of one sample.</summary>
     public const int InputCount = 784;

@@ -12,8 +12,8 @@
 /// Buffers per sample: 11 activations, 9 gradient values in reused slots (11 with one buffer per value).
 /// Instances are not thread-safe: each owns the buffers of its forward and backward passes.
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0")]
-partial class Regressor : global::SourceNet.INetwork, global::SourceNet.Kernels.ISampleChunks, global::SourceNet.Kernels.ITrainingChunk
+[global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "0.1.0")]
+partial class Regressor : global::SourceNet.IRegressor, global::SourceNet.Kernels.ISampleChunks, global::SourceNet.Kernels.ITrainingChunk
 {
     /// <summary>Number of input values of one sample.</summary>
     public const int InputCount = 3;
@@ -367,18 +367,18 @@ file static class Regressor_SourceNetHelpers
         if (targets.Length != rows * Regressor.OutputCount) throw new global::System.ArgumentException($"{rows} samples need {rows * Regressor.OutputCount} target values ({Regressor.OutputCount} each); got {targets.Length}.", nameof(targets));
     }
 
-    /// <summary>Half the squared error summed over the outputs of <paramref name="rows"/> rows, and its gradient (y - t) / batch in the same
-    /// pass (a sample chunk of a split step has fewer rows than its batch). Returns the rows' summed loss.</summary>
+    /// <summary>The squared error averaged over the outputs of each of <paramref name="rows"/> rows, summed over the rows (Keras' mse and
+    /// PyTorch's MSELoss once divided by the batch), and its gradient 2(y - t) / (batch·outputs) in the same pass.</summary>
     public static double MeanSquaredErrorWithGradient(global::System.ReadOnlySpan<float> outputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, int rows, int batch)
     {
-        float inverseBatch = 1f / batch;
+        float twoOverCount = 2f / (batch * Regressor.OutputCount);
         double total = 0;
         for (int i = 0; i < rows * Regressor.OutputCount; i++)
         {
             float difference = outputs[i] - targets[i];
-            total += 0.5 * difference * difference;
-            gradient[i] = difference * inverseBatch;
+            total += (double)difference * difference;
+            gradient[i] = difference * twoOverCount;
         }
-        return total;
+        return total / Regressor.OutputCount;
     }
 }

@@ -13,8 +13,8 @@ namespace Samples;
 /// Buffers per sample: 20 activations, 20 gradient values in reused slots (20 with one buffer per value).
 /// Instances are not thread-safe: each owns the buffers of its forward and backward passes.
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "1.0.0")]
-partial class SwishNet : global::SourceNet.Training.IClassifier, global::SourceNet.Kernels.ISampleChunks, global::SourceNet.Kernels.ITrainingChunk
+[global::System.CodeDom.Compiler.GeneratedCode("SourceNet.Generator", "0.1.0")]
+partial class SwishNet : global::SourceNet.IClassifier, global::SourceNet.Kernels.ISampleChunks, global::SourceNet.Kernels.ITrainingChunk
 {
     /// <summary>Number of input values of one sample.</summary>
     public const int InputCount = 8;

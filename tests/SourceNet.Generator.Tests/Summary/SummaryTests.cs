@@ -70,12 +70,12 @@ public class SummaryTests
         Assert.Equal(4, rows.Length);
         // A (height, width) input is a one-channel image.
         AssertRow(rows[0], "input (Input)", "(None, 28, 28, 1)", 0);
-        AssertRow(rows[1], "Hidden.flatten (Flatten)", "(None, 784)", 0);
+        AssertRow(rows[1], "HiddenFlatten (Flatten)", "(None, 784)", 0);
         AssertRow(rows[2], "Hidden (Dense, ReLU)", "(None, 32)", 785 * 32);
         AssertRow(rows[3], "Output (Dense)", "(None, 10)", 33 * 10);
         Assert.Equal(785 * 32 + 33 * 10, count);
         Assert.Contains("input<br/>(None, 28, 28, 1)", mermaid, StringComparison.Ordinal);
-        Assert.Contains("Hidden.flatten: Flatten<br/>(28, 28, 1) -> (784)", mermaid, StringComparison.Ordinal);
+        Assert.Contains("HiddenFlatten: Flatten<br/>(28, 28, 1) -> (784)", mermaid, StringComparison.Ordinal);
         Assert.Contains("Hidden: Dense, ReLU<br/>(784) -> (32)", mermaid, StringComparison.Ordinal);
     }
 
@@ -100,6 +100,23 @@ public class SummaryTests
         AssertRow(rows[8], "Output (Dense)", "(None, 10)", output);
         Assert.Equal(conv1 + conv2 + hidden + output, count);
         Assert.Contains("Conv1: Conv2D 5x5, stride 1, same, ReLU<br/>(28, 28, 1) -> (28, 28, 32)", mermaid, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_inserted_flatten_takes_a_name_no_property_has()
+    {
+        (string summary, _, _) = Load("""
+            using SourceNet;
+            [Network(InputShape = new[] { 4, 4, 2 })]
+            public partial class Clash
+            {
+                [Conv2D(3, 1)] public partial Conv2DLayer HiddenFlatten { get; }
+                [Dense(8, Flatten = true)] public partial DenseLayer Hidden { get; }
+                [Dense(2)] public partial DenseLayer Output { get; }
+            }
+            """, "Clash");
+        Assert.Contains("HiddenFlatten (Conv2D", summary, StringComparison.Ordinal);
+        Assert.Contains("HiddenFlatten2 (Flatten)", summary, StringComparison.Ordinal);
     }
 
     private static string Deep(Layer[] layers)

@@ -98,7 +98,7 @@ public sealed class LayerReference
         return y;
     }
 
-    private static double[] Pool(Pool2DGeometry g, PoolingMode mode, double[] x)
+    private static double[] Pool(Pool2DGeometry g, Pool2DMode mode, double[] x)
     {
         var y = new double[g.OutputHeight * g.OutputWidth * g.Channels];
         for (int oy = 0; oy < g.OutputHeight; oy++)
@@ -117,7 +117,7 @@ public sealed class LayerReference
                 sum += v;
                 count++;
             }
-            y[(oy * g.OutputWidth + ox) * g.Channels + c] = mode == PoolingMode.Max ? best : sum / count;
+            y[(oy * g.OutputWidth + ox) * g.Channels + c] = mode == Pool2DMode.Max ? best : sum / count;
         }
         return y;
     }

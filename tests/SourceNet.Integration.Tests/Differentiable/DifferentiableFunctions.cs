@@ -1,6 +1,5 @@
 using System;
 using System.Numerics.Tensors;
-using SourceNet.Tensors;
 
 namespace SourceNet.Integration.Tests.Differentiable;
 
@@ -29,9 +28,9 @@ public static partial class Ops
     [Differentiable] public static double Max(double a, double b) => Math.Max(a, b);
     [Differentiable] public static double Min(double a, double b) => Math.Min(a, b);
     [Differentiable] public static double Pow(double a, double b) => Math.Pow(a, b);
-    [Differentiable] public static double Relu(double a) => Functions.Relu(a);
-    [Differentiable] public static double Sigmoid(double a) => Functions.Sigmoid(a);
-    [Differentiable] public static double LeakyRelu(double a) => Functions.LeakyRelu(a);
+    [Differentiable] public static double Relu(double a) => ActivationFunctions.ReLU(a);
+    [Differentiable] public static double Sigmoid(double a) => ActivationFunctions.Sigmoid(a);
+    [Differentiable] public static double LeakyRelu(double a) => ActivationFunctions.LeakyReLU(a);
     [Differentiable] public static double ReluByMax(double a) => Math.Max(0, a);
 
     /// <summary>Constants, a static field and a static property: they shift values, not gradients.</summary>
@@ -74,7 +73,7 @@ public static partial class Ops
     public static double Softplus(double x) => Math.Log(1 + Math.Exp(x));
 
     [Differentiable]
-    public static double Swish(double x) => x * Functions.Sigmoid(x);
+    public static double Swish(double x) => x * ActivationFunctions.Sigmoid(x);
 
     /// <summary>GELU, tanh approximation.</summary>
     [Differentiable]
@@ -95,7 +94,7 @@ public static partial class Ops
     {
         double z = w1 * x1 + w2 * x2 + bias;
         double h = Math.Tanh(z);
-        double y = Functions.Sigmoid(Math.Max(h, 0.5 * h)) + Math.Pow(Math.Abs(z) + 1, 1.5);
+        double y = ActivationFunctions.Sigmoid(Math.Max(h, 0.5 * h)) + Math.Pow(Math.Abs(z) + 1, 1.5);
         double error = y - target;
         return error * error / 2 + Math.Sqrt(w1 * w1 + w2 * w2 + 1e-3);
     }
@@ -180,7 +179,7 @@ public static partial class FloatOps
     }
 
     [Differentiable]
-    public static float Swish(float x) => x * Functions.Sigmoid(x);
+    public static float Swish(float x) => x * ActivationFunctions.Sigmoid(x);
 
     [Differentiable]
     public static float Gelu(float x) => 0.5f * x * (1f + MathF.Tanh(0.7978846f * (x + 0.044715f * x * x * x)));
@@ -190,7 +189,7 @@ public static partial class FloatOps
     public static float MixedPrecision(float x) => (float)Math.Exp(x) + MathF.Log(x) * (float)Math.Sqrt(x);
 
     [Differentiable]
-    public static float Relu(float x) => Functions.Relu(x);
+    public static float Relu(float x) => ActivationFunctions.ReLU(x);
 }
 
 /// <summary>Nested partial types get their companions too.</summary>

@@ -61,10 +61,11 @@ public sealed class ReferenceNetwork
             }
             else
             {
+                // Keras' mse, PyTorch's MSELoss: the mean over every output of every sample.
                 for (int j = 0; j < output.Length; j++)
                 {
                     double d = output[j] - targets[s * output.Length + j];
-                    total += 0.5 * d * d;
+                    total += d * d / output.Length;
                 }
             }
         }

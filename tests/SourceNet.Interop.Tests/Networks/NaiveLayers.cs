@@ -68,7 +68,7 @@ internal static class NaiveLayers
                 sum += v;
                 count++;
             }
-            y[(oy * g.OutputWidth + ox) * g.Channels + c] = layer.Mode == PoolingMode.Max ? max : sum / count;
+            y[(oy * g.OutputWidth + ox) * g.Channels + c] = layer.Mode == Pool2DMode.Max ? max : sum / count;
         }
         return y;
     }

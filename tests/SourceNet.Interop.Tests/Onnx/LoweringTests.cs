@@ -58,7 +58,7 @@ public sealed class LoweringTests
         // The input arrives as [N, 75] channels-last; Add brings it to NCHW beside the convolution's output.
         var conv = new Conv2DLayer("Conv", Conv2DGeometry.Create(5, 5, 3, 3, 2, 2, 1, 1, samePadding: true), s_relu);
         var skip = new AddLayer("Skip", conv.OutputShape, 2) { Inputs = [Layer.NetworkInput, "Conv"] };
-        var pool = new Pool2DLayer("Pool", Pool2DGeometry.Create(5, 5, 3, 2, 2, 2, 2, samePadding: true), PoolingMode.Max);
+        var pool = new Pool2DLayer("Pool", Pool2DGeometry.Create(5, 5, 3, 2, 2, 2, 2, samePadding: true), Pool2DMode.Max);
         var flatten = new FlattenLayer("Flatten", pool.OutputShape);
         var drop = new DropoutLayer("Drop", flatten.OutputShape, 0.5f);
         var output = new DenseLayer("Output", flatten.OutputShape.Elements, 4);

@@ -66,9 +66,9 @@ public sealed class OnnxExportTests
     internal static LayeredNetwork ConvNetwork()
     {
         var conv = new Conv2DLayer("Conv", Conv2DGeometry.Create(9, 9, 2, 4, 4, 4, 2, 2, samePadding: true), LayeredNetwork.Relu);
-        var max = new Pool2DLayer("MaxPool", Pool2DGeometry.Create(5, 5, 4, 2, 2, 2, 2, samePadding: true), PoolingMode.Max);
+        var max = new Pool2DLayer("MaxPool", Pool2DGeometry.Create(5, 5, 4, 2, 2, 2, 2, samePadding: true), Pool2DMode.Max);
         var conv2 = new Conv2DLayer("Conv2", Conv2DGeometry.Create(3, 3, 4, 3, 2, 2, 1, 1, samePadding: false), LayeredNetwork.Tanh);
-        var average = new Pool2DLayer("AvgPool", Pool2DGeometry.Create(2, 2, 3, 3, 3, 1, 1, samePadding: true), PoolingMode.Average);
+        var average = new Pool2DLayer("AvgPool", Pool2DGeometry.Create(2, 2, 3, 3, 3, 1, 1, samePadding: true), Pool2DMode.Average);
         var dropout = new DropoutLayer("Dropout", average.OutputShape, 0.5f);
         var flatten = new FlattenLayer("Flatten", average.OutputShape);
         var dense = new DenseLayer("Hidden", flatten.OutputShape.Elements, 5, LayeredNetwork.Relu);
@@ -101,11 +101,11 @@ public sealed class OnnxExportTests
         Assert.Equal("logits", output.Name);
         Assert.Equal(3, output.Type.TensorType.Shape.Dim[1].DimValue);
         string[] ops = [.. model.Graph.Node.Select(n => n.OpType)];
-        Assert.Equal(["Reshape", "Transpose", "Conv", "Relu", "MaxPool", "Conv", "Tanh", "AveragePool", "Transpose", "Reshape", "Gemm", "Relu", "Gemm", "Identity"], ops);
+        Assert.Equal(["Reshape", "Transpose", "Conv", "Relu", "MaxPool", "Conv", "Tanh", "AveragePool", "Reshape", "Gemm", "Relu", "Gemm", "Identity"], ops);
         NodeProto average = model.Graph.Node.Single(n => n.OpType == "AveragePool");
         Assert.Equal(0, average.Attribute.Single(a => a.Name == "count_include_pad").I);
-        TensorProto weight = model.Graph.Initializer.Single(t => t.Name == "Conv.weight");
-        Assert.Equal([4L, 2, 4, 4], weight.Dims); // OIHW
+        TensorProto weight = model.Graph.Initializer.Single(t => t.Name == "conv.weight");
+        Assert.Equal([4L, 2, 4, 4], weight.Dims); // OIHW, by its safetensors name
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public sealed class OnnxExportTests
         string path = temp.File("mlp.onnx");
         var network = new MnistMlp(seed: 1);
 
-        OnnxExporter.Export(network, path);
+        OnnxExporter.Export(path, network);
 
         Assert.Equal(OnnxRunner.Export(network), File.ReadAllBytes(path));
         Assert.Equal([path], Directory.GetFiles(temp.Path));
@@ -134,8 +134,8 @@ public sealed class OnnxExportTests
         // For the ONNX checker (docs/interop.md): SOURCENET_INTEROP_OUT=dir keeps both models.
         if (Environment.GetEnvironmentVariable("SOURCENET_INTEROP_OUT") is string folder)
         {
-            OnnxExporter.Export(network, Path.Combine(folder, "mnist_mlp.onnx"));
-            OnnxExporter.Export(ConvNetwork().Randomize(5, 0.3f), Path.Combine(folder, "conv.onnx"));
+            OnnxExporter.Export(Path.Combine(folder, "mnist_mlp.onnx"), network);
+            OnnxExporter.Export(Path.Combine(folder, "conv.onnx"), ConvNetwork().Randomize(5, 0.3f));
         }
     }
 }

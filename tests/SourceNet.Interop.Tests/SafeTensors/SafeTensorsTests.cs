@@ -21,7 +21,7 @@ public sealed class SafeTensorsTests : IDisposable
     private static LayeredNetwork Conv()
     {
         var conv = new Conv2DLayer("Conv", Kernels.Conv2DGeometry.Create(5, 5, 2, 3, 3, 3, 1, 1, samePadding: true), LayeredNetwork.Relu);
-        var pool = new Pool2DLayer("Pool", Kernels.Pool2DGeometry.Create(5, 5, 3, 2, 2, 2, 2, samePadding: true), PoolingMode.Max);
+        var pool = new Pool2DLayer("Pool", Kernels.Pool2DGeometry.Create(5, 5, 3, 2, 2, 2, 2, samePadding: true), Pool2DMode.Max);
         var flatten = new FlattenLayer("Flatten", pool.OutputShape);
         return new(50, conv, pool, flatten, new DenseLayer("Dense", 27, 4));
     }

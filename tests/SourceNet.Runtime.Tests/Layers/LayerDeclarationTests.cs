@@ -22,7 +22,7 @@ public sealed class LayerDeclarationTests
     {
         var relu = new LayerActivation("ReLU", "Relu");
         var conv = new Conv2DLayer("Conv", Conv2DGeometry.Create(9, 9, 2, 4, 3, 3, 2, 2, samePadding: true), relu);
-        var pool = new Pool2DLayer("Pool", Pool2DGeometry.Create(5, 5, 4, 2, 2, 2, 2, samePadding: false), PoolingMode.Average);
+        var pool = new Pool2DLayer("Pool", Pool2DGeometry.Create(5, 5, 4, 2, 2, 2, 2, samePadding: false), Pool2DMode.Average);
 
         Assert.Equal("Dense, ReLU", new DenseLayer("Hidden", 4, 3, relu).Description);
         Assert.Equal("Dense", new DenseLayer("Output", 4, 3).Description);

@@ -7,7 +7,7 @@ using SourceNet.Generator.Shapes;
 namespace SourceNet.Generator.Layers;
 
 /// <summary>A pooling layer's arguments, as written in <c>[MaxPool2D]</c> or <c>[AvgPool2D]</c>.</summary>
-internal sealed record PoolSpec(
+internal sealed record Pool2DSpec(
     string Name,
     string Accessibility,
     bool IsMax,
@@ -16,12 +16,23 @@ internal sealed record PoolSpec(
     int Stride,
     bool SamePadding) : LayerSpec(Name, Accessibility)
 {
-    public override LayerKind Kind => IsMax ? PoolingKind.Max : PoolingKind.Average;
+    public override LayerKind Kind => IsMax ? Pool2DKind.Max : Pool2DKind.Average;
 
-    /// <summary>The step between windows: the written stride, or the window's own size when it is 0 (Keras' default).</summary>
-    public int StrideY => Stride == 0 ? PoolHeight : Stride;
+    /// <summary><c>StrideY</c> and <c>StrideX</c> as written, 0 when not set (then <see cref="Stride"/> applies).</summary>
+    public int DeclaredStrideY { get; init; }
 
-    public int StrideX => Stride == 0 ? PoolWidth : Stride;
+    public int DeclaredStrideX { get; init; }
+
+    /// <summary>
+    /// The step between windows along each axis: <c>StrideY</c>/<c>StrideX</c> when written, else <c>Stride</c>, else
+    /// (0) the window's own size along that axis (Keras' default).
+    /// </summary>
+    public int StrideY => DeclaredStrideY > 0 ? DeclaredStrideY : Stride == 0 ? PoolHeight : Stride;
+
+    public int StrideX => DeclaredStrideX > 0 ? DeclaredStrideX : Stride == 0 ? PoolWidth : Stride;
+
+    /// <summary>The strides as a summary shows them: <c>2</c>, or <c>2x1</c> when they differ.</summary>
+    public string StrideText => StrideY == StrideX ? Text.Of(StrideY) : Text.Of(StrideY) + "x" + Text.Of(StrideX);
 
     /// <summary>The attribute argument that holds the window's size, for messages (square or not).</summary>
     public string SizeArgument { get; init; } = "poolSize";
@@ -31,17 +42,17 @@ internal sealed record PoolSpec(
 /// <c>[MaxPool2D(size)]</c> and <c>[AvgPool2D(size)]</c>: the largest value (whose position is kept for the
 /// backward pass) or the mean of each window, channel by channel. No parameters.
 /// </summary>
-internal sealed class PoolingKind : LayerKind
+internal sealed class Pool2DKind : LayerKind
 {
-    public static readonly PoolingKind Max = new(isMax: true);
+    public static readonly Pool2DKind Max = new(isMax: true);
 
-    public static readonly PoolingKind Average = new(isMax: false);
+    public static readonly Pool2DKind Average = new(isMax: false);
 
     private const string Kernels = "global::SourceNet.Kernels.Pool2D";
 
     private readonly bool _isMax;
 
-    private PoolingKind(bool isMax) => _isMax = isMax;
+    private Pool2DKind(bool isMax) => _isMax = isMax;
 
     public override string Name => _isMax ? "MaxPool2D" : "AvgPool2D";
 
@@ -58,18 +69,20 @@ internal sealed class PoolingKind : LayerKind
         }
         AttributeArguments a = reader.Arguments;
         bool square = a.Has("poolSize");
-        return new PoolSpec(reader.Name, reader.Accessibility, _isMax,
+        return new Pool2DSpec(reader.Name, reader.Accessibility, _isMax,
             square ? a.Int("poolSize") : a.Int("poolHeight"),
             square ? a.Int("poolSize") : a.Int("poolWidth"),
             a.Int("Stride"), same.Value)
         {
             SizeArgument = square ? "poolSize" : "poolHeight",
+            DeclaredStrideY = a.Int("StrideY"),
+            DeclaredStrideX = a.Int("StrideX"),
         };
     }
 
     public override void CheckArguments(LayerSpec layer, ProblemSink problems)
     {
-        var pool = (PoolSpec)layer;
+        var pool = (Pool2DSpec)layer;
         Checks.Size(problems, pool.Name, pool.SizeArgument, pool.PoolHeight);
         if (pool.SizeArgument == "poolHeight")
         {
@@ -77,12 +90,15 @@ internal sealed class PoolingKind : LayerKind
         }
         // 0 means "the window's size"; a negative stride means nothing.
         Checks.Size(problems, pool.Name, "Stride", pool.Stride, minimum: 0);
+        Checks.Size(problems, pool.Name, "StrideY", pool.DeclaredStrideY, minimum: 0);
+        Checks.Size(problems, pool.Name, "StrideX", pool.DeclaredStrideX, minimum: 0);
     }
 
     public override Shape? InferOutput(LayerSpec layer, Shape input, ProblemSink problems)
     {
-        var pool = (PoolSpec)layer;
-        if (!Checks.Image(problems, pool.Name, Name, input) || pool.PoolHeight <= 0 || pool.PoolWidth <= 0 || pool.Stride < 0)
+        var pool = (Pool2DSpec)layer;
+        if (!Checks.Image(problems, pool.Name, Name, input) || pool.PoolHeight <= 0 || pool.PoolWidth <= 0 || pool.Stride < 0
+            || pool.DeclaredStrideY < 0 || pool.DeclaredStrideX < 0)
         {
             return null;
         }
@@ -99,11 +115,11 @@ internal sealed class PoolingKind : LayerKind
 
     public override void WriteDeclarations(LayerContext c)
     {
-        var pool = (PoolSpec)c.Layer;
+        var pool = (Pool2DSpec)c.Layer;
         Shape input = pool.In, output = pool.Out;
         int padTop = Checks.PadBefore(input.Height, pool.PoolHeight, pool.StrideY, pool.SamePadding);
         int padLeft = Checks.PadBefore(input.Width, pool.PoolWidth, pool.StrideX, pool.SamePadding);
-        c.W.Line($"// {pool.Name}: {input} -> {output}, {pool.PoolHeight}x{pool.PoolWidth} windows, stride {pool.StrideY}x{pool.StrideX}, {(pool.SamePadding ? $"same padding (top {padTop}, left {padLeft})" : "valid padding")}");
+        c.W.Line($"// {pool.Name}: {input} -> {output}, {pool.PoolHeight}x{pool.PoolWidth} windows, stride {pool.StrideText}, {(pool.SamePadding ? $"same padding (top {padTop}, left {padLeft})" : "valid padding")}");
         c.W.Line($"private static readonly global::SourceNet.Kernels.Pool2DGeometry {c.Constant("Geometry")} = new(" +
             $"InputHeight: {input.Height}, InputWidth: {input.Width}, Channels: {input.Channels}, PoolHeight: {pool.PoolHeight}, PoolWidth: {pool.PoolWidth}, " +
             $"StrideY: {pool.StrideY}, StrideX: {pool.StrideX}, PadTop: {padTop}, PadLeft: {padLeft}, OutputHeight: {output.Height}, OutputWidth: {output.Width});");
@@ -125,7 +141,7 @@ internal sealed class PoolingKind : LayerKind
     public override string OutputElements(LayerContext c) => c.Constant("Outputs");
 
     public override string Construction(LayerContext c) =>
-        $"new global::SourceNet.Pool2DLayer(\"{c.Layer.Name}\", {c.Constant("Geometry")}, global::SourceNet.PoolingMode.{(_isMax ? "Max" : "Average")})";
+        $"new global::SourceNet.Pool2DLayer(\"{c.Layer.Name}\", {c.Constant("Geometry")}, global::SourceNet.Pool2DMode.{(_isMax ? "Max" : "Average")})";
 
     public override void WriteForward(LayerContext c)
     {
@@ -161,7 +177,7 @@ internal sealed class PoolingKind : LayerKind
 
     public override string Describe(LayerSpec layer)
     {
-        var pool = (PoolSpec)layer;
-        return $"{Name} {pool.PoolHeight}x{pool.PoolWidth}, stride {pool.StrideY}, {(pool.SamePadding ? "same" : "valid")}";
+        var pool = (Pool2DSpec)layer;
+        return $"{Name} {pool.PoolHeight}x{pool.PoolWidth}, stride {pool.StrideText}, {(pool.SamePadding ? "same" : "valid")}";
     }
 }
