@@ -4,7 +4,7 @@ namespace SourceNet.Samples.MnistLstm;
 
 /// <summary>
 /// The sample: the row-by-row LSTM with its defaults (batches of 100, Adam at --learning-rate with a cosine decay to 0
-/// over the run; see the README for the measured run); <see cref="SampleProgram"/> does the rest.
+/// over the run, which reach 98.66% test accuracy; see docs/recurrent.md); <see cref="SampleProgram"/> does the rest.
 /// </summary>
 public static class MnistLstmApp
 {
