@@ -100,12 +100,6 @@ public sealed class TrainingChunks
         _sumJob = new SumJob(_parameters);
     }
 
-    /// <summary>The controller choosing how the chunks run (tests and benchmarks read its counts).</summary>
-    internal TrainingSplitController Controller => _controller;
-
-    /// <summary>How the last step ran.</summary>
-    internal TrainingSplit LastSplit { get; private set; }
-
     /// <summary>
     /// One training step over <paramref name="batch"/> samples in <see cref="SampleChunks.TrainingChunksFor"/> chunks:
     /// forward, loss and backward per chunk, the gradients summed in chunk order into the network's parameters, then
@@ -143,7 +137,6 @@ public sealed class TrainingChunks
         SumAndUpdate(split == TrainingSplit.OneThread ? 1 : threads, chunks, optimizer);
         if (threads > 1 && AdaptiveSplit.Enabled)
             _controller.Record(split, Stopwatch.GetTimestamp() - started);
-        LastSplit = split;
         return loss;
     }
 
@@ -179,7 +172,7 @@ public sealed class TrainingChunks
         _replicaGenerators = replicaGenerators;
         _sumJob.ReplicaGradients = gradients;
         // The workers too, so that the first split step (which the controller may try late) allocates nothing.
-        KernelWorkers.Prepare(Math.Min(KernelThreads.Count, SampleChunks.MaxTrainingChunks));
+        KernelWorkers.Prepare(KernelThreads.Count);
     }
 
     private static SeededRandom[] GeneratorsOf(INetwork network)
