@@ -180,3 +180,16 @@ internal sealed class TrainingSplitController
         }
     }
 }
+
+/// <summary>How a training step's sample chunks run (see <see cref="TrainingChunks"/>); the same bits every way.</summary>
+internal enum TrainingSplit
+{
+    /// <summary>In order on the calling thread, nothing split.</summary>
+    OneThread,
+
+    /// <summary>In order on the calling thread, each product split over the kernel threads.</summary>
+    Products,
+
+    /// <summary>Whole chunks on each kernel thread, the kernels inside on one thread.</summary>
+    Samples,
+}

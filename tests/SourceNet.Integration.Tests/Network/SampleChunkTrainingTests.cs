@@ -115,6 +115,27 @@ public class SampleChunkTrainingTests
     }
 
     [Fact]
+    public void A_split_step_with_clipping_takes_the_global_step()
+    {
+        const int batch = 40;
+        float[] inputs = RandomInputs(batch * MnistNetwork.InputCount, seed: 42);
+        int[] labels = Enumerable.Range(0, batch).Select(i => (i * 3) % 10).ToArray();
+        var stepped = new MnistNetwork(seed: 8, maxBatchSize: batch);
+        var reference = new MnistNetwork(seed: 8, maxBatchSize: batch);
+        var clipping = new Adam(1e-2f) { MaxGradientNorm = 0.05f };
+        var referenceClipping = new Adam(1e-2f) { MaxGradientNorm = 0.05f };
+
+        stepped.TrainStep(inputs, labels, clipping);
+        reference.ComputeGradients(inputs, labels);
+        referenceClipping.Step(reference.Parameters);
+
+        Assert.True(clipping.LastGradientNorm > 0.05f, $"the norm {clipping.LastGradientNorm} was not clipped");
+        Assert.Equal(BitConverter.SingleToInt32Bits(referenceClipping.LastGradientNorm), BitConverter.SingleToInt32Bits(clipping.LastGradientNorm));
+        for (int p = 0; p < stepped.Parameters.Count; p++)
+            Assert.Equal(reference.Parameters[p].Value, stepped.Parameters[p].Value);
+    }
+
+    [Fact]
     public void A_checkpoint_resumes_split_steps_with_dropout_bit_for_bit()
     {
         // The second chunk's masks come from a replica generator reseeded from the network's every step: the

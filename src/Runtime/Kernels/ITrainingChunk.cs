@@ -1,0 +1,50 @@
+using System;
+using System.Collections.Generic;
+
+namespace SourceNet.Kernels;
+
+/// <summary>
+/// A generated network's side of a training step split by samples (<see cref="TrainingChunks"/>): forward, loss and
+/// backward of one chunk of the batch on the network's own buffers, and the replicas that give every other chunk
+/// buffers of its own.
+/// </summary>
+/// <remarks>Implemented by generated networks whose layers keep samples apart (no batch statistics); not meant to be
+/// called by user code.</remarks>
+public interface ITrainingChunk : INetwork
+{
+    /// <summary>A network that shares this one's parameter values and has everything else of its own: activations,
+    /// gradients (its <see cref="INetwork.Parameters"/> have their own <see cref="Parameter.Gradient"/>), scratch
+    /// buffers and random generators. It holds chunks of up to <paramref name="maxBatchSize"/> samples.</summary>
+    ITrainingChunk CreateTrainingReplica(int maxBatchSize);
+
+    /// <summary>
+    /// Forward pass (training mode), loss and backward pass over samples [<paramref name="start"/>,
+    /// <paramref name="start"/> + <paramref name="count"/>) of a batch of <paramref name="batch"/>, without any
+    /// update: assigns this network's parameter gradients, their share of the batch's mean loss (the loss gradient
+    /// is divided by <paramref name="batch"/>, not by <paramref name="count"/>). Returns the chunk's summed loss.
+    /// </summary>
+    double TrainChunk(int start, int count, int batch, ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets);
+}
+
+/// <summary>What a generated network's training-replica constructor takes: the network whose parameter values the
+/// replica shares, and the chunk size its buffers hold. A type of its own, so the constructor cannot clash with one
+/// the user's class declares.</summary>
+/// <param name="Source">The network to replicate.</param>
+/// <param name="MaxBatchSize">The most samples a chunk holds.</param>
+public readonly record struct TrainingReplicaOf<TNetwork>(TNetwork Source, int MaxBatchSize)
+    where TNetwork : class
+{
+    /// <summary>Makes each of <paramref name="replica"/>'s parameters read and write the values of the parameter at
+    /// the same position in <paramref name="source"/> (its gradient stays its own). Called by the generated replica
+    /// constructor.</summary>
+    /// <exception cref="ArgumentException">The lists differ in length or a pair in size.</exception>
+    public static void ShareValues(IReadOnlyList<Parameter> replica, IReadOnlyList<Parameter> source)
+    {
+        ArgumentNullException.ThrowIfNull(replica);
+        ArgumentNullException.ThrowIfNull(source);
+        if (replica.Count != source.Count)
+            throw new ArgumentException($"The replica has {replica.Count} parameters; its source has {source.Count}.", nameof(replica));
+        for (int i = 0; i < replica.Count; i++)
+            replica[i].ShareValues(source[i]);
+    }
+}
