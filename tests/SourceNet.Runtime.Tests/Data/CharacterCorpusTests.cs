@@ -25,13 +25,17 @@ public class CharacterCorpusTests
     }
 
     [Fact]
-    public void The_vocabulary_is_the_distinct_characters_in_ordinal_order_and_the_split_is_the_first_90_percent()
+    public void The_vocabulary_is_the_distinct_characters_in_ordinal_order_and_every_nth_line_validates()
     {
-        var corpus = new CharacterCorpus("baAb a\n!b");
+        var corpus = new CharacterCorpus("baAb a\n!b", validationEvery: 2);
         Assert.Equal("\n !Aab", new string(corpus.Vocabulary.Characters.ToArray()));
         Assert.Equal(new[] { 5, 4, 3, 5, 1, 4, 0, 2, 5 }, corpus.Ids.ToArray());
-        Assert.Equal(8, corpus.TrainLength); // floor(0.9 * 9)
-        Assert.Equal(new[] { 5 }, corpus.Validation.ToArray());
+        Assert.Equal(7, corpus.TrainLength); // line 1, "baAb a\n"
+        Assert.Equal(new[] { 2, 5 }, corpus.Validation.ToArray()); // line 2, "!b"
+        var three = new CharacterCorpus("a\nb\nc\nd\ne\nf\n", validationEvery: 3);
+        Assert.Equal("a\nb\nd\ne\n", three.Vocabulary.Decode(three.Train.Span));
+        Assert.Equal("c\nf\n", three.Vocabulary.Decode(three.Validation.Span));
+        Assert.Throws<ArgumentException>(() => new CharacterCorpus("one line\n", validationEvery: 2));
         Assert.Equal("baAb", corpus.Vocabulary.Decode(corpus.Ids.Span[..4]));
         var unknown = Assert.Throws<ArgumentException>(() => corpus.Vocabulary.Encode("ab~"));
         Assert.Contains("Character 2 of the text, '~' (U+007E), is not in the vocabulary of 6 characters.", unknown.Message);
@@ -64,22 +68,24 @@ public class CharacterCorpusTests
     public void The_King_James_corpus_and_its_first_windows_are_the_specifications()
     {
         CharacterCorpus corpus = CharacterCorpus.LoadVerses(Path.Combine(TestFiles.RepositoryRoot, "data", "kjv", "kjv.txt.gz"));
-        // Counted by the specification in Python: 4,137,850 characters, 63 distinct, 3,724,065 train.
+        // Counted by the specification in Python: 4,137,850 characters, 63 distinct, 3,721,257 train, 416,593 validation.
         Assert.Equal(4_137_850, corpus.Text.Length);
         Assert.Equal(63, corpus.Vocabulary.Count);
-        Assert.Equal(3_724_065, corpus.TrainLength);
+        Assert.Equal(3_721_257, corpus.TrainLength);
+        Assert.Equal(416_593, corpus.Validation.Length);
+        Assert.StartsWith("And God called the dry land Earth;", corpus.Vocabulary.Decode(corpus.Validation.Span[..40]));
         Assert.StartsWith("In the beginning God created the heaven and the earth.\nAnd the earth", corpus.Text);
 
-        // SplitMix64 from 42, start = z % (3,724,065 - 64): 1,433,946, 67,359, 755,316 (the same Python).
+        // SplitMix64 from 42, start = z % (3,721,257 - 64): 2,565,260, 664,886, 2,437,386 (the same Python).
         var sampler = new CharacterWindowSampler(corpus.Train, 64, seed: 42);
         var inputs = new int[3 * 64];
         var targets = new int[3 * 64];
         sampler.NextBatch(inputs, targets);
-        int[] starts = { 1_433_946, 67_359, 755_316 };
+        int[] starts = { 2_565_260, 664_886, 2_437_386 };
         for (int w = 0; w < 3; w++)
         {
-            Assert.Equal(corpus.Ids.Span.Slice(starts[w], 64).ToArray(), inputs.AsSpan(w * 64, 64).ToArray());
-            Assert.Equal(corpus.Ids.Span.Slice(starts[w] + 1, 64).ToArray(), targets.AsSpan(w * 64, 64).ToArray());
+            Assert.Equal(corpus.Train.Span.Slice(starts[w], 64).ToArray(), inputs.AsSpan(w * 64, 64).ToArray());
+            Assert.Equal(corpus.Train.Span.Slice(starts[w] + 1, 64).ToArray(), targets.AsSpan(w * 64, 64).ToArray());
         }
     }
 

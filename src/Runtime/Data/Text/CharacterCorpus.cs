@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
 using System.Text;
@@ -6,33 +7,48 @@ using System.Text;
 namespace SourceNet.Data.Text;
 
 /// <summary>
-/// A text as character ids for a character-level language model, split in two: the first
-/// <c>floor(0.9 · length)</c> characters (by default) train, the rest validate. The split is by position, so the
-/// validation text is a part of the corpus the model never reads while training (for the King James Bible: the end of
-/// the New Testament).
+/// A text as character ids for a character-level language model, split by line (by verse, for a file of verses):
+/// every tenth line (lines 10, 20, 30, ...; by default) validates and the others train, each split its lines joined
+/// in order. Splitting by line keeps the validation text from the same books, chapters and style as the training text
+/// (a split at a position would validate the King James Bible on the last epistles and Revelation alone), while no
+/// validation line is ever trained on.
 /// </summary>
 public sealed class CharacterCorpus
 {
-    /// <summary>The fraction of the characters that trains by default.</summary>
-    public const double DefaultTrainFraction = 0.9;
+    /// <summary>Every how many lines one validates, by default: lines 10, 20, 30, ...</summary>
+    public const int DefaultValidationEvery = 10;
 
     private readonly int[] _ids;
+    private readonly int[] _train;
+    private readonly int[] _validation;
 
     /// <summary>The corpus of <paramref name="text"/>, its vocabulary its distinct characters.</summary>
-    /// <param name="text">The preprocessed text.</param>
-    /// <param name="trainFraction">The fraction of the characters, from the start, that trains; in (0, 1).</param>
-    /// <exception cref="ArgumentException">The text is empty, or the fraction leaves a split empty.</exception>
-    public CharacterCorpus(string text, double trainFraction = DefaultTrainFraction)
+    /// <param name="text">The preprocessed text, one unit of the split a line (each keeps its newline).</param>
+    /// <param name="validationEvery">Lines whose 1-based number is a multiple of this validate; at least 2.</param>
+    /// <exception cref="ArgumentException">The text is empty, or the split leaves a part empty (fewer lines than <paramref name="validationEvery"/>).</exception>
+    public CharacterCorpus(string text, int validationEvery = DefaultValidationEvery)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (!(trainFraction > 0 && trainFraction < 1))
-            throw new ArgumentOutOfRangeException(nameof(trainFraction), trainFraction, "The train fraction is between 0 and 1, both excluded.");
+        if (validationEvery < 2)
+            throw new ArgumentOutOfRangeException(nameof(validationEvery), validationEvery, "Every how many lines one validates: at least 2, so that some lines train.");
         Vocabulary = new CharacterVocabulary(text);
         Text = text;
         _ids = Vocabulary.Encode(text);
-        TrainLength = (int)Math.Floor(trainFraction * text.Length);
-        if (TrainLength < 1 || TrainLength >= text.Length)
-            throw new ArgumentException($"A text of {text.Length} characters split at {trainFraction} leaves a split empty.", nameof(text));
+        var train = new List<int>(text.Length);
+        var validation = new List<int>(text.Length / validationEvery + 1);
+        int line = 1, start = 0;
+        while (start < text.Length)
+        {
+            int end = text.IndexOf('\n', start);
+            int next = end < 0 ? text.Length : end + 1;
+            (line % validationEvery == 0 ? validation : train).AddRange(new ArraySegment<int>(_ids, start, next - start));
+            start = next;
+            line++;
+        }
+        if (train.Count == 0 || validation.Count == 0)
+            throw new ArgumentException($"A text of {line - 1} lines leaves a split empty when every {validationEvery}th line validates.", nameof(text));
+        _train = train.ToArray();
+        _validation = validation.ToArray();
     }
 
     /// <summary>The preprocessed text.</summary>
@@ -44,14 +60,14 @@ public sealed class CharacterCorpus
     /// <summary>Every character's id, in text order.</summary>
     public ReadOnlyMemory<int> Ids => _ids;
 
-    /// <summary>Characters in the training split: the first <c>floor(trainFraction · length)</c>.</summary>
-    public int TrainLength { get; }
+    /// <summary>Characters in the training split.</summary>
+    public int TrainLength => _train.Length;
 
-    /// <summary>The training split's ids.</summary>
-    public ReadOnlyMemory<int> Train => _ids.AsMemory(0, TrainLength);
+    /// <summary>The training split's ids: the lines that do not validate, joined in order.</summary>
+    public ReadOnlyMemory<int> Train => _train;
 
-    /// <summary>The validation split's ids: the characters after the training split.</summary>
-    public ReadOnlyMemory<int> Validation => _ids.AsMemory(TrainLength);
+    /// <summary>The validation split's ids: every <c>validationEvery</c>-th line, joined in order.</summary>
+    public ReadOnlyMemory<int> Validation => _validation;
 
     /// <summary>
     /// Reads a file of verses, one a line, each starting with its reference (<c>Ge1:1 In the beginning ...</c>), gzipped
@@ -60,8 +76,8 @@ public sealed class CharacterCorpus
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="TextCorpusFormatException">The file is not UTF-8 text, or a line has no space after its
     /// reference; the message names the file, the byte offset and the line.</exception>
-    public static CharacterCorpus LoadVerses(string path, double trainFraction = DefaultTrainFraction) =>
-        new(ReadVerses(path), trainFraction);
+    public static CharacterCorpus LoadVerses(string path, int validationEvery = DefaultValidationEvery) =>
+        new(ReadVerses(path), validationEvery);
 
     /// <summary>The text of a verse file with each line's reference removed (see <see cref="LoadVerses"/>).</summary>
     public static string ReadVerses(string path)
