@@ -37,13 +37,13 @@ public sealed class TrainingCommandOptions
     private readonly Option<string?> _report = new("--report") { Description = "Write metrics.csv, curves.png and the network's picture into DIR", HelpName = "DIR" };
     private readonly Option<bool> _trainer = new("--trainer") { Description = "Train with SourceNet.Training.Trainer instead of the explicit loop (same batches, same results)" };
 
-    /// <summary>The options, with a sample's default epochs and batch size (batches per epoch default to 60000 / batch size).</summary>
-    public TrainingCommandOptions(int epochs, int batchSize)
+    /// <summary>The options, with a sample's default epochs, batch size and learning rate (batches per epoch default to 60000 / batch size).</summary>
+    public TrainingCommandOptions(int epochs, int batchSize, float learningRate = 1e-3f)
     {
         _epochs = SampleOptions.PositiveInt("--epochs", "Number of epochs", epochs);
         _batchSize = SampleOptions.PositiveInt("--batch-size", "Samples per batch", batchSize);
         _batches = SampleOptions.OptionalPositiveInt("--batches", $"Random batches per epoch [default: 60000 / batch size = {60000 / batchSize}]");
-        _learningRate = SampleOptions.PositiveFloat("--learning-rate", "Adam's learning rate", 1e-3f);
+        _learningRate = SampleOptions.PositiveFloat("--learning-rate", "Adam's learning rate", learningRate);
     }
 
     /// <summary>The options in the order of the help text.</summary>

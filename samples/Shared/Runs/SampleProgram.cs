@@ -28,7 +28,7 @@ public static class SampleProgram
         where TNetwork : IClassifier
     {
         ArgumentNullException.ThrowIfNull(sample);
-        var options = new TrainingCommandOptions(sample.Epochs, sample.BatchSize);
+        var options = new TrainingCommandOptions(sample.Epochs, sample.BatchSize, sample.LearningRate);
         RootCommand command = options.CreateCommand(sample.Description);
         string version = SampleCommandLine.VersionLine(typeof(TNetwork).Assembly);
         return SampleCommandLine.Run(command, args, output, error, version,

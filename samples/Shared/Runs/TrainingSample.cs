@@ -25,6 +25,9 @@ public sealed record TrainingSample<TNetwork> where TNetwork : IClassifier
     /// <summary>The default of <c>--batch-size</c>.</summary>
     public required int BatchSize { get; init; }
 
+    /// <summary>The default of <c>--learning-rate</c>: Adam's (or <see cref="CreateOptimizer"/>'s) learning rate.</summary>
+    public float LearningRate { get; init; } = 1e-3f;
+
     /// <summary>Creates the network: <c>(seed, maxBatchSize) => new MyNetwork(seed, maxBatchSize)</c>.</summary>
     public required Func<int, int, TNetwork> Create { get; init; }
 
