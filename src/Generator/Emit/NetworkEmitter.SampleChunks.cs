@@ -203,22 +203,7 @@ internal static partial class NetworkEmitter
             WriteParameterArray(w, network);
             w.Line($"{Rt}.Kernels.TrainingReplicaOf<{net}>.ShareValues(_parameters, source._parameters);");
             WriteBufferAllocations(w, network, replica: false);
-            foreach (LayerContext c in Contexts(w, network))
-            {
-                if (c.Layer.HasProperty && c.Layer.Kind.Parameters(c.Layer).Count == 0)
-                {
-                    w.Line($"{c.Field} = {RuntimeLayer(c)};");
-                }
-            }
-            w.Line($"_layers = new {Rt}.Layer[]");
-            w.Line("{");
-            w.Indent();
-            foreach (LayerContext c in Contexts(w, network))
-            {
-                w.Line((c.Layer.HasProperty ? c.Field : RuntimeLayer(c)) + ",");
-            }
-            w.Unindent();
-            w.Line("};");
+            WriteLayersWithoutParameters(w, network);
         }
         w.Line();
     }

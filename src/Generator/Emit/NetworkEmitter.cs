@@ -195,37 +195,9 @@ internal static partial class NetworkEmitter
                         : $"{c.Field}.{parameter.Member}.MapToStateDict(\"{parameter.StateDictName}\", new[] {{ {string.Join(", ", parameter.StorageShape)} }}, new[] {{ {string.Join(", ", parameter.StateDictAxes)} }});");
                 }
             }
-            w.Line($"_parameters = new {Rt}.Parameter[]");
-            w.Line("{");
-            w.Indent();
-            foreach (LayerContext c in Contexts(w, network))
-            {
-                IReadOnlyList<ParameterSpec> parameters = c.Layer.Kind.Parameters(c.Layer);
-                if (parameters.Count > 0)
-                {
-                    w.Line(string.Join(" ", parameters.Select(p => $"{c.Field}.{p.Member},")));
-                }
-            }
-            w.Unindent();
-            w.Line("};");
+            WriteParameterArray(w, network);
             WriteBufferAllocations(w, network, replica: false);
-            // Then the layers without parameters, whose objects may hold what the allocations made (a dropout generator).
-            foreach (LayerContext c in Contexts(w, network))
-            {
-                if (c.Layer.HasProperty && c.Layer.Kind.Parameters(c.Layer).Count == 0)
-                {
-                    w.Line($"{c.Field} = {RuntimeLayer(c)};");
-                }
-            }
-            w.Line($"_layers = new {Rt}.Layer[]");
-            w.Line("{");
-            w.Indent();
-            foreach (LayerContext c in Contexts(w, network))
-            {
-                w.Line((c.Layer.HasProperty ? c.Field : RuntimeLayer(c)) + ",");
-            }
-            w.Unindent();
-            w.Line("};");
+            WriteLayersWithoutParameters(w, network);
         }
         w.Line();
     }
@@ -315,4 +287,26 @@ internal static partial class NetworkEmitter
     /// <summary>The file-local type holding the helpers that need no instance state, so they reserve no name in the user's class.</summary>
     private static string HelperType(NetworkSpec network) =>
         (network.Namespace.Length > 0 ? "global::" + network.Namespace + "." : "global::") + network.ClassName + "_SourceNetHelpers";
+
+    /// <summary>The layers without parameters, made after the buffers because their objects may hold what the
+    /// allocations made (a dropout generator), then <c>_layers</c>, in layer order.</summary>
+    private static void WriteLayersWithoutParameters(SourceWriter w, NetworkSpec network)
+    {
+        foreach (LayerContext c in Contexts(w, network))
+        {
+            if (c.Layer.HasProperty && c.Layer.Kind.Parameters(c.Layer).Count == 0)
+            {
+                w.Line($"{c.Field} = {RuntimeLayer(c)};");
+            }
+        }
+        w.Line($"_layers = new {Rt}.Layer[]");
+        w.Line("{");
+        w.Indent();
+        foreach (LayerContext c in Contexts(w, network))
+        {
+            w.Line((c.Layer.HasProperty ? c.Field : RuntimeLayer(c)) + ",");
+        }
+        w.Unindent();
+        w.Line("};");
+    }
 }
