@@ -1,6 +1,6 @@
 // The machine's fused multiply-add peak, measured rather than assumed: the widest accelerated vector
 // (Vector512, else Vector256, else Vector128) in a loop of 16 FMAs per iteration per thread (16 independent chains;
-// 8 chains of two steps for Vector128), so neither
+// 12 for Vector256, whose 16 registers hold no more; 8 chains of two steps for Vector128), so neither
 // the FMA latency (4 cycles on Zen 4/5) nor anything but the FMA pipes bounds it. Shared by bench/SourceNet.Benchmarks
 // and bench/SourceNet.Compare (and through it bench/compare.sh): every GFLOP/s they print is also given as a
 // fraction of the peak measured in the same run, and every floor as FLOPs / that peak.
@@ -72,10 +72,10 @@ public sealed record FmaPeak(string Vector, double OneThreadGflops, double TwoTh
         return (double)threads * Iterations * FlopsPerIteration / seconds / 1e9;
     }
 
-    private const int Chains = 16;
-
+    /// <summary>FLOPs of one loop iteration: 16 FMAs of 16 lanes (Vector512), 12 of 8 (Vector256: see
+    /// <see cref="Loop256"/>), 16 of 4 (Vector128).</summary>
     private static int FlopsPerIteration =>
-        2 * Chains * (Vector512.IsHardwareAccelerated ? 16 : Vector256.IsHardwareAccelerated ? 8 : 4);
+        Vector512.IsHardwareAccelerated ? 2 * 16 * 16 : Vector256.IsHardwareAccelerated ? 2 * 12 * 8 : 2 * 16 * 4;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static float Probe(int iterations)
@@ -104,20 +104,22 @@ public sealed record FmaPeak(string Vector, double OneThreadGflops, double TwoTh
         return Vector512.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11 + c12 + c13 + c14 + c15);
     }
 
+    // AVX2 has 16 ymm registers: 16 chains plus the two constants would spill to the stack, and the probe would
+    // then time loads and stores (it read 55 GFLOP/s on a Zen 3 core whose 5x5 convolution ran at 96). Twelve
+    // chains stay in registers and still cover the FMA latency of two pipes (4 cycles x 2 = 8 in flight).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static float Loop256(int iterations)
     {
         Vector256<float> m = Vector256.Create(0.99999f), a = Vector256.Create(1e-6f);
-        Vector256<float> c0 = Vector256.Create(1f), c1 = c0 + a, c2 = c1 + a, c3 = c2 + a, c4 = c3 + a, c5 = c4 + a, c6 = c5 + a, c7 = c6 + a;
-        Vector256<float> c8 = c7 + a, c9 = c8 + a, c10 = c9 + a, c11 = c10 + a, c12 = c11 + a, c13 = c12 + a, c14 = c13 + a, c15 = c14 + a;
+        Vector256<float> c0 = Vector256.Create(1f), c1 = c0 + a, c2 = c1 + a, c3 = c2 + a, c4 = c3 + a, c5 = c4 + a;
+        Vector256<float> c6 = c5 + a, c7 = c6 + a, c8 = c7 + a, c9 = c8 + a, c10 = c9 + a, c11 = c10 + a;
         for (int i = 0; i < iterations; i++)
         {
             c0 = Fma256(c0, m, a); c1 = Fma256(c1, m, a); c2 = Fma256(c2, m, a); c3 = Fma256(c3, m, a);
             c4 = Fma256(c4, m, a); c5 = Fma256(c5, m, a); c6 = Fma256(c6, m, a); c7 = Fma256(c7, m, a);
             c8 = Fma256(c8, m, a); c9 = Fma256(c9, m, a); c10 = Fma256(c10, m, a); c11 = Fma256(c11, m, a);
-            c12 = Fma256(c12, m, a); c13 = Fma256(c13, m, a); c14 = Fma256(c14, m, a); c15 = Fma256(c15, m, a);
         }
-        return Vector256.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11 + c12 + c13 + c14 + c15);
+        return Vector256.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
