@@ -20,6 +20,12 @@ namespace SourceNet.Onnx;
 /// <see cref="Layer.Inputs"/> name (the previous layer's by default), and lets the layer lower itself
 /// (<see cref="Layer.Lower"/>) into an <see cref="IOpGraph"/>. Images travel through the graph as NCHW, ONNX's layout;
 /// layers insert the <c>Transpose</c>s at the edges through <see cref="IOpGraph.ToNchw"/> and <see cref="IOpGraph.ToFeatures"/>.
+/// <para>
+/// A <see cref="Quantization.QuantizedNetwork"/> is written in ONNX's QDQ form: the same operators, every value the int8
+/// network keeps as bytes passed through <c>QuantizeLinear</c>/<c>DequantizeLinear</c> with its calibrated scale and
+/// zero point, and every product's weight stored as int8 with a scale per output channel. ONNX Runtime runs these on
+/// its int8 kernels.
+/// </para>
 /// </remarks>
 public static class OnnxExporter
 {
@@ -43,6 +49,8 @@ public static class OnnxExporter
     /// <exception cref="NotSupportedException">A layer cannot be expressed in ONNX (a custom activation, an unknown
     /// layer kind); the message names the layer. Nothing is written.</exception>
     /// <exception cref="ArgumentException"><see cref="OnnxInputLayout.Nchw"/> was asked for a network whose input is not an image.</exception>
+    /// <exception cref="InvalidOperationException">An int8 network's float source was trained after it was quantised
+    /// (its weights no longer give the int8 scales).</exception>
     public static void Export(string path, INetwork network, OnnxExportOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -79,7 +87,10 @@ public static class OnnxExporter
         ArgumentNullException.ThrowIfNull(options);
         IReadOnlyList<Layer> layers = network.Layers;
         var graph = new OnnxGraphBuilder();
-        graph.Graph.Name = network.GetType().Name;
+        var int8 = network as Quantization.QuantizedNetwork;
+        QdqOpGraph? qdq = int8 is null ? null : new QdqOpGraph(graph, int8);
+        IOpGraph target = qdq is null ? graph : qdq;
+        graph.Graph.Name = int8 is null ? network.GetType().Name : int8.SourceName + "Int8";
         graph.Reserve(InputName);
         OpValue input;
         string inputText;
@@ -104,14 +115,20 @@ public static class OnnxExporter
             inputText = $"[N, {network.InputSize}] (images flattened channels-last)";
         }
 
+        if (qdq is not null)
+            input = qdq.Bytes(0, input, InputName);
         var values = new Dictionary<string, OpValue>(StringComparer.Ordinal) { [Layer.NetworkInput] = input };
         OpValue value = input;
-        foreach (Layer layer in layers)
+        for (int i = 0; i < layers.Count; i++)
         {
+            Layer layer = layers[i];
             OpValue[] inputs = InputsOf(layer, values, value);
             try
             {
-                value = layer.Lower(graph, inputs);
+                qdq?.Begin(i);
+                value = layer.Lower(target, inputs);
+                if (qdq is not null)
+                    value = qdq.Output(i, value, layer.Name);
             }
             catch (NotSupportedException e) when (!e.Message.Contains($"'{layer.Name}'", StringComparison.Ordinal))
             {
@@ -135,7 +152,7 @@ public static class OnnxExporter
             ProducerVersion = typeof(INetwork).Assembly.GetName().Version?.ToString() ?? "",
             ModelVersion = options.ModelVersion,
             Graph = graph.Graph,
-            DocString = $"{network.GetType().Name}: input {inputText}, output logits [N, {network.OutputSize}]. Weights carry their safetensors (state_dict) names.",
+            DocString = $"{graph.Graph.Name}: input {inputText}, output logits [N, {network.OutputSize}]. Weights carry their safetensors (state_dict) names.",
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
         return model;

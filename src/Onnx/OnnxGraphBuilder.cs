@@ -89,7 +89,8 @@ internal sealed class OnnxGraphBuilder : IOpGraph
         return new OpValue(flat, OpLayout.Features, value.Shape);
     }
 
-    private string Initializer(string hint, TensorProto.Types.DataType type, byte[] bytes, params long[] dims)
+    /// <summary>Adds a constant of <paramref name="type"/> from its little-endian bytes and returns its name.</summary>
+    public string Initializer(string hint, TensorProto.Types.DataType type, byte[] bytes, params long[] dims)
     {
         string name = Name(hint);
         var tensor = new TensorProto { Name = name, DataType = (int)type, RawData = ByteString.CopyFrom(bytes) };

@@ -39,6 +39,14 @@ public interface IOpGraph
     /// <summary>Adds a float constant (a weight) of shape <paramref name="dims"/> and returns its name.</summary>
     string Floats(string hint, ReadOnlySpan<float> values, params long[] dims);
 
+    /// <summary>
+    /// Adds the weight a product (<c>Gemm</c>, <c>Conv</c>) multiplies by and returns its name; axis
+    /// <paramref name="outputAxis"/> of <paramref name="dims"/> runs over the product's output channels (units,
+    /// filters). A float constant by default, as <see cref="Floats"/> adds; the exporter of int8 networks stores it
+    /// as int8 with a scale per output channel behind a <c>DequantizeLinear</c>.
+    /// </summary>
+    string Weight(string hint, ReadOnlySpan<float> values, int outputAxis, params long[] dims) => Floats(hint, values, dims);
+
     /// <summary>Adds an int64 constant (a shape for <c>Reshape</c>, axes) and returns its name.</summary>
     string Int64s(string hint, params long[] values);
 

@@ -13,6 +13,20 @@ internal static class StateDictInitializers
     /// <summary>The parameter as its <c>state_dict</c> tensor; returns the initializer's name.</summary>
     public static string StateTensor(this IOpGraph graph, Parameter parameter)
     {
+        (float[] values, long[] dims) = StateDict(parameter);
+        return graph.Floats(StateDictLayout.NameOf(parameter), values, dims);
+    }
+
+    /// <summary>A product's weight as its <c>state_dict</c> tensor, whose axis <paramref name="outputAxis"/> runs over the
+    /// output channels (<see cref="IOpGraph.Weight"/>); returns the initializer's name.</summary>
+    public static string StateWeight(this IOpGraph graph, Parameter parameter, int outputAxis)
+    {
+        (float[] values, long[] dims) = StateDict(parameter);
+        return graph.Weight(StateDictLayout.NameOf(parameter), values, outputAxis, dims);
+    }
+
+    private static (float[] Values, long[] Dims) StateDict(Parameter parameter)
+    {
         var values = new float[parameter.Length];
         StateDictLayout.ToStateDict(parameter, values);
         int[] shape = parameter.StateDictShape;
@@ -21,7 +35,7 @@ internal static class StateDictInitializers
         {
             dims[i] = shape[i];
         }
-        return graph.Floats(StateDictLayout.NameOf(parameter), values, dims);
+        return (values, dims);
     }
 
     /// <summary>The float buffer as its <c>state_dict</c> tensor (BatchNorm's running statistics).</summary>

@@ -66,7 +66,7 @@ public sealed class Conv2DLayer : Layer
         if (Weight.StateDictName is not null && StateDictInitializers.AxesAre(Weight.StateDictAxes, 3, 2, 0, 1))
         {
             // Mapped to PyTorch's OIHW, which is ONNX's too: the safetensors tensor, by its state_dict name.
-            weight = graph.StateTensor(Weight);
+            weight = graph.StateWeight(Weight, 0);
             bias = graph.StateTensor(Bias);
         }
         else
@@ -74,7 +74,7 @@ public sealed class Conv2DLayer : Layer
             // Stored HWIO [KH, KW, Cin, Cout]; ONNX wants OIHW [Cout, Cin, KH, KW].
             var oihw = new float[Weight.Length];
             StateDictLayout.Transpose(Weight.Value, new[] { g.KernelHeight, g.KernelWidth, g.InputChannels, g.Filters }, new[] { 3, 2, 0, 1 }, oihw);
-            weight = graph.Floats(Name + ".weight", oihw, g.Filters, g.InputChannels, g.KernelHeight, g.KernelWidth);
+            weight = graph.Weight(Name + ".weight", oihw, 0, g.Filters, g.InputChannels, g.KernelHeight, g.KernelWidth);
             bias = graph.Floats(Bias.StateDictName ?? Name + ".bias", Bias.Value, g.Filters);
         }
         string output = graph.Node("Conv", Name, new[] { input.Name, weight, bias },

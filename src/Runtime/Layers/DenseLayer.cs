@@ -106,12 +106,12 @@ public sealed class DenseLayer : Layer
         else
         {
             input = graph.ToFeatures(Name, input);
-            weight = graph.Floats(Name + ".weight", Weight.Value, InputCount, Units);
+            weight = graph.Weight(Name + ".weight", Weight.Value, 1, InputCount, Units);
             bias = graph.Floats(StateDictNameOr(Bias, Name + ".bias"), Bias.Value, Units);
             string plain = graph.Node("Gemm", Name, new[] { input.Name, weight, bias });
             return new OpValue(Activation.Lower(graph, Name, plain), OpLayout.Features, OutputShape);
         }
-        weight = graph.StateTensor(Weight);
+        weight = graph.StateWeight(Weight, 0);
         bias = graph.StateTensor(Bias);
         string output = graph.Node("Gemm", Name, new[] { input.Name, weight, bias }, transposeWeight);
         return new OpValue(Activation.Lower(graph, Name, output), OpLayout.Features, OutputShape);

@@ -29,6 +29,8 @@ internal sealed class QuantizedConvolution : QuantizedOperation
 
     internal override bool WritesFloats => true;
 
+    internal override ReadOnlySpan<float> WeightScales => _product.WeightScales;
+
     internal override long MultiplyAddsPerSample => _geometry.MultiplyAddsPerSample;
 
     internal override ScratchSize Scratch(int maxBatch) => new(

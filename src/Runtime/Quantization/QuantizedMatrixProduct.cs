@@ -22,6 +22,8 @@ internal sealed class QuantizedMatrixProduct : QuantizedOperation
 
     internal override bool WritesFloats => true;
 
+    internal override ReadOnlySpan<float> WeightScales => _product.WeightScales;
+
     internal override long MultiplyAddsPerSample => (long)InputShape.Elements * OutputShape.Elements;
 
     internal override ScratchSize Scratch(int maxBatch) =>

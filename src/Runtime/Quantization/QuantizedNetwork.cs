@@ -36,6 +36,7 @@ public sealed class QuantizedNetwork : IClassifier, ISampleChunks
         _graph = graph;
         _quantization = quantization;
         _layers = source.Layers;
+        SourceName = source.GetType().Name;
         InputSize = source.InputSize;
         OutputSize = source.OutputSize;
         MaxBatchSize = maxBatchSize;
@@ -74,6 +75,15 @@ public sealed class QuantizedNetwork : IClassifier, ISampleChunks
 
     /// <inheritdoc/>
     public int InputSize { get; }
+
+    /// <summary>The type name of the float network this was made from (the exported graph's name).</summary>
+    internal string SourceName { get; }
+
+    /// <summary>The operations and the values they connect (the ONNX exporter walks them beside the layers).</summary>
+    internal QuantizedGraph Graph => _graph;
+
+    /// <summary>How value <paramref name="value"/> of <see cref="Graph"/> maps to bytes (0: the network's input).</summary>
+    internal TensorQuantization QuantizationOf(int value) => _quantization[value];
 
     /// <inheritdoc/>
     public int OutputSize { get; }

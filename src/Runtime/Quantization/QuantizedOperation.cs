@@ -38,6 +38,10 @@ public abstract class QuantizedOperation
     /// <summary>Whether the operation can write the network's float outputs directly.</summary>
     internal virtual bool WritesFloats => false;
 
+    /// <summary>The weight scale of each output channel, for a product (the ONNX exporter writes the same int8 weights);
+    /// empty when the operation has no weights.</summary>
+    internal virtual ReadOnlySpan<float> WeightScales => default;
+
     /// <summary>About how many multiply-adds one sample costs.</summary>
     internal virtual long MultiplyAddsPerSample => 0;
 

@@ -16,9 +16,13 @@ internal static class OnnxRunner
     public static float[] Run(byte[] model, float[] inputs, int count, int inputSize) => Run(model, inputs, [count, inputSize]);
 
     /// <summary>Runs the model on an input of any shape (an NCHW image batch).</summary>
-    public static float[] Run(byte[] model, float[] inputs, long[] shape)
+    public static float[] Run(byte[] model, float[] inputs, long[] shape) => Run(model, inputs, shape, GraphOptimizationLevel.ORT_DISABLE_ALL);
+
+    /// <summary>Runs the model with ONNX Runtime's graph rewrites at <paramref name="level"/> (all: int8 kernels for a
+    /// QDQ model).</summary>
+    public static float[] Run(byte[] model, float[] inputs, long[] shape, GraphOptimizationLevel level)
     {
-        using var options = new SessionOptions { IntraOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
+        using var options = new SessionOptions { IntraOpNumThreads = 1, GraphOptimizationLevel = level };
         using var session = new InferenceSession(model, options);
         using var input = OrtValue.CreateTensorValueFromMemory(inputs, shape);
         using var runOptions = new RunOptions();
