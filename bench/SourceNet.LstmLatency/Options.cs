@@ -4,11 +4,11 @@ using System.Globalization;
 namespace SourceNet.Bench.LstmLatency;
 
 /// <summary>The command line (see Program.cs for what each option means).</summary>
-internal sealed record Options(string Data, string Out, int Rounds, int Warmup, int Calls, int Images, int TrainSteps, string Threads, string OrtThreads)
+internal sealed record Options(string Data, string Out, int Rounds, int Warmup, int Calls, int Images, int TrainSteps, string Threads, string OrtThreads, int ProfileCalls)
 {
     public static Options Parse(string[] args)
     {
-        var o = new Options("data/mnist", "bench/results/lstm-latency", 3, 500, 5000, 1000, 150, "1 2", "1 2 0");
+        var o = new Options("data/mnist", "bench/results/lstm-latency", 3, 500, 5000, 1000, 150, "1 2", "1 2 0", 1500);
         for (int i = 0; i < args.Length; i += 2)
         {
             if (i + 1 >= args.Length)
@@ -35,6 +35,7 @@ internal sealed record Options(string Data, string Out, int Rounds, int Warmup, 
                 "--train-steps" => o with { TrainSteps = Int(0) },
                 "--threads" => o with { Threads = value },
                 "--ort-threads" => o with { OrtThreads = value },
+                "--profile-calls" => o with { ProfileCalls = Int(0) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };
         }

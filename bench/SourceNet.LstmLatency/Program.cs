@@ -8,15 +8,18 @@
 // ONNX Runtime at each of --ort-threads intra-op threads, 0 for its default; a SourceNet setting is followed by ONNX
 // Runtime's at the same count) runs --warmup untimed and --calls timed single-image calls, cycling through the first
 // --images test images, then one timed call on all 10,000 (Forward and ONNX Runtime only).
+// Last, unless --profile-calls is 0, SingleSequenceProfile times the kernels of SourceNet's single-sequence path one
+// by one at each of --threads (lines PROFILE).
 // Writes <out>/results.jsonl (one line per setting and round) and <out>/table.md, and prints the table.
 //
 // Usage: SourceNet.LstmLatency [--data data/mnist] [--out DIR] [--rounds 3] [--warmup 500] [--calls 5000] [--images 1000]
-//                              [--train-steps 150] [--threads "1 2"] [--ort-threads "1 2 0"]
+//                              [--train-steps 150] [--threads "1 2"] [--ort-threads "1 2 0"] [--profile-calls 1500]
 using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using SourceNet.Data;
+using SourceNet.Kernels;
 using SourceNet.Onnx;
 using SourceNet.Samples.MnistLstm;
 
@@ -76,6 +79,14 @@ internal static class Program
                         (batchMs is double b ? $", 10,000 images {b:F0} ms" : "") + $"; load {before} -> {m.LoadAfter}");
                 }
             }
+            if (options.ProfileCalls > 0)
+            {
+                foreach (int t in threads)
+                {
+                    KernelThreads.Count = t;
+                    SingleSequenceProfile.Print(network, data.TestImages, options.ProfileCalls);
+                }
+            }
             FmaPeak peakAfter = FmaPeak.Measure();
             var peak = new FmaPeak(peakAfter.Vector, Math.Max(peakBefore.OneThreadGflops, peakAfter.OneThreadGflops),
                 Math.Max(peakBefore.TwoThreadGflops, peakAfter.TwoThreadGflops));
@@ -83,7 +94,7 @@ internal static class Program
                 $"FMA peak ({peak.Vector}, best of before and after): {peak.OneThreadGflops:F1} GFLOP/s on 1 thread, {peak.TwoThreadGflops:F1} on 2  " + Environment.NewLine +
                 $"Load average at start {loadStart}, at end {Measurement.LoadAverage()}; {options.Rounds} round(s) of {options.Warmup} warm-up and {options.Calls} timed calls per setting over the first {images} test images  " + Environment.NewLine;
             File.WriteAllLines(Path.Combine(options.Out, "results.jsonl"), measurements.Select(m => m.ToJson()));
-            File.AppendAllText(Path.Combine(options.Out, "table.md"), table);
+            File.WriteAllText(Path.Combine(options.Out, "table.md"), table);
             Console.WriteLine();
             Console.Write(table);
             return 0;
