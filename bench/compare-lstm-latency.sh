@@ -21,7 +21,7 @@ set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
-invocation="bench/compare-lstm-latency.sh${*:+ $*}"
+invocation="bench/compare-lstm-latency.sh$(printf ' %q' "$@")"
 
 niceness=0
 [[ $(id -u) == 0 ]] && niceness=-10
@@ -70,7 +70,7 @@ report="$logs/report.md"
         "$(git diff --quiet HEAD -- src bench samples 2>/dev/null || echo ' (uncommitted changes)')"
     printf 'Machine: %s, %s cores; niceness %s; load average before the process %s, after %s  \n' \
         "$(lscpu | sed -n 's/^Model name: *//p')" "$(nproc)" "$niceness" "$load_start" "$(load)"
-    sed -n 's/^ACCURACY //p; s/^AGREEMENT /Logits: /p' "$logs/run.log" | sed 's/$/  /'
+    sed -n 's/^ACCURACY //p; s/^AGREEMENT /Logits, /p' "$logs/run.log" | sed 's/$/  /'
     echo
     [[ -f $logs/table.md ]] && cat "$logs/table.md"
     echo

@@ -64,12 +64,18 @@ internal static class SingleSequenceProfile
         double dense = MedianPerCall(() =>
             Gemm.MatMulBias<IdentityActivation>(1, Classes, Units, hidden.AsSpan(Steps * Units, Units), network.Output.Weight.Value, network.Output.Bias.Value, logits), calls);
         double predict = MedianPerCall(() => network.Predict(images.AsSpan(0, Steps * Inputs)), calls);
+        // The same weights in a network whose buffers hold one sample, not a training batch of 100.
+        MnistLstm single = new(seed: 0, maxBatchSize: 1);
+        for (int i = 0; i < single.Parameters.Count; i++)
+            network.Parameters[i].Value.CopyTo(single.Parameters[i].Value, 0);
+        double predictSingle = MedianPerCall(() => single.Predict(images.AsSpan(0, Steps * Inputs)), calls);
         double forward = MedianPerCall(() => network.Forward(images.AsSpan(0, Steps * Inputs), logits), calls);
         double parts = projection + products + cell + dense;
         Console.WriteLine($"PROFILE threads {KernelThreads.Count}: input projection [28,28]x[28,512] {projection:F1} µs, " +
             $"28 recurrent products [1,128]x[128,512] {products:F1} µs ({2.0 * Steps * Units * Width / (products * 1e3):F1} GFLOP/s), " +
             $"(the same with 8 accumulators per tile, bench/SourceNet.LstmLatency/ReferenceMatVec.cs: {yardstick:F1} µs, {2.0 * Steps * Units * Width / (yardstick * 1e3):F1} GFLOP/s, max |difference| {yardstickDifference:G2}), " +
-            $"28 cell updates {cell:F1} µs, dense {dense:F1} µs; sum {parts:F1} µs; Predict {predict:F1} µs, Forward {forward:F1} µs");
+            $"28 cell updates {cell:F1} µs, dense {dense:F1} µs; sum {parts:F1} µs; " +
+            $"Predict {predict:F1} µs (built for batches of 1: {predictSingle:F1} µs), Forward {forward:F1} µs");
 
         void RunAll()
         {
