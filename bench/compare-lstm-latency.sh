@@ -21,7 +21,8 @@ set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
-invocation="bench/compare-lstm-latency.sh$(printf ' %q' "$@")"
+invocation="bench/compare-lstm-latency.sh"
+[[ $# -gt 0 ]] && invocation+="$(printf ' %q' "$@")"
 
 niceness=0
 [[ $(id -u) == 0 ]] && niceness=-10
