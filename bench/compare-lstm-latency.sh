@@ -28,12 +28,15 @@ niceness=0
 [[ $(id -u) == 0 ]] && niceness=-10
 build=1
 forward=()
+integer() { [[ $2 =~ ^[0-9]+$ && $2 -ge $3 ]] || { echo "compare-lstm-latency.sh: $1 needs integers of at least $3; got '$2'" >&2; exit 2; }; }
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --rounds|--calls|--warmup|--images|--train-steps|--threads|--ort-threads|--profile-calls|--nice)
             [[ $# -ge 2 ]] || { echo "compare-lstm-latency.sh: $1 needs a value" >&2; exit 2; } ;;&
         --nice) [[ $2 =~ ^-?[0-9]+$ ]] || { echo "compare-lstm-latency.sh: --nice needs an integer; got '$2'" >&2; exit 2; }
             niceness="$2"; shift 2 ;;
+        --rounds|--calls|--images|--threads) for n in $2; do integer "$1" "$n" 1; done ;;&
+        --warmup|--train-steps|--ort-threads|--profile-calls) for n in $2; do integer "$1" "$n" 0; done ;;&
         --rounds|--calls|--warmup|--images|--train-steps|--threads|--ort-threads|--profile-calls) forward+=("$1" "$2"); shift 2 ;;
         --no-build) build=0; shift ;;
         -h|--help) sed -n '2,19p' "$0"; exit 0 ;;

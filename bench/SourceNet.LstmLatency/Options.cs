@@ -45,6 +45,11 @@ internal sealed record Options(string Data, string Out, int Rounds, int Warmup, 
     public static int[] Counts(string list, int least)
     {
         string[] parts = list.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0)
+        {
+            // Both systems must run: the logits are compared before anything is timed.
+            throw new ArgumentException("A thread list needs at least one count; got none.");
+        }
         var counts = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
         {
