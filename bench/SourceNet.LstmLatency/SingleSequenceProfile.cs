@@ -6,8 +6,8 @@ using SourceNet.Samples.MnistLstm;
 namespace SourceNet.Bench.LstmLatency;
 
 /// <summary>
-/// Where SourceNet's single-sequence time goes (--profile): the kernels the generated <c>RunForward</c> calls for a batch
-/// of 1, each timed alone in a loop on the network's own weights, at the current <see cref="KernelThreads.Count"/>,
+/// Where SourceNet's single-sequence time goes (--profile-calls): the kernels the generated <c>RunForward</c> calls for a
+/// batch of 1, each timed alone (the median of single calls) on the network's own weights, at the current <see cref="KernelThreads.Count"/>,
 /// next to the whole <c>Predict</c>. The parts' sum against the whole shows what the calls around the kernels cost.
 /// </summary>
 internal static class SingleSequenceProfile
