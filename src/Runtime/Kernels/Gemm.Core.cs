@@ -346,6 +346,9 @@ public static partial class Gemm
             case KernelIsa.Vector512:
                 Slice512<TActivation>(g, j0, j1);
                 break;
+            case KernelIsa.Vector256 when g.M == 1 && g.SparseRowStart == null:
+                MatVecSlice256<TActivation>(g, j0, j1);
+                break;
             case KernelIsa.Vector256:
                 Slice256<TActivation>(g, j0, j1);
                 break;

@@ -123,6 +123,7 @@ public class GemmTests
         {
             data.Add(layout, 100, 300, 97);
             data.Add(layout, 1, 300, 784);
+            data.Add(layout, 1, 97, 33); // the single-row tiles: 12 vectors, then one shifted vector
             data.Add(layout, 5, 97, 33);
             data.Add(layout, 13, 64, 7);
             data.Add(layout, 7, 1000, 3);
