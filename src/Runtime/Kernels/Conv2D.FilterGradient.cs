@@ -57,7 +57,7 @@ public static partial class Conv2D
                 int ky = i / (kw * c), rest = i - ky * kw * c, kx = rest / c;
                 patch[i - i0] = ky * rowStride + (nint)kx * c + (rest - kx * c);
             }
-            int stepsPerPass = FilterTiling.StepsPerPass(G.Filters);
+            int stepsPerPass = FilterTiling.StepsPerPass(j1 - j0);
             nint* window = stackalloc nint[FilterTiling.MaxStepsPerPass];
             var cursor = new WindowCursor(G, Plan, 0);
             for (int r0 = 0; r0 < Rows; r0 += stepsPerPass)
@@ -123,8 +123,8 @@ public static partial class Conv2D
         /// <summary>First column of column block <paramref name="b"/>; the last block takes the remainder.</summary>
         public int ColumnStart(int b) => b >= ColumnBlocks ? Filters : b * PanelWidth;
 
-        /// <summary>Rows per pass: a pass's dOut rows (steps · filters floats) take 16 KB of L1.</summary>
-        public static int StepsPerPass(int filters) => Math.Clamp(4096 / filters, 16, MaxStepsPerPass);
+        /// <summary>Rows per pass: the dOut a block's pass reads (steps · its columns) takes 16 KB of L1.</summary>
+        public static int StepsPerPass(int columns) => Math.Clamp(4096 / columns, 16, MaxStepsPerPass);
     }
 
     /// <summary>The widest vector path whose vector fits the filter count (the tile needs at least one whole vector).</summary>
