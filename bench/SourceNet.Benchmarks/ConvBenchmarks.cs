@@ -75,20 +75,10 @@ public class ConvBenchmarks
     public void BackwardInputIm2Col() => Conv2D.BackwardInputAt(KernelIsaInfo.Best, Conv2D.Method.Im2Col, KernelThreads.Count,
         _g, Batch, _outputGradient, _weight, _inputGradient, _workspace);
 
-    [Benchmark(Description = "BackwardFilter")]
+    [Benchmark(Description = "BackwardFilter direct")]
     public void BackwardFilter() => Conv2D.BackwardFilter(_g, Batch, _input, _outputGradient, _weightGradient, _biasGradient, _workspace);
 
-    [Benchmark(Description = "BackwardFilter, GEMM column split")]
-    public void BackwardFilterByColumns()
-    {
-        Conv2D.FilterGradientByRows = false;
-        try
-        {
-            BackwardFilter();
-        }
-        finally
-        {
-            Conv2D.FilterGradientByRows = true;
-        }
-    }
+    [Benchmark(Description = "BackwardFilter im2col")]
+    public void BackwardFilterIm2Col() => Conv2D.BackwardFilterAt(KernelIsaInfo.Best, Conv2D.Method.Im2Col, KernelThreads.Count,
+        _g, Batch, _input, _outputGradient, _weightGradient, _biasGradient, _workspace);
 }

@@ -35,8 +35,8 @@ public static class ConvQuickTimer
                         ("Forward im2col+GEMM", bench.ForwardIm2Col),
                         ("BackwardInput direct", bench.BackwardInputDirect),
                         ("BackwardInput im2col", bench.BackwardInputIm2Col),
-                        ("BackwardFilter", bench.BackwardFilter),
-                        ("BackwardFilter by cols", bench.BackwardFilterByColumns),
+                        ("BackwardFilter direct", bench.BackwardFilter),
+                        ("BackwardFilter im2col", bench.BackwardFilterIm2Col),
                     };
                     double[][] samples = Interleaved(kernels.Select(k => k.Call).ToArray());
                     for (int k = 0; k < kernels.Length; k++)

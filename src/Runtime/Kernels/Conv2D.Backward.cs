@@ -51,9 +51,16 @@ public static partial class Conv2D
         }
     }
 
-    /// <summary><see cref="BackwardFilter"/> at a chosen instruction set and thread limit.</summary>
+    /// <summary><see cref="BackwardFilter"/> at a chosen instruction set and thread limit, by the direct method.</summary>
+    internal static void BackwardFilterAt(KernelIsa isa, int maxParts, in Conv2DGeometry g, int batch,
+        ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> weightGradient, Span<float> biasGradient, Span<float> workspace) =>
+        BackwardFilterAt(isa, Method.Direct, maxParts, g, batch, input, outputGradient, weightGradient, biasGradient, workspace);
+
+    /// <summary><see cref="BackwardFilter"/> at a chosen method, instruction set and thread limit. Both methods sum each
+    /// dW element over a chunk's rows in the same order, so they give the same bits; the im2col method is kept for the
+    /// comparison (bench --conv) and the tests.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static unsafe void BackwardFilterAt(KernelIsa isa, int maxParts, in Conv2DGeometry g, int batch,
+    internal static unsafe void BackwardFilterAt(KernelIsa isa, Method method, int maxParts, in Conv2DGeometry g, int batch,
         ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> weightGradient, Span<float> biasGradient, Span<float> workspace)
     {
         var plan = new ConvPlan(g);
@@ -77,6 +84,17 @@ public static partial class Conv2D
                 int samples = Math.Min(plan.SamplesPerChunk, batch - first);
                 int rows = samples * plan.Positions;
                 BlockRunner.Run(new PadWork { G = g, Plan = plan, Input = pInput + (nint)first * g.InputElements, Padded = padded, Samples = samples }, maxParts);
+                if (method == Method.Direct)
+                {
+                    // The first chunk's sums are the gradient so far; each later chunk's are added to it, in chunk order.
+                    var direct = new FilterGradientDirectWork
+                    {
+                        G = g, Plan = plan, Padded = padded, OutputGradient = pOutGrad + (nint)first * g.OutputElements,
+                        Target = first == 0 ? pWGrad : partial, WeightGradient = pWGrad, Rows = rows, Accumulate = first != 0, Isa = isa,
+                    };
+                    BlockRunner.Run(direct, PartsFor(maxParts, rows, g));
+                    continue;
+                }
                 BlockRunner.Run(new PatchWork { G = g, Plan = plan, Padded = padded, Patches = patches, Rows = rows }, maxParts);
                 // The first chunk's product is the gradient so far; each later one is added to it, in chunk order.
                 int parts = PartsFor(maxParts, rows, g);

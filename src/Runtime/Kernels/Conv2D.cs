@@ -19,7 +19,9 @@ namespace SourceNet.Kernels;
 /// window in place from a zero-padded copy of the input (the direct method; the im2col method, patches copied
 /// out then <see cref="Gemm.MatMulBias{TActivation}"/>, computes the same bits and is kept for the comparison).
 /// BackwardInput runs the direct kernel on the flipped kernel where the stride is 1 and there are at least 16
-/// input channels, else dOut·Wᵀ and a col2im scatter-add. BackwardFilter is im2col and a transposed-A product.</para>
+/// input channels, else dOut·Wᵀ and a col2im scatter-add. BackwardFilter reads the patches in place too, in passes of
+/// a few hundred rows (Conv2D.FilterGradient.cs); the im2col method (patches copied out, then a transposed-A product)
+/// computes the same bits and is kept for the comparison.</para>
 /// </remarks>
 public static partial class Conv2D
 {

@@ -227,8 +227,7 @@ public static partial class Gemm
         if (TVectors.Value > 3) TOps.Store(TOps.Forward<TActivation>(v3), c + o3);
     }
 
-    /// <summary>sums[j] = Σ_i a[i·columns + j] for j in [0, columns), <see cref="IGemmVectorOps{TVector}.TileVectors"/>
-    /// = 4 vectors of columns per pass on AVX-512, one on narrower paths.</summary>
+    /// <summary>sums[j] = Σ_i a[i·columns + j] for j in [0, columns), 4 vectors of columns per pass, then one.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void ColumnSumsVectors<TOps, TVector>(int rows, int columns, float* a, float* sums)
         where TOps : struct, IGemmVectorOps<TVector>
@@ -241,25 +240,24 @@ public static partial class Gemm
             return;
         }
         int j = 0;
-        if (TOps.TileVectors == 4)
+        // Four vectors per pass on every width: each column is still one chain of adds in row order, but four chains
+        // hide the add latency that one alone would wait on (a 32-wide gradient took 4 passes of 3 cycles per row).
+        for (; j + 4 * width <= columns; j += 4 * width)
         {
-            for (; j + 4 * width <= columns; j += 4 * width)
+            TVector s0 = default, s1 = default, s2 = default, s3 = default;
+            float* row = a + j;
+            for (int i = 0; i < rows; i++)
             {
-                TVector s0 = default, s1 = default, s2 = default, s3 = default;
-                float* row = a + j;
-                for (int i = 0; i < rows; i++)
-                {
-                    s0 = TOps.Add(s0, TOps.Load(row));
-                    s1 = TOps.Add(s1, TOps.Load(row + width));
-                    s2 = TOps.Add(s2, TOps.Load(row + 2 * width));
-                    s3 = TOps.Add(s3, TOps.Load(row + 3 * width));
-                    row += columns;
-                }
-                TOps.Store(s0, sums + j);
-                TOps.Store(s1, sums + j + width);
-                TOps.Store(s2, sums + j + 2 * width);
-                TOps.Store(s3, sums + j + 3 * width);
+                s0 = TOps.Add(s0, TOps.Load(row));
+                s1 = TOps.Add(s1, TOps.Load(row + width));
+                s2 = TOps.Add(s2, TOps.Load(row + 2 * width));
+                s3 = TOps.Add(s3, TOps.Load(row + 3 * width));
+                row += columns;
             }
+            TOps.Store(s0, sums + j);
+            TOps.Store(s1, sums + j + width);
+            TOps.Store(s2, sums + j + 2 * width);
+            TOps.Store(s3, sums + j + 3 * width);
         }
         for (; j < columns; j += width)
         {

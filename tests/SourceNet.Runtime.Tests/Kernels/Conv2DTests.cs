@@ -97,6 +97,66 @@ public class Conv2DTests
         }
     }
 
+    /// <summary>The shapes above, and ones whose filter gradient has many tiles of dW (360 and 800 rows: blocks of tiles
+    /// rather than column blocks), several passes per chunk, and filter counts with a narrower panel and a scalar tail.</summary>
+    public static TheoryData<string> FilterGradientShapes()
+    {
+        var shapes = new TheoryData<string>();
+        foreach (string shape in Shapes())
+            shapes.Add(shape);
+        shapes.Add("9x8x40 3x3x13 s1 same");
+        shapes.Add("10x10x32 5x5x27 s1 same");
+        shapes.Add("11x9x5 3x4x44 s2x1 valid");
+        return shapes;
+    }
+
+    [Theory]
+    [MemberData(nameof(FilterGradientShapes))]
+    public void FilterGradientDirectAndIm2ColComputeTheSameBits(string shape)
+    {
+        // Both methods sum each dW element over a chunk's rows in increasing order from zero (the direct one in passes,
+        // its sums stored and reloaded between them), and the chunks in order: the same bits per ISA, thread count,
+        // batch (1, 3, 7) and chunking.
+        Conv2DGeometry g = Parse(shape);
+        foreach (int batch in new[] { 1, 3, 7 })
+        {
+            var c = Case.Make(g, batch, 17 * shape.Length + batch);
+            foreach (KernelIsa isa in SupportedIsas())
+                foreach (int threads in new[] { 1, 2 })
+                {
+                    var direct = new float[c.Weight.Length];
+                    var directBias = new float[g.Filters];
+                    var im2col = new float[c.Weight.Length];
+                    var im2colBias = new float[g.Filters];
+                    Conv2D.BackwardFilterAt(isa, Conv2D.Method.Direct, threads, g, batch, c.Input, c.OutputGradient, direct, directBias, c.Workspace);
+                    Conv2D.BackwardFilterAt(isa, Conv2D.Method.Im2Col, threads, g, batch, c.Input, c.OutputGradient, im2col, im2colBias, c.Workspace);
+                    Assert.True(im2col.AsSpan().SequenceEqual(direct), $"{shape} batch {batch} {isa} {threads} threads: dW differs");
+                    Assert.Equal(im2colBias, directBias);
+                }
+        }
+    }
+
+    [Theory]
+    [InlineData("9x8x40 3x3x13 s1 same")]
+    [InlineData("10x10x32 5x5x27 s1 same")]
+    [InlineData("11x9x5 3x4x44 s2x1 valid")]
+    public void FilterGradientMatchesReferenceAtLargerShapes(string shape)
+    {
+        Conv2DGeometry g = Parse(shape);
+        const int batch = 3;
+        var c = Case.Make(g, batch, 23 * shape.Length);
+        (_, double[] dWeight, double[] dBias) = ConvReference.Backward(g, batch, c.Input, c.Weight, c.OutputGradient);
+        (_, double[] mWeight, double[] mBias) = ConvReference.Backward(g, batch, Abs(c.Input), Abs(c.Weight), Abs(c.OutputGradient));
+        foreach (KernelIsa isa in SupportedIsas())
+        {
+            var weightGradient = new float[c.Weight.Length];
+            var biasGradient = new float[g.Filters];
+            Conv2D.BackwardFilterAt(isa, Conv2D.Method.Direct, 2, g, batch, c.Input, c.OutputGradient, weightGradient, biasGradient, c.Workspace);
+            AssertClose<IdentityActivation>(dWeight, mWeight, weightGradient, batch * g.OutputPositions, $"{shape} {isa} dWeight");
+            AssertClose<IdentityActivation>(dBias, mBias, biasGradient, batch * g.OutputPositions, $"{shape} {isa} dBias");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Shapes))]
     public void BackwardMatchesFiniteDifferences(string shape)

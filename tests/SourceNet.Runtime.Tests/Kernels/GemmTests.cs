@@ -243,6 +243,28 @@ public class GemmTests
         }
     }
 
+    [Fact]
+    public void ColumnSumsAreOneChainOfAddsPerColumnInRowOrder()
+    {
+        // The bias gradients' bits (and so the MNIST goldens) rest on this order, whatever the number of columns a
+        // pass sums at once.
+        foreach (KernelIsa isa in SupportedIsas())
+            foreach (int columns in new[] { 7, 32, 40, 64, 1024 })
+            {
+                const int rows = 53;
+                float[] a = Random(rows * columns, columns);
+                var sums = new float[columns];
+                Gemm.ColumnSumsAt(isa, rows, columns, a, sums);
+                for (int j = 0; j < columns; j++)
+                {
+                    float chain = 0f;
+                    for (int i = 0; i < rows; i++)
+                        chain += a[i * columns + j];
+                    Assert.True(chain == sums[j], $"{isa} [{rows},{columns}] column {j}: {sums[j]:R} vs the chain's {chain:R}");
+                }
+            }
+    }
+
     private static void Check<TActivation>(Layout layout, KernelIsa isa, int parts, int m, int n, int k, bool withBias, int seed)
         where TActivation : struct, IActivation
     {
