@@ -1,0 +1,214 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace SourceNet.Kernels;
+
+// The fused forward step. A tile is up to 6 rows x 2 vectors (12 accumulators + 2 weight vectors + 1 broadcast of
+// AVX2's 16 registers), the two vectors being one gate pair of eight units. Pass 0 sums the (i, f) pair, starting
+// from the input projection and b_hh, and stores σ of both; pass 1 sums (g, o) and finishes the cell with the i and f
+// just stored (still in L1). Unit blocks outer, row tiles inner: a block's packed weights (units x 16 floats per
+// pass) stay in L1 while every row tile of the block uses them.
+public static partial class LstmStep
+{
+    /// <summary>
+    /// Step <paramref name="step"/> of the forward pass: on entry <c>gates[step]</c> holds the input projection
+    /// (with <c>b_ih</c>); <c>z = gates[step] + h·W_hh + b_hh</c>, then i, f, o = σ(z) and g = tanh(z) are stored over
+    /// it, <c>c' = f·c + i·g</c> and <c>h' = o·tanh(c')</c> at step + 1 of <paramref name="cells"/> and
+    /// <paramref name="hidden"/>, tanh c' at step <paramref name="step"/> of <paramref name="cellTanh"/>; when
+    /// <paramref name="sequence"/> is not empty, h' is also written to it sample-major ([batch, steps, units]).
+    /// </summary>
+    /// <param name="batch">Samples.</param>
+    /// <param name="units">Units of the state.</param>
+    /// <param name="steps">Steps of the sequence.</param>
+    /// <param name="step">This step.</param>
+    /// <param name="packedWeights">W_hh packed by <see cref="PackForwardWeights"/>.</param>
+    /// <param name="biasHh">b_hh, 4·units.</param>
+    /// <param name="gates">[steps, batch, 4·units].</param>
+    /// <param name="cells">[steps + 1, batch, units].</param>
+    /// <param name="cellTanh">[steps, batch, units].</param>
+    /// <param name="hidden">[steps + 1, batch, units].</param>
+    /// <param name="sequence">[batch, steps, units], or empty.</param>
+    /// <exception cref="ArgumentException">A span is shorter than the sizes need.</exception>
+    public static unsafe void Forward(int batch, int units, int steps, int step, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> biasHh,
+        Span<float> gates, Span<float> cells, Span<float> cellTanh, Span<float> hidden, Span<float> sequence)
+    {
+        CheckStep(batch, units, steps, step, gates.Length, cells.Length, cellTanh.Length);
+        CheckLength(nameof(packedWeights), packedWeights.Length, ForwardWeightsLength(units));
+        CheckLength(nameof(biasHh), biasHh.Length, 4L * units);
+        CheckLength(nameof(hidden), hidden.Length, ((long)steps + 1) * batch * units);
+        if (!sequence.IsEmpty)
+            CheckLength(nameof(sequence), sequence.Length, (long)batch * steps * units);
+        if (batch == 0)
+            return;
+        (int parts, int rowsPerBlock) = Split(batch, units);
+        fixed (float* pw = packedWeights)
+        fixed (float* pb = biasHh)
+        fixed (float* pg = gates)
+        fixed (float* pc = cells)
+        fixed (float* pt = cellTanh)
+        fixed (float* ph = hidden)
+        fixed (float* ps = sequence)
+        {
+            nint state = (nint)step * batch * units;
+            var work = new ForwardWork
+            {
+                Weights = pw,
+                BiasHh = pb,
+                Gates = pg + (nint)step * batch * 4 * units,
+                CellsIn = pc + state,
+                CellsOut = pc + state + (nint)batch * units,
+                CellTanh = pt + state,
+                HiddenIn = ph + state,
+                HiddenOut = ph + state + (nint)batch * units,
+                Sequence = sequence.IsEmpty ? null : ps + (nint)step * units,
+                SequenceStride = steps * units,
+                Batch = batch,
+                Units = units,
+                RowsPerBlock = rowsPerBlock,
+            };
+            BlockRunner.Run(work, parts);
+        }
+    }
+
+    private unsafe struct ForwardWork : IBlockWork
+    {
+        public float* Weights;
+        public float* BiasHh;
+        public float* Gates;
+        public float* CellsIn;
+        public float* CellsOut;
+        public float* CellTanh;
+        public float* HiddenIn;
+        public float* HiddenOut;
+        public float* Sequence;
+        public int SequenceStride;
+        public int Batch;
+        public int Units;
+        public int RowsPerBlock;
+
+        public readonly int Blocks => (Batch + RowsPerBlock - 1) / RowsPerBlock;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public readonly void RunBlock(int block)
+        {
+            int first = block * RowsPerBlock, end = Math.Min(Batch, first + RowsPerBlock);
+            int blocks = UnitBlocks(Units);
+            for (int u = 0; u < blocks; u++)
+            {
+                for (int pass = 0; pass < 2; pass++)
+                {
+                    int row = first;
+                    for (; row + 6 <= end; row += 6)
+                        ForwardTile<Count6>(this, row, u, pass);
+                    switch (end - row)
+                    {
+                        case 1: ForwardTile<Count1>(this, row, u, pass); break;
+                        case 2: ForwardTile<Count2>(this, row, u, pass); break;
+                        case 3: ForwardTile<Count3>(this, row, u, pass); break;
+                        case 4: ForwardTile<Count4>(this, row, u, pass); break;
+                        case 5: ForwardTile<Count5>(this, row, u, pass); break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Rows [row, row + TRows) of unit block <paramref name="unitBlock"/>, gate pair <paramref name="pass"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void ForwardTile<TRows>(in ForwardWork w, int row, int unitBlock, int pass)
+        where TRows : struct, ITileCount
+    {
+        int rows = TRows.Value, units = w.Units, width = 4 * units;
+        int unit = 8 * unitBlock;
+        int valid = Math.Min(8, units - unit);
+        // Columns of the pair's two gates for these units, in a row of gates and in b_hh.
+        int column0 = 2 * pass * units + unit, column1 = column0 + units;
+        float* g0 = w.Gates + (nint)row * width;
+        Vector256<float> bias0 = LoadUnits(w.BiasHh + column0, valid), bias1 = LoadUnits(w.BiasHh + column1, valid);
+        // The sums start from the input projection plus b_hh.
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        c00 = LoadUnits(g0 + column0, valid) + bias0; c01 = LoadUnits(g0 + column1, valid) + bias1;
+        if (rows > 1) { c10 = LoadUnits(g0 + width + column0, valid) + bias0; c11 = LoadUnits(g0 + width + column1, valid) + bias1; }
+        if (rows > 2) { c20 = LoadUnits(g0 + 2 * width + column0, valid) + bias0; c21 = LoadUnits(g0 + 2 * width + column1, valid) + bias1; }
+        if (rows > 3) { c30 = LoadUnits(g0 + 3 * width + column0, valid) + bias0; c31 = LoadUnits(g0 + 3 * width + column1, valid) + bias1; }
+        if (rows > 4) { c40 = LoadUnits(g0 + 4 * width + column0, valid) + bias0; c41 = LoadUnits(g0 + 4 * width + column1, valid) + bias1; }
+        if (rows > 5) { c50 = LoadUnits(g0 + 5 * width + column0, valid) + bias0; c51 = LoadUnits(g0 + 5 * width + column1, valid) + bias1; }
+
+        float* b = w.Weights + (nint)(2 * unitBlock + pass) * units * 16;
+        float* a0 = w.HiddenIn + (nint)row * units;
+        float* a1 = a0 + units, a2 = a1 + units, a3 = a2 + units, a4 = a3 + units, a5 = a4 + units;
+        for (nint k = 0; k < units; k++, b += 16)
+        {
+            Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
+            Vector256<float> a = Vector256.Create(a0[k]);
+            c00 = MultiplyAdd.Vector(a, b0, c00); c01 = MultiplyAdd.Vector(a, b1, c01);
+            if (rows > 1) { a = Vector256.Create(a1[k]); c10 = MultiplyAdd.Vector(a, b0, c10); c11 = MultiplyAdd.Vector(a, b1, c11); }
+            if (rows > 2) { a = Vector256.Create(a2[k]); c20 = MultiplyAdd.Vector(a, b0, c20); c21 = MultiplyAdd.Vector(a, b1, c21); }
+            if (rows > 3) { a = Vector256.Create(a3[k]); c30 = MultiplyAdd.Vector(a, b0, c30); c31 = MultiplyAdd.Vector(a, b1, c31); }
+            if (rows > 4) { a = Vector256.Create(a4[k]); c40 = MultiplyAdd.Vector(a, b0, c40); c41 = MultiplyAdd.Vector(a, b1, c41); }
+            if (rows > 5) { a = Vector256.Create(a5[k]); c50 = MultiplyAdd.Vector(a, b0, c50); c51 = MultiplyAdd.Vector(a, b1, c51); }
+        }
+
+        ForwardRow(w, row, unit, valid, pass, c00, c01);
+        if (rows > 1) ForwardRow(w, row + 1, unit, valid, pass, c10, c11);
+        if (rows > 2) ForwardRow(w, row + 2, unit, valid, pass, c20, c21);
+        if (rows > 3) ForwardRow(w, row + 3, unit, valid, pass, c30, c31);
+        if (rows > 4) ForwardRow(w, row + 4, unit, valid, pass, c40, c41);
+        if (rows > 5) ForwardRow(w, row + 5, unit, valid, pass, c50, c51);
+    }
+
+    /// <summary>The epilogue of one row: pass 0 stores i = σ(z_i), f = σ(z_f); pass 1 the cell update. Not inlined, so
+    /// the tile's loop keeps its registers for the sums.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void ForwardRow(in ForwardWork w, int row, int unit, int valid, int pass, Vector256<float> z0, Vector256<float> z1)
+    {
+        int units = w.Units;
+        float* gates = w.Gates + (nint)row * 4 * units + unit;
+        if (pass == 0)
+        {
+            StoreUnits(FastMath.Sigmoid(z0), gates, valid);
+            StoreUnits(FastMath.Sigmoid(z1), gates + units, valid);
+            return;
+        }
+        Vector256<float> g = FastMath.Tanh(z0), o = FastMath.Sigmoid(z1);
+        Vector256<float> i = LoadUnits(gates, valid), f = LoadUnits(gates + units, valid);
+        nint state = (nint)row * units + unit;
+        // c' = f·c + i·g, h' = o·tanh(c')
+        Vector256<float> cell = MultiplyAdd.Vector(i, g, f * LoadUnits(w.CellsIn + state, valid));
+        Vector256<float> cellTanh = FastMath.Tanh(cell);
+        Vector256<float> h = o * cellTanh;
+        StoreUnits(g, gates + 2 * units, valid);
+        StoreUnits(o, gates + 3 * units, valid);
+        StoreUnits(cell, w.CellsOut + state, valid);
+        StoreUnits(cellTanh, w.CellTanh + state, valid);
+        StoreUnits(h, w.HiddenOut + state, valid);
+        if (w.Sequence != null)
+            StoreUnits(h, w.Sequence + (nint)row * w.SequenceStride + unit, valid);
+    }
+
+    /// <summary>Eight floats, or the first <paramref name="valid"/> of them and zeros (the last block of units, which
+    /// may end at the end of the array).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<float> LoadUnits(float* source, int valid)
+    {
+        if (valid == 8)
+            return Vector256.Load(source);
+        Vector256<float> value = default;
+        Buffer.MemoryCopy(source, &value, sizeof(Vector256<float>), valid * sizeof(float));
+        return value;
+    }
+
+    /// <summary>Stores eight floats, or the first <paramref name="valid"/> of them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void StoreUnits(Vector256<float> value, float* destination, int valid)
+    {
+        if (valid == 8)
+        {
+            value.Store(destination);
+            return;
+        }
+        Buffer.MemoryCopy(&value, destination, valid * sizeof(float), valid * sizeof(float));
+    }
+}
