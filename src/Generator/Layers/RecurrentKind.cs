@@ -121,6 +121,12 @@ internal abstract class RecurrentKind : LayerKind
 
     protected abstract IEnumerable<(string Suffix, string PerSample)> BackwardBuffers(LayerContext c);
 
+    /// <summary>Buffers whose size does not depend on the batch (packed weights), as (suffix, size expression): those
+    /// the forward pass needs, then the backward pass's.</summary>
+    protected virtual IEnumerable<(string Suffix, string Size)> ForwardFixedBuffers(LayerContext c) => System.Array.Empty<(string, string)>();
+
+    protected virtual IEnumerable<(string Suffix, string Size)> BackwardFixedBuffers(LayerContext c) => System.Array.Empty<(string, string)>();
+
     public override IEnumerable<string> FieldSuffixes
     {
         get
@@ -150,6 +156,14 @@ internal abstract class RecurrentKind : LayerKind
         {
             c.W.Line($"private readonly float[] {c.Member(suffix)};");
         }
+        foreach ((string suffix, string _) in ForwardFixedBuffers(c))
+        {
+            c.W.Line($"private readonly float[] {c.Member(suffix)};");
+        }
+        foreach ((string suffix, string _) in BackwardFixedBuffers(c))
+        {
+            c.W.Line($"private readonly float[] {c.Member(suffix)};");
+        }
     }
 
     public override void WriteAllocations(LayerContext c)
@@ -163,6 +177,14 @@ internal abstract class RecurrentKind : LayerKind
         {
             c.W.Line($"{c.Member(suffix)} = new float[maxBatchSize * {perSample}];");
         }
+        foreach ((string suffix, string size) in ForwardFixedBuffers(c))
+        {
+            c.W.Line($"{c.Member(suffix)} = new float[{size}];");
+        }
+        foreach ((string suffix, string size) in BackwardFixedBuffers(c))
+        {
+            c.W.Line($"{c.Member(suffix)} = new float[{size}];");
+        }
     }
 
     // A replica only runs forward passes.
@@ -173,6 +195,14 @@ internal abstract class RecurrentKind : LayerKind
             c.W.Line($"{c.Member(suffix)} = new float[maxBatchSize * {perSample}];");
         }
         foreach ((string suffix, string _) in BackwardBuffers(c))
+        {
+            c.W.Line($"{c.Member(suffix)} = global::System.Array.Empty<float>();");
+        }
+        foreach ((string suffix, string size) in ForwardFixedBuffers(c))
+        {
+            c.W.Line($"{c.Member(suffix)} = new float[{size}];");
+        }
+        foreach ((string suffix, string _) in BackwardFixedBuffers(c))
         {
             c.W.Line($"{c.Member(suffix)} = global::System.Array.Empty<float>();");
         }
@@ -196,8 +226,6 @@ internal abstract class RecurrentKind : LayerKind
         WriteInitialState(c);
         using (c.W.Block($"for (int step = 0; step < {steps}; step++)"))
         {
-            c.W.Line($"// the recurrent product h x W_hh + b_hh: [batch, {Text.Of(recurrent.Units)}] x [{Text.Of(recurrent.Units)}, {Text.Of((long)Gates * recurrent.Units)}]");
-            c.W.Line($"{Gemm}.MatMulBias<{Identity}>(batch, {width}, {units}, {StateBlock(c, c.Member("Hidden"), "step")}, {c.Field}.WeightHh.Value, {c.Field}.BiasHh.Value, {c.Member("Recurrent")});");
             WriteStep(c, recurrent.ReturnSequences ? c.Output : "default");
         }
         if (!recurrent.ReturnSequences)
@@ -210,24 +238,22 @@ internal abstract class RecurrentKind : LayerKind
     /// <summary>Zeros the state before the first step.</summary>
     protected abstract void WriteInitialState(LayerContext c);
 
-    /// <summary>The cell's kernel for one step, after the recurrent product; <paramref name="sequence"/> receives every step's h, or is <c>default</c>.</summary>
+    /// <summary>One forward step: the recurrent product and the cell; <paramref name="sequence"/> receives every step's h, or is <c>default</c>.</summary>
     protected abstract void WriteStep(LayerContext c, string sequence);
+
+    /// <summary>The recurrent product <c>h x W_hh + b_hh</c> of one step into the Recurrent buffer (a kind whose cell is
+    /// not fused into the product writes it before the cell's kernel).</summary>
+    protected void WriteRecurrentProduct(LayerContext c)
+    {
+        var recurrent = (RecurrentSpec)c.Layer;
+        c.W.Line($"// the recurrent product h x W_hh + b_hh: [batch, {Text.Of(recurrent.Units)}] x [{Text.Of(recurrent.Units)}, {Text.Of((long)Gates * recurrent.Units)}]");
+        c.W.Line($"{Gemm}.MatMulBias<{Identity}>(batch, {c.Constant("GateWidth")}, {c.Constant("Units")}, {StateBlock(c, c.Member("Hidden"), "step")}, {c.Field}.WeightHh.Value, {c.Field}.BiasHh.Value, {c.Member("Recurrent")});");
+    }
 
     public override void WriteBackward(LayerContext c)
     {
         var recurrent = (RecurrentSpec)c.Layer;
         string steps = c.Constant("Steps"), inputs = c.Constant("Inputs"), units = c.Constant("Units"), width = c.Constant("GateWidth");
-        string dh = c.Member("HiddenGradient");
-        if (recurrent.ReturnSequences)
-        {
-            c.W.Line($"// {recurrent.Name}: backpropagation through time; each step adds its share of the output's gradient to dLoss/dh");
-            c.W.Line($"global::System.Array.Clear({dh}, 0, batch * {units});");
-        }
-        else
-        {
-            c.W.Line($"// {recurrent.Name}: backpropagation through time, from dLoss/dh of the last step (the output's gradient)");
-            c.W.Line($"new {ReadOnlySpan}({c.OutputGradient}, 0, batch * {units}).CopyTo({dh});");
-        }
         WriteBackwardStart(c);
         using (c.W.Block($"for (int step = {steps} - 1; step >= 0; step--)"))
         {
@@ -258,9 +284,22 @@ internal abstract class RecurrentKind : LayerKind
         c.W.Line($"optimizer?.Update({c.Field}.BiasHh);");
     }
 
-    /// <summary>Zeros what the cell carries backwards besides dLoss/dh (an LSTM's dLoss/dc).</summary>
+    /// <summary>Sets up what backpropagation through time carries from step to step: by default dLoss/dh of the last
+    /// step in the HiddenGradient buffer (the output's gradient, or zeros when each step adds its share of it).</summary>
     protected virtual void WriteBackwardStart(LayerContext c)
     {
+        var recurrent = (RecurrentSpec)c.Layer;
+        string dh = c.Member("HiddenGradient"), units = c.Constant("Units");
+        if (recurrent.ReturnSequences)
+        {
+            c.W.Line($"// {recurrent.Name}: backpropagation through time; each step adds its share of the output's gradient to dLoss/dh");
+            c.W.Line($"global::System.Array.Clear({dh}, 0, batch * {units});");
+        }
+        else
+        {
+            c.W.Line($"// {recurrent.Name}: backpropagation through time, from dLoss/dh of the last step (the output's gradient)");
+            c.W.Line($"new {ReadOnlySpan}({c.OutputGradient}, 0, batch * {units}).CopyTo({dh});");
+        }
     }
 
     /// <summary>One step of backpropagation through time: the cell's derivatives, then dLoss/dh of the step before.</summary>

@@ -97,7 +97,7 @@ public static partial class LstmStep
         public readonly int Blocks => (Batch + RowsPerBlock - 1) / RowsPerBlock;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public readonly void RunBlock(int block)
+        public readonly unsafe void RunBlock(int block)
         {
             int first = block * RowsPerBlock, end = Math.Min(Batch, first + RowsPerBlock);
             if (NextGateGradients == null)
@@ -115,18 +115,19 @@ public static partial class LstmStep
                 return;
             }
             int panels = UnitPanels(Units);
+            Vector256<float>* sums = stackalloc Vector256<float>[12];
             for (int panel = 0; panel < panels; panel++)
             {
                 int row = first;
                 for (; row + 6 <= end; row += 6)
-                    BackwardTile<Count6>(this, row, panel);
+                    BackwardTile<Count6>(this, row, panel, sums);
                 switch (end - row)
                 {
-                    case 1: BackwardTile<Count1>(this, row, panel); break;
-                    case 2: BackwardTile<Count2>(this, row, panel); break;
-                    case 3: BackwardTile<Count3>(this, row, panel); break;
-                    case 4: BackwardTile<Count4>(this, row, panel); break;
-                    case 5: BackwardTile<Count5>(this, row, panel); break;
+                    case 1: BackwardTile<Count1>(this, row, panel, sums); break;
+                    case 2: BackwardTile<Count2>(this, row, panel, sums); break;
+                    case 3: BackwardTile<Count3>(this, row, panel, sums); break;
+                    case 4: BackwardTile<Count4>(this, row, panel, sums); break;
+                    case 5: BackwardTile<Count5>(this, row, panel, sums); break;
                 }
             }
         }
@@ -134,7 +135,7 @@ public static partial class LstmStep
 
     /// <summary>Rows [row, row + TRows) of units [16·panel, 16·panel + 16).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void BackwardTile<TRows>(in BackwardWork w, int row, int panel)
+    private static unsafe void BackwardTile<TRows>(in BackwardWork w, int row, int panel, Vector256<float>* sums)
         where TRows : struct, ITileCount
     {
         int rows = TRows.Value, units = w.Units, width = 4 * units;
@@ -156,21 +157,20 @@ public static partial class LstmStep
         }
         int unit = 16 * panel;
         int valid0 = Math.Min(8, units - unit), valid1 = Math.Min(8, units - unit - 8);
-        BackwardPair(w, row, unit, valid0, valid1, c00, c01);
-        if (rows > 1) BackwardPair(w, row + 1, unit, valid0, valid1, c10, c11);
-        if (rows > 2) BackwardPair(w, row + 2, unit, valid0, valid1, c20, c21);
-        if (rows > 3) BackwardPair(w, row + 3, unit, valid0, valid1, c30, c31);
-        if (rows > 4) BackwardPair(w, row + 4, unit, valid0, valid1, c40, c41);
-        if (rows > 5) BackwardPair(w, row + 5, unit, valid0, valid1, c50, c51);
+        // Through memory, so no accumulator is live across the epilogue's calls (see ForwardTile).
+        sums[0] = c00; sums[1] = c01; sums[2] = c10; sums[3] = c11; sums[4] = c20; sums[5] = c21;
+        sums[6] = c30; sums[7] = c31; sums[8] = c40; sums[9] = c41; sums[10] = c50; sums[11] = c51;
+        for (int r = 0; r < rows; r++)
+            BackwardPair(w, row + r, unit, valid0, valid1, sums + 2 * r);
     }
 
     /// <summary>The epilogue of one row's two vectors of units (the second may be partly or wholly past the last unit).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void BackwardPair(in BackwardWork w, int row, int unit, int valid0, int valid1, Vector256<float> dh0, Vector256<float> dh1)
+    private static unsafe void BackwardPair(in BackwardWork w, int row, int unit, int valid0, int valid1, Vector256<float>* sums)
     {
-        BackwardRow(w, row, unit, valid0, dh0);
+        BackwardRow(w, row, unit, valid0, sums[0]);
         if (valid1 > 0)
-            BackwardRow(w, row, unit + 8, valid1, dh1);
+            BackwardRow(w, row, unit + 8, valid1, sums[1]);
     }
 
     /// <summary>

@@ -5,8 +5,8 @@ using System.Runtime.Intrinsics;
 namespace SourceNet.Kernels;
 
 // The fused forward step. A tile is up to 6 rows x 2 vectors (12 accumulators + 2 weight vectors + 1 broadcast of
-// AVX2's 16 registers), the two vectors being one gate pair of eight units. Pass 0 sums the (i, f) pair, starting
-// from the input projection and b_hh, and stores σ of both; pass 1 sums (g, o) and finishes the cell with the i and f
+// AVX2's 16 registers), the two vectors being one gate pair of eight units. Pass 0 sums the (i, f) pair, adds
+// the input projection and b_hh in the epilogue, and stores σ of both; pass 1 sums (g, o) and finishes the cell with the i and f
 // just stored (still in L1). Unit blocks outer, row tiles inner: a block's packed weights (units x 16 floats per
 // pass) stay in L1 while every row tile of the block uses them.
 public static partial class LstmStep
@@ -90,24 +90,25 @@ public static partial class LstmStep
         public readonly int Blocks => (Batch + RowsPerBlock - 1) / RowsPerBlock;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public readonly void RunBlock(int block)
+        public readonly unsafe void RunBlock(int block)
         {
             int first = block * RowsPerBlock, end = Math.Min(Batch, first + RowsPerBlock);
             int blocks = UnitBlocks(Units);
+            Vector256<float>* sums = stackalloc Vector256<float>[12];
             for (int u = 0; u < blocks; u++)
             {
                 for (int pass = 0; pass < 2; pass++)
                 {
                     int row = first;
                     for (; row + 6 <= end; row += 6)
-                        ForwardTile<Count6>(this, row, u, pass);
+                        ForwardTile<Count6>(this, row, u, pass, sums);
                     switch (end - row)
                     {
-                        case 1: ForwardTile<Count1>(this, row, u, pass); break;
-                        case 2: ForwardTile<Count2>(this, row, u, pass); break;
-                        case 3: ForwardTile<Count3>(this, row, u, pass); break;
-                        case 4: ForwardTile<Count4>(this, row, u, pass); break;
-                        case 5: ForwardTile<Count5>(this, row, u, pass); break;
+                        case 1: ForwardTile<Count1>(this, row, u, pass, sums); break;
+                        case 2: ForwardTile<Count2>(this, row, u, pass, sums); break;
+                        case 3: ForwardTile<Count3>(this, row, u, pass, sums); break;
+                        case 4: ForwardTile<Count4>(this, row, u, pass, sums); break;
+                        case 5: ForwardTile<Count5>(this, row, u, pass, sums); break;
                     }
                 }
             }
@@ -116,25 +117,16 @@ public static partial class LstmStep
 
     /// <summary>Rows [row, row + TRows) of unit block <paramref name="unitBlock"/>, gate pair <paramref name="pass"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void ForwardTile<TRows>(in ForwardWork w, int row, int unitBlock, int pass)
+    private static unsafe void ForwardTile<TRows>(in ForwardWork w, int row, int unitBlock, int pass, Vector256<float>* sums)
         where TRows : struct, ITileCount
     {
-        int rows = TRows.Value, units = w.Units, width = 4 * units;
+        int rows = TRows.Value, units = w.Units;
         int unit = 8 * unitBlock;
         int valid = Math.Min(8, units - unit);
-        // Columns of the pair's two gates for these units, in a row of gates and in b_hh.
-        int column0 = 2 * pass * units + unit, column1 = column0 + units;
-        float* g0 = w.Gates + (nint)row * width;
-        Vector256<float> bias0 = LoadUnits(w.BiasHh + column0, valid), bias1 = LoadUnits(w.BiasHh + column1, valid);
-        // The sums start from the input projection plus b_hh.
+        // The sums start from zero; the epilogue adds the input projection and b_hh (its loads of a partial block of
+        // units go through memory, which here would keep the accumulators out of registers).
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        c00 = LoadUnits(g0 + column0, valid) + bias0; c01 = LoadUnits(g0 + column1, valid) + bias1;
-        if (rows > 1) { c10 = LoadUnits(g0 + width + column0, valid) + bias0; c11 = LoadUnits(g0 + width + column1, valid) + bias1; }
-        if (rows > 2) { c20 = LoadUnits(g0 + 2 * width + column0, valid) + bias0; c21 = LoadUnits(g0 + 2 * width + column1, valid) + bias1; }
-        if (rows > 3) { c30 = LoadUnits(g0 + 3 * width + column0, valid) + bias0; c31 = LoadUnits(g0 + 3 * width + column1, valid) + bias1; }
-        if (rows > 4) { c40 = LoadUnits(g0 + 4 * width + column0, valid) + bias0; c41 = LoadUnits(g0 + 4 * width + column1, valid) + bias1; }
-        if (rows > 5) { c50 = LoadUnits(g0 + 5 * width + column0, valid) + bias0; c51 = LoadUnits(g0 + 5 * width + column1, valid) + bias1; }
 
         float* b = w.Weights + (nint)(2 * unitBlock + pass) * units * 16;
         float* a0 = w.HiddenIn + (nint)row * units;
@@ -151,41 +143,52 @@ public static partial class LstmStep
             if (rows > 5) { a = Vector256.Create(a5[k]); c50 = MultiplyAdd.Vector(a, b0, c50); c51 = MultiplyAdd.Vector(a, b1, c51); }
         }
 
-        ForwardRow(w, row, unit, valid, pass, c00, c01);
-        if (rows > 1) ForwardRow(w, row + 1, unit, valid, pass, c10, c11);
-        if (rows > 2) ForwardRow(w, row + 2, unit, valid, pass, c20, c21);
-        if (rows > 3) ForwardRow(w, row + 3, unit, valid, pass, c30, c31);
-        if (rows > 4) ForwardRow(w, row + 4, unit, valid, pass, c40, c41);
-        if (rows > 5) ForwardRow(w, row + 5, unit, valid, pass, c50, c51);
+        // Through memory, so no accumulator is live across the epilogue's calls (which would have the JIT keep them
+        // all on the stack inside the loop).
+        sums[0] = c00; sums[1] = c01; sums[2] = c10; sums[3] = c11; sums[4] = c20; sums[5] = c21;
+        sums[6] = c30; sums[7] = c31; sums[8] = c40; sums[9] = c41; sums[10] = c50; sums[11] = c51;
+        ForwardEpilogue(w, row, rows, unit, valid, pass, sums);
     }
 
-    /// <summary>The epilogue of one row: pass 0 stores i = σ(z_i), f = σ(z_f); pass 1 the cell update. Not inlined, so
-    /// the tile's loop keeps its registers for the sums.</summary>
+    /// <summary>
+    /// The epilogue of a tile: pass 0 stores i = σ(z_i), f = σ(z_f); pass 1 stores g = tanh(z_g), o = σ(z_o), then
+    /// does the cell update. In two phases over the rows, each row's work independent of the others', so the core
+    /// overlaps the rows' long chains of dependent operations (exp, a division, a second tanh) instead of waiting on
+    /// each. Not inlined, so the tile's loop keeps its registers for the sums.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void ForwardRow(in ForwardWork w, int row, int unit, int valid, int pass, Vector256<float> z0, Vector256<float> z1)
+    private static unsafe void ForwardEpilogue(in ForwardWork w, int row, int rows, int unit, int valid, int pass, Vector256<float>* sums)
     {
-        int units = w.Units;
-        float* gates = w.Gates + (nint)row * 4 * units + unit;
-        if (pass == 0)
+        int units = w.Units, width = 4 * units;
+        // z = h·W_hh + (x·W_ih + b_ih) + b_hh for the pair's two gates.
+        int column0 = 2 * pass * units + unit, column1 = column0 + units;
+        Vector256<float> bias0 = LoadUnits(w.BiasHh + column0, valid), bias1 = LoadUnits(w.BiasHh + column1, valid);
+        float* gates = w.Gates + (nint)row * width;
+        for (int r = 0; r < rows; r++, gates += width)
         {
-            StoreUnits(FastMath.Sigmoid(z0), gates, valid);
-            StoreUnits(FastMath.Sigmoid(z1), gates + units, valid);
-            return;
+            Vector256<float> z0 = sums[2 * r] + (LoadUnits(gates + column0, valid) + bias0);
+            Vector256<float> z1 = sums[2 * r + 1] + (LoadUnits(gates + column1, valid) + bias1);
+            StoreUnits(pass == 0 ? FastMath.Sigmoid(z0) : FastMath.Tanh(z0), gates + column0, valid);
+            StoreUnits(FastMath.Sigmoid(z1), gates + column1, valid);
         }
-        Vector256<float> g = FastMath.Tanh(z0), o = FastMath.Sigmoid(z1);
-        Vector256<float> i = LoadUnits(gates, valid), f = LoadUnits(gates + units, valid);
-        nint state = (nint)row * units + unit;
-        // c' = f·c + i·g, h' = o·tanh(c')
-        Vector256<float> cell = MultiplyAdd.Vector(i, g, f * LoadUnits(w.CellsIn + state, valid));
-        Vector256<float> cellTanh = FastMath.Tanh(cell);
-        Vector256<float> h = o * cellTanh;
-        StoreUnits(g, gates + 2 * units, valid);
-        StoreUnits(o, gates + 3 * units, valid);
-        StoreUnits(cell, w.CellsOut + state, valid);
-        StoreUnits(cellTanh, w.CellTanh + state, valid);
-        StoreUnits(h, w.HiddenOut + state, valid);
-        if (w.Sequence != null)
-            StoreUnits(h, w.Sequence + (nint)row * w.SequenceStride + unit, valid);
+        if (pass == 0)
+            return;
+        gates = w.Gates + (nint)row * width + unit;
+        for (int r = 0; r < rows; r++, gates += width)
+        {
+            Vector256<float> i = LoadUnits(gates, valid), f = LoadUnits(gates + units, valid);
+            Vector256<float> g = LoadUnits(gates + 2 * units, valid), o = LoadUnits(gates + 3 * units, valid);
+            nint state = (nint)(row + r) * units + unit;
+            // c' = f·c + i·g, h' = o·tanh(c')
+            Vector256<float> cell = MultiplyAdd.Vector(i, g, f * LoadUnits(w.CellsIn + state, valid));
+            Vector256<float> cellTanh = FastMath.Tanh(cell);
+            Vector256<float> h = o * cellTanh;
+            StoreUnits(cell, w.CellsOut + state, valid);
+            StoreUnits(cellTanh, w.CellTanh + state, valid);
+            StoreUnits(h, w.HiddenOut + state, valid);
+            if (w.Sequence != null)
+                StoreUnits(h, w.Sequence + (nint)(row + r) * w.SequenceStride + unit, valid);
+        }
     }
 
     /// <summary>Eight floats, or the first <paramref name="valid"/> of them and zeros (the last block of units, which
