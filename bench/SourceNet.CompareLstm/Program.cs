@@ -10,8 +10,8 @@
 // Besides the step time it reports the GFLOP/s of the LSTM's products in a training step (the FLOPs of its six
 // products, over the median step time: everything else in the step counts against it) and of the recurrent step's
 // fused kernels alone (LstmStep.Forward: h x W_hh with the cell in its epilogue; LstmStep.Backward: dZ x W_hh^T with
-// the cell's derivatives in its epilogue; each timed over the 28 steps in a loop on a batch of 50, the chunk each
-// thread runs in a split training step of 100, on one thread), each as a fraction of the FMA peak measured in this
+// the cell's derivatives in its epilogue; the fastest single call on a batch of 50, the chunk each thread runs in a
+// split training step of 100, on one thread), each as a fraction of the FMA peak measured in this
 // process (bench/Shared/FmaPeak.cs), before and after the runs (the higher is used). The kernels' fractions are of one
 // core's peak: they run on one thread per chunk.
 using System;
@@ -58,6 +58,7 @@ internal static class Program
         }
 
         var epochSeconds = new List<double>();
+        var stepSeconds = new List<double>();
         double allocPerStep = double.NaN;
         double lastLoss = double.NaN;
         for (int epoch = 0; epoch < options.Epochs; epoch++)
@@ -68,7 +69,9 @@ internal static class Program
             for (int step = 0; step < steps; step++)
             {
                 sampler.NextRandomBatch(images, labels);
+                long stepStart = Stopwatch.GetTimestamp();
                 lossSum += model.TrainStep(images, labels, adam);
+                stepSeconds.Add(Stopwatch.GetElapsedTime(stepStart).TotalSeconds);
             }
             epochSeconds.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
             allocPerStep = (double)(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / steps;
@@ -85,8 +88,8 @@ internal static class Program
         double corePeak = Math.Max(peakBefore.GflopsFor(1), peakAfter.GflopsFor(1));
 
         double medianEpoch = Measure.Median(epochSeconds);
-        double stepSeconds = medianEpoch / steps;
-        double lstmGflops = TrainingFlops(options.Batch) / stepSeconds / 1e9;
+        double epochStepSeconds = medianEpoch / steps;
+        double lstmGflops = TrainingFlops(options.Batch) / epochStepSeconds / 1e9;
         var result = new Dictionary<string, object?>
         {
             ["system"] = "SourceNet",
@@ -101,8 +104,11 @@ internal static class Program
             ["epoch_median_s"] = medianEpoch,
             ["epoch_min_s"] = Measure.Min(epochSeconds),
             ["epoch_max_s"] = Measure.Max(epochSeconds),
-            ["step_ms"] = stepSeconds * 1e3,
-            ["steps_per_s"] = 1 / stepSeconds,
+            // The median epoch over its steps (sampling included), and the fastest and median single TrainStep.
+            ["step_ms"] = epochStepSeconds * 1e3,
+            ["steps_per_s"] = 1 / epochStepSeconds,
+            ["step_best_ms"] = Measure.Min(stepSeconds) * 1e3,
+            ["step_median_ms"] = Measure.Median(stepSeconds) * 1e3,
             ["eval_s"] = evalSeconds,
             // Last epoch, the calling thread: the steady state after tiered compilation.
             ["alloc_step_bytes"] = allocPerStep,
@@ -145,8 +151,8 @@ internal static class Program
 
     /// <summary>
     /// GFLOP/s of the fused step kernels on <paramref name="batch"/> rows, on this thread alone (as inside a training
-    /// chunk): forward over the 28 steps, then backward over them; the best of several timed loops of each. FLOPs are
-    /// the products' (2 x batch x units x 4·units per step); the epilogues count against them.
+    /// chunk): the fastest single call of each over 20 loops of the 28 steps. FLOPs are the products' (2 x batch x
+    /// units x 4·units per step); the epilogues count against them.
     /// </summary>
     private static (double Forward, double Backward) RecurrentStepGflops(MnistLstm model, int batch)
     {
@@ -170,31 +176,31 @@ internal static class Program
         LstmStep.PackBackwardWeights(Units, lstm.WeightHh.Value, backwardWeights);
         int savedThreads = KernelThreads.Count;
         KernelThreads.Count = 1;
-        double bestForward = 0, bestBackward = 0;
-        const int Loops = 20;
-        double flops = 2.0 * batch * Units * width * Steps * Loops;
-        for (int round = 0; round < 5; round++)
+        // The fastest single call of each (the same work every step): on a shared machine a loop of many calls is
+        // almost always interrupted, a single call of about 100 µs often is not.
+        double bestForward = double.MaxValue, bestBackward = double.MaxValue;
+        for (int loop = 0; loop < 20; loop++)
         {
-            long start = Stopwatch.GetTimestamp();
-            for (int loop = 0; loop < Loops; loop++)
+            // Each loop starts from the last one's activated gates as its input projection: the same work, no copy.
+            for (int t = 0; t < Steps; t++)
             {
-                // Each loop starts from the last one's activated gates as its input projection: the same work, no copy.
-                for (int t = 0; t < Steps; t++)
-                    LstmStep.Forward(batch, Units, Steps, t, forwardWeights, lstm.BiasHh.Value, gates, cells, cellTanh, hidden, default);
+                long start = Stopwatch.GetTimestamp();
+                LstmStep.Forward(batch, Units, Steps, t, forwardWeights, lstm.BiasHh.Value, gates, cells, cellTanh, hidden, default);
+                bestForward = Math.Min(bestForward, Stopwatch.GetElapsedTime(start).TotalSeconds);
             }
-            bestForward = Math.Max(bestForward, flops / Stopwatch.GetElapsedTime(start).TotalSeconds / 1e9);
-            start = Stopwatch.GetTimestamp();
-            for (int loop = 0; loop < Loops; loop++)
+            Array.Clear(cellGradient);
+            for (int t = Steps - 1; t >= 0; t--)
             {
-                Array.Clear(cellGradient);
-                for (int t = Steps - 1; t >= 0; t--)
-                    LstmStep.Backward(batch, Units, Steps, t, backwardWeights, gates, cells, cellTanh, lastGradient, default, cellGradient, gateGradients);
+                long start = Stopwatch.GetTimestamp();
+                LstmStep.Backward(batch, Units, Steps, t, backwardWeights, gates, cells, cellTanh, lastGradient, default, cellGradient, gateGradients);
+                // The last step has no product.
+                if (t < Steps - 1)
+                    bestBackward = Math.Min(bestBackward, Stopwatch.GetElapsedTime(start).TotalSeconds);
             }
-            // The last step of each loop has no product: Steps − 1 products per loop.
-            bestBackward = Math.Max(bestBackward, flops * (Steps - 1) / Steps / Stopwatch.GetElapsedTime(start).TotalSeconds / 1e9);
         }
+        double flops = 2.0 * batch * Units * width;
         KernelThreads.Count = savedThreads;
-        return (bestForward, bestBackward);
+        return (flops / bestForward / 1e9, flops / bestBackward / 1e9);
     }
 
     private sealed record Options(string Data, int Threads, int Epochs, int Batch, int Steps, int Seed, bool Eval, int Warmup)

@@ -32,6 +32,9 @@ internal sealed class LstmKind : RecurrentKind
 
     protected override string Cell => "global::SourceNet.Kernels.LstmStep";
 
+    // Blocked over the steps' rows, so dZ's strip stays in L1 through the long sum (the same sums as Gemm's).
+    protected override string WeightGradientKernel => "global::SourceNet.Kernels.RecurrentWeightGradient.Compute";
+
     public override LayerSpec? Read(LayerReader reader)
     {
         AttributeArguments a = reader.Arguments;

@@ -278,8 +278,8 @@ internal abstract class RecurrentKind : LayerKind
             c.W.Line($"{Layout}.ToSampleMajor(batch, {steps}, {inputs}, {c.Member("StepInputGradients")}, {dx});");
         }
         c.W.Line($"// {recurrent.Name}: dW_ih = inputs^T x dZ and dW_hh = (previous states)^T x dZ, each over every step at once ({Text.Of(recurrent.In.Steps)} x batch rows)");
-        c.W.Line($"{Gemm}.WeightGradient({inputs}, {width}, {rows}, {c.Member("StepInputs")}, {inputSide}, {c.Field}.WeightIh, optimizer);");
-        c.W.Line($"{Gemm}.WeightGradient({units}, {width}, {rows}, {c.Member("Hidden")}, {hiddenSide}, {c.Field}.WeightHh, optimizer);");
+        c.W.Line($"{WeightGradientKernel}({inputs}, {width}, {rows}, {c.Member("StepInputs")}, {inputSide}, {c.Field}.WeightIh, optimizer);");
+        c.W.Line($"{WeightGradientKernel}({units}, {width}, {rows}, {c.Member("Hidden")}, {hiddenSide}, {c.Field}.WeightHh, optimizer);");
         c.W.Line($"optimizer?.Update({c.Field}.BiasIh);");
         c.W.Line($"optimizer?.Update({c.Field}.BiasHh);");
     }
@@ -304,6 +304,9 @@ internal abstract class RecurrentKind : LayerKind
 
     /// <summary>One step of backpropagation through time: the cell's derivatives, then dLoss/dh of the step before.</summary>
     protected abstract void WriteBackwardStep(LayerContext c, string outputGradient);
+
+    /// <summary>The kernel for the weight gradients over every step, <c>dW = A^T x dZ</c> and the update.</summary>
+    protected virtual string WeightGradientKernel => $"{Gemm}.WeightGradient";
 
     /// <summary>dLoss/d(pre-activation) on the hidden side (<c>h·W_hh + b_hh</c>): the input side's for an LSTM.</summary>
     protected virtual string HiddenSideGradients(LayerContext c) => c.Member("GateGradients");
