@@ -58,7 +58,7 @@ internal static class Program
         }
 
         var epochSeconds = new List<double>();
-        var stepSeconds = new List<double>();
+        var stepSeconds = new List<double>(options.Epochs * steps); // sized up front: growing it would count as the steps' allocation
         double allocPerStep = double.NaN;
         double lastLoss = double.NaN;
         for (int epoch = 0; epoch < options.Epochs; epoch++)
