@@ -10,7 +10,8 @@ namespace SourceNet.Kernels;
 /// </summary>
 /// <remarks>
 /// exp is computed only for x ≤ 0 (both functions need e^-|x| alone): x = n·ln 2 + r with |r| ≤ ln 2 / 2, e^r by its
-/// Taylor polynomial to degree 6 (truncation below 1e-7), and 2^n put into the exponent bits. x is clamped at −87 so
+/// Taylor polynomial to degree 6 (truncation below 1e-7), and 2^n put into the exponent bits (n rounded by adding
+/// 1.5·2^23, which leaves it in the low bits of the sum). x is clamped at −87 so
 /// 2^n stays a normal float. tanh uses an odd polynomial below |x| = 0.625 (where 1 − e^-2|x| would lose digits to
 /// cancellation; coefficients fitted to tanh's relative error, 8e-8 in float), and (1 − e)/(1 + e) with e = e^-2|x|
 /// above.
@@ -22,13 +23,18 @@ internal static class FastMath
     private const float Ln2High = 0.693145752f;
     private const float Ln2Low = 1.42860677e-6f;
     private const float SmallTanh = 0.625f;
+    // 1.5·2^23: adding it rounds a float below 2^22 in magnitude to an integer, which then sits in the sum's low
+    // mantissa bits (two's complement), so n and the bits of 2^n need no conversion instruction.
+    private const float RoundingShift = 12582912f;
+    private const int RoundingShiftBits = 0x4B400000;
 
     /// <summary>e^x for x ≤ 0 (positive inputs are not supported); 0 is approached without underflow to a subnormal.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> ExpNonPositive(Vector256<float> x)
     {
         x = Vector256.Max(x, Vector256.Create(-87f));
-        Vector256<float> n = Vector256.Round(x * Vector256.Create(Log2E));
+        Vector256<float> shifted = MultiplyAdd.Vector(x, Vector256.Create(Log2E), Vector256.Create(RoundingShift));
+        Vector256<float> n = shifted - Vector256.Create(RoundingShift);
         Vector256<float> r = MultiplyAdd.Vector(n, Vector256.Create(-Ln2High), x);
         r = MultiplyAdd.Vector(n, Vector256.Create(-Ln2Low), r);
         Vector256<float> p = Vector256.Create(1f / 720);
@@ -38,7 +44,7 @@ internal static class FastMath
         p = MultiplyAdd.Vector(p, r, Vector256.Create(0.5f));
         p = MultiplyAdd.Vector(p, r, Vector256<float>.One);
         p = MultiplyAdd.Vector(p, r, Vector256<float>.One);
-        Vector256<int> bits = (Vector256.ConvertToInt32(n) + Vector256.Create(127)) << 23;
+        Vector256<int> bits = (shifted.AsInt32() + Vector256.Create(127 - RoundingShiftBits)) << 23;
         return p * bits.AsSingle();
     }
 

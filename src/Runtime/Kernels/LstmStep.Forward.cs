@@ -147,7 +147,10 @@ public static partial class LstmStep
         // all on the stack inside the loop).
         sums[0] = c00; sums[1] = c01; sums[2] = c10; sums[3] = c11; sums[4] = c20; sums[5] = c21;
         sums[6] = c30; sums[7] = c31; sums[8] = c40; sums[9] = c41; sums[10] = c50; sums[11] = c51;
-        ForwardEpilogue(w, row, rows, unit, valid, pass, sums);
+        if (valid == 8)
+            ForwardEpilogue<FullBlock>(w, row, rows, unit, valid, pass, sums);
+        else
+            ForwardEpilogue<PartialBlock>(w, row, rows, unit, valid, pass, sums);
     }
 
     /// <summary>
@@ -157,61 +160,99 @@ public static partial class LstmStep
     /// each. Not inlined, so the tile's loop keeps its registers for the sums.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void ForwardEpilogue(in ForwardWork w, int row, int rows, int unit, int valid, int pass, Vector256<float>* sums)
+    private static unsafe void ForwardEpilogue<TBlock>(in ForwardWork w, int row, int rows, int unit, int valid, int pass, Vector256<float>* sums)
+        where TBlock : struct, IUnitBlock
     {
         int units = w.Units, width = 4 * units;
         // z = h·W_hh + (x·W_ih + b_ih) + b_hh for the pair's two gates.
         int column0 = 2 * pass * units + unit, column1 = column0 + units;
-        Vector256<float> bias0 = LoadUnits(w.BiasHh + column0, valid), bias1 = LoadUnits(w.BiasHh + column1, valid);
+        Vector256<float> bias0 = LoadUnits<TBlock>(w.BiasHh + column0, valid), bias1 = LoadUnits<TBlock>(w.BiasHh + column1, valid);
         float* gates = w.Gates + (nint)row * width;
         for (int r = 0; r < rows; r++, gates += width)
         {
-            Vector256<float> z0 = sums[2 * r] + (LoadUnits(gates + column0, valid) + bias0);
-            Vector256<float> z1 = sums[2 * r + 1] + (LoadUnits(gates + column1, valid) + bias1);
-            StoreUnits(pass == 0 ? FastMath.Sigmoid(z0) : FastMath.Tanh(z0), gates + column0, valid);
-            StoreUnits(FastMath.Sigmoid(z1), gates + column1, valid);
+            Vector256<float> z0 = sums[2 * r] + (LoadUnits<TBlock>(gates + column0, valid) + bias0);
+            Vector256<float> z1 = sums[2 * r + 1] + (LoadUnits<TBlock>(gates + column1, valid) + bias1);
+            StoreUnits<TBlock>(pass == 0 ? FastMath.Sigmoid(z0) : FastMath.Tanh(z0), gates + column0, valid);
+            StoreUnits<TBlock>(FastMath.Sigmoid(z1), gates + column1, valid);
         }
         if (pass == 0)
             return;
         gates = w.Gates + (nint)row * width + unit;
         for (int r = 0; r < rows; r++, gates += width)
         {
-            Vector256<float> i = LoadUnits(gates, valid), f = LoadUnits(gates + units, valid);
-            Vector256<float> g = LoadUnits(gates + 2 * units, valid), o = LoadUnits(gates + 3 * units, valid);
+            Vector256<float> i = LoadUnits<TBlock>(gates, valid), f = LoadUnits<TBlock>(gates + units, valid);
+            Vector256<float> g = LoadUnits<TBlock>(gates + 2 * units, valid), o = LoadUnits<TBlock>(gates + 3 * units, valid);
             nint state = (nint)(row + r) * units + unit;
             // c' = f·c + i·g, h' = o·tanh(c')
-            Vector256<float> cell = MultiplyAdd.Vector(i, g, f * LoadUnits(w.CellsIn + state, valid));
+            Vector256<float> cell = MultiplyAdd.Vector(i, g, f * LoadUnits<TBlock>(w.CellsIn + state, valid));
             Vector256<float> cellTanh = FastMath.Tanh(cell);
             Vector256<float> h = o * cellTanh;
-            StoreUnits(cell, w.CellsOut + state, valid);
-            StoreUnits(cellTanh, w.CellTanh + state, valid);
-            StoreUnits(h, w.HiddenOut + state, valid);
+            StoreUnits<TBlock>(cell, w.CellsOut + state, valid);
+            StoreUnits<TBlock>(cellTanh, w.CellTanh + state, valid);
+            StoreUnits<TBlock>(h, w.HiddenOut + state, valid);
             if (w.Sequence != null)
-                StoreUnits(h, w.Sequence + (nint)(row + r) * w.SequenceStride + unit, valid);
+                StoreUnits<TBlock>(h, w.Sequence + (nint)(row + r) * w.SequenceStride + unit, valid);
         }
     }
 
     /// <summary>Eight floats, or the first <paramref name="valid"/> of them and zeros (the last block of units, which
     /// may end at the end of the array).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe Vector256<float> LoadUnits(float* source, int valid)
-    {
-        if (valid == 8)
-            return Vector256.Load(source);
-        Vector256<float> value = default;
-        Buffer.MemoryCopy(source, &value, sizeof(Vector256<float>), valid * sizeof(float));
-        return value;
-    }
+    private static unsafe Vector256<float> LoadUnits(float* source, int valid) =>
+        valid == 8 ? Vector256.Load(source) : LoadPartial(source, valid);
 
     /// <summary>Stores eight floats, or the first <paramref name="valid"/> of them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void StoreUnits(Vector256<float> value, float* destination, int valid)
     {
         if (valid == 8)
-        {
             value.Store(destination);
-            return;
-        }
+        else
+            StorePartial(value, destination, valid);
+    }
+
+    /// <summary><see cref="LoadUnits"/> where the block is known full (<see cref="FullBlock"/>): no test at all.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<float> LoadUnits<TBlock>(float* source, int valid)
+        where TBlock : struct, IUnitBlock =>
+        TBlock.IsFull ? Vector256.Load(source) : LoadPartial(source, valid);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void StoreUnits<TBlock>(Vector256<float> value, float* destination, int valid)
+        where TBlock : struct, IUnitBlock
+    {
+        if (TBlock.IsFull)
+            value.Store(destination);
+        else
+            StorePartial(value, destination, valid);
+    }
+
+    // Out of line, so the copy through memory does not keep the callers' vectors out of registers.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe Vector256<float> LoadPartial(float* source, int valid)
+    {
+        Vector256<float> value = default;
+        Buffer.MemoryCopy(source, &value, sizeof(Vector256<float>), valid * sizeof(float));
+        return value;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void StorePartial(Vector256<float> value, float* destination, int valid) =>
         Buffer.MemoryCopy(&value, destination, valid * sizeof(float), valid * sizeof(float));
+
+    /// <summary>Whether a block of eight units is known full at compile time (a type argument, so the JIT drops the test).</summary>
+    private interface IUnitBlock
+    {
+        static abstract bool IsFull { get; }
+    }
+
+    private readonly struct FullBlock : IUnitBlock
+    {
+        public static bool IsFull => true;
+    }
+
+    private readonly struct PartialBlock : IUnitBlock
+    {
+        public static bool IsFull => false;
     }
 }
