@@ -19,8 +19,9 @@ internal abstract record RecurrentSpec(string Name, string Accessibility, int Un
 /// What the LSTM and GRU kinds share: a sequence (steps, inputs) in, the last hidden state or every step's out, and
 /// PyTorch's four tensors. The generated forward pass is one product for the input projection of every step
 /// (batch·steps rows, step-major, with <c>b_ih</c>), then per step the recurrent product <c>h·W_hh + b_hh</c> and the
-/// cell's kernel on the rows it has just written (the gate activations and the state update). Backpropagation
-/// through time walks the steps backwards with the cell's derivative kernel and one product per step for dLoss/dh;
+/// cell (the gate activations and the state update; one fused kernel for an LSTM, a product then the cell's kernel
+/// for a GRU). Backpropagation through time walks the steps backwards with the cell's derivatives and one product per
+/// step for dLoss/dh (fused likewise for an LSTM);
 /// the weight gradients of every step are then one product each (<c>dW_ih</c> over batch·steps rows of the inputs,
 /// <c>dW_hh</c> over the previous hidden states), and dLoss/dInput one more. Every buffer is made once, for the
 /// largest batch: a step allocates nothing.
