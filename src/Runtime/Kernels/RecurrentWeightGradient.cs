@@ -17,8 +17,9 @@ namespace SourceNet.Kernels;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class RecurrentWeightGradient
 {
-    /// <summary>Rows of A and dZ one pass over the output covers: dZ's 16-column strip of them is 16 KiB.</summary>
-    private const int RowBlock = 256;
+    /// <summary>Rows of A and dZ one pass over the output covers: dZ's 16-column strip of them (8 KiB) and the cache
+    /// lines of A a tile reads (8 KiB) stay in L1 together, so the next row tile finds A's lines there.</summary>
+    private const int RowBlock = 128;
 
     /// <summary>
     /// <c>weight.Gradient = Aᵀ·dZ</c> (A stored [rows, m], dZ [rows, n], the weight [m, n]), then the optimizer's update
