@@ -8,9 +8,12 @@
 //   --warmup: untimed training steps before the first epoch (tiered compilation, first touches), default 0.
 //
 // Besides the step time it reports the GFLOP/s of the LSTM's products in a training step (the FLOPs of its six
-// products, over the median step time: everything else in the step counts against it) and of the recurrent step alone
-// (the per-step product h x W_hh and the cell kernel, timed in a loop), each as a fraction of the FMA peak measured in
-// this process (bench/Shared/FmaPeak.cs), before and after the runs (the higher is used).
+// products, over the median step time: everything else in the step counts against it) and of the recurrent step's
+// fused kernels alone (LstmStep.Forward: h x W_hh with the cell in its epilogue; LstmStep.Backward: dZ x W_hh^T with
+// the cell's derivatives in its epilogue; the fastest single call on a batch of 50, the chunk each thread runs in a
+// split training step of 100, on one thread), each as a fraction of the FMA peak measured in this
+// process (bench/Shared/FmaPeak.cs), before and after the runs (the higher is used). The kernels' fractions are of one
+// core's peak: they run on one thread per chunk.
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -55,6 +58,7 @@ internal static class Program
         }
 
         var epochSeconds = new List<double>();
+        var stepSeconds = new List<double>(options.Epochs * steps); // sized up front: growing it would count as the steps' allocation
         double allocPerStep = double.NaN;
         double lastLoss = double.NaN;
         for (int epoch = 0; epoch < options.Epochs; epoch++)
@@ -65,7 +69,9 @@ internal static class Program
             for (int step = 0; step < steps; step++)
             {
                 sampler.NextRandomBatch(images, labels);
+                long stepStart = Stopwatch.GetTimestamp();
                 lossSum += model.TrainStep(images, labels, adam);
+                stepSeconds.Add(Stopwatch.GetElapsedTime(stepStart).TotalSeconds);
             }
             epochSeconds.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
             allocPerStep = (double)(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / steps;
@@ -76,13 +82,14 @@ internal static class Program
         double accuracy = options.Eval ? model.Evaluate(data.TestImages, data.TestLabels) : double.NaN;
         double evalSeconds = Stopwatch.GetElapsedTime(evalStart).TotalSeconds;
 
-        double recurrentStepGflops = RecurrentStepGflops(model, options.Batch);
+        (double forwardStepGflops, double backwardStepGflops) = RecurrentStepGflops(model, Math.Max(1, options.Batch / SampleChunks.TrainingChunksFor(options.Batch)));
         FmaPeak peakAfter = FmaPeak.Measure();
         double peak = Math.Max(peakBefore.GflopsFor(KernelThreads.Count), peakAfter.GflopsFor(KernelThreads.Count));
+        double corePeak = Math.Max(peakBefore.GflopsFor(1), peakAfter.GflopsFor(1));
 
         double medianEpoch = Measure.Median(epochSeconds);
-        double stepSeconds = medianEpoch / steps;
-        double lstmGflops = TrainingFlops(options.Batch) / stepSeconds / 1e9;
+        double epochStepSeconds = medianEpoch / steps;
+        double lstmGflops = TrainingFlops(options.Batch) / epochStepSeconds / 1e9;
         var result = new Dictionary<string, object?>
         {
             ["system"] = "SourceNet",
@@ -97,8 +104,11 @@ internal static class Program
             ["epoch_median_s"] = medianEpoch,
             ["epoch_min_s"] = Measure.Min(epochSeconds),
             ["epoch_max_s"] = Measure.Max(epochSeconds),
-            ["step_ms"] = stepSeconds * 1e3,
-            ["steps_per_s"] = 1 / stepSeconds,
+            // The median epoch over its steps (sampling included), and the fastest and median single TrainStep.
+            ["step_ms"] = epochStepSeconds * 1e3,
+            ["steps_per_s"] = 1 / epochStepSeconds,
+            ["step_best_ms"] = Measure.Min(stepSeconds) * 1e3,
+            ["step_median_ms"] = Measure.Median(stepSeconds) * 1e3,
             ["eval_s"] = evalSeconds,
             // Last epoch, the calling thread: the steady state after tiered compilation.
             ["alloc_step_bytes"] = allocPerStep,
@@ -110,9 +120,18 @@ internal static class Program
             ["lstm_training_gflop_per_step"] = TrainingFlops(options.Batch) / 1e9,
             ["lstm_training_gflops"] = lstmGflops,
             ["lstm_training_fraction_of_peak"] = lstmGflops / peak,
-            ["recurrent_step_gflops"] = recurrentStepGflops,
-            ["recurrent_step_fraction_of_peak"] = recurrentStepGflops / peak,
+            ["fma_peak_one_core_gflops"] = corePeak,
+            ["recurrent_step_gflops"] = forwardStepGflops,
+            ["recurrent_step_fraction_of_peak"] = forwardStepGflops / corePeak,
+            ["recurrent_backward_step_gflops"] = backwardStepGflops,
+            ["recurrent_backward_step_fraction_of_peak"] = backwardStepGflops / corePeak,
         };
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Format(inv, "FMA peak measured in this run: {0:F1} GFLOP/s on 1 core, {1:F1} on {2} thread(s) ({3})", corePeak, peak, KernelThreads.Count, peakAfter.Vector));
+        Console.WriteLine(string.Format(inv, "Fused LSTM step kernels, batch {0}, 1 thread: forward {1:F1} GFLOP/s = {2:P0} of one core's FMA peak, backward {3:F1} GFLOP/s = {4:P0}",
+            Math.Max(1, options.Batch / SampleChunks.TrainingChunksFor(options.Batch)), forwardStepGflops, forwardStepGflops / corePeak, backwardStepGflops, backwardStepGflops / corePeak));
+        Console.WriteLine(string.Format(inv, "LSTM products in a training step ({0:F2} GFLOP over the median step, everything else counted against them): {1:F1} GFLOP/s = {2:P0} of the FMA peak on {3} thread(s)",
+            TrainingFlops(options.Batch) / 1e9, lstmGflops, lstmGflops / peak, KernelThreads.Count));
         Console.WriteLine("RESULT " + JsonSerializer.Serialize(result));
         return 0;
     }
@@ -130,34 +149,58 @@ internal static class Program
         return 2 * (forward + backward);
     }
 
-    /// <summary>GFLOP/s of one recurrent step (the product h x W_hh + b_hh and the cell kernel), the best of several timed loops.</summary>
-    private static double RecurrentStepGflops(MnistLstm model, int batch)
+    /// <summary>
+    /// GFLOP/s of the fused step kernels on <paramref name="batch"/> rows, on this thread alone (as inside a training
+    /// chunk): the fastest single call of each over 20 loops of the 28 steps. FLOPs are the products' (2 x batch x
+    /// units x 4·units per step); the epilogues count against them.
+    /// </summary>
+    private static (double Forward, double Backward) RecurrentStepGflops(MnistLstm model, int batch)
     {
         LstmLayer lstm = model.Rows;
         int width = 4 * Units;
         var hidden = new float[(Steps + 1) * batch * Units];
         var cells = new float[(Steps + 1) * batch * Units];
         var cellTanh = new float[Steps * batch * Units];
+        var projection = new float[Steps * batch * width];
         var gates = new float[Steps * batch * width];
-        var recurrent = new float[batch * width];
-        new SeededRandom(9).FillNormal(hidden, 0f, 0.5f);
-        double best = 0;
-        for (int round = 0; round < 5; round++)
+        var gateGradients = new float[Steps * batch * width];
+        var cellGradient = new float[batch * Units];
+        var lastGradient = new float[batch * Units];
+        var forwardWeights = new float[LstmStep.ForwardWeightsLength(Units)];
+        var backwardWeights = new float[LstmStep.BackwardWeightsLength(Units)];
+        var random = new SeededRandom(9);
+        random.FillNormal(projection, 0f, 0.5f);
+        random.FillNormal(lastGradient, 0f, 0.1f);
+        projection.CopyTo(gates, 0);
+        LstmStep.PackForwardWeights(Units, lstm.WeightHh.Value, forwardWeights);
+        LstmStep.PackBackwardWeights(Units, lstm.WeightHh.Value, backwardWeights);
+        int savedThreads = KernelThreads.Count;
+        KernelThreads.Count = 1;
+        // The fastest single call of each (the same work every step): on a shared machine a loop of many calls is
+        // almost always interrupted, a single call of about 100 µs often is not.
+        double bestForward = double.MaxValue, bestBackward = double.MaxValue;
+        for (int loop = 0; loop < 20; loop++)
         {
-            long start = Stopwatch.GetTimestamp();
-            const int Loops = 20;
-            for (int loop = 0; loop < Loops; loop++)
+            // Each loop starts from the last one's activated gates as its input projection: the same work, no copy.
+            for (int t = 0; t < Steps; t++)
             {
-                for (int t = 0; t < Steps; t++)
-                {
-                    Gemm.MatMulBias<IdentityActivation>(batch, width, Units, new ReadOnlySpan<float>(hidden, t * batch * Units, batch * Units), lstm.WeightHh.Value, lstm.BiasHh.Value, recurrent);
-                    LstmCell.Forward(batch, Units, Steps, t, recurrent, gates, cells, cellTanh, hidden, default);
-                }
+                long start = Stopwatch.GetTimestamp();
+                LstmStep.Forward(batch, Units, Steps, t, forwardWeights, lstm.BiasHh.Value, gates, cells, cellTanh, hidden, default);
+                bestForward = Math.Min(bestForward, Stopwatch.GetElapsedTime(start).TotalSeconds);
             }
-            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            best = Math.Max(best, 2.0 * batch * Units * width * Steps * Loops / seconds / 1e9);
+            Array.Clear(cellGradient);
+            for (int t = Steps - 1; t >= 0; t--)
+            {
+                long start = Stopwatch.GetTimestamp();
+                LstmStep.Backward(batch, Units, Steps, t, backwardWeights, gates, cells, cellTanh, lastGradient, default, cellGradient, gateGradients);
+                // The last step has no product.
+                if (t < Steps - 1)
+                    bestBackward = Math.Min(bestBackward, Stopwatch.GetElapsedTime(start).TotalSeconds);
+            }
         }
-        return best;
+        double flops = 2.0 * batch * Units * width;
+        KernelThreads.Count = savedThreads;
+        return (flops / bestForward / 1e9, flops / bestBackward / 1e9);
     }
 
     private sealed record Options(string Data, int Threads, int Epochs, int Batch, int Steps, int Seed, bool Eval, int Warmup)

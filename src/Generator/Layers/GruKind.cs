@@ -67,6 +67,7 @@ internal sealed class GruKind : RecurrentKind
 
     protected override void WriteStep(LayerContext c, string sequence)
     {
+        WriteRecurrentProduct(c);
         c.W.Line("// r, z = sigmoid, n = tanh(x_n + r*(W_hn h + b_hn)), h' = (1 - z)*n + z*h, on the rows the product has just written");
         c.W.Line($"{Cell}.Forward(batch, {c.Constant("Units")}, {c.Constant("Steps")}, step, {c.Member("Recurrent")}, {c.Member("Gates")}, {c.Member("ResetHidden")}, {c.Member("Hidden")}, {sequence});");
     }

@@ -14,7 +14,9 @@ internal sealed record LstmSpec(string Name, string Accessibility, int Units, bo
 
 /// <summary>
 /// <c>[Lstm(units)]</c>: PyTorch's <c>nn.LSTM</c> (gates i, f, g, o). Keeps, per step, the activated gates, the cell
-/// state and tanh of it, and the hidden state, for backpropagation through time.
+/// state and tanh of it, and the hidden state, for backpropagation through time. Each step is one fused kernel
+/// (<c>LstmStep</c>): the recurrent product with the cell in its epilogue, forward and backward, on W_hh packed once
+/// per pass.
 /// </summary>
 internal sealed class LstmKind : RecurrentKind
 {
@@ -28,7 +30,10 @@ internal sealed class LstmKind : RecurrentKind
 
     public override int Gates => 4;
 
-    protected override string Cell => "global::SourceNet.Kernels.LstmCell";
+    protected override string Cell => "global::SourceNet.Kernels.LstmStep";
+
+    // Blocked over the steps' rows, so dZ's strip stays in L1 through the long sum (the same sums as Gemm's).
+    protected override string WeightGradientKernel => "global::SourceNet.Kernels.RecurrentWeightGradient.Compute";
 
     public override LayerSpec? Read(LayerReader reader)
     {
@@ -48,7 +53,7 @@ internal sealed class LstmKind : RecurrentKind
 
     protected override IEnumerable<string> FieldNames => new[]
     {
-        "StepInputs", "Gates", "Recurrent", "Hidden", "Cells", "CellTanh", "GateGradients", "HiddenGradient", "CellGradient", "StepInputGradients",
+        "StepInputs", "Gates", "Hidden", "Cells", "CellTanh", "GateGradients", "CellGradient", "StepInputGradients", "ForwardWeights", "BackwardWeights",
     };
 
     protected override IEnumerable<(string Suffix, string PerSample)> ForwardBuffers(LayerContext c)
@@ -56,7 +61,6 @@ internal sealed class LstmKind : RecurrentKind
         string steps = c.Constant("Steps"), units = c.Constant("Units"), width = c.Constant("GateWidth");
         yield return ("StepInputs", $"{steps} * {c.Constant("Inputs")}");
         yield return ("Gates", $"{steps} * {width}");
-        yield return ("Recurrent", width);
         yield return ("Hidden", $"({steps} + 1) * {units}");
         yield return ("Cells", $"({steps} + 1) * {units}");
         yield return ("CellTanh", $"{steps} * {units}");
@@ -66,9 +70,18 @@ internal sealed class LstmKind : RecurrentKind
     {
         string steps = c.Constant("Steps"), units = c.Constant("Units");
         yield return ("GateGradients", $"{steps} * {c.Constant("GateWidth")}");
-        yield return ("HiddenGradient", units);
         yield return ("CellGradient", units);
         yield return ("StepInputGradients", $"{steps} * {c.Constant("Inputs")}");
+    }
+
+    protected override IEnumerable<(string Suffix, string Size)> ForwardFixedBuffers(LayerContext c)
+    {
+        yield return ("ForwardWeights", $"{Cell}.ForwardWeightsLength({c.Constant("Units")})");
+    }
+
+    protected override IEnumerable<(string Suffix, string Size)> BackwardFixedBuffers(LayerContext c)
+    {
+        yield return ("BackwardWeights", $"{Cell}.BackwardWeightsLength({c.Constant("Units")})");
     }
 
     public override void WriteAllocations(LayerContext c)
@@ -87,24 +100,34 @@ internal sealed class LstmKind : RecurrentKind
         string units = c.Constant("Units");
         c.W.Line($"global::System.Array.Clear({c.Member("Hidden")}, 0, batch * {units});");
         c.W.Line($"global::System.Array.Clear({c.Member("Cells")}, 0, batch * {units});");
+        c.W.Line("// W_hh packed once for the steps: the four gates of each block of eight units side by side");
+        c.W.Line($"{Cell}.PackForwardWeights({units}, {c.Field}.WeightHh.Value, {c.Member("ForwardWeights")});");
     }
 
     protected override void WriteStep(LayerContext c, string sequence)
     {
-        c.W.Line("// i, f, o = sigmoid, g = tanh, c' = f*c + i*g, h' = o*tanh(c'), on the rows the product has just written");
-        c.W.Line($"{Cell}.Forward(batch, {c.Constant("Units")}, {c.Constant("Steps")}, step, {c.Member("Recurrent")}, {c.Member("Gates")}, {c.Member("Cells")}, {c.Member("CellTanh")}, {c.Member("Hidden")}, {sequence});");
+        var lstm = (LstmSpec)c.Layer;
+        c.W.Line($"// z = x W_ih + b_ih + h x W_hh + b_hh ([batch, {Text.Of(lstm.Units)}] x [{Text.Of(lstm.Units)}, {Text.Of(4L * lstm.Units)}]); i, f, o = sigmoid, g = tanh, c' = f*c + i*g, h' = o*tanh(c') in the product's epilogue");
+        c.W.Line($"{Cell}.Forward(batch, {c.Constant("Units")}, {c.Constant("Steps")}, step, {c.Member("ForwardWeights")}, {c.Field}.BiasHh.Value, {c.Member("Gates")}, {c.Member("Cells")}, {c.Member("CellTanh")}, {c.Member("Hidden")}, {sequence});");
     }
 
-    protected override void WriteBackwardStart(LayerContext c) =>
+    protected override void WriteBackwardStart(LayerContext c)
+    {
+        var lstm = (LstmSpec)c.Layer;
+        c.W.Line(lstm.ReturnSequences
+            ? $"// {lstm.Name}: backpropagation through time; each step adds its share of the output's gradient to dLoss/dh"
+            : $"// {lstm.Name}: backpropagation through time, from dLoss/dh of the last step (the output's gradient)");
         c.W.Line($"global::System.Array.Clear({c.Member("CellGradient")}, 0, batch * {c.Constant("Units")});");
+        c.W.Line("// W_hh^T packed once for the steps, in panels of sixteen units");
+        c.W.Line($"{Cell}.PackBackwardWeights({c.Constant("Units")}, {c.Field}.WeightHh.Value, {c.Member("BackwardWeights")});");
+    }
 
     protected override void WriteBackwardStep(LayerContext c, string outputGradient)
     {
-        string units = c.Constant("Units"), width = c.Constant("GateWidth");
-        c.W.Line("// the gates' pre-activation gradients dZ of this step, and dLoss/dc of the step before");
-        c.W.Line($"{Cell}.Backward(batch, {units}, {c.Constant("Steps")}, step, {c.Member("Gates")}, {c.Member("Cells")}, {c.Member("CellTanh")}, {c.Member("HiddenGradient")}, {outputGradient}, {c.Member("CellGradient")}, {c.Member("GateGradients")});");
         var lstm = (LstmSpec)c.Layer;
-        c.W.Line($"// dLoss/dh of the step before: dZ x W_hh^T ([batch, {Text.Of(4L * lstm.Units)}] x [{Text.Of(4L * lstm.Units)}, {Text.Of(lstm.Units)}])");
-        c.W.Line($"if (step > 0) {Gemm}.MatMulTransposeB(batch, {units}, {width}, new {ReadOnlySpan}({c.Member("GateGradients")}, step * batch * {width}, batch * {width}), {c.Field}.WeightHh.Value, {c.Member("HiddenGradient")});");
+        string units = c.Constant("Units");
+        string last = lstm.ReturnSequences ? "default" : $"new {ReadOnlySpan}({c.OutputGradient}, 0, batch * {units})";
+        c.W.Line($"// dLoss/dh = dZ(step + 1) x W_hh^T ([batch, {Text.Of(4L * lstm.Units)}] x [{Text.Of(4L * lstm.Units)}, {Text.Of(lstm.Units)}]), the output's gradient at the last step; the gates' dZ of this step and dLoss/dc of the step before in the product's epilogue");
+        c.W.Line($"{Cell}.Backward(batch, {units}, {c.Constant("Steps")}, step, {c.Member("BackwardWeights")}, {c.Member("Gates")}, {c.Member("Cells")}, {c.Member("CellTanh")}, {last}, {outputGradient}, {c.Member("CellGradient")}, {c.Member("GateGradients")});");
     }
 }

@@ -19,8 +19,9 @@ internal abstract record RecurrentSpec(string Name, string Accessibility, int Un
 /// What the LSTM and GRU kinds share: a sequence (steps, inputs) in, the last hidden state or every step's out, and
 /// PyTorch's four tensors. The generated forward pass is one product for the input projection of every step
 /// (batch·steps rows, step-major, with <c>b_ih</c>), then per step the recurrent product <c>h·W_hh + b_hh</c> and the
-/// cell's kernel on the rows it has just written (the gate activations and the state update). Backpropagation
-/// through time walks the steps backwards with the cell's derivative kernel and one product per step for dLoss/dh;
+/// cell (the gate activations and the state update; one fused kernel for an LSTM, a product then the cell's kernel
+/// for a GRU). Backpropagation through time walks the steps backwards with the cell's derivatives and one product per
+/// step for dLoss/dh (fused likewise for an LSTM);
 /// the weight gradients of every step are then one product each (<c>dW_ih</c> over batch·steps rows of the inputs,
 /// <c>dW_hh</c> over the previous hidden states), and dLoss/dInput one more. Every buffer is made once, for the
 /// largest batch: a step allocates nothing.
@@ -121,6 +122,12 @@ internal abstract class RecurrentKind : LayerKind
 
     protected abstract IEnumerable<(string Suffix, string PerSample)> BackwardBuffers(LayerContext c);
 
+    /// <summary>Buffers whose size does not depend on the batch (packed weights), as (suffix, size expression): those
+    /// the forward pass needs, then the backward pass's.</summary>
+    protected virtual IEnumerable<(string Suffix, string Size)> ForwardFixedBuffers(LayerContext c) => System.Array.Empty<(string, string)>();
+
+    protected virtual IEnumerable<(string Suffix, string Size)> BackwardFixedBuffers(LayerContext c) => System.Array.Empty<(string, string)>();
+
     public override IEnumerable<string> FieldSuffixes
     {
         get
@@ -150,6 +157,14 @@ internal abstract class RecurrentKind : LayerKind
         {
             c.W.Line($"private readonly float[] {c.Member(suffix)};");
         }
+        foreach ((string suffix, string _) in ForwardFixedBuffers(c))
+        {
+            c.W.Line($"private readonly float[] {c.Member(suffix)};");
+        }
+        foreach ((string suffix, string _) in BackwardFixedBuffers(c))
+        {
+            c.W.Line($"private readonly float[] {c.Member(suffix)};");
+        }
     }
 
     public override void WriteAllocations(LayerContext c)
@@ -163,6 +178,14 @@ internal abstract class RecurrentKind : LayerKind
         {
             c.W.Line($"{c.Member(suffix)} = new float[maxBatchSize * {perSample}];");
         }
+        foreach ((string suffix, string size) in ForwardFixedBuffers(c))
+        {
+            c.W.Line($"{c.Member(suffix)} = new float[{size}];");
+        }
+        foreach ((string suffix, string size) in BackwardFixedBuffers(c))
+        {
+            c.W.Line($"{c.Member(suffix)} = new float[{size}];");
+        }
     }
 
     // A replica only runs forward passes.
@@ -173,6 +196,14 @@ internal abstract class RecurrentKind : LayerKind
             c.W.Line($"{c.Member(suffix)} = new float[maxBatchSize * {perSample}];");
         }
         foreach ((string suffix, string _) in BackwardBuffers(c))
+        {
+            c.W.Line($"{c.Member(suffix)} = global::System.Array.Empty<float>();");
+        }
+        foreach ((string suffix, string size) in ForwardFixedBuffers(c))
+        {
+            c.W.Line($"{c.Member(suffix)} = new float[{size}];");
+        }
+        foreach ((string suffix, string _) in BackwardFixedBuffers(c))
         {
             c.W.Line($"{c.Member(suffix)} = global::System.Array.Empty<float>();");
         }
@@ -196,8 +227,6 @@ internal abstract class RecurrentKind : LayerKind
         WriteInitialState(c);
         using (c.W.Block($"for (int step = 0; step < {steps}; step++)"))
         {
-            c.W.Line($"// the recurrent product h x W_hh + b_hh: [batch, {Text.Of(recurrent.Units)}] x [{Text.Of(recurrent.Units)}, {Text.Of((long)Gates * recurrent.Units)}]");
-            c.W.Line($"{Gemm}.MatMulBias<{Identity}>(batch, {width}, {units}, {StateBlock(c, c.Member("Hidden"), "step")}, {c.Field}.WeightHh.Value, {c.Field}.BiasHh.Value, {c.Member("Recurrent")});");
             WriteStep(c, recurrent.ReturnSequences ? c.Output : "default");
         }
         if (!recurrent.ReturnSequences)
@@ -210,24 +239,22 @@ internal abstract class RecurrentKind : LayerKind
     /// <summary>Zeros the state before the first step.</summary>
     protected abstract void WriteInitialState(LayerContext c);
 
-    /// <summary>The cell's kernel for one step, after the recurrent product; <paramref name="sequence"/> receives every step's h, or is <c>default</c>.</summary>
+    /// <summary>One forward step: the recurrent product and the cell; <paramref name="sequence"/> receives every step's h, or is <c>default</c>.</summary>
     protected abstract void WriteStep(LayerContext c, string sequence);
+
+    /// <summary>The recurrent product <c>h x W_hh + b_hh</c> of one step into the Recurrent buffer (a kind whose cell is
+    /// not fused into the product writes it before the cell's kernel).</summary>
+    protected void WriteRecurrentProduct(LayerContext c)
+    {
+        var recurrent = (RecurrentSpec)c.Layer;
+        c.W.Line($"// the recurrent product h x W_hh + b_hh: [batch, {Text.Of(recurrent.Units)}] x [{Text.Of(recurrent.Units)}, {Text.Of((long)Gates * recurrent.Units)}]");
+        c.W.Line($"{Gemm}.MatMulBias<{Identity}>(batch, {c.Constant("GateWidth")}, {c.Constant("Units")}, {StateBlock(c, c.Member("Hidden"), "step")}, {c.Field}.WeightHh.Value, {c.Field}.BiasHh.Value, {c.Member("Recurrent")});");
+    }
 
     public override void WriteBackward(LayerContext c)
     {
         var recurrent = (RecurrentSpec)c.Layer;
         string steps = c.Constant("Steps"), inputs = c.Constant("Inputs"), units = c.Constant("Units"), width = c.Constant("GateWidth");
-        string dh = c.Member("HiddenGradient");
-        if (recurrent.ReturnSequences)
-        {
-            c.W.Line($"// {recurrent.Name}: backpropagation through time; each step adds its share of the output's gradient to dLoss/dh");
-            c.W.Line($"global::System.Array.Clear({dh}, 0, batch * {units});");
-        }
-        else
-        {
-            c.W.Line($"// {recurrent.Name}: backpropagation through time, from dLoss/dh of the last step (the output's gradient)");
-            c.W.Line($"new {ReadOnlySpan}({c.OutputGradient}, 0, batch * {units}).CopyTo({dh});");
-        }
         WriteBackwardStart(c);
         using (c.W.Block($"for (int step = {steps} - 1; step >= 0; step--)"))
         {
@@ -252,19 +279,35 @@ internal abstract class RecurrentKind : LayerKind
             c.W.Line($"{Layout}.ToSampleMajor(batch, {steps}, {inputs}, {c.Member("StepInputGradients")}, {dx});");
         }
         c.W.Line($"// {recurrent.Name}: dW_ih = inputs^T x dZ and dW_hh = (previous states)^T x dZ, each over every step at once ({Text.Of(recurrent.In.Steps)} x batch rows)");
-        c.W.Line($"{Gemm}.WeightGradient({inputs}, {width}, {rows}, {c.Member("StepInputs")}, {inputSide}, {c.Field}.WeightIh, optimizer);");
-        c.W.Line($"{Gemm}.WeightGradient({units}, {width}, {rows}, {c.Member("Hidden")}, {hiddenSide}, {c.Field}.WeightHh, optimizer);");
+        c.W.Line($"{WeightGradientKernel}({inputs}, {width}, {rows}, {c.Member("StepInputs")}, {inputSide}, {c.Field}.WeightIh, optimizer);");
+        c.W.Line($"{WeightGradientKernel}({units}, {width}, {rows}, {c.Member("Hidden")}, {hiddenSide}, {c.Field}.WeightHh, optimizer);");
         c.W.Line($"optimizer?.Update({c.Field}.BiasIh);");
         c.W.Line($"optimizer?.Update({c.Field}.BiasHh);");
     }
 
-    /// <summary>Zeros what the cell carries backwards besides dLoss/dh (an LSTM's dLoss/dc).</summary>
+    /// <summary>Sets up what backpropagation through time carries from step to step: by default dLoss/dh of the last
+    /// step in the HiddenGradient buffer (the output's gradient, or zeros when each step adds its share of it).</summary>
     protected virtual void WriteBackwardStart(LayerContext c)
     {
+        var recurrent = (RecurrentSpec)c.Layer;
+        string dh = c.Member("HiddenGradient"), units = c.Constant("Units");
+        if (recurrent.ReturnSequences)
+        {
+            c.W.Line($"// {recurrent.Name}: backpropagation through time; each step adds its share of the output's gradient to dLoss/dh");
+            c.W.Line($"global::System.Array.Clear({dh}, 0, batch * {units});");
+        }
+        else
+        {
+            c.W.Line($"// {recurrent.Name}: backpropagation through time, from dLoss/dh of the last step (the output's gradient)");
+            c.W.Line($"new {ReadOnlySpan}({c.OutputGradient}, 0, batch * {units}).CopyTo({dh});");
+        }
     }
 
     /// <summary>One step of backpropagation through time: the cell's derivatives, then dLoss/dh of the step before.</summary>
     protected abstract void WriteBackwardStep(LayerContext c, string outputGradient);
+
+    /// <summary>The kernel for the weight gradients over every step, <c>dW = A^T x dZ</c> and the update.</summary>
+    protected virtual string WeightGradientKernel => $"{Gemm}.WeightGradient";
 
     /// <summary>dLoss/d(pre-activation) on the hidden side (<c>h·W_hh + b_hh</c>): the input side's for an LSTM.</summary>
     protected virtual string HiddenSideGradients(LayerContext c) => c.Member("GateGradients");

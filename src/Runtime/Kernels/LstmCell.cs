@@ -7,8 +7,8 @@ namespace SourceNet.Kernels;
 /// <summary>
 /// One step of an LSTM over a batch, after the products: the gate activations and the cell update (forward), and
 /// their derivatives (backward). Gates are in PyTorch's order i, f, g, o, each <c>units</c> wide, so a sample's gate
-/// row is 4·units values. The generated network runs the products (the input projection of every step at once, the
-/// recurrent product per step) and calls these on the rows the product has just written, while they are in cache.
+/// row is 4·units values. Generated networks run <see cref="LstmStep"/> instead, which fuses these into the recurrent
+/// product's epilogue; these unfused kernels, after a separate product, are the reference its tests compare with.
 /// </summary>
 /// <remarks>
 /// Buffers are step-major: <c>gates</c> is [steps, batch, 4·units], <c>cells</c> and <c>hidden</c> are

@@ -31,14 +31,14 @@ partial class CharLmNetwork : global::SourceNet.IClassifier<int>, global::Source
     private const int LstmGateWidth = 1024;
     private readonly float[] _lstmStepInputs;
     private readonly float[] _lstmGates;
-    private readonly float[] _lstmRecurrent;
     private readonly float[] _lstmHidden;
     private readonly float[] _lstmCells;
     private readonly float[] _lstmCellTanh;
     private readonly float[] _lstmGateGradients;
-    private readonly float[] _lstmHiddenGradient;
     private readonly float[] _lstmCellGradient;
     private readonly float[] _lstmStepInputGradients;
+    private readonly float[] _lstmForwardWeights;
+    private readonly float[] _lstmBackwardWeights;
     private const int OutputInputs = 256;
     private const int OutputUnits = 63;
 
@@ -100,14 +100,14 @@ partial class CharLmNetwork : global::SourceNet.IClassifier<int>, global::Source
         // Lstm: step-major buffers for the largest batch (step t of every sample is one [batch, features] matrix)
         _lstmStepInputs = new float[maxBatchSize * LstmSteps * LstmInputs];
         _lstmGates = new float[maxBatchSize * LstmSteps * LstmGateWidth];
-        _lstmRecurrent = new float[maxBatchSize * LstmGateWidth];
         _lstmHidden = new float[maxBatchSize * (LstmSteps + 1) * LstmUnits];
         _lstmCells = new float[maxBatchSize * (LstmSteps + 1) * LstmUnits];
         _lstmCellTanh = new float[maxBatchSize * LstmSteps * LstmUnits];
         _lstmGateGradients = new float[maxBatchSize * LstmSteps * LstmGateWidth];
-        _lstmHiddenGradient = new float[maxBatchSize * LstmUnits];
         _lstmCellGradient = new float[maxBatchSize * LstmUnits];
         _lstmStepInputGradients = new float[maxBatchSize * LstmSteps * LstmInputs];
+        _lstmForwardWeights = new float[global::SourceNet.Kernels.LstmStep.ForwardWeightsLength(LstmUnits)];
+        _lstmBackwardWeights = new float[global::SourceNet.Kernels.LstmStep.BackwardWeightsLength(LstmUnits)];
         _layers = new global::SourceNet.Layer[]
         {
             _embedding,
@@ -192,12 +192,12 @@ partial class CharLmNetwork : global::SourceNet.IClassifier<int>, global::Source
         // Lstm: the initial state is zeros
         global::System.Array.Clear(_lstmHidden, 0, batch * LstmUnits);
         global::System.Array.Clear(_lstmCells, 0, batch * LstmUnits);
+        // W_hh packed once for the steps: the four gates of each block of eight units side by side
+        global::SourceNet.Kernels.LstmStep.PackForwardWeights(LstmUnits, _lstm.WeightHh.Value, _lstmForwardWeights);
         for (int step = 0; step < LstmSteps; step++)
         {
-            // the recurrent product h x W_hh + b_hh: [batch, 256] x [256, 1024]
-            global::SourceNet.Kernels.Gemm.MatMulBias<global::SourceNet.Kernels.IdentityActivation>(batch, LstmGateWidth, LstmUnits, new global::System.ReadOnlySpan<float>(_lstmHidden, step * batch * LstmUnits, batch * LstmUnits), _lstm.WeightHh.Value, _lstm.BiasHh.Value, _lstmRecurrent);
-            // i, f, o = sigmoid, g = tanh, c' = f*c + i*g, h' = o*tanh(c'), on the rows the product has just written
-            global::SourceNet.Kernels.LstmCell.Forward(batch, LstmUnits, LstmSteps, step, _lstmRecurrent, _lstmGates, _lstmCells, _lstmCellTanh, _lstmHidden, _lstmActivations);
+            // z = x W_ih + b_ih + h x W_hh + b_hh ([batch, 256] x [256, 1024]); i, f, o = sigmoid, g = tanh, c' = f*c + i*g, h' = o*tanh(c') in the product's epilogue
+            global::SourceNet.Kernels.LstmStep.Forward(batch, LstmUnits, LstmSteps, step, _lstmForwardWeights, _lstm.BiasHh.Value, _lstmGates, _lstmCells, _lstmCellTanh, _lstmHidden, _lstmActivations);
         }
         // Output: every step: [batch * 64, 256] x [256, 63], bias added in the matmul epilogue
         global::SourceNet.Kernels.Gemm.MatMulBias<global::SourceNet.Kernels.IdentityActivation>(batch * 64, OutputUnits, OutputInputs, _lstmActivations, _output.Weight.Value, _output.Bias.Value, output);
@@ -222,14 +222,13 @@ partial class CharLmNetwork : global::SourceNet.IClassifier<int>, global::Source
         optimizer?.Update(_output.Bias);
 
         // Lstm: backpropagation through time; each step adds its share of the output's gradient to dLoss/dh
-        global::System.Array.Clear(_lstmHiddenGradient, 0, batch * LstmUnits);
         global::System.Array.Clear(_lstmCellGradient, 0, batch * LstmUnits);
+        // W_hh^T packed once for the steps, in panels of sixteen units
+        global::SourceNet.Kernels.LstmStep.PackBackwardWeights(LstmUnits, _lstm.WeightHh.Value, _lstmBackwardWeights);
         for (int step = LstmSteps - 1; step >= 0; step--)
         {
-            // the gates' pre-activation gradients dZ of this step, and dLoss/dc of the step before
-            global::SourceNet.Kernels.LstmCell.Backward(batch, LstmUnits, LstmSteps, step, _lstmGates, _lstmCells, _lstmCellTanh, _lstmHiddenGradient, _gradients[1], _lstmCellGradient, _lstmGateGradients);
-            // dLoss/dh of the step before: dZ x W_hh^T ([batch, 1024] x [1024, 256])
-            if (step > 0) global::SourceNet.Kernels.Gemm.MatMulTransposeB(batch, LstmUnits, LstmGateWidth, new global::System.ReadOnlySpan<float>(_lstmGateGradients, step * batch * LstmGateWidth, batch * LstmGateWidth), _lstm.WeightHh.Value, _lstmHiddenGradient);
+            // dLoss/dh = dZ(step + 1) x W_hh^T ([batch, 1024] x [1024, 256]), the output's gradient at the last step; the gates' dZ of this step and dLoss/dc of the step before in the product's epilogue
+            global::SourceNet.Kernels.LstmStep.Backward(batch, LstmUnits, LstmSteps, step, _lstmBackwardWeights, _lstmGates, _lstmCells, _lstmCellTanh, default, _gradients[1], _lstmCellGradient, _lstmGateGradients);
         }
         // Lstm: the biases' gradients, column sums over every step of every sample
         global::SourceNet.Kernels.Gemm.ColumnSums(batch * LstmSteps, LstmGateWidth, _lstmGateGradients, _lstm.BiasIh.Gradient);
@@ -238,8 +237,8 @@ partial class CharLmNetwork : global::SourceNet.IClassifier<int>, global::Source
         global::SourceNet.Kernels.Gemm.MatMulTransposeB(batch * LstmSteps, LstmInputs, LstmGateWidth, _lstmGateGradients, _lstm.WeightIh.Value, _lstmStepInputGradients);
         global::SourceNet.Kernels.RecurrentLayout.ToSampleMajor(batch, LstmSteps, LstmInputs, _lstmStepInputGradients, _gradients[0]);
         // Lstm: dW_ih = inputs^T x dZ and dW_hh = (previous states)^T x dZ, each over every step at once (64 x batch rows)
-        global::SourceNet.Kernels.Gemm.WeightGradient(LstmInputs, LstmGateWidth, batch * LstmSteps, _lstmStepInputs, _lstmGateGradients, _lstm.WeightIh, optimizer);
-        global::SourceNet.Kernels.Gemm.WeightGradient(LstmUnits, LstmGateWidth, batch * LstmSteps, _lstmHidden, _lstmGateGradients, _lstm.WeightHh, optimizer);
+        global::SourceNet.Kernels.RecurrentWeightGradient.Compute(LstmInputs, LstmGateWidth, batch * LstmSteps, _lstmStepInputs, _lstmGateGradients, _lstm.WeightIh, optimizer);
+        global::SourceNet.Kernels.RecurrentWeightGradient.Compute(LstmUnits, LstmGateWidth, batch * LstmSteps, _lstmHidden, _lstmGateGradients, _lstm.WeightHh, optimizer);
         optimizer?.Update(_lstm.BiasIh);
         optimizer?.Update(_lstm.BiasHh);
 
@@ -336,14 +335,14 @@ partial class CharLmNetwork : global::SourceNet.IClassifier<int>, global::Source
         _gradients[1] = global::System.Array.Empty<float>();
         _lstmStepInputs = new float[maxBatchSize * LstmSteps * LstmInputs];
         _lstmGates = new float[maxBatchSize * LstmSteps * LstmGateWidth];
-        _lstmRecurrent = new float[maxBatchSize * LstmGateWidth];
         _lstmHidden = new float[maxBatchSize * (LstmSteps + 1) * LstmUnits];
         _lstmCells = new float[maxBatchSize * (LstmSteps + 1) * LstmUnits];
         _lstmCellTanh = new float[maxBatchSize * LstmSteps * LstmUnits];
         _lstmGateGradients = global::System.Array.Empty<float>();
-        _lstmHiddenGradient = global::System.Array.Empty<float>();
         _lstmCellGradient = global::System.Array.Empty<float>();
         _lstmStepInputGradients = global::System.Array.Empty<float>();
+        _lstmForwardWeights = new float[global::SourceNet.Kernels.LstmStep.ForwardWeightsLength(LstmUnits)];
+        _lstmBackwardWeights = global::System.Array.Empty<float>();
     }
 
     /// <summary>A Keras-style table of the layers, their output shapes and parameter counts, made at compile time.</summary>

@@ -28,14 +28,14 @@ partial class MnistLstm : global::SourceNet.IClassifier, global::SourceNet.Kerne
     private const int RowsGateWidth = 512;
     private readonly float[] _rowsStepInputs;
     private readonly float[] _rowsGates;
-    private readonly float[] _rowsRecurrent;
     private readonly float[] _rowsHidden;
     private readonly float[] _rowsCells;
     private readonly float[] _rowsCellTanh;
     private readonly float[] _rowsGateGradients;
-    private readonly float[] _rowsHiddenGradient;
     private readonly float[] _rowsCellGradient;
     private readonly float[] _rowsStepInputGradients;
+    private readonly float[] _rowsForwardWeights;
+    private readonly float[] _rowsBackwardWeights;
     private const int OutputInputs = 128;
     private const int OutputUnits = 10;
 
@@ -90,14 +90,14 @@ partial class MnistLstm : global::SourceNet.IClassifier, global::SourceNet.Kerne
         // Rows: step-major buffers for the largest batch (step t of every sample is one [batch, features] matrix)
         _rowsStepInputs = new float[maxBatchSize * RowsSteps * RowsInputs];
         _rowsGates = new float[maxBatchSize * RowsSteps * RowsGateWidth];
-        _rowsRecurrent = new float[maxBatchSize * RowsGateWidth];
         _rowsHidden = new float[maxBatchSize * (RowsSteps + 1) * RowsUnits];
         _rowsCells = new float[maxBatchSize * (RowsSteps + 1) * RowsUnits];
         _rowsCellTanh = new float[maxBatchSize * RowsSteps * RowsUnits];
         _rowsGateGradients = new float[maxBatchSize * RowsSteps * RowsGateWidth];
-        _rowsHiddenGradient = new float[maxBatchSize * RowsUnits];
         _rowsCellGradient = new float[maxBatchSize * RowsUnits];
         _rowsStepInputGradients = new float[maxBatchSize * RowsSteps * RowsInputs];
+        _rowsForwardWeights = new float[global::SourceNet.Kernels.LstmStep.ForwardWeightsLength(RowsUnits)];
+        _rowsBackwardWeights = new float[global::SourceNet.Kernels.LstmStep.BackwardWeightsLength(RowsUnits)];
         // Rows: ForgetBias added to the forget gate's block of b_ih, after the uniform draw
         global::System.Numerics.Tensors.TensorPrimitives.Add(new global::System.Span<float>(_rows.BiasIh.Value, RowsUnits, RowsUnits), 1f, new global::System.Span<float>(_rows.BiasIh.Value, RowsUnits, RowsUnits));
         _layers = new global::SourceNet.Layer[]
@@ -187,12 +187,12 @@ partial class MnistLstm : global::SourceNet.IClassifier, global::SourceNet.Kerne
         // Rows: the initial state is zeros
         global::System.Array.Clear(_rowsHidden, 0, batch * RowsUnits);
         global::System.Array.Clear(_rowsCells, 0, batch * RowsUnits);
+        // W_hh packed once for the steps: the four gates of each block of eight units side by side
+        global::SourceNet.Kernels.LstmStep.PackForwardWeights(RowsUnits, _rows.WeightHh.Value, _rowsForwardWeights);
         for (int step = 0; step < RowsSteps; step++)
         {
-            // the recurrent product h x W_hh + b_hh: [batch, 128] x [128, 512]
-            global::SourceNet.Kernels.Gemm.MatMulBias<global::SourceNet.Kernels.IdentityActivation>(batch, RowsGateWidth, RowsUnits, new global::System.ReadOnlySpan<float>(_rowsHidden, step * batch * RowsUnits, batch * RowsUnits), _rows.WeightHh.Value, _rows.BiasHh.Value, _rowsRecurrent);
-            // i, f, o = sigmoid, g = tanh, c' = f*c + i*g, h' = o*tanh(c'), on the rows the product has just written
-            global::SourceNet.Kernels.LstmCell.Forward(batch, RowsUnits, RowsSteps, step, _rowsRecurrent, _rowsGates, _rowsCells, _rowsCellTanh, _rowsHidden, default);
+            // z = x W_ih + b_ih + h x W_hh + b_hh ([batch, 128] x [128, 512]); i, f, o = sigmoid, g = tanh, c' = f*c + i*g, h' = o*tanh(c') in the product's epilogue
+            global::SourceNet.Kernels.LstmStep.Forward(batch, RowsUnits, RowsSteps, step, _rowsForwardWeights, _rows.BiasHh.Value, _rowsGates, _rowsCells, _rowsCellTanh, _rowsHidden, default);
         }
         // Rows: the last step's hidden state is the output
         new global::System.ReadOnlySpan<float>(_rowsHidden, RowsSteps * batch * RowsUnits, batch * RowsUnits).CopyTo(new global::System.Span<float>(_rowsActivations, 0, batch * RowsUnits));
@@ -219,21 +219,20 @@ partial class MnistLstm : global::SourceNet.IClassifier, global::SourceNet.Kerne
         optimizer?.Update(_output.Bias);
 
         // Rows: backpropagation through time, from dLoss/dh of the last step (the output's gradient)
-        new global::System.ReadOnlySpan<float>(_gradients[1], 0, batch * RowsUnits).CopyTo(_rowsHiddenGradient);
         global::System.Array.Clear(_rowsCellGradient, 0, batch * RowsUnits);
+        // W_hh^T packed once for the steps, in panels of sixteen units
+        global::SourceNet.Kernels.LstmStep.PackBackwardWeights(RowsUnits, _rows.WeightHh.Value, _rowsBackwardWeights);
         for (int step = RowsSteps - 1; step >= 0; step--)
         {
-            // the gates' pre-activation gradients dZ of this step, and dLoss/dc of the step before
-            global::SourceNet.Kernels.LstmCell.Backward(batch, RowsUnits, RowsSteps, step, _rowsGates, _rowsCells, _rowsCellTanh, _rowsHiddenGradient, default, _rowsCellGradient, _rowsGateGradients);
-            // dLoss/dh of the step before: dZ x W_hh^T ([batch, 512] x [512, 128])
-            if (step > 0) global::SourceNet.Kernels.Gemm.MatMulTransposeB(batch, RowsUnits, RowsGateWidth, new global::System.ReadOnlySpan<float>(_rowsGateGradients, step * batch * RowsGateWidth, batch * RowsGateWidth), _rows.WeightHh.Value, _rowsHiddenGradient);
+            // dLoss/dh = dZ(step + 1) x W_hh^T ([batch, 512] x [512, 128]), the output's gradient at the last step; the gates' dZ of this step and dLoss/dc of the step before in the product's epilogue
+            global::SourceNet.Kernels.LstmStep.Backward(batch, RowsUnits, RowsSteps, step, _rowsBackwardWeights, _rowsGates, _rowsCells, _rowsCellTanh, new global::System.ReadOnlySpan<float>(_gradients[1], 0, batch * RowsUnits), default, _rowsCellGradient, _rowsGateGradients);
         }
         // Rows: the biases' gradients, column sums over every step of every sample
         global::SourceNet.Kernels.Gemm.ColumnSums(batch * RowsSteps, RowsGateWidth, _rowsGateGradients, _rows.BiasIh.Gradient);
         new global::System.ReadOnlySpan<float>(_rows.BiasIh.Gradient).CopyTo(_rows.BiasHh.Gradient);
         // Rows: dW_ih = inputs^T x dZ and dW_hh = (previous states)^T x dZ, each over every step at once (28 x batch rows)
-        global::SourceNet.Kernels.Gemm.WeightGradient(RowsInputs, RowsGateWidth, batch * RowsSteps, _rowsStepInputs, _rowsGateGradients, _rows.WeightIh, optimizer);
-        global::SourceNet.Kernels.Gemm.WeightGradient(RowsUnits, RowsGateWidth, batch * RowsSteps, _rowsHidden, _rowsGateGradients, _rows.WeightHh, optimizer);
+        global::SourceNet.Kernels.RecurrentWeightGradient.Compute(RowsInputs, RowsGateWidth, batch * RowsSteps, _rowsStepInputs, _rowsGateGradients, _rows.WeightIh, optimizer);
+        global::SourceNet.Kernels.RecurrentWeightGradient.Compute(RowsUnits, RowsGateWidth, batch * RowsSteps, _rowsHidden, _rowsGateGradients, _rows.WeightHh, optimizer);
         optimizer?.Update(_rows.BiasIh);
         optimizer?.Update(_rows.BiasHh);
     }
@@ -333,14 +332,14 @@ partial class MnistLstm : global::SourceNet.IClassifier, global::SourceNet.Kerne
         _gradients[1] = global::System.Array.Empty<float>();
         _rowsStepInputs = new float[maxBatchSize * RowsSteps * RowsInputs];
         _rowsGates = new float[maxBatchSize * RowsSteps * RowsGateWidth];
-        _rowsRecurrent = new float[maxBatchSize * RowsGateWidth];
         _rowsHidden = new float[maxBatchSize * (RowsSteps + 1) * RowsUnits];
         _rowsCells = new float[maxBatchSize * (RowsSteps + 1) * RowsUnits];
         _rowsCellTanh = new float[maxBatchSize * RowsSteps * RowsUnits];
         _rowsGateGradients = global::System.Array.Empty<float>();
-        _rowsHiddenGradient = global::System.Array.Empty<float>();
         _rowsCellGradient = global::System.Array.Empty<float>();
         _rowsStepInputGradients = global::System.Array.Empty<float>();
+        _rowsForwardWeights = new float[global::SourceNet.Kernels.LstmStep.ForwardWeightsLength(RowsUnits)];
+        _rowsBackwardWeights = global::System.Array.Empty<float>();
     }
 
     // The sample chunks of a split training step, made on the first such step.
@@ -384,14 +383,14 @@ partial class MnistLstm : global::SourceNet.IClassifier, global::SourceNet.Kerne
         // Rows: step-major buffers for the largest batch (step t of every sample is one [batch, features] matrix)
         _rowsStepInputs = new float[maxBatchSize * RowsSteps * RowsInputs];
         _rowsGates = new float[maxBatchSize * RowsSteps * RowsGateWidth];
-        _rowsRecurrent = new float[maxBatchSize * RowsGateWidth];
         _rowsHidden = new float[maxBatchSize * (RowsSteps + 1) * RowsUnits];
         _rowsCells = new float[maxBatchSize * (RowsSteps + 1) * RowsUnits];
         _rowsCellTanh = new float[maxBatchSize * RowsSteps * RowsUnits];
         _rowsGateGradients = new float[maxBatchSize * RowsSteps * RowsGateWidth];
-        _rowsHiddenGradient = new float[maxBatchSize * RowsUnits];
         _rowsCellGradient = new float[maxBatchSize * RowsUnits];
         _rowsStepInputGradients = new float[maxBatchSize * RowsSteps * RowsInputs];
+        _rowsForwardWeights = new float[global::SourceNet.Kernels.LstmStep.ForwardWeightsLength(RowsUnits)];
+        _rowsBackwardWeights = new float[global::SourceNet.Kernels.LstmStep.BackwardWeightsLength(RowsUnits)];
         // Rows: ForgetBias added to the forget gate's block of b_ih, after the uniform draw
         global::System.Numerics.Tensors.TensorPrimitives.Add(new global::System.Span<float>(_rows.BiasIh.Value, RowsUnits, RowsUnits), 1f, new global::System.Span<float>(_rows.BiasIh.Value, RowsUnits, RowsUnits));
         _layers = new global::SourceNet.Layer[]

@@ -1,0 +1,201 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace SourceNet.Kernels;
+
+// The fused backward step. dLoss/dh of this step is dZ(t+1)·W_hhᵀ (plus this step's share of the output's gradient),
+// computed in tiles of up to 6 rows x 16 units (12 accumulators, two vectors of the packed W_hhᵀ, one broadcast of
+// dZ), over k = 0 .. 4·units − 1 in order; the cell's derivatives then run on the sums in registers and write this
+// step's dZ and dLoss/dc of the step before. Unit panels outer, row tiles inner, as in the forward kernel.
+public static partial class LstmStep
+{
+    /// <summary>
+    /// Step <paramref name="step"/> of backpropagation through time. dLoss/dh of this step is
+    /// <c>dZ(step + 1)·W_hhᵀ</c> (dZ of the step after, read from <paramref name="gateGradients"/>), or, at the last
+    /// step, <paramref name="lastHiddenGradient"/> ([batch, units], empty for zeros); when
+    /// <paramref name="outputGradient"/> is not empty (the layer returns sequences) this step's share of it,
+    /// sample-major [batch, steps, units], is added. <paramref name="cellGradient"/> holds dLoss/dc from the step after
+    /// (zeros at the last step) and leaves with dLoss/dc of the step before. Writes dLoss/dz of the four gates'
+    /// pre-activations to step <paramref name="step"/> of <paramref name="gateGradients"/> ([steps, batch, 4·units]).
+    /// </summary>
+    /// <param name="batch">Samples.</param>
+    /// <param name="units">Units of the state.</param>
+    /// <param name="steps">Steps of the sequence.</param>
+    /// <param name="step">This step.</param>
+    /// <param name="packedWeights">W_hh packed by <see cref="PackBackwardWeights"/>.</param>
+    /// <param name="gates">The activated gates, [steps, batch, 4·units].</param>
+    /// <param name="cells">[steps + 1, batch, units].</param>
+    /// <param name="cellTanh">[steps, batch, units].</param>
+    /// <param name="lastHiddenGradient">dLoss/dh of the last step, [batch, units], or empty.</param>
+    /// <param name="outputGradient">[batch, steps, units], or empty.</param>
+    /// <param name="cellGradient">[batch, units].</param>
+    /// <param name="gateGradients">[steps, batch, 4·units].</param>
+    /// <exception cref="ArgumentException">A span is shorter than the sizes need.</exception>
+    public static unsafe void Backward(int batch, int units, int steps, int step, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> gates,
+        ReadOnlySpan<float> cells, ReadOnlySpan<float> cellTanh, ReadOnlySpan<float> lastHiddenGradient, ReadOnlySpan<float> outputGradient,
+        Span<float> cellGradient, Span<float> gateGradients)
+    {
+        CheckStep(batch, units, steps, step, gates.Length, cells.Length, cellTanh.Length);
+        CheckLength(nameof(packedWeights), packedWeights.Length, BackwardWeightsLength(units));
+        CheckLength(nameof(gateGradients), gateGradients.Length, (long)steps * batch * 4 * units);
+        CheckLength(nameof(cellGradient), cellGradient.Length, (long)batch * units);
+        if (!lastHiddenGradient.IsEmpty)
+            CheckLength(nameof(lastHiddenGradient), lastHiddenGradient.Length, (long)batch * units);
+        if (!outputGradient.IsEmpty)
+            CheckLength(nameof(outputGradient), outputGradient.Length, (long)batch * steps * units);
+        if (batch == 0)
+            return;
+        bool last = step == steps - 1;
+        (int parts, int rowsPerBlock) = last ? (1, batch) : Split(batch, units);
+        fixed (float* pw = packedWeights)
+        fixed (float* pg = gates)
+        fixed (float* pc = cells)
+        fixed (float* pt = cellTanh)
+        fixed (float* pl = lastHiddenGradient)
+        fixed (float* po = outputGradient)
+        fixed (float* pdc = cellGradient)
+        fixed (float* pdz = gateGradients)
+        {
+            nint gateBlock = (nint)step * batch * 4 * units, state = (nint)step * batch * units;
+            var work = new BackwardWork
+            {
+                Weights = pw,
+                NextGateGradients = last ? null : pdz + gateBlock + (nint)batch * 4 * units,
+                LastHidden = last && !lastHiddenGradient.IsEmpty ? pl : null,
+                Output = outputGradient.IsEmpty ? null : po + (nint)step * units,
+                OutputStride = steps * units,
+                Gates = pg + gateBlock,
+                CellsIn = pc + state,
+                CellTanh = pt + state,
+                CellGradient = pdc,
+                GateGradients = pdz + gateBlock,
+                Batch = batch,
+                Units = units,
+                RowsPerBlock = rowsPerBlock,
+            };
+            BlockRunner.Run(work, parts);
+        }
+    }
+
+    private unsafe struct BackwardWork : IBlockWork
+    {
+        public float* Weights;
+        public float* NextGateGradients;
+        public float* LastHidden;
+        public float* Output;
+        public int OutputStride;
+        public float* Gates;
+        public float* CellsIn;
+        public float* CellTanh;
+        public float* CellGradient;
+        public float* GateGradients;
+        public int Batch;
+        public int Units;
+        public int RowsPerBlock;
+
+        public readonly int Blocks => (Batch + RowsPerBlock - 1) / RowsPerBlock;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public readonly unsafe void RunBlock(int block)
+        {
+            int first = block * RowsPerBlock, end = Math.Min(Batch, first + RowsPerBlock);
+            if (NextGateGradients == null)
+            {
+                // The last step: no product, dLoss/dh is given.
+                for (int row = first; row < end; row++)
+                {
+                    for (int unit = 0; unit < Units; unit += 8)
+                    {
+                        int valid = Math.Min(8, Units - unit);
+                        Vector256<float> dh = LastHidden == null ? default : LoadUnits(LastHidden + (nint)row * Units + unit, valid);
+                        BackwardRow(this, row, unit, valid, dh);
+                    }
+                }
+                return;
+            }
+            int panels = UnitPanels(Units);
+            Vector256<float>* sums = stackalloc Vector256<float>[12];
+            for (int panel = 0; panel < panels; panel++)
+            {
+                int row = first;
+                for (; row + 6 <= end; row += 6)
+                    BackwardTile<Count6>(this, row, panel, sums);
+                switch (end - row)
+                {
+                    case 1: BackwardTile<Count1>(this, row, panel, sums); break;
+                    case 2: BackwardTile<Count2>(this, row, panel, sums); break;
+                    case 3: BackwardTile<Count3>(this, row, panel, sums); break;
+                    case 4: BackwardTile<Count4>(this, row, panel, sums); break;
+                    case 5: BackwardTile<Count5>(this, row, panel, sums); break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Rows [row, row + TRows) of units [16·panel, 16·panel + 16).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void BackwardTile<TRows>(in BackwardWork w, int row, int panel, Vector256<float>* sums)
+        where TRows : struct, ITileCount
+    {
+        int rows = TRows.Value, units = w.Units, width = 4 * units;
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        float* b = w.Weights + (nint)panel * width * 16;
+        float* a0 = w.NextGateGradients + (nint)row * width;
+        float* a1 = a0 + width, a2 = a1 + width, a3 = a2 + width, a4 = a3 + width, a5 = a4 + width;
+        for (nint k = 0; k < width; k++, b += 16)
+        {
+            Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
+            Vector256<float> a = Vector256.Create(a0[k]);
+            c00 = MultiplyAdd.Vector(a, b0, c00); c01 = MultiplyAdd.Vector(a, b1, c01);
+            if (rows > 1) { a = Vector256.Create(a1[k]); c10 = MultiplyAdd.Vector(a, b0, c10); c11 = MultiplyAdd.Vector(a, b1, c11); }
+            if (rows > 2) { a = Vector256.Create(a2[k]); c20 = MultiplyAdd.Vector(a, b0, c20); c21 = MultiplyAdd.Vector(a, b1, c21); }
+            if (rows > 3) { a = Vector256.Create(a3[k]); c30 = MultiplyAdd.Vector(a, b0, c30); c31 = MultiplyAdd.Vector(a, b1, c31); }
+            if (rows > 4) { a = Vector256.Create(a4[k]); c40 = MultiplyAdd.Vector(a, b0, c40); c41 = MultiplyAdd.Vector(a, b1, c41); }
+            if (rows > 5) { a = Vector256.Create(a5[k]); c50 = MultiplyAdd.Vector(a, b0, c50); c51 = MultiplyAdd.Vector(a, b1, c51); }
+        }
+        int unit = 16 * panel;
+        int valid0 = Math.Min(8, units - unit), valid1 = Math.Min(8, units - unit - 8);
+        // Through memory, so no accumulator is live across the epilogue's calls (see ForwardTile).
+        sums[0] = c00; sums[1] = c01; sums[2] = c10; sums[3] = c11; sums[4] = c20; sums[5] = c21;
+        sums[6] = c30; sums[7] = c31; sums[8] = c40; sums[9] = c41; sums[10] = c50; sums[11] = c51;
+        for (int r = 0; r < rows; r++)
+            BackwardPair(w, row + r, unit, valid0, valid1, sums + 2 * r);
+    }
+
+    /// <summary>The epilogue of one row's two vectors of units (the second may be partly or wholly past the last unit).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void BackwardPair(in BackwardWork w, int row, int unit, int valid0, int valid1, Vector256<float>* sums)
+    {
+        BackwardRow(w, row, unit, valid0, sums[0]);
+        if (valid1 > 0)
+            BackwardRow(w, row, unit + 8, valid1, sums[1]);
+    }
+
+    /// <summary>
+    /// The cell's derivatives for eight units of one row, from dLoss/dh of the product (or the last step's):
+    /// dc += dh·o·(1 − tanh²c'), then dz_i = dc·g·i(1 − i), dz_f = dc·c·f(1 − f), dz_g = dc·i·(1 − g²),
+    /// dz_o = dh·tanh c'·o(1 − o), and dc of the step before = dc·f.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void BackwardRow(in BackwardWork w, int row, int unit, int valid, Vector256<float> dh)
+    {
+        int units = w.Units;
+        nint state = (nint)row * units + unit;
+        if (w.Output != null)
+            dh += LoadUnits(w.Output + (nint)row * w.OutputStride + unit, valid);
+        float* gates = w.Gates + (nint)row * 4 * units + unit;
+        float* dz = w.GateGradients + (nint)row * 4 * units + unit;
+        Vector256<float> one = Vector256<float>.One;
+        Vector256<float> i = LoadUnits(gates, valid), f = LoadUnits(gates + units, valid);
+        Vector256<float> g = LoadUnits(gates + 2 * units, valid), o = LoadUnits(gates + 3 * units, valid);
+        Vector256<float> tanhC = LoadUnits(w.CellTanh + state, valid);
+        Vector256<float> dc = LoadUnits(w.CellGradient + state, valid) + dh * o * (one - tanhC * tanhC);
+        StoreUnits(dc * g * i * (one - i), dz, valid);
+        StoreUnits(dc * LoadUnits(w.CellsIn + state, valid) * f * (one - f), dz + units, valid);
+        StoreUnits(dc * i * (one - g * g), dz + 2 * units, valid);
+        StoreUnits(dh * tanhC * o * (one - o), dz + 3 * units, valid);
+        StoreUnits(dc * f, w.CellGradient + state, valid);
+    }
+}

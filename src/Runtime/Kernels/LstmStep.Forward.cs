@@ -1,0 +1,258 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace SourceNet.Kernels;
+
+// The fused forward step. A tile is up to 6 rows x 2 vectors (12 accumulators + 2 weight vectors + 1 broadcast of
+// AVX2's 16 registers), the two vectors being one gate pair of eight units. Pass 0 sums the (i, f) pair, adds
+// the input projection and b_hh in the epilogue, and stores σ of both; pass 1 sums (g, o) and finishes the cell with the i and f
+// just stored (still in L1). Unit blocks outer, row tiles inner: a block's packed weights (units x 16 floats per
+// pass) stay in L1 while every row tile of the block uses them.
+public static partial class LstmStep
+{
+    /// <summary>
+    /// Step <paramref name="step"/> of the forward pass: on entry <c>gates[step]</c> holds the input projection
+    /// (with <c>b_ih</c>); <c>z = gates[step] + h·W_hh + b_hh</c>, then i, f, o = σ(z) and g = tanh(z) are stored over
+    /// it, <c>c' = f·c + i·g</c> and <c>h' = o·tanh(c')</c> at step + 1 of <paramref name="cells"/> and
+    /// <paramref name="hidden"/>, tanh c' at step <paramref name="step"/> of <paramref name="cellTanh"/>; when
+    /// <paramref name="sequence"/> is not empty, h' is also written to it sample-major ([batch, steps, units]).
+    /// </summary>
+    /// <param name="batch">Samples.</param>
+    /// <param name="units">Units of the state.</param>
+    /// <param name="steps">Steps of the sequence.</param>
+    /// <param name="step">This step.</param>
+    /// <param name="packedWeights">W_hh packed by <see cref="PackForwardWeights"/>.</param>
+    /// <param name="biasHh">b_hh, 4·units.</param>
+    /// <param name="gates">[steps, batch, 4·units].</param>
+    /// <param name="cells">[steps + 1, batch, units].</param>
+    /// <param name="cellTanh">[steps, batch, units].</param>
+    /// <param name="hidden">[steps + 1, batch, units].</param>
+    /// <param name="sequence">[batch, steps, units], or empty.</param>
+    /// <exception cref="ArgumentException">A span is shorter than the sizes need.</exception>
+    public static unsafe void Forward(int batch, int units, int steps, int step, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> biasHh,
+        Span<float> gates, Span<float> cells, Span<float> cellTanh, Span<float> hidden, Span<float> sequence)
+    {
+        CheckStep(batch, units, steps, step, gates.Length, cells.Length, cellTanh.Length);
+        CheckLength(nameof(packedWeights), packedWeights.Length, ForwardWeightsLength(units));
+        CheckLength(nameof(biasHh), biasHh.Length, 4L * units);
+        CheckLength(nameof(hidden), hidden.Length, ((long)steps + 1) * batch * units);
+        if (!sequence.IsEmpty)
+            CheckLength(nameof(sequence), sequence.Length, (long)batch * steps * units);
+        if (batch == 0)
+            return;
+        (int parts, int rowsPerBlock) = Split(batch, units);
+        fixed (float* pw = packedWeights)
+        fixed (float* pb = biasHh)
+        fixed (float* pg = gates)
+        fixed (float* pc = cells)
+        fixed (float* pt = cellTanh)
+        fixed (float* ph = hidden)
+        fixed (float* ps = sequence)
+        {
+            nint state = (nint)step * batch * units;
+            var work = new ForwardWork
+            {
+                Weights = pw,
+                BiasHh = pb,
+                Gates = pg + (nint)step * batch * 4 * units,
+                CellsIn = pc + state,
+                CellsOut = pc + state + (nint)batch * units,
+                CellTanh = pt + state,
+                HiddenIn = ph + state,
+                HiddenOut = ph + state + (nint)batch * units,
+                Sequence = sequence.IsEmpty ? null : ps + (nint)step * units,
+                SequenceStride = steps * units,
+                Batch = batch,
+                Units = units,
+                RowsPerBlock = rowsPerBlock,
+            };
+            BlockRunner.Run(work, parts);
+        }
+    }
+
+    private unsafe struct ForwardWork : IBlockWork
+    {
+        public float* Weights;
+        public float* BiasHh;
+        public float* Gates;
+        public float* CellsIn;
+        public float* CellsOut;
+        public float* CellTanh;
+        public float* HiddenIn;
+        public float* HiddenOut;
+        public float* Sequence;
+        public int SequenceStride;
+        public int Batch;
+        public int Units;
+        public int RowsPerBlock;
+
+        public readonly int Blocks => (Batch + RowsPerBlock - 1) / RowsPerBlock;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public readonly unsafe void RunBlock(int block)
+        {
+            int first = block * RowsPerBlock, end = Math.Min(Batch, first + RowsPerBlock);
+            int blocks = UnitBlocks(Units);
+            Vector256<float>* sums = stackalloc Vector256<float>[12];
+            for (int u = 0; u < blocks; u++)
+            {
+                for (int pass = 0; pass < 2; pass++)
+                {
+                    int row = first;
+                    for (; row + 6 <= end; row += 6)
+                        ForwardTile<Count6>(this, row, u, pass, sums);
+                    switch (end - row)
+                    {
+                        case 1: ForwardTile<Count1>(this, row, u, pass, sums); break;
+                        case 2: ForwardTile<Count2>(this, row, u, pass, sums); break;
+                        case 3: ForwardTile<Count3>(this, row, u, pass, sums); break;
+                        case 4: ForwardTile<Count4>(this, row, u, pass, sums); break;
+                        case 5: ForwardTile<Count5>(this, row, u, pass, sums); break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Rows [row, row + TRows) of unit block <paramref name="unitBlock"/>, gate pair <paramref name="pass"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void ForwardTile<TRows>(in ForwardWork w, int row, int unitBlock, int pass, Vector256<float>* sums)
+        where TRows : struct, ITileCount
+    {
+        int rows = TRows.Value, units = w.Units;
+        int unit = 8 * unitBlock;
+        int valid = Math.Min(8, units - unit);
+        // The sums start from zero; the epilogue adds the input projection and b_hh (its loads of a partial block of
+        // units go through memory, which here would keep the accumulators out of registers).
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+
+        float* b = w.Weights + (nint)(2 * unitBlock + pass) * units * 16;
+        float* a0 = w.HiddenIn + (nint)row * units;
+        float* a1 = a0 + units, a2 = a1 + units, a3 = a2 + units, a4 = a3 + units, a5 = a4 + units;
+        for (nint k = 0; k < units; k++, b += 16)
+        {
+            Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
+            Vector256<float> a = Vector256.Create(a0[k]);
+            c00 = MultiplyAdd.Vector(a, b0, c00); c01 = MultiplyAdd.Vector(a, b1, c01);
+            if (rows > 1) { a = Vector256.Create(a1[k]); c10 = MultiplyAdd.Vector(a, b0, c10); c11 = MultiplyAdd.Vector(a, b1, c11); }
+            if (rows > 2) { a = Vector256.Create(a2[k]); c20 = MultiplyAdd.Vector(a, b0, c20); c21 = MultiplyAdd.Vector(a, b1, c21); }
+            if (rows > 3) { a = Vector256.Create(a3[k]); c30 = MultiplyAdd.Vector(a, b0, c30); c31 = MultiplyAdd.Vector(a, b1, c31); }
+            if (rows > 4) { a = Vector256.Create(a4[k]); c40 = MultiplyAdd.Vector(a, b0, c40); c41 = MultiplyAdd.Vector(a, b1, c41); }
+            if (rows > 5) { a = Vector256.Create(a5[k]); c50 = MultiplyAdd.Vector(a, b0, c50); c51 = MultiplyAdd.Vector(a, b1, c51); }
+        }
+
+        // Through memory, so no accumulator is live across the epilogue's calls (which would have the JIT keep them
+        // all on the stack inside the loop).
+        sums[0] = c00; sums[1] = c01; sums[2] = c10; sums[3] = c11; sums[4] = c20; sums[5] = c21;
+        sums[6] = c30; sums[7] = c31; sums[8] = c40; sums[9] = c41; sums[10] = c50; sums[11] = c51;
+        if (valid == 8)
+            ForwardEpilogue<FullBlock>(w, row, rows, unit, valid, pass, sums);
+        else
+            ForwardEpilogue<PartialBlock>(w, row, rows, unit, valid, pass, sums);
+    }
+
+    /// <summary>
+    /// The epilogue of a tile: pass 0 stores i = σ(z_i), f = σ(z_f); pass 1 stores g = tanh(z_g), o = σ(z_o), then
+    /// does the cell update. In two phases over the rows, each row's work independent of the others', so the core
+    /// overlaps the rows' long chains of dependent operations (exp, a division, a second tanh) instead of waiting on
+    /// each. Not inlined, so the tile's loop keeps its registers for the sums.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void ForwardEpilogue<TBlock>(in ForwardWork w, int row, int rows, int unit, int valid, int pass, Vector256<float>* sums)
+        where TBlock : struct, IUnitBlock
+    {
+        int units = w.Units, width = 4 * units;
+        // z = h·W_hh + (x·W_ih + b_ih) + b_hh for the pair's two gates.
+        int column0 = 2 * pass * units + unit, column1 = column0 + units;
+        Vector256<float> bias0 = LoadUnits<TBlock>(w.BiasHh + column0, valid), bias1 = LoadUnits<TBlock>(w.BiasHh + column1, valid);
+        float* gates = w.Gates + (nint)row * width;
+        for (int r = 0; r < rows; r++, gates += width)
+        {
+            Vector256<float> z0 = sums[2 * r] + (LoadUnits<TBlock>(gates + column0, valid) + bias0);
+            Vector256<float> z1 = sums[2 * r + 1] + (LoadUnits<TBlock>(gates + column1, valid) + bias1);
+            StoreUnits<TBlock>(pass == 0 ? FastMath.Sigmoid(z0) : FastMath.Tanh(z0), gates + column0, valid);
+            StoreUnits<TBlock>(FastMath.Sigmoid(z1), gates + column1, valid);
+        }
+        if (pass == 0)
+            return;
+        gates = w.Gates + (nint)row * width + unit;
+        for (int r = 0; r < rows; r++, gates += width)
+        {
+            Vector256<float> i = LoadUnits<TBlock>(gates, valid), f = LoadUnits<TBlock>(gates + units, valid);
+            Vector256<float> g = LoadUnits<TBlock>(gates + 2 * units, valid), o = LoadUnits<TBlock>(gates + 3 * units, valid);
+            nint state = (nint)(row + r) * units + unit;
+            // c' = f·c + i·g, h' = o·tanh(c')
+            Vector256<float> cell = MultiplyAdd.Vector(i, g, f * LoadUnits<TBlock>(w.CellsIn + state, valid));
+            Vector256<float> cellTanh = FastMath.Tanh(cell);
+            Vector256<float> h = o * cellTanh;
+            StoreUnits<TBlock>(cell, w.CellsOut + state, valid);
+            StoreUnits<TBlock>(cellTanh, w.CellTanh + state, valid);
+            StoreUnits<TBlock>(h, w.HiddenOut + state, valid);
+            if (w.Sequence != null)
+                StoreUnits<TBlock>(h, w.Sequence + (nint)(row + r) * w.SequenceStride + unit, valid);
+        }
+    }
+
+    /// <summary>Eight floats, or the first <paramref name="valid"/> of them and zeros (the last block of units, which
+    /// may end at the end of the array).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<float> LoadUnits(float* source, int valid) =>
+        valid == 8 ? Vector256.Load(source) : LoadPartial(source, valid);
+
+    /// <summary>Stores eight floats, or the first <paramref name="valid"/> of them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void StoreUnits(Vector256<float> value, float* destination, int valid)
+    {
+        if (valid == 8)
+            value.Store(destination);
+        else
+            StorePartial(value, destination, valid);
+    }
+
+    /// <summary><see cref="LoadUnits"/> where the block is known full (<see cref="FullBlock"/>): no test at all.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<float> LoadUnits<TBlock>(float* source, int valid)
+        where TBlock : struct, IUnitBlock =>
+        TBlock.IsFull ? Vector256.Load(source) : LoadPartial(source, valid);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void StoreUnits<TBlock>(Vector256<float> value, float* destination, int valid)
+        where TBlock : struct, IUnitBlock
+    {
+        if (TBlock.IsFull)
+            value.Store(destination);
+        else
+            StorePartial(value, destination, valid);
+    }
+
+    // Out of line, so the copy through memory does not keep the callers' vectors out of registers.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe Vector256<float> LoadPartial(float* source, int valid)
+    {
+        Vector256<float> value = default;
+        Buffer.MemoryCopy(source, &value, sizeof(Vector256<float>), valid * sizeof(float));
+        return value;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void StorePartial(Vector256<float> value, float* destination, int valid) =>
+        Buffer.MemoryCopy(&value, destination, valid * sizeof(float), valid * sizeof(float));
+
+    /// <summary>Whether a block of eight units is known full at compile time (a type argument, so the JIT drops the test).</summary>
+    private interface IUnitBlock
+    {
+        static abstract bool IsFull { get; }
+    }
+
+    private readonly struct FullBlock : IUnitBlock
+    {
+        public static bool IsFull => true;
+    }
+
+    private readonly struct PartialBlock : IUnitBlock
+    {
+        public static bool IsFull => false;
+    }
+}

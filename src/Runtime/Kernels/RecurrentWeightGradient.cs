@@ -1,0 +1,150 @@
+using System;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace SourceNet.Kernels;
+
+/// <summary>
+/// A recurrent layer's weight gradient over every step at once, <c>dW = Aᵀ·dZ</c> with A [rows, m] (the inputs or the
+/// previous hidden states of every step, step-major) and dZ [rows, n] (the gates' gradients), rows = steps·batch: a
+/// long sum (1,400 rows for 28 steps of 50 samples) into a small output. Blocked over the rows so that the strip of dZ
+/// a tile reads stays in L1 and the block of A in L2; each output element is still one chain of fused multiply-adds
+/// over the rows in increasing order (the partial sum is stored and reloaded exactly between blocks), so the result
+/// is the same whichever path, block size or thread computes it.
+/// </summary>
+/// <remarks>Threads split the output's columns in panels of 16 (a fixed partition: the same bits on any count).</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class RecurrentWeightGradient
+{
+    /// <summary>Rows of A and dZ one pass over the output covers: dZ's 16-column strip of them (8 KiB) and the cache
+    /// lines of A a tile reads (8 KiB) stay in L1 together, so the next row tile finds A's lines there.</summary>
+    private const int RowBlock = 128;
+
+    /// <summary>
+    /// <c>weight.Gradient = Aᵀ·dZ</c> (A stored [rows, m], dZ [rows, n], the weight [m, n]), then the optimizer's update
+    /// of the weight when <paramref name="optimizer"/> is given.
+    /// </summary>
+    /// <param name="m">Rows of the weight (features of A).</param>
+    /// <param name="n">Columns of the weight (of dZ).</param>
+    /// <param name="rows">Rows of A and dZ (steps · batch).</param>
+    /// <param name="a">A, [rows, m] (more values are ignored).</param>
+    /// <param name="gradients">dZ, [rows, n].</param>
+    /// <param name="weight">The weight, [m, n].</param>
+    /// <param name="optimizer">Updates the weight afterwards, or null.</param>
+    /// <exception cref="ArgumentException">A span is shorter than the sizes need, or the weight's shape is not [m, n].</exception>
+    public static unsafe void Compute(int m, int n, int rows, ReadOnlySpan<float> a, ReadOnlySpan<float> gradients, Parameter weight, Optimizer? optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        if (m <= 0 || n <= 0 || rows < 0)
+            throw new ArgumentOutOfRangeException(nameof(rows), $"A weight gradient needs m > 0, n > 0, rows ≥ 0; got m {m}, n {n}, rows {rows}.");
+        if (weight.Rows != m || weight.Columns != n)
+            throw new ArgumentException($"Parameter {weight.Name} is {weight.ShapeText}; the gradient is [{m}, {n}].", nameof(weight));
+        if (a.Length < (long)rows * m || gradients.Length < (long)rows * n)
+            throw new ArgumentException($"A weight gradient over {rows} rows needs {(long)rows * m} values of A and {(long)rows * n} of dZ; got {a.Length} and {gradients.Length}.");
+        int panels = (n + 15) / 16;
+        int parts = Math.Min(BlockRunner.PartsFor((long)m * n * rows), panels);
+        fixed (float* pa = a)
+        fixed (float* pb = gradients)
+        fixed (float* pc = weight.Gradient)
+        {
+            var work = new Work
+            {
+                A = pa, B = pb, C = pc, M = m, N = n, Rows = rows,
+                PanelsPerBlock = parts <= 1 ? panels : (panels + parts - 1) / parts,
+            };
+            BlockRunner.Run(work, parts);
+        }
+        optimizer?.Update(weight);
+    }
+
+    private unsafe struct Work : IBlockWork
+    {
+        public float* A;
+        public float* B;
+        public float* C;
+        public int M;
+        public int N;
+        public int Rows;
+        public int PanelsPerBlock;
+
+        public readonly int Blocks => ((N + 15) / 16 + PanelsPerBlock - 1) / PanelsPerBlock;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public readonly void RunBlock(int block)
+        {
+            int firstColumn = block * PanelsPerBlock * 16, endColumn = Math.Min(N, firstColumn + PanelsPerBlock * 16);
+            int vectorEnd = Vector256.IsHardwareAccelerated ? firstColumn + (endColumn - firstColumn) / 16 * 16 : firstColumn;
+            // Rows of the sum in blocks; the first block starts each element from zero, the others from its partial sum.
+            for (int p0 = 0; p0 < Math.Max(Rows, 1); p0 += RowBlock)
+            {
+                int p1 = Math.Min(Rows, p0 + RowBlock);
+                for (int j = firstColumn; j < vectorEnd; j += 16)
+                {
+                    int i = 0;
+                    for (; i + 6 <= M; i += 6)
+                        Tile<Count6>(this, i, j, p0, p1);
+                    switch (M - i)
+                    {
+                        case 1: Tile<Count1>(this, i, j, p0, p1); break;
+                        case 2: Tile<Count2>(this, i, j, p0, p1); break;
+                        case 3: Tile<Count3>(this, i, j, p0, p1); break;
+                        case 4: Tile<Count4>(this, i, j, p0, p1); break;
+                        case 5: Tile<Count5>(this, i, j, p0, p1); break;
+                    }
+                }
+                // Columns past the last full panel: the same chains, one element at a time.
+                for (int i = 0; i < M; i++)
+                {
+                    for (int j = vectorEnd; j < endColumn; j++)
+                    {
+                        float sum = p0 == 0 ? 0f : C[(nint)i * N + j];
+                        for (int p = p0; p < p1; p++)
+                            sum = MultiplyAdd.Scalar(A[(nint)p * M + i], B[(nint)p * N + j], sum);
+                        C[(nint)i * N + j] = sum;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Output rows [i, i + TRows) x columns [j, j + 16), rows p0 to p1 of the sum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Tile<TRows>(in Work w, int i, int j, int p0, int p1)
+        where TRows : struct, ITileCount
+    {
+        int rows = TRows.Value;
+        nint n = w.N, m = w.M;
+        float* c = w.C + i * n + j;
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        if (p0 > 0)
+        {
+            c00 = Vector256.Load(c); c01 = Vector256.Load(c + 8);
+            if (rows > 1) { c10 = Vector256.Load(c + n); c11 = Vector256.Load(c + n + 8); }
+            if (rows > 2) { c20 = Vector256.Load(c + 2 * n); c21 = Vector256.Load(c + 2 * n + 8); }
+            if (rows > 3) { c30 = Vector256.Load(c + 3 * n); c31 = Vector256.Load(c + 3 * n + 8); }
+            if (rows > 4) { c40 = Vector256.Load(c + 4 * n); c41 = Vector256.Load(c + 4 * n + 8); }
+            if (rows > 5) { c50 = Vector256.Load(c + 5 * n); c51 = Vector256.Load(c + 5 * n + 8); }
+        }
+        float* a = w.A + p0 * m + i;
+        float* b = w.B + p0 * n + j;
+        for (int p = p0; p < p1; p++, a += m, b += n)
+        {
+            Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
+            Vector256<float> x = Vector256.Create(a[0]);
+            c00 = MultiplyAdd.Vector(x, b0, c00); c01 = MultiplyAdd.Vector(x, b1, c01);
+            if (rows > 1) { x = Vector256.Create(a[1]); c10 = MultiplyAdd.Vector(x, b0, c10); c11 = MultiplyAdd.Vector(x, b1, c11); }
+            if (rows > 2) { x = Vector256.Create(a[2]); c20 = MultiplyAdd.Vector(x, b0, c20); c21 = MultiplyAdd.Vector(x, b1, c21); }
+            if (rows > 3) { x = Vector256.Create(a[3]); c30 = MultiplyAdd.Vector(x, b0, c30); c31 = MultiplyAdd.Vector(x, b1, c31); }
+            if (rows > 4) { x = Vector256.Create(a[4]); c40 = MultiplyAdd.Vector(x, b0, c40); c41 = MultiplyAdd.Vector(x, b1, c41); }
+            if (rows > 5) { x = Vector256.Create(a[5]); c50 = MultiplyAdd.Vector(x, b0, c50); c51 = MultiplyAdd.Vector(x, b1, c51); }
+        }
+        c00.Store(c); c01.Store(c + 8);
+        if (rows > 1) { c10.Store(c + n); c11.Store(c + n + 8); }
+        if (rows > 2) { c20.Store(c + 2 * n); c21.Store(c + 2 * n + 8); }
+        if (rows > 3) { c30.Store(c + 3 * n); c31.Store(c + 3 * n + 8); }
+        if (rows > 4) { c40.Store(c + 4 * n); c41.Store(c + 4 * n + 8); }
+        if (rows > 5) { c50.Store(c + 5 * n); c51.Store(c + 5 * n + 8); }
+    }
+}

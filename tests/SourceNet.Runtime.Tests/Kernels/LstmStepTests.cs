@@ -1,0 +1,235 @@
+using System;
+using System.Runtime.Intrinsics;
+using SourceNet.Kernels;
+
+namespace SourceNet.Runtime.Tests.Kernels;
+
+/// <summary>
+/// The fused LSTM step kernels (<see cref="LstmStep"/>) against the unfused path they replace (the recurrent product by
+/// <see cref="Gemm"/>, then <see cref="LstmCell"/>), on sizes that leave partial unit blocks and row tiles; the same
+/// bits on one and two threads; and <see cref="FastMath"/> against double precision.
+/// </summary>
+[Collection(KernelSettingsCollection.Name)]
+public class LstmStepTests
+{
+    private const float Tolerance = 2e-5f;
+
+    [Fact]
+    public void Sigmoid_and_tanh_match_double_precision_and_stay_finite()
+    {
+        var inputs = new System.Collections.Generic.List<float> { 0f, -0f, 1e-30f, -1e-30f, 1e-7f, 88f, -88f, 1e4f, -1e4f, float.MaxValue, -float.MaxValue, float.PositiveInfinity, float.NegativeInfinity };
+        for (float x = -30f; x <= 30f; x += 0.001953125f)
+            inputs.Add(x);
+        for (float x = 1e-6f; x < 1f; x *= 1.01f)
+        {
+            inputs.Add(x);
+            inputs.Add(-x);
+        }
+        double worstSigmoid = 0, worstTanh = 0;
+        var values = new float[8];
+        for (int start = 0; start < inputs.Count; start += 8)
+        {
+            for (int lane = 0; lane < 8; lane++)
+                values[lane] = inputs[Math.Min(start + lane, inputs.Count - 1)];
+            var x = Vector256.Create(values);
+            Vector256<float> sigmoid = FastMath.Sigmoid(x), tanh = FastMath.Tanh(x);
+            for (int lane = 0; lane < 8; lane++)
+            {
+                double v = values[lane];
+                double expectedSigmoid = 1 / (1 + Math.Exp(-v)), expectedTanh = Math.Tanh(v);
+                Assert.True(float.IsFinite(sigmoid[lane]) && float.IsFinite(tanh[lane]), $"x = {v}: sigmoid {sigmoid[lane]}, tanh {tanh[lane]}");
+                Assert.InRange(sigmoid[lane], 0f, 1f);
+                Assert.InRange(tanh[lane], -1f, 1f);
+                // Relative error where the value is a normal float; below (σ of x < −87) only the absolute error counts.
+                if (expectedSigmoid > 1e-37)
+                    worstSigmoid = Math.Max(worstSigmoid, Math.Abs(sigmoid[lane] - expectedSigmoid) / expectedSigmoid);
+                else
+                    Assert.True(sigmoid[lane] < 1e-37f);
+                if (Math.Abs(expectedTanh) > 1e-37)
+                    worstTanh = Math.Max(worstTanh, Math.Abs(tanh[lane] - expectedTanh) / Math.Abs(expectedTanh));
+                Assert.Equal(double.IsNegative(v), float.IsNegative(tanh[lane]));
+            }
+        }
+        Assert.True(worstSigmoid < 1e-6, $"sigmoid's largest relative error is {worstSigmoid:E2}");
+        Assert.True(worstTanh < 1e-6, $"tanh's largest relative error is {worstTanh:E2}");
+    }
+
+    [Theory]
+    [InlineData(7, 13, 3, false)]
+    [InlineData(13, 24, 2, true)]
+    [InlineData(6, 16, 2, false)]
+    [InlineData(1, 5, 2, true)]
+    [InlineData(20, 40, 3, true)]
+    public void Forward_matches_the_product_then_the_cell(int batch, int units, int steps, bool sequences)
+    {
+        var lstm = new Case(batch, units, steps, seed: batch * 100 + units);
+        Unfused expected = lstm.RunUnfused(sequences);
+        Fused actual = lstm.RunFused(sequences);
+        AssertClose(expected.Gates, actual.Gates, "activated gates");
+        AssertClose(expected.Cells, actual.Cells, "cell states");
+        AssertClose(expected.CellTanh, actual.CellTanh, "tanh of the cell states");
+        AssertClose(expected.Hidden, actual.Hidden, "hidden states");
+        AssertClose(expected.Sequence, actual.Sequence, "the sequence output");
+    }
+
+    [Theory]
+    [InlineData(7, 13, 3, false)]
+    [InlineData(13, 24, 2, true)]
+    [InlineData(6, 16, 2, false)]
+    [InlineData(1, 5, 2, true)]
+    [InlineData(20, 40, 3, true)]
+    public void Backward_matches_the_cell_derivative_then_the_product(int batch, int units, int steps, bool sequences)
+    {
+        var lstm = new Case(batch, units, steps, seed: batch * 100 + units + 1);
+        Unfused forward = lstm.RunUnfused(sequences);
+        (float[] expectedDz, float[] expectedDc) = lstm.BackwardUnfused(forward, sequences);
+        (float[] actualDz, float[] actualDc) = lstm.BackwardFused(forward, sequences);
+        AssertClose(expectedDz, actualDz, "gate gradients");
+        AssertClose(expectedDc, actualDc, "dLoss/dc of the first state");
+    }
+
+    [Fact]
+    public void One_and_two_threads_give_the_same_bits()
+    {
+        int saved = KernelThreads.Count;
+        try
+        {
+            // 37 x 40 x 160 multiply-adds per step: large enough to split over two threads.
+            var lstm = new Case(batch: 37, units: 40, steps: 3, seed: 5);
+            KernelThreads.Count = 1;
+            Fused one = lstm.RunFused(sequences: true);
+            (float[] dzOne, float[] dcOne) = lstm.BackwardFused(one.AsUnfused(), sequences: true);
+            KernelThreads.Count = 2;
+            Fused two = lstm.RunFused(sequences: true);
+            (float[] dzTwo, float[] dcTwo) = lstm.BackwardFused(two.AsUnfused(), sequences: true);
+            Assert.Equal(one.Hidden, two.Hidden);
+            Assert.Equal(one.Cells, two.Cells);
+            Assert.Equal(one.Gates, two.Gates);
+            Assert.Equal(one.Sequence, two.Sequence);
+            Assert.Equal(dzOne, dzTwo);
+            Assert.Equal(dcOne, dcTwo);
+        }
+        finally
+        {
+            KernelThreads.Count = saved;
+        }
+    }
+
+    [Fact]
+    public void Large_pre_activations_saturate_without_nan_or_infinity()
+    {
+        var lstm = new Case(batch: 5, units: 11, steps: 2, seed: 3, scale: 1e4f);
+        Fused forward = lstm.RunFused(sequences: false);
+        (float[] dz, float[] dc) = lstm.BackwardFused(forward.AsUnfused(), sequences: false);
+        foreach (float[] values in new[] { forward.Gates, forward.Cells, forward.Hidden, dz, dc })
+            Assert.All(values, v => Assert.True(float.IsFinite(v), $"{v} is not finite"));
+        Assert.All(forward.Hidden, v => Assert.InRange(v, -1f, 1f));
+    }
+
+    [Fact]
+    public void Short_buffers_are_refused_with_the_sizes()
+    {
+        var packed = new float[LstmStep.ForwardWeightsLength(8)];
+        var error = Assert.Throws<ArgumentException>(() => LstmStep.Forward(2, 8, 1, 0, packed, new float[32], new float[63], new float[32], new float[16], new float[32], default));
+        Assert.Contains("gates holds 63 values; the LSTM step needs 64", error.Message);
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            float difference = Math.Abs(expected[i] - actual[i]);
+            if (difference > Tolerance * Math.Max(1f, Math.Abs(expected[i])))
+                Assert.Fail($"{what}[{i}]: expected {expected[i]}, got {actual[i]}");
+        }
+    }
+
+    private sealed record Unfused(float[] Gates, float[] Cells, float[] CellTanh, float[] Hidden, float[] Sequence);
+
+    private sealed record Fused(float[] Gates, float[] Cells, float[] CellTanh, float[] Hidden, float[] Sequence)
+    {
+        public Unfused AsUnfused() => new(Gates, Cells, CellTanh, Hidden, Sequence);
+    }
+
+    /// <summary>Random weights, input projections and output gradients for one layer.</summary>
+    private sealed class Case
+    {
+        private readonly int _batch, _units, _steps;
+        private readonly float[] _weightHh, _biasHh, _projection, _outputGradient, _lastGradient;
+
+        public Case(int batch, int units, int steps, int seed, float scale = 1f)
+        {
+            (_batch, _units, _steps) = (batch, units, steps);
+            var random = new SeededRandom(seed);
+            _weightHh = new float[units * 4 * units];
+            _biasHh = new float[4 * units];
+            _projection = new float[steps * batch * 4 * units];
+            _outputGradient = new float[batch * steps * units];
+            _lastGradient = new float[batch * units];
+            random.FillNormal(_weightHh, 0f, 0.3f * scale);
+            random.FillNormal(_biasHh, 0f, 0.5f * scale);
+            random.FillNormal(_projection, 0f, 1f * scale);
+            random.FillNormal(_outputGradient, 0f, 1f);
+            random.FillNormal(_lastGradient, 0f, 1f);
+        }
+
+        public Unfused RunUnfused(bool sequences)
+        {
+            int width = 4 * _units;
+            float[] gates = (float[])_projection.Clone();
+            var cells = new float[(_steps + 1) * _batch * _units];
+            var cellTanh = new float[_steps * _batch * _units];
+            var hidden = new float[(_steps + 1) * _batch * _units];
+            var sequence = new float[sequences ? _batch * _steps * _units : 0];
+            var recurrent = new float[_batch * width];
+            for (int t = 0; t < _steps; t++)
+            {
+                Gemm.MatMulBias<IdentityActivation>(_batch, width, _units, new ReadOnlySpan<float>(hidden, t * _batch * _units, _batch * _units), _weightHh, _biasHh, recurrent);
+                LstmCell.Forward(_batch, _units, _steps, t, recurrent, gates, cells, cellTanh, hidden, sequence);
+            }
+            return new Unfused(gates, cells, cellTanh, hidden, sequence);
+        }
+
+        public Fused RunFused(bool sequences)
+        {
+            float[] gates = (float[])_projection.Clone();
+            var cells = new float[(_steps + 1) * _batch * _units];
+            var cellTanh = new float[_steps * _batch * _units];
+            var hidden = new float[(_steps + 1) * _batch * _units];
+            var sequence = new float[sequences ? _batch * _steps * _units : 0];
+            var packed = new float[LstmStep.ForwardWeightsLength(_units)];
+            LstmStep.PackForwardWeights(_units, _weightHh, packed);
+            for (int t = 0; t < _steps; t++)
+                LstmStep.Forward(_batch, _units, _steps, t, packed, _biasHh, gates, cells, cellTanh, hidden, sequence);
+            return new Fused(gates, cells, cellTanh, hidden, sequence);
+        }
+
+        /// <summary>Backpropagation through time as the generated code did it before the fused kernels.</summary>
+        public (float[] GateGradients, float[] CellGradient) BackwardUnfused(Unfused forward, bool sequences)
+        {
+            int width = 4 * _units;
+            var dz = new float[_steps * _batch * width];
+            var dc = new float[_batch * _units];
+            float[] dh = sequences ? new float[_batch * _units] : (float[])_lastGradient.Clone();
+            for (int t = _steps - 1; t >= 0; t--)
+            {
+                LstmCell.Backward(_batch, _units, _steps, t, forward.Gates, forward.Cells, forward.CellTanh, dh, sequences ? _outputGradient : default, dc, dz);
+                if (t > 0)
+                    Gemm.MatMulTransposeB(_batch, _units, width, new ReadOnlySpan<float>(dz, t * _batch * width, _batch * width), _weightHh, dh);
+            }
+            return (dz, dc);
+        }
+
+        public (float[] GateGradients, float[] CellGradient) BackwardFused(Unfused forward, bool sequences)
+        {
+            var dz = new float[_steps * _batch * 4 * _units];
+            var dc = new float[_batch * _units];
+            var packed = new float[LstmStep.BackwardWeightsLength(_units)];
+            LstmStep.PackBackwardWeights(_units, _weightHh, packed);
+            for (int t = _steps - 1; t >= 0; t--)
+                LstmStep.Backward(_batch, _units, _steps, t, packed, forward.Gates, forward.Cells, forward.CellTanh, sequences ? default : _lastGradient, sequences ? _outputGradient : default, dc, dz);
+            return (dz, dc);
+        }
+    }
+}
