@@ -244,9 +244,9 @@ internal static partial class NetworkEmitter
         w.Line($"{Rt}.Parameter? {Rt}.Kernels.ITrainingChunk.DeferredWeight => {c.Field}.Weight;");
         w.Line();
         w.Line("/// <summary>Rows [firstRow, firstRow + rowCount) of " + c.Layer.Name + "'s dW = input^T x dZ for samples [start, start + count), from the inputs and the dZ that this network's last TrainChunk left.</summary>");
-        using (w.Block($"void {Rt}.Kernels.ITrainingChunk.WeightGradientRows(int firstRow, int rowCount, int start, int count, {ReadOnlySpan} inputs)"))
+        using (w.Block($"void {Rt}.Kernels.ITrainingChunk.WeightGradientRows(int firstRow, int rowCount, int start, int count, {ReadOnlySpan} inputs, {Span} gradientRows)"))
         {
-            w.Line($"{Rt}.Kernels.Gemm.WeightGradientRows({c.Constant("Inputs")}, {c.Constant("Units")}, count, firstRow, rowCount, inputs.Slice(start * InputCount, count * InputCount), {c.OutputGradient}, {c.Field}.Weight.Gradient);");
+            w.Line($"{Rt}.Kernels.Gemm.WeightGradientRows({c.Constant("Inputs")}, {c.Constant("Units")}, count, firstRow, rowCount, inputs.Slice(start * InputCount, count * InputCount), {c.OutputGradient}, gradientRows);");
         }
         w.Line();
     }

@@ -34,13 +34,14 @@ public interface ITrainingChunk : INetwork
     Parameter? DeferredWeight => null;
 
     /// <summary>
-    /// Assigns rows [<paramref name="firstRow"/>, firstRow + <paramref name="rowCount"/>) of
-    /// <see cref="DeferredWeight"/>'s gradient from the operands that the last <see cref="TrainChunk"/> (samples
-    /// [<paramref name="start"/>, start + <paramref name="count"/>) of <paramref name="inputs"/>) left in this
-    /// network's buffers. Gives the bits the whole product would.
+    /// Writes rows [<paramref name="firstRow"/>, firstRow + <paramref name="rowCount"/>) of
+    /// <see cref="DeferredWeight"/>'s gradient into <paramref name="gradientRows"/> (rowCount x columns), from the
+    /// operands that the last <see cref="TrainChunk"/> (samples [<paramref name="start"/>, start +
+    /// <paramref name="count"/>) of <paramref name="inputs"/>) left in this network's buffers. Gives the bits the whole
+    /// product would.
     /// </summary>
     /// <exception cref="NotSupportedException">The network defers no weight gradient.</exception>
-    void WeightGradientRows(int firstRow, int rowCount, int start, int count, ReadOnlySpan<float> inputs) =>
+    void WeightGradientRows(int firstRow, int rowCount, int start, int count, ReadOnlySpan<float> inputs, Span<float> gradientRows) =>
         throw new NotSupportedException($"{GetType().Name} defers no weight gradient ({nameof(DeferredWeight)} is null).");
 }
 

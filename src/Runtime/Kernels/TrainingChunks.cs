@@ -205,14 +205,19 @@ public sealed class TrainingChunks
     /// <summary>The network whose buffers chunk <paramref name="chunk"/> runs on.</summary>
     private ITrainingChunk NetworkOf(int chunk) => chunk == 0 ? _network : _replicas[chunk - 1];
 
-    /// <summary>Rows [<paramref name="firstRow"/>, + <paramref name="rowCount"/>) of the deferred weight gradient of
-    /// every chunk, each into its own network's gradient.</summary>
-    private void DeferredRows(int chunks, int batch, int firstRow, int rowCount, ReadOnlySpan<float> inputs)
+    /// <summary>Rows [<paramref name="firstRow"/>, + <paramref name="rowCount"/>) of the deferred weight gradient,
+    /// summed over the chunks in chunk order into <paramref name="sum"/>: chunk 0's rows written there, each later
+    /// chunk's into <paramref name="scratch"/> (this thread's, so the whole replica gradient is never written) and
+    /// added.</summary>
+    private void DeferredRows(int chunks, int batch, int firstRow, int rowCount, ReadOnlySpan<float> inputs, Span<float> sum, Span<float> scratch)
     {
         for (int c = 0; c < chunks; c++)
         {
             int start = ChunkStart(batch, c, chunks);
-            NetworkOf(c).WeightGradientRows(firstRow, rowCount, start, ChunkStart(batch, c + 1, chunks) - start, inputs);
+            Span<float> rows = c == 0 ? sum : scratch;
+            NetworkOf(c).WeightGradientRows(firstRow, rowCount, start, ChunkStart(batch, c + 1, chunks) - start, inputs, rows);
+            if (c > 0)
+                TensorPrimitives.Add(sum, rows, sum);
         }
     }
 
@@ -229,8 +234,8 @@ public sealed class TrainingChunks
         }
         _sumJob.Replicas = chunks - 1;
         _sumJob.Optimizer = fused ? optimizer : null;
-        _sumJob.SetStep(this, chunks, batch, inputs, inputsLength);
         int parts = _sumJob.PartsFor(threads);
+        _sumJob.SetStep(this, chunks, batch, inputs, inputsLength, parts);
         try
         {
             // Each gradient value's sum is g0 + g1 + ... whichever thread adds it: the split changes no bit.
@@ -239,7 +244,7 @@ public sealed class TrainingChunks
         finally
         {
             _sumJob.Optimizer = null;
-            _sumJob.SetStep(null, 0, 0, null, 0);
+            _sumJob.SetStep(null, 0, 0, null, 0, 0);
         }
         if (optimizer is null || fused)
             return;
@@ -310,9 +315,11 @@ public sealed class TrainingChunks
         private readonly IReadOnlyList<Parameter> _parameters;
         private readonly int[] _blockParameter, _blockStart, _blockCount; // the work items, in parameter order
         private readonly int[] _blockFirstRow;                             // the deferred weight's blocks: first row; else -1
+        private readonly int _largestDeferredBlock;
         private TrainingChunks? _owner;
         private int _chunks, _batch, _inputsLength;
         private float* _inputs;
+        private float[][] _scratch = Array.Empty<float[]>();  // per kernel thread: one deferred block of a later chunk
 
         public SumJob(IReadOnlyList<Parameter> parameters, Parameter? deferred)
         {
@@ -343,7 +350,11 @@ public sealed class TrainingChunks
             _blockCount = new int[items.Count];
             _blockFirstRow = new int[items.Count];
             for (int b = 0; b < items.Count; b++)
+            {
                 (_blockParameter[b], _blockStart[b], _blockCount[b], _blockFirstRow[b]) = items[b];
+                if (_blockFirstRow[b] >= 0)
+                    _largestDeferredBlock = Math.Max(_largestDeferredBlock, _blockCount[b]);
+            }
         }
 
         /// <summary>Rows of a deferred weight per block: about <see cref="SumBlock"/> values, a multiple of 6, at least 6.</summary>
@@ -358,9 +369,17 @@ public sealed class TrainingChunks
         /// <summary>The optimizer whose range update follows each block's sum, or null.</summary>
         public Optimizer? Optimizer { get; set; }
 
-        /// <summary>The step whose deferred weight gradient the blocks compute (its inputs pinned by the caller).</summary>
-        public void SetStep(TrainingChunks? owner, int chunks, int batch, float* inputs, int inputsLength)
+        /// <summary>The step whose deferred weight gradient the blocks compute (its inputs pinned by the caller), in
+        /// <paramref name="parts"/> parts. Makes the scratch blocks of threads not seen before, on the calling thread.</summary>
+        public void SetStep(TrainingChunks? owner, int chunks, int batch, float* inputs, int inputsLength, int parts)
         {
+            if (_largestDeferredBlock > 0 && _scratch.Length < parts)
+            {
+                var grown = new float[parts][];
+                for (int t = 0; t < parts; t++)
+                    grown[t] = t < _scratch.Length ? _scratch[t] : new float[_largestDeferredBlock];
+                _scratch = grown;
+            }
             _owner = owner;
             _chunks = chunks;
             _batch = batch;
@@ -381,11 +400,18 @@ public sealed class TrainingChunks
             int b = First(part, parts) + chunk;
             int i = _blockParameter[b], start = _blockStart[b], count = _blockCount[b];
             Parameter parameter = _parameters[i];
-            if (_blockFirstRow[b] >= 0)
-                _owner!.DeferredRows(_chunks, _batch, _blockFirstRow[b], count / parameter.Columns, new ReadOnlySpan<float>(_inputs, _inputsLength));
             Span<float> sum = parameter.Gradient.AsSpan(start, count);
-            for (int r = 0; r < Replicas; r++)
-                TensorPrimitives.Add(sum, ReplicaGradients[r][i].AsSpan(start, count), sum);
+            if (_blockFirstRow[b] >= 0)
+            {
+                // A chunk taken over from another part runs on this thread: the scratch goes by the thread.
+                Span<float> scratch = _scratch[KernelWorkers.CurrentThread].AsSpan(0, count);
+                _owner!.DeferredRows(_chunks, _batch, _blockFirstRow[b], count / parameter.Columns, new ReadOnlySpan<float>(_inputs, _inputsLength), sum, scratch);
+            }
+            else
+            {
+                for (int r = 0; r < Replicas; r++)
+                    TensorPrimitives.Add(sum, ReplicaGradients[r][i].AsSpan(start, count), sum);
+            }
             Optimizer?.UpdateRange(parameter, start, count);
         }
     }

@@ -301,9 +301,9 @@ partial class MnistMlp : global::SourceNet.IClassifier, global::SourceNet.Kernel
     global::SourceNet.Parameter? global::SourceNet.Kernels.ITrainingChunk.DeferredWeight => _hidden.Weight;
 
     /// <summary>Rows [firstRow, firstRow + rowCount) of Hidden's dW = input^T x dZ for samples [start, start + count), from the inputs and the dZ that this network's last TrainChunk left.</summary>
-    void global::SourceNet.Kernels.ITrainingChunk.WeightGradientRows(int firstRow, int rowCount, int start, int count, global::System.ReadOnlySpan<float> inputs)
+    void global::SourceNet.Kernels.ITrainingChunk.WeightGradientRows(int firstRow, int rowCount, int start, int count, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> gradientRows)
     {
-        global::SourceNet.Kernels.Gemm.WeightGradientRows(HiddenInputs, HiddenUnits, count, firstRow, rowCount, inputs.Slice(start * InputCount, count * InputCount), _gradients[1], _hidden.Weight.Gradient);
+        global::SourceNet.Kernels.Gemm.WeightGradientRows(HiddenInputs, HiddenUnits, count, firstRow, rowCount, inputs.Slice(start * InputCount, count * InputCount), _gradients[1], gradientRows);
     }
 
     /// <summary>A training replica for one sample chunk: the source's parameter values; its own gradients, buffers, layers and generators.</summary>

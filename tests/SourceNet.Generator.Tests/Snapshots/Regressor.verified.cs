@@ -299,9 +299,9 @@ partial class Regressor : global::SourceNet.IRegressor, global::SourceNet.Kernel
     global::SourceNet.Parameter? global::SourceNet.Kernels.ITrainingChunk.DeferredWeight => _first.Weight;
 
     /// <summary>Rows [firstRow, firstRow + rowCount) of First's dW = input^T x dZ for samples [start, start + count), from the inputs and the dZ that this network's last TrainChunk left.</summary>
-    void global::SourceNet.Kernels.ITrainingChunk.WeightGradientRows(int firstRow, int rowCount, int start, int count, global::System.ReadOnlySpan<float> inputs)
+    void global::SourceNet.Kernels.ITrainingChunk.WeightGradientRows(int firstRow, int rowCount, int start, int count, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> gradientRows)
     {
-        global::SourceNet.Kernels.Gemm.WeightGradientRows(FirstInputs, FirstUnits, count, firstRow, rowCount, inputs.Slice(start * InputCount, count * InputCount), _gradients[0], _first.Weight.Gradient);
+        global::SourceNet.Kernels.Gemm.WeightGradientRows(FirstInputs, FirstUnits, count, firstRow, rowCount, inputs.Slice(start * InputCount, count * InputCount), _gradients[0], gradientRows);
     }
 
     /// <summary>A training replica for one sample chunk: the source's parameter values; its own gradients, buffers, layers and generators.</summary>

@@ -22,7 +22,7 @@ public class GemmWeightGradientRowsTests
         Gemm.MatMulTransposeA(m, n, k, a, b, whole);
         var blocks = new float[m * n];
         for (int row = 0; row < m; row += rows)
-            Gemm.WeightGradientRows(m, n, k, row, Math.Min(rows, m - row), a, b, blocks);
+            Gemm.WeightGradientRows(m, n, k, row, Math.Min(rows, m - row), a, b, blocks.AsSpan(row * n, Math.Min(rows, m - row) * n));
         Assert.Equal(whole.Select(BitConverter.SingleToInt32Bits), blocks.Select(BitConverter.SingleToInt32Bits));
         // And against a double-precision reference, so that equal bits are not two equal mistakes.
         (double[] sums, double[] magnitudes) = Products(Layout.TransposeA, m, n, k, a, b, null);
@@ -30,14 +30,16 @@ public class GemmWeightGradientRowsTests
     }
 
     [Fact]
-    public void Rows_outside_the_block_are_left_as_they_are()
+    public void Only_the_blocks_values_are_written()
     {
         const int m = 20, n = 9, k = 5;
         float[] a = Random(k * m, seed: 3), b = Random(k * n, seed: 4);
-        var c = Enumerable.Repeat(7f, m * n).ToArray();
-        Gemm.WeightGradientRows(m, n, k, 6, 6, a, b, c);
-        Assert.All(c.Take(6 * n).Concat(c.Skip(12 * n)), v => Assert.Equal(7f, v));
-        Assert.Contains(c.Skip(6 * n).Take(6 * n), v => v != 7f);
+        var whole = new float[m * n];
+        Gemm.MatMulTransposeA(m, n, k, a, b, whole);
+        var rows = Enumerable.Repeat(7f, 7 * n + 5).ToArray();
+        Gemm.WeightGradientRows(m, n, k, 6, 7, a, b, rows);
+        Assert.Equal(whole.Skip(6 * n).Take(7 * n), rows.Take(7 * n));
+        Assert.All(rows.Skip(7 * n), v => Assert.Equal(7f, v));
     }
 
     [Theory]
@@ -49,14 +51,20 @@ public class GemmWeightGradientRowsTests
     {
         const int m = 10, n = 4, k = 3;
         var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
-            Gemm.WeightGradientRows(m, n, k, firstRow, rowCount, new float[k * m], new float[k * n], new float[m * n]));
+            Gemm.WeightGradientRows(m, n, k, firstRow, rowCount, new float[k * m], new float[k * n], new float[Math.Max(rowCount, 0) * n]));
         Assert.Contains($"[{firstRow}, {firstRow + rowCount})", error.Message);
         Assert.Contains("10 rows", error.Message);
     }
 
-    [Fact]
-    public void A_short_operand_is_named()
+    [Theory]
+    [InlineData(29, 12, 24, "got 29, 12, 24")]
+    [InlineData(30, 11, 24, "got 30, 11, 24")]
+    [InlineData(30, 12, 23, "got 30, 12, 23")]
+    public void A_short_operand_is_named(int aLength, int bLength, int rowsLength, string expected)
     {
-        Assert.Throws<ArgumentException>(() => Gemm.WeightGradientRows(10, 4, 3, 0, 6, new float[29], new float[12], new float[40]));
+        var error = Assert.Throws<ArgumentException>(() =>
+            Gemm.WeightGradientRows(10, 4, 3, 2, 6, new float[aLength], new float[bLength], new float[rowsLength]));
+        Assert.Contains("need 30, 12, 24 values", error.Message);
+        Assert.Contains(expected, error.Message);
     }
 }
