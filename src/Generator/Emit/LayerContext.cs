@@ -34,6 +34,11 @@ internal sealed class LayerContext
 
     public bool IsLast => Index == Network.Layers.Count - 1;
 
+    /// <summary>In the backward pass, the name of RunBackward's flag that, when true, leaves this layer's weight gradient
+    /// to the caller (a sample chunk of a split training step: see NetworkEmitter.SampleChunks.cs); null when the
+    /// layer always computes it.</summary>
+    public string? WeightGradientDeferredBy { get; init; }
+
     /// <summary>The number of inputs (two or more for a merge).</summary>
     public int InputCount => Layer.InputIndices.Count;
 

@@ -118,7 +118,9 @@ internal static partial class NetworkEmitter
         w.Line("/// it reads before its own parameters are updated. A value read by several layers gets the sum of their shares.");
         w.Line("/// </summary>");
         var plan = ValuePlan.For(network);
-        using (w.Block($"private void RunBackward({InputsType(network)} inputs, int batch, {Rt}.Optimizer? optimizer)"))
+        int deferred = DeferredWeightLayer(network, plan);
+        string deferFlag = deferred >= 0 ? $", bool {DeferFlag} = false" : "";
+        using (w.Block($"private void RunBackward({InputsType(network)} inputs, int batch, {Rt}.Optimizer? optimizer{deferFlag})"))
         {
             w.Line("optimizer?.BeginStep();");
             for (int i = network.Layers.Count - 1; i >= 0; i--)
@@ -127,7 +129,7 @@ internal static partial class NetworkEmitter
                 {
                     continue;
                 }
-                var c = new LayerContext(w, network, plan, i, forwardPass: false);
+                var c = new LayerContext(w, network, plan, i, forwardPass: false) { WeightGradientDeferredBy = i == deferred ? DeferFlag : null };
                 w.Line();
                 ActivationEmitter.WriteBackward(c);
                 c.Layer.Kind.WriteBackward(c);

@@ -180,10 +180,12 @@ internal static partial class NetworkEmitter
             string slice = network.IsClassifier ? "labels.Slice(start, batch)" : "targets.Slice(start * OutputCount, batch * OutputCount)";
             w.Line("// The loss gradient is divided by the whole batch: the chunks' gradients add up to the batch's.");
             w.Line($"double loss = {helpers}.{LossMethod(network)}({last}, {slice}, {plan.LossGradient}, batch, wholeBatch);");
-            w.Line("RunBackward(chunk, batch, null);");
+            int deferred = DeferredWeightLayer(network, plan);
+            w.Line(deferred >= 0 ? $"RunBackward(chunk, batch, null, {DeferFlag}: true);" : "RunBackward(chunk, batch, null);");
             w.Line("return loss;");
         }
         w.Line();
+        WriteDeferredWeightGradient(w, network, plan);
         w.Line("/// <summary>A training replica for one sample chunk: the source's parameter values; its own gradients, buffers, layers and generators.</summary>");
         w.Line("/// <remarks>The parameter's type is the runtime's marker, so no constructor the class declares itself can clash.</remarks>");
         using (w.Block($"private {net}({Rt}.Kernels.TrainingReplicaOf<{net}> replica)"))
@@ -204,6 +206,47 @@ internal static partial class NetworkEmitter
             w.Line($"{Rt}.Kernels.TrainingReplicaOf<{net}>.ShareValues(_parameters, source._parameters);");
             WriteBufferAllocations(w, network, replica: false);
             WriteLayersWithoutParameters(w, network);
+        }
+        w.Line();
+    }
+
+    /// <summary>The name of RunBackward's flag that leaves the deferred weight gradient to the caller.</summary>
+    private const string DeferFlag = "deferInputWeightGradient";
+
+    /// <summary>
+    /// The layer whose weight gradient a sample chunk leaves to the runtime (<c>ITrainingChunk.DeferredWeight</c>), or
+    /// -1: a first dense layer reading the network's inputs, one row per sample. Its product is the backward pass's last
+    /// (so nothing after it overwrites its operands: the chunk's inputs and its dZ), and in a dense network it is the
+    /// largest (784x300 from 50 samples in the tutorial's); the runtime computes it by blocks of rows on every thread,
+    /// each block summed over the chunks and updated while in cache, instead of each chunk writing the whole gradient
+    /// and a second pass reading both back.
+    /// </summary>
+    private static int DeferredWeightLayer(NetworkSpec network, ValuePlan plan)
+    {
+        if (!SplitsBySamples(network) || network.Layers.Count == 0)
+        {
+            return -1;
+        }
+        LayerSpec first = network.Layers[0];
+        bool readsInputs = first.InputIndices.Count == 1 && first.InputIndices[0] < 0;
+        return first.Kind is DenseKind && readsInputs && first.In.Kind != ShapeKind.Sequence && plan.RunsBackward(0) ? 0 : -1;
+    }
+
+    /// <summary>The deferred weight gradient's members of <c>ITrainingChunk</c>, when the network has one.</summary>
+    private static void WriteDeferredWeightGradient(SourceWriter w, NetworkSpec network, ValuePlan plan)
+    {
+        int deferred = DeferredWeightLayer(network, plan);
+        if (deferred < 0)
+        {
+            return;
+        }
+        var c = new LayerContext(w, network, plan, deferred, forwardPass: false);
+        w.Line($"{Rt}.Parameter? {Rt}.Kernels.ITrainingChunk.DeferredWeight => {c.Field}.Weight;");
+        w.Line();
+        w.Line("/// <summary>Rows [firstRow, firstRow + rowCount) of " + c.Layer.Name + "'s dW = input^T x dZ for samples [start, start + count), from the inputs and the dZ that this network's last TrainChunk left.</summary>");
+        using (w.Block($"void {Rt}.Kernels.ITrainingChunk.WeightGradientRows(int firstRow, int rowCount, int start, int count, {ReadOnlySpan} inputs, {Span} gradientRows)"))
+        {
+            w.Line($"{Rt}.Kernels.Gemm.WeightGradientRows({c.Constant("Inputs")}, {c.Constant("Units")}, count, firstRow, rowCount, inputs.Slice(start * InputCount, count * InputCount), {c.OutputGradient}, gradientRows);");
         }
         w.Line();
     }

@@ -179,7 +179,16 @@ internal sealed class DenseKind : LayerKind
         }
         c.W.Line($"// {dense.Name}: dW = input^T x dZ  ([{features}, {rowText}] x [{rowText}, {dense.Units}]); the optimizer updates each");
         c.W.Line("// block of W's columns as soon as its gradient is computed, on the core that computed it");
-        c.W.Line($"{Gemm}.WeightGradient({c.Constant("Inputs")}, {c.Constant("Units")}, {rows}, {c.Input}, {dz}, {c.Field}.Weight, optimizer);");
+        string weightGradient = $"{Gemm}.WeightGradient({c.Constant("Inputs")}, {c.Constant("Units")}, {rows}, {c.Input}, {dz}, {c.Field}.Weight, optimizer);";
+        if (c.WeightGradientDeferredBy is { } deferred)
+        {
+            c.W.Line($"// ... unless {deferred}: a sample chunk of a split step leaves dW to TrainingChunks, which computes it by rows with the chunks' sum and the update");
+            c.W.Line($"if (!{deferred}) {weightGradient}");
+        }
+        else
+        {
+            c.W.Line(weightGradient);
+        }
         c.W.Line($"optimizer?.Update({c.Field}.Bias);");
     }
 

@@ -178,7 +178,7 @@ partial class Regressor : global::SourceNet.IRegressor, global::SourceNet.Kernel
     /// applies its activation's derivative, assigns its parameters' gradients and hands dLoss/dInput to the layers
     /// it reads before its own parameters are updated. A value read by several layers gets the sum of their shares.
     /// </summary>
-    private void RunBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::SourceNet.Optimizer? optimizer)
+    private void RunBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::SourceNet.Optimizer? optimizer, bool deferInputWeightGradient = false)
     {
         optimizer?.BeginStep();
 
@@ -208,7 +208,8 @@ partial class Regressor : global::SourceNet.IRegressor, global::SourceNet.Kernel
         global::SourceNet.Kernels.Gemm.ColumnSums(batch, FirstUnits, _gradients[0], _first.Bias.Gradient);
         // First: dW = input^T x dZ  ([3, batch] x [batch, 5]); the optimizer updates each
         // block of W's columns as soon as its gradient is computed, on the core that computed it
-        global::SourceNet.Kernels.Gemm.WeightGradient(FirstInputs, FirstUnits, batch, inputs, _gradients[0], _first.Weight, optimizer);
+        // ... unless deferInputWeightGradient: a sample chunk of a split step leaves dW to TrainingChunks, which computes it by rows with the chunks' sum and the update
+        if (!deferInputWeightGradient) global::SourceNet.Kernels.Gemm.WeightGradient(FirstInputs, FirstUnits, batch, inputs, _gradients[0], _first.Weight, optimizer);
         optimizer?.Update(_first.Bias);
     }
 
@@ -291,8 +292,16 @@ partial class Regressor : global::SourceNet.IRegressor, global::SourceNet.Kernel
         RunForward(chunk, batch, _outActivations);
         // The loss gradient is divided by the whole batch: the chunks' gradients add up to the batch's.
         double loss = global::Regressor_SourceNetHelpers.MeanSquaredErrorWithGradient(_outActivations, targets.Slice(start * OutputCount, batch * OutputCount), _gradients[0], batch, wholeBatch);
-        RunBackward(chunk, batch, null);
+        RunBackward(chunk, batch, null, deferInputWeightGradient: true);
         return loss;
+    }
+
+    global::SourceNet.Parameter? global::SourceNet.Kernels.ITrainingChunk.DeferredWeight => _first.Weight;
+
+    /// <summary>Rows [firstRow, firstRow + rowCount) of First's dW = input^T x dZ for samples [start, start + count), from the inputs and the dZ that this network's last TrainChunk left.</summary>
+    void global::SourceNet.Kernels.ITrainingChunk.WeightGradientRows(int firstRow, int rowCount, int start, int count, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> gradientRows)
+    {
+        global::SourceNet.Kernels.Gemm.WeightGradientRows(FirstInputs, FirstUnits, count, firstRow, rowCount, inputs.Slice(start * InputCount, count * InputCount), _gradients[0], gradientRows);
     }
 
     /// <summary>A training replica for one sample chunk: the source's parameter values; its own gradients, buffers, layers and generators.</summary>

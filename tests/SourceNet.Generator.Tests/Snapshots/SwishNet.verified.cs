@@ -171,7 +171,7 @@ partial class SwishNet : global::SourceNet.IClassifier, global::SourceNet.Kernel
     /// applies its activation's derivative, assigns its parameters' gradients and hands dLoss/dInput to the layers
     /// it reads before its own parameters are updated. A value read by several layers gets the sum of their shares.
     /// </summary>
-    private void RunBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::SourceNet.Optimizer? optimizer)
+    private void RunBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::SourceNet.Optimizer? optimizer, bool deferInputWeightGradient = false)
     {
         optimizer?.BeginStep();
 
@@ -194,7 +194,8 @@ partial class SwishNet : global::SourceNet.IClassifier, global::SourceNet.Kernel
         global::SourceNet.Kernels.Gemm.ColumnSums(batch, HiddenUnits, _gradients[1], _hidden.Bias.Gradient);
         // Hidden: dW = input^T x dZ  ([8, batch] x [batch, 16]); the optimizer updates each
         // block of W's columns as soon as its gradient is computed, on the core that computed it
-        global::SourceNet.Kernels.Gemm.WeightGradient(HiddenInputs, HiddenUnits, batch, inputs, _gradients[1], _hidden.Weight, optimizer);
+        // ... unless deferInputWeightGradient: a sample chunk of a split step leaves dW to TrainingChunks, which computes it by rows with the chunks' sum and the update
+        if (!deferInputWeightGradient) global::SourceNet.Kernels.Gemm.WeightGradient(HiddenInputs, HiddenUnits, batch, inputs, _gradients[1], _hidden.Weight, optimizer);
         optimizer?.Update(_hidden.Bias);
     }
 
@@ -306,8 +307,16 @@ partial class SwishNet : global::SourceNet.IClassifier, global::SourceNet.Kernel
         RunForward(chunk, batch, _outputActivations);
         // The loss gradient is divided by the whole batch: the chunks' gradients add up to the batch's.
         double loss = global::Samples.SwishNet_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(_outputActivations, labels.Slice(start, batch), _gradients[0], batch, wholeBatch);
-        RunBackward(chunk, batch, null);
+        RunBackward(chunk, batch, null, deferInputWeightGradient: true);
         return loss;
+    }
+
+    global::SourceNet.Parameter? global::SourceNet.Kernels.ITrainingChunk.DeferredWeight => _hidden.Weight;
+
+    /// <summary>Rows [firstRow, firstRow + rowCount) of Hidden's dW = input^T x dZ for samples [start, start + count), from the inputs and the dZ that this network's last TrainChunk left.</summary>
+    void global::SourceNet.Kernels.ITrainingChunk.WeightGradientRows(int firstRow, int rowCount, int start, int count, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> gradientRows)
+    {
+        global::SourceNet.Kernels.Gemm.WeightGradientRows(HiddenInputs, HiddenUnits, count, firstRow, rowCount, inputs.Slice(start * InputCount, count * InputCount), _gradients[1], gradientRows);
     }
 
     /// <summary>A training replica for one sample chunk: the source's parameter values; its own gradients, buffers, layers and generators.</summary>

@@ -200,6 +200,20 @@ public class SampleChunkTrainingTests
     [Fact]
     public void Split_steps_allocate_nothing_in_any_way_of_splitting()
     {
+        AssertStepsAllocateNothing(new MnistConvNet(seed: 1, maxBatchSize: 40), MnistConvNet.InputCount, (n, x, y, o) => n.TrainStep(x, y, o));
+    }
+
+    [Fact]
+    public void Split_steps_with_a_deferred_weight_gradient_allocate_nothing()
+    {
+        // The MLP's first layer leaves its weight gradient to the sum-and-update pass (ITrainingChunk.DeferredWeight).
+        var network = new MnistNetwork(seed: 1, maxBatchSize: 40);
+        Assert.Same(network.Hidden.Weight, ((ITrainingChunk)network).DeferredWeight);
+        AssertStepsAllocateNothing(network, MnistNetwork.InputCount, (n, x, y, o) => n.TrainStep(x, y, o));
+    }
+
+    private static void AssertStepsAllocateNothing<TNetwork>(TNetwork network, int inputCount, Func<TNetwork, float[], int[], Optimizer, float> step)
+    {
         int savedCount = KernelThreads.Count;
         bool savedAdaptive = KernelThreads.Adaptive;
         KernelThreads.Count = 2;
@@ -207,20 +221,19 @@ public class SampleChunkTrainingTests
         try
         {
             const int batch = 40;
-            var network = new MnistConvNet(seed: 1, maxBatchSize: batch);
             var optimizer = new Adam(1e-3f);
-            float[] inputs = RandomInputs(batch * MnistConvNet.InputCount, seed: 2);
+            float[] inputs = RandomInputs(batch * inputCount, seed: 2);
             int[] labels = Enumerable.Range(0, batch).Select(i => i % 10).ToArray();
             // Past the warm-up that takes every way once (what each makes on first use) and the optimizer's first state.
             for (int s = 0; s < 8; s++)
-                network.TrainStep(inputs, labels, optimizer);
+                step(network, inputs, labels, optimizer);
             // The calling thread runs chunk 0, the gradients' sum and the update, and every chunk when not split by
             // samples. (The test host's own threads allocate now and then, so the process-wide count cannot be
             // asserted here; bench/SourceNet.Compare reports it: 0 bytes per step on all threads.)
             long before = GC.GetAllocatedBytesForCurrentThread();
             // Through the first look: every way, timed.
             for (int s = 0; s < 30; s++)
-                network.TrainStep(inputs, labels, optimizer);
+                step(network, inputs, labels, optimizer);
             Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         }
         finally
