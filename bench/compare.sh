@@ -209,7 +209,7 @@ STEP_FLOP = 2 * 100 * (784 * 300 + 300 * 10) * 2 + 2 * 100 * 10 * 300
 probes = [json.loads(line) for line in open(sys.argv[3]) if line.strip()]
 if probes:
     PEAK = {1: max(p["gflops_1"] for p in probes) * 1e9, 2: max(p["gflops_2"] for p in probes) * 1e9}
-    PEAK_NOTE = (f"measured in this run ({probes[0]['vector']}, 16 FMAs per iteration per thread, best of "
+    PEAK_NOTE = (f"measured in this run ({probes[0]['vector']}, 12-16 FMA chains per thread, best of "
                  f"{len(probes)} probe(s)): {PEAK[1] / 1e9:.0f} GFLOP/s on 1 core, {PEAK[2] / 1e9:.0f} on 2")
 else:
     PEAK = None

@@ -95,6 +95,19 @@ public static partial class LstmStep
             int first = block * RowsPerBlock, end = Math.Min(Batch, first + RowsPerBlock);
             int blocks = UnitBlocks(Units);
             Vector256<float>* sums = stackalloc Vector256<float>[12];
+            if (end - first == 1)
+            {
+                // One sample (inference on a single sequence): 2 vectors of one row would be two FMA chains, a
+                // quarter of what two pipes need. Three unit blocks, both passes, fill the 12 accumulators instead.
+                int u = 0;
+                for (; u + 3 <= blocks; u += 3)
+                    ForwardRow<Count3>(this, first, u, sums);
+                if (blocks - u == 2)
+                    ForwardRow<Count2>(this, first, u, sums);
+                else if (blocks - u == 1)
+                    ForwardRow<Count1>(this, first, u, sums);
+                return;
+            }
             for (int u = 0; u < blocks; u++)
             {
                 for (int pass = 0; pass < 2; pass++)
@@ -151,6 +164,57 @@ public static partial class LstmStep
             ForwardEpilogue<FullBlock>(w, row, rows, unit, valid, pass, sums);
         else
             ForwardEpilogue<PartialBlock>(w, row, rows, unit, valid, pass, sums);
+    }
+
+    /// <summary>
+    /// Row <paramref name="row"/> alone, over TBlocks unit blocks from <paramref name="unitBlock"/> and both gate pairs:
+    /// 4·TBlocks accumulators. Each sum is the same chain of FMAs over the state, from zero, as in
+    /// <see cref="ForwardTile{TRows}"/>, and the epilogue is the same, so a sample's values equal its row's in a batch.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void ForwardRow<TBlocks>(in ForwardWork w, int row, int unitBlock, Vector256<float>* sums)
+        where TBlocks : struct, ITileCount
+    {
+        int blocks = TBlocks.Value, units = w.Units;
+        Vector256<float> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector256<float> c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector256<float> c20 = default, c21 = default, c22 = default, c23 = default;
+        // Pass p of unit block u starts at (2u + p) · units · 16 and advances 16 floats a step.
+        nint pass = (nint)units * 16;
+        float* b0 = w.Weights + 2 * unitBlock * pass, b1 = b0 + 2 * pass, b2 = b1 + 2 * pass;
+        float* a = w.HiddenIn + (nint)row * units;
+        for (nint k = 0; k < units; k++, b0 += 16, b1 += 16, b2 += 16)
+        {
+            Vector256<float> x = Vector256.Create(a[k]);
+            c00 = MultiplyAdd.Vector(x, Vector256.Load(b0), c00); c01 = MultiplyAdd.Vector(x, Vector256.Load(b0 + 8), c01);
+            c02 = MultiplyAdd.Vector(x, Vector256.Load(b0 + pass), c02); c03 = MultiplyAdd.Vector(x, Vector256.Load(b0 + pass + 8), c03);
+            if (blocks > 1)
+            {
+                c10 = MultiplyAdd.Vector(x, Vector256.Load(b1), c10); c11 = MultiplyAdd.Vector(x, Vector256.Load(b1 + 8), c11);
+                c12 = MultiplyAdd.Vector(x, Vector256.Load(b1 + pass), c12); c13 = MultiplyAdd.Vector(x, Vector256.Load(b1 + pass + 8), c13);
+            }
+            if (blocks > 2)
+            {
+                c20 = MultiplyAdd.Vector(x, Vector256.Load(b2), c20); c21 = MultiplyAdd.Vector(x, Vector256.Load(b2 + 8), c21);
+                c22 = MultiplyAdd.Vector(x, Vector256.Load(b2 + pass), c22); c23 = MultiplyAdd.Vector(x, Vector256.Load(b2 + pass + 8), c23);
+            }
+        }
+        sums[0] = c00; sums[1] = c01; sums[2] = c02; sums[3] = c03;
+        sums[4] = c10; sums[5] = c11; sums[6] = c12; sums[7] = c13;
+        sums[8] = c20; sums[9] = c21; sums[10] = c22; sums[11] = c23;
+        for (int j = 0; j < blocks; j++)
+        {
+            int unit = 8 * (unitBlock + j), valid = Math.Min(8, units - unit);
+            for (int p = 0; p < 2; p++)
+            {
+                // The epilogue reads a one-row tile's pair from its first two slots.
+                Vector256<float>* pair = sums + 4 * j + 2 * p;
+                if (valid == 8)
+                    ForwardEpilogue<FullBlock>(w, row, 1, unit, valid, p, pair);
+                else
+                    ForwardEpilogue<PartialBlock>(w, row, 1, unit, valid, p, pair);
+            }
+        }
     }
 
     /// <summary>

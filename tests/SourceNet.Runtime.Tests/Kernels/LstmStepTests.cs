@@ -88,6 +88,32 @@ public class LstmStepTests
         AssertClose(expectedDc, actualDc, "dLoss/dc of the first state");
     }
 
+    [Theory]
+    [InlineData(40)] // five blocks of units: a tile of three, then of two
+    [InlineData(13)] // two blocks, the second partial
+    [InlineData(8)]
+    public void A_single_sample_gets_the_bits_of_its_row_in_a_batch(int units)
+    {
+        const int batch = 7, steps = 3;
+        var lstm = new Case(batch, units, steps, seed: units);
+        Fused all = lstm.RunFused(sequences: true);
+        foreach (int b in new[] { 0, 5, 6 }) // in a six-row tile, and the row after it
+        {
+            Fused one = lstm.Sample(b).RunFused(sequences: true);
+            for (int t = 0; t < steps; t++)
+            {
+                Assert.Equal(all.Gates.AsSpan((t * batch + b) * 4 * units, 4 * units).ToArray(), one.Gates.AsSpan(t * 4 * units, 4 * units).ToArray());
+                Assert.Equal(all.CellTanh.AsSpan((t * batch + b) * units, units).ToArray(), one.CellTanh.AsSpan(t * units, units).ToArray());
+            }
+            for (int t = 0; t <= steps; t++)
+            {
+                Assert.Equal(all.Hidden.AsSpan((t * batch + b) * units, units).ToArray(), one.Hidden.AsSpan(t * units, units).ToArray());
+                Assert.Equal(all.Cells.AsSpan((t * batch + b) * units, units).ToArray(), one.Cells.AsSpan(t * units, units).ToArray());
+            }
+            Assert.Equal(all.Sequence.AsSpan(b * steps * units, steps * units).ToArray(), one.Sequence);
+        }
+    }
+
     [Fact]
     public void One_and_two_threads_give_the_same_bits()
     {
@@ -157,6 +183,23 @@ public class LstmStepTests
     {
         private readonly int _batch, _units, _steps;
         private readonly float[] _weightHh, _biasHh, _projection, _outputGradient, _lastGradient;
+
+        private Case(int units, int steps, float[] weightHh, float[] biasHh, float[] projection, float[] outputGradient, float[] lastGradient)
+        {
+            (_batch, _units, _steps) = (1, units, steps);
+            (_weightHh, _biasHh, _projection, _outputGradient, _lastGradient) = (weightHh, biasHh, projection, outputGradient, lastGradient);
+        }
+
+        /// <summary>Sample <paramref name="b"/> alone: the same weights, its rows of every step.</summary>
+        public Case Sample(int b)
+        {
+            int width = 4 * _units;
+            var projection = new float[_steps * width];
+            for (int t = 0; t < _steps; t++)
+                Array.Copy(_projection, (t * _batch + b) * width, projection, t * width, width);
+            return new Case(_units, _steps, _weightHh, _biasHh, projection,
+                _outputGradient.AsSpan(b * _steps * _units, _steps * _units).ToArray(), _lastGradient.AsSpan(b * _units, _units).ToArray());
+        }
 
         public Case(int batch, int units, int steps, int seed, float scale = 1f)
         {
