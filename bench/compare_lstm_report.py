@@ -63,10 +63,10 @@ def main():
         name = os.path.basename(log)[:-4]
         for line in open(log, encoding="utf-8", errors="replace"):
             line = line.rstrip()
-            if not line.startswith("RESULT ") and re.search(r"FMA|peak", line, re.IGNORECASE):
+            if not line.startswith("RESULT ") and re.search(r"FMA|peak|allocated", line, re.IGNORECASE):
                 peak_lines.append(f"- {name}: {line}")
     if peak_lines:
-        print("\nSourceNet's kernels against the FMA peak, as each run printed them:\n")
+        print("\nSourceNet's kernels against the FMA peak, and its allocations, as each run printed them:\n")
         print("\n".join(peak_lines))
 
     versions = sorted({r["version"] for r in runs if "version" in r})

@@ -57,14 +57,16 @@ internal static class Program
             model.TrainStep(images, labels, adam);
         }
 
-        var epochSeconds = new List<double>();
+        var epochSeconds = new List<double>(options.Epochs);
         var stepSeconds = new List<double>(options.Epochs * steps); // sized up front: growing it would count as the steps' allocation
-        double allocPerStep = double.NaN;
+        double allocPerStep = double.NaN, allocAllThreadsPerStep = double.NaN;
         double lastLoss = double.NaN;
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
             double lossSum = 0;
             long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+            // Every thread of the process: the kernel workers too (nothing else runs in this process meanwhile).
+            long allThreadsBefore = GC.GetTotalAllocatedBytes(precise: true);
             long start = Stopwatch.GetTimestamp();
             for (int step = 0; step < steps; step++)
             {
@@ -75,6 +77,7 @@ internal static class Program
             }
             epochSeconds.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
             allocPerStep = (double)(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / steps;
+            allocAllThreadsPerStep = (double)(GC.GetTotalAllocatedBytes(precise: true) - allThreadsBefore) / steps;
             lastLoss = lossSum / steps;
         }
 
@@ -112,6 +115,7 @@ internal static class Program
             ["eval_s"] = evalSeconds,
             // Last epoch, the calling thread: the steady state after tiered compilation.
             ["alloc_step_bytes"] = allocPerStep,
+            ["alloc_step_bytes_all_threads"] = allocAllThreadsPerStep,
             ["peak_rss_mib"] = Measure.PeakRssMiB(),
             ["accuracy"] = double.IsNaN(accuracy) ? null : accuracy,
             ["final_loss"] = lastLoss,
@@ -132,6 +136,7 @@ internal static class Program
             Math.Max(1, options.Batch / SampleChunks.TrainingChunksFor(options.Batch)), forwardStepGflops, forwardStepGflops / corePeak, backwardStepGflops, backwardStepGflops / corePeak));
         Console.WriteLine(string.Format(inv, "LSTM products in a training step ({0:F2} GFLOP over the median step, everything else counted against them): {1:F1} GFLOP/s = {2:P0} of the FMA peak on {3} thread(s)",
             TrainingFlops(options.Batch) / 1e9, lstmGflops, lstmGflops / peak, KernelThreads.Count));
+        Console.WriteLine(string.Format(inv, "Managed bytes allocated per training step (last epoch): {0:F1} on the calling thread, {1:F1} on every thread", allocPerStep, allocAllThreadsPerStep));
         Console.WriteLine("RESULT " + JsonSerializer.Serialize(result));
         return 0;
     }
