@@ -73,12 +73,11 @@ internal sealed class QdqOpGraph : IOpGraph
         {
             int channel = (int)(i / inner % channels);
             largest[channel] = Math.Max(largest[channel], Math.Abs(values[i]));
-            float r = MathF.Round(values[i] / scales[channel]);
-            bytes[i] = unchecked((byte)(sbyte)Math.Clamp(r, -Kernels.Int8Gemm.WeightLimit, Kernels.Int8Gemm.WeightLimit));
+            bytes[i] = unchecked((byte)WeightQuantization.ToInt8(values[i], scales[channel]));
         }
         for (int c = 0; c < channels; c++)
         {
-            float expected = largest[c] > 0 ? largest[c] / Kernels.Int8Gemm.WeightLimit : 1f;
+            float expected = WeightQuantization.ScaleFor(largest[c]);
             if (expected != scales[c])
                 throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
                     $"Layer '{operation.LayerName}': output channel {c} of the float weights now gives the int8 scale {expected:G9}, the quantised network holds {scales[c]:G9}; the float network changed after it was quantised. Quantise it again, then export."));

@@ -35,19 +35,24 @@ internal static class WeightQuantization
             }
         }
         for (int column = 0; column < n; column++)
-            scales[column] = scales[column] > 0 ? scales[column] / Int8Gemm.WeightLimit : 1f;
+            scales[column] = ScaleFor(scales[column]);
 
         var q = new sbyte[weights.Length];
         for (int row = 0; row < k; row++)
         {
             for (int column = 0; column < n; column++)
-            {
-                float r = MathF.Round(weights[row * n + column] / scales[column]);
-                q[row * n + column] = (sbyte)Math.Clamp(r, -Int8Gemm.WeightLimit, Int8Gemm.WeightLimit);
-            }
+                q[row * n + column] = ToInt8(weights[row * n + column], scales[column]);
         }
         return q;
     }
+
+    /// <summary>The scale of a channel whose largest |weight| is <paramref name="largest"/>: it maps to
+    /// <see cref="Int8Gemm.WeightLimit"/>; an all-zero channel gets 1.</summary>
+    public static float ScaleFor(float largest) => largest > 0 ? largest / Int8Gemm.WeightLimit : 1f;
+
+    /// <summary>A weight's int8 value at <paramref name="scale"/>: rounded half to even, clamped to ±<see cref="Int8Gemm.WeightLimit"/>.</summary>
+    public static sbyte ToInt8(float weight, float scale) =>
+        (sbyte)Math.Clamp(MathF.Round(weight / scale), -Int8Gemm.WeightLimit, Int8Gemm.WeightLimit);
 
     /// <summary>The floats the bytes stand for: q · scale of their column.</summary>
     public static float[] Dequantize(ReadOnlySpan<sbyte> q, int k, int n, ReadOnlySpan<float> scales)
