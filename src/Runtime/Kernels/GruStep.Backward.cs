@@ -7,8 +7,9 @@ namespace SourceNet.Kernels;
 
 // The fused backward step. dLoss/dh of this step is dZ_hidden(t+1)·W_hhᵀ plus the direct path z(t+1)·dh(t+1) (plus this
 // step's share of the output's gradient), computed in tiles of up to 6 rows x 16 units (RecurrentTiles.SumPanel) over
-// k = 0 .. 3·units − 1 in order; the cell's derivatives then run on the sums and write this step's gate gradients of
-// both sides and the direct path to the step before. Unit panels outer, row tiles inner, as in the forward kernel.
+// k = 0 .. 3·units − 1 in order, the direct path added in the tile's epilogue; the cell's derivatives then run over the
+// same rows (on the same thread, while dLoss/dh is in L1) and write this step's gate gradients of both sides and the
+// direct path to the step before. Unit panels outer, row tiles inner, as in the forward kernel.
 public static partial class GruStep
 {
     /// <summary>
@@ -108,7 +109,23 @@ public static partial class GruStep
         public readonly unsafe void RunBlock(int block)
         {
             int first = block * RowsPerBlock, end = Math.Min(Batch, first + RowsPerBlock);
+            // The product, its epilogue leaving dLoss/dh in the direct path's buffer (at the last step, the cell's
+            // derivatives from the given dLoss/dh, row by row).
             RunBackwardRows(this, first, end, Units, 3 * Units, Weights, NextHiddenGateGradients, LastHidden);
+            if (NextHiddenGateGradients == null)
+                return;
+            // The cell's derivatives on the block's rows, one row after the other: each row's gates, states and both
+            // sides' gradients are contiguous, so the loads and stores stream. In the tiles' epilogue (6 rows x 16
+            // units at a time, a dozen cache lines of as many arrays per row) they took as long as the product.
+            for (int row = first; row < end; row++)
+            {
+                float* dh = Direct + (nint)row * Units;
+                for (int unit = 0; unit < Units; unit += 8)
+                {
+                    int valid = Math.Min(8, Units - unit);
+                    BackwardRow(this, row, unit, valid, LoadUnits(dh + unit, valid));
+                }
+            }
         }
 
         // The last step has no direct path: dLoss/dh is given.
@@ -118,14 +135,15 @@ public static partial class GruStep
     }
 
     /// <summary>The epilogue of one row's two vectors of units (the second may be partly or wholly past the last unit):
-    /// the product's sums plus the direct path are dLoss/dh.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    /// the product's sums plus the direct path are dLoss/dh (less this step's share of the output's gradient), stored
+    /// over the direct path for <see cref="BackwardRow"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void BackwardPair(in BackwardWork w, int row, int unit, int valid0, int valid1, Vector256<float>* sums)
     {
         float* direct = w.Direct + (nint)row * w.Units + unit;
-        BackwardRow(w, row, unit, valid0, sums[0] + LoadUnits(direct, valid0));
+        StoreUnits(sums[0] + LoadUnits(direct, valid0), direct, valid0);
         if (valid1 > 0)
-            BackwardRow(w, row, unit + 8, valid1, sums[1] + LoadUnits(direct + 8, valid1));
+            StoreUnits(sums[1] + LoadUnits(direct + 8, valid1), direct + 8, valid1);
     }
 
     /// <summary>
