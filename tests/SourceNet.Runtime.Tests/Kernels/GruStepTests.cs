@@ -11,8 +11,6 @@ namespace SourceNet.Runtime.Tests.Kernels;
 [Collection(KernelSettingsCollection.Name)]
 public class GruStepTests
 {
-    private const float Tolerance = 2e-5f;
-
     [Theory]
     [InlineData(1, 7, 3, false)]
     [InlineData(5, 7, 3, true)]
@@ -25,10 +23,10 @@ public class GruStepTests
         var gru = new Case(batch, units, steps, seed: batch * 100 + units);
         Forward expected = gru.RunUnfused(sequences);
         Forward actual = gru.RunFused(sequences);
-        AssertClose(expected.Gates, actual.Gates, "activated gates");
-        AssertClose(expected.ResetHidden, actual.ResetHidden, "W_hn h + b_hn");
-        AssertClose(expected.Hidden, actual.Hidden, "hidden states");
-        AssertClose(expected.Sequence, actual.Sequence, "the sequence output");
+        RecurrentAssert.Close(expected.Gates, actual.Gates, "activated gates");
+        RecurrentAssert.Close(expected.ResetHidden, actual.ResetHidden, "W_hn h + b_hn");
+        RecurrentAssert.Close(expected.Hidden, actual.Hidden, "hidden states");
+        RecurrentAssert.Close(expected.Sequence, actual.Sequence, "the sequence output");
     }
 
     [Theory]
@@ -44,9 +42,9 @@ public class GruStepTests
         Forward forward = gru.RunUnfused(sequences);
         Backward expected = gru.BackwardUnfused(forward, sequences);
         Backward actual = gru.BackwardFused(forward, sequences);
-        AssertClose(expected.InputSide, actual.InputSide, "input-side gate gradients");
-        AssertClose(expected.HiddenSide, actual.HiddenSide, "hidden-side gate gradients");
-        AssertClose(expected.Direct, actual.Direct, "z·dh of the first step");
+        RecurrentAssert.Close(expected.InputSide, actual.InputSide, "input-side gate gradients");
+        RecurrentAssert.Close(expected.HiddenSide, actual.HiddenSide, "hidden-side gate gradients");
+        RecurrentAssert.Close(expected.Direct, actual.Direct, "z·dh of the first step");
     }
 
     [Theory]
@@ -128,17 +126,6 @@ public class GruStepTests
         error = Assert.Throws<ArgumentException>(() => GruStep.PackForwardWeights(8, new float[191], packed));
         Assert.Contains("weightHh holds 191 values; the GRU step needs 192", error.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => GruStep.Forward(2, 8, 1, 1, packed, new float[24], new float[48], new float[16], new float[32], default));
-    }
-
-    private static void AssertClose(float[] expected, float[] actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-        {
-            float difference = Math.Abs(expected[i] - actual[i]);
-            if (difference > Tolerance * Math.Max(1f, Math.Abs(expected[i])))
-                Assert.Fail($"{what}[{i}]: expected {expected[i]}, got {actual[i]}");
-        }
     }
 
     private sealed record Forward(float[] Gates, float[] ResetHidden, float[] Hidden, float[] Sequence);
