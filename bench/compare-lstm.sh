@@ -11,11 +11,11 @@
 # The markdown report is printed and saved under bench/results/compare-lstm-<UTC time>/ (git-ignored).
 #
 # Usage: bench/compare-lstm.sh [--steps N] [--warmup N] [--rounds N] [--threads "1 2"] [--peer-only]
-#                              [--run-timeout SECONDS] [--nice N] [--no-install]
+#                              [--run-timeout SECONDS] [--nice N] [--no-install] [--cell lstm|gru]
 #   --steps: timed steps per run (default 200); --warmup: untimed steps first (default 20); --rounds: how many
 #   times each setting runs (default 3); --peer-only: PyTorch alone (no .NET build), e.g. before the C# side exists.
 #   Each run is stopped after --run-timeout seconds (default 900) and reported as failed. Runs start at niceness
-#   --nice (default -10 as root, else 0): the machine is shared.
+#   --nice (default -10 as root, else 0): the machine is shared. --cell gru: a GRU(128) in both (nn.GRU, [Gru(128)]).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,10 +31,11 @@ niceness=0
 [[ $(id -u) == 0 ]] && niceness=-10
 install=1
 peer_only=0
+cell=lstm
 positive() { [[ $2 =~ ^[0-9]+$ && $2 -ge $3 ]] || { echo "compare-lstm.sh: $1 needs an integer of at least $3; got '$2'" >&2; exit 2; }; }
 while [[ $# -gt 0 ]]; do
     case "$1" in
-        --steps|--warmup|--rounds|--threads|--run-timeout|--nice)
+        --steps|--warmup|--rounds|--threads|--run-timeout|--nice|--cell)
             [[ $# -ge 2 ]] || { echo "compare-lstm.sh: $1 needs a value" >&2; exit 2; } ;;&
         --steps) positive "$1" "$2" 1; steps="$2"; shift 2 ;;
         --warmup) positive "$1" "$2" 0; warmup="$2"; shift 2 ;;
@@ -43,6 +44,7 @@ while [[ $# -gt 0 ]]; do
         --run-timeout) positive "$1" "$2" 1; run_timeout="$2"; shift 2 ;;
         --nice) [[ $2 =~ ^-?[0-9]+$ ]] || { echo "compare-lstm.sh: --nice needs an integer; got '$2'" >&2; exit 2; }; niceness="$2"; shift 2 ;;
         --peer-only) peer_only=1; shift ;;
+        --cell) [[ $2 == lstm || $2 == gru ]] || { echo "compare-lstm.sh: --cell takes lstm or gru; got '$2'" >&2; exit 2; }; cell="$2"; shift 2 ;;
         --no-install) install=0; shift ;;
         -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) echo "compare-lstm.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -115,7 +117,7 @@ run() {
     fi
 }
 
-common=(--steps "$steps" --warmup "$warmup")
+common=(--steps "$steps" --warmup "$warmup" --cell "$cell")
 load_start="$(load)"
 for ((round = 1; round <= rounds; round++)); do
     for threads in $threads_list; do

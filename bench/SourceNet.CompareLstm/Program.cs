@@ -3,9 +3,12 @@
 // Prints one line: RESULT {json}.
 //
 // Usage: SourceNet.CompareLstm --data <folder> [--threads N] [--epochs N] [--batch N] [--steps N] [--seed N] [--eval 0|1] [--warmup N]
+//                              [--cell lstm|gru]
 //   --threads sets KernelThreads.Count (default: SOURCENET_THREADS, read by the runtime, else min(cores, 2));
 //   --steps 0 (the default) means 60000 / batch steps per epoch; --eval 0 skips the test-set accuracy;
-//   --warmup: untimed training steps before the first epoch (tiered compilation, first touches), default 0.
+//   --warmup: untimed training steps before the first epoch (tiered compilation, first touches), default 0;
+//   --cell gru trains the same network with a GRU of 128 units instead (MnistGru.cs), and also times the unfused GRU
+//   path (the product, then GruCell) on the same rows, the code the fused GruStep kernels replaced.
 //
 // Besides the step time it reports the GFLOP/s of the LSTM's products in a training step (the FLOPs of its six
 // products, over the median step time: everything else in the step counts against it) and of the recurrent step's
@@ -44,7 +47,11 @@ internal static class Program
         MnistDataset data = MnistDataset.Load(options.Data);
         const int ImageSize = MnistDataset.ImageSize;
 
-        var model = new MnistLstm(seed: options.Seed, maxBatchSize: options.Batch);
+        IClassifier model = options.Cell == "gru"
+            ? new MnistGru(seed: options.Seed, maxBatchSize: options.Batch)
+            : new MnistLstm(seed: options.Seed, maxBatchSize: options.Batch);
+        int gates = options.Cell == "gru" ? 3 : 4;
+        string cell = options.Cell.ToUpperInvariant();
         var adam = new Adam(learningRate: 1e-3f);
         // Its own stream for the batches (as the samples do), so the initial weights do not depend on it.
         var sampler = new BatchSampler(data.TrainImages, data.TrainLabels, ImageSize, new SeededRandom(options.Seed + 1));
@@ -85,17 +92,23 @@ internal static class Program
         double accuracy = options.Eval ? model.Evaluate(data.TestImages, data.TestLabels) : double.NaN;
         double evalSeconds = Stopwatch.GetElapsedTime(evalStart).TotalSeconds;
 
-        (double forwardStepGflops, double backwardStepGflops) = RecurrentStepGflops(model, Math.Max(1, options.Batch / SampleChunks.TrainingChunksFor(options.Batch)));
+        int chunk = Math.Max(1, options.Batch / SampleChunks.TrainingChunksFor(options.Batch));
+        double forwardStepGflops, backwardStepGflops, unfusedForwardGflops = double.NaN, unfusedBackwardGflops = double.NaN;
+        if (model is MnistGru gru)
+            (forwardStepGflops, backwardStepGflops, unfusedForwardGflops, unfusedBackwardGflops) = GruStepTiming.Gflops(gru.Rows, chunk, Steps, Units);
+        else
+            (forwardStepGflops, backwardStepGflops) = RecurrentStepGflops((MnistLstm)model, chunk);
         FmaPeak peakAfter = FmaPeak.Measure();
         double peak = Math.Max(peakBefore.GflopsFor(KernelThreads.Count), peakAfter.GflopsFor(KernelThreads.Count));
         double corePeak = Math.Max(peakBefore.GflopsFor(1), peakAfter.GflopsFor(1));
 
         double medianEpoch = Measure.Median(epochSeconds);
         double epochStepSeconds = medianEpoch / steps;
-        double lstmGflops = TrainingFlops(options.Batch) / epochStepSeconds / 1e9;
+        double lstmGflops = TrainingFlops(options.Batch, gates) / epochStepSeconds / 1e9;
         var result = new Dictionary<string, object?>
         {
             ["system"] = "SourceNet",
+            ["cell"] = options.Cell,
             ["version"] = "SourceNet " + typeof(Adam).Assembly.GetName().Version + ", .NET " + Environment.Version,
             // What the kernels actually used, whichever way it was set.
             ["threads"] = KernelThreads.Count,
@@ -121,7 +134,7 @@ internal static class Program
             ["final_loss"] = lastLoss,
             ["fma_peak_gflops"] = peak,
             ["fma_vector"] = peakAfter.Vector,
-            ["lstm_training_gflop_per_step"] = TrainingFlops(options.Batch) / 1e9,
+            ["lstm_training_gflop_per_step"] = TrainingFlops(options.Batch, gates) / 1e9,
             ["lstm_training_gflops"] = lstmGflops,
             ["lstm_training_fraction_of_peak"] = lstmGflops / peak,
             ["fma_peak_one_core_gflops"] = corePeak,
@@ -129,26 +142,31 @@ internal static class Program
             ["recurrent_step_fraction_of_peak"] = forwardStepGflops / corePeak,
             ["recurrent_backward_step_gflops"] = backwardStepGflops,
             ["recurrent_backward_step_fraction_of_peak"] = backwardStepGflops / corePeak,
+            ["unfused_step_gflops"] = double.IsNaN(unfusedForwardGflops) ? null : unfusedForwardGflops,
+            ["unfused_backward_step_gflops"] = double.IsNaN(unfusedBackwardGflops) ? null : unfusedBackwardGflops,
         };
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Format(inv, "FMA peak measured in this run: {0:F1} GFLOP/s on 1 core, {1:F1} on {2} thread(s) ({3})", corePeak, peak, KernelThreads.Count, peakAfter.Vector));
-        Console.WriteLine(string.Format(inv, "Fused LSTM step kernels, batch {0}, 1 thread: forward {1:F1} GFLOP/s = {2:P0} of one core's FMA peak, backward {3:F1} GFLOP/s = {4:P0}",
-            Math.Max(1, options.Batch / SampleChunks.TrainingChunksFor(options.Batch)), forwardStepGflops, forwardStepGflops / corePeak, backwardStepGflops, backwardStepGflops / corePeak));
-        Console.WriteLine(string.Format(inv, "LSTM products in a training step ({0:F2} GFLOP over the median step, everything else counted against them): {1:F1} GFLOP/s = {2:P0} of the FMA peak on {3} thread(s)",
-            TrainingFlops(options.Batch) / 1e9, lstmGflops, lstmGflops / peak, KernelThreads.Count));
+        Console.WriteLine(string.Format(inv, "Fused {5} step kernels, batch {0}, 1 thread: forward {1:F1} GFLOP/s = {2:P0} of one core's FMA peak, backward {3:F1} GFLOP/s = {4:P0}",
+            chunk, forwardStepGflops, forwardStepGflops / corePeak, backwardStepGflops, backwardStepGflops / corePeak, cell));
+        if (!double.IsNaN(unfusedForwardGflops))
+            Console.WriteLine(string.Format(inv, "Unfused {5} step (the product, then the cell's kernel), batch {0}, 1 thread: forward {1:F1} GFLOP/s = {2:P0} of one core's FMA peak, backward {3:F1} GFLOP/s = {4:P0}",
+                chunk, unfusedForwardGflops, unfusedForwardGflops / corePeak, unfusedBackwardGflops, unfusedBackwardGflops / corePeak, cell));
+        Console.WriteLine(string.Format(inv, "{4} products in a training step ({0:F2} GFLOP over the median step, everything else counted against them): {1:F1} GFLOP/s = {2:P0} of the FMA peak on {3} thread(s)",
+            TrainingFlops(options.Batch, gates) / 1e9, lstmGflops, lstmGflops / peak, KernelThreads.Count, cell));
         Console.WriteLine(string.Format(inv, "Managed bytes allocated per training step (last epoch): {0:F1} on the calling thread, {1:F1} on every thread", allocPerStep, allocAllThreadsPerStep));
         Console.WriteLine("RESULT " + JsonSerializer.Serialize(result));
         return 0;
     }
 
     /// <summary>
-    /// Multiply-adds x 2 of the LSTM's products in one training step: forward, the input projection [B·T, I] x [I, 4H]
-    /// and T recurrent products [B, H] x [H, 4H]; backward, T − 1 products for dLoss/dh, dW_ih, dW_hh and dLoss/dInput
-    /// (the first layer needs none, so it is not counted).
+    /// Multiply-adds x 2 of the recurrent layer's products in one training step: forward, the input projection
+    /// [B·T, I] x [I, G·H] and T recurrent products [B, H] x [H, G·H]; backward, T − 1 products for dLoss/dh, dW_ih, dW_hh
+    /// and dLoss/dInput (the first layer needs none, so it is not counted). G is 4 for an LSTM, 3 for a GRU.
     /// </summary>
-    private static double TrainingFlops(int batch)
+    private static double TrainingFlops(int batch, int gateCount)
     {
-        double rows = (double)batch * Steps, gates = 4.0 * Units;
+        double rows = (double)batch * Steps, gates = (double)gateCount * Units;
         double forward = rows * Inputs * gates + rows * Units * gates;
         double backward = (double)batch * (Steps - 1) * gates * Units + rows * Inputs * gates + rows * Units * gates;
         return 2 * (forward + backward);
@@ -208,11 +226,11 @@ internal static class Program
         return (flops / bestForward / 1e9, flops / bestBackward / 1e9);
     }
 
-    private sealed record Options(string Data, int Threads, int Epochs, int Batch, int Steps, int Seed, bool Eval, int Warmup)
+    private sealed record Options(string Data, int Threads, int Epochs, int Batch, int Steps, int Seed, bool Eval, int Warmup, string Cell)
     {
         public static Options Parse(string[] args)
         {
-            var o = new Options("data/mnist", 0, 1, 100, 0, 1, true, 0);
+            var o = new Options("data/mnist", 0, 1, 100, 0, 1, true, 0, "lstm");
             for (int i = 0; i < args.Length; i += 2)
             {
                 if (i + 1 >= args.Length)
@@ -230,6 +248,8 @@ internal static class Program
                     "--seed" => o with { Seed = Int() },
                     "--eval" => o with { Eval = Int() != 0 },
                     "--warmup" => o with { Warmup = Int() },
+                    "--cell" when args[i + 1] is "lstm" or "gru" => o with { Cell = args[i + 1] },
+                    "--cell" => throw new ArgumentException("--cell takes lstm or gru; got " + args[i + 1]),
                     _ => throw new ArgumentException("Unknown option " + args[i]),
                 };
             }

@@ -6,7 +6,8 @@ Each 28x28 image is read row by row: 28 steps of 28 pixels (divided by 255). nn.
 (lr 1e-3, betas .9/.999, eps 1e-7: SourceNet's Adam default, so the two optimizers do the same arithmetic);
 PyTorch's own initialisation; batches of 100 drawn uniformly with replacement. --warmup steps run untimed
 (allocator, thread pool, caches), then --steps steps are timed one by one. Prints one line ``RESULT {json}``
-with the median, best and mean milliseconds per step.
+with the median, best and mean milliseconds per step. --cell gru runs nn.GRU(28, 128) in the LSTM's place (the
+GRU option of bench/compare-lstm.sh).
 
 Run it with Debian's /usr/bin/python3 (python3-torch lives there). --threads sets OMP_NUM_THREADS,
 OPENBLAS_NUM_THREADS and MKL_NUM_THREADS before torch is imported, unless the environment already sets them
@@ -31,6 +32,7 @@ def parse_args():
     parser.add_argument("--warmup", type=int, default=20, help="untimed steps first (default 20)")
     parser.add_argument("--batch", type=int, default=100, help="images per batch (default 100)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the weights and the batches (default 1)")
+    parser.add_argument("--cell", choices=("lstm", "gru"), default="lstm", help="the recurrent layer (default lstm)")
     args = parser.parse_args()
     for name, value, least in (("--threads", args.threads, 1), ("--steps", args.steps, 1),
                                ("--warmup", args.warmup, 0), ("--batch", args.batch, 1)):
@@ -70,7 +72,7 @@ def main():
     class MnistLstm(nn.Module):
         def __init__(self):
             super().__init__()
-            self.lstm = nn.LSTM(28, 128, batch_first=True)
+            self.lstm = (nn.GRU if args.cell == "gru" else nn.LSTM)(28, 128, batch_first=True)
             self.output = nn.Linear(128, 10)
 
         def forward(self, x):
@@ -101,6 +103,7 @@ def main():
 
     result = {
         "system": "PyTorch",
+        "cell": args.cell,
         "version": f"torch {torch.__version__}",
         "threads": args.threads,
         "steps": args.steps,

@@ -14,8 +14,10 @@ internal sealed record GruSpec(string Name, string Accessibility, int Units, boo
 
 /// <summary>
 /// <c>[Gru(units)]</c>: PyTorch's <c>nn.GRU</c> (gates r, z, n; the reset gate scales <c>W_hn h + b_hn</c>). Keeps, per
-/// step, the activated gates, <c>W_hn h + b_hn</c> and the hidden state. Its two sides have different pre-activation
-/// gradients (the hidden side's n block is scaled by r), so it keeps both for the weight products.
+/// step, the activated gates, <c>W_hn h + b_hn</c> and the hidden state. Each step is one fused kernel
+/// (<c>GruStep</c>): the recurrent product with the cell in its epilogue, forward and backward, on W_hh packed once per
+/// pass. Its two sides have different pre-activation gradients (the hidden side's n block is scaled by r), so it keeps
+/// both for the weight products, and carries z·dh (the direct path to the previous state) from step to step.
 /// </summary>
 internal sealed class GruKind : RecurrentKind
 {
@@ -29,7 +31,7 @@ internal sealed class GruKind : RecurrentKind
 
     public override int Gates => 3;
 
-    protected override string Cell => "global::SourceNet.Kernels.GruCell";
+    protected override string Cell => "global::SourceNet.Kernels.GruStep";
 
     public override LayerSpec? Read(LayerReader reader)
     {
@@ -39,7 +41,7 @@ internal sealed class GruKind : RecurrentKind
 
     protected override IEnumerable<string> FieldNames => new[]
     {
-        "StepInputs", "Gates", "Recurrent", "Hidden", "ResetHidden", "GateGradients", "HiddenGateGradients", "HiddenGradient", "DirectGradient", "StepInputGradients",
+        "StepInputs", "Gates", "Hidden", "ResetHidden", "GateGradients", "HiddenGateGradients", "DirectGradient", "StepInputGradients", "ForwardWeights", "BackwardWeights",
     };
 
     protected override IEnumerable<(string Suffix, string PerSample)> ForwardBuffers(LayerContext c)
@@ -47,7 +49,6 @@ internal sealed class GruKind : RecurrentKind
         string steps = c.Constant("Steps"), units = c.Constant("Units"), width = c.Constant("GateWidth");
         yield return ("StepInputs", $"{steps} * {c.Constant("Inputs")}");
         yield return ("Gates", $"{steps} * {width}");
-        yield return ("Recurrent", width);
         yield return ("Hidden", $"({steps} + 1) * {units}");
         yield return ("ResetHidden", $"{steps} * {units}");
     }
@@ -57,19 +58,23 @@ internal sealed class GruKind : RecurrentKind
         string steps = c.Constant("Steps"), units = c.Constant("Units"), width = c.Constant("GateWidth");
         yield return ("GateGradients", $"{steps} * {width}");
         yield return ("HiddenGateGradients", $"{steps} * {width}");
-        yield return ("HiddenGradient", units);
         yield return ("DirectGradient", units);
         yield return ("StepInputGradients", $"{steps} * {c.Constant("Inputs")}");
     }
 
-    protected override void WriteInitialState(LayerContext c) =>
-        c.W.Line($"global::System.Array.Clear({c.Member("Hidden")}, 0, batch * {c.Constant("Units")});");
+    protected override void WriteInitialState(LayerContext c)
+    {
+        string units = c.Constant("Units");
+        c.W.Line($"global::System.Array.Clear({c.Member("Hidden")}, 0, batch * {units});");
+        c.W.Line("// W_hh packed once for the steps: the three gates of each block of eight units side by side");
+        c.W.Line($"{Cell}.PackForwardWeights({units}, {c.Field}.WeightHh.Value, {c.Member("ForwardWeights")});");
+    }
 
     protected override void WriteStep(LayerContext c, string sequence)
     {
-        WriteRecurrentProduct(c);
-        c.W.Line("// r, z = sigmoid, n = tanh(x_n + r*(W_hn h + b_hn)), h' = (1 - z)*n + z*h, on the rows the product has just written");
-        c.W.Line($"{Cell}.Forward(batch, {c.Constant("Units")}, {c.Constant("Steps")}, step, {c.Member("Recurrent")}, {c.Member("Gates")}, {c.Member("ResetHidden")}, {c.Member("Hidden")}, {sequence});");
+        var gru = (GruSpec)c.Layer;
+        c.W.Line($"// x W_ih + b_ih and h x W_hh + b_hh ([batch, {Text.Of(gru.Units)}] x [{Text.Of(gru.Units)}, {Text.Of(3L * gru.Units)}]); r, z = sigmoid, n = tanh(x_n + r*(W_hn h + b_hn)), h' = (1 - z)*n + z*h in the product's epilogue");
+        c.W.Line($"{Cell}.Forward(batch, {c.Constant("Units")}, {c.Constant("Steps")}, step, {c.Member("ForwardWeights")}, {c.Field}.BiasHh.Value, {c.Member("Gates")}, {c.Member("ResetHidden")}, {c.Member("Hidden")}, {sequence});");
     }
 
     protected override string HiddenSideGradients(LayerContext c) => c.Member("HiddenGateGradients");
@@ -77,14 +82,7 @@ internal sealed class GruKind : RecurrentKind
     protected override void WriteBackwardStep(LayerContext c, string outputGradient)
     {
         var gru = (GruSpec)c.Layer;
-        string units = c.Constant("Units"), width = c.Constant("GateWidth");
-        c.W.Line("// both sides' pre-activation gradients of this step, and z*dh (the direct path to the previous state)");
-        c.W.Line($"{Cell}.Backward(batch, {units}, {c.Constant("Steps")}, step, {c.Member("Gates")}, {c.Member("ResetHidden")}, {c.Member("Hidden")}, {c.Member("HiddenGradient")}, {outputGradient}, {c.Member("GateGradients")}, {c.Member("HiddenGateGradients")}, {c.Member("DirectGradient")});");
-        using (c.W.Block("if (step > 0)"))
-        {
-            c.W.Line($"// dLoss/dh of the step before: dZ_hidden x W_hh^T ([batch, {Text.Of(3L * gru.Units)}] x [{Text.Of(3L * gru.Units)}, {Text.Of(gru.Units)}]) + z*dh");
-            c.W.Line($"{Gemm}.MatMulTransposeB(batch, {units}, {width}, new {ReadOnlySpan}({c.Member("HiddenGateGradients")}, step * batch * {width}, batch * {width}), {c.Field}.WeightHh.Value, {c.Member("HiddenGradient")});");
-            c.W.Line($"global::System.Numerics.Tensors.TensorPrimitives.Add(new {ReadOnlySpan}({c.Member("HiddenGradient")}, 0, batch * {units}), new {ReadOnlySpan}({c.Member("DirectGradient")}, 0, batch * {units}), new global::System.Span<float>({c.Member("HiddenGradient")}, 0, batch * {units}));");
-        }
+        c.W.Line($"// dLoss/dh = dZ_hidden(step + 1) x W_hh^T ([batch, {Text.Of(3L * gru.Units)}] x [{Text.Of(3L * gru.Units)}, {Text.Of(gru.Units)}]) + z*dh(step + 1), the output's gradient at the last step; both sides' dZ of this step and z*dh in the product's epilogue");
+        c.W.Line($"{Cell}.Backward(batch, {c.Constant("Units")}, {c.Constant("Steps")}, step, {c.Member("BackwardWeights")}, {c.Member("Gates")}, {c.Member("ResetHidden")}, {c.Member("Hidden")}, {LastHiddenGradient(c)}, {outputGradient}, {c.Member("DirectGradient")}, {c.Member("GateGradients")}, {c.Member("HiddenGateGradients")});");
     }
 }

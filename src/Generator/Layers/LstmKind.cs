@@ -32,9 +32,6 @@ internal sealed class LstmKind : RecurrentKind
 
     protected override string Cell => "global::SourceNet.Kernels.LstmStep";
 
-    // Blocked over the steps' rows, so dZ's strip stays in L1 through the long sum (the same sums as Gemm's).
-    protected override string WeightGradientKernel => "global::SourceNet.Kernels.RecurrentWeightGradient.Compute";
-
     public override LayerSpec? Read(LayerReader reader)
     {
         AttributeArguments a = reader.Arguments;
@@ -74,16 +71,6 @@ internal sealed class LstmKind : RecurrentKind
         yield return ("StepInputGradients", $"{steps} * {c.Constant("Inputs")}");
     }
 
-    protected override IEnumerable<(string Suffix, string Size)> ForwardFixedBuffers(LayerContext c)
-    {
-        yield return ("ForwardWeights", $"{Cell}.ForwardWeightsLength({c.Constant("Units")})");
-    }
-
-    protected override IEnumerable<(string Suffix, string Size)> BackwardFixedBuffers(LayerContext c)
-    {
-        yield return ("BackwardWeights", $"{Cell}.BackwardWeightsLength({c.Constant("Units")})");
-    }
-
     public override void WriteAllocations(LayerContext c)
     {
         base.WriteAllocations(c);
@@ -111,23 +98,14 @@ internal sealed class LstmKind : RecurrentKind
         c.W.Line($"{Cell}.Forward(batch, {c.Constant("Units")}, {c.Constant("Steps")}, step, {c.Member("ForwardWeights")}, {c.Field}.BiasHh.Value, {c.Member("Gates")}, {c.Member("Cells")}, {c.Member("CellTanh")}, {c.Member("Hidden")}, {sequence});");
     }
 
-    protected override void WriteBackwardStart(LayerContext c)
-    {
-        var lstm = (LstmSpec)c.Layer;
-        c.W.Line(lstm.ReturnSequences
-            ? $"// {lstm.Name}: backpropagation through time; each step adds its share of the output's gradient to dLoss/dh"
-            : $"// {lstm.Name}: backpropagation through time, from dLoss/dh of the last step (the output's gradient)");
+    protected override void WriteBackwardState(LayerContext c) =>
         c.W.Line($"global::System.Array.Clear({c.Member("CellGradient")}, 0, batch * {c.Constant("Units")});");
-        c.W.Line("// W_hh^T packed once for the steps, in panels of sixteen units");
-        c.W.Line($"{Cell}.PackBackwardWeights({c.Constant("Units")}, {c.Field}.WeightHh.Value, {c.Member("BackwardWeights")});");
-    }
 
     protected override void WriteBackwardStep(LayerContext c, string outputGradient)
     {
         var lstm = (LstmSpec)c.Layer;
         string units = c.Constant("Units");
-        string last = lstm.ReturnSequences ? "default" : $"new {ReadOnlySpan}({c.OutputGradient}, 0, batch * {units})";
         c.W.Line($"// dLoss/dh = dZ(step + 1) x W_hh^T ([batch, {Text.Of(4L * lstm.Units)}] x [{Text.Of(4L * lstm.Units)}, {Text.Of(lstm.Units)}]), the output's gradient at the last step; the gates' dZ of this step and dLoss/dc of the step before in the product's epilogue");
-        c.W.Line($"{Cell}.Backward(batch, {units}, {c.Constant("Steps")}, step, {c.Member("BackwardWeights")}, {c.Member("Gates")}, {c.Member("Cells")}, {c.Member("CellTanh")}, {last}, {outputGradient}, {c.Member("CellGradient")}, {c.Member("GateGradients")});");
+        c.W.Line($"{Cell}.Backward(batch, {units}, {c.Constant("Steps")}, step, {c.Member("BackwardWeights")}, {c.Member("Gates")}, {c.Member("Cells")}, {c.Member("CellTanh")}, {LastHiddenGradient(c)}, {outputGradient}, {c.Member("CellGradient")}, {c.Member("GateGradients")});");
     }
 }

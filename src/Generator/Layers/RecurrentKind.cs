@@ -18,10 +18,10 @@ internal abstract record RecurrentSpec(string Name, string Accessibility, int Un
 /// <summary>
 /// What the LSTM and GRU kinds share: a sequence (steps, inputs) in, the last hidden state or every step's out, and
 /// PyTorch's four tensors. The generated forward pass is one product for the input projection of every step
-/// (batch·steps rows, step-major, with <c>b_ih</c>), then per step the recurrent product <c>h·W_hh + b_hh</c> and the
-/// cell (the gate activations and the state update; one fused kernel for an LSTM, a product then the cell's kernel
-/// for a GRU). Backpropagation through time walks the steps backwards with the cell's derivatives and one product per
-/// step for dLoss/dh (fused likewise for an LSTM);
+/// (batch·steps rows, step-major, with <c>b_ih</c>), then per step one fused kernel (<c>LstmStep</c>, <c>GruStep</c>):
+/// the recurrent product <c>h·W_hh + b_hh</c> with the cell (the gate activations and the state update) in its
+/// epilogue, on W_hh packed once per pass. Backpropagation through time walks the steps backwards, each step one fused
+/// kernel too (dLoss/dh by a product with W_hhᵀ, packed once per pass, the cell's derivatives in its epilogue);
 /// the weight gradients of every step are then one product each (<c>dW_ih</c> over batch·steps rows of the inputs,
 /// <c>dW_hh</c> over the previous hidden states), and dLoss/dInput one more. Every buffer is made once, for the
 /// largest batch: a step allocates nothing.
@@ -36,7 +36,7 @@ internal abstract class RecurrentKind : LayerKind
     /// <summary>Gate blocks in the weights: 4 for an LSTM, 3 for a GRU.</summary>
     public abstract int Gates { get; }
 
-    /// <summary>The cell's runtime kernels (<c>global::SourceNet.Kernels.LstmCell</c>).</summary>
+    /// <summary>The fused step's runtime kernels (<c>global::SourceNet.Kernels.LstmStep</c>): packing of W_hh, forward and backward steps.</summary>
     protected abstract string Cell { get; }
 
     public override void CheckArguments(LayerSpec layer, ProblemSink problems)
@@ -122,11 +122,17 @@ internal abstract class RecurrentKind : LayerKind
 
     protected abstract IEnumerable<(string Suffix, string PerSample)> BackwardBuffers(LayerContext c);
 
-    /// <summary>Buffers whose size does not depend on the batch (packed weights), as (suffix, size expression): those
-    /// the forward pass needs, then the backward pass's.</summary>
-    protected virtual IEnumerable<(string Suffix, string Size)> ForwardFixedBuffers(LayerContext c) => System.Array.Empty<(string, string)>();
+    /// <summary>Buffers whose size does not depend on the batch, as (suffix, size expression): W_hh packed for the
+    /// forward steps (a replica has it too), then for the backward steps.</summary>
+    private IEnumerable<(string Suffix, string Size)> ForwardFixedBuffers(LayerContext c)
+    {
+        yield return ("ForwardWeights", $"{Cell}.ForwardWeightsLength({c.Constant("Units")})");
+    }
 
-    protected virtual IEnumerable<(string Suffix, string Size)> BackwardFixedBuffers(LayerContext c) => System.Array.Empty<(string, string)>();
+    private IEnumerable<(string Suffix, string Size)> BackwardFixedBuffers(LayerContext c)
+    {
+        yield return ("BackwardWeights", $"{Cell}.BackwardWeightsLength({c.Constant("Units")})");
+    }
 
     public override IEnumerable<string> FieldSuffixes
     {
@@ -236,20 +242,11 @@ internal abstract class RecurrentKind : LayerKind
         }
     }
 
-    /// <summary>Zeros the state before the first step.</summary>
+    /// <summary>Zeros the state before the first step and packs W_hh for the steps.</summary>
     protected abstract void WriteInitialState(LayerContext c);
 
-    /// <summary>One forward step: the recurrent product and the cell; <paramref name="sequence"/> receives every step's h, or is <c>default</c>.</summary>
+    /// <summary>One forward step, the fused kernel; <paramref name="sequence"/> receives every step's h, or is <c>default</c>.</summary>
     protected abstract void WriteStep(LayerContext c, string sequence);
-
-    /// <summary>The recurrent product <c>h x W_hh + b_hh</c> of one step into the Recurrent buffer (a kind whose cell is
-    /// not fused into the product writes it before the cell's kernel).</summary>
-    protected void WriteRecurrentProduct(LayerContext c)
-    {
-        var recurrent = (RecurrentSpec)c.Layer;
-        c.W.Line($"// the recurrent product h x W_hh + b_hh: [batch, {Text.Of(recurrent.Units)}] x [{Text.Of(recurrent.Units)}, {Text.Of((long)Gates * recurrent.Units)}]");
-        c.W.Line($"{Gemm}.MatMulBias<{Identity}>(batch, {c.Constant("GateWidth")}, {c.Constant("Units")}, {StateBlock(c, c.Member("Hidden"), "step")}, {c.Field}.WeightHh.Value, {c.Field}.BiasHh.Value, {c.Member("Recurrent")});");
-    }
 
     public override void WriteBackward(LayerContext c)
     {
@@ -285,29 +282,34 @@ internal abstract class RecurrentKind : LayerKind
         c.W.Line($"optimizer?.Update({c.Field}.BiasHh);");
     }
 
-    /// <summary>Sets up what backpropagation through time carries from step to step: by default dLoss/dh of the last
-    /// step in the HiddenGradient buffer (the output's gradient, or zeros when each step adds its share of it).</summary>
-    protected virtual void WriteBackwardStart(LayerContext c)
+    /// <summary>Sets up what backpropagation through time carries from step to step, and packs W_hh^T for its steps.</summary>
+    private void WriteBackwardStart(LayerContext c)
     {
         var recurrent = (RecurrentSpec)c.Layer;
-        string dh = c.Member("HiddenGradient"), units = c.Constant("Units");
-        if (recurrent.ReturnSequences)
-        {
-            c.W.Line($"// {recurrent.Name}: backpropagation through time; each step adds its share of the output's gradient to dLoss/dh");
-            c.W.Line($"global::System.Array.Clear({dh}, 0, batch * {units});");
-        }
-        else
-        {
-            c.W.Line($"// {recurrent.Name}: backpropagation through time, from dLoss/dh of the last step (the output's gradient)");
-            c.W.Line($"new {ReadOnlySpan}({c.OutputGradient}, 0, batch * {units}).CopyTo({dh});");
-        }
+        c.W.Line(recurrent.ReturnSequences
+            ? $"// {recurrent.Name}: backpropagation through time; each step adds its share of the output's gradient to dLoss/dh"
+            : $"// {recurrent.Name}: backpropagation through time, from dLoss/dh of the last step (the output's gradient)");
+        WriteBackwardState(c);
+        c.W.Line("// W_hh^T packed once for the steps, in panels of sixteen units");
+        c.W.Line($"{Cell}.PackBackwardWeights({c.Constant("Units")}, {c.Field}.WeightHh.Value, {c.Member("BackwardWeights")});");
     }
+
+    /// <summary>Zeros what the backward steps carry and read at the last step (an LSTM's dLoss/dc); nothing by default.</summary>
+    protected virtual void WriteBackwardState(LayerContext c)
+    {
+    }
+
+    /// <summary>dLoss/dh of the last step for the backward kernel: the output's gradient, or <c>default</c> (zeros) when
+    /// each step adds its share of it.</summary>
+    protected static string LastHiddenGradient(LayerContext c) =>
+        ((RecurrentSpec)c.Layer).ReturnSequences ? "default" : $"new {ReadOnlySpan}({c.OutputGradient}, 0, batch * {c.Constant("Units")})";
 
     /// <summary>One step of backpropagation through time: the cell's derivatives, then dLoss/dh of the step before.</summary>
     protected abstract void WriteBackwardStep(LayerContext c, string outputGradient);
 
-    /// <summary>The kernel for the weight gradients over every step, <c>dW = A^T x dZ</c> and the update.</summary>
-    protected virtual string WeightGradientKernel => $"{Gemm}.WeightGradient";
+    /// <summary>The kernel for the weight gradients over every step, <c>dW = A^T x dZ</c> and the update: blocked over
+    /// the steps' rows, so dZ's strip stays in L1 through the long sum (the same sums as Gemm's).</summary>
+    private const string WeightGradientKernel = "global::SourceNet.Kernels.RecurrentWeightGradient.Compute";
 
     /// <summary>dLoss/d(pre-activation) on the hidden side (<c>h·W_hh + b_hh</c>): the input side's for an LSTM.</summary>
     protected virtual string HiddenSideGradients(LayerContext c) => c.Member("GateGradients");

@@ -7,7 +7,9 @@ namespace SourceNet.Kernels;
 /// <summary>
 /// One step of a GRU over a batch, after the products: the gate activations and the state update (forward), and
 /// their derivatives (backward). Gates are in PyTorch's order r, z, n, each <c>units</c> wide; the candidate follows
-/// PyTorch (and ONNX's <c>linear_before_reset = 1</c>): <c>n = tanh(W_in x + b_in + r·(W_hn h + b_hn))</c>.
+/// PyTorch (and ONNX's <c>linear_before_reset = 1</c>): <c>n = tanh(W_in x + b_in + r·(W_hn h + b_hn))</c>. Generated
+/// networks run <see cref="GruStep"/> instead, which fuses these into the recurrent product's epilogue; these unfused
+/// kernels, after a separate product, are the reference its tests compare with.
 /// </summary>
 /// <remarks>
 /// Buffers are step-major: <c>gates</c> is [steps, batch, 3·units] (the input projection with <c>b_ih</c> on entry, the

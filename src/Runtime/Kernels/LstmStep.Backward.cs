@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using static SourceNet.Kernels.RecurrentTiles;
 
 namespace SourceNet.Kernels;
 
@@ -78,7 +79,7 @@ public static partial class LstmStep
         }
     }
 
-    private unsafe struct BackwardWork : IBlockWork
+    private unsafe struct BackwardWork : IBlockWork, IBackwardEpilogue
     {
         public float* Weights;
         public float* NextGateGradients;
@@ -100,68 +101,12 @@ public static partial class LstmStep
         public readonly unsafe void RunBlock(int block)
         {
             int first = block * RowsPerBlock, end = Math.Min(Batch, first + RowsPerBlock);
-            if (NextGateGradients == null)
-            {
-                // The last step: no product, dLoss/dh is given.
-                for (int row = first; row < end; row++)
-                {
-                    for (int unit = 0; unit < Units; unit += 8)
-                    {
-                        int valid = Math.Min(8, Units - unit);
-                        Vector256<float> dh = LastHidden == null ? default : LoadUnits(LastHidden + (nint)row * Units + unit, valid);
-                        BackwardRow(this, row, unit, valid, dh);
-                    }
-                }
-                return;
-            }
-            int panels = UnitPanels(Units);
-            Vector256<float>* sums = stackalloc Vector256<float>[12];
-            for (int panel = 0; panel < panels; panel++)
-            {
-                int row = first;
-                for (; row + 6 <= end; row += 6)
-                    BackwardTile<Count6>(this, row, panel, sums);
-                switch (end - row)
-                {
-                    case 1: BackwardTile<Count1>(this, row, panel, sums); break;
-                    case 2: BackwardTile<Count2>(this, row, panel, sums); break;
-                    case 3: BackwardTile<Count3>(this, row, panel, sums); break;
-                    case 4: BackwardTile<Count4>(this, row, panel, sums); break;
-                    case 5: BackwardTile<Count5>(this, row, panel, sums); break;
-                }
-            }
+            RunBackwardRows(this, first, end, Units, 4 * Units, Weights, NextGateGradients, LastHidden);
         }
-    }
 
-    /// <summary>Rows [row, row + TRows) of units [16·panel, 16·panel + 16).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void BackwardTile<TRows>(in BackwardWork w, int row, int panel, Vector256<float>* sums)
-        where TRows : struct, ITileCount
-    {
-        int rows = TRows.Value, units = w.Units, width = 4 * units;
-        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        float* b = w.Weights + (nint)panel * width * 16;
-        float* a0 = w.NextGateGradients + (nint)row * width;
-        float* a1 = a0 + width, a2 = a1 + width, a3 = a2 + width, a4 = a3 + width, a5 = a4 + width;
-        for (nint k = 0; k < width; k++, b += 16)
-        {
-            Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
-            Vector256<float> a = Vector256.Create(a0[k]);
-            c00 = MultiplyAdd.Vector(a, b0, c00); c01 = MultiplyAdd.Vector(a, b1, c01);
-            if (rows > 1) { a = Vector256.Create(a1[k]); c10 = MultiplyAdd.Vector(a, b0, c10); c11 = MultiplyAdd.Vector(a, b1, c11); }
-            if (rows > 2) { a = Vector256.Create(a2[k]); c20 = MultiplyAdd.Vector(a, b0, c20); c21 = MultiplyAdd.Vector(a, b1, c21); }
-            if (rows > 3) { a = Vector256.Create(a3[k]); c30 = MultiplyAdd.Vector(a, b0, c30); c31 = MultiplyAdd.Vector(a, b1, c31); }
-            if (rows > 4) { a = Vector256.Create(a4[k]); c40 = MultiplyAdd.Vector(a, b0, c40); c41 = MultiplyAdd.Vector(a, b1, c41); }
-            if (rows > 5) { a = Vector256.Create(a5[k]); c50 = MultiplyAdd.Vector(a, b0, c50); c51 = MultiplyAdd.Vector(a, b1, c51); }
-        }
-        int unit = 16 * panel;
-        int valid0 = Math.Min(8, units - unit), valid1 = Math.Min(8, units - unit - 8);
-        // Through memory, so no accumulator is live across the epilogue's calls (see ForwardTile).
-        sums[0] = c00; sums[1] = c01; sums[2] = c10; sums[3] = c11; sums[4] = c20; sums[5] = c21;
-        sums[6] = c30; sums[7] = c31; sums[8] = c40; sums[9] = c41; sums[10] = c50; sums[11] = c51;
-        for (int r = 0; r < rows; r++)
-            BackwardPair(w, row + r, unit, valid0, valid1, sums + 2 * r);
+        public readonly void Row(int row, int unit, int valid, Vector256<float> dh) => BackwardRow(this, row, unit, valid, dh);
+
+        public readonly unsafe void Pair(int row, int unit, int valid0, int valid1, Vector256<float>* sums) => BackwardPair(this, row, unit, valid0, valid1, sums);
     }
 
     /// <summary>The epilogue of one row's two vectors of units (the second may be partly or wholly past the last unit).</summary>

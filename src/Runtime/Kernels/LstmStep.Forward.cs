@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using static SourceNet.Kernels.RecurrentTiles;
 
 namespace SourceNet.Kernels;
 
@@ -138,28 +139,8 @@ public static partial class LstmStep
         int valid = Math.Min(8, units - unit);
         // The sums start from zero; the epilogue adds the input projection and b_hh (its loads of a partial block of
         // units go through memory, which here would keep the accumulators out of registers).
-        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-
         float* b = w.Weights + (nint)(2 * unitBlock + pass) * units * 16;
-        float* a0 = w.HiddenIn + (nint)row * units;
-        float* a1 = a0 + units, a2 = a1 + units, a3 = a2 + units, a4 = a3 + units, a5 = a4 + units;
-        for (nint k = 0; k < units; k++, b += 16)
-        {
-            Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
-            Vector256<float> a = Vector256.Create(a0[k]);
-            c00 = MultiplyAdd.Vector(a, b0, c00); c01 = MultiplyAdd.Vector(a, b1, c01);
-            if (rows > 1) { a = Vector256.Create(a1[k]); c10 = MultiplyAdd.Vector(a, b0, c10); c11 = MultiplyAdd.Vector(a, b1, c11); }
-            if (rows > 2) { a = Vector256.Create(a2[k]); c20 = MultiplyAdd.Vector(a, b0, c20); c21 = MultiplyAdd.Vector(a, b1, c21); }
-            if (rows > 3) { a = Vector256.Create(a3[k]); c30 = MultiplyAdd.Vector(a, b0, c30); c31 = MultiplyAdd.Vector(a, b1, c31); }
-            if (rows > 4) { a = Vector256.Create(a4[k]); c40 = MultiplyAdd.Vector(a, b0, c40); c41 = MultiplyAdd.Vector(a, b1, c41); }
-            if (rows > 5) { a = Vector256.Create(a5[k]); c50 = MultiplyAdd.Vector(a, b0, c50); c51 = MultiplyAdd.Vector(a, b1, c51); }
-        }
-
-        // Through memory, so no accumulator is live across the epilogue's calls (which would have the JIT keep them
-        // all on the stack inside the loop).
-        sums[0] = c00; sums[1] = c01; sums[2] = c10; sums[3] = c11; sums[4] = c20; sums[5] = c21;
-        sums[6] = c30; sums[7] = c31; sums[8] = c40; sums[9] = c41; sums[10] = c50; sums[11] = c51;
+        SumPanel<TRows>(w.HiddenIn + (nint)row * units, units, units, b, sums);
         if (valid == 8)
             ForwardEpilogue<FullBlock>(w, row, rows, unit, valid, pass, sums);
         else
@@ -257,66 +238,5 @@ public static partial class LstmStep
             if (w.Sequence != null)
                 StoreUnits<TBlock>(h, w.Sequence + (nint)(row + r) * w.SequenceStride + unit, valid);
         }
-    }
-
-    /// <summary>Eight floats, or the first <paramref name="valid"/> of them and zeros (the last block of units, which
-    /// may end at the end of the array).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe Vector256<float> LoadUnits(float* source, int valid) =>
-        valid == 8 ? Vector256.Load(source) : LoadPartial(source, valid);
-
-    /// <summary>Stores eight floats, or the first <paramref name="valid"/> of them.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void StoreUnits(Vector256<float> value, float* destination, int valid)
-    {
-        if (valid == 8)
-            value.Store(destination);
-        else
-            StorePartial(value, destination, valid);
-    }
-
-    /// <summary><see cref="LoadUnits"/> where the block is known full (<see cref="FullBlock"/>): no test at all.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe Vector256<float> LoadUnits<TBlock>(float* source, int valid)
-        where TBlock : struct, IUnitBlock =>
-        TBlock.IsFull ? Vector256.Load(source) : LoadPartial(source, valid);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void StoreUnits<TBlock>(Vector256<float> value, float* destination, int valid)
-        where TBlock : struct, IUnitBlock
-    {
-        if (TBlock.IsFull)
-            value.Store(destination);
-        else
-            StorePartial(value, destination, valid);
-    }
-
-    // Out of line, so the copy through memory does not keep the callers' vectors out of registers.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static unsafe Vector256<float> LoadPartial(float* source, int valid)
-    {
-        Vector256<float> value = default;
-        Buffer.MemoryCopy(source, &value, sizeof(Vector256<float>), valid * sizeof(float));
-        return value;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static unsafe void StorePartial(Vector256<float> value, float* destination, int valid) =>
-        Buffer.MemoryCopy(&value, destination, valid * sizeof(float), valid * sizeof(float));
-
-    /// <summary>Whether a block of eight units is known full at compile time (a type argument, so the JIT drops the test).</summary>
-    private interface IUnitBlock
-    {
-        static abstract bool IsFull { get; }
-    }
-
-    private readonly struct FullBlock : IUnitBlock
-    {
-        public static bool IsFull => true;
-    }
-
-    private readonly struct PartialBlock : IUnitBlock
-    {
-        public static bool IsFull => false;
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using static SourceNet.Kernels.RecurrentTiles;
 
 namespace SourceNet.Kernels;
 
@@ -23,11 +24,7 @@ public static partial class LstmStep
     public static int ForwardWeightsLength(int units) => checked(UnitBlocks(units) * 8 * 4 * units);
 
     /// <summary>Floats of W_hh packed for <see cref="Backward"/>: per panel of sixteen units, W_hhᵀ's 4·units rows.</summary>
-    public static int BackwardWeightsLength(int units) => checked(UnitPanels(units) * 16 * 4 * units);
-
-    private static int UnitBlocks(int units) => (units + 7) / 8;
-
-    private static int UnitPanels(int units) => (units + 15) / 16;
+    public static int BackwardWeightsLength(int units) => RecurrentTiles.TransposedLength(units, 4);
 
     /// <summary>
     /// Packs W_hh ([units, 4·units], row-major) for <see cref="Forward"/>: block u (units 8u to 8u + 7), gate pair
@@ -67,21 +64,9 @@ public static partial class LstmStep
     /// <exception cref="ArgumentException">A span is shorter than the sizes need.</exception>
     public static void PackBackwardWeights(int units, ReadOnlySpan<float> weightHh, Span<float> packed)
     {
-        int width = 4 * units;
-        CheckLength(nameof(weightHh), weightHh.Length, (long)units * width);
+        CheckLength(nameof(weightHh), weightHh.Length, (long)units * 4 * units);
         CheckLength(nameof(packed), packed.Length, BackwardWeightsLength(units));
-        int at = 0;
-        for (int panel = 0; panel < UnitPanels(units); panel++)
-        {
-            for (int k = 0; k < width; k++)
-            {
-                for (int lane = 0; lane < 16; lane++)
-                {
-                    int unit = 16 * panel + lane;
-                    packed[at++] = unit < units ? weightHh[unit * width + k] : 0f;
-                }
-            }
-        }
+        RecurrentTiles.PackTransposed(units, 4, weightHh, packed);
     }
 
     private static void CheckLength(string name, int length, long needed)
@@ -102,14 +87,6 @@ public static partial class LstmStep
     }
 
     /// <summary>Threads for a step of <paramref name="batch"/> rows, and the row blocks they share (multiples of six rows).</summary>
-    private static (int Parts, int RowsPerBlock) Split(int batch, int units)
-    {
-        int tiles = (batch + 5) / 6;
-        int parts = Math.Min(BlockRunner.PartsFor((long)batch * units * 4 * units), tiles);
-        // One block per thread and a few more, so a late thread's rows are taken over; one block on one thread, so
-        // each unit block's weights are read once per step.
-        int blocks = parts <= 1 ? 1 : Math.Min(tiles, 2 * parts);
-        int tilesPerBlock = (tiles + blocks - 1) / Math.Max(blocks, 1);
-        return (parts, Math.Max(6, 6 * tilesPerBlock));
-    }
+    private static (int Parts, int RowsPerBlock) Split(int batch, int units) =>
+        RecurrentTiles.Split(batch, (long)batch * units * 4 * units, 6);
 }

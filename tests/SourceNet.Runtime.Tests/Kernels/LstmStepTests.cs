@@ -12,8 +12,6 @@ namespace SourceNet.Runtime.Tests.Kernels;
 [Collection(KernelSettingsCollection.Name)]
 public class LstmStepTests
 {
-    private const float Tolerance = 2e-5f;
-
     [Fact]
     public void Sigmoid_and_tanh_match_double_precision_and_stay_finite()
     {
@@ -65,11 +63,11 @@ public class LstmStepTests
         var lstm = new Case(batch, units, steps, seed: batch * 100 + units);
         Unfused expected = lstm.RunUnfused(sequences);
         Fused actual = lstm.RunFused(sequences);
-        AssertClose(expected.Gates, actual.Gates, "activated gates");
-        AssertClose(expected.Cells, actual.Cells, "cell states");
-        AssertClose(expected.CellTanh, actual.CellTanh, "tanh of the cell states");
-        AssertClose(expected.Hidden, actual.Hidden, "hidden states");
-        AssertClose(expected.Sequence, actual.Sequence, "the sequence output");
+        RecurrentAssert.Close(expected.Gates, actual.Gates, "activated gates");
+        RecurrentAssert.Close(expected.Cells, actual.Cells, "cell states");
+        RecurrentAssert.Close(expected.CellTanh, actual.CellTanh, "tanh of the cell states");
+        RecurrentAssert.Close(expected.Hidden, actual.Hidden, "hidden states");
+        RecurrentAssert.Close(expected.Sequence, actual.Sequence, "the sequence output");
     }
 
     [Theory]
@@ -84,8 +82,8 @@ public class LstmStepTests
         Unfused forward = lstm.RunUnfused(sequences);
         (float[] expectedDz, float[] expectedDc) = lstm.BackwardUnfused(forward, sequences);
         (float[] actualDz, float[] actualDc) = lstm.BackwardFused(forward, sequences);
-        AssertClose(expectedDz, actualDz, "gate gradients");
-        AssertClose(expectedDc, actualDc, "dLoss/dc of the first state");
+        RecurrentAssert.Close(expectedDz, actualDz, "gate gradients");
+        RecurrentAssert.Close(expectedDc, actualDc, "dLoss/dc of the first state");
     }
 
     [Theory]
@@ -158,17 +156,6 @@ public class LstmStepTests
         var packed = new float[LstmStep.ForwardWeightsLength(8)];
         var error = Assert.Throws<ArgumentException>(() => LstmStep.Forward(2, 8, 1, 0, packed, new float[32], new float[63], new float[32], new float[16], new float[32], default));
         Assert.Contains("gates holds 63 values; the LSTM step needs 64", error.Message);
-    }
-
-    private static void AssertClose(float[] expected, float[] actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-        {
-            float difference = Math.Abs(expected[i] - actual[i]);
-            if (difference > Tolerance * Math.Max(1f, Math.Abs(expected[i])))
-                Assert.Fail($"{what}[{i}]: expected {expected[i]}, got {actual[i]}");
-        }
     }
 
     private sealed record Unfused(float[] Gates, float[] Cells, float[] CellTanh, float[] Hidden, float[] Sequence);

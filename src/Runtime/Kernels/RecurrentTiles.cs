@@ -1,0 +1,224 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace SourceNet.Kernels;
+
+/// <summary>
+/// What the fused recurrent step kernels (<see cref="LstmStep"/>, <see cref="GruStep"/>) share: W_hhᵀ packed in panels
+/// of sixteen units, the tile that sums a panel's product for up to six rows in registers, the split of a step's rows
+/// over the kernel threads, and loads and stores of a block of eight units that may be the last, partial one.
+/// </summary>
+internal static class RecurrentTiles
+{
+    /// <summary>Floats of W_hh packed by <see cref="PackTransposed"/>: per panel of sixteen units, W_hhᵀ's gates·units rows.</summary>
+    public static int TransposedLength(int units, int gates) => checked(UnitPanels(units) * 16 * gates * units);
+
+    /// <summary>Blocks of eight units (the forward tiles' column vectors).</summary>
+    public static int UnitBlocks(int units) => (units + 7) / 8;
+
+    /// <summary>Panels of sixteen units (the backward tiles' two column vectors).</summary>
+    public static int UnitPanels(int units) => (units + 15) / 16;
+
+    /// <summary>
+    /// Packs W_hh ([units, gates·units], row-major) as W_hhᵀ in panels: panel q (units 16q to 16q + 15), row k of
+    /// gates·units holds the panel's 16 values <c>W_hh[16q + lane, k]</c>; units past the last are zeros. The caller
+    /// has checked the spans' lengths.
+    /// </summary>
+    public static void PackTransposed(int units, int gates, ReadOnlySpan<float> weightHh, Span<float> packed)
+    {
+        int width = gates * units;
+        int at = 0;
+        for (int panel = 0; panel < UnitPanels(units); panel++)
+        {
+            for (int k = 0; k < width; k++)
+            {
+                for (int lane = 0; lane < 16; lane++)
+                {
+                    int unit = 16 * panel + lane;
+                    packed[at++] = unit < units ? weightHh[unit * width + k] : 0f;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>sums[2r + v] = Σ_k a0[r·stride + k] · b[16k + 8v .. 16k + 8v + 7]</c> for the TRows rows r from
+    /// <paramref name="a0"/> and k from 0 to <paramref name="depth"/> − 1: one chain of fused multiply-adds per output,
+    /// from zero, in increasing k, whatever the row count (so a row's sums do not depend on the tile it falls in).
+    /// Up to 12 accumulators, 2 vectors of the panel and a broadcast: AVX2's 16 registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void SumPanel<TRows>(float* a0, nint stride, nint depth, float* b, Vector256<float>* sums)
+        where TRows : struct, ITileCount
+    {
+        int rows = TRows.Value;
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        float* a1 = a0 + stride, a2 = a1 + stride, a3 = a2 + stride, a4 = a3 + stride, a5 = a4 + stride;
+        for (nint k = 0; k < depth; k++, b += 16)
+        {
+            Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
+            Vector256<float> a = Vector256.Create(a0[k]);
+            c00 = MultiplyAdd.Vector(a, b0, c00); c01 = MultiplyAdd.Vector(a, b1, c01);
+            if (rows > 1) { a = Vector256.Create(a1[k]); c10 = MultiplyAdd.Vector(a, b0, c10); c11 = MultiplyAdd.Vector(a, b1, c11); }
+            if (rows > 2) { a = Vector256.Create(a2[k]); c20 = MultiplyAdd.Vector(a, b0, c20); c21 = MultiplyAdd.Vector(a, b1, c21); }
+            if (rows > 3) { a = Vector256.Create(a3[k]); c30 = MultiplyAdd.Vector(a, b0, c30); c31 = MultiplyAdd.Vector(a, b1, c31); }
+            if (rows > 4) { a = Vector256.Create(a4[k]); c40 = MultiplyAdd.Vector(a, b0, c40); c41 = MultiplyAdd.Vector(a, b1, c41); }
+            if (rows > 5) { a = Vector256.Create(a5[k]); c50 = MultiplyAdd.Vector(a, b0, c50); c51 = MultiplyAdd.Vector(a, b1, c51); }
+        }
+        // Through memory, so no accumulator is live across the epilogue's calls (which would have the JIT keep them
+        // all on the stack inside the loop).
+        sums[0] = c00; sums[1] = c01; sums[2] = c10; sums[3] = c11; sums[4] = c20; sums[5] = c21;
+        sums[6] = c30; sums[7] = c31; sums[8] = c40; sums[9] = c41; sums[10] = c50; sums[11] = c51;
+    }
+
+    /// <summary>
+    /// Rows [<paramref name="first"/>, <paramref name="end"/>) of a fused backward step: at the last step
+    /// (<paramref name="next"/> null) no product, dLoss/dh is <paramref name="lastHidden"/> (or zeros) for each block of
+    /// eight units; otherwise dZ(t+1)·W_hhᵀ in tiles of up to 6 rows x one panel of 16 units (depth
+    /// <paramref name="width"/>), each row's sums handed to the epilogue. Unit panels outer, row tiles inner, so a
+    /// panel's packed weights stay in L1 while every row tile uses them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void RunBackwardRows<TEpilogue>(in TEpilogue epilogue, int first, int end, int units, int width, float* weights, float* next, float* lastHidden)
+        where TEpilogue : struct, IBackwardEpilogue
+    {
+        if (next == null)
+        {
+            for (int row = first; row < end; row++)
+            {
+                for (int unit = 0; unit < units; unit += 8)
+                {
+                    int valid = Math.Min(8, units - unit);
+                    Vector256<float> dh = lastHidden == null ? default : LoadUnits(lastHidden + (nint)row * units + unit, valid);
+                    epilogue.Row(row, unit, valid, dh);
+                }
+            }
+            return;
+        }
+        Vector256<float>* sums = stackalloc Vector256<float>[12];
+        for (int panel = 0; panel < UnitPanels(units); panel++)
+        {
+            float* b = weights + (nint)panel * width * 16;
+            int row = first;
+            for (; row + 6 <= end; row += 6)
+                BackwardTile<TEpilogue, Count6>(epilogue, row, panel, units, width, b, next, sums);
+            switch (end - row)
+            {
+                case 1: BackwardTile<TEpilogue, Count1>(epilogue, row, panel, units, width, b, next, sums); break;
+                case 2: BackwardTile<TEpilogue, Count2>(epilogue, row, panel, units, width, b, next, sums); break;
+                case 3: BackwardTile<TEpilogue, Count3>(epilogue, row, panel, units, width, b, next, sums); break;
+                case 4: BackwardTile<TEpilogue, Count4>(epilogue, row, panel, units, width, b, next, sums); break;
+                case 5: BackwardTile<TEpilogue, Count5>(epilogue, row, panel, units, width, b, next, sums); break;
+            }
+        }
+    }
+
+    /// <summary>Rows [row, row + TRows) of units [16·panel, 16·panel + 16).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void BackwardTile<TEpilogue, TRows>(in TEpilogue epilogue, int row, int panel, int units, int width, float* b, float* next, Vector256<float>* sums)
+        where TEpilogue : struct, IBackwardEpilogue
+        where TRows : struct, ITileCount
+    {
+        int rows = TRows.Value;
+        SumPanel<TRows>(next + (nint)row * width, width, width, b, sums);
+        int unit = 16 * panel;
+        int valid0 = Math.Min(8, units - unit), valid1 = Math.Min(8, units - unit - 8);
+        for (int r = 0; r < rows; r++)
+            epilogue.Pair(row + r, unit, valid0, valid1, sums + 2 * r);
+    }
+
+    /// <summary>A fused backward step's cell derivatives, which <see cref="RunBackwardRows"/> calls with dLoss/dh.</summary>
+    public unsafe interface IBackwardEpilogue
+    {
+        /// <summary>Eight units (the first <paramref name="valid"/>) of row <paramref name="row"/> at the last step, given dLoss/dh.</summary>
+        void Row(int row, int unit, int valid, Vector256<float> dh);
+
+        /// <summary>Sixteen units of row <paramref name="row"/>: the product's two vectors of sums (the second may be
+        /// partly or wholly past the last unit: <paramref name="valid1"/> ≤ 0).</summary>
+        void Pair(int row, int unit, int valid0, int valid1, Vector256<float>* sums);
+    }
+
+    /// <summary>
+    /// Threads for a step of <paramref name="batch"/> rows costing <paramref name="multiplyAdds"/>, and the row blocks
+    /// they share (multiples of <paramref name="tileRows"/>).
+    /// </summary>
+    public static (int Parts, int RowsPerBlock) Split(int batch, long multiplyAdds, int tileRows)
+    {
+        int tiles = (batch + tileRows - 1) / tileRows;
+        int parts = Math.Min(BlockRunner.PartsFor(multiplyAdds), tiles);
+        // One block per thread and a few more, so a late thread's rows are taken over; one block on one thread, so
+        // each unit block's weights are read once per step.
+        int blocks = parts <= 1 ? 1 : Math.Min(tiles, 2 * parts);
+        int tilesPerBlock = (tiles + blocks - 1) / Math.Max(blocks, 1);
+        return (parts, Math.Max(tileRows, tileRows * tilesPerBlock));
+    }
+
+    /// <summary>Eight floats, or the first <paramref name="valid"/> of them and zeros (the last block of units, which
+    /// may end at the end of the array).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector256<float> LoadUnits(float* source, int valid) =>
+        valid == 8 ? Vector256.Load(source) : LoadPartial(source, valid);
+
+    /// <summary>Stores eight floats, or the first <paramref name="valid"/> of them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StoreUnits(Vector256<float> value, float* destination, int valid)
+    {
+        if (valid == 8)
+            value.Store(destination);
+        else
+            StorePartial(value, destination, valid);
+    }
+
+    /// <summary><see cref="LoadUnits"/> where the block is known full (<see cref="FullBlock"/>): no test at all.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector256<float> LoadUnits<TBlock>(float* source, int valid)
+        where TBlock : struct, IUnitBlock =>
+        TBlock.IsFull ? Vector256.Load(source) : LoadPartial(source, valid);
+
+    /// <summary><see cref="StoreUnits"/> where the block is known full (<see cref="FullBlock"/>): no test at all.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StoreUnits<TBlock>(Vector256<float> value, float* destination, int valid)
+        where TBlock : struct, IUnitBlock
+    {
+        if (TBlock.IsFull)
+            value.Store(destination);
+        else
+            StorePartial(value, destination, valid);
+    }
+
+    // Out of line, so the copy through memory does not keep the callers' vectors out of registers.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe Vector256<float> LoadPartial(float* source, int valid)
+    {
+        Vector256<float> value = default;
+        Buffer.MemoryCopy(source, &value, sizeof(Vector256<float>), valid * sizeof(float));
+        return value;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void StorePartial(Vector256<float> value, float* destination, int valid) =>
+        Buffer.MemoryCopy(&value, destination, valid * sizeof(float), valid * sizeof(float));
+
+    /// <summary>Whether a block of eight units is known full at compile time (a type argument, so the JIT drops the test).</summary>
+    public interface IUnitBlock
+    {
+        /// <summary>True for a block of eight units.</summary>
+        static abstract bool IsFull { get; }
+    }
+
+    /// <summary>A block of eight units.</summary>
+    public readonly struct FullBlock : IUnitBlock
+    {
+        /// <inheritdoc/>
+        public static bool IsFull => true;
+    }
+
+    /// <summary>The last block of units, fewer than eight.</summary>
+    public readonly struct PartialBlock : IUnitBlock
+    {
+        /// <inheritdoc/>
+        public static bool IsFull => false;
+    }
+}
