@@ -2,6 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SourceNet.Kernels;
 
@@ -21,6 +22,7 @@ internal static class Int8Epilogue
     /// for r &lt; <paramref name="rows"/> and j &lt; n = <paramref name="offsets"/>.Length, f the activation.
     /// <paramref name="vector"/> false runs the scalar loop alone (tests compare the two).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SumsToBytes<TActivation>(int rows, ReadOnlySpan<int> sums, int ldc, ReadOnlySpan<int> offsets,
         ReadOnlySpan<float> scales, ReadOnlySpan<float> bias, float inverseScale, int zeroPoint, Span<byte> output, int outputStride,
         bool vector = true)
@@ -59,8 +61,7 @@ internal static class Int8Epilogue
                     Vector256<int> q1 = Step<TActivation>(ref s, ref o, ref k, ref b, j + 8, inverseScale, zero);
                     Vector256<int> q2 = Step<TActivation>(ref s, ref o, ref k, ref b, j + 16, inverseScale, zero);
                     Vector256<int> q3 = Step<TActivation>(ref s, ref o, ref k, ref b, j + 24, inverseScale, zero);
-                    // Every lane is in [0, 255], so the truncating narrows are exact.
-                    Vector256.Narrow(Vector256.Narrow(q0, q1), Vector256.Narrow(q2, q3)).AsByte().StoreUnsafe(ref y, (nuint)j);
+                    Pack(q0, q1, q2, q3).StoreUnsafe(ref y, (nuint)j);
                 }
                 for (; j <= n - 8; j += 8)
                 {
@@ -85,6 +86,23 @@ internal static class Int8Epilogue
         Vector256<float> exact = Vector256.ConvertToSingle(Vector256.LoadUnsafe(ref s, (nuint)j) - Vector256.LoadUnsafe(ref o, (nuint)j));
         Vector256<float> value = Apply<TActivation>.Forward(exact * Vector256.LoadUnsafe(ref k, (nuint)j) + Vector256.LoadUnsafe(ref b, (nuint)j));
         Vector256<float> rounded = Vector256.Round(value * Vector256.Create(inverseScale)) + Vector256.Create(zero);
-        return Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(rounded, Vector256<float>.Zero), Vector256.Create(255f)));
+        // Finite lanes (the sums are exact, the scales finite): the plain min and max give the same whole numbers in
+        // [0, 255] as the IEEE ones, and the plain conversion of those is exact, without the saturating one's fix-ups.
+        return Vector256.ConvertToInt32Native(Vector256.MinNative(Vector256.MaxNative(rounded, Vector256<float>.Zero), Vector256.Create(255f)));
+    }
+
+    /// <summary>32 ints in [0, 255] to 32 bytes, in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<byte> Pack(Vector256<int> q0, Vector256<int> q1, Vector256<int> q2, Vector256<int> q3)
+    {
+        if (Avx2.IsSupported)
+        {
+            // The packs work within each 128-bit half: the bytes come out as 4-byte pieces in the order
+            // q0 q1 q2 q3 (low halves) then q0 q1 q2 q3 (high halves), which one permutation puts back in order.
+            Vector256<byte> packed = Avx2.PackUnsignedSaturate(Avx2.PackSignedSaturate(q0, q1), Avx2.PackSignedSaturate(q2, q3));
+            return Avx2.PermuteVar8x32(packed.AsInt32(), Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7)).AsByte();
+        }
+        // Every lane is in [0, 255], so the truncating narrows are exact.
+        return Vector256.Narrow(Vector256.Narrow(q0, q1), Vector256.Narrow(q2, q3)).AsByte();
     }
 }
