@@ -1,4 +1,5 @@
 using System;
+using System.Buffers.Binary;
 using System.Runtime.Intrinsics.X86;
 
 namespace SourceNet.Kernels;
@@ -126,5 +127,38 @@ internal static partial class Int8Gemm
                 c[(long)i * ldc + j] = sum;
             }
         }
+    }
+
+    /// <summary>
+    /// Of the steps a zero-skipping product of <paramref name="a"/> would take (each group of four inputs of each
+    /// four-row tile, and of each row left over), how many it would skip: those whose bytes are zero in every row.
+    /// A product gains from skipping only where this is large; where zero groups are few, or fall at random, the test
+    /// and the mispredicted branches cost more than the groups saved.
+    /// </summary>
+    public static (long Skippable, long Steps) CountSkippable(int m, ReadOnlySpan<byte> a, int lda, int groups)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        if (m > 0 && a.Length < (long)(m - 1) * lda + groups * Int8Weights.GroupDepth)
+            throw new ArgumentException($"{m} rows {lda} bytes apart need {(long)(m - 1) * lda + groups * Int8Weights.GroupDepth} bytes; got {a.Length}.", nameof(a));
+        long skippable = 0, steps = 0;
+        int row = 0;
+        for (; row + 4 <= m; row += 4)
+        {
+            for (int g = 0; g < groups; g++)
+            {
+                int bits = 0;
+                for (int r = 0; r < 4; r++)
+                    bits |= BinaryPrimitives.ReadInt32LittleEndian(a.Slice((row + r) * lda + g * Int8Weights.GroupDepth, 4));
+                skippable += bits == 0 ? 1 : 0;
+            }
+            steps += groups;
+        }
+        for (; row < m; row++)
+        {
+            for (int g = 0; g < groups; g++)
+                skippable += BinaryPrimitives.ReadInt32LittleEndian(a.Slice(row * lda + g * Int8Weights.GroupDepth, 4)) == 0 ? 1 : 0;
+            steps += groups;
+        }
+        return (skippable, steps);
     }
 }

@@ -30,12 +30,12 @@ internal static class Int8Requantize
             Vector256<float> low = Vector256<float>.Zero, high = Vector256.Create(255f);
             for (; i <= n - 32; i += 32)
             {
-                Vector256<int> a = Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(Vector256.Round(Vector256.LoadUnsafe(ref x, (nuint)i) * inv) + z, low), high));
-                Vector256<int> b = Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(Vector256.Round(Vector256.LoadUnsafe(ref x, (nuint)i + 8) * inv) + z, low), high));
-                Vector256<int> c = Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(Vector256.Round(Vector256.LoadUnsafe(ref x, (nuint)i + 16) * inv) + z, low), high));
-                Vector256<int> d = Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(Vector256.Round(Vector256.LoadUnsafe(ref x, (nuint)i + 24) * inv) + z, low), high));
-                // Every lane is in [0, 255], so the truncating narrows are exact.
-                Vector256.Narrow(Vector256.Narrow(a, b), Vector256.Narrow(c, d)).AsByte().StoreUnsafe(ref y, (nuint)i);
+                // Whole numbers in [0, 255]: the plain conversion is exact.
+                Vector256<int> a = Vector256.ConvertToInt32Native(Vector256.MinNative(Vector256.MaxNative(Vector256.Round(Vector256.LoadUnsafe(ref x, (nuint)i) * inv) + z, low), high));
+                Vector256<int> b = Vector256.ConvertToInt32Native(Vector256.MinNative(Vector256.MaxNative(Vector256.Round(Vector256.LoadUnsafe(ref x, (nuint)i + 8) * inv) + z, low), high));
+                Vector256<int> c = Vector256.ConvertToInt32Native(Vector256.MinNative(Vector256.MaxNative(Vector256.Round(Vector256.LoadUnsafe(ref x, (nuint)i + 16) * inv) + z, low), high));
+                Vector256<int> d = Vector256.ConvertToInt32Native(Vector256.MinNative(Vector256.MaxNative(Vector256.Round(Vector256.LoadUnsafe(ref x, (nuint)i + 24) * inv) + z, low), high));
+                Int8Epilogue.Pack(a, b, c, d).StoreUnsafe(ref y, (nuint)i);
             }
         }
         for (; i < n; i++)

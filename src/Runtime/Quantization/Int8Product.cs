@@ -13,6 +13,7 @@ internal sealed class Int8Product
 {
     private readonly float[] _weightScales;
     private readonly InPlaceActivation? _activation;
+    private readonly FusedEpilogue? _fused;
     private float[] _scales = Array.Empty<float>();
     private int[] _offsets = Array.Empty<int>();
     private float _inverseOutputScale;
@@ -27,6 +28,7 @@ internal sealed class Int8Product
         Weights = new Int8Weights(q, inputs, outputs);
         Bias = bias.ToArray();
         _activation = QuantizedActivation.For(activation, layer);
+        _fused = QuantizedActivation.Fused(activation);
     }
 
     /// <summary>The packed int8 weights.</summary>
@@ -62,11 +64,17 @@ internal sealed class Int8Product
 
     /// <summary>
     /// <paramref name="rows"/> rows of sums (<paramref name="ldc"/> apart) to the next layer's bytes (rows
-    /// <paramref name="outputStride"/> apart), through floats in <paramref name="scratch"/>: the activation and the
-    /// rounding each run once over the whole block rather than once per row.
+    /// <paramref name="outputStride"/> apart): in one pass where the activation gives the same bits at every vector
+    /// width (<see cref="Int8Epilogue"/>), else through floats in <paramref name="scratch"/>, the activation and the
+    /// rounding each run once over the whole block rather than once per row. Both give the same bytes.
     /// </summary>
     public void ToBytes(int rows, ReadOnlySpan<int> sums, int ldc, Span<float> scratch, Span<byte> output, int outputStride)
     {
+        if (_fused is not null)
+        {
+            _fused(rows, sums, ldc, _offsets, _scales, Bias, _inverseOutputScale, _outputZeroPoint, output, outputStride, true);
+            return;
+        }
         int n = Weights.Columns;
         Span<float> values = scratch[..(rows * n)];
         ToFloats(rows, sums, ldc, values);

@@ -6,6 +6,11 @@ namespace SourceNet.Quantization;
 /// <summary>Applies an activation to floats in place.</summary>
 internal delegate void InPlaceActivation(Span<float> values);
 
+/// <summary>An int8 product's rows of sums to the next layer's bytes in one pass, activation included
+/// (<see cref="Int8Epilogue.SumsToBytes{TActivation}"/>).</summary>
+internal delegate void FusedEpilogue(int rows, ReadOnlySpan<int> sums, int ldc, ReadOnlySpan<int> offsets, ReadOnlySpan<float> scales,
+    ReadOnlySpan<float> bias, float inverseScale, int zeroPoint, Span<byte> output, int outputStride, bool vector);
+
 /// <summary>
 /// The forward rule of a layer's activation, for the float stage between an int8 product and the next layer's bytes.
 /// <see cref="LayerActivation"/> carries the activation's name and its ONNX form but not its kernel, so the built-in
@@ -32,6 +37,25 @@ internal static class QuantizedActivation
             "GELU" => Activations.ForwardInPlace<GeluActivation>,
             "SiLU" => Activations.ForwardInPlace<SiluActivation>,
             _ => throw new NotSupportedException($"Layer '{layer}' applies the activation '{activation.Name}', which int8 inference does not know."),
+        };
+    }
+
+    /// <summary>
+    /// The one-pass epilogue for activations that give the same bits at every vector width (none, ReLU, LeakyReLU),
+    /// or null: the others (with an exponential) run as a pass of their own over the block, as calibration ran them.
+    /// </summary>
+    public static FusedEpilogue? Fused(LayerActivation activation)
+    {
+        ArgumentNullException.ThrowIfNull(activation);
+        if (activation.IsIdentity)
+            return Int8Epilogue.SumsToBytes<IdentityActivation>;
+        if (activation.IsCustom)
+            return null;
+        return activation.Name switch
+        {
+            "ReLU" => Int8Epilogue.SumsToBytes<ReluActivation>,
+            "LeakyReLU" => Int8Epilogue.SumsToBytes<LeakyReluActivation>,
+            _ => null,
         };
     }
 }

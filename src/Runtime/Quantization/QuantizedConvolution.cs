@@ -27,6 +27,12 @@ internal sealed class QuantizedConvolution : QuantizedOperation
         _weight = weight.ToArray();
     }
 
+    /// <summary>The convolution's sizes (the benchmark's profile times its steps).</summary>
+    internal Conv2DGeometry Geometry => _geometry;
+
+    /// <summary>The quantised product.</summary>
+    internal Int8Product Product => _product;
+
     internal override bool WritesFloats => true;
 
     internal override ReadOnlySpan<float> WeightScales => _product.WeightScales;
@@ -35,7 +41,7 @@ internal sealed class QuantizedConvolution : QuantizedOperation
 
     internal override ScratchSize Scratch(int maxBatch) => new(
         _geometry.OutputPositions * _product.Weights.PaddedColumns,
-        _geometry.OutputPositions * _product.Weights.PaddedDepth,
+        _geometry.OutputPositions * _product.Weights.PaddedDepth + Int8Patches.PaddedLength(_geometry),
         _geometry.OutputPositions * _geometry.Filters);
 
     internal override void ForwardFloat(int batch, ReadOnlySpan<float> input, Span<float> output)
@@ -50,6 +56,19 @@ internal sealed class QuantizedConvolution : QuantizedOperation
         _sparse = sparseInput;
         _inputZeroPoint = (byte)input.ZeroPoint;
         _product.Bind(input, output);
+    }
+
+    internal override (long Skippable, long Steps) CountSkippable(int batch, ReadOnlySpan<byte> input, int inputStride, QuantizedScratch scratch)
+    {
+        long skippable = 0, steps = 0;
+        for (int b = 0; b < batch; b++)
+        {
+            Gather(input.Slice(b * inputStride, _geometry.InputElements), scratch);
+            (long s, long t) = Int8Gemm.CountSkippable(_geometry.OutputPositions, scratch.Patches, _product.Weights.PaddedDepth, _product.Weights.Groups);
+            skippable += s;
+            steps += t;
+        }
+        return (skippable, steps);
     }
 
     internal override void Run(int batch, ReadOnlySpan<byte> input, int inputStride, Span<byte> output, int outputStride, QuantizedScratch scratch)
@@ -75,8 +94,14 @@ internal sealed class QuantizedConvolution : QuantizedOperation
 
     private void Multiply(ReadOnlySpan<byte> sample, QuantizedScratch scratch)
     {
-        int ldp = _product.Weights.PaddedDepth;
-        Int8Patches.Gather(_geometry, sample, _inputZeroPoint, scratch.Patches, ldp);
-        Int8Gemm.Multiply(_geometry.OutputPositions, scratch.Patches, ldp, _product.Weights, scratch.Sums, _product.Weights.PaddedColumns, _sparse);
+        Gather(sample, scratch);
+        Int8Gemm.Multiply(_geometry.OutputPositions, scratch.Patches, _product.Weights.PaddedDepth, _product.Weights, scratch.Sums, _product.Weights.PaddedColumns, _sparse);
+    }
+
+    private void Gather(ReadOnlySpan<byte> sample, QuantizedScratch scratch)
+    {
+        int ldp = _product.Weights.PaddedDepth, patchBytes = _geometry.OutputPositions * ldp;
+        // The padded copy of the image lies past the patches in the same scratch.
+        Int8Patches.GatherFromPadded(_geometry, sample, _inputZeroPoint, scratch.Patches.AsSpan(patchBytes), scratch.Patches.AsSpan(0, patchBytes), ldp);
     }
 }

@@ -42,6 +42,9 @@ internal sealed class QuantizedMatrixProduct : QuantizedOperation
         _product.Bind(input, output);
     }
 
+    internal override (long Skippable, long Steps) CountSkippable(int batch, ReadOnlySpan<byte> input, int inputStride, QuantizedScratch scratch) =>
+        Int8Gemm.CountSkippable(batch, input, inputStride, _product.Weights.Groups);
+
     internal override void Run(int batch, ReadOnlySpan<byte> input, int inputStride, Span<byte> output, int outputStride, QuantizedScratch scratch)
     {
         int ldc = Multiply(batch, input, inputStride, scratch);

@@ -57,6 +57,10 @@ public abstract class QuantizedOperation
     {
     }
 
+    /// <summary>For a product: of the steps its zero-skipping tiles would take over these samples, how many they would
+    /// skip (<see cref="SourceNet.Kernels.Int8Gemm.CountSkippable"/>); (0, 0) for other operations.</summary>
+    internal virtual (long Skippable, long Steps) CountSkippable(int batch, ReadOnlySpan<byte> input, int inputStride, QuantizedScratch scratch) => default;
+
     /// <summary>Runs <paramref name="batch"/> samples, bytes to bytes; sample b starts at b · stride in each buffer.</summary>
     internal abstract void Run(int batch, ReadOnlySpan<byte> input, int inputStride, Span<byte> output, int outputStride, QuantizedScratch scratch);
 

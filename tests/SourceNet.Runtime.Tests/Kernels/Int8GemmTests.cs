@@ -172,4 +172,43 @@ public class Int8GemmTests
         Assert.Equal(0, weights[k, 0]);
         Assert.Equal(0, weights[0, n]);
     }
+
+    [Theory]
+    [InlineData(1, 3)]
+    [InlineData(4, 7)]
+    [InlineData(9, 200)]
+    [InlineData(14, 1)]
+    public void Skippable_steps_are_the_all_zero_groups_of_each_tile(int m, int groups)
+    {
+        var random = new Random(m * 100 + groups);
+        int lda = groups * 4 + 4;
+        var a = new byte[(m - 1) * lda + groups * 4];
+        for (int i = 0; i < a.Length; i++)
+            a[i] = random.Next(3) == 0 ? (byte)random.Next(1, 256) : (byte)0;
+        // A group zero in every row of the first tile (or of the single row).
+        for (int r = 0; r < Math.Min(4, m); r++)
+            Array.Clear(a, r * lda, 4);
+        long skippable = 0, steps = 0;
+        int tiles = m / 4;
+        for (int i = 0; i < m; i++)
+        {
+            bool inTile = i < tiles * 4;
+            if (inTile && i % 4 != 0)
+                continue;
+            int rows = inTile ? 4 : 1;
+            for (int g = 0; g < groups; g++)
+            {
+                bool zero = true;
+                for (int r = 0; r < rows; r++)
+                {
+                    for (int t = 0; t < 4; t++)
+                        zero &= a[(i + r) * lda + g * 4 + t] == 0;
+                }
+                skippable += zero ? 1 : 0;
+                steps++;
+            }
+        }
+        Assert.Equal((skippable, steps), Int8Gemm.CountSkippable(m, a, lda, groups));
+        Assert.True(skippable > 0);
+    }
 }

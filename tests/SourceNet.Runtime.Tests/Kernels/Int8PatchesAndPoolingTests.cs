@@ -6,19 +6,38 @@ namespace SourceNet.Runtime.Tests.Kernels;
 public class Int8PatchesAndPoolingTests
 {
     [Theory]
-    [InlineData(6, 5, 3, 3, 3, 1, true)]
-    [InlineData(7, 7, 1, 5, 5, 1, true)]
-    [InlineData(8, 6, 2, 3, 2, 2, false)]
-    [InlineData(5, 9, 4, 2, 4, 3, true)]
-    public void Patches_hold_each_window_with_the_padding_byte(int h, int w, int c, int kh, int kw, int stride, bool same)
+    [InlineData(6, 5, 3, 3, 3, 1, true, false)]
+    [InlineData(7, 7, 1, 5, 5, 1, true, false)]
+    [InlineData(8, 6, 2, 3, 2, 2, false, false)]
+    [InlineData(5, 9, 4, 2, 4, 3, true, false)]
+    [InlineData(6, 5, 3, 3, 3, 1, true, true)]
+    [InlineData(7, 7, 1, 5, 5, 1, true, true)]
+    [InlineData(8, 6, 2, 3, 2, 2, false, true)]
+    [InlineData(5, 9, 4, 2, 4, 3, true, true)]
+    [InlineData(28, 28, 1, 5, 5, 1, true, true)]   // MNIST's first convolution: runs of 5 bytes
+    [InlineData(14, 14, 32, 5, 5, 1, true, true)]  // its second: runs of 160 bytes
+    [InlineData(9, 11, 3, 4, 3, 2, true, true)]    // runs of 9 bytes, stride 2, odd padding
+    [InlineData(10, 13, 12, 3, 3, 3, false, true)] // runs of 36 bytes, valid padding leaving columns unread
+    [InlineData(4, 4, 2, 1, 1, 1, false, true)]    // runs of 2 bytes
+    public void Patches_hold_each_window_with_the_padding_byte(int h, int w, int c, int kh, int kw, int stride, bool same, bool fromPadded)
     {
         Conv2DGeometry g = Conv2DGeometry.Create(h, w, c, 1, kh, kw, stride, stride, same);
         var random = new Random(h * w + c);
         byte[] image = Enumerable.Range(0, g.InputElements).Select(_ => (byte)random.Next(256)).ToArray();
         int stride2 = g.PatchLength + 5;
-        var patches = new byte[g.OutputPositions * stride2];
+        const byte untouched = 201;
+        var patches = Enumerable.Repeat(untouched, g.OutputPositions * stride2).ToArray();
         const byte padding = 77;
-        Int8Patches.Gather(g, image, padding, patches, stride2);
+        if (fromPadded)
+            Int8Patches.GatherFromPadded(g, image, padding, new byte[Int8Patches.PaddedLength(g)], patches, stride2);
+        else
+            Int8Patches.Gather(g, image, padding, patches, stride2);
+        for (int p = 0; p < g.OutputPositions; p++)
+        {
+            // The bytes between one patch and the next are not the gather's to write.
+            for (int t = g.PatchLength; t < stride2; t++)
+                Assert.Equal(untouched, patches[p * stride2 + t]);
+        }
         for (int oy = 0; oy < g.OutputHeight; oy++)
         {
             for (int ox = 0; ox < g.OutputWidth; ox++)

@@ -112,6 +112,34 @@ public class QuantizationTests
     }
 
     [Fact]
+    public void Skipping_zero_groups_or_not_gives_the_same_outputs()
+    {
+        // A convolution (runs of 3 bytes: patches gathered from the padded image), a dense layer, and inputs two
+        // thirds zeros, so that some groups are skippable in every product.
+        Conv2DGeometry g = Conv2DGeometry.Create(6, 6, 1, 4, 3, 3, 1, 1, samePadding: true);
+        var network = new HandNetwork(
+            new Conv2DLayer("Conv", g, new LayerActivation("ReLU", "Relu")),
+            new FlattenLayer("Flat", LayerShape.Image(6, 6, 4)),
+            new DenseLayer("Output", 6 * 6 * 4, 5));
+        var random = new Random(6);
+        float[] inputs = Enumerable.Range(0, 21 * 36).Select(_ => random.Next(3) == 0 ? (float)random.NextDouble() : 0f).ToArray();
+        QuantizedNetwork quantized = QuantizedNetwork.Create(network, inputs);
+        var outputs = new float[2][];
+        for (int skip = 0; skip < 2; skip++)
+        {
+            for (int i = 0; i < quantized.Operations.Count; i++)
+            {
+                if (quantized.Operations[i].WritesFloats)
+                    quantized.Bind(i, skip == 1);
+            }
+            outputs[skip] = new float[21 * 5];
+            quantized.Forward(inputs, outputs[skip]);
+        }
+        Assert.Equal(outputs[0], outputs[1]);
+        Assert.Contains(outputs[0], v => v != 0);
+    }
+
+    [Fact]
     public void Calibration_on_bad_input_says_what_is_wrong()
     {
         HandNetwork network = Mlp();
