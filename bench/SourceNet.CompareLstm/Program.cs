@@ -5,7 +5,8 @@
 // Usage: SourceNet.CompareLstm --data <folder> [--threads N] [--epochs N] [--batch N] [--steps N] [--seed N] [--eval 0|1] [--warmup N]
 //   --threads sets KernelThreads.Count (default: SOURCENET_THREADS, read by the runtime, else min(cores, 2));
 //   --steps 0 (the default) means 60000 / batch steps per epoch; --eval 0 skips the test-set accuracy;
-//   --warmup: untimed training steps before the first epoch (tiered compilation, first touches), default 0.
+//   --warmup: untimed training steps before the first epoch (tiered compilation, first touches), default 0;
+//   --breakdown N: after the runs, each phase of one sample chunk timed on its own, N repeats (StepBreakdown.cs).
 //
 // Besides the step time it reports the GFLOP/s of the LSTM's products in a training step (the FLOPs of its six
 // products, over the median step time: everything else in the step counts against it) and of the recurrent step's
@@ -84,6 +85,12 @@ internal static class Program
         long evalStart = Stopwatch.GetTimestamp();
         double accuracy = options.Eval ? model.Evaluate(data.TestImages, data.TestLabels) : double.NaN;
         double evalSeconds = Stopwatch.GetElapsedTime(evalStart).TotalSeconds;
+
+        if (options.Breakdown > 0)
+        {
+            sampler.NextRandomBatch(images, labels);
+            StepBreakdown.Print(model, Math.Max(1, options.Batch / SampleChunks.TrainingChunksFor(options.Batch)), options.Breakdown, images);
+        }
 
         (double forwardStepGflops, double backwardStepGflops) = RecurrentStepGflops(model, Math.Max(1, options.Batch / SampleChunks.TrainingChunksFor(options.Batch)));
         FmaPeak peakAfter = FmaPeak.Measure();
@@ -208,11 +215,11 @@ internal static class Program
         return (flops / bestForward / 1e9, flops / bestBackward / 1e9);
     }
 
-    private sealed record Options(string Data, int Threads, int Epochs, int Batch, int Steps, int Seed, bool Eval, int Warmup)
+    private sealed record Options(string Data, int Threads, int Epochs, int Batch, int Steps, int Seed, bool Eval, int Warmup, int Breakdown)
     {
         public static Options Parse(string[] args)
         {
-            var o = new Options("data/mnist", 0, 1, 100, 0, 1, true, 0);
+            var o = new Options("data/mnist", 0, 1, 100, 0, 1, true, 0, 0);
             for (int i = 0; i < args.Length; i += 2)
             {
                 if (i + 1 >= args.Length)
@@ -230,6 +237,7 @@ internal static class Program
                     "--seed" => o with { Seed = Int() },
                     "--eval" => o with { Eval = Int() != 0 },
                     "--warmup" => o with { Warmup = Int() },
+                    "--breakdown" => o with { Breakdown = Int() },
                     _ => throw new ArgumentException("Unknown option " + args[i]),
                 };
             }

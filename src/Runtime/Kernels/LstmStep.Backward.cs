@@ -139,6 +139,7 @@ public static partial class LstmStep
         where TRows : struct, ITileCount
     {
         int rows = TRows.Value, units = w.Units, width = 4 * units;
+        PrefetchBackwardEpilogue(w, row, rows, 16 * panel);
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         float* b = w.Weights + (nint)panel * width * 16;
@@ -162,6 +163,29 @@ public static partial class LstmStep
         sums[6] = c30; sums[7] = c31; sums[8] = c40; sums[9] = c41; sums[10] = c50; sums[11] = c51;
         for (int r = 0; r < rows; r++)
             BackwardPair(w, row + r, unit, valid0, valid1, sums + 2 * r);
+    }
+
+    /// <summary>The lines <see cref="BackwardRow"/> reads and writes for 16 units of rows [row, row + rows): the gates, dZ,
+    /// tanh c', c and dLoss/dc (see <see cref="Prefetch"/>).</summary>
+    // Out of line, so its loop does not take registers from the tile's sums.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void PrefetchBackwardEpilogue(in BackwardWork w, int row, int rows, int unit)
+    {
+        int units = w.Units, count = Math.Min(16, units - unit);
+        for (int r = row; r < row + rows; r++)
+        {
+            float* gates = w.Gates + (nint)r * 4 * units + unit;
+            float* dz = w.GateGradients + (nint)r * 4 * units + unit;
+            for (int gate = 0; gate < 4; gate++)
+            {
+                Prefetch(gates + gate * units, count);
+                Prefetch(dz + gate * units, count);
+            }
+            nint state = (nint)r * units + unit;
+            Prefetch(w.CellTanh + state, count);
+            Prefetch(w.CellsIn + state, count);
+            Prefetch(w.CellGradient + state, count);
+        }
     }
 
     /// <summary>The epilogue of one row's two vectors of units (the second may be partly or wholly past the last unit).</summary>

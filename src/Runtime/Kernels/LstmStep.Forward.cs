@@ -136,6 +136,7 @@ public static partial class LstmStep
         int rows = TRows.Value, units = w.Units;
         int unit = 8 * unitBlock;
         int valid = Math.Min(8, units - unit);
+        PrefetchForwardEpilogue(w, row, rows, unit, valid, pass);
         // The sums start from zero; the epilogue adds the input projection and b_hh (its loads of a partial block of
         // units go through memory, which here would keep the accumulators out of registers).
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
@@ -164,6 +165,29 @@ public static partial class LstmStep
             ForwardEpilogue<FullBlock>(w, row, rows, unit, valid, pass, sums);
         else
             ForwardEpilogue<PartialBlock>(w, row, rows, unit, valid, pass, sums);
+    }
+
+    /// <summary>The lines <see cref="ForwardEpilogue{TBlock}"/> reads and writes for rows [row, row + rows): the pair's
+    /// two gates, and in pass 1 the cell state and the three outputs (see <see cref="Prefetch"/>).</summary>
+    // Out of line, so its loop does not take registers from the tile's sums.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void PrefetchForwardEpilogue(in ForwardWork w, int row, int rows, int unit, int valid, int pass)
+    {
+        int units = w.Units, column0 = 2 * pass * units + unit;
+        for (int r = row; r < row + rows; r++)
+        {
+            float* gates = w.Gates + (nint)r * 4 * units + column0;
+            Prefetch(gates, valid);
+            Prefetch(gates + units, valid);
+            if (pass == 1)
+            {
+                nint state = (nint)r * units + unit;
+                Prefetch(w.CellsIn + state, valid);
+                Prefetch(w.CellsOut + state, valid);
+                Prefetch(w.CellTanh + state, valid);
+                Prefetch(w.HiddenOut + state, valid);
+            }
+        }
     }
 
     /// <summary>
