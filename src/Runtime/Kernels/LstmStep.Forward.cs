@@ -243,39 +243,56 @@ public static partial class LstmStep
 
     /// <summary>
     /// The epilogue of a tile: pass 0 stores i = σ(z_i), f = σ(z_f); pass 1 stores g = tanh(z_g), o = σ(z_o), then
-    /// does the cell update. In two phases over the rows, each row's work independent of the others', so the core
-    /// overlaps the rows' long chains of dependent operations (exp, a division, a second tanh) instead of waiting on
-    /// each. Not inlined, so the tile's loop keeps its registers for the sums.
+    /// does the cell update. Each activation runs over all the tile's rows in one loop (<see cref="FastMath.SigmoidInPlace"/>)
+    /// on the sums in place, so the rows' long chains of dependent operations (exp, a division) overlap and the JIT
+    /// keeps each chain in registers. Not inlined, so the tile's loop keeps its registers for the sums.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static unsafe void ForwardEpilogue<TBlock>(in ForwardWork w, int row, int rows, int unit, int valid, int pass, Vector256<float>* sums)
         where TBlock : struct, IUnitBlock
     {
         int units = w.Units, width = 4 * units;
-        // z = h·W_hh + (x·W_ih + b_ih) + b_hh for the pair's two gates.
+        // z = h·W_hh + (x·W_ih + b_ih) + b_hh for the pair's two gates, over the sums: sums[2r] and sums[2r + 1].
         int column0 = 2 * pass * units + unit, column1 = column0 + units;
         Vector256<float> bias0 = LoadUnits<TBlock>(w.BiasHh + column0, valid), bias1 = LoadUnits<TBlock>(w.BiasHh + column1, valid);
         float* gates = w.Gates + (nint)row * width;
         for (int r = 0; r < rows; r++, gates += width)
         {
-            Vector256<float> z0 = sums[2 * r] + (LoadUnits<TBlock>(gates + column0, valid) + bias0);
-            Vector256<float> z1 = sums[2 * r + 1] + (LoadUnits<TBlock>(gates + column1, valid) + bias1);
-            StoreUnits<TBlock>(pass == 0 ? FastMath.Sigmoid(z0) : FastMath.Tanh(z0), gates + column0, valid);
-            StoreUnits<TBlock>(FastMath.Sigmoid(z1), gates + column1, valid);
+            sums[2 * r] += LoadUnits<TBlock>(gates + column0, valid) + bias0;
+            sums[2 * r + 1] += LoadUnits<TBlock>(gates + column1, valid) + bias1;
+        }
+        if (pass == 0)
+            FastMath.SigmoidInPlace(sums, 2 * rows, 1);
+        else
+        {
+            FastMath.TanhInPlace(sums, rows, 2);
+            FastMath.SigmoidInPlace(sums + 1, rows, 2);
+        }
+        gates = w.Gates + (nint)row * width;
+        for (int r = 0; r < rows; r++, gates += width)
+        {
+            StoreUnits<TBlock>(sums[2 * r], gates + column0, valid);
+            StoreUnits<TBlock>(sums[2 * r + 1], gates + column1, valid);
         }
         if (pass == 0)
             return;
+        // c' = f·c + i·g into sums[2r] (g is no longer needed; o stays in sums[2r + 1]), then tanh c' in place.
         gates = w.Gates + (nint)row * width + unit;
         for (int r = 0; r < rows; r++, gates += width)
         {
             Vector256<float> i = LoadUnits<TBlock>(gates, valid), f = LoadUnits<TBlock>(gates + units, valid);
-            Vector256<float> g = LoadUnits<TBlock>(gates + 2 * units, valid), o = LoadUnits<TBlock>(gates + 3 * units, valid);
             nint state = (nint)(row + r) * units + unit;
-            // c' = f·c + i·g, h' = o·tanh(c')
-            Vector256<float> cell = MultiplyAdd.Vector(i, g, f * LoadUnits<TBlock>(w.CellsIn + state, valid));
-            Vector256<float> cellTanh = FastMath.Tanh(cell);
-            Vector256<float> h = o * cellTanh;
+            Vector256<float> cell = MultiplyAdd.Vector(i, sums[2 * r], f * LoadUnits<TBlock>(w.CellsIn + state, valid));
             StoreUnits<TBlock>(cell, w.CellsOut + state, valid);
+            sums[2 * r] = cell;
+        }
+        FastMath.TanhInPlace(sums, rows, 2);
+        for (int r = 0; r < rows; r++)
+        {
+            // h' = o·tanh(c')
+            nint state = (nint)(row + r) * units + unit;
+            Vector256<float> cellTanh = sums[2 * r];
+            Vector256<float> h = sums[2 * r + 1] * cellTanh;
             StoreUnits<TBlock>(cellTanh, w.CellTanh + state, valid);
             StoreUnits<TBlock>(h, w.HiddenOut + state, valid);
             if (w.Sequence != null)
