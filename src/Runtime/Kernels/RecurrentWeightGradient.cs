@@ -136,15 +136,26 @@ public static class RecurrentWeightGradient
         }
 
         /// <summary>A's rows [p0, p1) into <paramref name="packed"/>: tile t (columns 6t to 6t + 5) from 6t · RowBlock,
-        /// six values per row; columns past M are never read.</summary>
+        /// six values per row, written in order; columns past M are never read.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private readonly void PackA(float* packed, int p0, int p1)
         {
-            for (int p = p0; p < p1; p++)
+            int full = M / 6 * 6;
+            for (int i = 0; i < full; i += 6)
             {
-                float* row = A + (nint)p * M;
-                float* to = packed + (p - p0) * 6;
-                for (int i = 0; i < M; i++)
-                    to[(i / 6) * 6 * RowBlock + i % 6] = row[i];
+                float* from = A + (nint)p0 * M + i, to = packed + i * RowBlock;
+                for (int p = p0; p < p1; p++, from += M, to += 6)
+                {
+                    to[0] = from[0]; to[1] = from[1]; to[2] = from[2];
+                    to[3] = from[3]; to[4] = from[4]; to[5] = from[5];
+                }
+            }
+            if (full < M)
+            {
+                float* from = A + (nint)p0 * M + full, to = packed + full * RowBlock;
+                for (int p = p0; p < p1; p++, from += M, to += 6)
+                    for (int c = 0; c < M - full; c++)
+                        to[c] = from[c];
             }
         }
     }
