@@ -193,7 +193,7 @@ public static partial class LstmStep
     /// <summary>
     /// Row <paramref name="row"/> alone, over TBlocks unit blocks from <paramref name="unitBlock"/> and both gate pairs:
     /// 4·TBlocks accumulators. Each sum is the same chain of FMAs over the state, from zero, as in
-    /// <see cref="ForwardTile{TRows}"/>, and the epilogue is the same, so a sample's values equal its row's in a batch.
+    /// <see cref="ForwardTile{TRows}"/>, and the epilogue applies the same operations, so a sample's values equal its row's in a batch.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void ForwardRow<TBlocks>(in ForwardWork w, int row, int unitBlock, Vector256<float>* sums)
@@ -223,21 +223,62 @@ public static partial class LstmStep
                 c22 = MultiplyAdd.Vector(x, Vector256.Load(b2 + pass), c22); c23 = MultiplyAdd.Vector(x, Vector256.Load(b2 + pass + 8), c23);
             }
         }
-        sums[0] = c00; sums[1] = c01; sums[2] = c02; sums[3] = c03;
-        sums[4] = c10; sums[5] = c11; sums[6] = c12; sums[7] = c13;
-        sums[8] = c20; sums[9] = c21; sums[10] = c22; sums[11] = c23;
+        // Gate-major (gate q of block j at q · blocks + j), so each activation is one loop over all the blocks.
+        sums[0] = c00; sums[blocks] = c01; sums[2 * blocks] = c02; sums[3 * blocks] = c03;
+        if (blocks > 1) { sums[1] = c10; sums[blocks + 1] = c11; sums[2 * blocks + 1] = c12; sums[3 * blocks + 1] = c13; }
+        if (blocks > 2) { sums[2] = c20; sums[blocks + 2] = c21; sums[2 * blocks + 2] = c22; sums[3 * blocks + 2] = c23; }
+        ForwardRowEpilogue(w, row, unitBlock, blocks, sums);
+    }
+
+    /// <summary>
+    /// The epilogue of <see cref="ForwardRow{TBlocks}"/>: the same operations on each value as
+    /// <see cref="ForwardEpilogue{TBlock}"/>'s, over <paramref name="blocks"/> unit blocks of one row at once (a call
+    /// per activation for all of them, not per block and pass), sums gate-major.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void ForwardRowEpilogue(in ForwardWork w, int row, int unitBlock, int blocks, Vector256<float>* sums)
+    {
+        int units = w.Units;
+        float* gates = w.Gates + (nint)row * 4 * units;
+        for (int gate = 0; gate < 4; gate++)
+        {
+            for (int j = 0; j < blocks; j++)
+            {
+                int unit = 8 * (unitBlock + j), valid = Math.Min(8, units - unit), column = gate * units + unit;
+                sums[gate * blocks + j] += LoadUnits(gates + column, valid) + LoadUnits(w.BiasHh + column, valid);
+            }
+        }
+        FastMath.SigmoidInPlace(sums, 2 * blocks, 1);
+        FastMath.TanhInPlace(sums + 2 * blocks, blocks, 1);
+        FastMath.SigmoidInPlace(sums + 3 * blocks, blocks, 1);
+        for (int gate = 0; gate < 4; gate++)
+        {
+            for (int j = 0; j < blocks; j++)
+            {
+                int unit = 8 * (unitBlock + j);
+                StoreUnits(sums[gate * blocks + j], gates + gate * units + unit, Math.Min(8, units - unit));
+            }
+        }
+        // c' = f·c + i·g in g's place, then tanh c' there; h' = o·tanh(c').
         for (int j = 0; j < blocks; j++)
         {
             int unit = 8 * (unitBlock + j), valid = Math.Min(8, units - unit);
-            for (int p = 0; p < 2; p++)
-            {
-                // The epilogue reads a one-row tile's pair from its first two slots.
-                Vector256<float>* pair = sums + 4 * j + 2 * p;
-                if (valid == 8)
-                    ForwardEpilogue<FullBlock>(w, row, 1, unit, valid, p, pair);
-                else
-                    ForwardEpilogue<PartialBlock>(w, row, 1, unit, valid, p, pair);
-            }
+            nint state = (nint)row * units + unit;
+            Vector256<float> cell = MultiplyAdd.Vector(sums[j], sums[2 * blocks + j], sums[blocks + j] * LoadUnits(w.CellsIn + state, valid));
+            StoreUnits(cell, w.CellsOut + state, valid);
+            sums[2 * blocks + j] = cell;
+        }
+        FastMath.TanhInPlace(sums + 2 * blocks, blocks, 1);
+        for (int j = 0; j < blocks; j++)
+        {
+            int unit = 8 * (unitBlock + j), valid = Math.Min(8, units - unit);
+            nint state = (nint)row * units + unit;
+            Vector256<float> cellTanh = sums[2 * blocks + j];
+            Vector256<float> h = sums[3 * blocks + j] * cellTanh;
+            StoreUnits(cellTanh, w.CellTanh + state, valid);
+            StoreUnits(h, w.HiddenOut + state, valid);
+            if (w.Sequence != null)
+                StoreUnits(h, w.Sequence + (nint)row * w.SequenceStride + unit, valid);
         }
     }
 
