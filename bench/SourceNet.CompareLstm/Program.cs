@@ -61,13 +61,14 @@ internal static class Program
         var epochSeconds = new List<double>(options.Epochs);
         var stepSeconds = new List<double>(options.Epochs * steps); // sized up front: growing it would count as the steps' allocation
         double allocPerStep = double.NaN, allocAllThreadsPerStep = double.NaN;
-        double lastLoss = double.NaN;
+        double lastLoss = double.NaN, cpuPerStepMs = double.NaN;
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
             double lossSum = 0;
             long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
             // Every thread of the process: the kernel workers too (nothing else runs in this process meanwhile).
             long allThreadsBefore = GC.GetTotalAllocatedBytes(precise: true);
+            TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             long start = Stopwatch.GetTimestamp();
             for (int step = 0; step < steps; step++)
             {
@@ -77,6 +78,9 @@ internal static class Program
                 stepSeconds.Add(Stopwatch.GetElapsedTime(stepStart).TotalSeconds);
             }
             epochSeconds.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+            // Every thread's CPU time (the kernel workers' waits included): on a shared machine, what the step cost
+            // the cores, apart from the time it waited for one.
+            cpuPerStepMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / steps;
             allocPerStep = (double)(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / steps;
             allocAllThreadsPerStep = (double)(GC.GetTotalAllocatedBytes(precise: true) - allThreadsBefore) / steps;
             lastLoss = lossSum / steps;
@@ -89,7 +93,7 @@ internal static class Program
         if (options.Breakdown > 0)
         {
             sampler.NextRandomBatch(images, labels);
-            StepBreakdown.Print(model, Math.Max(1, options.Batch / SampleChunks.TrainingChunksFor(options.Batch)), options.Breakdown, images);
+            StepBreakdown.Print(model, Math.Max(1, options.Batch / SampleChunks.TrainingChunksFor(options.Batch)), options.Breakdown, images, labels);
         }
 
         (double forwardStepGflops, double backwardStepGflops) = RecurrentStepGflops(model, Math.Max(1, options.Batch / SampleChunks.TrainingChunksFor(options.Batch)));
@@ -119,6 +123,8 @@ internal static class Program
             ["steps_per_s"] = 1 / epochStepSeconds,
             ["step_best_ms"] = Measure.Min(stepSeconds) * 1e3,
             ["step_median_ms"] = Measure.Median(stepSeconds) * 1e3,
+            // The last epoch's process CPU time (all threads, sampling included) per step.
+            ["step_cpu_ms"] = cpuPerStepMs,
             ["eval_s"] = evalSeconds,
             // Last epoch, the calling thread: the steady state after tiered compilation.
             ["alloc_step_bytes"] = allocPerStep,
