@@ -65,10 +65,12 @@ internal static class Program
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
             double lossSum = 0;
+            // Read before the allocation counters start (it allocates): every thread's CPU time, the kernel workers'
+            // waits included; on a shared machine, what the step cost the cores apart from the time it waited for one.
+            TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
             // Every thread of the process: the kernel workers too (nothing else runs in this process meanwhile).
             long allThreadsBefore = GC.GetTotalAllocatedBytes(precise: true);
-            TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             long start = Stopwatch.GetTimestamp();
             for (int step = 0; step < steps; step++)
             {
@@ -78,11 +80,9 @@ internal static class Program
                 stepSeconds.Add(Stopwatch.GetElapsedTime(stepStart).TotalSeconds);
             }
             epochSeconds.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
-            // Every thread's CPU time (the kernel workers' waits included): on a shared machine, what the step cost
-            // the cores, apart from the time it waited for one.
-            cpuPerStepMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / steps;
             allocPerStep = (double)(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / steps;
             allocAllThreadsPerStep = (double)(GC.GetTotalAllocatedBytes(precise: true) - allThreadsBefore) / steps;
+            cpuPerStepMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / steps;
             lastLoss = lossSum / steps;
         }
 
