@@ -21,6 +21,9 @@ public static class RecurrentWeightGradient
     /// packed tile of A a row tile reads (3 KiB) stay in L1 together.</summary>
     private const int RowBlock = 128;
 
+    /// <summary>A as wide as this (rows 256 bytes or more apart, so a tile's rows fall into few of L1's sets) is packed.</summary>
+    private const int PackedAFrom = 64;
+
     /// <summary>
     /// <c>weight.Gradient = Aᵀ·dZ</c> (A stored [rows, m], dZ [rows, n], the weight [m, n]), then the optimizer's update
     /// of the weight when <paramref name="optimizer"/> is given.
@@ -97,8 +100,11 @@ public static class RecurrentWeightGradient
                 for (int p0 = 0; p0 < Math.Max(Rows, 1); p0 += RowBlock)
                 {
                     int p1 = Math.Min(Rows, p0 + RowBlock);
-                    if (vectorEnd > firstColumn)
+                    // Narrow A (dW_ih's 28 inputs: rows 112 bytes apart) is read in place: its rows spread over L1's sets.
+                    bool packA = M >= PackedAFrom;
+                    if (packA && vectorEnd > firstColumn)
                         PackA(packed, p0, p1);
+                    int aStride = packA ? 6 : M;
                     for (int j = firstColumn; j < vectorEnd; j += 16)
                     {
                         float* b = B + (nint)p0 * N + j;
@@ -109,15 +115,15 @@ public static class RecurrentWeightGradient
                         }
                         int i = 0;
                         for (; i + 6 <= M; i += 6)
-                            Tile<Count6>(this, i, j, p1 - p0, p0 > 0, packed + i * RowBlock, strip);
-                        float* a = packed + i * RowBlock;
+                            Tile<Count6>(this, i, j, p1 - p0, p0 > 0, packA ? packed + i * RowBlock : A + (nint)p0 * M + i, aStride, strip);
+                        float* a = packA ? packed + i * RowBlock : A + (nint)p0 * M + i;
                         switch (M - i)
                         {
-                            case 1: Tile<Count1>(this, i, j, p1 - p0, p0 > 0, a, strip); break;
-                            case 2: Tile<Count2>(this, i, j, p1 - p0, p0 > 0, a, strip); break;
-                            case 3: Tile<Count3>(this, i, j, p1 - p0, p0 > 0, a, strip); break;
-                            case 4: Tile<Count4>(this, i, j, p1 - p0, p0 > 0, a, strip); break;
-                            case 5: Tile<Count5>(this, i, j, p1 - p0, p0 > 0, a, strip); break;
+                            case 1: Tile<Count1>(this, i, j, p1 - p0, p0 > 0, a, aStride, strip); break;
+                            case 2: Tile<Count2>(this, i, j, p1 - p0, p0 > 0, a, aStride, strip); break;
+                            case 3: Tile<Count3>(this, i, j, p1 - p0, p0 > 0, a, aStride, strip); break;
+                            case 4: Tile<Count4>(this, i, j, p1 - p0, p0 > 0, a, aStride, strip); break;
+                            case 5: Tile<Count5>(this, i, j, p1 - p0, p0 > 0, a, aStride, strip); break;
                         }
                     }
                     // Columns past the last full panel: the same chains, one element at a time.
@@ -161,9 +167,9 @@ public static class RecurrentWeightGradient
     }
 
     /// <summary>Output rows [i, i + TRows) x columns [j, j + 16), over <paramref name="count"/> rows of the sum: A's
-    /// packed tile <paramref name="a"/> (6 values a row) and dZ's packed strip <paramref name="b"/> (16 a row).</summary>
+    /// tile <paramref name="a"/> (packed, 6 values a row, or in place, M) and dZ's packed strip <paramref name="b"/> (16 a row).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Tile<TRows>(in Work w, int i, int j, int count, bool accumulate, float* a, float* b)
+    private static unsafe void Tile<TRows>(in Work w, int i, int j, int count, bool accumulate, float* a, int aStride, float* b)
         where TRows : struct, ITileCount
     {
         int rows = TRows.Value;
@@ -180,7 +186,7 @@ public static class RecurrentWeightGradient
             if (rows > 4) { c40 = Vector256.Load(c + 4 * n); c41 = Vector256.Load(c + 4 * n + 8); }
             if (rows > 5) { c50 = Vector256.Load(c + 5 * n); c51 = Vector256.Load(c + 5 * n + 8); }
         }
-        for (int p = 0; p < count; p++, a += 6, b += 16)
+        for (int p = 0; p < count; p++, a += aStride, b += 16)
         {
             Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
             Vector256<float> x = Vector256.Create(a[0]);
