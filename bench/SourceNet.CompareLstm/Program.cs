@@ -9,6 +9,7 @@
 //   --warmup: untimed training steps before the first epoch (tiered compilation, first touches), default 0;
 //   --cell gru trains the same network with a GRU of 128 units instead (MnistGru.cs), and also times the unfused GRU
 //   path (the product, then GruCell) on the same rows, the code the fused GruStep kernels replaced.
+//   --breakdown N (LSTM only): after the runs, each phase of one sample chunk timed on its own, N repeats (StepBreakdown.cs).
 //
 // Besides the step time it reports the GFLOP/s of the LSTM's products in a training step (the FLOPs of its six
 // products, over the median step time: everything else in the step counts against it) and of the recurrent step's
@@ -67,10 +68,13 @@ internal static class Program
         var epochSeconds = new List<double>(options.Epochs);
         var stepSeconds = new List<double>(options.Epochs * steps); // sized up front: growing it would count as the steps' allocation
         double allocPerStep = double.NaN, allocAllThreadsPerStep = double.NaN;
-        double lastLoss = double.NaN;
+        double lastLoss = double.NaN, cpuPerStepMs = double.NaN;
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
             double lossSum = 0;
+            // Read before the allocation counters start (it allocates): every thread's CPU time, the kernel workers'
+            // waits included; on a shared machine, what the step cost the cores apart from the time it waited for one.
+            TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
             // Every thread of the process: the kernel workers too (nothing else runs in this process meanwhile).
             long allThreadsBefore = GC.GetTotalAllocatedBytes(precise: true);
@@ -85,6 +89,7 @@ internal static class Program
             epochSeconds.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
             allocPerStep = (double)(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / steps;
             allocAllThreadsPerStep = (double)(GC.GetTotalAllocatedBytes(precise: true) - allThreadsBefore) / steps;
+            cpuPerStepMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / steps;
             lastLoss = lossSum / steps;
         }
 
@@ -93,6 +98,12 @@ internal static class Program
         double evalSeconds = Stopwatch.GetElapsedTime(evalStart).TotalSeconds;
 
         int chunk = Math.Max(1, options.Batch / SampleChunks.TrainingChunksFor(options.Batch));
+        if (options.Breakdown > 0 && model is MnistLstm lstmModel)
+        {
+            sampler.NextRandomBatch(images, labels);
+            StepBreakdown.Print(lstmModel, chunk, options.Breakdown, images, labels);
+        }
+
         double forwardStepGflops, backwardStepGflops, unfusedForwardGflops = double.NaN, unfusedBackwardGflops = double.NaN;
         if (model is MnistGru gru)
             (forwardStepGflops, backwardStepGflops, unfusedForwardGflops, unfusedBackwardGflops) = GruStepTiming.Gflops(gru.Rows, chunk, Steps, Units);
@@ -125,6 +136,8 @@ internal static class Program
             ["steps_per_s"] = 1 / epochStepSeconds,
             ["step_best_ms"] = Measure.Min(stepSeconds) * 1e3,
             ["step_median_ms"] = Measure.Median(stepSeconds) * 1e3,
+            // The last epoch's process CPU time (all threads, sampling included) per step.
+            ["step_cpu_ms"] = cpuPerStepMs,
             ["eval_s"] = evalSeconds,
             // Last epoch, the calling thread: the steady state after tiered compilation.
             ["alloc_step_bytes"] = allocPerStep,
@@ -226,11 +239,11 @@ internal static class Program
         return (flops / bestForward / 1e9, flops / bestBackward / 1e9);
     }
 
-    private sealed record Options(string Data, int Threads, int Epochs, int Batch, int Steps, int Seed, bool Eval, int Warmup, string Cell)
+    private sealed record Options(string Data, int Threads, int Epochs, int Batch, int Steps, int Seed, bool Eval, int Warmup, string Cell, int Breakdown)
     {
         public static Options Parse(string[] args)
         {
-            var o = new Options("data/mnist", 0, 1, 100, 0, 1, true, 0, "lstm");
+            var o = new Options("data/mnist", 0, 1, 100, 0, 1, true, 0, "lstm", 0);
             for (int i = 0; i < args.Length; i += 2)
             {
                 if (i + 1 >= args.Length)
@@ -250,6 +263,7 @@ internal static class Program
                     "--warmup" => o with { Warmup = Int() },
                     "--cell" when args[i + 1] is "lstm" or "gru" => o with { Cell = args[i + 1] },
                     "--cell" => throw new ArgumentException("--cell takes lstm or gru; got " + args[i + 1]),
+                    "--breakdown" => o with { Breakdown = Int() },
                     _ => throw new ArgumentException("Unknown option " + args[i]),
                 };
             }

@@ -132,6 +132,11 @@ public static partial class GruStep
         public readonly void Row(int row, int unit, int valid, Vector256<float> dh) => BackwardRow(this, row, unit, valid, dh);
 
         public readonly unsafe void Pair(int row, int unit, int valid0, int valid1, Vector256<float>* sums) => BackwardPair(this, row, unit, valid0, valid1, sums);
+
+        // The tile's epilogue reads one row of dLoss/dh' and z*dh, written by the step just before: still in cache.
+        public readonly void Prefetch(int row, int rows, int unit)
+        {
+        }
     }
 
     /// <summary>The epilogue of one row's two vectors of units (the second may be partly or wholly past the last unit):

@@ -107,6 +107,31 @@ public static partial class LstmStep
         public readonly void Row(int row, int unit, int valid, Vector256<float> dh) => BackwardRow(this, row, unit, valid, dh);
 
         public readonly unsafe void Pair(int row, int unit, int valid0, int valid1, Vector256<float>* sums) => BackwardPair(this, row, unit, valid0, valid1, sums);
+
+        public readonly unsafe void Prefetch(int row, int rows, int unit) => PrefetchBackwardEpilogue(this, row, rows, unit);
+    }
+
+    /// <summary>The lines <see cref="BackwardRow"/> reads and writes for 16 units of rows [row, row + rows): the gates, dZ,
+    /// tanh c', c and dLoss/dc (see <see cref="Prefetch"/>).</summary>
+    // Out of line, so its loop does not take registers from the tile's sums.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void PrefetchBackwardEpilogue(in BackwardWork w, int row, int rows, int unit)
+    {
+        int units = w.Units, count = Math.Min(16, units - unit);
+        for (int r = row; r < row + rows; r++)
+        {
+            float* gates = w.Gates + (nint)r * 4 * units + unit;
+            float* dz = w.GateGradients + (nint)r * 4 * units + unit;
+            for (int gate = 0; gate < 4; gate++)
+            {
+                Prefetch(gates + gate * units, count);
+                Prefetch(dz + gate * units, count);
+            }
+            nint state = (nint)r * units + unit;
+            Prefetch(w.CellTanh + state, count);
+            Prefetch(w.CellsIn + state, count);
+            Prefetch(w.CellGradient + state, count);
+        }
     }
 
     /// <summary>The epilogue of one row's two vectors of units (the second may be partly or wholly past the last unit).</summary>

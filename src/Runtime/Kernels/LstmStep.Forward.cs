@@ -137,6 +137,7 @@ public static partial class LstmStep
         int rows = TRows.Value, units = w.Units;
         int unit = 8 * unitBlock;
         int valid = Math.Min(8, units - unit);
+        PrefetchForwardEpilogue(w, row, rows, unit, valid, pass);
         // The sums start from zero; the epilogue adds the input projection and b_hh (its loads of a partial block of
         // units go through memory, which here would keep the accumulators out of registers).
         float* b = w.Weights + (nint)(2 * unitBlock + pass) * units * 16;
@@ -147,10 +148,33 @@ public static partial class LstmStep
             ForwardEpilogue<PartialBlock>(w, row, rows, unit, valid, pass, sums);
     }
 
+    /// <summary>The lines <see cref="ForwardEpilogue{TBlock}"/> reads and writes for rows [row, row + rows): the pair's
+    /// two gates, and in pass 1 the cell state and the three outputs (see <see cref="Prefetch"/>).</summary>
+    // Out of line, so its loop does not take registers from the tile's sums.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void PrefetchForwardEpilogue(in ForwardWork w, int row, int rows, int unit, int valid, int pass)
+    {
+        int units = w.Units, column0 = 2 * pass * units + unit;
+        for (int r = row; r < row + rows; r++)
+        {
+            float* gates = w.Gates + (nint)r * 4 * units + column0;
+            Prefetch(gates, valid);
+            Prefetch(gates + units, valid);
+            if (pass == 1)
+            {
+                nint state = (nint)r * units + unit;
+                Prefetch(w.CellsIn + state, valid);
+                Prefetch(w.CellsOut + state, valid);
+                Prefetch(w.CellTanh + state, valid);
+                Prefetch(w.HiddenOut + state, valid);
+            }
+        }
+    }
+
     /// <summary>
     /// Row <paramref name="row"/> alone, over TBlocks unit blocks from <paramref name="unitBlock"/> and both gate pairs:
     /// 4·TBlocks accumulators. Each sum is the same chain of FMAs over the state, from zero, as in
-    /// <see cref="ForwardTile{TRows}"/>, and the epilogue is the same, so a sample's values equal its row's in a batch.
+    /// <see cref="ForwardTile{TRows}"/>, and the epilogue applies the same operations, so a sample's values equal its row's in a batch.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void ForwardRow<TBlocks>(in ForwardWork w, int row, int unitBlock, Vector256<float>* sums)
@@ -180,59 +204,117 @@ public static partial class LstmStep
                 c22 = MultiplyAdd.Vector(x, Vector256.Load(b2 + pass), c22); c23 = MultiplyAdd.Vector(x, Vector256.Load(b2 + pass + 8), c23);
             }
         }
-        sums[0] = c00; sums[1] = c01; sums[2] = c02; sums[3] = c03;
-        sums[4] = c10; sums[5] = c11; sums[6] = c12; sums[7] = c13;
-        sums[8] = c20; sums[9] = c21; sums[10] = c22; sums[11] = c23;
+        // Gate-major (gate q of block j at q · blocks + j), so each activation is one loop over all the blocks.
+        sums[0] = c00; sums[blocks] = c01; sums[2 * blocks] = c02; sums[3 * blocks] = c03;
+        if (blocks > 1) { sums[1] = c10; sums[blocks + 1] = c11; sums[2 * blocks + 1] = c12; sums[3 * blocks + 1] = c13; }
+        if (blocks > 2) { sums[2] = c20; sums[blocks + 2] = c21; sums[2 * blocks + 2] = c22; sums[3 * blocks + 2] = c23; }
+        ForwardRowEpilogue(w, row, unitBlock, blocks, sums);
+    }
+
+    /// <summary>
+    /// The epilogue of <see cref="ForwardRow{TBlocks}"/>: the same operations on each value as
+    /// <see cref="ForwardEpilogue{TBlock}"/>'s, over <paramref name="blocks"/> unit blocks of one row at once (a call
+    /// per activation for all of them, not per block and pass), sums gate-major.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void ForwardRowEpilogue(in ForwardWork w, int row, int unitBlock, int blocks, Vector256<float>* sums)
+    {
+        int units = w.Units;
+        float* gates = w.Gates + (nint)row * 4 * units;
+        for (int gate = 0; gate < 4; gate++)
+        {
+            for (int j = 0; j < blocks; j++)
+            {
+                int unit = 8 * (unitBlock + j), valid = Math.Min(8, units - unit), column = gate * units + unit;
+                sums[gate * blocks + j] += LoadUnits(gates + column, valid) + LoadUnits(w.BiasHh + column, valid);
+            }
+        }
+        FastMath.SigmoidInPlace(sums, 2 * blocks, 1);
+        FastMath.TanhInPlace(sums + 2 * blocks, blocks, 1);
+        FastMath.SigmoidInPlace(sums + 3 * blocks, blocks, 1);
+        for (int gate = 0; gate < 4; gate++)
+        {
+            for (int j = 0; j < blocks; j++)
+            {
+                int unit = 8 * (unitBlock + j);
+                StoreUnits(sums[gate * blocks + j], gates + gate * units + unit, Math.Min(8, units - unit));
+            }
+        }
+        // c' = f·c + i·g in g's place, then tanh c' there; h' = o·tanh(c').
         for (int j = 0; j < blocks; j++)
         {
             int unit = 8 * (unitBlock + j), valid = Math.Min(8, units - unit);
-            for (int p = 0; p < 2; p++)
-            {
-                // The epilogue reads a one-row tile's pair from its first two slots.
-                Vector256<float>* pair = sums + 4 * j + 2 * p;
-                if (valid == 8)
-                    ForwardEpilogue<FullBlock>(w, row, 1, unit, valid, p, pair);
-                else
-                    ForwardEpilogue<PartialBlock>(w, row, 1, unit, valid, p, pair);
-            }
+            nint state = (nint)row * units + unit;
+            Vector256<float> cell = MultiplyAdd.Vector(sums[j], sums[2 * blocks + j], sums[blocks + j] * LoadUnits(w.CellsIn + state, valid));
+            StoreUnits(cell, w.CellsOut + state, valid);
+            sums[2 * blocks + j] = cell;
+        }
+        FastMath.TanhInPlace(sums + 2 * blocks, blocks, 1);
+        for (int j = 0; j < blocks; j++)
+        {
+            int unit = 8 * (unitBlock + j), valid = Math.Min(8, units - unit);
+            nint state = (nint)row * units + unit;
+            Vector256<float> cellTanh = sums[2 * blocks + j];
+            Vector256<float> h = sums[3 * blocks + j] * cellTanh;
+            StoreUnits(cellTanh, w.CellTanh + state, valid);
+            StoreUnits(h, w.HiddenOut + state, valid);
+            if (w.Sequence != null)
+                StoreUnits(h, w.Sequence + (nint)row * w.SequenceStride + unit, valid);
         }
     }
 
     /// <summary>
     /// The epilogue of a tile: pass 0 stores i = σ(z_i), f = σ(z_f); pass 1 stores g = tanh(z_g), o = σ(z_o), then
-    /// does the cell update. In two phases over the rows, each row's work independent of the others', so the core
-    /// overlaps the rows' long chains of dependent operations (exp, a division, a second tanh) instead of waiting on
-    /// each. Not inlined, so the tile's loop keeps its registers for the sums.
+    /// does the cell update. Each activation runs over all the tile's rows in one loop (<see cref="FastMath.SigmoidInPlace"/>)
+    /// on the sums in place, so the rows' long chains of dependent operations (exp, a division) overlap and the JIT
+    /// keeps each chain in registers. Not inlined, so the tile's loop keeps its registers for the sums.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static unsafe void ForwardEpilogue<TBlock>(in ForwardWork w, int row, int rows, int unit, int valid, int pass, Vector256<float>* sums)
         where TBlock : struct, IUnitBlock
     {
         int units = w.Units, width = 4 * units;
-        // z = h·W_hh + (x·W_ih + b_ih) + b_hh for the pair's two gates.
+        // z = h·W_hh + (x·W_ih + b_ih) + b_hh for the pair's two gates, over the sums: sums[2r] and sums[2r + 1].
         int column0 = 2 * pass * units + unit, column1 = column0 + units;
         Vector256<float> bias0 = LoadUnits<TBlock>(w.BiasHh + column0, valid), bias1 = LoadUnits<TBlock>(w.BiasHh + column1, valid);
         float* gates = w.Gates + (nint)row * width;
         for (int r = 0; r < rows; r++, gates += width)
         {
-            Vector256<float> z0 = sums[2 * r] + (LoadUnits<TBlock>(gates + column0, valid) + bias0);
-            Vector256<float> z1 = sums[2 * r + 1] + (LoadUnits<TBlock>(gates + column1, valid) + bias1);
-            StoreUnits<TBlock>(pass == 0 ? FastMath.Sigmoid(z0) : FastMath.Tanh(z0), gates + column0, valid);
-            StoreUnits<TBlock>(FastMath.Sigmoid(z1), gates + column1, valid);
+            sums[2 * r] += LoadUnits<TBlock>(gates + column0, valid) + bias0;
+            sums[2 * r + 1] += LoadUnits<TBlock>(gates + column1, valid) + bias1;
+        }
+        if (pass == 0)
+            FastMath.SigmoidInPlace(sums, 2 * rows, 1);
+        else
+        {
+            FastMath.TanhInPlace(sums, rows, 2);
+            FastMath.SigmoidInPlace(sums + 1, rows, 2);
+        }
+        gates = w.Gates + (nint)row * width;
+        for (int r = 0; r < rows; r++, gates += width)
+        {
+            StoreUnits<TBlock>(sums[2 * r], gates + column0, valid);
+            StoreUnits<TBlock>(sums[2 * r + 1], gates + column1, valid);
         }
         if (pass == 0)
             return;
+        // c' = f·c + i·g into sums[2r] (g is no longer needed; o stays in sums[2r + 1]), then tanh c' in place.
         gates = w.Gates + (nint)row * width + unit;
         for (int r = 0; r < rows; r++, gates += width)
         {
             Vector256<float> i = LoadUnits<TBlock>(gates, valid), f = LoadUnits<TBlock>(gates + units, valid);
-            Vector256<float> g = LoadUnits<TBlock>(gates + 2 * units, valid), o = LoadUnits<TBlock>(gates + 3 * units, valid);
             nint state = (nint)(row + r) * units + unit;
-            // c' = f·c + i·g, h' = o·tanh(c')
-            Vector256<float> cell = MultiplyAdd.Vector(i, g, f * LoadUnits<TBlock>(w.CellsIn + state, valid));
-            Vector256<float> cellTanh = FastMath.Tanh(cell);
-            Vector256<float> h = o * cellTanh;
+            Vector256<float> cell = MultiplyAdd.Vector(i, sums[2 * r], f * LoadUnits<TBlock>(w.CellsIn + state, valid));
             StoreUnits<TBlock>(cell, w.CellsOut + state, valid);
+            sums[2 * r] = cell;
+        }
+        FastMath.TanhInPlace(sums, rows, 2);
+        for (int r = 0; r < rows; r++)
+        {
+            // h' = o·tanh(c')
+            nint state = (nint)(row + r) * units + unit;
+            Vector256<float> cellTanh = sums[2 * r];
+            Vector256<float> h = sums[2 * r + 1] * cellTanh;
             StoreUnits<TBlock>(cellTanh, w.CellTanh + state, valid);
             StoreUnits<TBlock>(h, w.HiddenOut + state, valid);
             if (w.Sequence != null)

@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Runtime.Intrinsics;
 using static SourceNet.Kernels.RecurrentTiles;
 
 namespace SourceNet.Kernels;
@@ -32,24 +33,33 @@ public static partial class LstmStep
     /// the last are zeros.
     /// </summary>
     /// <exception cref="ArgumentException">A span is shorter than the sizes need.</exception>
-    public static void PackForwardWeights(int units, ReadOnlySpan<float> weightHh, Span<float> packed)
+    public static unsafe void PackForwardWeights(int units, ReadOnlySpan<float> weightHh, Span<float> packed)
     {
         int width = 4 * units;
         CheckLength(nameof(weightHh), weightHh.Length, (long)units * width);
         CheckLength(nameof(packed), packed.Length, ForwardWeightsLength(units));
-        int at = 0;
-        for (int block = 0; block < UnitBlocks(units); block++)
+        // Every call of a single-sequence inference packs again: eight floats at a time, a copy of W_hh's row.
+        fixed (float* weights = weightHh)
+        fixed (float* start = packed)
         {
-            for (int pair = 0; pair < 2; pair++)
+            float* to = start;
+            for (int block = 0; block < UnitBlocks(units); block++)
             {
-                for (int k = 0; k < units; k++)
+                int valid = Math.Min(8, units - 8 * block);
+                for (int pair = 0; pair < 2; pair++)
                 {
-                    for (int half = 0; half < 2; half++)
+                    for (int k = 0; k < units; k++)
                     {
-                        int column = (2 * pair + half) * units + 8 * block;
-                        for (int lane = 0; lane < 8; lane++)
+                        for (int half = 0; half < 2; half++, to += 8)
                         {
-                            packed[at++] = 8 * block + lane < units ? weightHh[k * width + column + lane] : 0f;
+                            float* from = weights + (nint)k * width + (2 * pair + half) * units + 8 * block;
+                            if (valid == 8)
+                            {
+                                Vector256.Store(Vector256.Load(from), to);
+                                continue;
+                            }
+                            for (int lane = 0; lane < 8; lane++)
+                                to[lane] = lane < valid ? from[lane] : 0f;
                         }
                     }
                 }

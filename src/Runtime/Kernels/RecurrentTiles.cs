@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SourceNet.Kernels;
 
@@ -122,8 +123,9 @@ internal static class RecurrentTiles
         where TRows : struct, ITileCount
     {
         int rows = TRows.Value;
-        SumPanel<TRows>(next + (nint)row * width, width, width, b, sums);
         int unit = 16 * panel;
+        epilogue.Prefetch(row, rows, unit);
+        SumPanel<TRows>(next + (nint)row * width, width, width, b, sums);
         int valid0 = Math.Min(8, units - unit), valid1 = Math.Min(8, units - unit - 8);
         for (int r = 0; r < rows; r++)
             epilogue.Pair(row + r, unit, valid0, valid1, sums + 2 * r);
@@ -138,6 +140,26 @@ internal static class RecurrentTiles
         /// <summary>Sixteen units of row <paramref name="row"/>: the product's two vectors of sums (the second may be
         /// partly or wholly past the last unit: <paramref name="valid1"/> ≤ 0).</summary>
         void Pair(int row, int unit, int valid0, int valid1, Vector256<float>* sums);
+
+        /// <summary>Asks for the lines <see cref="Pair"/> will read and write for sixteen units of rows [row, row +
+        /// rows), before the tile's product runs (see <see cref="RecurrentTiles.Prefetch"/>); may do nothing.</summary>
+        void Prefetch(int row, int rows, int unit);
+    }
+
+    /// <summary>
+    /// Asks for the cache lines of <paramref name="count"/> floats from <paramref name="source"/> (at most 16: its first
+    /// and last line). A step's epilogue reads and writes rows of buffers last touched a whole pass earlier, in a pattern
+    /// (rows 2 KiB apart, blocks of units) that the hardware prefetchers do not follow; asked for before a tile's
+    /// product, they arrive while it runs. Changes no value.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void Prefetch(float* source, int count)
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.Prefetch0(source);
+            Sse.Prefetch0(source + count - 1);
+        }
     }
 
     /// <summary>

@@ -17,9 +17,12 @@ namespace SourceNet.Kernels;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class RecurrentWeightGradient
 {
-    /// <summary>Rows of A and dZ one pass over the output covers: dZ's 16-column strip of them (8 KiB) and the cache
-    /// lines of A a tile reads (8 KiB) stay in L1 together, so the next row tile finds A's lines there.</summary>
+    /// <summary>Rows of A and dZ one pass over the output covers: dZ's packed 16-column strip of them (8 KiB) and the
+    /// packed tile of A a row tile reads (3 KiB) stay in L1 together.</summary>
     private const int RowBlock = 128;
+
+    /// <summary>A as wide as this (rows 256 bytes or more apart, so a tile's rows fall into few of L1's sets) is packed.</summary>
+    private const int PackedAFrom = 64;
 
     /// <summary>
     /// <c>weight.Gradient = Aᵀ·dZ</c> (A stored [rows, m], dZ [rows, n], the weight [m, n]), then the optimizer's update
@@ -58,6 +61,10 @@ public static class RecurrentWeightGradient
         optimizer?.Update(weight);
     }
 
+    /// <summary>Per thread: A's block of rows packed by tiles of 6 columns, then dZ's 16-column strip (see <see cref="Work.RunBlock"/>).</summary>
+    [ThreadStatic]
+    private static float[]? t_packed;
+
     private unsafe struct Work : IBlockWork
     {
         public float* A;
@@ -70,55 +77,107 @@ public static class RecurrentWeightGradient
 
         public readonly int Blocks => ((N + 15) / 16 + PanelsPerBlock - 1) / PanelsPerBlock;
 
+        /// <summary>
+        /// Columns of this block's panels. Per block of rows, A's rows are first packed tile by tile (tile t: for each
+        /// row p, A[p, 6t .. 6t + 5]) and, per panel, dZ's strip (for each row p, its 16 columns) next to them: read in
+        /// place, rows 2 KiB (dZ) and 512 bytes (A) apart fall into a few of L1's sets and evict each other, so every
+        /// tile read both from L2; packed, a tile reads two contiguous streams and the strip stays in L1. Only where
+        /// the values are read from changes: each sum is the same chain.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void RunBlock(int block)
         {
             int firstColumn = block * PanelsPerBlock * 16, endColumn = Math.Min(N, firstColumn + PanelsPerBlock * 16);
             int vectorEnd = Vector256.IsHardwareAccelerated ? firstColumn + (endColumn - firstColumn) / 16 * 16 : firstColumn;
-            // Rows of the sum in blocks; the first block starts each element from zero, the others from its partial sum.
-            for (int p0 = 0; p0 < Math.Max(Rows, 1); p0 += RowBlock)
+            int tiles = (M + 5) / 6;
+            int packedA = tiles * 6 * RowBlock;
+            if (t_packed is null || t_packed.Length < packedA + 16 * RowBlock)
+                t_packed = new float[packedA + 16 * RowBlock];
+            fixed (float* packed = t_packed)
             {
-                int p1 = Math.Min(Rows, p0 + RowBlock);
-                for (int j = firstColumn; j < vectorEnd; j += 16)
+                float* strip = packed + packedA;
+                // Rows of the sum in blocks; the first block starts each element from zero, the others from its partial sum.
+                for (int p0 = 0; p0 < Math.Max(Rows, 1); p0 += RowBlock)
                 {
-                    int i = 0;
-                    for (; i + 6 <= M; i += 6)
-                        Tile<Count6>(this, i, j, p0, p1);
-                    switch (M - i)
+                    int p1 = Math.Min(Rows, p0 + RowBlock);
+                    // Narrow A (dW_ih's 28 inputs: rows 112 bytes apart) is read in place: its rows spread over L1's sets.
+                    bool packA = M >= PackedAFrom;
+                    if (packA && vectorEnd > firstColumn)
+                        PackA(packed, p0, p1);
+                    int aStride = packA ? 6 : M;
+                    for (int j = firstColumn; j < vectorEnd; j += 16)
                     {
-                        case 1: Tile<Count1>(this, i, j, p0, p1); break;
-                        case 2: Tile<Count2>(this, i, j, p0, p1); break;
-                        case 3: Tile<Count3>(this, i, j, p0, p1); break;
-                        case 4: Tile<Count4>(this, i, j, p0, p1); break;
-                        case 5: Tile<Count5>(this, i, j, p0, p1); break;
+                        float* b = B + (nint)p0 * N + j;
+                        for (int p = 0; p < p1 - p0; p++, b += N)
+                        {
+                            Vector256.Load(b).Store(strip + 16 * p);
+                            Vector256.Load(b + 8).Store(strip + 16 * p + 8);
+                        }
+                        int i = 0;
+                        for (; i + 6 <= M; i += 6)
+                            Tile<Count6>(this, i, j, p1 - p0, p0 > 0, packA ? packed + i * RowBlock : A + (nint)p0 * M + i, aStride, strip);
+                        float* a = packA ? packed + i * RowBlock : A + (nint)p0 * M + i;
+                        switch (M - i)
+                        {
+                            case 1: Tile<Count1>(this, i, j, p1 - p0, p0 > 0, a, aStride, strip); break;
+                            case 2: Tile<Count2>(this, i, j, p1 - p0, p0 > 0, a, aStride, strip); break;
+                            case 3: Tile<Count3>(this, i, j, p1 - p0, p0 > 0, a, aStride, strip); break;
+                            case 4: Tile<Count4>(this, i, j, p1 - p0, p0 > 0, a, aStride, strip); break;
+                            case 5: Tile<Count5>(this, i, j, p1 - p0, p0 > 0, a, aStride, strip); break;
+                        }
                     }
-                }
-                // Columns past the last full panel: the same chains, one element at a time.
-                for (int i = 0; i < M; i++)
-                {
-                    for (int j = vectorEnd; j < endColumn; j++)
+                    // Columns past the last full panel: the same chains, one element at a time.
+                    for (int i = 0; i < M; i++)
                     {
-                        float sum = p0 == 0 ? 0f : C[(nint)i * N + j];
-                        for (int p = p0; p < p1; p++)
-                            sum = MultiplyAdd.Scalar(A[(nint)p * M + i], B[(nint)p * N + j], sum);
-                        C[(nint)i * N + j] = sum;
+                        for (int j = vectorEnd; j < endColumn; j++)
+                        {
+                            float sum = p0 == 0 ? 0f : C[(nint)i * N + j];
+                            for (int p = p0; p < p1; p++)
+                                sum = MultiplyAdd.Scalar(A[(nint)p * M + i], B[(nint)p * N + j], sum);
+                            C[(nint)i * N + j] = sum;
+                        }
                     }
                 }
             }
         }
+
+        /// <summary>A's rows [p0, p1) into <paramref name="packed"/>: tile t (columns 6t to 6t + 5) from 6t · RowBlock,
+        /// six values per row, written in order; columns past M are never read.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private readonly void PackA(float* packed, int p0, int p1)
+        {
+            int full = M / 6 * 6;
+            for (int i = 0; i < full; i += 6)
+            {
+                float* from = A + (nint)p0 * M + i, to = packed + i * RowBlock;
+                for (int p = p0; p < p1; p++, from += M, to += 6)
+                {
+                    to[0] = from[0]; to[1] = from[1]; to[2] = from[2];
+                    to[3] = from[3]; to[4] = from[4]; to[5] = from[5];
+                }
+            }
+            if (full < M)
+            {
+                float* from = A + (nint)p0 * M + full, to = packed + full * RowBlock;
+                for (int p = p0; p < p1; p++, from += M, to += 6)
+                    for (int c = 0; c < M - full; c++)
+                        to[c] = from[c];
+            }
+        }
     }
 
-    /// <summary>Output rows [i, i + TRows) x columns [j, j + 16), rows p0 to p1 of the sum.</summary>
+    /// <summary>Output rows [i, i + TRows) x columns [j, j + 16), over <paramref name="count"/> rows of the sum: A's
+    /// tile <paramref name="a"/> (packed, 6 values a row, or in place, M) and dZ's packed strip <paramref name="b"/> (16 a row).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Tile<TRows>(in Work w, int i, int j, int p0, int p1)
+    private static unsafe void Tile<TRows>(in Work w, int i, int j, int count, bool accumulate, float* a, int aStride, float* b)
         where TRows : struct, ITileCount
     {
         int rows = TRows.Value;
-        nint n = w.N, m = w.M;
+        nint n = w.N;
         float* c = w.C + i * n + j;
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        if (p0 > 0)
+        if (accumulate)
         {
             c00 = Vector256.Load(c); c01 = Vector256.Load(c + 8);
             if (rows > 1) { c10 = Vector256.Load(c + n); c11 = Vector256.Load(c + n + 8); }
@@ -127,9 +186,7 @@ public static class RecurrentWeightGradient
             if (rows > 4) { c40 = Vector256.Load(c + 4 * n); c41 = Vector256.Load(c + 4 * n + 8); }
             if (rows > 5) { c50 = Vector256.Load(c + 5 * n); c51 = Vector256.Load(c + 5 * n + 8); }
         }
-        float* a = w.A + p0 * m + i;
-        float* b = w.B + p0 * n + j;
-        for (int p = p0; p < p1; p++, a += m, b += n)
+        for (int p = 0; p < count; p++, a += aStride, b += 16)
         {
             Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
             Vector256<float> x = Vector256.Create(a[0]);
