@@ -17,6 +17,11 @@ internal static class Phases
 {
     private const int Features = 3136, Units = 1024;
 
+    /// <summary>A step's convolution and dense FLOP per sample, counted as bench/compare_cnn_report.py counts them: conv1
+    /// forward and filter gradient, conv2's three passes, both dense layers' three products.</summary>
+    private const double StepFlopPerSample =
+        2 * (2.0 * 28 * 28 * 5 * 5 * 1 * 32) + 3 * (2.0 * 14 * 14 * 5 * 5 * 32 * 64) + 3 * 2.0 * (3136 * 1024 + 1024 * 10);
+
     /// <summary>Prints one line per phase: median and best milliseconds over <paramref name="rounds"/> calls, GFLOP/s
     /// and the share of the one-core FMA peak.</summary>
     public static void Run(MnistDataset data, int batch, int rounds)
@@ -71,11 +76,15 @@ internal static class Phases
                 var sampler = new BatchSampler(data.TrainImages, data.TrainLabels, MnistDataset.ImageSize, new SeededRandom(2));
                 var images = new float[batch * MnistDataset.ImageSize];
                 var labels = new int[batch];
-                Report($"whole step, {threads} thread{(threads > 1 ? "s" : "")} (batch {batch})", 0, peak, Math.Max(rounds / 4, 5), () =>
+                (double median, double best) = Report($"whole step, {threads} thread{(threads > 1 ? "s" : "")} (batch {batch})", 0, peak, Math.Max(rounds / 4, 5), () =>
                 {
                     sampler.NextRandomBatch(images, labels);
                     model.TrainStep(images, labels, adam);
                 });
+                // The floor: the step's FLOP at the FMA peak probed above, at this thread count (the goals' measure).
+                double floorMs = StepFlopPerSample * batch / (peak.GflopsFor(threads) * 1e6);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{"",-40} floor {floorMs:F1} ms: the step is {median / floorMs:F2}x its floor (median), {best / floorMs:F2}x (best)"));
             }
             finally
             {
@@ -91,7 +100,7 @@ internal static class Phases
         return values;
     }
 
-    private static void Report(string name, double flops, FmaPeak peak, int rounds, Action action)
+    private static (double Median, double Best) Report(string name, double flops, FmaPeak peak, int rounds, Action action)
     {
         for (int warm = 0; warm < 3; warm++)
             action();
@@ -107,5 +116,6 @@ internal static class Phases
             ? string.Create(CultureInfo.InvariantCulture, $"  {flops / median / 1e6,6:F1} GFLOP/s ({flops / median / 1e6 / peak.OneThreadGflops:P0} of the one-core peak)")
             : "";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-40} median {median,8:F3} ms  best {best,8:F3} ms{speed}"));
+        return (median, best);
     }
 }
