@@ -26,8 +26,8 @@ public interface ITrainingChunk : INetwork
     double TrainChunk(int start, int count, int batch, ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, ReadOnlySpan<float> targets);
 
     /// <summary>
-    /// The weight whose gradient <see cref="TrainChunk"/> leaves unassigned, or null (the default): a first dense
-    /// layer's, the last product of the backward pass and often its largest. <see cref="TrainingChunks"/> assigns it
+    /// The weight whose gradient <see cref="TrainChunk"/> leaves unassigned, or null (the default): the largest dense
+    /// layer's (the tutorial MLP's first layer, the deep MNIST CNN's 3136x1024 hidden layer). <see cref="TrainingChunks"/> assigns it
     /// afterwards with <see cref="WeightGradientRows"/>, block of rows by block of rows on every thread, each block
     /// summed over the chunks and updated at once, so the gradient never leaves the core's cache.
     /// </summary>
@@ -37,8 +37,8 @@ public interface ITrainingChunk : INetwork
     /// Writes rows [<paramref name="firstRow"/>, firstRow + <paramref name="rowCount"/>) of
     /// <see cref="DeferredWeight"/>'s gradient into <paramref name="gradientRows"/> (rowCount x columns), from the
     /// operands that the last <see cref="TrainChunk"/> (samples [<paramref name="start"/>, start +
-    /// <paramref name="count"/>) of <paramref name="inputs"/>) left in this network's buffers. Gives the bits the whole
-    /// product would.
+    /// <paramref name="count"/>) of <paramref name="inputs"/>) left: the inputs themselves or its layer's input
+    /// activations, and its dZ, in this network's buffers. Gives the bits the whole product would.
     /// </summary>
     /// <exception cref="NotSupportedException">The network defers no weight gradient.</exception>
     void WeightGradientRows(int firstRow, int rowCount, int start, int count, ReadOnlySpan<float> inputs, Span<float> gradientRows) =>
