@@ -205,10 +205,9 @@ public static partial class Gemm
         // Pack B's rows for a block of output columns as a [K, width] panel, so the tiles read B(p, j..j+16) as one
         // contiguous vector; then run the block. Blocks of 256 columns bound the buffer (and keep the panel in L2)
         // however wide the output; each thread packs only the columns it computes.
-        int block = PackColumnsFor(g.K);
         for (int start = j0, end; start < j1; start = end)
         {
-            end = j1 - start <= block + 64 ? j1 : start + block;
+            end = j1 - start <= PackBlockColumns + 64 ? j1 : start + PackBlockColumns;
             int width = end - start;
             // Panel rows a multiple of 512 bytes apart fall into a few L1 sets and evict each other, both while
             // packing and in the tiles; one extra cache line per row spreads them.
@@ -233,15 +232,6 @@ public static partial class Gemm
 
     /// <summary>Output columns packed and computed together by <see cref="MatMulTransposeB(int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>.</summary>
     private const int PackBlockColumns = 256;
-
-    /// <summary>The most bytes of a packed panel: it must stay in L2 (512 KB on Zen 3) while every row tile reads it.</summary>
-    private const int PackPanelBytes = 384 * 1024;
-
-    /// <summary>Columns per packed block for <paramref name="k"/> steps: <see cref="PackBlockColumns"/>, fewer (a
-    /// multiple of 64, at least 64) when that panel would not stay in L2; a dense layer's input gradient against a
-    /// 1024-wide weight (the deep MNIST CNN) packs 64 columns, 320 KB, where 256 made 1.1 MB that went out to L3 before
-    /// the row tiles read it back. Which columns go together changes no output's sum.</summary>
-    private static int PackColumnsFor(int k) => Math.Clamp(PackPanelBytes / (Math.Max(k, 1) * sizeof(float)) / 64 * 64, 64, PackBlockColumns);
 
     /// <summary>panel[p·width + (j - j0)] = b[j·k + p] for j in [j0, j1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
