@@ -277,7 +277,7 @@ internal static partial class NetworkEmitter
         {
             if (plan.RunsBackward(j))
             {
-                return Names.Field(network.Layers[deferred].Name) + "DeferredGradient";
+                return Names.Field(network.Layers[deferred].Name) + DenseKind.DeferredGradientSuffix;
             }
         }
         return null;

@@ -135,6 +135,12 @@ internal sealed class DenseKind : LayerKind
 
     public override IEnumerable<string> ConstantSuffixes => new[] { "Inputs", "Units" };
 
+    /// <summary>The field a split step's chunk keeps its dZ in when its weight gradient is deferred and a layer below
+    /// reuses dZ's slot (<c>_hiddenDeferredGradient</c>; see NetworkEmitter.SampleChunks.cs).</summary>
+    public const string DeferredGradientSuffix = "DeferredGradient";
+
+    public override IEnumerable<string> FieldSuffixes => new[] { DeferredGradientSuffix };
+
     public override void WriteDeclarations(LayerContext c)
     {
         c.W.Line($"private const int {c.Constant("Inputs")} = {Features(c.Layer.In)};");
