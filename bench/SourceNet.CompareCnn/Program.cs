@@ -4,6 +4,7 @@
 // Usage: SourceNet.CompareCnn --data <folder> [--threads N] [--epochs N] [--batch N] [--steps N] [--seed N]
 //   --threads sets KernelThreads.Count (default: SOURCENET_THREADS, read by the runtime, else min(cores, 2));
 //   --steps 0 (the default) means 60000 / batch steps per epoch.
+//   --phases N: instead, the per-phase profile of a step (Phases.cs), each phase timed N times.
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -29,6 +30,11 @@ internal static class Program
         int steps = options.Steps > 0 ? options.Steps : 60000 / options.Batch;
         MnistDataset data = MnistDataset.Load(options.Data);
         const int ImageSize = MnistDataset.ImageSize;
+        if (options.Phases > 0)
+        {
+            Phases.Run(data, options.Batch, options.Phases);
+            return 0;
+        }
 
         var model = new MnistCnn(seed: options.Seed, maxBatchSize: options.Batch);
         var adam = new Adam(learningRate: 1e-3f);
@@ -85,11 +91,11 @@ internal static class Program
         return 0;
     }
 
-    private sealed record Options(string Data, int Threads, int Epochs, int Batch, int Steps, int Seed)
+    private sealed record Options(string Data, int Threads, int Epochs, int Batch, int Steps, int Seed, int Phases)
     {
         public static Options Parse(string[] args)
         {
-            var o = new Options("data/mnist", 0, 1, 50, 0, 1);
+            var o = new Options("data/mnist", 0, 1, 50, 0, 1, 0);
             for (int i = 0; i < args.Length; i += 2)
             {
                 if (i + 1 >= args.Length)
@@ -105,6 +111,7 @@ internal static class Program
                     "--batch" => o with { Batch = Int() },
                     "--steps" => o with { Steps = Int() },
                     "--seed" => o with { Seed = Int() },
+                    "--phases" => o with { Phases = Int() },
                     _ => throw new ArgumentException("Unknown option " + args[i]),
                 };
             }

@@ -181,6 +181,10 @@ internal static partial class NetworkEmitter
             w.Line("// The loss gradient is divided by the whole batch: the chunks' gradients add up to the batch's.");
             w.Line($"double loss = {helpers}.{LossMethod(network)}({last}, {slice}, {plan.LossGradient}, batch, wholeBatch);");
             int deferred = DeferredWeightLayer(network, plan);
+            if (DeferredGradientBuffer(network, plan) is { } saved)
+            {
+                w.Line($"{saved} ??= new float[MaxBatchSize * {Text.Of(((DenseSpec)network.Layers[deferred]).Units)}];");
+            }
             w.Line(deferred >= 0 ? $"RunBackward(chunk, batch, null, {DeferFlag}: true);" : "RunBackward(chunk, batch, null);");
             w.Line("return loss;");
         }
@@ -203,7 +207,16 @@ internal static partial class NetworkEmitter
                 }
             }
             WriteParameterArray(w, network);
-            w.Line($"{Rt}.Kernels.TrainingReplicaOf<{net}>.ShareValues(_parameters, source._parameters);");
+            int deferred = DeferredWeightLayer(network, plan);
+            if (deferred < 0)
+            {
+                w.Line($"{Rt}.Kernels.TrainingReplicaOf<{net}>.ShareValues(_parameters, source._parameters);");
+            }
+            else
+            {
+                w.Line($"// {network.Layers[deferred].Name}'s weight gradient is computed by rows in the sum-and-update pass, never in a replica: no array for it.");
+                w.Line($"{Rt}.Kernels.TrainingReplicaOf<{net}>.ShareValues(_parameters, source._parameters, {Names.Field(network.Layers[deferred].Name)}.Weight);");
+            }
             WriteBufferAllocations(w, network, replica: false);
             WriteLayersWithoutParameters(w, network);
         }
@@ -211,25 +224,63 @@ internal static partial class NetworkEmitter
     }
 
     /// <summary>The name of RunBackward's flag that leaves the deferred weight gradient to the caller.</summary>
-    private const string DeferFlag = "deferInputWeightGradient";
+    private const string DeferFlag = "deferWeightGradient";
 
     /// <summary>
     /// The layer whose weight gradient a sample chunk leaves to the runtime (<c>ITrainingChunk.DeferredWeight</c>), or
-    /// -1: a first dense layer reading the network's inputs, one row per sample. Its product is the backward pass's last
-    /// (so nothing after it overwrites its operands: the chunk's inputs and its dZ), and in a dense network it is the
-    /// largest (784x300 from 50 samples in the tutorial's); the runtime computes it by blocks of rows on every thread,
-    /// each block summed over the chunks and updated while in cache, instead of each chunk writing the whole gradient
-    /// and a second pass reading both back.
+    /// -1: the dense layer with the largest weight (the first of equals), one row per sample. The runtime computes its
+    /// dW by blocks of rows on every thread, each block summed over the chunks and updated while in cache, instead of
+    /// each chunk writing the whole gradient and a second pass reading every copy back: in the tutorial's MLP the first
+    /// layer (784x300 from 50 samples, half a step's multiply-adds), in the deep MNIST CNN the 3136x1024 hidden layer
+    /// (12.8 MB per copy). Its operands must outlive the backward pass: its input is the network's inputs or an
+    /// activation buffer, which no backward pass of a non-recurrent kind writes (recurrent kinds are left out), and
+    /// its dZ is copied aside (<see cref="DeferredGradientBuffer"/>) when a layer below reuses dZ's gradient slot.
     /// </summary>
     private static int DeferredWeightLayer(NetworkSpec network, ValuePlan plan)
     {
-        if (!SplitsBySamples(network) || network.Layers.Count == 0)
+        if (!SplitsBySamples(network) || network.Layers.Count == 0 || network.Layers.Any(l => l.Kind is RecurrentKind))
         {
             return -1;
         }
-        LayerSpec first = network.Layers[0];
-        bool readsInputs = first.InputIndices.Count == 1 && first.InputIndices[0] < 0;
-        return first.Kind is DenseKind && readsInputs && first.In.Kind != ShapeKind.Sequence && plan.RunsBackward(0) ? 0 : -1;
+        int chosen = -1;
+        long largest = 0;
+        for (int i = 0; i < network.Layers.Count; i++)
+        {
+            LayerSpec layer = network.Layers[i];
+            if (layer.Kind is not DenseKind || layer.In.Kind == ShapeKind.Sequence || !plan.RunsBackward(i) || layer.InputIndices.Count != 1)
+            {
+                continue;
+            }
+            long weights = layer.Kind.ParameterCount(layer);
+            if (weights > largest)
+            {
+                (chosen, largest) = (i, weights);
+            }
+        }
+        return chosen;
+    }
+
+    /// <summary>
+    /// Where the deferred layer's backward pass keeps its dZ for <c>WeightGradientRows</c>, or null when the gradient
+    /// slot itself survives the pass: no layer below it runs backward (the MLP's first layer, whose product is the
+    /// pass's last). Otherwise a layer below reuses the slot, and the chunk copies dZ (batch x units, 100 KB in the CNN)
+    /// into a buffer of its own, made on the first split step.
+    /// </summary>
+    internal static string? DeferredGradientBuffer(NetworkSpec network, ValuePlan plan)
+    {
+        int deferred = DeferredWeightLayer(network, plan);
+        if (deferred < 0)
+        {
+            return null;
+        }
+        for (int j = 0; j < deferred; j++)
+        {
+            if (plan.RunsBackward(j))
+            {
+                return Names.Field(network.Layers[deferred].Name) + DenseKind.DeferredGradientSuffix;
+            }
+        }
+        return null;
     }
 
     /// <summary>The deferred weight gradient's members of <c>ITrainingChunk</c>, when the network has one.</summary>
@@ -243,10 +294,20 @@ internal static partial class NetworkEmitter
         var c = new LayerContext(w, network, plan, deferred, forwardPass: false);
         w.Line($"{Rt}.Parameter? {Rt}.Kernels.ITrainingChunk.DeferredWeight => {c.Field}.Weight;");
         w.Line();
-        w.Line("/// <summary>Rows [firstRow, firstRow + rowCount) of " + c.Layer.Name + "'s dW = input^T x dZ for samples [start, start + count), from the inputs and the dZ that this network's last TrainChunk left.</summary>");
+        string? saved = DeferredGradientBuffer(network, plan);
+        if (saved is not null)
+        {
+            w.Line($"// {c.Layer.Name}'s dZ from the last TrainChunk: the layers below reuse its gradient slot. Made on the first split step.");
+            w.Line($"private float[]? {saved};");
+            w.Line();
+        }
+        bool readsInputs = plan.RootOf(c.Layer.InputIndices[0]) < 0;
+        string input = readsInputs ? "inputs.Slice(start * InputCount, count * InputCount)" : c.Input;
+        string source = readsInputs ? "the inputs" : "the " + c.Input + " buffer";
+        w.Line("/// <summary>Rows [firstRow, firstRow + rowCount) of " + c.Layer.Name + "'s dW = input^T x dZ for samples [start, start + count), from " + source + " and the dZ that this network's last TrainChunk left.</summary>");
         using (w.Block($"void {Rt}.Kernels.ITrainingChunk.WeightGradientRows(int firstRow, int rowCount, int start, int count, {ReadOnlySpan} inputs, {Span} gradientRows)"))
         {
-            w.Line($"{Rt}.Kernels.Gemm.WeightGradientRows({c.Constant("Inputs")}, {c.Constant("Units")}, count, firstRow, rowCount, inputs.Slice(start * InputCount, count * InputCount), {c.OutputGradient}, gradientRows);");
+            w.Line($"{Rt}.Kernels.Gemm.WeightGradientRows({c.Constant("Inputs")}, {c.Constant("Units")}, count, firstRow, rowCount, {input}, {saved ?? c.OutputGradient}{(saved is null ? "" : "!")}, gradientRows);");
         }
         w.Line();
     }

@@ -135,6 +135,12 @@ internal sealed class DenseKind : LayerKind
 
     public override IEnumerable<string> ConstantSuffixes => new[] { "Inputs", "Units" };
 
+    /// <summary>The field a split step's chunk keeps its dZ in when its weight gradient is deferred and a layer below
+    /// reuses dZ's slot (<c>_hiddenDeferredGradient</c>; see NetworkEmitter.SampleChunks.cs).</summary>
+    public const string DeferredGradientSuffix = "DeferredGradient";
+
+    public override IEnumerable<string> FieldSuffixes => new[] { DeferredGradientSuffix };
+
     public override void WriteDeclarations(LayerContext c)
     {
         c.W.Line($"private const int {c.Constant("Inputs")} = {Features(c.Layer.In)};");
@@ -183,7 +189,17 @@ internal sealed class DenseKind : LayerKind
         if (c.WeightGradientDeferredBy is { } deferred)
         {
             c.W.Line($"// ... unless {deferred}: a sample chunk of a split step leaves dW to TrainingChunks, which computes it by rows with the chunks' sum and the update");
-            c.W.Line($"if (!{deferred}) {weightGradient}");
+            if (NetworkEmitter.DeferredGradientBuffer(c.Network, c.Plan) is { } saved)
+            {
+                // The layers below reuse dZ's slot before TrainingChunks reads it: the chunk keeps a copy.
+                c.W.Line($"// (dZ is kept in {saved}: the layers below reuse its slot before then)");
+                c.W.Line($"if ({deferred}) new global::System.ReadOnlySpan<float>({dz}, 0, {rows} * {c.Constant("Units")}).CopyTo({saved});");
+                c.W.Line($"else {weightGradient}");
+            }
+            else
+            {
+                c.W.Line($"if (!{deferred}) {weightGradient}");
+            }
         }
         else
         {

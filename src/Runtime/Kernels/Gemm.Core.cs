@@ -343,11 +343,17 @@ public static partial class Gemm
             case KernelIsa.Vector512 when g.M == 1:
                 MatVecSlice512<TActivation>(g, j0, j1);
                 break;
+            case KernelIsa.Vector512 when UsesStepBlocks(g):
+                StepBlockSlice<Simd512, Vector512<float>, TActivation>(g, j0, j1);
+                break;
             case KernelIsa.Vector512:
                 Slice512<TActivation>(g, j0, j1);
                 break;
             case KernelIsa.Vector256 when g.M == 1 && g.SparseRowStart == null:
                 MatVecSlice256<TActivation>(g, j0, j1);
+                break;
+            case KernelIsa.Vector256 when UsesStepBlocks(g):
+                StepBlockSlice<Simd256, Vector256<float>, TActivation>(g, j0, j1);
                 break;
             case KernelIsa.Vector256:
                 Slice256<TActivation>(g, j0, j1);

@@ -51,7 +51,7 @@ public sealed class Parameter
     public float[] Value { get; private set; }
 
     /// <summary>dLoss/dValue from the last backward pass, row-major.</summary>
-    public float[] Gradient { get; }
+    public float[] Gradient { get; private set; }
 
     /// <summary>
     /// The tensor's name in PyTorch's <c>state_dict</c> for the same layer (<c>hidden.weight</c>), or null when
@@ -207,11 +207,15 @@ public sealed class Parameter
 
     /// <summary>Makes this parameter read and write <paramref name="source"/>'s values, keeping its own gradient: the
     /// parameters of a training step's sample-chunk replica (<see cref="Kernels.SampleChunks"/>).</summary>
-    internal void ShareValues(Parameter source)
+    /// <remarks>With <paramref name="ownGradient"/> false the gradient array is dropped (left empty): a replica's
+    /// deferred weight, whose gradient the sum-and-update pass computes by rows (<see cref="Kernels.ITrainingChunk.DeferredWeight"/>).</remarks>
+    internal void ShareValues(Parameter source, bool ownGradient = true)
     {
         if (source.Length != Length)
             throw new ArgumentException($"{Name} has {Length} values; {source.Name} has {source.Length}.", nameof(source));
         Value = source.Value;
+        if (!ownGradient)
+            Gradient = Array.Empty<float>();
     }
 
     /// <summary>Sets every value to <paramref name="value"/> (BatchNorm's scale starts at 1).</summary>

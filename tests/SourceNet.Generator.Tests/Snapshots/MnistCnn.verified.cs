@@ -262,7 +262,7 @@ partial class MnistCnn : global::SourceNet.IClassifier, global::SourceNet.Kernel
     /// applies its activation's derivative, assigns its parameters' gradients and hands dLoss/dInput to the layers
     /// it reads before its own parameters are updated. A value read by several layers gets the sum of their shares.
     /// </summary>
-    private void RunBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::SourceNet.Optimizer? optimizer)
+    private void RunBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::SourceNet.Optimizer? optimizer, bool deferWeightGradient = false)
     {
         optimizer?.BeginStep();
 
@@ -286,7 +286,10 @@ partial class MnistCnn : global::SourceNet.IClassifier, global::SourceNet.Kernel
         global::SourceNet.Kernels.Gemm.MatMulTransposeB(batch, HiddenInputs, HiddenUnits, _gradients[0], _hidden.Weight.Value, _gradients[1]);
         // Hidden: dW = input^T x dZ  ([3136, batch] x [batch, 1024]); the optimizer updates each
         // block of W's columns as soon as its gradient is computed, on the core that computed it
-        global::SourceNet.Kernels.Gemm.WeightGradient(HiddenInputs, HiddenUnits, batch, _pool2Activations, _gradients[0], _hidden.Weight, optimizer);
+        // ... unless deferWeightGradient: a sample chunk of a split step leaves dW to TrainingChunks, which computes it by rows with the chunks' sum and the update
+        // (dZ is kept in _hiddenDeferredGradient: the layers below reuse its slot before then)
+        if (deferWeightGradient) new global::System.ReadOnlySpan<float>(_gradients[0], 0, batch * HiddenUnits).CopyTo(_hiddenDeferredGradient);
+        else global::SourceNet.Kernels.Gemm.WeightGradient(HiddenInputs, HiddenUnits, batch, _pool2Activations, _gradients[0], _hidden.Weight, optimizer);
         optimizer?.Update(_hidden.Bias);
 
         // Pool2: each window's gradient goes to the position that won it
@@ -436,8 +439,20 @@ partial class MnistCnn : global::SourceNet.IClassifier, global::SourceNet.Kernel
         RunForward(chunk, batch, _outputActivations, training: true);
         // The loss gradient is divided by the whole batch: the chunks' gradients add up to the batch's.
         double loss = global::Samples.MnistCnn_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(_outputActivations, labels.Slice(start, batch), _gradients[0], batch, wholeBatch);
-        RunBackward(chunk, batch, null);
+        _hiddenDeferredGradient ??= new float[MaxBatchSize * 1024];
+        RunBackward(chunk, batch, null, deferWeightGradient: true);
         return loss;
+    }
+
+    global::SourceNet.Parameter? global::SourceNet.Kernels.ITrainingChunk.DeferredWeight => _hidden.Weight;
+
+    // Hidden's dZ from the last TrainChunk: the layers below reuse its gradient slot. Made on the first split step.
+    private float[]? _hiddenDeferredGradient;
+
+    /// <summary>Rows [firstRow, firstRow + rowCount) of Hidden's dW = input^T x dZ for samples [start, start + count), from the _pool2Activations buffer and the dZ that this network's last TrainChunk left.</summary>
+    void global::SourceNet.Kernels.ITrainingChunk.WeightGradientRows(int firstRow, int rowCount, int start, int count, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> gradientRows)
+    {
+        global::SourceNet.Kernels.Gemm.WeightGradientRows(HiddenInputs, HiddenUnits, count, firstRow, rowCount, _pool2Activations, _hiddenDeferredGradient!, gradientRows);
     }
 
     /// <summary>A training replica for one sample chunk: the source's parameter values; its own gradients, buffers, layers and generators.</summary>
@@ -460,7 +475,8 @@ partial class MnistCnn : global::SourceNet.IClassifier, global::SourceNet.Kernel
             _hidden.Weight, _hidden.Bias,
             _output.Weight, _output.Bias,
         };
-        global::SourceNet.Kernels.TrainingReplicaOf<MnistCnn>.ShareValues(_parameters, source._parameters);
+        // Hidden's weight gradient is computed by rows in the sum-and-update pass, never in a replica: no array for it.
+        global::SourceNet.Kernels.TrainingReplicaOf<MnistCnn>.ShareValues(_parameters, source._parameters, _hidden.Weight);
         _conv1Activations = new float[maxBatchSize * Conv1Outputs];
         _pool1Activations = new float[maxBatchSize * Pool1Outputs];
         _conv2Activations = new float[maxBatchSize * Conv2Outputs];

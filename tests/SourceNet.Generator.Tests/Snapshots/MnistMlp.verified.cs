@@ -163,7 +163,7 @@ partial class MnistMlp : global::SourceNet.IClassifier, global::SourceNet.Kernel
     /// applies its activation's derivative, assigns its parameters' gradients and hands dLoss/dInput to the layers
     /// it reads before its own parameters are updated. A value read by several layers gets the sum of their shares.
     /// </summary>
-    private void RunBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::SourceNet.Optimizer? optimizer, bool deferInputWeightGradient = false)
+    private void RunBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::SourceNet.Optimizer? optimizer, bool deferWeightGradient = false)
     {
         optimizer?.BeginStep();
 
@@ -182,8 +182,8 @@ partial class MnistMlp : global::SourceNet.IClassifier, global::SourceNet.Kernel
         global::SourceNet.Kernels.Gemm.ColumnSums(batch, HiddenUnits, _gradients[1], _hidden.Bias.Gradient);
         // Hidden: dW = input^T x dZ  ([784, batch] x [batch, 300]); the optimizer updates each
         // block of W's columns as soon as its gradient is computed, on the core that computed it
-        // ... unless deferInputWeightGradient: a sample chunk of a split step leaves dW to TrainingChunks, which computes it by rows with the chunks' sum and the update
-        if (!deferInputWeightGradient) global::SourceNet.Kernels.Gemm.WeightGradient(HiddenInputs, HiddenUnits, batch, inputs, _gradients[1], _hidden.Weight, optimizer);
+        // ... unless deferWeightGradient: a sample chunk of a split step leaves dW to TrainingChunks, which computes it by rows with the chunks' sum and the update
+        if (!deferWeightGradient) global::SourceNet.Kernels.Gemm.WeightGradient(HiddenInputs, HiddenUnits, batch, inputs, _gradients[1], _hidden.Weight, optimizer);
         optimizer?.Update(_hidden.Bias);
     }
 
@@ -294,7 +294,7 @@ partial class MnistMlp : global::SourceNet.IClassifier, global::SourceNet.Kernel
         RunForward(chunk, batch, _outputActivations);
         // The loss gradient is divided by the whole batch: the chunks' gradients add up to the batch's.
         double loss = global::Samples.MnistMlp_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(_outputActivations, labels.Slice(start, batch), _gradients[0], batch, wholeBatch);
-        RunBackward(chunk, batch, null, deferInputWeightGradient: true);
+        RunBackward(chunk, batch, null, deferWeightGradient: true);
         return loss;
     }
 
@@ -322,7 +322,8 @@ partial class MnistMlp : global::SourceNet.IClassifier, global::SourceNet.Kernel
             _hidden.Weight, _hidden.Bias,
             _output.Weight, _output.Bias,
         };
-        global::SourceNet.Kernels.TrainingReplicaOf<MnistMlp>.ShareValues(_parameters, source._parameters);
+        // Hidden's weight gradient is computed by rows in the sum-and-update pass, never in a replica: no array for it.
+        global::SourceNet.Kernels.TrainingReplicaOf<MnistMlp>.ShareValues(_parameters, source._parameters, _hidden.Weight);
         _hiddenActivations = new float[maxBatchSize * HiddenUnits];
         _outputActivations = new float[maxBatchSize * OutputUnits];
         _gradients = new float[2][];

@@ -178,7 +178,7 @@ partial class Regressor : global::SourceNet.IRegressor, global::SourceNet.Kernel
     /// applies its activation's derivative, assigns its parameters' gradients and hands dLoss/dInput to the layers
     /// it reads before its own parameters are updated. A value read by several layers gets the sum of their shares.
     /// </summary>
-    private void RunBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::SourceNet.Optimizer? optimizer, bool deferInputWeightGradient = false)
+    private void RunBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::SourceNet.Optimizer? optimizer, bool deferWeightGradient = false)
     {
         optimizer?.BeginStep();
 
@@ -199,7 +199,10 @@ partial class Regressor : global::SourceNet.IRegressor, global::SourceNet.Kernel
         global::SourceNet.Kernels.Gemm.MatMulTransposeB(batch, SecondInputs, SecondUnits, _gradients[1], _second.Weight.Value, _gradients[0]);
         // Second: dW = input^T x dZ  ([5, batch] x [batch, 4]); the optimizer updates each
         // block of W's columns as soon as its gradient is computed, on the core that computed it
-        global::SourceNet.Kernels.Gemm.WeightGradient(SecondInputs, SecondUnits, batch, _firstActivations, _gradients[1], _second.Weight, optimizer);
+        // ... unless deferWeightGradient: a sample chunk of a split step leaves dW to TrainingChunks, which computes it by rows with the chunks' sum and the update
+        // (dZ is kept in _secondDeferredGradient: the layers below reuse its slot before then)
+        if (deferWeightGradient) new global::System.ReadOnlySpan<float>(_gradients[1], 0, batch * SecondUnits).CopyTo(_secondDeferredGradient);
+        else global::SourceNet.Kernels.Gemm.WeightGradient(SecondInputs, SecondUnits, batch, _firstActivations, _gradients[1], _second.Weight, optimizer);
         optimizer?.Update(_second.Bias);
 
         // First: dZ = dY * Tanh'(z), written through the layer's output
@@ -208,8 +211,7 @@ partial class Regressor : global::SourceNet.IRegressor, global::SourceNet.Kernel
         global::SourceNet.Kernels.Gemm.ColumnSums(batch, FirstUnits, _gradients[0], _first.Bias.Gradient);
         // First: dW = input^T x dZ  ([3, batch] x [batch, 5]); the optimizer updates each
         // block of W's columns as soon as its gradient is computed, on the core that computed it
-        // ... unless deferInputWeightGradient: a sample chunk of a split step leaves dW to TrainingChunks, which computes it by rows with the chunks' sum and the update
-        if (!deferInputWeightGradient) global::SourceNet.Kernels.Gemm.WeightGradient(FirstInputs, FirstUnits, batch, inputs, _gradients[0], _first.Weight, optimizer);
+        global::SourceNet.Kernels.Gemm.WeightGradient(FirstInputs, FirstUnits, batch, inputs, _gradients[0], _first.Weight, optimizer);
         optimizer?.Update(_first.Bias);
     }
 
@@ -292,16 +294,20 @@ partial class Regressor : global::SourceNet.IRegressor, global::SourceNet.Kernel
         RunForward(chunk, batch, _outActivations);
         // The loss gradient is divided by the whole batch: the chunks' gradients add up to the batch's.
         double loss = global::Regressor_SourceNetHelpers.MeanSquaredErrorWithGradient(_outActivations, targets.Slice(start * OutputCount, batch * OutputCount), _gradients[0], batch, wholeBatch);
-        RunBackward(chunk, batch, null, deferInputWeightGradient: true);
+        _secondDeferredGradient ??= new float[MaxBatchSize * 4];
+        RunBackward(chunk, batch, null, deferWeightGradient: true);
         return loss;
     }
 
-    global::SourceNet.Parameter? global::SourceNet.Kernels.ITrainingChunk.DeferredWeight => _first.Weight;
+    global::SourceNet.Parameter? global::SourceNet.Kernels.ITrainingChunk.DeferredWeight => _second.Weight;
 
-    /// <summary>Rows [firstRow, firstRow + rowCount) of First's dW = input^T x dZ for samples [start, start + count), from the inputs and the dZ that this network's last TrainChunk left.</summary>
+    // Second's dZ from the last TrainChunk: the layers below reuse its gradient slot. Made on the first split step.
+    private float[]? _secondDeferredGradient;
+
+    /// <summary>Rows [firstRow, firstRow + rowCount) of Second's dW = input^T x dZ for samples [start, start + count), from the _firstActivations buffer and the dZ that this network's last TrainChunk left.</summary>
     void global::SourceNet.Kernels.ITrainingChunk.WeightGradientRows(int firstRow, int rowCount, int start, int count, global::System.ReadOnlySpan<float> inputs, global::System.Span<float> gradientRows)
     {
-        global::SourceNet.Kernels.Gemm.WeightGradientRows(FirstInputs, FirstUnits, count, firstRow, rowCount, inputs.Slice(start * InputCount, count * InputCount), _gradients[0], gradientRows);
+        global::SourceNet.Kernels.Gemm.WeightGradientRows(SecondInputs, SecondUnits, count, firstRow, rowCount, _firstActivations, _secondDeferredGradient!, gradientRows);
     }
 
     /// <summary>A training replica for one sample chunk: the source's parameter values; its own gradients, buffers, layers and generators.</summary>
@@ -322,7 +328,8 @@ partial class Regressor : global::SourceNet.IRegressor, global::SourceNet.Kernel
             _second.Weight, _second.Bias,
             _out.Weight, _out.Bias,
         };
-        global::SourceNet.Kernels.TrainingReplicaOf<Regressor>.ShareValues(_parameters, source._parameters);
+        // Second's weight gradient is computed by rows in the sum-and-update pass, never in a replica: no array for it.
+        global::SourceNet.Kernels.TrainingReplicaOf<Regressor>.ShareValues(_parameters, source._parameters, _second.Weight);
         _firstActivations = new float[maxBatchSize * FirstUnits];
         _secondActivations = new float[maxBatchSize * SecondUnits];
         _outActivations = new float[maxBatchSize * OutUnits];

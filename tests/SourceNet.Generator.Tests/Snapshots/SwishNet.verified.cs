@@ -171,7 +171,7 @@ partial class SwishNet : global::SourceNet.IClassifier, global::SourceNet.Kernel
     /// applies its activation's derivative, assigns its parameters' gradients and hands dLoss/dInput to the layers
     /// it reads before its own parameters are updated. A value read by several layers gets the sum of their shares.
     /// </summary>
-    private void RunBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::SourceNet.Optimizer? optimizer, bool deferInputWeightGradient = false)
+    private void RunBackward(global::System.ReadOnlySpan<float> inputs, int batch, global::SourceNet.Optimizer? optimizer, bool deferWeightGradient = false)
     {
         optimizer?.BeginStep();
 
@@ -194,8 +194,8 @@ partial class SwishNet : global::SourceNet.IClassifier, global::SourceNet.Kernel
         global::SourceNet.Kernels.Gemm.ColumnSums(batch, HiddenUnits, _gradients[1], _hidden.Bias.Gradient);
         // Hidden: dW = input^T x dZ  ([8, batch] x [batch, 16]); the optimizer updates each
         // block of W's columns as soon as its gradient is computed, on the core that computed it
-        // ... unless deferInputWeightGradient: a sample chunk of a split step leaves dW to TrainingChunks, which computes it by rows with the chunks' sum and the update
-        if (!deferInputWeightGradient) global::SourceNet.Kernels.Gemm.WeightGradient(HiddenInputs, HiddenUnits, batch, inputs, _gradients[1], _hidden.Weight, optimizer);
+        // ... unless deferWeightGradient: a sample chunk of a split step leaves dW to TrainingChunks, which computes it by rows with the chunks' sum and the update
+        if (!deferWeightGradient) global::SourceNet.Kernels.Gemm.WeightGradient(HiddenInputs, HiddenUnits, batch, inputs, _gradients[1], _hidden.Weight, optimizer);
         optimizer?.Update(_hidden.Bias);
     }
 
@@ -307,7 +307,7 @@ partial class SwishNet : global::SourceNet.IClassifier, global::SourceNet.Kernel
         RunForward(chunk, batch, _outputActivations);
         // The loss gradient is divided by the whole batch: the chunks' gradients add up to the batch's.
         double loss = global::Samples.SwishNet_SourceNetHelpers.SoftmaxCrossEntropyWithGradient(_outputActivations, labels.Slice(start, batch), _gradients[0], batch, wholeBatch);
-        RunBackward(chunk, batch, null, deferInputWeightGradient: true);
+        RunBackward(chunk, batch, null, deferWeightGradient: true);
         return loss;
     }
 
@@ -335,7 +335,8 @@ partial class SwishNet : global::SourceNet.IClassifier, global::SourceNet.Kernel
             _hidden.Weight, _hidden.Bias,
             _output.Weight, _output.Bias,
         };
-        global::SourceNet.Kernels.TrainingReplicaOf<SwishNet>.ShareValues(_parameters, source._parameters);
+        // Hidden's weight gradient is computed by rows in the sum-and-update pass, never in a replica: no array for it.
+        global::SourceNet.Kernels.TrainingReplicaOf<SwishNet>.ShareValues(_parameters, source._parameters, _hidden.Weight);
         _hiddenActivations = new float[maxBatchSize * HiddenUnits];
         _hiddenPreActivations = new float[maxBatchSize * HiddenUnits];
         _outputActivations = new float[maxBatchSize * OutputUnits];

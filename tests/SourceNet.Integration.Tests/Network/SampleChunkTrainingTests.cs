@@ -212,6 +212,25 @@ public class SampleChunkTrainingTests
         AssertStepsAllocateNothing(network, MnistNetwork.InputCount, (n, x, y, o) => n.TrainStep(x, y, o));
     }
 
+    [Fact]
+    public void A_cnn_defers_its_largest_dense_weight_gradient_and_its_replicas_keep_no_array_for_it()
+    {
+        // Not the first layer: the hidden dense layer after the convolutions, the largest weight (784 x 64 against 64 x 10).
+        var network = new MnistConvNet(seed: 1, maxBatchSize: 40);
+        var chunk = (ITrainingChunk)network;
+        Assert.Same(network.Hidden.Weight, chunk.DeferredWeight);
+        ITrainingChunk replica = chunk.CreateTrainingReplica(20);
+        for (int p = 0; p < network.Parameters.Count; p++)
+        {
+            Parameter own = replica.Parameters[p];
+            Assert.Same(network.Parameters[p].Value, own.Value);
+            bool deferred = ReferenceEquals(network.Parameters[p], network.Hidden.Weight);
+            Assert.Equal(deferred ? 0 : own.Length, own.Gradient.Length);
+            Assert.NotSame(network.Parameters[p].Gradient, own.Gradient);
+        }
+        Assert.Equal(network.Hidden.Weight.Length, network.Hidden.Weight.Gradient.Length);
+    }
+
     private static void AssertStepsAllocateNothing<TNetwork>(TNetwork network, int inputCount, Func<TNetwork, float[], int[], Optimizer, float> step)
     {
         int savedCount = KernelThreads.Count;

@@ -5,7 +5,7 @@ namespace SourceNet.Runtime.Tests.Kernels;
 
 /// <summary>
 /// <see cref="Gemm.WeightGradientRows"/>: a weight gradient computed block of rows by block of rows (what a split
-/// training step does with its first dense layer's) must give the whole product's bits, and leave other rows alone.
+/// training step does with its largest dense layer's) must give the whole product's bits, and leave other rows alone.
 /// </summary>
 public class GemmWeightGradientRowsTests
 {
