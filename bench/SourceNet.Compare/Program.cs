@@ -5,7 +5,7 @@
 // Usage: SourceNet.Compare --data <folder> [--epochs N] [--steps N] [--batch N] [--single-calls N] [--seed N]
 //        SourceNet.Compare --breakdown [--data <folder>]   (where a TrainStep's time goes: StepBreakdown.cs)
 //        SourceNet.Compare --alternate [rounds] [steps]    (1 thread against 2 in one process: ThreadsAlternation.cs)
-//        SourceNet.Compare --split-phases [rounds] [steps] (where the 2-thread step split by samples goes: SplitPhases.cs)
+//        SourceNet.Compare --split-phases [rounds] [steps] (where the 2-thread step split by samples goes: bench/Shared/SplitPhases.cs)
 //        SourceNet.Compare --inference-breakdown [rounds] [chunk]   (where the 10k inference goes: InferenceBreakdown.cs)
 //        (--alternate, --split-phases and --inference-breakdown read data/mnist, so run them from the repository root)
 //        SourceNet.Compare --peak     (prints PEAK {json}: this machine's measured FMA peak, see bench/Shared/FmaPeak.cs)
@@ -55,7 +55,7 @@ internal static class Program
             // --split-phases [rounds] [steps]: where the 2-thread step split by samples goes (SplitPhases).
             int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
             int steps = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 300;
-            SplitPhases.Run(MnistDataset.Load("data/mnist"), rounds, steps);
+            SplitPhases.Run(new MnistMlp(seed: 1, maxBatchSize: 100), MnistDataset.Load("data/mnist"), batch: 100, rounds, steps);
             return 0;
         }
         if (args.Length > 0 && args[0] == "--inference-breakdown")

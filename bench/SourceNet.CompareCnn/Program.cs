@@ -5,12 +5,15 @@
 //   --threads sets KernelThreads.Count (default: SOURCENET_THREADS, read by the runtime, else min(cores, 2));
 //   --steps 0 (the default) means 60000 / batch steps per epoch.
 //   --phases N: instead, the per-phase profile of a step (Phases.cs), each phase timed N times.
+//   --split-phases N: instead, the 2-thread step split by samples, phase by phase (bench/Shared/SplitPhases.cs), N
+//   rounds of --steps calls per phase.
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using SourceNet;
+using SourceNet.Bench;
 using SourceNet.Bench.Peers;
 using SourceNet.Data;
 using SourceNet.Kernels;
@@ -33,6 +36,11 @@ internal static class Program
         if (options.Phases > 0)
         {
             Phases.Run(data, options.Batch, options.Phases);
+            return 0;
+        }
+        if (options.SplitPhases > 0)
+        {
+            SplitPhases.Run(new MnistCnn(seed: options.Seed, maxBatchSize: options.Batch), data, options.Batch, options.SplitPhases, steps);
             return 0;
         }
 
@@ -91,11 +99,11 @@ internal static class Program
         return 0;
     }
 
-    private sealed record Options(string Data, int Threads, int Epochs, int Batch, int Steps, int Seed, int Phases)
+    private sealed record Options(string Data, int Threads, int Epochs, int Batch, int Steps, int Seed, int Phases, int SplitPhases)
     {
         public static Options Parse(string[] args)
         {
-            var o = new Options("data/mnist", 0, 1, 50, 0, 1, 0);
+            var o = new Options("data/mnist", 0, 1, 50, 0, 1, 0, 0);
             for (int i = 0; i < args.Length; i += 2)
             {
                 if (i + 1 >= args.Length)
@@ -112,6 +120,7 @@ internal static class Program
                     "--steps" => o with { Steps = Int() },
                     "--seed" => o with { Seed = Int() },
                     "--phases" => o with { Phases = Int() },
+                    "--split-phases" => o with { SplitPhases = Int() },
                     _ => throw new ArgumentException("Unknown option " + args[i]),
                 };
             }

@@ -1,10 +1,10 @@
-// SourceNet.Compare --split-phases [rounds] [steps]: where the MLP's 2-thread training step goes, split by samples.
-// TrainingChunks runs a step of 100 as two chunks of 50 (one per core, SampleChunks.TrainingChunksFor), then a
-// sum-and-update pass on both cores (the deferred first-layer weight gradient by blocks of rows, the chunks' sum,
-// Adam). This times, alternating within each round on pre-gathered batches so all see the same machine:
+// --split-phases (SourceNet.Compare for the MLP, SourceNet.CompareCnn for the CNN): where a 2-thread training step
+// split by samples goes. TrainingChunks runs a step as two chunks (one per core, SampleChunks.TrainingChunksFor), then
+// a sum-and-update pass on both cores (the deferred weight gradient by blocks of rows, the chunks' sum, Adam). This
+// times, alternating within each round on pre-gathered batches so all see the same machine:
 //   step 1t      TrainStep at 1 thread;
 //   step 2t      TrainStep at 2 threads, always split by samples (the adaptive choice off);
-//   chunk        one chunk's forward, loss and backward (TrainChunk of 50 samples) alone on this thread;
+//   chunk        one chunk's forward, loss and backward (TrainChunk) alone on this thread;
 //   chunks ||    both chunks at once, chunk 0 here and chunk 1 on a spinning thread of this benchmark (no
 //                KernelWorkers): what the cores cost each other;
 //   rows 1t      the deferred weight gradient of both chunks (WeightGradientRows over all rows), one thread;
@@ -20,17 +20,22 @@ using SourceNet.Bench.Peers;
 using SourceNet.Data;
 using SourceNet.Kernels;
 
-namespace SourceNet.Bench.Compare;
+namespace SourceNet.Bench;
 
 internal static class SplitPhases
 {
-    private const int Batch = 100, Chunk = Batch / 2, ImageSize = MnistDataset.ImageSize;
+    private const int ImageSize = MnistDataset.ImageSize;
     private static readonly string[] Names = ["step 1t", "step 2t", "chunk", "chunks ||", "rows 1t", "adam 1t"];
 
-    public static void Run(MnistDataset data, int rounds, int steps)
+    /// <summary>Times <paramref name="model"/>'s step on batches of <paramref name="batch"/> (two chunks), <paramref name="rounds"/>
+    /// rounds of <paramref name="steps"/> calls per phase.</summary>
+    public static void Run<TNetwork>(TNetwork model, MnistDataset data, int batch, int rounds, int steps)
+        where TNetwork : IClassifier, ITrainingChunk
     {
-        var model = new MnistMlp(seed: 1, maxBatchSize: Batch);
-        var replica = ((ITrainingChunk)model).CreateTrainingReplica(Chunk);
+        if (SampleChunks.TrainingChunksFor(batch) != 2)
+            throw new ArgumentException($"A batch of {batch} trains as {SampleChunks.TrainingChunksFor(batch)} chunks; this breakdown times two.", nameof(batch));
+        int chunk = batch / 2; // where TrainingChunks cuts a batch in two
+        var replica = model.CreateTrainingReplica(batch - chunk);
         var adam = new Adam(learningRate: 1e-3f);
         const int Batches = 64;
         var sampler = new BatchSampler(data.TrainPixels, data.TrainLabels, ImageSize, new SeededRandom(1));
@@ -38,15 +43,16 @@ internal static class SplitPhases
         var labels = new int[Batches][];
         for (int i = 0; i < Batches; i++)
         {
-            images[i] = new float[Batch * ImageSize];
-            labels[i] = new int[Batch];
+            images[i] = new float[batch * ImageSize];
+            labels[i] = new int[batch];
             sampler.NextRandomBatch(images[i], labels[i]);
         }
-        Parameter deferred = ((ITrainingChunk)model).DeferredWeight
-            ?? throw new InvalidOperationException("The MLP defers no weight gradient: this breakdown assumes it does.");
+        Parameter deferred = model.DeferredWeight
+            ?? throw new InvalidOperationException($"{typeof(TNetwork).Name} defers no weight gradient: this breakdown assumes it does.");
         var rowsOut = new float[deferred.Length];
 
-        ThreadSetting saved = ThreadSetting.Current();
+        (int savedThreads, bool savedAdaptive) = (KernelThreads.Count, KernelThreads.Adaptive);
+        KernelThreads.Adaptive = false; // two threads always split by samples
         var times = new double[Names.Length][];
         for (int n = 0; n < Names.Length; n++)
             times[n] = new double[rounds];
@@ -54,27 +60,27 @@ internal static class SplitPhases
         for (int r = -2; r < rounds; r++) // two warm-up rounds
         {
             double[] us = new double[Names.Length];
-            new ThreadSetting("1", 1, false).Apply();
+            KernelThreads.Count = 1;
             us[0] = PerCall(steps, s => model.TrainStep(images[s % Batches], labels[s % Batches], adam));
-            new ThreadSetting("2", 2, false).Apply();
+            KernelThreads.Count = 2;
             model.TrainStep(images[0], labels[0], adam); // the weights move back between the cores' caches
             us[1] = PerCall(steps, s => model.TrainStep(images[s % Batches], labels[s % Batches], adam));
             KernelThreads.Count = 1;
-            us[2] = PerCall(steps, s => ((ITrainingChunk)model).TrainChunk(0, Chunk, Batch, images[s % Batches], labels[s % Batches], default));
+            us[2] = PerCall(steps, s => model.TrainChunk(0, chunk, batch, images[s % Batches], labels[s % Batches], default));
             // The partner spins only during this phase, so it takes no core from the others.
-            using (var partner = new SpinningPartner(s => replica.TrainChunk(Chunk, Chunk, Batch, images[s % Batches], labels[s % Batches], default)))
+            using (var partner = new SpinningPartner(s => replica.TrainChunk(chunk, batch - chunk, batch, images[s % Batches], labels[s % Batches], default)))
             {
                 us[3] = PerCall(steps, s =>
                 {
                     partner.Start(s);
-                    ((ITrainingChunk)model).TrainChunk(0, Chunk, Batch, images[s % Batches], labels[s % Batches], default);
+                    model.TrainChunk(0, chunk, batch, images[s % Batches], labels[s % Batches], default);
                     partner.Wait();
                 });
             }
             us[4] = PerCall(steps, s =>
             {
-                ((ITrainingChunk)model).WeightGradientRows(0, deferred.Rows, 0, Chunk, images[s % Batches], rowsOut);
-                replica.WeightGradientRows(0, deferred.Rows, Chunk, Chunk, images[s % Batches], rowsOut);
+                model.WeightGradientRows(0, deferred.Rows, 0, chunk, images[s % Batches], rowsOut);
+                replica.WeightGradientRows(0, deferred.Rows, chunk, batch - chunk, images[s % Batches], rowsOut);
             });
             us[5] = PerCall(steps, s =>
             {
@@ -89,7 +95,7 @@ internal static class SplitPhases
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"round {r + 1,2}: load {LoadAverage()} | {string.Join(" | ", Line(us))} | 2t/1t {us[1] / us[0]:F2}"));
         }
-        saved.Apply();
+        (KernelThreads.Count, KernelThreads.Adaptive) = (savedThreads, savedAdaptive);
 
         Console.WriteLine();
         Console.WriteLine("medians over the rounds (µs per step):");
