@@ -1,4 +1,4 @@
-// --split-phases (SourceNet.Compare for the MLP, SourceNet.CompareCnn for the CNN): where a 2-thread training step
+// --split-phases (SourceNet.Compare for the MLP, SourceNet.CompareCnn for the CNN, SourceNet.CompareLstm for the LSTM): where a 2-thread training step
 // split by samples goes. TrainingChunks runs a step as two chunks (one per core, SampleChunks.TrainingChunksFor), then
 // a sum-and-update pass on both cores (the deferred weight gradient by blocks of rows, the chunks' sum, Adam). This
 // times, alternating within each round on pre-gathered batches so all see the same machine:
@@ -7,7 +7,8 @@
 //   chunk        one chunk's forward, loss and backward (TrainChunk) alone on this thread;
 //   chunks ||    both chunks at once, chunk 0 here and chunk 1 on a spinning thread of this benchmark (no
 //                KernelWorkers): what the cores cost each other;
-//   rows 1t      the deferred weight gradient of both chunks (WeightGradientRows over all rows), one thread;
+//   rows 1t      the deferred weight gradient of both chunks (WeightGradientRows over all rows), one thread (0 for a
+//                network that defers none, as the LSTM);
 //   adam 1t      Adam's update of every parameter, one thread.
 // Then the 2-thread step's remainder after the parallel chunks and half the serial sum work: the hand-offs and
 // whatever the sum-and-update pass pays on two cores beyond its share.
@@ -47,9 +48,9 @@ internal static class SplitPhases
             labels[i] = new int[batch];
             sampler.NextRandomBatch(images[i], labels[i]);
         }
-        Parameter deferred = model.DeferredWeight
-            ?? throw new InvalidOperationException($"{typeof(TNetwork).Name} defers no weight gradient: this breakdown assumes it does.");
-        var rowsOut = new float[deferred.Length];
+        // The LSTM defers no weight gradient: its "rows 1t" phase is then empty (0 µs).
+        Parameter? deferred = model.DeferredWeight;
+        var rowsOut = new float[deferred?.Length ?? 0];
 
         (int savedThreads, bool savedAdaptive) = (KernelThreads.Count, KernelThreads.Adaptive);
         KernelThreads.Adaptive = false; // two threads always split by samples
@@ -77,10 +78,10 @@ internal static class SplitPhases
                     partner.Wait();
                 });
             }
-            us[4] = PerCall(steps, s =>
+            us[4] = deferred is null ? 0 : PerCall(steps, s =>
             {
-                model.WeightGradientRows(0, deferred.Rows, 0, chunk, images[s % Batches], rowsOut);
-                replica.WeightGradientRows(0, deferred.Rows, chunk, batch - chunk, images[s % Batches], rowsOut);
+                model.WeightGradientRows(0, deferred!.Rows, 0, chunk, images[s % Batches], rowsOut);
+                replica.WeightGradientRows(0, deferred!.Rows, chunk, batch - chunk, images[s % Batches], rowsOut);
             });
             us[5] = PerCall(steps, s =>
             {

@@ -10,6 +10,8 @@
 //   --cell gru trains the same network with a GRU of 128 units instead (MnistGru.cs), and also times the unfused GRU
 //   path (the product, then GruCell) on the same rows, the code the fused GruStep kernels replaced.
 //   --breakdown N (LSTM only): after the runs, each phase of one sample chunk timed on its own, N repeats (StepBreakdown.cs).
+//   --split-phases N: instead of the runs, the 2-thread step split by samples, phase by phase (bench/Shared/SplitPhases.cs),
+//   N rounds of --steps steps (default 20) each.
 //
 // Besides the step time it reports the GFLOP/s of the LSTM's products in a training step (the FLOPs of its six
 // products, over the median step time: everything else in the step counts against it) and of the recurrent step's
@@ -42,6 +44,12 @@ internal static class Program
         if (options.Threads > 0)
         {
             KernelThreads.Count = options.Threads;
+        }
+        if (options.SplitPhases > 0)
+        {
+            SplitPhases.Run(new MnistLstm(seed: options.Seed, maxBatchSize: options.Batch), MnistDataset.Load(options.Data), options.Batch,
+                options.SplitPhases, options.Steps > 0 ? options.Steps : 20);
+            return 0;
         }
         FmaPeak peakBefore = FmaPeak.Measure();
         int steps = options.Steps > 0 ? options.Steps : 60000 / options.Batch;
@@ -239,11 +247,11 @@ internal static class Program
         return (flops / bestForward / 1e9, flops / bestBackward / 1e9);
     }
 
-    private sealed record Options(string Data, int Threads, int Epochs, int Batch, int Steps, int Seed, bool Eval, int Warmup, string Cell, int Breakdown)
+    private sealed record Options(string Data, int Threads, int Epochs, int Batch, int Steps, int Seed, bool Eval, int Warmup, string Cell, int Breakdown, int SplitPhases)
     {
         public static Options Parse(string[] args)
         {
-            var o = new Options("data/mnist", 0, 1, 100, 0, 1, true, 0, "lstm", 0);
+            var o = new Options("data/mnist", 0, 1, 100, 0, 1, true, 0, "lstm", 0, 0);
             for (int i = 0; i < args.Length; i += 2)
             {
                 if (i + 1 >= args.Length)
@@ -264,6 +272,7 @@ internal static class Program
                     "--cell" when args[i + 1] is "lstm" or "gru" => o with { Cell = args[i + 1] },
                     "--cell" => throw new ArgumentException("--cell takes lstm or gru; got " + args[i + 1]),
                     "--breakdown" => o with { Breakdown = Int() },
+                    "--split-phases" => o with { SplitPhases = Int() },
                     _ => throw new ArgumentException("Unknown option " + args[i]),
                 };
             }

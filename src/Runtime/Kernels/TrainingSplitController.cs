@@ -15,7 +15,8 @@ namespace SourceNet.Kernels;
 /// <paramref name="MaxBackoff"/> times.</param>
 /// <param name="MaxBackoff">See <paramref name="ExploitSteps"/>.</param>
 /// <param name="StallFactor">A split step slower than this many times its way's timed mean, and by
-/// <paramref name="StallTicks"/>, stalled (the other core was taken): it starts a new look at once.</param>
+/// <paramref name="StallTicks"/>, stalled (the other core was taken): it starts a block that times the chosen way
+/// again at once, and a whole look only if the chosen way has lost its lead.</param>
 /// <param name="StallTicks">See <paramref name="StallFactor"/>.</param>
 internal sealed record TrainingSplitSchedule(int FirstSteps, int WarmUpSteps, int TimedSteps, int ExploitSteps, int MaxBackoff, double StallFactor, long StallTicks)
 {
@@ -32,6 +33,10 @@ internal sealed record TrainingSplitSchedule(int FirstSteps, int WarmUpSteps, in
 /// what a split costs the caller's work between steps (the batch sampler reading what the other core wrote); gaps
 /// much longer than a step (an evaluation between epochs) are left out. The fastest way is then kept for a stretch
 /// of steps, and looked at again. Every way gives the same bits, so this only ever changes speed.
+/// <para>A stalled split step (the other core taken for a moment) first times the chosen way alone again; only if it
+/// is no longer faster than the other ways were at the last look does a whole look follow. A whole look runs the two
+/// slower ways for a block each (16 steps of about twice the time for the LSTM), which a passing stall does not
+/// need: on a shared machine stalls come every few hundred steps.</para>
 /// </summary>
 /// <remarks>Per network, because the best way depends on the network: a wide dense layer splits well by products,
 /// a convolution network with small layers by samples, and a loaded machine may favour one thread for both. Not
@@ -45,6 +50,7 @@ internal sealed class TrainingSplitController
     private readonly StepWall[] _walls = new StepWall[3];
 
     private int _exploring = -1;     // the way being timed (index into s_ways), or -1 while exploiting
+    private bool _confirming;        // the block times the chosen way alone, after a stall
     private int _blockStep;          // steps made in the current block
     private int _left;               // steps left in the current stretch
     private int _sameWins;           // looks in a row that chose the same way
@@ -65,8 +71,11 @@ internal sealed class TrainingSplitController
     /// <summary>Looks finished so far.</summary>
     public int Looks { get; private set; }
 
-    /// <summary>Split steps that stalled and started a look early.</summary>
+    /// <summary>Split steps that stalled and started a block that times the chosen way again.</summary>
     public int Stalls { get; private set; }
+
+    /// <summary>Blocks after a stall that found the chosen way still the fastest, so no whole look followed.</summary>
+    public int Confirmed { get; private set; }
 
     /// <summary>The last look's wall time per step of each way, in stopwatch ticks (samples, products, one thread).</summary>
     public double LastPerStep(TrainingSplit way) => _lastPerStep[Index(way)];
@@ -91,7 +100,7 @@ internal sealed class TrainingSplitController
             if (way != TrainingSplit.OneThread && Stalled(way, ticks))
             {
                 Stalls++;
-                BeginLook();
+                BeginConfirm();
             }
             else if (--_left <= 0)
             {
@@ -104,9 +113,44 @@ internal sealed class TrainingSplitController
         if (++_blockStep < _schedule.WarmUpSteps + _schedule.TimedSteps)
             return;
         _blockStep = 0;
+        if (_confirming)
+        {
+            Confirm();
+            return;
+        }
         if (++_exploring < s_ways.Length)
             return;
         Decide();
+    }
+
+    /// <summary>Times the chosen way alone; the stretch it interrupted goes on afterwards (see <see cref="Confirm"/>).</summary>
+    private void BeginConfirm()
+    {
+        int chosen = Index(_chosen);
+        _walls[chosen] = default;
+        _blockStep = 0;
+        _exploring = chosen;
+        _confirming = true;
+    }
+
+    /// <summary>After a stall's block: the chosen way keeps its place while it is still faster than every other way
+    /// was at the last look (its new time becomes its mean); otherwise a whole look starts.</summary>
+    private void Confirm()
+    {
+        _confirming = false;
+        int chosen = _exploring;
+        double perStep = _walls[chosen].Steps > 0 ? _walls[chosen].PerStep : double.NaN;
+        bool leads = !double.IsNaN(perStep);
+        for (int i = 0; i < s_ways.Length && leads; i++)
+            leads = i == chosen || double.IsNaN(_lastPerStep[i]) || perStep < _lastPerStep[i];
+        if (!leads)
+        {
+            BeginLook();
+            return;
+        }
+        _lastPerStep[chosen] = perStep;
+        _exploring = -1;
+        Confirmed++;
     }
 
     private bool Stalled(TrainingSplit way, long ticks)
@@ -117,6 +161,7 @@ internal sealed class TrainingSplitController
 
     private void BeginLook()
     {
+        _confirming = false;
         for (int i = 0; i < _walls.Length; i++)
             _walls[i] = default;
         _blockStep = 0;

@@ -98,6 +98,47 @@ public class TrainingSplitControllerTests
     }
 
     [Fact]
+    public void After_a_passing_stall_the_chosen_way_is_timed_alone_and_kept()
+    {
+        var controller = new TrainingSplitController(Quick);
+        Run(controller, 3 + 12, way => way == TrainingSplit.Samples ? 500 : 1000);
+        Run(controller, 4, _ => 500); // part of the stretch of 10
+        controller.Record(TrainingSplit.Samples, 5000);
+
+        // One block (1 warm-up + 3 timed steps) of the chosen way, back to its old time: no whole look.
+        List<TrainingSplit> block = Run(controller, 4, way => way == TrainingSplit.Samples ? 520 : 1000);
+
+        Assert.All(block, way => Assert.Equal(TrainingSplit.Samples, way));
+        Assert.False(controller.Exploring);
+        Assert.Equal((1, 1, 1), (controller.Looks, controller.Stalls, controller.Confirmed));
+        Assert.Equal(520, controller.LastPerStep(TrainingSplit.Samples));
+        // The interrupted stretch goes on where it was: 10 - 4 steps before the next look (the stalled step not counted).
+        Assert.All(Run(controller, 5, _ => 520), way => Assert.Equal(TrainingSplit.Samples, way));
+        Assert.False(controller.Exploring);
+        Run(controller, 1, _ => 520);
+        Assert.True(controller.Exploring);
+    }
+
+    [Fact]
+    public void After_a_stall_that_lasts_a_whole_look_follows_and_may_change_the_way()
+    {
+        var controller = new TrainingSplitController(Quick);
+        Run(controller, 3 + 12, way => way == TrainingSplit.Samples ? 500 : 1000);
+        controller.Record(TrainingSplit.Samples, 5000);
+
+        // The other core stays taken: splitting by samples now costs more than one thread did at the last look.
+        Func<TrainingSplit, long> taken = way => way == TrainingSplit.OneThread ? 1000 : 2500;
+        List<TrainingSplit> ways = Run(controller, 4 + 12, taken);
+
+        Assert.Equal(Enumerable.Repeat(TrainingSplit.Samples, 4)
+            .Concat(Enumerable.Repeat(TrainingSplit.Samples, 4))
+            .Concat(Enumerable.Repeat(TrainingSplit.Products, 4))
+            .Concat(Enumerable.Repeat(TrainingSplit.OneThread, 4)), ways);
+        Assert.Equal((2, 0), (controller.Looks, controller.Confirmed));
+        Assert.Equal(TrainingSplit.OneThread, controller.Chosen);
+    }
+
+    [Fact]
     public void A_slow_step_on_one_thread_is_no_stall()
     {
         var controller = new TrainingSplitController(Quick);
