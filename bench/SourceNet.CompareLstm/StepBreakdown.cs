@@ -34,7 +34,8 @@ internal static class StepBreakdown
         var logits = new float[batch * Classes];
         var logitGradient = new float[batch * Classes];
         var hiddenGradient = new float[batch * Units];
-        var gateGradients = new float[batch * Steps * Width];
+        // dZ is written over the activated gates, as in the generated code.
+        float[] gateGradients = gates;
         var cellGradient = new float[batch * Units];
         var forwardWeights = new float[LstmStep.ForwardWeightsLength(Units)];
         var backwardWeights = new float[LstmStep.BackwardWeightsLength(Units)];

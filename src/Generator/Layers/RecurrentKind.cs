@@ -257,7 +257,7 @@ internal abstract class RecurrentKind : LayerKind
         {
             WriteBackwardStep(c, recurrent.ReturnSequences ? c.OutputGradient : "default");
         }
-        string inputSide = c.Member("GateGradients"), hiddenSide = HiddenSideGradients(c);
+        string inputSide = GateGradients(c), hiddenSide = HiddenSideGradients(c);
         string rows = $"batch * {steps}";
         c.W.Line($"// {recurrent.Name}: the biases' gradients, column sums over every step of every sample");
         c.W.Line($"{Gemm}.ColumnSums({rows}, {width}, {inputSide}, {c.Field}.BiasIh.Gradient);");
@@ -311,8 +311,11 @@ internal abstract class RecurrentKind : LayerKind
     /// the steps' rows, so dZ's strip stays in L1 through the long sum (the same sums as Gemm's).</summary>
     private const string WeightGradientKernel = "global::SourceNet.Kernels.RecurrentWeightGradient.Compute";
 
+    /// <summary>dLoss/d(pre-activation) of the gates, [steps, batch, gate width] (the input side's, <c>x·W_ih + b_ih</c>).</summary>
+    protected virtual string GateGradients(LayerContext c) => c.Member("GateGradients");
+
     /// <summary>dLoss/d(pre-activation) on the hidden side (<c>h·W_hh + b_hh</c>): the input side's for an LSTM.</summary>
-    protected virtual string HiddenSideGradients(LayerContext c) => c.Member("GateGradients");
+    protected virtual string HiddenSideGradients(LayerContext c) => GateGradients(c);
 
     public override string Describe(LayerSpec layer)
     {

@@ -19,6 +19,9 @@ public static partial class LstmStep
     /// sample-major [batch, steps, units], is added. <paramref name="cellGradient"/> holds dLoss/dc from the step after
     /// (zeros at the last step) and leaves with dLoss/dc of the step before. Writes dLoss/dz of the four gates'
     /// pre-activations to step <paramref name="step"/> of <paramref name="gateGradients"/> ([steps, batch, 4·units]).
+    /// <paramref name="gateGradients"/> may be <paramref name="gates"/> itself: each value of dZ is written after the
+    /// gates of its row and units are read, and only by the tile that read them; a step's product reads dZ of the step
+    /// after, already written. The generated code does so, which keeps a 4·units-per-step buffer out of the caches.
     /// </summary>
     /// <param name="batch">Samples.</param>
     /// <param name="units">Units of the state.</param>

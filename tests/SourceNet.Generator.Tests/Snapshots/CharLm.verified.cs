@@ -34,7 +34,6 @@ partial class CharLmNetwork : global::SourceNet.IClassifier<int>, global::Source
     private readonly float[] _lstmHidden;
     private readonly float[] _lstmCells;
     private readonly float[] _lstmCellTanh;
-    private readonly float[] _lstmGateGradients;
     private readonly float[] _lstmCellGradient;
     private readonly float[] _lstmStepInputGradients;
     private readonly float[] _lstmForwardWeights;
@@ -103,7 +102,6 @@ partial class CharLmNetwork : global::SourceNet.IClassifier<int>, global::Source
         _lstmHidden = new float[maxBatchSize * (LstmSteps + 1) * LstmUnits];
         _lstmCells = new float[maxBatchSize * (LstmSteps + 1) * LstmUnits];
         _lstmCellTanh = new float[maxBatchSize * LstmSteps * LstmUnits];
-        _lstmGateGradients = new float[maxBatchSize * LstmSteps * LstmGateWidth];
         _lstmCellGradient = new float[maxBatchSize * LstmUnits];
         _lstmStepInputGradients = new float[maxBatchSize * LstmSteps * LstmInputs];
         _lstmForwardWeights = new float[global::SourceNet.Kernels.LstmStep.ForwardWeightsLength(LstmUnits)];
@@ -227,18 +225,18 @@ partial class CharLmNetwork : global::SourceNet.IClassifier<int>, global::Source
         global::SourceNet.Kernels.LstmStep.PackBackwardWeights(LstmUnits, _lstm.WeightHh.Value, _lstmBackwardWeights);
         for (int step = LstmSteps - 1; step >= 0; step--)
         {
-            // dLoss/dh = dZ(step + 1) x W_hh^T ([batch, 1024] x [1024, 256]), the output's gradient at the last step; the gates' dZ of this step and dLoss/dc of the step before in the product's epilogue
-            global::SourceNet.Kernels.LstmStep.Backward(batch, LstmUnits, LstmSteps, step, _lstmBackwardWeights, _lstmGates, _lstmCells, _lstmCellTanh, default, _gradients[1], _lstmCellGradient, _lstmGateGradients);
+            // dLoss/dh = dZ(step + 1) x W_hh^T ([batch, 1024] x [1024, 256]), the output's gradient at the last step; the gates' dZ of this step (over its activated gates) and dLoss/dc of the step before in the product's epilogue
+            global::SourceNet.Kernels.LstmStep.Backward(batch, LstmUnits, LstmSteps, step, _lstmBackwardWeights, _lstmGates, _lstmCells, _lstmCellTanh, default, _gradients[1], _lstmCellGradient, _lstmGates);
         }
         // Lstm: the biases' gradients, column sums over every step of every sample
-        global::SourceNet.Kernels.Gemm.ColumnSums(batch * LstmSteps, LstmGateWidth, _lstmGateGradients, _lstm.BiasIh.Gradient);
+        global::SourceNet.Kernels.Gemm.ColumnSums(batch * LstmSteps, LstmGateWidth, _lstmGates, _lstm.BiasIh.Gradient);
         new global::System.ReadOnlySpan<float>(_lstm.BiasIh.Gradient).CopyTo(_lstm.BiasHh.Gradient);
         // Lstm: dLoss/dInput of every step in one product, dZ x W_ih^T ([batch x 64, 1024] x [1024, 64]), before W_ih changes, then back to sample-major
-        global::SourceNet.Kernels.Gemm.MatMulTransposeB(batch * LstmSteps, LstmInputs, LstmGateWidth, _lstmGateGradients, _lstm.WeightIh.Value, _lstmStepInputGradients);
+        global::SourceNet.Kernels.Gemm.MatMulTransposeB(batch * LstmSteps, LstmInputs, LstmGateWidth, _lstmGates, _lstm.WeightIh.Value, _lstmStepInputGradients);
         global::SourceNet.Kernels.RecurrentLayout.ToSampleMajor(batch, LstmSteps, LstmInputs, _lstmStepInputGradients, _gradients[0]);
         // Lstm: dW_ih = inputs^T x dZ and dW_hh = (previous states)^T x dZ, each over every step at once (64 x batch rows)
-        global::SourceNet.Kernels.RecurrentWeightGradient.Compute(LstmInputs, LstmGateWidth, batch * LstmSteps, _lstmStepInputs, _lstmGateGradients, _lstm.WeightIh, optimizer);
-        global::SourceNet.Kernels.RecurrentWeightGradient.Compute(LstmUnits, LstmGateWidth, batch * LstmSteps, _lstmHidden, _lstmGateGradients, _lstm.WeightHh, optimizer);
+        global::SourceNet.Kernels.RecurrentWeightGradient.Compute(LstmInputs, LstmGateWidth, batch * LstmSteps, _lstmStepInputs, _lstmGates, _lstm.WeightIh, optimizer);
+        global::SourceNet.Kernels.RecurrentWeightGradient.Compute(LstmUnits, LstmGateWidth, batch * LstmSteps, _lstmHidden, _lstmGates, _lstm.WeightHh, optimizer);
         optimizer?.Update(_lstm.BiasIh);
         optimizer?.Update(_lstm.BiasHh);
 
@@ -338,7 +336,6 @@ partial class CharLmNetwork : global::SourceNet.IClassifier<int>, global::Source
         _lstmHidden = new float[maxBatchSize * (LstmSteps + 1) * LstmUnits];
         _lstmCells = new float[maxBatchSize * (LstmSteps + 1) * LstmUnits];
         _lstmCellTanh = new float[maxBatchSize * LstmSteps * LstmUnits];
-        _lstmGateGradients = global::System.Array.Empty<float>();
         _lstmCellGradient = global::System.Array.Empty<float>();
         _lstmStepInputGradients = global::System.Array.Empty<float>();
         _lstmForwardWeights = new float[global::SourceNet.Kernels.LstmStep.ForwardWeightsLength(LstmUnits)];

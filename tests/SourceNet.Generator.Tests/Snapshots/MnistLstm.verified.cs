@@ -31,7 +31,6 @@ partial class MnistLstm : global::SourceNet.IClassifier, global::SourceNet.Kerne
     private readonly float[] _rowsHidden;
     private readonly float[] _rowsCells;
     private readonly float[] _rowsCellTanh;
-    private readonly float[] _rowsGateGradients;
     private readonly float[] _rowsCellGradient;
     private readonly float[] _rowsStepInputGradients;
     private readonly float[] _rowsForwardWeights;
@@ -93,7 +92,6 @@ partial class MnistLstm : global::SourceNet.IClassifier, global::SourceNet.Kerne
         _rowsHidden = new float[maxBatchSize * (RowsSteps + 1) * RowsUnits];
         _rowsCells = new float[maxBatchSize * (RowsSteps + 1) * RowsUnits];
         _rowsCellTanh = new float[maxBatchSize * RowsSteps * RowsUnits];
-        _rowsGateGradients = new float[maxBatchSize * RowsSteps * RowsGateWidth];
         _rowsCellGradient = new float[maxBatchSize * RowsUnits];
         _rowsStepInputGradients = new float[maxBatchSize * RowsSteps * RowsInputs];
         _rowsForwardWeights = new float[global::SourceNet.Kernels.LstmStep.ForwardWeightsLength(RowsUnits)];
@@ -224,15 +222,15 @@ partial class MnistLstm : global::SourceNet.IClassifier, global::SourceNet.Kerne
         global::SourceNet.Kernels.LstmStep.PackBackwardWeights(RowsUnits, _rows.WeightHh.Value, _rowsBackwardWeights);
         for (int step = RowsSteps - 1; step >= 0; step--)
         {
-            // dLoss/dh = dZ(step + 1) x W_hh^T ([batch, 512] x [512, 128]), the output's gradient at the last step; the gates' dZ of this step and dLoss/dc of the step before in the product's epilogue
-            global::SourceNet.Kernels.LstmStep.Backward(batch, RowsUnits, RowsSteps, step, _rowsBackwardWeights, _rowsGates, _rowsCells, _rowsCellTanh, new global::System.ReadOnlySpan<float>(_gradients[1], 0, batch * RowsUnits), default, _rowsCellGradient, _rowsGateGradients);
+            // dLoss/dh = dZ(step + 1) x W_hh^T ([batch, 512] x [512, 128]), the output's gradient at the last step; the gates' dZ of this step (over its activated gates) and dLoss/dc of the step before in the product's epilogue
+            global::SourceNet.Kernels.LstmStep.Backward(batch, RowsUnits, RowsSteps, step, _rowsBackwardWeights, _rowsGates, _rowsCells, _rowsCellTanh, new global::System.ReadOnlySpan<float>(_gradients[1], 0, batch * RowsUnits), default, _rowsCellGradient, _rowsGates);
         }
         // Rows: the biases' gradients, column sums over every step of every sample
-        global::SourceNet.Kernels.Gemm.ColumnSums(batch * RowsSteps, RowsGateWidth, _rowsGateGradients, _rows.BiasIh.Gradient);
+        global::SourceNet.Kernels.Gemm.ColumnSums(batch * RowsSteps, RowsGateWidth, _rowsGates, _rows.BiasIh.Gradient);
         new global::System.ReadOnlySpan<float>(_rows.BiasIh.Gradient).CopyTo(_rows.BiasHh.Gradient);
         // Rows: dW_ih = inputs^T x dZ and dW_hh = (previous states)^T x dZ, each over every step at once (28 x batch rows)
-        global::SourceNet.Kernels.RecurrentWeightGradient.Compute(RowsInputs, RowsGateWidth, batch * RowsSteps, _rowsStepInputs, _rowsGateGradients, _rows.WeightIh, optimizer);
-        global::SourceNet.Kernels.RecurrentWeightGradient.Compute(RowsUnits, RowsGateWidth, batch * RowsSteps, _rowsHidden, _rowsGateGradients, _rows.WeightHh, optimizer);
+        global::SourceNet.Kernels.RecurrentWeightGradient.Compute(RowsInputs, RowsGateWidth, batch * RowsSteps, _rowsStepInputs, _rowsGates, _rows.WeightIh, optimizer);
+        global::SourceNet.Kernels.RecurrentWeightGradient.Compute(RowsUnits, RowsGateWidth, batch * RowsSteps, _rowsHidden, _rowsGates, _rows.WeightHh, optimizer);
         optimizer?.Update(_rows.BiasIh);
         optimizer?.Update(_rows.BiasHh);
     }
@@ -335,7 +333,6 @@ partial class MnistLstm : global::SourceNet.IClassifier, global::SourceNet.Kerne
         _rowsHidden = new float[maxBatchSize * (RowsSteps + 1) * RowsUnits];
         _rowsCells = new float[maxBatchSize * (RowsSteps + 1) * RowsUnits];
         _rowsCellTanh = new float[maxBatchSize * RowsSteps * RowsUnits];
-        _rowsGateGradients = global::System.Array.Empty<float>();
         _rowsCellGradient = global::System.Array.Empty<float>();
         _rowsStepInputGradients = global::System.Array.Empty<float>();
         _rowsForwardWeights = new float[global::SourceNet.Kernels.LstmStep.ForwardWeightsLength(RowsUnits)];
@@ -386,7 +383,6 @@ partial class MnistLstm : global::SourceNet.IClassifier, global::SourceNet.Kerne
         _rowsHidden = new float[maxBatchSize * (RowsSteps + 1) * RowsUnits];
         _rowsCells = new float[maxBatchSize * (RowsSteps + 1) * RowsUnits];
         _rowsCellTanh = new float[maxBatchSize * RowsSteps * RowsUnits];
-        _rowsGateGradients = new float[maxBatchSize * RowsSteps * RowsGateWidth];
         _rowsCellGradient = new float[maxBatchSize * RowsUnits];
         _rowsStepInputGradients = new float[maxBatchSize * RowsSteps * RowsInputs];
         _rowsForwardWeights = new float[global::SourceNet.Kernels.LstmStep.ForwardWeightsLength(RowsUnits)];

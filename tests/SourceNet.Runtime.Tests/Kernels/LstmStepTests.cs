@@ -112,6 +112,31 @@ public class LstmStepTests
         }
     }
 
+    [Theory]
+    [InlineData(7, 13, 3, false, 1)]
+    [InlineData(37, 40, 3, true, 2)]
+    [InlineData(50, 128, 4, false, 2)]
+    [InlineData(1, 8, 2, true, 1)]
+    public void Gate_gradients_written_over_the_gates_are_the_same_bits(int batch, int units, int steps, bool sequences, int threads)
+    {
+        // The generated backward pass writes each step's dZ over that step's activated gates, which nothing reads later.
+        int saved = KernelThreads.Count;
+        try
+        {
+            KernelThreads.Count = threads;
+            var lstm = new Case(batch, units, steps, seed: batch + units);
+            Fused forward = lstm.RunFused(sequences);
+            (float[] dz, float[] dc) = lstm.BackwardFused(forward.AsUnfused(), sequences);
+            (float[] dzInPlace, float[] dcInPlace) = lstm.BackwardFused(forward.AsUnfused(), sequences, inPlace: true);
+            Assert.Equal(dz, dzInPlace);
+            Assert.Equal(dc, dcInPlace);
+        }
+        finally
+        {
+            KernelThreads.Count = saved;
+        }
+    }
+
     [Fact]
     public void One_and_two_threads_give_the_same_bits()
     {
@@ -251,14 +276,16 @@ public class LstmStepTests
             return (dz, dc);
         }
 
-        public (float[] GateGradients, float[] CellGradient) BackwardFused(Unfused forward, bool sequences)
+        /// <param name="inPlace">dZ written over a copy of the activated gates, as the generated code does.</param>
+        public (float[] GateGradients, float[] CellGradient) BackwardFused(Unfused forward, bool sequences, bool inPlace = false)
         {
-            var dz = new float[_steps * _batch * 4 * _units];
+            float[] gates = inPlace ? (float[])forward.Gates.Clone() : forward.Gates;
+            float[] dz = inPlace ? gates : new float[_steps * _batch * 4 * _units];
             var dc = new float[_batch * _units];
             var packed = new float[LstmStep.BackwardWeightsLength(_units)];
             LstmStep.PackBackwardWeights(_units, _weightHh, packed);
             for (int t = _steps - 1; t >= 0; t--)
-                LstmStep.Backward(_batch, _units, _steps, t, packed, forward.Gates, forward.Cells, forward.CellTanh, sequences ? default : _lastGradient, sequences ? _outputGradient : default, dc, dz);
+                LstmStep.Backward(_batch, _units, _steps, t, packed, gates, forward.Cells, forward.CellTanh, sequences ? default : _lastGradient, sequences ? _outputGradient : default, dc, dz);
             return (dz, dc);
         }
     }
