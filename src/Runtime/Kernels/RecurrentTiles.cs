@@ -102,19 +102,29 @@ internal static class RecurrentTiles
         for (int panel = 0; panel < UnitPanels(units); panel++)
         {
             float* b = weights + (nint)panel * width * 16;
-            int row = first;
-            for (; row + 6 <= end; row += 6)
-                BackwardTile<TEpilogue, Count6>(epilogue, row, panel, units, width, b, next, sums);
-            switch (end - row)
+            for (int row = first, rows; row < end; row += rows)
             {
-                case 1: BackwardTile<TEpilogue, Count1>(epilogue, row, panel, units, width, b, next, sums); break;
-                case 2: BackwardTile<TEpilogue, Count2>(epilogue, row, panel, units, width, b, next, sums); break;
-                case 3: BackwardTile<TEpilogue, Count3>(epilogue, row, panel, units, width, b, next, sums); break;
-                case 4: BackwardTile<TEpilogue, Count4>(epilogue, row, panel, units, width, b, next, sums); break;
-                case 5: BackwardTile<TEpilogue, Count5>(epilogue, row, panel, units, width, b, next, sums); break;
+                rows = TileRows(end - row);
+                switch (rows)
+                {
+                    case 6: BackwardTile<TEpilogue, Count6>(epilogue, row, panel, units, width, b, next, sums); break;
+                    case 5: BackwardTile<TEpilogue, Count5>(epilogue, row, panel, units, width, b, next, sums); break;
+                    case 4: BackwardTile<TEpilogue, Count4>(epilogue, row, panel, units, width, b, next, sums); break;
+                    case 3: BackwardTile<TEpilogue, Count3>(epilogue, row, panel, units, width, b, next, sums); break;
+                    case 2: BackwardTile<TEpilogue, Count2>(epilogue, row, panel, units, width, b, next, sums); break;
+                    default: BackwardTile<TEpilogue, Count1>(epilogue, row, panel, units, width, b, next, sums); break;
+                }
             }
         }
     }
+
+    /// <summary>
+    /// Rows of the next tile when <paramref name="remaining"/> rows are left: six, except that 7 to 9 rows split into
+    /// two tiles of 4 + 3, 4 + 4 and 5 + 4. A tile of r rows runs 2r chains of multiply-adds; the two FMA pipes need
+    /// about eight in flight to stay busy, so the 50 rows of a training chunk as 8 x 6 + 2 ran their last tile at half
+    /// speed, and 7 x 6 + 4 + 4 does not. A row's sums are the same chain in any tile, so this changes no value.
+    /// </summary>
+    public static int TileRows(int remaining) => remaining is >= 7 and <= 9 ? (remaining + 1) / 2 : Math.Min(6, remaining);
 
     /// <summary>Rows [row, row + TRows) of units [16·panel, 16·panel + 16).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -113,6 +113,26 @@ public class LstmStepTests
     }
 
     [Theory]
+    [InlineData(8, 16, false)]  // two tiles of four rows
+    [InlineData(9, 13, true)]   // five and four
+    [InlineData(50, 24, false)] // seven of six, then four and four: a training chunk
+    [InlineData(13, 8, true)]   // six, then four and three
+    public void A_row_gets_the_same_backward_bits_in_any_tile(int batch, int units, bool sequences)
+    {
+        const int steps = 3;
+        var lstm = new Case(batch, units, steps, seed: 3 * batch + units);
+        (float[] dz, float[] dc) = lstm.BackwardFused(lstm.RunFused(sequences).AsUnfused(), sequences);
+        foreach (int b in new[] { 0, batch / 2, batch - 1 })
+        {
+            Case one = lstm.Sample(b);
+            (float[] dzOne, float[] dcOne) = one.BackwardFused(one.RunFused(sequences).AsUnfused(), sequences);
+            for (int t = 0; t < steps; t++)
+                Assert.Equal(dz.AsSpan((t * batch + b) * 4 * units, 4 * units).ToArray(), dzOne.AsSpan(t * 4 * units, 4 * units).ToArray());
+            Assert.Equal(dc.AsSpan(b * units, units).ToArray(), dcOne);
+        }
+    }
+
+    [Theory]
     [InlineData(7, 13, 3, false, 1)]
     [InlineData(37, 40, 3, true, 2)]
     [InlineData(50, 128, 4, false, 2)]
