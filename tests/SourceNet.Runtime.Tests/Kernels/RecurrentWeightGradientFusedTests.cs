@@ -67,6 +67,44 @@ public class RecurrentWeightGradientFusedTests
 
     [Theory]
     [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(7)]
+    [InlineData(50)]
+    public void Sequential_mnist_lstm_shapes_match_the_separate_calls_bit_for_bit(int batch)
+    {
+        // 28 steps of 28 pixels: rows = 28 · batch, W_ih [28, 4·units], W_hh [units, 4·units].
+        const int steps = 28, inputs = 28;
+        int saved = KernelThreads.Count;
+        try
+        {
+            foreach (int threads in ThreadCounts)
+            {
+                KernelThreads.Count = threads;
+                foreach (int units in new[] { 7, 8, 40, 128 })
+                {
+                    int n = 4 * units, rows = steps * batch;
+                    string what = $"batch {batch}, units {units}, {threads} thread(s)";
+                    var random = new SeededRandom(batch * 101 + units);
+                    float[] x = Filled(random, rows * inputs), h = Filled(random, (rows + batch) * units), dz = Filled(random, rows * n);
+                    (float[] expectedIh, float[] expectedHh, float[] expectedBias) = SeparateCalls(inputs, units, n, rows, x, h, dz);
+                    var ih = Stale(random, "ih", inputs, n);
+                    var hh = Stale(random, "hh", units, n);
+                    float[] bias = Filled(random, n);
+                    RecurrentWeightGradient.ComputeBothSides(inputs, units, n, rows, x, h, dz, ih, hh, bias, null);
+                    AssertSameBits(expectedIh, ih.Gradient, "dW_ih, " + what);
+                    AssertSameBits(expectedHh, hh.Gradient, "dW_hh, " + what);
+                    AssertSameBits(expectedBias, bias, "bias, " + what);
+                }
+            }
+        }
+        finally
+        {
+            KernelThreads.Count = saved;
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
     [InlineData(5)]
     [InlineData(28)]
     [InlineData(128)]
