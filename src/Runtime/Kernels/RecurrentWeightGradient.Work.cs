@@ -199,7 +199,7 @@ public static partial class RecurrentWeightGradient
     /// <paramref name="count"/> rows of the sum: A's tile <paramref name="a"/> (packed, 6 values a row, or in place, M)
     /// and dZ's packed strip <paramref name="b"/> (16 a row).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Tile<TRows>(float* c, nint n, int count, bool accumulate, float* a, int aStride, float* b)
+    private static unsafe void Tile<TRows>(float* c, nint n, int count, bool accumulate, float* a, nint aStride, float* b)
         where TRows : struct, ITileCount
     {
         int rows = TRows.Value;
@@ -214,7 +214,30 @@ public static partial class RecurrentWeightGradient
             if (rows > 4) { c40 = Vector256.Load(c + 4 * n); c41 = Vector256.Load(c + 4 * n + 8); }
             if (rows > 5) { c50 = Vector256.Load(c + 5 * n); c51 = Vector256.Load(c + 5 * n + 8); }
         }
-        for (int p = 0; p < count; p++, a += aStride, b += 16)
+        // Two rows of the sum per iteration (the same chains, row after row): half the loop's bookkeeping.
+        int p = 0;
+        for (; p + 2 <= count; p += 2, a += 2 * aStride, b += 32)
+        {
+            Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
+            Vector256<float> x = Vector256.Create(a[0]);
+            c00 = MultiplyAdd.Vector(x, b0, c00); c01 = MultiplyAdd.Vector(x, b1, c01);
+            if (rows > 1) { x = Vector256.Create(a[1]); c10 = MultiplyAdd.Vector(x, b0, c10); c11 = MultiplyAdd.Vector(x, b1, c11); }
+            if (rows > 2) { x = Vector256.Create(a[2]); c20 = MultiplyAdd.Vector(x, b0, c20); c21 = MultiplyAdd.Vector(x, b1, c21); }
+            if (rows > 3) { x = Vector256.Create(a[3]); c30 = MultiplyAdd.Vector(x, b0, c30); c31 = MultiplyAdd.Vector(x, b1, c31); }
+            if (rows > 4) { x = Vector256.Create(a[4]); c40 = MultiplyAdd.Vector(x, b0, c40); c41 = MultiplyAdd.Vector(x, b1, c41); }
+            if (rows > 5) { x = Vector256.Create(a[5]); c50 = MultiplyAdd.Vector(x, b0, c50); c51 = MultiplyAdd.Vector(x, b1, c51); }
+            // The next row.
+            b0 = Vector256.Load(b + 16);
+            b1 = Vector256.Load(b + 24);
+            x = Vector256.Create(a[aStride]);
+            c00 = MultiplyAdd.Vector(x, b0, c00); c01 = MultiplyAdd.Vector(x, b1, c01);
+            if (rows > 1) { x = Vector256.Create(a[aStride + 1]); c10 = MultiplyAdd.Vector(x, b0, c10); c11 = MultiplyAdd.Vector(x, b1, c11); }
+            if (rows > 2) { x = Vector256.Create(a[aStride + 2]); c20 = MultiplyAdd.Vector(x, b0, c20); c21 = MultiplyAdd.Vector(x, b1, c21); }
+            if (rows > 3) { x = Vector256.Create(a[aStride + 3]); c30 = MultiplyAdd.Vector(x, b0, c30); c31 = MultiplyAdd.Vector(x, b1, c31); }
+            if (rows > 4) { x = Vector256.Create(a[aStride + 4]); c40 = MultiplyAdd.Vector(x, b0, c40); c41 = MultiplyAdd.Vector(x, b1, c41); }
+            if (rows > 5) { x = Vector256.Create(a[aStride + 5]); c50 = MultiplyAdd.Vector(x, b0, c50); c51 = MultiplyAdd.Vector(x, b1, c51); }
+        }
+        if (p < count)
         {
             Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
             Vector256<float> x = Vector256.Create(a[0]);
