@@ -82,9 +82,7 @@ internal static class StepBreakdown
                 for (int t = Steps - 1; t >= 0; t--)
                     LstmStep.Backward(batch, Units, Steps, t, backwardWeights, gates, cells, cellTanh, hiddenGradient, default, cellGradient, gateGradients);
             }),
-            ("bias gradients (column sums)", () => Gemm.ColumnSums(batch * Steps, Width, gateGradients, biasGradient)),
-            ("dW_ih [28, B*28]x[B*28, 512]", () => RecurrentWeightGradient.Compute(Inputs, Width, batch * Steps, stepInputs, gateGradients, weightIh, null)),
-            ("dW_hh [128, B*28]x[B*28, 512]", () => RecurrentWeightGradient.Compute(Units, Width, batch * Steps, hidden, gateGradients, weightHh, null)),
+            ("dW_ih + dW_hh + bias, one pass over dZ", () => RecurrentWeightGradient.ComputeBothSides(Inputs, Units, Width, batch * Steps, stepInputs, hidden, gateGradients, weightIh, weightHh, biasGradient, null)),
             ("sum of 2 chunks' W_hh gradient", () => TensorPrimitives.Add(weightHh.Gradient, replicaGradient, weightHh.Gradient)),
             ("Adam update, W_hh", () => { adam.BeginStep(); adam.Update(weightHh); }),
             // The whole step for comparison: every chunk (two of 50 for a batch of 100), the sum and the update, on

@@ -259,25 +259,24 @@ internal abstract class RecurrentKind : LayerKind
         }
         string inputSide = GateGradients(c), hiddenSide = HiddenSideGradients(c);
         string rows = $"batch * {steps}";
-        c.W.Line($"// {recurrent.Name}: the biases' gradients, column sums over every step of every sample");
-        c.W.Line($"{Gemm}.ColumnSums({rows}, {width}, {inputSide}, {c.Field}.BiasIh.Gradient);");
-        if (hiddenSide == inputSide)
-        {
-            c.W.Line($"new {ReadOnlySpan}({c.Field}.BiasIh.Gradient).CopyTo({c.Field}.BiasHh.Gradient);");
-        }
-        else
-        {
-            c.W.Line($"{Gemm}.ColumnSums({rows}, {width}, {hiddenSide}, {c.Field}.BiasHh.Gradient);");
-        }
         if (c.InputGradient is { } dx)
         {
             c.W.Line($"// {recurrent.Name}: dLoss/dInput of every step in one product, dZ x W_ih^T ([batch x {Text.Of(recurrent.In.Steps)}, {Text.Of((long)Gates * recurrent.Units)}] x [{Text.Of((long)Gates * recurrent.Units)}, {Text.Of(recurrent.In.Channels)}]), before W_ih changes, then back to sample-major");
             c.W.Line($"{Gemm}.MatMulTransposeB({rows}, {inputs}, {width}, {inputSide}, {c.Field}.WeightIh.Value, {c.Member("StepInputGradients")});");
             c.W.Line($"{Layout}.ToSampleMajor(batch, {steps}, {inputs}, {c.Member("StepInputGradients")}, {dx});");
         }
-        c.W.Line($"// {recurrent.Name}: dW_ih = inputs^T x dZ and dW_hh = (previous states)^T x dZ, each over every step at once ({Text.Of(recurrent.In.Steps)} x batch rows)");
-        c.W.Line($"{WeightGradientKernel}({inputs}, {width}, {rows}, {c.Member("StepInputs")}, {inputSide}, {c.Field}.WeightIh, optimizer);");
-        c.W.Line($"{WeightGradientKernel}({units}, {width}, {rows}, {c.Member("Hidden")}, {hiddenSide}, {c.Field}.WeightHh, optimizer);");
+        if (hiddenSide == inputSide)
+        {
+            c.W.Line($"// {recurrent.Name}: dW_ih = inputs^T x dZ, dW_hh = (previous states)^T x dZ and the biases' gradients (dZ's column sums, the same for b_ih and b_hh) in one pass over dZ, every step at once ({Text.Of(recurrent.In.Steps)} x batch rows)");
+            c.W.Line($"{WeightGradientKernel}.ComputeBothSides({inputs}, {units}, {width}, {rows}, {c.Member("StepInputs")}, {c.Member("Hidden")}, {inputSide}, {c.Field}.WeightIh, {c.Field}.WeightHh, {c.Field}.BiasIh.Gradient, optimizer);");
+            c.W.Line($"new {ReadOnlySpan}({c.Field}.BiasIh.Gradient).CopyTo({c.Field}.BiasHh.Gradient);");
+        }
+        else
+        {
+            c.W.Line($"// {recurrent.Name}: dW_ih = inputs^T x dZ and b_ih's gradient (dZ's column sums) in one pass, then dW_hh and b_hh's from the hidden side's dZ, each over every step at once ({Text.Of(recurrent.In.Steps)} x batch rows)");
+            c.W.Line($"{WeightGradientKernel}.Compute({inputs}, {width}, {rows}, {c.Member("StepInputs")}, {inputSide}, {c.Field}.WeightIh, {c.Field}.BiasIh.Gradient, optimizer);");
+            c.W.Line($"{WeightGradientKernel}.Compute({units}, {width}, {rows}, {c.Member("Hidden")}, {hiddenSide}, {c.Field}.WeightHh, {c.Field}.BiasHh.Gradient, optimizer);");
+        }
         c.W.Line($"optimizer?.Update({c.Field}.BiasIh);");
         c.W.Line($"optimizer?.Update({c.Field}.BiasHh);");
     }
@@ -307,9 +306,10 @@ internal abstract class RecurrentKind : LayerKind
     /// <summary>One step of backpropagation through time: the cell's derivatives, then dLoss/dh of the step before.</summary>
     protected abstract void WriteBackwardStep(LayerContext c, string outputGradient);
 
-    /// <summary>The kernel for the weight gradients over every step, <c>dW = A^T x dZ</c> and the update: blocked over
-    /// the steps' rows, so dZ's strip stays in L1 through the long sum (the same sums as Gemm's).</summary>
-    private const string WeightGradientKernel = "global::SourceNet.Kernels.RecurrentWeightGradient.Compute";
+    /// <summary>The kernels for the weight gradients over every step, <c>dW = A^T x dZ</c>, with the biases' column sums
+    /// and the weights' update: blocked over the steps' rows, so dZ's strip stays in L1 through the long sum, and each
+    /// strip read once for every weight and bias that uses it (the same sums as Gemm's).</summary>
+    private const string WeightGradientKernel = "global::SourceNet.Kernels.RecurrentWeightGradient";
 
     /// <summary>dLoss/d(pre-activation) of the gates, [steps, batch, gate width] (the input side's, <c>x·W_ih + b_ih</c>).</summary>
     protected virtual string GateGradients(LayerContext c) => c.Member("GateGradients");

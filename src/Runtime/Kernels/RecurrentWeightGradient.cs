@@ -1,7 +1,5 @@
 using System;
 using System.ComponentModel;
-using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace SourceNet.Kernels;
 
@@ -11,19 +9,14 @@ namespace SourceNet.Kernels;
 /// long sum (1,400 rows for 28 steps of 50 samples) into a small output. Blocked over the rows so that the strip of dZ
 /// a tile reads stays in L1 and the block of A in L2; each output element is still one chain of fused multiply-adds
 /// over the rows in increasing order (the partial sum is stored and reloaded exactly between blocks), so the result
-/// is the same whichever path, block size or thread computes it.
+/// is the same whichever path, block size or thread computes it. The bias's gradient (dZ's column sums) and a second
+/// weight on the same dZ (an LSTM's W_ih and W_hh) can be taken in the same pass: dZ (2.9 MB for 1,400 rows of 512,
+/// more than L2) is then read once instead of three times.
 /// </summary>
 /// <remarks>Threads split the output's columns in panels of 16 (a fixed partition: the same bits on any count).</remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class RecurrentWeightGradient
+public static partial class RecurrentWeightGradient
 {
-    /// <summary>Rows of A and dZ one pass over the output covers: dZ's packed 16-column strip of them (8 KiB) and the
-    /// packed tile of A a row tile reads (3 KiB) stay in L1 together.</summary>
-    private const int RowBlock = 128;
-
-    /// <summary>A as wide as this (rows 256 bytes or more apart, so a tile's rows fall into few of L1's sets) is packed.</summary>
-    private const int PackedAFrom = 64;
-
     /// <summary>
     /// <c>weight.Gradient = Aᵀ·dZ</c> (A stored [rows, m], dZ [rows, n], the weight [m, n]), then the optimizer's update
     /// of the weight when <paramref name="optimizer"/> is given.
@@ -36,172 +29,110 @@ public static class RecurrentWeightGradient
     /// <param name="weight">The weight, [m, n].</param>
     /// <param name="optimizer">Updates the weight afterwards, or null.</param>
     /// <exception cref="ArgumentException">A span is shorter than the sizes need, or the weight's shape is not [m, n].</exception>
-    public static unsafe void Compute(int m, int n, int rows, ReadOnlySpan<float> a, ReadOnlySpan<float> gradients, Parameter weight, Optimizer? optimizer)
+    public static void Compute(int m, int n, int rows, ReadOnlySpan<float> a, ReadOnlySpan<float> gradients, Parameter weight, Optimizer? optimizer)
+    {
+        CheckSizes(n, rows, gradients, default, hasBias: false);
+        CheckSide(m, n, rows, a, weight, nameof(a));
+        Run(m, a, weight, 0, default, null, n, rows, gradients, default, hasBias: false);
+        optimizer?.Update(weight);
+    }
+
+    /// <summary>
+    /// <c>weight.Gradient = Aᵀ·dZ</c> and <c>biasGradient[j] = Σ_p dZ[p, j]</c> in one pass over dZ, then the optimizer's
+    /// update of the weight (not of the bias, whose parameter the caller holds). The bias's sums are the same bits as
+    /// <see cref="Gemm.ColumnSums"/>: each column one chain of adds from zero over the rows in increasing order.
+    /// </summary>
+    /// <param name="m">Rows of the weight (features of A).</param>
+    /// <param name="n">Columns of the weight (of dZ) and values of the bias.</param>
+    /// <param name="rows">Rows of A and dZ (steps · batch).</param>
+    /// <param name="a">A, [rows, m] (more values are ignored).</param>
+    /// <param name="gradients">dZ, [rows, n].</param>
+    /// <param name="weight">The weight, [m, n].</param>
+    /// <param name="biasGradient">Receives dZ's column sums in its first n values.</param>
+    /// <param name="optimizer">Updates the weight afterwards, or null.</param>
+    /// <exception cref="ArgumentException">A span is shorter than the sizes need, or the weight's shape is not [m, n].</exception>
+    public static void Compute(int m, int n, int rows, ReadOnlySpan<float> a, ReadOnlySpan<float> gradients, Parameter weight, Span<float> biasGradient, Optimizer? optimizer)
+    {
+        CheckSizes(n, rows, gradients, biasGradient, hasBias: true);
+        CheckSide(m, n, rows, a, weight, nameof(a));
+        Run(m, a, weight, 0, default, null, n, rows, gradients, biasGradient, hasBias: true);
+        optimizer?.Update(weight);
+    }
+
+    /// <summary>
+    /// An LSTM's two weight gradients and its bias's from the one dZ both sides share, in one pass over dZ:
+    /// <c>weightIh.Gradient = inputsᵀ·dZ</c>, <c>weightHh.Gradient = hiddenᵀ·dZ</c> and <c>biasGradient</c> = dZ's
+    /// column sums, each the same bits as <see cref="Compute(int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Parameter, Optimizer?)"/>
+    /// and <see cref="Gemm.ColumnSums"/> give; then the optimizer's update of W_ih, then of W_hh.
+    /// </summary>
+    /// <param name="inputs">Rows of W_ih (features of each step's input).</param>
+    /// <param name="units">Rows of W_hh (hidden units).</param>
+    /// <param name="n">Columns of both weights (of dZ) and values of the bias.</param>
+    /// <param name="rows">Rows of the inputs, the hidden states and dZ (steps · batch).</param>
+    /// <param name="stepInputs">Every step's input, [rows, inputs] (more values are ignored).</param>
+    /// <param name="hidden">Every step's previous hidden state, [rows, units] (more values are ignored).</param>
+    /// <param name="gradients">dZ, [rows, n].</param>
+    /// <param name="weightIh">W_ih, [inputs, n].</param>
+    /// <param name="weightHh">W_hh, [units, n].</param>
+    /// <param name="biasGradient">Receives dZ's column sums in its first n values.</param>
+    /// <param name="optimizer">Updates both weights afterwards, or null.</param>
+    /// <exception cref="ArgumentException">A span is shorter than the sizes need, or a weight's shape does not match.</exception>
+    public static void ComputeBothSides(int inputs, int units, int n, int rows, ReadOnlySpan<float> stepInputs, ReadOnlySpan<float> hidden,
+        ReadOnlySpan<float> gradients, Parameter weightIh, Parameter weightHh, Span<float> biasGradient, Optimizer? optimizer)
+    {
+        CheckSizes(n, rows, gradients, biasGradient, hasBias: true);
+        CheckSide(inputs, n, rows, stepInputs, weightIh, nameof(stepInputs));
+        CheckSide(units, n, rows, hidden, weightHh, nameof(hidden));
+        if (ReferenceEquals(weightIh, weightHh))
+            throw new ArgumentException($"W_ih and W_hh are the same parameter ({weightIh.Name}); each side needs its own gradient.", nameof(weightHh));
+        Run(inputs, stepInputs, weightIh, units, hidden, weightHh, n, rows, gradients, biasGradient, hasBias: true);
+        optimizer?.Update(weightIh);
+        optimizer?.Update(weightHh);
+    }
+
+    private static void CheckSizes(int n, int rows, ReadOnlySpan<float> gradients, Span<float> biasGradient, bool hasBias)
+    {
+        if (n <= 0 || rows < 0)
+            throw new ArgumentOutOfRangeException(n <= 0 ? nameof(n) : nameof(rows), $"A weight gradient needs n > 0 and rows ≥ 0; got n {n}, rows {rows}.");
+        if (gradients.Length < (long)rows * n)
+            throw new ArgumentException($"A weight gradient over {rows} rows of {n} needs {(long)rows * n} values of dZ; got {gradients.Length}.", nameof(gradients));
+        if (hasBias && biasGradient.Length < n)
+            throw new ArgumentException($"The bias's gradient needs {n} values (dZ's columns); got {biasGradient.Length}.", nameof(biasGradient));
+    }
+
+    private static void CheckSide(int m, int n, int rows, ReadOnlySpan<float> a, Parameter weight, string name)
     {
         ArgumentNullException.ThrowIfNull(weight);
-        if (m <= 0 || n <= 0 || rows < 0)
-            throw new ArgumentOutOfRangeException(nameof(rows), $"A weight gradient needs m > 0, n > 0, rows ≥ 0; got m {m}, n {n}, rows {rows}.");
+        if (m <= 0)
+            throw new ArgumentOutOfRangeException(name, $"A weight gradient needs m > 0 (features of {name}); got {m}.");
         if (weight.Rows != m || weight.Columns != n)
             throw new ArgumentException($"Parameter {weight.Name} is {weight.ShapeText}; the gradient is [{m}, {n}].", nameof(weight));
-        if (a.Length < (long)rows * m || gradients.Length < (long)rows * n)
-            throw new ArgumentException($"A weight gradient over {rows} rows needs {(long)rows * m} values of A and {(long)rows * n} of dZ; got {a.Length} and {gradients.Length}.");
+        if (a.Length < (long)rows * m)
+            throw new ArgumentException($"A weight gradient over {rows} rows needs {(long)rows * m} values of {name} ([{rows}, {m}]); got {a.Length}.", name);
+    }
+
+    /// <summary>Both sides (the second absent when <paramref name="secondWeight"/> is null) and the bias over threads.</summary>
+    private static unsafe void Run(int firstM, ReadOnlySpan<float> firstA, Parameter firstWeight, int secondM, ReadOnlySpan<float> secondA, Parameter? secondWeight,
+        int n, int rows, ReadOnlySpan<float> gradients, Span<float> biasGradient, bool hasBias)
+    {
         int panels = (n + 15) / 16;
-        int parts = Math.Min(BlockRunner.PartsFor((long)m * n * rows), panels);
-        fixed (float* pa = a)
+        int parts = Math.Min(BlockRunner.PartsFor((long)(firstM + secondM) * n * rows), panels);
+        float[] secondC = secondWeight?.Gradient ?? [];
+        fixed (float* pa = firstA)
+        fixed (float* pc = firstWeight.Gradient)
+        fixed (float* qa = secondA)
+        fixed (float* qc = secondC)
         fixed (float* pb = gradients)
-        fixed (float* pc = weight.Gradient)
+        fixed (float* bias = biasGradient)
         {
             var work = new Work
             {
-                A = pa, B = pb, C = pc, M = m, N = n, Rows = rows,
+                First = new Side(pa, pc, firstM),
+                Second = secondWeight is null ? default : new Side(qa, qc, secondM),
+                B = pb, Bias = hasBias ? bias : null, N = n, Rows = rows,
                 PanelsPerBlock = parts <= 1 ? panels : (panels + parts - 1) / parts,
             };
             BlockRunner.Run(work, parts);
         }
-        optimizer?.Update(weight);
-    }
-
-    /// <summary>Per thread: A's block of rows packed by tiles of 6 columns, then dZ's 16-column strip (see <see cref="Work.RunBlock"/>).</summary>
-    [ThreadStatic]
-    private static float[]? t_packed;
-
-    private unsafe struct Work : IBlockWork
-    {
-        public float* A;
-        public float* B;
-        public float* C;
-        public int M;
-        public int N;
-        public int Rows;
-        public int PanelsPerBlock;
-
-        public readonly int Blocks => ((N + 15) / 16 + PanelsPerBlock - 1) / PanelsPerBlock;
-
-        /// <summary>
-        /// Columns of this block's panels. Per block of rows, A's rows are first packed tile by tile (tile t: for each
-        /// row p, A[p, 6t .. 6t + 5]) and, per panel, dZ's strip (for each row p, its 16 columns) next to them: read in
-        /// place, rows 2 KiB (dZ) and 512 bytes (A) apart fall into a few of L1's sets and evict each other, so every
-        /// tile read both from L2; packed, a tile reads two contiguous streams and the strip stays in L1. Only where
-        /// the values are read from changes: each sum is the same chain.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public readonly void RunBlock(int block)
-        {
-            int firstColumn = block * PanelsPerBlock * 16, endColumn = Math.Min(N, firstColumn + PanelsPerBlock * 16);
-            int vectorEnd = Vector256.IsHardwareAccelerated ? firstColumn + (endColumn - firstColumn) / 16 * 16 : firstColumn;
-            int tiles = (M + 5) / 6;
-            int packedA = tiles * 6 * RowBlock;
-            if (t_packed is null || t_packed.Length < packedA + 16 * RowBlock)
-                t_packed = new float[packedA + 16 * RowBlock];
-            fixed (float* packed = t_packed)
-            {
-                float* strip = packed + packedA;
-                // Rows of the sum in blocks; the first block starts each element from zero, the others from its partial sum.
-                for (int p0 = 0; p0 < Math.Max(Rows, 1); p0 += RowBlock)
-                {
-                    int p1 = Math.Min(Rows, p0 + RowBlock);
-                    // Narrow A (dW_ih's 28 inputs: rows 112 bytes apart) is read in place: its rows spread over L1's sets.
-                    bool packA = M >= PackedAFrom;
-                    if (packA && vectorEnd > firstColumn)
-                        PackA(packed, p0, p1);
-                    int aStride = packA ? 6 : M;
-                    for (int j = firstColumn; j < vectorEnd; j += 16)
-                    {
-                        float* b = B + (nint)p0 * N + j;
-                        for (int p = 0; p < p1 - p0; p++, b += N)
-                        {
-                            Vector256.Load(b).Store(strip + 16 * p);
-                            Vector256.Load(b + 8).Store(strip + 16 * p + 8);
-                        }
-                        int i = 0;
-                        for (; i + 6 <= M; i += 6)
-                            Tile<Count6>(this, i, j, p1 - p0, p0 > 0, packA ? packed + i * RowBlock : A + (nint)p0 * M + i, aStride, strip);
-                        float* a = packA ? packed + i * RowBlock : A + (nint)p0 * M + i;
-                        switch (M - i)
-                        {
-                            case 1: Tile<Count1>(this, i, j, p1 - p0, p0 > 0, a, aStride, strip); break;
-                            case 2: Tile<Count2>(this, i, j, p1 - p0, p0 > 0, a, aStride, strip); break;
-                            case 3: Tile<Count3>(this, i, j, p1 - p0, p0 > 0, a, aStride, strip); break;
-                            case 4: Tile<Count4>(this, i, j, p1 - p0, p0 > 0, a, aStride, strip); break;
-                            case 5: Tile<Count5>(this, i, j, p1 - p0, p0 > 0, a, aStride, strip); break;
-                        }
-                    }
-                    // Columns past the last full panel: the same chains, one element at a time.
-                    for (int i = 0; i < M; i++)
-                    {
-                        for (int j = vectorEnd; j < endColumn; j++)
-                        {
-                            float sum = p0 == 0 ? 0f : C[(nint)i * N + j];
-                            for (int p = p0; p < p1; p++)
-                                sum = MultiplyAdd.Scalar(A[(nint)p * M + i], B[(nint)p * N + j], sum);
-                            C[(nint)i * N + j] = sum;
-                        }
-                    }
-                }
-            }
-        }
-
-        /// <summary>A's rows [p0, p1) into <paramref name="packed"/>: tile t (columns 6t to 6t + 5) from 6t · RowBlock,
-        /// six values per row, written in order; columns past M are never read.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private readonly void PackA(float* packed, int p0, int p1)
-        {
-            int full = M / 6 * 6;
-            for (int i = 0; i < full; i += 6)
-            {
-                float* from = A + (nint)p0 * M + i, to = packed + i * RowBlock;
-                for (int p = p0; p < p1; p++, from += M, to += 6)
-                {
-                    to[0] = from[0]; to[1] = from[1]; to[2] = from[2];
-                    to[3] = from[3]; to[4] = from[4]; to[5] = from[5];
-                }
-            }
-            if (full < M)
-            {
-                float* from = A + (nint)p0 * M + full, to = packed + full * RowBlock;
-                for (int p = p0; p < p1; p++, from += M, to += 6)
-                    for (int c = 0; c < M - full; c++)
-                        to[c] = from[c];
-            }
-        }
-    }
-
-    /// <summary>Output rows [i, i + TRows) x columns [j, j + 16), over <paramref name="count"/> rows of the sum: A's
-    /// tile <paramref name="a"/> (packed, 6 values a row, or in place, M) and dZ's packed strip <paramref name="b"/> (16 a row).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Tile<TRows>(in Work w, int i, int j, int count, bool accumulate, float* a, int aStride, float* b)
-        where TRows : struct, ITileCount
-    {
-        int rows = TRows.Value;
-        nint n = w.N;
-        float* c = w.C + i * n + j;
-        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        if (accumulate)
-        {
-            c00 = Vector256.Load(c); c01 = Vector256.Load(c + 8);
-            if (rows > 1) { c10 = Vector256.Load(c + n); c11 = Vector256.Load(c + n + 8); }
-            if (rows > 2) { c20 = Vector256.Load(c + 2 * n); c21 = Vector256.Load(c + 2 * n + 8); }
-            if (rows > 3) { c30 = Vector256.Load(c + 3 * n); c31 = Vector256.Load(c + 3 * n + 8); }
-            if (rows > 4) { c40 = Vector256.Load(c + 4 * n); c41 = Vector256.Load(c + 4 * n + 8); }
-            if (rows > 5) { c50 = Vector256.Load(c + 5 * n); c51 = Vector256.Load(c + 5 * n + 8); }
-        }
-        for (int p = 0; p < count; p++, a += aStride, b += 16)
-        {
-            Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
-            Vector256<float> x = Vector256.Create(a[0]);
-            c00 = MultiplyAdd.Vector(x, b0, c00); c01 = MultiplyAdd.Vector(x, b1, c01);
-            if (rows > 1) { x = Vector256.Create(a[1]); c10 = MultiplyAdd.Vector(x, b0, c10); c11 = MultiplyAdd.Vector(x, b1, c11); }
-            if (rows > 2) { x = Vector256.Create(a[2]); c20 = MultiplyAdd.Vector(x, b0, c20); c21 = MultiplyAdd.Vector(x, b1, c21); }
-            if (rows > 3) { x = Vector256.Create(a[3]); c30 = MultiplyAdd.Vector(x, b0, c30); c31 = MultiplyAdd.Vector(x, b1, c31); }
-            if (rows > 4) { x = Vector256.Create(a[4]); c40 = MultiplyAdd.Vector(x, b0, c40); c41 = MultiplyAdd.Vector(x, b1, c41); }
-            if (rows > 5) { x = Vector256.Create(a[5]); c50 = MultiplyAdd.Vector(x, b0, c50); c51 = MultiplyAdd.Vector(x, b1, c51); }
-        }
-        c00.Store(c); c01.Store(c + 8);
-        if (rows > 1) { c10.Store(c + n); c11.Store(c + n + 8); }
-        if (rows > 2) { c20.Store(c + 2 * n); c21.Store(c + 2 * n + 8); }
-        if (rows > 3) { c30.Store(c + 3 * n); c31.Store(c + 3 * n + 8); }
-        if (rows > 4) { c40.Store(c + 4 * n); c41.Store(c + 4 * n + 8); }
-        if (rows > 5) { c50.Store(c + 5 * n); c51.Store(c + 5 * n + 8); }
     }
 }

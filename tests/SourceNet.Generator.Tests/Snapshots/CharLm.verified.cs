@@ -228,15 +228,12 @@ partial class CharLmNetwork : global::SourceNet.IClassifier<int>, global::Source
             // dLoss/dh = dZ(step + 1) x W_hh^T ([batch, 1024] x [1024, 256]), the output's gradient at the last step; the gates' dZ of this step (over its activated gates) and dLoss/dc of the step before in the product's epilogue
             global::SourceNet.Kernels.LstmStep.Backward(batch, LstmUnits, LstmSteps, step, _lstmBackwardWeights, _lstmGates, _lstmCells, _lstmCellTanh, default, _gradients[1], _lstmCellGradient, _lstmGates);
         }
-        // Lstm: the biases' gradients, column sums over every step of every sample
-        global::SourceNet.Kernels.Gemm.ColumnSums(batch * LstmSteps, LstmGateWidth, _lstmGates, _lstm.BiasIh.Gradient);
-        new global::System.ReadOnlySpan<float>(_lstm.BiasIh.Gradient).CopyTo(_lstm.BiasHh.Gradient);
         // Lstm: dLoss/dInput of every step in one product, dZ x W_ih^T ([batch x 64, 1024] x [1024, 64]), before W_ih changes, then back to sample-major
         global::SourceNet.Kernels.Gemm.MatMulTransposeB(batch * LstmSteps, LstmInputs, LstmGateWidth, _lstmGates, _lstm.WeightIh.Value, _lstmStepInputGradients);
         global::SourceNet.Kernels.RecurrentLayout.ToSampleMajor(batch, LstmSteps, LstmInputs, _lstmStepInputGradients, _gradients[0]);
-        // Lstm: dW_ih = inputs^T x dZ and dW_hh = (previous states)^T x dZ, each over every step at once (64 x batch rows)
-        global::SourceNet.Kernels.RecurrentWeightGradient.Compute(LstmInputs, LstmGateWidth, batch * LstmSteps, _lstmStepInputs, _lstmGates, _lstm.WeightIh, optimizer);
-        global::SourceNet.Kernels.RecurrentWeightGradient.Compute(LstmUnits, LstmGateWidth, batch * LstmSteps, _lstmHidden, _lstmGates, _lstm.WeightHh, optimizer);
+        // Lstm: dW_ih = inputs^T x dZ, dW_hh = (previous states)^T x dZ and the biases' gradients (dZ's column sums, the same for b_ih and b_hh) in one pass over dZ, every step at once (64 x batch rows)
+        global::SourceNet.Kernels.RecurrentWeightGradient.ComputeBothSides(LstmInputs, LstmUnits, LstmGateWidth, batch * LstmSteps, _lstmStepInputs, _lstmHidden, _lstmGates, _lstm.WeightIh, _lstm.WeightHh, _lstm.BiasIh.Gradient, optimizer);
+        new global::System.ReadOnlySpan<float>(_lstm.BiasIh.Gradient).CopyTo(_lstm.BiasHh.Gradient);
         optimizer?.Update(_lstm.BiasIh);
         optimizer?.Update(_lstm.BiasHh);
 

@@ -225,12 +225,9 @@ partial class MnistLstm : global::SourceNet.IClassifier, global::SourceNet.Kerne
             // dLoss/dh = dZ(step + 1) x W_hh^T ([batch, 512] x [512, 128]), the output's gradient at the last step; the gates' dZ of this step (over its activated gates) and dLoss/dc of the step before in the product's epilogue
             global::SourceNet.Kernels.LstmStep.Backward(batch, RowsUnits, RowsSteps, step, _rowsBackwardWeights, _rowsGates, _rowsCells, _rowsCellTanh, new global::System.ReadOnlySpan<float>(_gradients[1], 0, batch * RowsUnits), default, _rowsCellGradient, _rowsGates);
         }
-        // Rows: the biases' gradients, column sums over every step of every sample
-        global::SourceNet.Kernels.Gemm.ColumnSums(batch * RowsSteps, RowsGateWidth, _rowsGates, _rows.BiasIh.Gradient);
+        // Rows: dW_ih = inputs^T x dZ, dW_hh = (previous states)^T x dZ and the biases' gradients (dZ's column sums, the same for b_ih and b_hh) in one pass over dZ, every step at once (28 x batch rows)
+        global::SourceNet.Kernels.RecurrentWeightGradient.ComputeBothSides(RowsInputs, RowsUnits, RowsGateWidth, batch * RowsSteps, _rowsStepInputs, _rowsHidden, _rowsGates, _rows.WeightIh, _rows.WeightHh, _rows.BiasIh.Gradient, optimizer);
         new global::System.ReadOnlySpan<float>(_rows.BiasIh.Gradient).CopyTo(_rows.BiasHh.Gradient);
-        // Rows: dW_ih = inputs^T x dZ and dW_hh = (previous states)^T x dZ, each over every step at once (28 x batch rows)
-        global::SourceNet.Kernels.RecurrentWeightGradient.Compute(RowsInputs, RowsGateWidth, batch * RowsSteps, _rowsStepInputs, _rowsGates, _rows.WeightIh, optimizer);
-        global::SourceNet.Kernels.RecurrentWeightGradient.Compute(RowsUnits, RowsGateWidth, batch * RowsSteps, _rowsHidden, _rowsGates, _rows.WeightHh, optimizer);
         optimizer?.Update(_rows.BiasIh);
         optimizer?.Update(_rows.BiasHh);
     }

@@ -56,6 +56,33 @@ public class RecurrentWeightGradientTests
         Assert.Contains("the gradient is [4, 8]", error.Message);
     }
 
+    [Fact]
+    public void A_bias_shorter_than_the_columns_is_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => RecurrentWeightGradient.Compute(4, 8, 2, new float[8], new float[16], new Parameter("w", 4, 8), new float[7], null));
+        Assert.Contains("needs 8 values (dZ's columns); got 7", error.Message);
+    }
+
+    [Fact]
+    public void Both_sides_refuse_short_operands_and_mismatched_weights()
+    {
+        var ih = new Parameter("ih", 3, 16);
+        var hh = new Parameter("hh", 5, 16);
+        var bias = new float[16];
+        var hidden = Assert.Throws<ArgumentException>(() => RecurrentWeightGradient.ComputeBothSides(3, 5, 16, 4, new float[12], new float[19], new float[64], ih, hh, bias, null));
+        Assert.Equal("hidden", hidden.ParamName);
+        Assert.Contains("needs 20 values of hidden ([4, 5]); got 19", hidden.Message);
+        var dz = Assert.Throws<ArgumentException>(() => RecurrentWeightGradient.ComputeBothSides(3, 5, 16, 4, new float[12], new float[20], new float[63], ih, hh, bias, null));
+        Assert.Contains("needs 64 values of dZ; got 63", dz.Message);
+        var shape = Assert.Throws<ArgumentException>(() => RecurrentWeightGradient.ComputeBothSides(3, 4, 16, 4, new float[12], new float[20], new float[64], ih, hh, bias, null));
+        Assert.Contains("Parameter hh is [5, 16]; the gradient is [4, 16]", shape.Message);
+        var same = Assert.Throws<ArgumentException>(() => RecurrentWeightGradient.ComputeBothSides(3, 3, 16, 4, new float[12], new float[12], new float[64], ih, ih, bias, null));
+        Assert.Contains("the same parameter (ih)", same.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => RecurrentWeightGradient.ComputeBothSides(3, 0, 16, 4, new float[12], new float[0], new float[64], ih, hh, bias, null));
+        Assert.Throws<ArgumentOutOfRangeException>(() => RecurrentWeightGradient.ComputeBothSides(3, 5, 16, -1, new float[12], new float[20], new float[64], ih, hh, bias, null));
+        Assert.All(ih.Gradient, x => Assert.Equal(0f, x)); // nothing written before the checks fail
+    }
+
     private static (float[] A, float[] Dz) Operands(int m, int n, int rows, int seed)
     {
         var random = new SeededRandom(seed);
