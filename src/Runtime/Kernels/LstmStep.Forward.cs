@@ -42,8 +42,19 @@ public static partial class LstmStep
             CheckLength(nameof(sequence), sequence.Length, (long)batch * steps * units);
         if (batch == 0)
             return;
-        (int parts, int rowsPerBlock) = Split(batch, units);
         fixed (float* pw = packedWeights)
+        {
+            var work = new ForwardWork { Weights = pw, PanelFloats = (nint)units * 16 };
+            RunForward(ref work, batch, units, steps, step, biasHh, gates, cells, cellTanh, hidden, sequence);
+        }
+    }
+
+    /// <summary>Runs the step's row blocks over the kernel threads: <paramref name="work"/> comes with its weights
+    /// (and, for <see cref="ForwardFromInputs"/>, its inputs); the state's pointers are filled in here.</summary>
+    private static unsafe void RunForward(ref ForwardWork work, int batch, int units, int steps, int step, ReadOnlySpan<float> biasHh,
+        Span<float> gates, Span<float> cells, Span<float> cellTanh, Span<float> hidden, Span<float> sequence)
+    {
+        (int parts, int rowsPerBlock) = Split(batch, units);
         fixed (float* pb = biasHh)
         fixed (float* pg = gates)
         fixed (float* pc = cells)
@@ -52,29 +63,33 @@ public static partial class LstmStep
         fixed (float* ps = sequence)
         {
             nint state = (nint)step * batch * units;
-            var work = new ForwardWork
-            {
-                Weights = pw,
-                BiasHh = pb,
-                Gates = pg + (nint)step * batch * 4 * units,
-                CellsIn = pc + state,
-                CellsOut = pc + state + (nint)batch * units,
-                CellTanh = pt + state,
-                HiddenIn = ph + state,
-                HiddenOut = ph + state + (nint)batch * units,
-                Sequence = sequence.IsEmpty ? null : ps + (nint)step * units,
-                SequenceStride = steps * units,
-                Batch = batch,
-                Units = units,
-                RowsPerBlock = rowsPerBlock,
-            };
+            work.BiasHh = pb;
+            work.Gates = pg + (nint)step * batch * 4 * units;
+            work.CellsIn = pc + state;
+            work.CellsOut = pc + state + (nint)batch * units;
+            work.CellTanh = pt + state;
+            work.HiddenIn = ph + state;
+            work.HiddenOut = ph + state + (nint)batch * units;
+            work.Sequence = sequence.IsEmpty ? null : ps + (nint)step * units;
+            work.SequenceStride = steps * units;
+            work.Batch = batch;
+            work.Units = units;
+            work.RowsPerBlock = rowsPerBlock;
             BlockRunner.Run(work, parts);
         }
     }
 
     private unsafe struct ForwardWork : IBlockWork
     {
+        /// <summary>The packed weights: a panel of <see cref="PanelFloats"/> per unit block and gate pair, W_hh's
+        /// rows at <see cref="HiddenOffset"/> in it (after b_ih and W_ih's rows when <see cref="Inputs"/> is set).</summary>
         public float* Weights;
+        public nint PanelFloats;
+        public nint HiddenOffset;
+        /// <summary>Row <c>step</c> of the step-major inputs ([batch, <see cref="InputCount"/>]), or null when the
+        /// gates hold the input projection on entry (<see cref="Forward"/>).</summary>
+        public float* Inputs;
+        public int InputCount;
         public float* BiasHh;
         public float* Gates;
         public float* CellsIn;
@@ -100,6 +115,9 @@ public static partial class LstmStep
             {
                 // One sample (inference on a single sequence): 2 vectors of one row would be two FMA chains, a
                 // quarter of what two pipes need. Three unit blocks, both passes, fill the 12 accumulators instead.
+                // The row's input projection first, for all its gates, so the steps below find it where Forward does.
+                if (Inputs != null)
+                    ProjectRow(this, first);
                 int u = 0;
                 for (; u + 3 <= blocks; u += 3)
                     ForwardRow<Count3>(this, first, u, sums);
@@ -138,10 +156,12 @@ public static partial class LstmStep
         int unit = 8 * unitBlock;
         int valid = Math.Min(8, units - unit);
         PrefetchForwardEpilogue(w, row, rows, unit, valid, pass);
+        float* panel = w.Weights + (2 * unitBlock + pass) * w.PanelFloats;
+        if (w.Inputs != null)
+            ProjectTile<TRows>(w, row, unit, valid, pass, panel, sums);
         // The sums start from zero; the epilogue adds the input projection and b_hh (its loads of a partial block of
         // units go through memory, which here would keep the accumulators out of registers).
-        float* b = w.Weights + (nint)(2 * unitBlock + pass) * units * 16;
-        SumPanel<TRows>(w.HiddenIn + (nint)row * units, units, units, b, sums);
+        SumPanel<TRows>(w.HiddenIn + (nint)row * units, units, units, panel + w.HiddenOffset, sums);
         if (valid == 8)
             ForwardEpilogue<FullBlock>(w, row, rows, unit, valid, pass, sums);
         else
@@ -184,9 +204,9 @@ public static partial class LstmStep
         Vector256<float> c00 = default, c01 = default, c02 = default, c03 = default;
         Vector256<float> c10 = default, c11 = default, c12 = default, c13 = default;
         Vector256<float> c20 = default, c21 = default, c22 = default, c23 = default;
-        // Pass p of unit block u starts at (2u + p) · units · 16 and advances 16 floats a step.
-        nint pass = (nint)units * 16;
-        float* b0 = w.Weights + 2 * unitBlock * pass, b1 = b0 + 2 * pass, b2 = b1 + 2 * pass;
+        // Pass p of unit block u starts at (2u + p) · PanelFloats + HiddenOffset and advances 16 floats a step.
+        nint pass = w.PanelFloats;
+        float* b0 = w.Weights + 2 * unitBlock * pass + w.HiddenOffset, b1 = b0 + 2 * pass, b2 = b1 + 2 * pass;
         float* a = w.HiddenIn + (nint)row * units;
         for (nint k = 0; k < units; k++, b0 += 16, b1 += 16, b2 += 16)
         {

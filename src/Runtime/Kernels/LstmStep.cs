@@ -35,8 +35,7 @@ public static partial class LstmStep
     /// <exception cref="ArgumentException">A span is shorter than the sizes need.</exception>
     public static unsafe void PackForwardWeights(int units, ReadOnlySpan<float> weightHh, Span<float> packed)
     {
-        int width = 4 * units;
-        CheckLength(nameof(weightHh), weightHh.Length, (long)units * width);
+        CheckLength(nameof(weightHh), weightHh.Length, (long)units * 4 * units);
         CheckLength(nameof(packed), packed.Length, ForwardWeightsLength(units));
         // Every call of a single-sequence inference packs again: eight floats at a time, a copy of W_hh's row.
         fixed (float* weights = weightHh)
@@ -45,24 +44,8 @@ public static partial class LstmStep
             float* to = start;
             for (int block = 0; block < UnitBlocks(units); block++)
             {
-                int valid = Math.Min(8, units - 8 * block);
                 for (int pair = 0; pair < 2; pair++)
-                {
-                    for (int k = 0; k < units; k++)
-                    {
-                        for (int half = 0; half < 2; half++, to += 8)
-                        {
-                            float* from = weights + (nint)k * width + (2 * pair + half) * units + 8 * block;
-                            if (valid == 8)
-                            {
-                                Vector256.Store(Vector256.Load(from), to);
-                                continue;
-                            }
-                            for (int lane = 0; lane < 8; lane++)
-                                to[lane] = lane < valid ? from[lane] : 0f;
-                        }
-                    }
-                }
+                    to = PackPairRows(units, weights, units, block, pair, to);
             }
         }
     }
