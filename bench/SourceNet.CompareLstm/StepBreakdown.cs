@@ -36,7 +36,7 @@ internal static class StepBreakdown
         var hiddenGradient = new float[batch * Units];
         var gateGradients = new float[batch * Steps * Width];
         var cellGradient = new float[batch * Units];
-        var forwardWeights = new float[LstmStep.ForwardWeightsLength(Units)];
+        var forwardWeights = new float[LstmStep.ForwardFromInputsWeightsLength(Units, Inputs)];
         var backwardWeights = new float[LstmStep.BackwardWeightsLength(Units)];
         var biasGradient = new float[Width];
         var denseBiasGradient = new float[Classes];
@@ -52,13 +52,12 @@ internal static class StepBreakdown
         var phases = new List<(string Name, Action Run)>
         {
             ("input to step-major", () => RecurrentLayout.ToStepMajor(batch, Steps, Inputs, images.AsSpan(0, batch * Steps * Inputs), stepInputs)),
-            ("input projection [B*28,28]x[28,512]", () => Gemm.MatMulBias<IdentityActivation>(batch * Steps, Width, Inputs, stepInputs, lstm.WeightIh.Value, lstm.BiasIh.Value, gates)),
             ("clear initial state", () => { Array.Clear(hidden, 0, batch * Units); Array.Clear(cells, 0, batch * Units); }),
-            ("pack W_hh forward", () => LstmStep.PackForwardWeights(Units, lstm.WeightHh.Value, forwardWeights)),
-            ("forward steps (28)", () =>
+            ("pack b_ih, W_ih, W_hh forward", () => LstmStep.PackForwardFromInputsWeights(Units, Inputs, lstm.WeightIh.Value, lstm.BiasIh.Value, lstm.WeightHh.Value, forwardWeights)),
+            ("forward steps with projection (28)", () =>
             {
                 for (int t = 0; t < Steps; t++)
-                    LstmStep.Forward(batch, Units, Steps, t, forwardWeights, lstm.BiasHh.Value, gates, cells, cellTanh, hidden, default);
+                    LstmStep.ForwardFromInputs(batch, Units, Inputs, Steps, t, stepInputs, forwardWeights, lstm.BiasHh.Value, gates, cells, cellTanh, hidden, default);
             }),
             ("dense forward + copy", () =>
             {

@@ -110,7 +110,8 @@ public static partial class LstmStep
         {
             int first = block * RowsPerBlock, end = Math.Min(Batch, first + RowsPerBlock);
             int blocks = UnitBlocks(Units);
-            Vector256<float>* sums = stackalloc Vector256<float>[12];
+            // The tile's sums, then (from the inputs) its input projection.
+            Vector256<float>* sums = stackalloc Vector256<float>[24];
             if (end - first == 1)
             {
                 // One sample (inference on a single sequence): 2 vectors of one row would be two FMA chains, a
@@ -157,15 +158,19 @@ public static partial class LstmStep
         int valid = Math.Min(8, units - unit);
         PrefetchForwardEpilogue(w, row, rows, unit, valid, pass);
         float* panel = w.Weights + (2 * unitBlock + pass) * w.PanelFloats;
+        Vector256<float>* projection = null;
         if (w.Inputs != null)
-            ProjectTile<TRows>(w, row, unit, valid, pass, panel, sums);
+        {
+            projection = sums + 12;
+            ProjectTile<TRows>(w, row, panel, projection);
+        }
         // The sums start from zero; the epilogue adds the input projection and b_hh (its loads of a partial block of
         // units go through memory, which here would keep the accumulators out of registers).
         SumPanel<TRows>(w.HiddenIn + (nint)row * units, units, units, panel + w.HiddenOffset, sums);
         if (valid == 8)
-            ForwardEpilogue<FullBlock>(w, row, rows, unit, valid, pass, sums);
+            ForwardEpilogue<FullBlock>(w, row, rows, unit, valid, pass, sums, projection);
         else
-            ForwardEpilogue<PartialBlock>(w, row, rows, unit, valid, pass, sums);
+            ForwardEpilogue<PartialBlock>(w, row, rows, unit, valid, pass, sums, projection);
     }
 
     /// <summary>The lines <see cref="ForwardEpilogue{TBlock}"/> reads and writes for rows [row, row + rows): the pair's
@@ -290,16 +295,24 @@ public static partial class LstmStep
     /// keeps each chain in registers. Not inlined, so the tile's loop keeps its registers for the sums.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void ForwardEpilogue<TBlock>(in ForwardWork w, int row, int rows, int unit, int valid, int pass, Vector256<float>* sums)
+    private static unsafe void ForwardEpilogue<TBlock>(in ForwardWork w, int row, int rows, int unit, int valid, int pass, Vector256<float>* sums,
+        Vector256<float>* projection)
         where TBlock : struct, IUnitBlock
     {
         int units = w.Units, width = 4 * units;
-        // z = h·W_hh + (x·W_ih + b_ih) + b_hh for the pair's two gates, over the sums: sums[2r] and sums[2r + 1].
+        // z = h·W_hh + (x·W_ih + b_ih) + b_hh for the pair's two gates, over the sums: sums[2r] and sums[2r + 1]. The
+        // input projection is in the gates (Forward), or the tile's own (ForwardFromInputs, zeros past the last unit).
         int column0 = 2 * pass * units + unit, column1 = column0 + units;
         Vector256<float> bias0 = LoadUnits<TBlock>(w.BiasHh + column0, valid), bias1 = LoadUnits<TBlock>(w.BiasHh + column1, valid);
         float* gates = w.Gates + (nint)row * width;
         for (int r = 0; r < rows; r++, gates += width)
         {
+            if (projection != null)
+            {
+                sums[2 * r] += projection[2 * r] + bias0;
+                sums[2 * r + 1] += projection[2 * r + 1] + bias1;
+                continue;
+            }
             sums[2 * r] += LoadUnits<TBlock>(gates + column0, valid) + bias0;
             sums[2 * r + 1] += LoadUnits<TBlock>(gates + column1, valid) + bias1;
         }

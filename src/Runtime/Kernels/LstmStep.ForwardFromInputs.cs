@@ -136,25 +136,18 @@ public static partial class LstmStep
     }
 
     /// <summary>
-    /// The input projection of rows [row, row + TRows) for gate pair <paramref name="pass"/> of the eight units from
-    /// <paramref name="unit"/>, stored in the gates where the epilogue reads it: each value b_ih, then one fused
-    /// multiply-add per input in increasing order (Gemm's chain), in the tile <see cref="SumPanel{TRows}(float*, nint, nint, float*, Vector256{float}, Vector256{float}, Vector256{float}*)"/>
-    /// shares with the recurrent sums.
+    /// The input projection of rows [row, row + TRows) for the gate pair of <paramref name="panel"/>, into
+    /// <paramref name="projection"/> (as <see cref="SumPanel{TRows}(float*, nint, nint, float*, Vector256{float}, Vector256{float}, Vector256{float}*)"/>
+    /// orders its sums), where the epilogue adds it: each value b_ih, then one fused multiply-add per input in
+    /// increasing order (Gemm's chain). It never goes through the gates, whose lines the epilogue alone touches.
     /// </summary>
     // Out of line: the recurrent tile that follows keeps its registers and its code as in Forward.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void ProjectTile<TRows>(in ForwardWork w, int row, int unit, int valid, int pass, float* panel, Vector256<float>* sums)
+    private static unsafe void ProjectTile<TRows>(in ForwardWork w, int row, float* panel, Vector256<float>* projection)
         where TRows : struct, ITileCount
     {
         nint inputs = w.InputCount;
-        SumPanel<TRows>(w.Inputs + row * inputs, inputs, inputs, panel + 16, Vector256.Load(panel), Vector256.Load(panel + 8), sums);
-        int units = w.Units, width = 4 * units;
-        float* gates = w.Gates + (nint)row * width + 2 * pass * units + unit;
-        for (int r = 0; r < TRows.Value; r++, gates += width)
-        {
-            StoreUnits(sums[2 * r], gates, valid);
-            StoreUnits(sums[2 * r + 1], gates + units, valid);
-        }
+        SumPanel<TRows>(w.Inputs + row * inputs, inputs, inputs, panel + 16, Vector256.Load(panel), Vector256.Load(panel + 8), projection);
     }
 
     /// <summary>The input projection of row <paramref name="row"/> alone, for all its gates (before
