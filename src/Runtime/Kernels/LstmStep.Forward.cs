@@ -9,7 +9,8 @@ namespace SourceNet.Kernels;
 // AVX2's 16 registers), the two vectors being one gate pair of eight units. Pass 0 sums the (i, f) pair, adds
 // the input projection and b_hh in the epilogue, and stores σ of both; pass 1 sums (g, o) and finishes the cell with the i and f
 // just stored (still in L1). Unit blocks outer, row tiles inner: a block's packed weights (units x 16 floats per
-// pass) stay in L1 while every row tile of the block uses them.
+// pass) stay in L1 while every row tile of the block uses them. From the inputs (LstmStep.ForwardFromInputs.cs), a
+// pass's panel starts with b_ih and W_ih's rows, and the tile sums its projection before h·W_hh.
 public static partial class LstmStep
 {
     /// <summary>
