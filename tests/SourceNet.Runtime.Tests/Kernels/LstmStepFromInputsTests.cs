@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Runtime.InteropServices;
 using SourceNet.Kernels;
 
 namespace SourceNet.Runtime.Tests.Kernels;
@@ -41,11 +40,11 @@ public class LstmStepFromInputsTests
                     State expected = lstm.RunTwoPasses(sequences);
                     State actual = lstm.RunFromInputs(sequences);
                     string at = $"batch {batch}, units {units}, inputs {inputs}, {threads} thread(s)";
-                    AssertSameBits(expected.Gates, actual.Gates, $"gates ({at})");
-                    AssertSameBits(expected.Cells, actual.Cells, $"cell states ({at})");
-                    AssertSameBits(expected.CellTanh, actual.CellTanh, $"tanh of the cell states ({at})");
-                    AssertSameBits(expected.Hidden, actual.Hidden, $"hidden states ({at})");
-                    AssertSameBits(expected.Sequence, actual.Sequence, $"the sequence output ({at})");
+                    RecurrentAssert.SameBits(expected.Gates, actual.Gates, $"gates ({at})");
+                    RecurrentAssert.SameBits(expected.Cells, actual.Cells, $"cell states ({at})");
+                    RecurrentAssert.SameBits(expected.CellTanh, actual.CellTanh, $"tanh of the cell states ({at})");
+                    RecurrentAssert.SameBits(expected.Hidden, actual.Hidden, $"hidden states ({at})");
+                    RecurrentAssert.SameBits(expected.Sequence, actual.Sequence, $"the sequence output ({at})");
                 }
             }
         }
@@ -68,15 +67,15 @@ public class LstmStepFromInputsTests
             State one = lstm.Sample(b).RunFromInputs(sequences: true);
             for (int t = 0; t < steps; t++)
             {
-                AssertSameBits(all.Gates.AsSpan((t * batch + b) * 4 * units, 4 * units).ToArray(), one.Gates.AsSpan(t * 4 * units, 4 * units).ToArray(), $"gates of sample {b}, step {t}");
-                AssertSameBits(all.CellTanh.AsSpan((t * batch + b) * units, units).ToArray(), one.CellTanh.AsSpan(t * units, units).ToArray(), $"tanh c of sample {b}, step {t}");
+                RecurrentAssert.SameBits(all.Gates.AsSpan((t * batch + b) * 4 * units, 4 * units).ToArray(), one.Gates.AsSpan(t * 4 * units, 4 * units).ToArray(), $"gates of sample {b}, step {t}");
+                RecurrentAssert.SameBits(all.CellTanh.AsSpan((t * batch + b) * units, units).ToArray(), one.CellTanh.AsSpan(t * units, units).ToArray(), $"tanh c of sample {b}, step {t}");
             }
             for (int t = 0; t <= steps; t++)
             {
-                AssertSameBits(all.Hidden.AsSpan((t * batch + b) * units, units).ToArray(), one.Hidden.AsSpan(t * units, units).ToArray(), $"h of sample {b}, state {t}");
-                AssertSameBits(all.Cells.AsSpan((t * batch + b) * units, units).ToArray(), one.Cells.AsSpan(t * units, units).ToArray(), $"c of sample {b}, state {t}");
+                RecurrentAssert.SameBits(all.Hidden.AsSpan((t * batch + b) * units, units).ToArray(), one.Hidden.AsSpan(t * units, units).ToArray(), $"h of sample {b}, state {t}");
+                RecurrentAssert.SameBits(all.Cells.AsSpan((t * batch + b) * units, units).ToArray(), one.Cells.AsSpan(t * units, units).ToArray(), $"c of sample {b}, state {t}");
             }
-            AssertSameBits(all.Sequence.AsSpan(b * steps * units, steps * units).ToArray(), one.Sequence, $"the sequence of sample {b}");
+            RecurrentAssert.SameBits(all.Sequence.AsSpan(b * steps * units, steps * units).ToArray(), one.Sequence, $"the sequence of sample {b}");
         }
     }
 
@@ -134,18 +133,6 @@ public class LstmStepFromInputsTests
         Assert.Contains("inputs > 0; got 0", range.Message);
         error = Assert.Throws<ArgumentException>(() => LstmStep.PackForwardFromInputsWeights(units, inputs, new float[inputs * 32 - 1], new float[32], new float[units * 32], packed));
         Assert.Contains($"weightIh holds {inputs * 32 - 1} values; the LSTM step needs {inputs * 32}", error.Message);
-    }
-
-    /// <summary>Fails at the first element whose bits differ (so −0 against +0 and NaN payloads count), naming it.</summary>
-    private static void AssertSameBits(float[] expected, float[] actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        ReadOnlySpan<int> e = MemoryMarshal.Cast<float, int>(expected), a = MemoryMarshal.Cast<float, int>(actual);
-        for (int i = 0; i < e.Length; i++)
-        {
-            if (e[i] != a[i])
-                Assert.Fail($"{what}[{i}]: expected {expected[i]:R} (0x{e[i]:X8}), got {actual[i]:R} (0x{a[i]:X8})");
-        }
     }
 
     private sealed record State(float[] Gates, float[] Cells, float[] CellTanh, float[] Hidden, float[] Sequence);
