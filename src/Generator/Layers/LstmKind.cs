@@ -82,18 +82,6 @@ internal sealed class LstmKind : RecurrentKind
         }
     }
 
-    protected override string ForwardWeightsLength(LayerContext c) =>
-        $"{Cell}.ForwardFromInputsWeightsLength({c.Constant("Units")}, {c.Constant("Inputs")})";
-
-    // No product before the steps: each step projects its own input, tile by tile, just before the recurrent sums
-    // (the same bits as the one product, which ran at under half the FMA peak on a depth of a few dozen inputs).
-    protected override void WriteInputProjection(LayerContext c)
-    {
-        var lstm = (LstmSpec)c.Layer;
-        c.W.Line($"// {lstm.Name}: the input step-major ([{Text.Of(lstm.In.Steps)}, batch, {Text.Of(lstm.In.Channels)}]); each step projects its own x W_ih + b_ih");
-        WriteStepMajorInput(c);
-    }
-
     protected override void WriteInitialState(LayerContext c)
     {
         string units = c.Constant("Units");

@@ -18,10 +18,9 @@ internal abstract record RecurrentSpec(string Name, string Accessibility, int Un
 /// <summary>
 /// What the LSTM and GRU kinds share: a sequence (steps, inputs) in, the last hidden state or every step's out, and
 /// PyTorch's four tensors. The generated forward pass turns the input step-major, then runs per step one fused kernel
-/// (<c>LstmStep</c>, <c>GruStep</c>): the recurrent product <c>h·W_hh + b_hh</c> with the cell (the gate activations
-/// and the state update) in its epilogue, on W_hh packed once per pass. The input projection <c>x·W_ih + b_ih</c> is
-/// one product for every step before them (batch·steps rows, the GRU), or each step's kernel computes its own tiles'
-/// share of it just before their recurrent sums (the LSTM, W_ih and b_ih packed with W_hh). Backpropagation through time walks the steps backwards, each step one fused
+/// (<c>LstmStep</c>, <c>GruStep</c>): the input projection <c>x_t·W_ih + b_ih</c> and the recurrent product
+/// <c>h·W_hh + b_hh</c>, tile by tile, with the cell (the gate activations and the state update) in its epilogue, on
+/// b_ih, W_ih and W_hh packed once per pass. Backpropagation through time walks the steps backwards, each step one fused
 /// kernel too (dLoss/dh by a product with W_hhᵀ, packed once per pass, the cell's derivatives in its epilogue);
 /// the weight gradients of every step are then one product each (<c>dW_ih</c> over batch·steps rows of the inputs,
 /// <c>dW_hh</c> over the previous hidden states), and dLoss/dInput one more. Every buffer is made once, for the
@@ -127,11 +126,8 @@ internal abstract class RecurrentKind : LayerKind
     /// forward steps (a replica has it too), then for the backward steps.</summary>
     private IEnumerable<(string Suffix, string Size)> ForwardFixedBuffers(LayerContext c)
     {
-        yield return ("ForwardWeights", ForwardWeightsLength(c));
+        yield return ("ForwardWeights", $"{Cell}.ForwardFromInputsWeightsLength({c.Constant("Units")}, {c.Constant("Inputs")})");
     }
-
-    /// <summary>The size of the forward steps' packed weights (an expression): W_hh's by default.</summary>
-    protected virtual string ForwardWeightsLength(LayerContext c) => $"{Cell}.ForwardWeightsLength({c.Constant("Units")})";
 
     private IEnumerable<(string Suffix, string Size)> BackwardFixedBuffers(LayerContext c)
     {
@@ -230,7 +226,10 @@ internal abstract class RecurrentKind : LayerKind
     {
         var recurrent = (RecurrentSpec)c.Layer;
         string steps = c.Constant("Steps"), units = c.Constant("Units");
-        WriteInputProjection(c);
+        // No product before the steps: each step projects its own input, tile by tile, just before the recurrent sums
+        // (the same bits as one product of every step, without writing every step's gates ahead to read them back cold).
+        c.W.Line($"// {recurrent.Name}: the input step-major ([{Text.Of(recurrent.In.Steps)}, batch, {Text.Of(recurrent.In.Channels)}]); each step projects its own x W_ih + b_ih");
+        c.W.Line($"{Layout}.ToStepMajor(batch, {steps}, {c.Constant("Inputs")}, {c.Input}, {c.Member("StepInputs")});");
         c.W.Line($"// {recurrent.Name}: the initial state is zeros");
         WriteInitialState(c);
         using (c.W.Block($"for (int step = 0; step < {steps}; step++)"))
@@ -243,21 +242,6 @@ internal abstract class RecurrentKind : LayerKind
             c.W.Line($"{StateBlock(c, c.Member("Hidden"), steps)}.CopyTo({LayerContext.SpanOf(c.Output, $"batch * {units}")});");
         }
     }
-
-    /// <summary>The input step-major (<c>StepInputs</c>, read by the weight gradient too), then the input projection of
-    /// every step in one product into the gates, which each step's kernel finds there.</summary>
-    protected virtual void WriteInputProjection(LayerContext c)
-    {
-        var recurrent = (RecurrentSpec)c.Layer;
-        string steps = c.Constant("Steps"), inputs = c.Constant("Inputs"), width = c.Constant("GateWidth");
-        c.W.Line($"// {recurrent.Name}: the input projection of all {Text.Of(recurrent.In.Steps)} steps in one product, step-major: [batch x {Text.Of(recurrent.In.Steps)}, {Text.Of(recurrent.In.Channels)}] x [{Text.Of(recurrent.In.Channels)}, {Text.Of((long)Gates * recurrent.Units)}] + b_ih");
-        WriteStepMajorInput(c);
-        c.W.Line($"{Gemm}.MatMulBias<{Identity}>(batch * {steps}, {width}, {inputs}, {c.Member("StepInputs")}, {c.Field}.WeightIh.Value, {c.Field}.BiasIh.Value, {c.Member("Gates")});");
-    }
-
-    /// <summary>The layer's input, sample-major whatever produced it, copied step-major into <c>StepInputs</c>.</summary>
-    protected static void WriteStepMajorInput(LayerContext c) =>
-        c.W.Line($"{Layout}.ToStepMajor(batch, {c.Constant("Steps")}, {c.Constant("Inputs")}, {c.Input}, {c.Member("StepInputs")});");
 
     /// <summary>Zeros the state before the first step and packs the weights for the steps.</summary>
     protected abstract void WriteInitialState(LayerContext c);
