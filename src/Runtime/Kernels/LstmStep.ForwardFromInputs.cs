@@ -57,8 +57,8 @@ public static partial class LstmStep
     }
 
     /// <summary>
-    /// Step <paramref name="step"/> of the forward pass from the inputs: <c>gates[step]</c> gets the input projection
-    /// <c>x_t·W_ih + b_ih</c> (x_t being row <paramref name="step"/> of <paramref name="stepInputs"/>), then the step
+    /// Step <paramref name="step"/> of the forward pass from the inputs: the input projection <c>x_t·W_ih + b_ih</c>
+    /// (x_t being row <paramref name="step"/> of <paramref name="stepInputs"/>) is computed tile by tile, then the step
     /// runs as <see cref="Forward"/> does, whose description says what it stores. The same bits as
     /// <see cref="Gemm.MatMulBias{TActivation}(int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
     /// of every step followed by <see cref="Forward"/>.
