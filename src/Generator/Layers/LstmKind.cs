@@ -15,8 +15,8 @@ internal sealed record LstmSpec(string Name, string Accessibility, int Units, bo
 /// <summary>
 /// <c>[Lstm(units)]</c>: PyTorch's <c>nn.LSTM</c> (gates i, f, g, o). Keeps, per step, the activated gates, the cell
 /// state and tanh of it, and the hidden state, for backpropagation through time. Each step is one fused kernel
-/// (<c>LstmStep</c>): the recurrent product with the cell in its epilogue, forward and backward, on W_hh packed once
-/// per pass.
+/// (<c>LstmStep</c>): forward, its input projection and the recurrent product with the cell in its epilogue, on
+/// b_ih, W_ih and W_hh packed once per pass; backward, the product with W_hhᵀ with the cell's derivatives.
 /// </summary>
 internal sealed class LstmKind : RecurrentKind
 {
@@ -86,15 +86,15 @@ internal sealed class LstmKind : RecurrentKind
         string units = c.Constant("Units");
         c.W.Line($"global::System.Array.Clear({c.Member("Hidden")}, 0, batch * {units});");
         c.W.Line($"global::System.Array.Clear({c.Member("Cells")}, 0, batch * {units});");
-        c.W.Line("// W_hh packed once for the steps: the four gates of each block of eight units side by side");
-        c.W.Line($"{Cell}.PackForwardWeights({units}, {c.Field}.WeightHh.Value, {c.Member("ForwardWeights")});");
+        c.W.Line("// b_ih, W_ih and W_hh packed once for the steps: per block of eight units and gate pair, one stream");
+        c.W.Line($"{Cell}.PackForwardFromInputsWeights({units}, {c.Constant("Inputs")}, {c.Field}.WeightIh.Value, {c.Field}.BiasIh.Value, {c.Field}.WeightHh.Value, {c.Member("ForwardWeights")});");
     }
 
     protected override void WriteStep(LayerContext c, string sequence)
     {
         var lstm = (LstmSpec)c.Layer;
-        c.W.Line($"// z = x W_ih + b_ih + h x W_hh + b_hh ([batch, {Text.Of(lstm.Units)}] x [{Text.Of(lstm.Units)}, {Text.Of(4L * lstm.Units)}]); i, f, o = sigmoid, g = tanh, c' = f*c + i*g, h' = o*tanh(c') in the product's epilogue");
-        c.W.Line($"{Cell}.Forward(batch, {c.Constant("Units")}, {c.Constant("Steps")}, step, {c.Member("ForwardWeights")}, {c.Field}.BiasHh.Value, {c.Member("Gates")}, {c.Member("Cells")}, {c.Member("CellTanh")}, {c.Member("Hidden")}, {sequence});");
+        c.W.Line($"// z = x W_ih + b_ih + h x W_hh + b_hh ([batch, {Text.Of(lstm.In.Channels)} + {Text.Of(lstm.Units)}] x [{Text.Of(lstm.In.Channels)} + {Text.Of(lstm.Units)}, {Text.Of(4L * lstm.Units)}]); i, f, o = sigmoid, g = tanh, c' = f*c + i*g, h' = o*tanh(c') in the product's epilogue");
+        c.W.Line($"{Cell}.ForwardFromInputs(batch, {c.Constant("Units")}, {c.Constant("Inputs")}, {c.Constant("Steps")}, step, {c.Member("StepInputs")}, {c.Member("ForwardWeights")}, {c.Field}.BiasHh.Value, {c.Member("Gates")}, {c.Member("Cells")}, {c.Member("CellTanh")}, {c.Member("Hidden")}, {sequence});");
     }
 
     /// <summary>The gates' buffer itself: each backward step writes its dZ over its own activated gates, which no later

@@ -17,10 +17,10 @@ internal abstract record RecurrentSpec(string Name, string Accessibility, int Un
 
 /// <summary>
 /// What the LSTM and GRU kinds share: a sequence (steps, inputs) in, the last hidden state or every step's out, and
-/// PyTorch's four tensors. The generated forward pass is one product for the input projection of every step
-/// (batch·steps rows, step-major, with <c>b_ih</c>), then per step one fused kernel (<c>LstmStep</c>, <c>GruStep</c>):
-/// the recurrent product <c>h·W_hh + b_hh</c> with the cell (the gate activations and the state update) in its
-/// epilogue, on W_hh packed once per pass. Backpropagation through time walks the steps backwards, each step one fused
+/// PyTorch's four tensors. The generated forward pass turns the input step-major, then runs per step one fused kernel
+/// (<c>LstmStep</c>, <c>GruStep</c>): the input projection <c>x_t·W_ih + b_ih</c> and the recurrent product
+/// <c>h·W_hh + b_hh</c>, tile by tile, with the cell (the gate activations and the state update) in its epilogue, on
+/// b_ih, W_ih and W_hh packed once per pass. Backpropagation through time walks the steps backwards, each step one fused
 /// kernel too (dLoss/dh by a product with W_hhᵀ, packed once per pass, the cell's derivatives in its epilogue);
 /// the weight gradients of every step are then one product each (<c>dW_ih</c> over batch·steps rows of the inputs,
 /// <c>dW_hh</c> over the previous hidden states), and dLoss/dInput one more. Every buffer is made once, for the
@@ -126,7 +126,7 @@ internal abstract class RecurrentKind : LayerKind
     /// forward steps (a replica has it too), then for the backward steps.</summary>
     private IEnumerable<(string Suffix, string Size)> ForwardFixedBuffers(LayerContext c)
     {
-        yield return ("ForwardWeights", $"{Cell}.ForwardWeightsLength({c.Constant("Units")})");
+        yield return ("ForwardWeights", $"{Cell}.ForwardFromInputsWeightsLength({c.Constant("Units")}, {c.Constant("Inputs")})");
     }
 
     private IEnumerable<(string Suffix, string Size)> BackwardFixedBuffers(LayerContext c)
@@ -225,10 +225,11 @@ internal abstract class RecurrentKind : LayerKind
     public override void WriteForward(LayerContext c)
     {
         var recurrent = (RecurrentSpec)c.Layer;
-        string steps = c.Constant("Steps"), inputs = c.Constant("Inputs"), units = c.Constant("Units"), width = c.Constant("GateWidth");
-        c.W.Line($"// {recurrent.Name}: the input projection of all {Text.Of(recurrent.In.Steps)} steps in one product, step-major: [batch x {Text.Of(recurrent.In.Steps)}, {Text.Of(recurrent.In.Channels)}] x [{Text.Of(recurrent.In.Channels)}, {Text.Of((long)Gates * recurrent.Units)}] + b_ih");
-        c.W.Line($"{Layout}.ToStepMajor(batch, {steps}, {inputs}, {c.Input}, {c.Member("StepInputs")});");
-        c.W.Line($"{Gemm}.MatMulBias<{Identity}>(batch * {steps}, {width}, {inputs}, {c.Member("StepInputs")}, {c.Field}.WeightIh.Value, {c.Field}.BiasIh.Value, {c.Member("Gates")});");
+        string steps = c.Constant("Steps"), units = c.Constant("Units");
+        // No product before the steps: each step projects its own input, tile by tile, just before the recurrent sums
+        // (the same bits as one product of every step, without writing every step's gates ahead to read them back cold).
+        c.W.Line($"// {recurrent.Name}: the input step-major ([{Text.Of(recurrent.In.Steps)}, batch, {Text.Of(recurrent.In.Channels)}]); each step projects its own x W_ih + b_ih");
+        c.W.Line($"{Layout}.ToStepMajor(batch, {steps}, {c.Constant("Inputs")}, {c.Input}, {c.Member("StepInputs")});");
         c.W.Line($"// {recurrent.Name}: the initial state is zeros");
         WriteInitialState(c);
         using (c.W.Block($"for (int step = 0; step < {steps}; step++)"))
@@ -242,7 +243,7 @@ internal abstract class RecurrentKind : LayerKind
         }
     }
 
-    /// <summary>Zeros the state before the first step and packs W_hh for the steps.</summary>
+    /// <summary>Zeros the state before the first step and packs the weights for the steps.</summary>
     protected abstract void WriteInitialState(LayerContext c);
 
     /// <summary>One forward step, the fused kernel; <paramref name="sequence"/> receives every step's h, or is <c>default</c>.</summary>

@@ -9,7 +9,8 @@ namespace SourceNet.Kernels;
 // AVX2's 16 registers), the two vectors being one gate pair of eight units. Pass 0 sums the (i, f) pair, adds
 // the input projection and b_hh in the epilogue, and stores σ of both; pass 1 sums (g, o) and finishes the cell with the i and f
 // just stored (still in L1). Unit blocks outer, row tiles inner: a block's packed weights (units x 16 floats per
-// pass) stay in L1 while every row tile of the block uses them.
+// pass) stay in L1 while every row tile of the block uses them. From the inputs (LstmStep.ForwardFromInputs.cs), a
+// pass's panel starts with b_ih and W_ih's rows, and the tile sums its projection before h·W_hh.
 public static partial class LstmStep
 {
     /// <summary>
@@ -42,8 +43,19 @@ public static partial class LstmStep
             CheckLength(nameof(sequence), sequence.Length, (long)batch * steps * units);
         if (batch == 0)
             return;
-        (int parts, int rowsPerBlock) = Split(batch, units);
         fixed (float* pw = packedWeights)
+        {
+            var work = new ForwardWork { Weights = pw, PanelFloats = (nint)units * 16 };
+            RunForward(ref work, batch, units, steps, step, biasHh, gates, cells, cellTanh, hidden, sequence);
+        }
+    }
+
+    /// <summary>Runs the step's row blocks over the kernel threads: <paramref name="work"/> comes with its weights
+    /// (and, for <see cref="ForwardFromInputs"/>, its inputs); the state's pointers are filled in here.</summary>
+    private static unsafe void RunForward(ref ForwardWork work, int batch, int units, int steps, int step, ReadOnlySpan<float> biasHh,
+        Span<float> gates, Span<float> cells, Span<float> cellTanh, Span<float> hidden, Span<float> sequence)
+    {
+        (int parts, int rowsPerBlock) = Split(batch, units);
         fixed (float* pb = biasHh)
         fixed (float* pg = gates)
         fixed (float* pc = cells)
@@ -52,29 +64,33 @@ public static partial class LstmStep
         fixed (float* ps = sequence)
         {
             nint state = (nint)step * batch * units;
-            var work = new ForwardWork
-            {
-                Weights = pw,
-                BiasHh = pb,
-                Gates = pg + (nint)step * batch * 4 * units,
-                CellsIn = pc + state,
-                CellsOut = pc + state + (nint)batch * units,
-                CellTanh = pt + state,
-                HiddenIn = ph + state,
-                HiddenOut = ph + state + (nint)batch * units,
-                Sequence = sequence.IsEmpty ? null : ps + (nint)step * units,
-                SequenceStride = steps * units,
-                Batch = batch,
-                Units = units,
-                RowsPerBlock = rowsPerBlock,
-            };
+            work.BiasHh = pb;
+            work.Gates = pg + (nint)step * batch * 4 * units;
+            work.CellsIn = pc + state;
+            work.CellsOut = pc + state + (nint)batch * units;
+            work.CellTanh = pt + state;
+            work.HiddenIn = ph + state;
+            work.HiddenOut = ph + state + (nint)batch * units;
+            work.Sequence = sequence.IsEmpty ? null : ps + (nint)step * units;
+            work.SequenceStride = steps * units;
+            work.Batch = batch;
+            work.Units = units;
+            work.RowsPerBlock = rowsPerBlock;
             BlockRunner.Run(work, parts);
         }
     }
 
     private unsafe struct ForwardWork : IBlockWork
     {
+        /// <summary>The packed weights: a panel of <see cref="PanelFloats"/> per unit block and gate pair, W_hh's
+        /// rows at <see cref="HiddenOffset"/> in it (after b_ih and W_ih's rows when <see cref="Inputs"/> is set).</summary>
         public float* Weights;
+        public nint PanelFloats;
+        public nint HiddenOffset;
+        /// <summary>Row <c>step</c> of the step-major inputs ([batch, <see cref="InputCount"/>]), or null when the
+        /// gates hold the input projection on entry (<see cref="Forward"/>).</summary>
+        public float* Inputs;
+        public int InputCount;
         public float* BiasHh;
         public float* Gates;
         public float* CellsIn;
@@ -95,11 +111,15 @@ public static partial class LstmStep
         {
             int first = block * RowsPerBlock, end = Math.Min(Batch, first + RowsPerBlock);
             int blocks = UnitBlocks(Units);
-            Vector256<float>* sums = stackalloc Vector256<float>[12];
+            // The tile's sums, then (from the inputs) its input projection.
+            Vector256<float>* sums = stackalloc Vector256<float>[24];
             if (end - first == 1)
             {
                 // One sample (inference on a single sequence): 2 vectors of one row would be two FMA chains, a
                 // quarter of what two pipes need. Three unit blocks, both passes, fill the 12 accumulators instead.
+                // The row's input projection first, for all its gates, so the steps below find it where Forward does.
+                if (Inputs != null)
+                    ProjectRow(this, first);
                 int u = 0;
                 for (; u + 3 <= blocks; u += 3)
                     ForwardRow<Count3>(this, first, u, sums);
@@ -138,14 +158,20 @@ public static partial class LstmStep
         int unit = 8 * unitBlock;
         int valid = Math.Min(8, units - unit);
         PrefetchForwardEpilogue(w, row, rows, unit, valid, pass);
+        float* panel = w.Weights + (2 * unitBlock + pass) * w.PanelFloats;
+        Vector256<float>* projection = null;
+        if (w.Inputs != null)
+        {
+            projection = sums + 12;
+            ProjectTile<TRows>(w, row, panel, projection);
+        }
         // The sums start from zero; the epilogue adds the input projection and b_hh (its loads of a partial block of
         // units go through memory, which here would keep the accumulators out of registers).
-        float* b = w.Weights + (nint)(2 * unitBlock + pass) * units * 16;
-        SumPanel<TRows>(w.HiddenIn + (nint)row * units, units, units, b, sums);
+        SumPanel<TRows>(w.HiddenIn + (nint)row * units, units, units, panel + w.HiddenOffset, sums);
         if (valid == 8)
-            ForwardEpilogue<FullBlock>(w, row, rows, unit, valid, pass, sums);
+            ForwardEpilogue<FullBlock>(w, row, rows, unit, valid, pass, sums, projection);
         else
-            ForwardEpilogue<PartialBlock>(w, row, rows, unit, valid, pass, sums);
+            ForwardEpilogue<PartialBlock>(w, row, rows, unit, valid, pass, sums, projection);
     }
 
     /// <summary>The lines <see cref="ForwardEpilogue{TBlock}"/> reads and writes for rows [row, row + rows): the pair's
@@ -184,9 +210,9 @@ public static partial class LstmStep
         Vector256<float> c00 = default, c01 = default, c02 = default, c03 = default;
         Vector256<float> c10 = default, c11 = default, c12 = default, c13 = default;
         Vector256<float> c20 = default, c21 = default, c22 = default, c23 = default;
-        // Pass p of unit block u starts at (2u + p) · units · 16 and advances 16 floats a step.
-        nint pass = (nint)units * 16;
-        float* b0 = w.Weights + 2 * unitBlock * pass, b1 = b0 + 2 * pass, b2 = b1 + 2 * pass;
+        // Pass p of unit block u starts at (2u + p) · PanelFloats + HiddenOffset and advances 16 floats a step.
+        nint pass = w.PanelFloats;
+        float* b0 = w.Weights + 2 * unitBlock * pass + w.HiddenOffset, b1 = b0 + 2 * pass, b2 = b1 + 2 * pass;
         float* a = w.HiddenIn + (nint)row * units;
         for (nint k = 0; k < units; k++, b0 += 16, b1 += 16, b2 += 16)
         {
@@ -270,16 +296,24 @@ public static partial class LstmStep
     /// keeps each chain in registers. Not inlined, so the tile's loop keeps its registers for the sums.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void ForwardEpilogue<TBlock>(in ForwardWork w, int row, int rows, int unit, int valid, int pass, Vector256<float>* sums)
+    private static unsafe void ForwardEpilogue<TBlock>(in ForwardWork w, int row, int rows, int unit, int valid, int pass, Vector256<float>* sums,
+        Vector256<float>* projection)
         where TBlock : struct, IUnitBlock
     {
         int units = w.Units, width = 4 * units;
-        // z = h·W_hh + (x·W_ih + b_ih) + b_hh for the pair's two gates, over the sums: sums[2r] and sums[2r + 1].
+        // z = h·W_hh + (x·W_ih + b_ih) + b_hh for the pair's two gates, over the sums: sums[2r] and sums[2r + 1]. The
+        // input projection is in the gates (Forward), or the tile's own (ForwardFromInputs, zeros past the last unit).
         int column0 = 2 * pass * units + unit, column1 = column0 + units;
         Vector256<float> bias0 = LoadUnits<TBlock>(w.BiasHh + column0, valid), bias1 = LoadUnits<TBlock>(w.BiasHh + column1, valid);
         float* gates = w.Gates + (nint)row * width;
         for (int r = 0; r < rows; r++, gates += width)
         {
+            if (projection != null)
+            {
+                sums[2 * r] += projection[2 * r] + bias0;
+                sums[2 * r + 1] += projection[2 * r + 1] + bias1;
+                continue;
+            }
             sums[2 * r] += LoadUnits<TBlock>(gates + column0, valid) + bias0;
             sums[2 * r + 1] += LoadUnits<TBlock>(gates + column1, valid) + bias1;
         }

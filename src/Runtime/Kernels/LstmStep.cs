@@ -7,14 +7,16 @@ namespace SourceNet.Kernels;
 
 /// <summary>
 /// One step of an LSTM over a batch with the recurrent product and the cell fused: the forward kernel computes
-/// <c>h·W_hh</c> for the gates of eight units at a time and applies the activations and the state update to the
-/// sums while they are in registers; the backward kernel computes <c>dLoss/dh = dZ(t+1)·W_hhᵀ</c> for sixteen units at
+/// <c>h·W_hh</c> for the gates of eight units at a time (after their input projection <c>x_t·W_ih + b_ih</c>, in
+/// <see cref="ForwardFromInputs"/>) and applies the activations and the state update to the sums while they are in
+/// registers; the backward kernel computes <c>dLoss/dh = dZ(t+1)·W_hhᵀ</c> for sixteen units at
 /// a time and the cell's derivatives in the same pass. Called by generated code (see docs/recurrent.md); the
 /// unfused <see cref="LstmCell"/> is the reference the tests compare them with.
 /// </summary>
 /// <remarks>
 /// Buffers are those of <see cref="LstmCell"/>: step-major, gates in PyTorch's order i, f, g, o. W_hh is packed once
-/// per pass (<see cref="PackForwardWeights"/>, <see cref="PackBackwardWeights"/>) into panels a tile reads in order.
+/// per pass (<see cref="PackForwardWeights"/>, or with W_ih and b_ih <see cref="PackForwardFromInputsWeights"/>, and
+/// <see cref="PackBackwardWeights"/>) into panels a tile reads in order.
 /// Rows (samples) are cut into blocks over <see cref="KernelThreads.Count"/> threads; a row's values are computed by
 /// the same operations in the same order in any block, so results do not depend on the thread count.
 /// </remarks>
@@ -35,8 +37,7 @@ public static partial class LstmStep
     /// <exception cref="ArgumentException">A span is shorter than the sizes need.</exception>
     public static unsafe void PackForwardWeights(int units, ReadOnlySpan<float> weightHh, Span<float> packed)
     {
-        int width = 4 * units;
-        CheckLength(nameof(weightHh), weightHh.Length, (long)units * width);
+        CheckLength(nameof(weightHh), weightHh.Length, (long)units * 4 * units);
         CheckLength(nameof(packed), packed.Length, ForwardWeightsLength(units));
         // Every call of a single-sequence inference packs again: eight floats at a time, a copy of W_hh's row.
         fixed (float* weights = weightHh)
@@ -45,24 +46,8 @@ public static partial class LstmStep
             float* to = start;
             for (int block = 0; block < UnitBlocks(units); block++)
             {
-                int valid = Math.Min(8, units - 8 * block);
                 for (int pair = 0; pair < 2; pair++)
-                {
-                    for (int k = 0; k < units; k++)
-                    {
-                        for (int half = 0; half < 2; half++, to += 8)
-                        {
-                            float* from = weights + (nint)k * width + (2 * pair + half) * units + 8 * block;
-                            if (valid == 8)
-                            {
-                                Vector256.Store(Vector256.Load(from), to);
-                                continue;
-                            }
-                            for (int lane = 0; lane < 8; lane++)
-                                to[lane] = lane < valid ? from[lane] : 0f;
-                        }
-                    }
-                }
+                    to = PackPairRows(units, weights, units, block, pair, to);
             }
         }
     }

@@ -51,11 +51,21 @@ internal static class RecurrentTiles
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void SumPanel<TRows>(float* a0, nint stride, nint depth, float* b, Vector256<float>* sums)
+        where TRows : struct, ITileCount =>
+        SumPanel<TRows>(a0, stride, depth, b, default, default, sums);
+
+    /// <summary>
+    /// <see cref="SumPanel{TRows}(float*, nint, nint, float*, Vector256{float}*)"/> with every row's two chains started
+    /// from <paramref name="start0"/> and <paramref name="start1"/> instead of zero: a product with its bias, summed as
+    /// <see cref="Gemm"/> sums it (the bias first, then one fused multiply-add per k in increasing order).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void SumPanel<TRows>(float* a0, nint stride, nint depth, float* b, Vector256<float> start0, Vector256<float> start1, Vector256<float>* sums)
         where TRows : struct, ITileCount
     {
         int rows = TRows.Value;
-        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector256<float> c00 = start0, c01 = start1, c10 = start0, c11 = start1, c20 = start0, c21 = start1;
+        Vector256<float> c30 = start0, c31 = start1, c40 = start0, c41 = start1, c50 = start0, c51 = start1;
         float* a1 = a0 + stride, a2 = a1 + stride, a3 = a2 + stride, a4 = a3 + stride, a5 = a4 + stride;
         for (nint k = 0; k < depth; k++, b += 16)
         {

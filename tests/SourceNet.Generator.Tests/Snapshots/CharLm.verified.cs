@@ -104,7 +104,7 @@ partial class CharLmNetwork : global::SourceNet.IClassifier<int>, global::Source
         _lstmCellTanh = new float[maxBatchSize * LstmSteps * LstmUnits];
         _lstmCellGradient = new float[maxBatchSize * LstmUnits];
         _lstmStepInputGradients = new float[maxBatchSize * LstmSteps * LstmInputs];
-        _lstmForwardWeights = new float[global::SourceNet.Kernels.LstmStep.ForwardWeightsLength(LstmUnits)];
+        _lstmForwardWeights = new float[global::SourceNet.Kernels.LstmStep.ForwardFromInputsWeightsLength(LstmUnits, LstmInputs)];
         _lstmBackwardWeights = new float[global::SourceNet.Kernels.LstmStep.BackwardWeightsLength(LstmUnits)];
         _layers = new global::SourceNet.Layer[]
         {
@@ -184,18 +184,17 @@ partial class CharLmNetwork : global::SourceNet.IClassifier<int>, global::Source
     {
         // Embedding: each of the batch's 64 token ids per sample selects a row of the [63, 64] table (ids checked on entry)
         global::SourceNet.Kernels.EmbeddingKernels.Gather(inputs.Slice(0, batch * 64), _embedding.Weight.Value, EmbeddingDimension, new global::System.Span<float>(_embeddingActivations, 0, batch * 4096));
-        // Lstm: the input projection of all 64 steps in one product, step-major: [batch x 64, 64] x [64, 1024] + b_ih
+        // Lstm: the input step-major ([64, batch, 64]); each step projects its own x W_ih + b_ih
         global::SourceNet.Kernels.RecurrentLayout.ToStepMajor(batch, LstmSteps, LstmInputs, _embeddingActivations, _lstmStepInputs);
-        global::SourceNet.Kernels.Gemm.MatMulBias<global::SourceNet.Kernels.IdentityActivation>(batch * LstmSteps, LstmGateWidth, LstmInputs, _lstmStepInputs, _lstm.WeightIh.Value, _lstm.BiasIh.Value, _lstmGates);
         // Lstm: the initial state is zeros
         global::System.Array.Clear(_lstmHidden, 0, batch * LstmUnits);
         global::System.Array.Clear(_lstmCells, 0, batch * LstmUnits);
-        // W_hh packed once for the steps: the four gates of each block of eight units side by side
-        global::SourceNet.Kernels.LstmStep.PackForwardWeights(LstmUnits, _lstm.WeightHh.Value, _lstmForwardWeights);
+        // b_ih, W_ih and W_hh packed once for the steps: per block of eight units and gate pair, one stream
+        global::SourceNet.Kernels.LstmStep.PackForwardFromInputsWeights(LstmUnits, LstmInputs, _lstm.WeightIh.Value, _lstm.BiasIh.Value, _lstm.WeightHh.Value, _lstmForwardWeights);
         for (int step = 0; step < LstmSteps; step++)
         {
-            // z = x W_ih + b_ih + h x W_hh + b_hh ([batch, 256] x [256, 1024]); i, f, o = sigmoid, g = tanh, c' = f*c + i*g, h' = o*tanh(c') in the product's epilogue
-            global::SourceNet.Kernels.LstmStep.Forward(batch, LstmUnits, LstmSteps, step, _lstmForwardWeights, _lstm.BiasHh.Value, _lstmGates, _lstmCells, _lstmCellTanh, _lstmHidden, _lstmActivations);
+            // z = x W_ih + b_ih + h x W_hh + b_hh ([batch, 64 + 256] x [64 + 256, 1024]); i, f, o = sigmoid, g = tanh, c' = f*c + i*g, h' = o*tanh(c') in the product's epilogue
+            global::SourceNet.Kernels.LstmStep.ForwardFromInputs(batch, LstmUnits, LstmInputs, LstmSteps, step, _lstmStepInputs, _lstmForwardWeights, _lstm.BiasHh.Value, _lstmGates, _lstmCells, _lstmCellTanh, _lstmHidden, _lstmActivations);
         }
         // Output: every step: [batch * 64, 256] x [256, 63], bias added in the matmul epilogue
         global::SourceNet.Kernels.Gemm.MatMulBias<global::SourceNet.Kernels.IdentityActivation>(batch * 64, OutputUnits, OutputInputs, _lstmActivations, _output.Weight.Value, _output.Bias.Value, output);
@@ -335,7 +334,7 @@ partial class CharLmNetwork : global::SourceNet.IClassifier<int>, global::Source
         _lstmCellTanh = new float[maxBatchSize * LstmSteps * LstmUnits];
         _lstmCellGradient = global::System.Array.Empty<float>();
         _lstmStepInputGradients = global::System.Array.Empty<float>();
-        _lstmForwardWeights = new float[global::SourceNet.Kernels.LstmStep.ForwardWeightsLength(LstmUnits)];
+        _lstmForwardWeights = new float[global::SourceNet.Kernels.LstmStep.ForwardFromInputsWeightsLength(LstmUnits, LstmInputs)];
         _lstmBackwardWeights = global::System.Array.Empty<float>();
     }
 

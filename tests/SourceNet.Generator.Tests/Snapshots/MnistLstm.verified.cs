@@ -94,7 +94,7 @@ partial class MnistLstm : global::SourceNet.IClassifier, global::SourceNet.Kerne
         _rowsCellTanh = new float[maxBatchSize * RowsSteps * RowsUnits];
         _rowsCellGradient = new float[maxBatchSize * RowsUnits];
         _rowsStepInputGradients = new float[maxBatchSize * RowsSteps * RowsInputs];
-        _rowsForwardWeights = new float[global::SourceNet.Kernels.LstmStep.ForwardWeightsLength(RowsUnits)];
+        _rowsForwardWeights = new float[global::SourceNet.Kernels.LstmStep.ForwardFromInputsWeightsLength(RowsUnits, RowsInputs)];
         _rowsBackwardWeights = new float[global::SourceNet.Kernels.LstmStep.BackwardWeightsLength(RowsUnits)];
         // Rows: ForgetBias added to the forget gate's block of b_ih, after the uniform draw
         global::System.Numerics.Tensors.TensorPrimitives.Add(new global::System.Span<float>(_rows.BiasIh.Value, RowsUnits, RowsUnits), 1f, new global::System.Span<float>(_rows.BiasIh.Value, RowsUnits, RowsUnits));
@@ -179,18 +179,17 @@ partial class MnistLstm : global::SourceNet.IClassifier, global::SourceNet.Kerne
     /// <summary>The forward pass for <paramref name="batch"/> samples; the last layer writes into <paramref name="output"/>.</summary>
     private void RunForward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.Span<float> output)
     {
-        // Rows: the input projection of all 28 steps in one product, step-major: [batch x 28, 28] x [28, 512] + b_ih
+        // Rows: the input step-major ([28, batch, 28]); each step projects its own x W_ih + b_ih
         global::SourceNet.Kernels.RecurrentLayout.ToStepMajor(batch, RowsSteps, RowsInputs, inputs, _rowsStepInputs);
-        global::SourceNet.Kernels.Gemm.MatMulBias<global::SourceNet.Kernels.IdentityActivation>(batch * RowsSteps, RowsGateWidth, RowsInputs, _rowsStepInputs, _rows.WeightIh.Value, _rows.BiasIh.Value, _rowsGates);
         // Rows: the initial state is zeros
         global::System.Array.Clear(_rowsHidden, 0, batch * RowsUnits);
         global::System.Array.Clear(_rowsCells, 0, batch * RowsUnits);
-        // W_hh packed once for the steps: the four gates of each block of eight units side by side
-        global::SourceNet.Kernels.LstmStep.PackForwardWeights(RowsUnits, _rows.WeightHh.Value, _rowsForwardWeights);
+        // b_ih, W_ih and W_hh packed once for the steps: per block of eight units and gate pair, one stream
+        global::SourceNet.Kernels.LstmStep.PackForwardFromInputsWeights(RowsUnits, RowsInputs, _rows.WeightIh.Value, _rows.BiasIh.Value, _rows.WeightHh.Value, _rowsForwardWeights);
         for (int step = 0; step < RowsSteps; step++)
         {
-            // z = x W_ih + b_ih + h x W_hh + b_hh ([batch, 128] x [128, 512]); i, f, o = sigmoid, g = tanh, c' = f*c + i*g, h' = o*tanh(c') in the product's epilogue
-            global::SourceNet.Kernels.LstmStep.Forward(batch, RowsUnits, RowsSteps, step, _rowsForwardWeights, _rows.BiasHh.Value, _rowsGates, _rowsCells, _rowsCellTanh, _rowsHidden, default);
+            // z = x W_ih + b_ih + h x W_hh + b_hh ([batch, 28 + 128] x [28 + 128, 512]); i, f, o = sigmoid, g = tanh, c' = f*c + i*g, h' = o*tanh(c') in the product's epilogue
+            global::SourceNet.Kernels.LstmStep.ForwardFromInputs(batch, RowsUnits, RowsInputs, RowsSteps, step, _rowsStepInputs, _rowsForwardWeights, _rows.BiasHh.Value, _rowsGates, _rowsCells, _rowsCellTanh, _rowsHidden, default);
         }
         // Rows: the last step's hidden state is the output
         new global::System.ReadOnlySpan<float>(_rowsHidden, RowsSteps * batch * RowsUnits, batch * RowsUnits).CopyTo(new global::System.Span<float>(_rowsActivations, 0, batch * RowsUnits));
@@ -332,7 +331,7 @@ partial class MnistLstm : global::SourceNet.IClassifier, global::SourceNet.Kerne
         _rowsCellTanh = new float[maxBatchSize * RowsSteps * RowsUnits];
         _rowsCellGradient = global::System.Array.Empty<float>();
         _rowsStepInputGradients = global::System.Array.Empty<float>();
-        _rowsForwardWeights = new float[global::SourceNet.Kernels.LstmStep.ForwardWeightsLength(RowsUnits)];
+        _rowsForwardWeights = new float[global::SourceNet.Kernels.LstmStep.ForwardFromInputsWeightsLength(RowsUnits, RowsInputs)];
         _rowsBackwardWeights = global::System.Array.Empty<float>();
     }
 
@@ -382,7 +381,7 @@ partial class MnistLstm : global::SourceNet.IClassifier, global::SourceNet.Kerne
         _rowsCellTanh = new float[maxBatchSize * RowsSteps * RowsUnits];
         _rowsCellGradient = new float[maxBatchSize * RowsUnits];
         _rowsStepInputGradients = new float[maxBatchSize * RowsSteps * RowsInputs];
-        _rowsForwardWeights = new float[global::SourceNet.Kernels.LstmStep.ForwardWeightsLength(RowsUnits)];
+        _rowsForwardWeights = new float[global::SourceNet.Kernels.LstmStep.ForwardFromInputsWeightsLength(RowsUnits, RowsInputs)];
         _rowsBackwardWeights = new float[global::SourceNet.Kernels.LstmStep.BackwardWeightsLength(RowsUnits)];
         // Rows: ForgetBias added to the forget gate's block of b_ih, after the uniform draw
         global::System.Numerics.Tensors.TensorPrimitives.Add(new global::System.Span<float>(_rows.BiasIh.Value, RowsUnits, RowsUnits), 1f, new global::System.Span<float>(_rows.BiasIh.Value, RowsUnits, RowsUnits));

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.InteropServices;
 
 namespace SourceNet.Runtime.Tests.Kernels;
 
@@ -15,6 +16,19 @@ internal static class RecurrentAssert
             float difference = Math.Abs(expected[i] - actual[i]);
             if (difference > tolerance * Math.Max(1f, Math.Abs(expected[i])))
                 Assert.Fail($"{what}[{i}]: expected {expected[i]}, got {actual[i]}");
+        }
+    }
+
+    /// <summary>Fails at the first element whose bits differ (so −0 against +0 and NaN payloads count), naming
+    /// <paramref name="what"/> and the index.</summary>
+    public static void SameBits(float[] expected, float[] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        ReadOnlySpan<int> e = MemoryMarshal.Cast<float, int>(expected), a = MemoryMarshal.Cast<float, int>(actual);
+        for (int i = 0; i < e.Length; i++)
+        {
+            if (e[i] != a[i])
+                Assert.Fail($"{what}[{i}]: expected {expected[i]:R} (0x{e[i]:X8}), got {actual[i]:R} (0x{a[i]:X8})");
         }
     }
 }

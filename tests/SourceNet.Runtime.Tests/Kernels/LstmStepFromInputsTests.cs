@@ -1,0 +1,208 @@
+using System;
+using System.Collections.Generic;
+using SourceNet.Kernels;
+
+namespace SourceNet.Runtime.Tests.Kernels;
+
+/// <summary>
+/// The LSTM's forward step with its own input projection (<see cref="LstmStep.ForwardFromInputs"/>) against the two
+/// passes it replaces: <see cref="Gemm.MatMulBias{TActivation}(int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
+/// over every step, then <see cref="LstmStep.Forward"/> per step. Every value must have the same bits (the generated
+/// networks' results, and MNIST's goldens, rest on it), on sizes with partial unit blocks and row tiles, single rows,
+/// one and two threads.
+/// </summary>
+[Collection(KernelSettingsCollection.Name)]
+public class LstmStepFromInputsTests
+{
+    public static IEnumerable<object[]> BatchesAndUnits()
+    {
+        foreach (int batch in new[] { 1, 2, 7, 50 })
+        {
+            foreach (int units in new[] { 7, 8, 40, 128 })
+                yield return new object[] { batch, units };
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(BatchesAndUnits))]
+    public void Forward_from_the_inputs_has_the_bits_of_the_projection_then_the_step(int batch, int units)
+    {
+        int saved = KernelThreads.Count;
+        try
+        {
+            foreach (int threads in new[] { 1, 2 })
+            {
+                KernelThreads.Count = threads;
+                foreach (int inputs in new[] { 1, 5, 28, 100 })
+                {
+                    bool sequences = inputs % 2 == 1;
+                    var lstm = new Case(batch, units, inputs, steps: 3, seed: batch * 1000 + units * 10 + inputs);
+                    State expected = lstm.RunTwoPasses(sequences);
+                    State actual = lstm.RunFromInputs(sequences);
+                    string at = $"batch {batch}, units {units}, inputs {inputs}, {threads} thread(s)";
+                    RecurrentAssert.SameBits(expected.Gates, actual.Gates, $"gates ({at})");
+                    RecurrentAssert.SameBits(expected.Cells, actual.Cells, $"cell states ({at})");
+                    RecurrentAssert.SameBits(expected.CellTanh, actual.CellTanh, $"tanh of the cell states ({at})");
+                    RecurrentAssert.SameBits(expected.Hidden, actual.Hidden, $"hidden states ({at})");
+                    RecurrentAssert.SameBits(expected.Sequence, actual.Sequence, $"the sequence output ({at})");
+                }
+            }
+        }
+        finally
+        {
+            KernelThreads.Count = saved;
+        }
+    }
+
+    [Theory]
+    [InlineData(40)] // five blocks of units: three at a time, then two
+    [InlineData(13)] // two blocks, the second partial
+    public void A_single_sample_gets_the_bits_of_its_row_in_a_batch(int units)
+    {
+        const int batch = 7, steps = 3, inputs = 5;
+        var lstm = new Case(batch, units, inputs, steps, seed: units);
+        State all = lstm.RunFromInputs(sequences: true);
+        foreach (int b in new[] { 0, 5, 6 }) // in a six-row tile, and the row after it
+        {
+            State one = lstm.Sample(b).RunFromInputs(sequences: true);
+            for (int t = 0; t < steps; t++)
+            {
+                RecurrentAssert.SameBits(all.Gates.AsSpan((t * batch + b) * 4 * units, 4 * units).ToArray(), one.Gates.AsSpan(t * 4 * units, 4 * units).ToArray(), $"gates of sample {b}, step {t}");
+                RecurrentAssert.SameBits(all.CellTanh.AsSpan((t * batch + b) * units, units).ToArray(), one.CellTanh.AsSpan(t * units, units).ToArray(), $"tanh c of sample {b}, step {t}");
+            }
+            for (int t = 0; t <= steps; t++)
+            {
+                RecurrentAssert.SameBits(all.Hidden.AsSpan((t * batch + b) * units, units).ToArray(), one.Hidden.AsSpan(t * units, units).ToArray(), $"h of sample {b}, state {t}");
+                RecurrentAssert.SameBits(all.Cells.AsSpan((t * batch + b) * units, units).ToArray(), one.Cells.AsSpan(t * units, units).ToArray(), $"c of sample {b}, state {t}");
+            }
+            RecurrentAssert.SameBits(all.Sequence.AsSpan(b * steps * units, steps * units).ToArray(), one.Sequence, $"the sequence of sample {b}");
+        }
+    }
+
+    [Fact]
+    public void The_packed_panels_hold_the_bias_then_the_input_and_recurrent_weights()
+    {
+        const int units = 9, inputs = 2, width = 4 * units;
+        var weightIh = new float[inputs * width];
+        var biasIh = new float[width];
+        var weightHh = new float[units * width];
+        for (int j = 0; j < width; j++)
+        {
+            biasIh[j] = 1000 + j;
+            for (int k = 0; k < inputs; k++)
+                weightIh[k * width + j] = 2000 + 100 * k + j;
+            for (int k = 0; k < units; k++)
+                weightHh[k * width + j] = 10000 + 100 * k + j;
+        }
+        var packed = new float[LstmStep.ForwardFromInputsWeightsLength(units, inputs)];
+        LstmStep.PackForwardFromInputsWeights(units, inputs, weightIh, biasIh, weightHh, packed);
+        int panel = (1 + inputs + units) * 16;
+        Assert.Equal(2 * 2 * panel, packed.Length);
+        // Block 1 (unit 8 alone), pair (g, o): b_ih of g's unit 8, then of o's; W_ih's row 1; W_hh's row 3; zeros past unit 8.
+        int at = (2 * 1 + 1) * panel;
+        Assert.Equal(1000 + 2 * units + 8, packed[at]);
+        Assert.Equal(0f, packed[at + 1]);
+        Assert.Equal(1000 + 3 * units + 8, packed[at + 8]);
+        Assert.Equal(2000 + 100 + 2 * units + 8, packed[at + 16 + 16]);
+        Assert.Equal(10000 + 300 + 3 * units + 8, packed[at + (1 + inputs + 3) * 16 + 8]);
+        Assert.Equal(0f, packed[at + (1 + inputs + 3) * 16 + 9]);
+        // W_hh's part is what PackForwardWeights packs for Forward.
+        var hidden = new float[LstmStep.ForwardWeightsLength(units)];
+        LstmStep.PackForwardWeights(units, weightHh, hidden);
+        for (int p = 0; p < 4; p++)
+            Assert.Equal(hidden.AsSpan(p * units * 16, units * 16).ToArray(), packed.AsSpan(p * panel + (1 + inputs) * 16, units * 16).ToArray());
+    }
+
+    [Fact]
+    public void Short_buffers_and_no_inputs_are_refused_with_the_sizes()
+    {
+        const int batch = 2, units = 8, inputs = 3, steps = 1;
+        var packed = new float[LstmStep.ForwardFromInputsWeightsLength(units, inputs)];
+        var stepInputs = new float[steps * batch * inputs];
+        var error = Assert.Throws<ArgumentException>(() => LstmStep.ForwardFromInputs(batch, units, inputs, steps, 0, new float[5], packed, new float[32],
+            new float[64], new float[32], new float[16], new float[32], default));
+        Assert.Contains("stepInputs holds 5 values; the LSTM step needs 6", error.Message);
+        error = Assert.Throws<ArgumentException>(() => LstmStep.ForwardFromInputs(batch, units, inputs, steps, 0, stepInputs, new float[packed.Length - 1], new float[32],
+            new float[64], new float[32], new float[16], new float[32], default));
+        Assert.Contains($"packedWeights holds {packed.Length - 1} values; the LSTM step needs {packed.Length}", error.Message);
+        error = Assert.Throws<ArgumentException>(() => LstmStep.ForwardFromInputs(batch, units, inputs, steps, 0, stepInputs, packed, new float[32],
+            new float[63], new float[32], new float[16], new float[32], default));
+        Assert.Contains("gates holds 63 values; the LSTM step needs 64", error.Message);
+        var range = Assert.Throws<ArgumentOutOfRangeException>(() => LstmStep.ForwardFromInputs(batch, units, 0, steps, 0, stepInputs, packed, new float[32],
+            new float[64], new float[32], new float[16], new float[32], default));
+        Assert.Contains("inputs > 0; got 0", range.Message);
+        error = Assert.Throws<ArgumentException>(() => LstmStep.PackForwardFromInputsWeights(units, inputs, new float[inputs * 32 - 1], new float[32], new float[units * 32], packed));
+        Assert.Contains($"weightIh holds {inputs * 32 - 1} values; the LSTM step needs {inputs * 32}", error.Message);
+    }
+
+    private sealed record State(float[] Gates, float[] Cells, float[] CellTanh, float[] Hidden, float[] Sequence);
+
+    /// <summary>Random weights and step-major inputs for one layer (a third of the inputs exact zeros, as pixels are).</summary>
+    private sealed class Case
+    {
+        private readonly int _batch, _units, _inputs, _steps;
+        private readonly float[] _weightIh, _biasIh, _weightHh, _biasHh, _stepInputs;
+
+        public Case(int batch, int units, int inputs, int steps, int seed)
+        {
+            (_batch, _units, _inputs, _steps) = (batch, units, inputs, steps);
+            var random = new SeededRandom(seed);
+            int width = 4 * units;
+            _weightIh = new float[inputs * width];
+            _biasIh = new float[width];
+            _weightHh = new float[units * width];
+            _biasHh = new float[width];
+            _stepInputs = new float[steps * batch * inputs];
+            random.FillNormal(_weightIh, 0f, 0.5f);
+            random.FillNormal(_biasIh, 0f, 0.5f);
+            random.FillNormal(_weightHh, 0f, 0.3f);
+            random.FillNormal(_biasHh, 0f, 0.5f);
+            random.FillNormal(_stepInputs, 0f, 1f);
+            for (int i = 0; i < _stepInputs.Length; i += 3)
+                _stepInputs[i] = 0f;
+        }
+
+        private Case(Case source, float[] stepInputs)
+        {
+            (_batch, _units, _inputs, _steps) = (1, source._units, source._inputs, source._steps);
+            (_weightIh, _biasIh, _weightHh, _biasHh, _stepInputs) = (source._weightIh, source._biasIh, source._weightHh, source._biasHh, stepInputs);
+        }
+
+        /// <summary>Sample <paramref name="b"/> alone: the same weights, its rows of every step.</summary>
+        public Case Sample(int b)
+        {
+            var stepInputs = new float[_steps * _inputs];
+            for (int t = 0; t < _steps; t++)
+                Array.Copy(_stepInputs, (t * _batch + b) * _inputs, stepInputs, t * _inputs, _inputs);
+            return new Case(this, stepInputs);
+        }
+
+        private State NewState(bool sequences) => new(
+            new float[_steps * _batch * 4 * _units], new float[(_steps + 1) * _batch * _units], new float[_steps * _batch * _units],
+            new float[(_steps + 1) * _batch * _units], new float[sequences ? _batch * _steps * _units : 0]);
+
+        /// <summary>What the generated code ran before: the projection of every step in one product, then the steps.</summary>
+        public State RunTwoPasses(bool sequences)
+        {
+            State s = NewState(sequences);
+            Gemm.MatMulBias<IdentityActivation>(_steps * _batch, 4 * _units, _inputs, _stepInputs, _weightIh, _biasIh, s.Gates);
+            var packed = new float[LstmStep.ForwardWeightsLength(_units)];
+            LstmStep.PackForwardWeights(_units, _weightHh, packed);
+            for (int t = 0; t < _steps; t++)
+                LstmStep.Forward(_batch, _units, _steps, t, packed, _biasHh, s.Gates, s.Cells, s.CellTanh, s.Hidden, s.Sequence);
+            return s;
+        }
+
+        public State RunFromInputs(bool sequences)
+        {
+            State s = NewState(sequences);
+            // Gates start as NaNs: every value the step reads must be one it wrote.
+            Array.Fill(s.Gates, float.NaN);
+            var packed = new float[LstmStep.ForwardFromInputsWeightsLength(_units, _inputs)];
+            LstmStep.PackForwardFromInputsWeights(_units, _inputs, _weightIh, _biasIh, _weightHh, packed);
+            for (int t = 0; t < _steps; t++)
+                LstmStep.ForwardFromInputs(_batch, _units, _inputs, _steps, t, _stepInputs, packed, _biasHh, s.Gates, s.Cells, s.CellTanh, s.Hidden, s.Sequence);
+            return s;
+        }
+    }
+}
