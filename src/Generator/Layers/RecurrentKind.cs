@@ -31,7 +31,6 @@ internal abstract class RecurrentKind : LayerKind
     protected const string Gemm = "global::SourceNet.Kernels.Gemm";
     protected const string Layout = "global::SourceNet.Kernels.RecurrentLayout";
     protected const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
-    protected const string Identity = ActivationSpec.IdentityKernel;
 
     /// <summary>Gate blocks in the weights: 4 for an LSTM, 3 for a GRU.</summary>
     public abstract int Gates { get; }
