@@ -15,7 +15,7 @@
 //
 // Besides the step time it reports the GFLOP/s of the LSTM's products in a training step (the FLOPs of its six
 // products, over the median step time: everything else in the step counts against it) and of the recurrent step's
-// fused kernels alone (LstmStep.Forward: h x W_hh with the cell in its epilogue; LstmStep.Backward: dZ x W_hh^T with
+// fused kernels alone (LstmStep.ForwardFromInputs: x_t x W_ih + h x W_hh with the cell in its epilogue; LstmStep.Backward: dZ x W_hh^T with
 // the cell's derivatives in its epilogue; the fastest single call on a batch of 50, the chunk each thread runs in a
 // split training step of 100, on one thread), each as a fraction of the FMA peak measured in this
 // process (bench/Shared/FmaPeak.cs), before and after the runs (the higher is used). The kernels' fractions are of one
@@ -195,8 +195,9 @@ internal static class Program
 
     /// <summary>
     /// GFLOP/s of the fused step kernels on <paramref name="batch"/> rows, on this thread alone (as inside a training
-    /// chunk): the fastest single call of each over 20 loops of the 28 steps. FLOPs are the products' (2 x batch x
-    /// units x 4·units per step); the epilogues count against them.
+    /// chunk): the fastest single call of each over 20 loops of the 28 steps. FLOPs are the products' (forward 2 x
+    /// batch x (inputs + units) x 4·units per step, its own input projection included; backward 2 x batch x units x
+    /// 4·units); the epilogues count against them.
     /// </summary>
     private static (double Forward, double Backward) RecurrentStepGflops(MnistLstm model, int batch)
     {
@@ -205,18 +206,16 @@ internal static class Program
         var hidden = new float[(Steps + 1) * batch * Units];
         var cells = new float[(Steps + 1) * batch * Units];
         var cellTanh = new float[Steps * batch * Units];
-        var projection = new float[Steps * batch * width];
+        var stepInputs = new float[Steps * batch * Inputs];
         var gates = new float[Steps * batch * width];
-        var gateGradients = new float[Steps * batch * width];
         var cellGradient = new float[batch * Units];
         var lastGradient = new float[batch * Units];
-        var forwardWeights = new float[LstmStep.ForwardWeightsLength(Units)];
+        var forwardWeights = new float[LstmStep.ForwardFromInputsWeightsLength(Units, Inputs)];
         var backwardWeights = new float[LstmStep.BackwardWeightsLength(Units)];
         var random = new SeededRandom(9);
-        random.FillNormal(projection, 0f, 0.5f);
+        random.FillNormal(stepInputs, 0f, 0.5f);
         random.FillNormal(lastGradient, 0f, 0.1f);
-        projection.CopyTo(gates, 0);
-        LstmStep.PackForwardWeights(Units, lstm.WeightHh.Value, forwardWeights);
+        LstmStep.PackForwardFromInputsWeights(Units, Inputs, lstm.WeightIh.Value, lstm.BiasIh.Value, lstm.WeightHh.Value, forwardWeights);
         LstmStep.PackBackwardWeights(Units, lstm.WeightHh.Value, backwardWeights);
         int savedThreads = KernelThreads.Count;
         KernelThreads.Count = 1;
@@ -225,26 +224,27 @@ internal static class Program
         double bestForward = double.MaxValue, bestBackward = double.MaxValue;
         for (int loop = 0; loop < 20; loop++)
         {
-            // Each loop starts from the last one's activated gates as its input projection: the same work, no copy.
             for (int t = 0; t < Steps; t++)
             {
                 long start = Stopwatch.GetTimestamp();
-                LstmStep.Forward(batch, Units, Steps, t, forwardWeights, lstm.BiasHh.Value, gates, cells, cellTanh, hidden, default);
+                LstmStep.ForwardFromInputs(batch, Units, Inputs, Steps, t, stepInputs, forwardWeights, lstm.BiasHh.Value, gates, cells, cellTanh, hidden, default);
                 bestForward = Math.Min(bestForward, Stopwatch.GetElapsedTime(start).TotalSeconds);
             }
             Array.Clear(cellGradient);
             for (int t = Steps - 1; t >= 0; t--)
             {
                 long start = Stopwatch.GetTimestamp();
-                LstmStep.Backward(batch, Units, Steps, t, backwardWeights, gates, cells, cellTanh, lastGradient, default, cellGradient, gateGradients);
+                // dZ over the activated gates, as the generated code writes it (the next loop's forward overwrites them).
+                LstmStep.Backward(batch, Units, Steps, t, backwardWeights, gates, cells, cellTanh, lastGradient, default, cellGradient, gates);
                 // The last step has no product.
                 if (t < Steps - 1)
                     bestBackward = Math.Min(bestBackward, Stopwatch.GetElapsedTime(start).TotalSeconds);
             }
         }
-        double flops = 2.0 * batch * Units * width;
+        // The forward step's products: its own input projection ([batch, 28] x [28, 512]) and h x W_hh.
+        double forwardFlops = 2.0 * batch * (Inputs + Units) * width, backwardFlops = 2.0 * batch * Units * width;
         KernelThreads.Count = savedThreads;
-        return (flops / bestForward / 1e9, flops / bestBackward / 1e9);
+        return (forwardFlops / bestForward / 1e9, backwardFlops / bestBackward / 1e9);
     }
 
     private sealed record Options(string Data, int Threads, int Epochs, int Batch, int Steps, int Seed, bool Eval, int Warmup, string Cell, int Breakdown, int SplitPhases)
