@@ -8,6 +8,10 @@ namespace SourceNet.Kernels;
 /// </summary>
 /// <param name="FirstSteps">Untimed steps before the first look, taking each way in turn: the first steps compile kernels,
 /// fault the replicas' pages in and make what each way makes once.</param>
+/// <param name="FirstLookTicks">Wall time (stopwatch ticks, from the first step) before the first look, at least: the
+/// runtime recompiles the network's code with full optimisation on a background thread during the first few hundred
+/// milliseconds, which takes a core from a split step and would have the look judge the ways on a machine they will
+/// not run on. Steps in between split by samples. Only with a clock (0: no wait).</param>
 /// <param name="WarmUpSteps">Untimed steps at the start of each way's block: after a switch the first steps pay for
 /// moving data into the other core's cache, which steady use of that way would not.</param>
 /// <param name="TimedSteps">Timed steps per way and look.</param>
@@ -18,12 +22,15 @@ namespace SourceNet.Kernels;
 /// <paramref name="StallTicks"/>, stalled (the other core was taken): it starts a block that times the chosen way
 /// again at once, and a whole look only if the chosen way has lost its lead.</param>
 /// <param name="StallTicks">See <paramref name="StallFactor"/>.</param>
-internal sealed record TrainingSplitSchedule(int FirstSteps, int WarmUpSteps, int TimedSteps, int ExploitSteps, int MaxBackoff, double StallFactor, long StallTicks)
+internal sealed record TrainingSplitSchedule(int FirstSteps, int WarmUpSteps, int TimedSteps, int ExploitSteps, int MaxBackoff, double StallFactor, long StallTicks,
+    long FirstLookTicks = 0)
 {
     /// <summary>A look is 3 x (2 + 6) steps, then at least 400 steps the winning way (the tutorial's MLP: about 0.4 s;
-    /// the CNN: about 15 s); a stall costs at least 1 ms.</summary>
+    /// the CNN: about 15 s); a stall costs at least 1 ms. The first look starts after 6 steps and 1 s, whichever is
+    /// later: the sequential-MNIST LSTM's first look, 6 steps (about 0.1 s) in, chose to split by products while tiered
+    /// compilation ran, and kept that for 400 steps at 12-14 ms where splitting by samples takes 9-10.</summary>
     public static TrainingSplitSchedule Default { get; } = new(FirstSteps: 6, WarmUpSteps: 2, TimedSteps: 6, ExploitSteps: 400, MaxBackoff: 8,
-        StallFactor: 3.0, StallTicks: Stopwatch.Frequency / 1000);
+        StallFactor: 3.0, StallTicks: Stopwatch.Frequency / 1000, FirstLookTicks: Stopwatch.Frequency);
 }
 
 /// <summary>
@@ -54,6 +61,7 @@ internal sealed class TrainingSplitController
     private int _blockStep;          // steps made in the current block
     private int _left;               // steps left in the current stretch
     private int _sameWins;           // looks in a row that chose the same way
+    private long _firstStep = -1;    // the clock at the end of the first step
     private TrainingSplit _chosen = TrainingSplit.Samples;
 
     /// <param name="schedule">The rhythm.</param>
@@ -88,13 +96,15 @@ internal sealed class TrainingSplitController
     /// <summary>The way the next step should run. The first steps take each way in turn, untimed: whatever a way makes
     /// on first use (a kernel's shared job, a worker thread) is made then, so no later look allocates.</summary>
     public TrainingSplit Next() => _exploring >= 0 ? s_ways[_exploring]
-        : Looks == 0 ? s_ways[(_schedule.FirstSteps - _left) % s_ways.Length]
+        : Looks == 0 && _left > 0 ? s_ways[(_schedule.FirstSteps - _left) % s_ways.Length]
         : _chosen;
 
     /// <summary>Records a step that ran <paramref name="way"/> (normally what <see cref="Next"/> said) in
     /// <paramref name="ticks"/> stopwatch ticks.</summary>
     public void Record(TrainingSplit way, long ticks)
     {
+        if (_firstStep < 0 && _clock is not null)
+            _firstStep = _clock();
         if (_exploring < 0)
         {
             if (way != TrainingSplit.OneThread && Stalled(way, ticks))
@@ -102,7 +112,7 @@ internal sealed class TrainingSplitController
                 Stalls++;
                 BeginConfirm();
             }
-            else if (--_left <= 0)
+            else if (--_left <= 0 && FirstLookDue())
             {
                 BeginLook();
             }
@@ -151,6 +161,15 @@ internal sealed class TrainingSplitController
         _lastPerStep[chosen] = perStep;
         _exploring = -1;
         Confirmed++;
+    }
+
+    /// <summary>Whether a look may start: any time after the first, and for the first once
+    /// <see cref="TrainingSplitSchedule.FirstLookTicks"/> have passed since the first step.</summary>
+    private bool FirstLookDue()
+    {
+        if (Looks > 0 || _clock is null || _schedule.FirstLookTicks <= 0)
+            return true;
+        return _clock() - _firstStep >= _schedule.FirstLookTicks;
     }
 
     private bool Stalled(TrainingSplit way, long ticks)

@@ -139,6 +139,27 @@ public class TrainingSplitControllerTests
     }
 
     [Fact]
+    public void The_first_look_waits_for_its_time_and_the_steps_before_it_split_by_samples()
+    {
+        long now = 0;
+        var controller = new TrainingSplitController(Quick with { FirstLookTicks = 1000 }, () => now);
+        var ways = new List<TrainingSplit>();
+        // Steps of 100 ticks: the first 3 take each way; the look may start 1000 ticks after the first step's end.
+        for (int s = 0; s < 12 && !controller.Exploring; s++)
+        {
+            TrainingSplit way = controller.Next();
+            ways.Add(way);
+            now += 100;
+            controller.Record(way, 100);
+        }
+
+        Assert.Equal(new[] { TrainingSplit.Samples, TrainingSplit.Products, TrainingSplit.OneThread }, ways.Take(3));
+        Assert.All(ways.Skip(3), way => Assert.Equal(TrainingSplit.Samples, way));
+        Assert.Equal(11, ways.Count); // the 11th step ends 1000 ticks after the first
+        Assert.True(controller.Exploring);
+    }
+
+    [Fact]
     public void A_slow_step_on_one_thread_is_no_stall()
     {
         var controller = new TrainingSplitController(Quick);
