@@ -31,14 +31,16 @@ def main():
         return
     runs.sort(key=lambda r: (int(r["threads"]), r["system"] != "PyTorch", r.get("round", 0)))
 
-    print("Step = median of the timed steps of one run (after its warm-up), in ms; best = its fastest step. "
+    print("Step = median of the timed steps of one run (after its warm-up), each step sampling its batch, in ms; "
+          "mean = their mean; best = its fastest step. "
           "Load = 1-minute load average when the run started. '2 passive' = 2 threads with OMP_WAIT_POLICY=PASSIVE.\n")
-    print("| System | Threads | Round | Step, median (ms) | Step, best (ms) | Final loss | Load |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| System | Threads | Round | Step, median (ms) | Step, mean (ms) | Step, best (ms) | Final loss | Load |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in runs:
-        step_best = r.get("step_best_ms")
+        step_best, step_mean = r.get("step_best_ms"), r.get("step_mean_ms")
         loss = r.get("final_loss")
         print(f"| {r['system']} | {r.get('setting', r['threads'])} | {r.get('round', '')} | {r['step_ms']:.2f} "
+              f"| {'' if step_mean is None else f'{step_mean:.2f}'} "
               f"| {'' if step_best is None else f'{step_best:.2f}'} | {'' if loss is None else f'{loss:.4f}'} "
               f"| {r['load_before'].split()[0]} |")
 
