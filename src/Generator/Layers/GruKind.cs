@@ -15,8 +15,8 @@ internal sealed record GruSpec(string Name, string Accessibility, int Units, boo
 /// <summary>
 /// <c>[Gru(units)]</c>: PyTorch's <c>nn.GRU</c> (gates r, z, n; the reset gate scales <c>W_hn h + b_hn</c>). Keeps, per
 /// step, the activated gates, <c>W_hn h + b_hn</c> and the hidden state. Each step is one fused kernel
-/// (<c>GruStep</c>): forward, its input projection and the recurrent product with the cell in its epilogue, on b_ih,
-/// W_ih and W_hh packed once per pass; backward, the product with W_hhᵀ with the cell's derivatives. Its two sides have different pre-activation gradients (the hidden side's n block is scaled by r), so it keeps
+/// (<c>GruStep</c>): the recurrent product with the cell in its epilogue, forward and backward, on W_hh packed once per
+/// pass, after one product for every step's input projection. Its two sides have different pre-activation gradients (the hidden side's n block is scaled by r), so it keeps
 /// both for the weight products, and carries z·dh (the direct path to the previous state) from step to step.
 /// </summary>
 internal sealed class GruKind : RecurrentKind
@@ -66,15 +66,19 @@ internal sealed class GruKind : RecurrentKind
     {
         string units = c.Constant("Units");
         c.W.Line($"global::System.Array.Clear({c.Member("Hidden")}, 0, batch * {units});");
-        c.W.Line("// b_ih, W_ih and W_hh packed once for the steps: per block of eight units, the three gates side by side in one stream");
-        c.W.Line($"{Cell}.PackForwardFromInputsWeights({units}, {c.Constant("Inputs")}, {c.Field}.WeightIh.Value, {c.Field}.BiasIh.Value, {c.Field}.WeightHh.Value, {c.Member("ForwardWeights")});");
+        c.W.Line($"// the input projection of all {Text.Of(((GruSpec)c.Layer).In.Steps)} steps in one product, step-major: [batch x steps, inputs] x [inputs, {Text.Of(3L * ((GruSpec)c.Layer).Units)}] + b_ih");
+        c.W.Line($"{Gemm}.MatMulBias<{Identity}>(batch * {c.Constant("Steps")}, {c.Constant("GateWidth")}, {c.Constant("Inputs")}, {c.Member("StepInputs")}, {c.Field}.WeightIh.Value, {c.Field}.BiasIh.Value, {c.Member("Gates")});");
+        c.W.Line("// W_hh packed once for the steps: the three gates of each block of eight units side by side");
+        c.W.Line($"{Cell}.PackForwardWeights({units}, {c.Field}.WeightHh.Value, {c.Member("ForwardWeights")});");
     }
+
+    protected override string ForwardWeightsLength(LayerContext c) => $"{Cell}.ForwardWeightsLength({c.Constant("Units")})";
 
     protected override void WriteStep(LayerContext c, string sequence)
     {
         var gru = (GruSpec)c.Layer;
-        c.W.Line($"// x W_ih + b_ih ([batch, {Text.Of(gru.In.Channels)}] x [{Text.Of(gru.In.Channels)}, {Text.Of(3L * gru.Units)}]) and h x W_hh + b_hh ([batch, {Text.Of(gru.Units)}] x [{Text.Of(gru.Units)}, {Text.Of(3L * gru.Units)}]); r, z = sigmoid, n = tanh(x_n + r*(W_hn h + b_hn)), h' = (1 - z)*n + z*h in the product's epilogue");
-        c.W.Line($"{Cell}.ForwardFromInputs(batch, {c.Constant("Units")}, {c.Constant("Inputs")}, {c.Constant("Steps")}, step, {c.Member("StepInputs")}, {c.Member("ForwardWeights")}, {c.Field}.BiasHh.Value, {c.Member("Gates")}, {c.Member("ResetHidden")}, {c.Member("Hidden")}, {sequence});");
+        c.W.Line($"// x W_ih + b_ih and h x W_hh + b_hh ([batch, {Text.Of(gru.Units)}] x [{Text.Of(gru.Units)}, {Text.Of(3L * gru.Units)}]); r, z = sigmoid, n = tanh(x_n + r*(W_hn h + b_hn)), h' = (1 - z)*n + z*h in the product's epilogue");
+        c.W.Line($"{Cell}.Forward(batch, {c.Constant("Units")}, {c.Constant("Steps")}, step, {c.Member("ForwardWeights")}, {c.Field}.BiasHh.Value, {c.Member("Gates")}, {c.Member("ResetHidden")}, {c.Member("Hidden")}, {sequence});");
     }
 
     protected override string HiddenSideGradients(LayerContext c) => c.Member("HiddenGateGradients");

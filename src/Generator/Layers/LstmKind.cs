@@ -86,15 +86,35 @@ internal sealed class LstmKind : RecurrentKind
         string units = c.Constant("Units");
         c.W.Line($"global::System.Array.Clear({c.Member("Hidden")}, 0, batch * {units});");
         c.W.Line($"global::System.Array.Clear({c.Member("Cells")}, 0, batch * {units});");
-        c.W.Line("// b_ih, W_ih and W_hh packed once for the steps: per block of eight units and gate pair, one stream");
-        c.W.Line($"{Cell}.PackForwardFromInputsWeights({units}, {c.Constant("Inputs")}, {c.Field}.WeightIh.Value, {c.Field}.BiasIh.Value, {c.Field}.WeightHh.Value, {c.Member("ForwardWeights")});");
+        // One sequence reads the packed W_ih once per step for one row: 57 KB for 28 inputs, from L2 each step, where a
+        // batch shares it between its rows. The product of every step then costs less (the same bits either way).
+        using (c.W.Block("if (batch == 1)"))
+        {
+            c.W.Line($"// One sequence: the input projection of every step in one product ([steps, inputs] x [inputs, {Text.Of(4L * ((LstmSpec)c.Layer).Units)}] + b_ih), W_hh packed alone");
+            c.W.Line($"{Gemm}.MatMulBias<{Identity}>({c.Constant("Steps")}, {c.Constant("GateWidth")}, {c.Constant("Inputs")}, {c.Member("StepInputs")}, {c.Field}.WeightIh.Value, {c.Field}.BiasIh.Value, {c.Member("Gates")});");
+            c.W.Line($"{Cell}.PackForwardWeights({units}, {c.Field}.WeightHh.Value, {c.Member("ForwardWeights")});");
+        }
+        using (c.W.Block("else"))
+        {
+            c.W.Line("// b_ih, W_ih and W_hh packed once for the steps: per block of eight units and gate pair, one stream");
+            c.W.Line($"{Cell}.PackForwardFromInputsWeights({units}, {c.Constant("Inputs")}, {c.Field}.WeightIh.Value, {c.Field}.BiasIh.Value, {c.Field}.WeightHh.Value, {c.Member("ForwardWeights")});");
+        }
     }
+
+    protected override string ForwardWeightsLength(LayerContext c) => $"{Cell}.ForwardFromInputsWeightsLength({c.Constant("Units")}, {c.Constant("Inputs")})";
 
     protected override void WriteStep(LayerContext c, string sequence)
     {
         var lstm = (LstmSpec)c.Layer;
         c.W.Line($"// z = x W_ih + b_ih + h x W_hh + b_hh ([batch, {Text.Of(lstm.In.Channels)} + {Text.Of(lstm.Units)}] x [{Text.Of(lstm.In.Channels)} + {Text.Of(lstm.Units)}, {Text.Of(4L * lstm.Units)}]); i, f, o = sigmoid, g = tanh, c' = f*c + i*g, h' = o*tanh(c') in the product's epilogue");
-        c.W.Line($"{Cell}.ForwardFromInputs(batch, {c.Constant("Units")}, {c.Constant("Inputs")}, {c.Constant("Steps")}, step, {c.Member("StepInputs")}, {c.Member("ForwardWeights")}, {c.Field}.BiasHh.Value, {c.Member("Gates")}, {c.Member("Cells")}, {c.Member("CellTanh")}, {c.Member("Hidden")}, {sequence});");
+        using (c.W.Block("if (batch == 1)"))
+        {
+            c.W.Line($"{Cell}.Forward(1, {c.Constant("Units")}, {c.Constant("Steps")}, step, {c.Member("ForwardWeights")}, {c.Field}.BiasHh.Value, {c.Member("Gates")}, {c.Member("Cells")}, {c.Member("CellTanh")}, {c.Member("Hidden")}, {sequence});");
+        }
+        using (c.W.Block("else"))
+        {
+            c.W.Line($"{Cell}.ForwardFromInputs(batch, {c.Constant("Units")}, {c.Constant("Inputs")}, {c.Constant("Steps")}, step, {c.Member("StepInputs")}, {c.Member("ForwardWeights")}, {c.Field}.BiasHh.Value, {c.Member("Gates")}, {c.Member("Cells")}, {c.Member("CellTanh")}, {c.Member("Hidden")}, {sequence});");
+        }
     }
 
     /// <summary>The gates' buffer itself: each backward step writes its dZ over its own activated gates, which no later

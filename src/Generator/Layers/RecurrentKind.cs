@@ -29,6 +29,7 @@ internal abstract record RecurrentSpec(string Name, string Accessibility, int Un
 internal abstract class RecurrentKind : LayerKind
 {
     protected const string Gemm = "global::SourceNet.Kernels.Gemm";
+    protected const string Identity = "global::SourceNet.Kernels.IdentityActivation";
     protected const string Layout = "global::SourceNet.Kernels.RecurrentLayout";
     protected const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
 
@@ -121,12 +122,15 @@ internal abstract class RecurrentKind : LayerKind
 
     protected abstract IEnumerable<(string Suffix, string PerSample)> BackwardBuffers(LayerContext c);
 
-    /// <summary>Buffers whose size does not depend on the batch, as (suffix, size expression): W_hh packed for the
-    /// forward steps (a replica has it too), then for the backward steps.</summary>
+    /// <summary>Buffers whose size does not depend on the batch, as (suffix, size expression): the weights packed for
+    /// the forward steps (a replica has them too), then for the backward steps.</summary>
     private IEnumerable<(string Suffix, string Size)> ForwardFixedBuffers(LayerContext c)
     {
-        yield return ("ForwardWeights", $"{Cell}.ForwardFromInputsWeightsLength({c.Constant("Units")}, {c.Constant("Inputs")})");
+        yield return ("ForwardWeights", ForwardWeightsLength(c));
     }
+
+    /// <summary>Floats of the weights packed for the forward steps (an expression).</summary>
+    protected abstract string ForwardWeightsLength(LayerContext c);
 
     private IEnumerable<(string Suffix, string Size)> BackwardFixedBuffers(LayerContext c)
     {
@@ -225,9 +229,7 @@ internal abstract class RecurrentKind : LayerKind
     {
         var recurrent = (RecurrentSpec)c.Layer;
         string steps = c.Constant("Steps"), units = c.Constant("Units");
-        // No product before the steps: each step projects its own input, tile by tile, just before the recurrent sums
-        // (the same bits as one product of every step, without writing every step's gates ahead to read them back cold).
-        c.W.Line($"// {recurrent.Name}: the input step-major ([{Text.Of(recurrent.In.Steps)}, batch, {Text.Of(recurrent.In.Channels)}]); each step projects its own x W_ih + b_ih");
+        c.W.Line($"// {recurrent.Name}: the input step-major ([{Text.Of(recurrent.In.Steps)}, batch, {Text.Of(recurrent.In.Channels)}])");
         c.W.Line($"{Layout}.ToStepMajor(batch, {steps}, {c.Constant("Inputs")}, {c.Input}, {c.Member("StepInputs")});");
         c.W.Line($"// {recurrent.Name}: the initial state is zeros");
         WriteInitialState(c);

@@ -39,19 +39,8 @@ public static partial class GruStep
             CheckLength(nameof(sequence), sequence.Length, (long)batch * steps * units);
         if (batch == 0)
             return;
-        fixed (float* pw = packedWeights)
-        {
-            var work = new ForwardWork { Weights = pw, PanelFloats = (nint)units * 24 };
-            RunForward(ref work, batch, units, steps, step, biasHh, gates, resetHidden, hidden, sequence);
-        }
-    }
-
-    /// <summary>Runs the step's row blocks over the kernel threads: <paramref name="work"/> comes with its weights
-    /// (and, for <see cref="ForwardFromInputs"/>, its inputs); the state's pointers are filled in here.</summary>
-    private static unsafe void RunForward(ref ForwardWork work, int batch, int units, int steps, int step, ReadOnlySpan<float> biasHh,
-        Span<float> gates, Span<float> resetHidden, Span<float> hidden, Span<float> sequence)
-    {
         (int parts, int rowsPerBlock) = Split(batch, units);
+        fixed (float* pw = packedWeights)
         fixed (float* pb = biasHh)
         fixed (float* pg = gates)
         fixed (float* pr = resetHidden)
@@ -59,31 +48,27 @@ public static partial class GruStep
         fixed (float* ps = sequence)
         {
             nint state = (nint)step * batch * units;
-            work.BiasHh = pb;
-            work.Gates = pg + (nint)step * batch * 3 * units;
-            work.ResetHidden = pr + state;
-            work.HiddenIn = ph + state;
-            work.HiddenOut = ph + state + (nint)batch * units;
-            work.Sequence = sequence.IsEmpty ? null : ps + (nint)step * units;
-            work.SequenceStride = steps * units;
-            work.Batch = batch;
-            work.Units = units;
-            work.RowsPerBlock = rowsPerBlock;
+            var work = new ForwardWork
+            {
+                Weights = pw,
+                BiasHh = pb,
+                Gates = pg + (nint)step * batch * 3 * units,
+                ResetHidden = pr + state,
+                HiddenIn = ph + state,
+                HiddenOut = ph + state + (nint)batch * units,
+                Sequence = sequence.IsEmpty ? null : ps + (nint)step * units,
+                SequenceStride = steps * units,
+                Batch = batch,
+                Units = units,
+                RowsPerBlock = rowsPerBlock,
+            };
             BlockRunner.Run(work, parts);
         }
     }
 
     private unsafe struct ForwardWork : IBlockWork
     {
-        /// <summary>The packed weights: a panel of <see cref="PanelFloats"/> per unit block, W_hh's rows at
-        /// <see cref="HiddenOffset"/> in it (after b_ih and W_ih's rows when <see cref="Inputs"/> is set).</summary>
         public float* Weights;
-        public nint PanelFloats;
-        public nint HiddenOffset;
-        /// <summary>Row <c>step</c> of the step-major inputs ([batch, <see cref="InputCount"/>]), or null when the
-        /// gates hold the input projection on entry (<see cref="Forward"/>).</summary>
-        public float* Inputs;
-        public int InputCount;
         public float* BiasHh;
         public float* Gates;
         public float* ResetHidden;
@@ -102,15 +87,11 @@ public static partial class GruStep
         {
             int first = block * RowsPerBlock, end = Math.Min(Batch, first + RowsPerBlock);
             int blocks = UnitBlocks(Units);
-            // The tile's sums, then (from the inputs) its input projection.
-            Vector256<float>* sums = stackalloc Vector256<float>[24];
+            Vector256<float>* sums = stackalloc Vector256<float>[12];
             if (end - first == 1)
             {
                 // One sample (inference on a single sequence): 3 vectors of one row would be three FMA chains, too few
-                // for two pipes. Four unit blocks fill the 12 accumulators instead. The row's input projection first,
-                // for all its gates, so the steps below find it where Forward does.
-                if (Inputs != null)
-                    ProjectRow(this, first);
+                // for two pipes. Four unit blocks fill the 12 accumulators instead.
                 int u = 0;
                 for (; u + 4 <= blocks; u += 4)
                     ForwardRow<Count4>(this, first, u, sums);
@@ -146,14 +127,7 @@ public static partial class GruStep
         // The sums start from zero; the epilogue adds b_hh and the input projection.
         Vector256<float> c00 = default, c01 = default, c02 = default, c10 = default, c11 = default, c12 = default;
         Vector256<float> c20 = default, c21 = default, c22 = default, c30 = default, c31 = default, c32 = default;
-        float* b = w.Weights + unitBlock * w.PanelFloats;
-        Vector256<float>* projection = null;
-        if (w.Inputs != null)
-        {
-            projection = sums + 12;
-            ProjectTile<TRows>(w, row, b, projection);
-        }
-        b += w.HiddenOffset;
+        float* b = w.Weights + (nint)unitBlock * units * 24;
         float* a0 = w.HiddenIn + (nint)row * units;
         float* a1 = a0 + units, a2 = a1 + units, a3 = a2 + units;
         for (nint k = 0; k < units; k++, b += 24)
@@ -180,7 +154,7 @@ public static partial class GruStep
         // Through memory, so no accumulator is live across the epilogue's calls.
         sums[0] = c00; sums[1] = c01; sums[2] = c02; sums[3] = c10; sums[4] = c11; sums[5] = c12;
         sums[6] = c20; sums[7] = c21; sums[8] = c22; sums[9] = c30; sums[10] = c31; sums[11] = c32;
-        Epilogue(w, row, rows, unitBlock, sums, projection);
+        Epilogue(w, row, rows, unitBlock, sums);
     }
 
     /// <summary>
@@ -195,9 +169,9 @@ public static partial class GruStep
         int blocks = TBlocks.Value, units = w.Units;
         Vector256<float> c00 = default, c01 = default, c02 = default, c10 = default, c11 = default, c12 = default;
         Vector256<float> c20 = default, c21 = default, c22 = default, c30 = default, c31 = default, c32 = default;
-        // Unit block u starts at u · PanelFloats + HiddenOffset and advances 24 floats a step.
-        nint next = w.PanelFloats;
-        float* b0 = w.Weights + unitBlock * next + w.HiddenOffset, b1 = b0 + next, b2 = b1 + next, b3 = b2 + next;
+        // Unit block u starts at u · units · 24 and advances 24 floats a step.
+        nint next = (nint)units * 24;
+        float* b0 = w.Weights + unitBlock * next, b1 = b0 + next, b2 = b1 + next, b3 = b2 + next;
         float* a = w.HiddenIn + (nint)row * units;
         for (nint k = 0; k < units; k++, b0 += 24, b1 += 24, b2 += 24, b3 += 24)
         {
@@ -228,30 +202,28 @@ public static partial class GruStep
         sums[6] = c20; sums[7] = c21; sums[8] = c22; sums[9] = c30; sums[10] = c31; sums[11] = c32;
         // The epilogue reads a one-row tile's three gates from its first three slots.
         for (int j = 0; j < blocks; j++)
-            Epilogue(w, row, 1, unitBlock + j, sums + 3 * j, null);
+            Epilogue(w, row, 1, unitBlock + j, sums + 3 * j);
     }
 
     /// <summary>The epilogue of a tile, on a full or the last, partial block of units.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Epilogue(in ForwardWork w, int row, int rows, int unitBlock, Vector256<float>* sums, Vector256<float>* projection)
+    private static unsafe void Epilogue(in ForwardWork w, int row, int rows, int unitBlock, Vector256<float>* sums)
     {
         int unit = 8 * unitBlock, valid = Math.Min(8, w.Units - unit);
         if (valid == 8)
-            Epilogue<FullBlock>(w, row, rows, unit, valid, sums, projection);
+            Epilogue<FullBlock>(w, row, rows, unit, valid, sums);
         else
-            Epilogue<PartialBlock>(w, row, rows, unit, valid, sums, projection);
+            Epilogue<PartialBlock>(w, row, rows, unit, valid, sums);
     }
 
     /// <summary>
     /// r = σ(x_r + s_r + b_hr), z = σ(x_z + s_z + b_hz), s_n' = s_n + b_hn kept for the backward pass,
-    /// n = tanh(x_n + r·s_n'), h' = n + z·(h − n), for each of the tile's rows. The input projection x is in the gates
-    /// (Forward), or the tile's own in <paramref name="projection"/> (ForwardFromInputs, zeros past the last unit). Each row's work is independent of the
+    /// n = tanh(x_n + r·s_n'), h' = n + z·(h − n), for each of the tile's rows. Each row's work is independent of the
     /// others', so the core overlaps their chains (σ, then tanh, then h'). Inlined into the two dispatching calls
     /// above only, so the tile's loop keeps its registers for the sums.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Epilogue<TBlock>(in ForwardWork w, int row, int rows, int unit, int valid, Vector256<float>* sums,
-        Vector256<float>* projection)
+    private static unsafe void Epilogue<TBlock>(in ForwardWork w, int row, int rows, int unit, int valid, Vector256<float>* sums)
         where TBlock : struct, IUnitBlock
     {
         int units = w.Units, width = 3 * units;
@@ -262,15 +234,10 @@ public static partial class GruStep
         for (int r = 0; r < rows; r++, gates += width)
         {
             nint state = (nint)(row + r) * units + unit;
-            Vector256<float> inputR, inputZ, inputN;
-            if (projection != null)
-                (inputR, inputZ, inputN) = (projection[3 * r], projection[3 * r + 1], projection[3 * r + 2]);
-            else
-                (inputR, inputZ, inputN) = (LoadUnits<TBlock>(gates, valid), LoadUnits<TBlock>(gates + units, valid), LoadUnits<TBlock>(gates + 2 * units, valid));
-            Vector256<float> reset = FastMath.Sigmoid(sums[3 * r] + (inputR + biasR));
-            Vector256<float> update = FastMath.Sigmoid(sums[3 * r + 1] + (inputZ + biasZ));
+            Vector256<float> reset = FastMath.Sigmoid(sums[3 * r] + (LoadUnits<TBlock>(gates, valid) + biasR));
+            Vector256<float> update = FastMath.Sigmoid(sums[3 * r + 1] + (LoadUnits<TBlock>(gates + units, valid) + biasZ));
             Vector256<float> resetHidden = sums[3 * r + 2] + biasN;
-            Vector256<float> candidate = FastMath.Tanh(MultiplyAdd.Vector(reset, resetHidden, inputN));
+            Vector256<float> candidate = FastMath.Tanh(MultiplyAdd.Vector(reset, resetHidden, LoadUnits<TBlock>(gates + 2 * units, valid)));
             // h' = n + z·(h − n)
             Vector256<float> h = MultiplyAdd.Vector(update, LoadUnits<TBlock>(w.HiddenIn + state, valid) - candidate, candidate);
             StoreUnits<TBlock>(reset, gates, valid);

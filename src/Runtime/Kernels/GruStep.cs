@@ -7,16 +7,15 @@ namespace SourceNet.Kernels;
 /// <summary>
 /// One step of a GRU over a batch with the recurrent product and the cell fused: the forward kernel computes
 /// <c>h·W_hh</c> for the r, z and n gates of eight units at a time and applies the activations and the state update to
-/// the sums while they are in registers (after their input projection <c>x_t·W_ih + b_ih</c>, in
-/// <see cref="ForwardFromInputs"/>); the backward kernel computes <c>dLoss/dh = dZ_hidden(t+1)·W_hhᵀ + z·dh(t+1)</c>
+/// the sums while they are in registers; the backward kernel computes <c>dLoss/dh = dZ_hidden(t+1)·W_hhᵀ + z·dh(t+1)</c>
 /// for sixteen units at a time and the cell's derivatives in the same pass. Called by generated code (see
 /// docs/recurrent.md); the unfused <see cref="GruCell"/> after a separate product is the reference the tests compare
 /// them with.
 /// </summary>
 /// <remarks>
 /// Buffers are those of <see cref="GruCell"/>: step-major, gates in PyTorch's order r, z, n, the candidate
-/// <c>n = tanh(W_in x + b_in + r·(W_hn h + b_hn))</c>. W_hh is packed once per pass (<see cref="PackForwardWeights"/>, or with W_ih and b_ih
-/// <see cref="PackForwardFromInputsWeights"/>, and <see cref="PackBackwardWeights"/>) into panels a tile reads in order. Rows (samples) are cut into blocks over
+/// <c>n = tanh(W_in x + b_in + r·(W_hn h + b_hn))</c>. W_hh is packed once per pass (<see cref="PackForwardWeights"/>,
+/// <see cref="PackBackwardWeights"/>) into panels a tile reads in order. Rows (samples) are cut into blocks over
 /// <see cref="KernelThreads.Count"/> threads; a row's values are computed by the same operations in the same order in
 /// any block, so results do not depend on the thread count.
 /// </remarks>
@@ -39,29 +38,24 @@ public static partial class GruStep
     /// <exception cref="ArgumentException">A span is shorter than the sizes need.</exception>
     public static void PackForwardWeights(int units, ReadOnlySpan<float> weightHh, Span<float> packed)
     {
-        CheckLength(nameof(weightHh), weightHh.Length, (long)units * 3 * units);
+        int width = 3 * units;
+        CheckLength(nameof(weightHh), weightHh.Length, (long)units * width);
         CheckLength(nameof(packed), packed.Length, ForwardWeightsLength(units));
         int at = 0;
         for (int block = 0; block < UnitBlocks(units); block++)
-            at = PackBlockRows(units, weightHh, units, block, packed, at);
-    }
-
-    /// <summary>Writes rows [0, <paramref name="rows"/>) of <paramref name="source"/> ([rows, 3·units]) for unit block
-    /// <paramref name="block"/> from <paramref name="at"/>: 24 floats a row (r's eight columns, then z's, then n's),
-    /// zeros past the last unit. Returns where the next row goes.</summary>
-    private static int PackBlockRows(int units, ReadOnlySpan<float> source, int rows, int block, Span<float> packed, int at)
-    {
-        int width = 3 * units;
-        for (int k = 0; k < rows; k++)
         {
-            for (int gate = 0; gate < 3; gate++)
+            for (int k = 0; k < units; k++)
             {
-                int column = gate * units + 8 * block;
-                for (int lane = 0; lane < 8; lane++)
-                    packed[at++] = 8 * block + lane < units ? source[k * width + column + lane] : 0f;
+                for (int gate = 0; gate < 3; gate++)
+                {
+                    int column = gate * units + 8 * block;
+                    for (int lane = 0; lane < 8; lane++)
+                    {
+                        packed[at++] = 8 * block + lane < units ? weightHh[k * width + column + lane] : 0f;
+                    }
+                }
             }
         }
-        return at;
     }
 
     /// <summary>

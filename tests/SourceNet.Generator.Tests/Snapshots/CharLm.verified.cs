@@ -184,17 +184,33 @@ partial class CharLmNetwork : global::SourceNet.IClassifier<int>, global::Source
     {
         // Embedding: each of the batch's 64 token ids per sample selects a row of the [63, 64] table (ids checked on entry)
         global::SourceNet.Kernels.EmbeddingKernels.Gather(inputs.Slice(0, batch * 64), _embedding.Weight.Value, EmbeddingDimension, new global::System.Span<float>(_embeddingActivations, 0, batch * 4096));
-        // Lstm: the input step-major ([64, batch, 64]); each step projects its own x W_ih + b_ih
+        // Lstm: the input step-major ([64, batch, 64])
         global::SourceNet.Kernels.RecurrentLayout.ToStepMajor(batch, LstmSteps, LstmInputs, _embeddingActivations, _lstmStepInputs);
         // Lstm: the initial state is zeros
         global::System.Array.Clear(_lstmHidden, 0, batch * LstmUnits);
         global::System.Array.Clear(_lstmCells, 0, batch * LstmUnits);
-        // b_ih, W_ih and W_hh packed once for the steps: per block of eight units and gate pair, one stream
-        global::SourceNet.Kernels.LstmStep.PackForwardFromInputsWeights(LstmUnits, LstmInputs, _lstm.WeightIh.Value, _lstm.BiasIh.Value, _lstm.WeightHh.Value, _lstmForwardWeights);
+        if (batch == 1)
+        {
+            // One sequence: the input projection of every step in one product ([steps, inputs] x [inputs, 1024] + b_ih), W_hh packed alone
+            global::SourceNet.Kernels.Gemm.MatMulBias<global::SourceNet.Kernels.IdentityActivation>(LstmSteps, LstmGateWidth, LstmInputs, _lstmStepInputs, _lstm.WeightIh.Value, _lstm.BiasIh.Value, _lstmGates);
+            global::SourceNet.Kernels.LstmStep.PackForwardWeights(LstmUnits, _lstm.WeightHh.Value, _lstmForwardWeights);
+        }
+        else
+        {
+            // b_ih, W_ih and W_hh packed once for the steps: per block of eight units and gate pair, one stream
+            global::SourceNet.Kernels.LstmStep.PackForwardFromInputsWeights(LstmUnits, LstmInputs, _lstm.WeightIh.Value, _lstm.BiasIh.Value, _lstm.WeightHh.Value, _lstmForwardWeights);
+        }
         for (int step = 0; step < LstmSteps; step++)
         {
             // z = x W_ih + b_ih + h x W_hh + b_hh ([batch, 64 + 256] x [64 + 256, 1024]); i, f, o = sigmoid, g = tanh, c' = f*c + i*g, h' = o*tanh(c') in the product's epilogue
-            global::SourceNet.Kernels.LstmStep.ForwardFromInputs(batch, LstmUnits, LstmInputs, LstmSteps, step, _lstmStepInputs, _lstmForwardWeights, _lstm.BiasHh.Value, _lstmGates, _lstmCells, _lstmCellTanh, _lstmHidden, _lstmActivations);
+            if (batch == 1)
+            {
+                global::SourceNet.Kernels.LstmStep.Forward(1, LstmUnits, LstmSteps, step, _lstmForwardWeights, _lstm.BiasHh.Value, _lstmGates, _lstmCells, _lstmCellTanh, _lstmHidden, _lstmActivations);
+            }
+            else
+            {
+                global::SourceNet.Kernels.LstmStep.ForwardFromInputs(batch, LstmUnits, LstmInputs, LstmSteps, step, _lstmStepInputs, _lstmForwardWeights, _lstm.BiasHh.Value, _lstmGates, _lstmCells, _lstmCellTanh, _lstmHidden, _lstmActivations);
+            }
         }
         // Output: every step: [batch * 64, 256] x [256, 63], bias added in the matmul epilogue
         global::SourceNet.Kernels.Gemm.MatMulBias<global::SourceNet.Kernels.IdentityActivation>(batch * 64, OutputUnits, OutputInputs, _lstmActivations, _output.Weight.Value, _output.Bias.Value, output);

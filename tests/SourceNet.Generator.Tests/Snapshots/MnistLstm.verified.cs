@@ -179,17 +179,33 @@ partial class MnistLstm : global::SourceNet.IClassifier, global::SourceNet.Kerne
     /// <summary>The forward pass for <paramref name="batch"/> samples; the last layer writes into <paramref name="output"/>.</summary>
     private void RunForward(global::System.ReadOnlySpan<float> inputs, int batch, global::System.Span<float> output)
     {
-        // Rows: the input step-major ([28, batch, 28]); each step projects its own x W_ih + b_ih
+        // Rows: the input step-major ([28, batch, 28])
         global::SourceNet.Kernels.RecurrentLayout.ToStepMajor(batch, RowsSteps, RowsInputs, inputs, _rowsStepInputs);
         // Rows: the initial state is zeros
         global::System.Array.Clear(_rowsHidden, 0, batch * RowsUnits);
         global::System.Array.Clear(_rowsCells, 0, batch * RowsUnits);
-        // b_ih, W_ih and W_hh packed once for the steps: per block of eight units and gate pair, one stream
-        global::SourceNet.Kernels.LstmStep.PackForwardFromInputsWeights(RowsUnits, RowsInputs, _rows.WeightIh.Value, _rows.BiasIh.Value, _rows.WeightHh.Value, _rowsForwardWeights);
+        if (batch == 1)
+        {
+            // One sequence: the input projection of every step in one product ([steps, inputs] x [inputs, 512] + b_ih), W_hh packed alone
+            global::SourceNet.Kernels.Gemm.MatMulBias<global::SourceNet.Kernels.IdentityActivation>(RowsSteps, RowsGateWidth, RowsInputs, _rowsStepInputs, _rows.WeightIh.Value, _rows.BiasIh.Value, _rowsGates);
+            global::SourceNet.Kernels.LstmStep.PackForwardWeights(RowsUnits, _rows.WeightHh.Value, _rowsForwardWeights);
+        }
+        else
+        {
+            // b_ih, W_ih and W_hh packed once for the steps: per block of eight units and gate pair, one stream
+            global::SourceNet.Kernels.LstmStep.PackForwardFromInputsWeights(RowsUnits, RowsInputs, _rows.WeightIh.Value, _rows.BiasIh.Value, _rows.WeightHh.Value, _rowsForwardWeights);
+        }
         for (int step = 0; step < RowsSteps; step++)
         {
             // z = x W_ih + b_ih + h x W_hh + b_hh ([batch, 28 + 128] x [28 + 128, 512]); i, f, o = sigmoid, g = tanh, c' = f*c + i*g, h' = o*tanh(c') in the product's epilogue
-            global::SourceNet.Kernels.LstmStep.ForwardFromInputs(batch, RowsUnits, RowsInputs, RowsSteps, step, _rowsStepInputs, _rowsForwardWeights, _rows.BiasHh.Value, _rowsGates, _rowsCells, _rowsCellTanh, _rowsHidden, default);
+            if (batch == 1)
+            {
+                global::SourceNet.Kernels.LstmStep.Forward(1, RowsUnits, RowsSteps, step, _rowsForwardWeights, _rows.BiasHh.Value, _rowsGates, _rowsCells, _rowsCellTanh, _rowsHidden, default);
+            }
+            else
+            {
+                global::SourceNet.Kernels.LstmStep.ForwardFromInputs(batch, RowsUnits, RowsInputs, RowsSteps, step, _rowsStepInputs, _rowsForwardWeights, _rows.BiasHh.Value, _rowsGates, _rowsCells, _rowsCellTanh, _rowsHidden, default);
+            }
         }
         // Rows: the last step's hidden state is the output
         new global::System.ReadOnlySpan<float>(_rowsHidden, RowsSteps * batch * RowsUnits, batch * RowsUnits).CopyTo(new global::System.Span<float>(_rowsActivations, 0, batch * RowsUnits));
