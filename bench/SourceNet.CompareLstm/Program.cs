@@ -14,7 +14,7 @@
 //   N rounds of --steps steps (default 20) each.
 //
 // Besides the step time it reports the GFLOP/s of the LSTM's products in a training step (the FLOPs of its six
-// products, over the median step time: everything else in the step counts against it) and of the recurrent step's
+// products, over the mean step time: everything else in the step counts against it) and of the recurrent step's
 // fused kernels alone (LstmStep.ForwardFromInputs: x_t x W_ih + h x W_hh with the cell in its epilogue; LstmStep.Backward: dZ x W_hh^T with
 // the cell's derivatives in its epilogue; the fastest single call on a batch of 50, the chunk each thread runs in a
 // split training step of 100, on one thread), each as a fraction of the FMA peak measured in this
@@ -180,7 +180,7 @@ internal static class Program
         if (!double.IsNaN(unfusedForwardGflops))
             Console.WriteLine(string.Format(inv, "Unfused {5} step (the product, then the cell's kernel), batch {0}, 1 thread: forward {1:F1} GFLOP/s = {2:P0} of one core's FMA peak, backward {3:F1} GFLOP/s = {4:P0}",
                 chunk, unfusedForwardGflops, unfusedForwardGflops / corePeak, unfusedBackwardGflops, unfusedBackwardGflops / corePeak, cell));
-        Console.WriteLine(string.Format(inv, "{4} products in a training step ({0:F2} GFLOP over the median step, everything else counted against them): {1:F1} GFLOP/s = {2:P0} of the FMA peak on {3} thread(s)",
+        Console.WriteLine(string.Format(inv, "{4} products in a training step ({0:F2} GFLOP over the mean step, everything else counted against them): {1:F1} GFLOP/s = {2:P0} of the FMA peak on {3} thread(s)",
             TrainingFlops(options.Batch, gates) / 1e9, lstmGflops, lstmGflops / peak, KernelThreads.Count, cell));
         Console.WriteLine(string.Format(inv, "Managed bytes allocated per training step (last epoch): {0:F1} on the calling thread, {1:F1} on every thread", allocPerStep, allocAllThreadsPerStep));
         Console.WriteLine("RESULT " + JsonSerializer.Serialize(result));
