@@ -3,14 +3,13 @@
 // buffers of the same sizes as the generated code's RunForward/RunBackward (tests/SourceNet.Generator.Tests/Snapshots/
 // MnistLstm.verified.cs), then the gradients' sum and Adam's update; each phase's median and fastest over the repeats.
 // Kernels run on one thread (as inside a chunk of a split step). Timed in the calling thread's CPU time on Linux
-// (clock_gettime(CLOCK_THREAD_CPUTIME_ID)): on a machine shared with other jobs, time the thread waited for a core is
+// (bench/Shared/ThreadClock.cs): on a machine shared with other jobs, time the thread waited for a core is
 // left out; elsewhere in wall time.
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
 using SourceNet.Kernels;
 using SourceNet.Samples.MnistLstm;
 
@@ -119,7 +118,7 @@ internal static class StepBreakdown
         KernelThreads.Count = savedThreads;
 
         var inv = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Format(inv, "Breakdown of one chunk of {0} samples, 1 thread, median (min) of {1} repeats, ms of {2}:", batch, repeats, ThreadClock ? "thread CPU time" : "wall time"));
+        Console.WriteLine(string.Format(inv, "Breakdown of one chunk of {0} samples, 1 thread, median (min) of {1} repeats, ms of {2}:", batch, repeats, ThreadClock.IsCpuTime ? "thread CPU time" : "wall time"));
         double total = 0, totalMin = 0;
         for (int p = 0; p < phases.Count; p++)
         {
@@ -134,24 +133,7 @@ internal static class StepBreakdown
         Console.WriteLine(string.Format(inv, "  {0,-40} {1,8:F3} ({2:F3})", "sum of the phases (one chunk)", total, totalMin));
     }
 
-    private static readonly bool ThreadClock = OperatingSystem.IsLinux();
-
-    private static double NowMs()
-    {
-        if (ThreadClock && clock_gettime(3 /* CLOCK_THREAD_CPUTIME_ID */, out Timespec t) == 0)
-            return t.Seconds * 1e3 + t.Nanoseconds * 1e-6;
-        return Stopwatch.GetTimestamp() * 1e3 / Stopwatch.Frequency;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct Timespec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    [DllImport("libc", SetLastError = false)]
-    private static extern int clock_gettime(int clock, out Timespec time);
+    private static double NowMs() => ThreadClock.Now() * 1e-6;
 
     private static Parameter Copy(Parameter source)
     {

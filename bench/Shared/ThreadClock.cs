@@ -2,7 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace SourceNet.Bench.Int8;
+namespace SourceNet.Bench;
 
 /// <summary>
 /// The calling thread's CPU time in nanoseconds (Linux <c>CLOCK_THREAD_CPUTIME_ID</c>): time the thread spent
