@@ -70,6 +70,7 @@ public static partial class LstmStep
             work.CellsOut = pc + state + (nint)batch * units;
             work.CellTanh = pt + state;
             work.HiddenIn = ph + state;
+            work.ZeroState = IsZero(work.HiddenIn, (nint)batch * units);
             work.HiddenOut = ph + state + (nint)batch * units;
             work.Sequence = sequence.IsEmpty ? null : ps + (nint)step * units;
             work.SequenceStride = steps * units;
@@ -97,6 +98,9 @@ public static partial class LstmStep
         public float* CellsOut;
         public float* CellTanh;
         public float* HiddenIn;
+        /// <summary>Whether every value of the state h is zero (the first step from a zero initial state): the
+        /// product h·W_hh is then zeros, and the tiles skip it.</summary>
+        public bool ZeroState;
         public float* HiddenOut;
         public float* Sequence;
         public int SequenceStride;
@@ -167,7 +171,8 @@ public static partial class LstmStep
         }
         // The sums start from zero; the epilogue adds the input projection and b_hh (its loads of a partial block of
         // units go through memory, which here would keep the accumulators out of registers).
-        SumPanel<TRows>(w.HiddenIn + (nint)row * units, units, units, panel + w.HiddenOffset, sums);
+        // A zero state gives +0 in every sum (each chain adds ±0 to +0), so a step from it skips the product.
+        SumPanel<TRows>(w.HiddenIn + (nint)row * units, units, w.ZeroState ? 0 : units, panel + w.HiddenOffset, sums);
         if (valid == 8)
             ForwardEpilogue<FullBlock>(w, row, rows, unit, valid, pass, sums, projection);
         else
@@ -214,7 +219,7 @@ public static partial class LstmStep
         nint pass = w.PanelFloats;
         float* b0 = w.Weights + 2 * unitBlock * pass + w.HiddenOffset, b1 = b0 + 2 * pass, b2 = b1 + 2 * pass;
         float* a = w.HiddenIn + (nint)row * units;
-        for (nint k = 0; k < units; k++, b0 += 16, b1 += 16, b2 += 16)
+        for (nint k = 0, depth = w.ZeroState ? 0 : units; k < depth; k++, b0 += 16, b1 += 16, b2 += 16)
         {
             Vector256<float> x = Vector256.Create(a[k]);
             c00 = MultiplyAdd.Vector(x, Vector256.Load(b0), c00); c01 = MultiplyAdd.Vector(x, Vector256.Load(b0 + 8), c01);

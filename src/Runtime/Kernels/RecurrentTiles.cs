@@ -197,6 +197,24 @@ internal static class RecurrentTiles
         return (parts, Math.Max(tileRows, tileRows * tilesPerBlock));
     }
 
+    /// <summary>Whether the <paramref name="count"/> floats from <paramref name="values"/> are all zeros (+0 or −0; NaN
+    /// is not), reading up to the first that is not: a state that is not zero stops at its first vector.</summary>
+    public static unsafe bool IsZero(float* values, nint count)
+    {
+        nint i = 0;
+        for (; i + 8 <= count; i += 8)
+        {
+            if (!Vector256.EqualsAll(Vector256.Load(values + i), Vector256<float>.Zero))
+                return false;
+        }
+        for (; i < count; i++)
+        {
+            if (values[i] != 0f)
+                return false;
+        }
+        return true;
+    }
+
     /// <summary>Eight floats, or the first <paramref name="valid"/> of them and zeros (the last block of units, which
     /// may end at the end of the array).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -20,11 +20,14 @@ public static partial class RecurrentWeightGradient
     private static float[]? t_packed;
 
     /// <summary>One weight's share of the pass: its A ([rows, M], step-major) and its gradient C ([M, N]); M = 0 when absent.</summary>
-    private readonly unsafe struct Side(float* a, float* c, int m)
+    private readonly unsafe struct Side(float* a, float* c, int m, int rows)
     {
         public readonly float* A = a;
         public readonly float* C = c;
         public readonly int M = m;
+        /// <summary>A's leading rows that are all zeros (an LSTM's first step from a zero state: its batch's rows of
+        /// the previous hidden states). They add ±0 to sums that are still +0, so the tiles start after them.</summary>
+        public readonly int ZeroRows = m > 0 ? LeadingZeroRows(a, rows, m) : 0;
 
         /// <summary>Whether A's block of rows is packed (see <see cref="PackedAFrom"/>).</summary>
         public bool Packed => M >= PackedAFrom;
@@ -65,10 +68,15 @@ public static partial class RecurrentWeightGradient
         {
             bool accumulate = p0 > 0;
             int aStride = Packed ? 6 : M;
+            // Rows of this block among the leading zeros: each chain stays +0 through them (the first block starts
+            // from zero), so they are skipped. The strip's rows are 16 floats.
+            int skip = Math.Clamp(ZeroRows - p0, 0, count);
+            count -= skip;
+            strip += 16 * skip;
             int i = 0;
             for (; i + 6 <= M; i += 6)
-                Tile<Count6>(C + (nint)i * n + j, n, count, accumulate, TileOfA(packed, p0, i), aStride, strip);
-            float* a = TileOfA(packed, p0, i), c = C + (nint)i * n + j;
+                Tile<Count6>(C + (nint)i * n + j, n, count, accumulate, TileOfA(packed, p0, i, skip), aStride, strip);
+            float* a = TileOfA(packed, p0, i, skip), c = C + (nint)i * n + j;
             switch (M - i)
             {
                 case 1: Tile<Count1>(c, n, count, accumulate, a, aStride, strip); break;
@@ -94,7 +102,17 @@ public static partial class RecurrentWeightGradient
             }
         }
 
-        private float* TileOfA(float* packed, int p0, int i) => Packed ? packed + i * RowBlock : A + (nint)p0 * M + i;
+        /// <summary>Row p0 + skip of A's columns from i: in the packed tile (six values a row) or in place.</summary>
+        private float* TileOfA(float* packed, int p0, int i, int skip) => Packed ? packed + i * RowBlock + 6 * skip : A + (nint)(p0 + skip) * M + i;
+
+        /// <summary>Rows from the first of A ([rows, m]) whose values are all zeros, up to the first that is not.</summary>
+        private static int LeadingZeroRows(float* a, int rows, int m)
+        {
+            int row = 0;
+            while (row < rows && RecurrentTiles.IsZero(a + (nint)row * m, m))
+                row++;
+            return row;
+        }
     }
 
     private unsafe struct Work : IBlockWork

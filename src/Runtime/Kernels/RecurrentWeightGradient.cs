@@ -127,8 +127,8 @@ public static partial class RecurrentWeightGradient
         {
             var work = new Work
             {
-                First = new Side(pa, pc, firstM),
-                Second = secondWeight is null ? default : new Side(qa, qc, secondM),
+                First = new Side(pa, pc, firstM, rows),
+                Second = secondWeight is null ? default : new Side(qa, qc, secondM, rows),
                 B = pb, Bias = hasBias ? bias : null, N = n, Rows = rows,
                 PanelsPerBlock = parts <= 1 ? panels : (panels + parts - 1) / parts,
             };

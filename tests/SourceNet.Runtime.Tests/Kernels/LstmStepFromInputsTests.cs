@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.Intrinsics;
 using SourceNet.Kernels;
 
 namespace SourceNet.Runtime.Tests.Kernels;
@@ -9,7 +10,7 @@ namespace SourceNet.Runtime.Tests.Kernels;
 /// passes it replaces: <see cref="Gemm.MatMulBias{TActivation}(int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
 /// over every step, then <see cref="LstmStep.Forward"/> per step. Every value must have the same bits (the generated
 /// networks' results, and MNIST's goldens, rest on it), on sizes with partial unit blocks and row tiles, single rows,
-/// one and two threads.
+/// one and two threads; and a step from a zero state, which skips the recurrent product, against its values by hand.
 /// </summary>
 [Collection(KernelSettingsCollection.Name)]
 public class LstmStepFromInputsTests
@@ -137,6 +138,33 @@ public class LstmStepFromInputsTests
 
     private sealed record State(float[] Gates, float[] Cells, float[] CellTanh, float[] Hidden, float[] Sequence);
 
+    [Theory]
+    [InlineData(7, 13)]
+    [InlineData(50, 128)]
+    [InlineData(1, 40)]
+    public void A_step_from_a_zero_state_has_the_bits_of_the_projection_and_biases_through_the_cell(int batch, int units)
+    {
+        // From a zero state every sum of h·W_hh is +0, so the kernel skips that product: z must be exactly
+        // (x·W_ih + b_ih) + b_hh, and the cell's values those of the activations of z, on one and two threads.
+        int saved = KernelThreads.Count;
+        try
+        {
+            foreach (int threads in new[] { 1, 2 })
+            {
+                KernelThreads.Count = threads;
+                var lstm = new Case(batch, units, inputs: 5, steps: 2, seed: batch + units);
+                State actual = lstm.RunFromInputs(sequences: false);
+                (float[] gates, float[] hidden) = lstm.FirstStepByHand();
+                RecurrentAssert.SameBits(gates, actual.Gates.AsSpan(0, gates.Length).ToArray(), $"gates of step 0 ({threads} thread(s))");
+                RecurrentAssert.SameBits(hidden, actual.Hidden.AsSpan(batch * units, hidden.Length).ToArray(), $"h after step 0 ({threads} thread(s))");
+            }
+        }
+        finally
+        {
+            KernelThreads.Count = saved;
+        }
+    }
+
     /// <summary>Random weights and step-major inputs for one layer (a third of the inputs exact zeros, as pixels are).</summary>
     private sealed class Case
     {
@@ -176,6 +204,33 @@ public class LstmStepFromInputsTests
                 Array.Copy(_stepInputs, (t * _batch + b) * _inputs, stepInputs, t * _inputs, _inputs);
             return new Case(this, stepInputs);
         }
+
+        /// <summary>Step 0 from the zero state, value by value: z = projection + b_hh (the projection by
+        /// <see cref="Gemm"/>), i, f, o = σ(z), g = tanh(z), c' = i·g (f·c is +0), h' = o·tanh(c').</summary>
+        public (float[] Gates, float[] Hidden) FirstStepByHand()
+        {
+            int width = 4 * _units;
+            var gates = new float[_batch * width];
+            Gemm.MatMulBias<IdentityActivation>(_batch, width, _inputs, _stepInputs, _weightIh, _biasIh, gates);
+            var hidden = new float[_batch * _units];
+            for (int b = 0; b < _batch; b++)
+            {
+                for (int u = 0; u < _units; u++)
+                {
+                    int at = b * width + u;
+                    float i = Lane(FastMath.Sigmoid, gates[at] + _biasHh[u]);
+                    float f = Lane(FastMath.Sigmoid, gates[at + _units] + _biasHh[u + _units]);
+                    float g = Lane(FastMath.Tanh, gates[at + 2 * _units] + _biasHh[u + 2 * _units]);
+                    float o = Lane(FastMath.Sigmoid, gates[at + 3 * _units] + _biasHh[u + 3 * _units]);
+                    (gates[at], gates[at + _units], gates[at + 2 * _units], gates[at + 3 * _units]) = (i, f, g, o);
+                    float cell = MathF.FusedMultiplyAdd(i, g, f * 0f);
+                    hidden[b * _units + u] = o * Lane(FastMath.Tanh, cell);
+                }
+            }
+            return (gates, hidden);
+        }
+
+        private static float Lane(Func<Vector256<float>, Vector256<float>> function, float x) => function(Vector256.Create(x))[0];
 
         private State NewState(bool sequences) => new(
             new float[_steps * _batch * 4 * _units], new float[(_steps + 1) * _batch * _units], new float[_steps * _batch * _units],

@@ -28,6 +28,29 @@ public class RecurrentWeightGradientTests
         Assert.Equal(expected, weight.Gradient);
     }
 
+    [Theory]
+    [InlineData(128, 512, 700, 50)]  // an LSTM's first step from a zero state: 50 rows of zeros
+    [InlineData(28, 512, 1400, 200)] // more zero rows than one block of the sum
+    [InlineData(13, 52, 300, 300)]   // all zeros
+    [InlineData(7, 9, 5, 1)]
+    public void Leading_zero_rows_are_skipped_with_the_bits_of_the_whole_sum(int m, int n, int rows, int zeroRows)
+    {
+        (float[] a, float[] dz) = Operands(m, n, rows, seed: m + rows);
+        for (int i = 0; i < zeroRows * m; i++)
+            a[i] = i % 3 == 0 ? -0f : 0f;
+        var expected = new float[m * n];
+        Gemm.MatMulTransposeAAt(KernelIsaInfo.Best, 1, m, n, rows, a, dz, expected);
+        var weight = new Parameter("w", m, n);
+        var bias = new float[n];
+        new SeededRandom(2).FillNormal(weight.Gradient, 0f, 1f);
+        RecurrentWeightGradient.Compute(m, n, rows, a, dz, weight, bias, optimizer: null);
+        Assert.Equal(expected, weight.Gradient);
+        // The bias's sums still read every row of dZ.
+        var columnSums = new float[n];
+        Gemm.ColumnSums(rows, n, dz, columnSums);
+        Assert.Equal(columnSums, bias);
+    }
+
     [Fact]
     public void One_and_two_threads_give_the_same_bits()
     {
