@@ -55,6 +55,7 @@ public static partial class GruStep
                 Gates = pg + (nint)step * batch * 3 * units,
                 ResetHidden = pr + state,
                 HiddenIn = ph + state,
+                ZeroState = IsZero(ph + state, (nint)batch * units),
                 HiddenOut = ph + state + (nint)batch * units,
                 Sequence = sequence.IsEmpty ? null : ps + (nint)step * units,
                 SequenceStride = steps * units,
@@ -73,6 +74,9 @@ public static partial class GruStep
         public float* Gates;
         public float* ResetHidden;
         public float* HiddenIn;
+        /// <summary>Whether every value of h is zero (the first step from a zero initial state): h·W_hh is then +0 in
+        /// every sum (each chain adds ±0 to +0), and the tiles skip it.</summary>
+        public bool ZeroState;
         public float* HiddenOut;
         public float* Sequence;
         public int SequenceStride;
@@ -130,7 +134,7 @@ public static partial class GruStep
         float* b = w.Weights + (nint)unitBlock * units * 24;
         float* a0 = w.HiddenIn + (nint)row * units;
         float* a1 = a0 + units, a2 = a1 + units, a3 = a2 + units;
-        for (nint k = 0; k < units; k++, b += 24)
+        for (nint k = 0, depth = w.ZeroState ? 0 : units; k < depth; k++, b += 24)
         {
             Vector256<float> br = Vector256.Load(b), bz = Vector256.Load(b + 8), bn = Vector256.Load(b + 16);
             Vector256<float> a = Vector256.Create(a0[k]);
@@ -173,7 +177,7 @@ public static partial class GruStep
         nint next = (nint)units * 24;
         float* b0 = w.Weights + unitBlock * next, b1 = b0 + next, b2 = b1 + next, b3 = b2 + next;
         float* a = w.HiddenIn + (nint)row * units;
-        for (nint k = 0; k < units; k++, b0 += 24, b1 += 24, b2 += 24, b3 += 24)
+        for (nint k = 0, depth = w.ZeroState ? 0 : units; k < depth; k++, b0 += 24, b1 += 24, b2 += 24, b3 += 24)
         {
             Vector256<float> x = Vector256.Create(a[k]);
             c00 = MultiplyAdd.Vector(x, Vector256.Load(b0), c00);

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.Intrinsics;
 using SourceNet.Kernels;
 
 namespace SourceNet.Runtime.Tests.Kernels;
@@ -69,6 +70,22 @@ public class GruStepTests
                 Assert.Equal(all.Hidden.AsSpan((t * batch + b) * units, units).ToArray(), one.Hidden.AsSpan(t * units, units).ToArray());
             Assert.Equal(all.Sequence.AsSpan(b * steps * units, steps * units).ToArray(), one.Sequence);
         }
+    }
+
+    [Theory]
+    [InlineData(7, 13)]
+    [InlineData(50, 128)]
+    [InlineData(1, 40)]
+    public void A_step_from_a_zero_state_has_the_bits_of_the_cell_on_the_biases(int batch, int units)
+    {
+        // From a zero state every sum of h·W_hh is +0 and the kernel skips that product: r, z and n must be the cell's
+        // values on b_hh alone (s = +0 + b_hh), and h' = n + z·(0 − n).
+        var gru = new Case(batch, units, steps: 2, seed: batch + units);
+        Forward actual = gru.RunFused(sequences: false);
+        (float[] gates, float[] resetHidden, float[] hidden) = gru.FirstStepByHand();
+        RecurrentAssert.SameBits(gates, actual.Gates.AsSpan(0, gates.Length).ToArray(), "r, z and n of step 0");
+        RecurrentAssert.SameBits(resetHidden, actual.ResetHidden.AsSpan(0, resetHidden.Length).ToArray(), "s_n + b_hn of step 0");
+        RecurrentAssert.SameBits(hidden, actual.Hidden.AsSpan(batch * units, hidden.Length).ToArray(), "h after step 0");
     }
 
     [Fact]
@@ -174,6 +191,32 @@ public class GruStepTests
         private (float[] Gates, float[] ResetHidden, float[] Hidden, float[] Sequence) Buffers(bool sequences) =>
             ((float[])_projection.Clone(), new float[_steps * _batch * _units], new float[(_steps + 1) * _batch * _units],
                 new float[sequences ? _batch * _steps * _units : 0]);
+
+        /// <summary>Step 0 from the zero state, value by value, as the fused epilogue computes it on sums of +0.</summary>
+        public (float[] Gates, float[] ResetHidden, float[] Hidden) FirstStepByHand()
+        {
+            int width = 3 * _units;
+            var gates = new float[_batch * width];
+            var resetHidden = new float[_batch * _units];
+            var hidden = new float[_batch * _units];
+            for (int b = 0; b < _batch; b++)
+            {
+                for (int u = 0; u < _units; u++)
+                {
+                    int at = b * width + u;
+                    float reset = Lane(FastMath.Sigmoid, 0f + (_projection[at] + _biasHh[u]));
+                    float update = Lane(FastMath.Sigmoid, 0f + (_projection[at + _units] + _biasHh[u + _units]));
+                    float s = 0f + _biasHh[u + 2 * _units];
+                    float candidate = Lane(FastMath.Tanh, MultiplyAdd.Scalar(reset, s, _projection[at + 2 * _units]));
+                    (gates[at], gates[at + _units], gates[at + 2 * _units]) = (reset, update, candidate);
+                    resetHidden[b * _units + u] = s;
+                    hidden[b * _units + u] = MultiplyAdd.Scalar(update, 0f - candidate, candidate);
+                }
+            }
+            return (gates, resetHidden, hidden);
+        }
+
+        private static float Lane(Func<Vector256<float>, Vector256<float>> function, float x) => function(Vector256.Create(x))[0];
 
         /// <summary>The forward pass as the generated code ran it before the fused kernels.</summary>
         public Forward RunUnfused(bool sequences)

@@ -223,7 +223,7 @@ public class LstmStepFromInputsTests
                     float g = Lane(FastMath.Tanh, gates[at + 2 * _units] + _biasHh[u + 2 * _units]);
                     float o = Lane(FastMath.Sigmoid, gates[at + 3 * _units] + _biasHh[u + 3 * _units]);
                     (gates[at], gates[at + _units], gates[at + 2 * _units], gates[at + 3 * _units]) = (i, f, g, o);
-                    float cell = MathF.FusedMultiplyAdd(i, g, f * 0f);
+                    float cell = MultiplyAdd.Scalar(i, g, f * 0f);
                     hidden[b * _units + u] = o * Lane(FastMath.Tanh, cell);
                 }
             }
