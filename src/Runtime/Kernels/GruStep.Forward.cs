@@ -75,7 +75,7 @@ public static partial class GruStep
         public float* ResetHidden;
         public float* HiddenIn;
         /// <summary>Whether every value of h is zero (the first step from a zero initial state): h·W_hh is then +0 in
-        /// every sum (each chain adds ±0 to +0), and the tiles skip it.</summary>
+        /// every sum wherever W_hh is finite (each chain adds ±0 to +0), and the tiles skip it.</summary>
         public bool ZeroState;
         public float* HiddenOut;
         public float* Sequence;

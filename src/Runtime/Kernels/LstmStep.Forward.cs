@@ -99,7 +99,7 @@ public static partial class LstmStep
         public float* CellTanh;
         public float* HiddenIn;
         /// <summary>Whether every value of the state h is zero (the first step from a zero initial state): the
-        /// product h·W_hh is then zeros, and the tiles skip it.</summary>
+        /// product h·W_hh is then +0 in every sum wherever W_hh is finite, and the tiles skip it.</summary>
         public bool ZeroState;
         public float* HiddenOut;
         public float* Sequence;

@@ -26,7 +26,9 @@ public static partial class RecurrentWeightGradient
         public readonly float* C = c;
         public readonly int M = m;
         /// <summary>A's leading rows that are all zeros (an LSTM's first step from a zero state: its batch's rows of
-        /// the previous hidden states). They add ±0 to sums that are still +0, so the tiles start after them.</summary>
+        /// the previous hidden states). They add ±0 to sums that are still +0, so the tiles start after them: the same
+        /// bits wherever dZ is finite (a NaN or infinity of dZ in those rows would have made the sums NaN; the bias's
+        /// sums, which read every row, still show it).</summary>
         public readonly int ZeroRows = m > 0 ? LeadingZeroRows(a, rows, m) : 0;
 
         /// <summary>Whether A's block of rows is packed (see <see cref="PackedAFrom"/>).</summary>
