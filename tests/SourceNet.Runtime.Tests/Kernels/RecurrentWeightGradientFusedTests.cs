@@ -17,16 +17,8 @@ public class RecurrentWeightGradientFusedTests
     private static readonly int[] Widths = [16, 24, 512];
     private static readonly int[] ThreadCounts = [1, 2];
 
-    public static TheoryData<int, int> SidePairs() => new()
-    {
-        // (inputs, units): each of 1, 5, 28, 128 on both sides, so every tile remainder (M mod 6) and both ways of
-        // reading A (in place and packed) meet each other.
-        { 1, 128 }, { 5, 28 }, { 28, 128 }, { 128, 5 },
-    };
-
-    [Theory]
-    [MemberData(nameof(SidePairs))]
-    public void Both_sides_and_the_bias_match_the_separate_calls_bit_for_bit(int inputs, int units)
+    /// <summary>Runs <paramref name="check"/> for every thread count, width and row count, restoring the thread count.</summary>
+    private static void ForEachCase(Action<int, int, int> check)
     {
         int saved = KernelThreads.Count;
         try
@@ -37,25 +29,7 @@ public class RecurrentWeightGradientFusedTests
                 foreach (int n in Widths)
                 {
                     foreach (int rows in Rows)
-                    {
-                        string what = $"inputs {inputs}, units {units}, n {n}, rows {rows}, {threads} thread(s)";
-                        var random = new SeededRandom(inputs * 7 + units * 31 + n + rows);
-                        float[] x = Filled(random, rows * inputs), h = Filled(random, rows * units), dz = Filled(random, rows * n);
-                        (float[] expectedIh, float[] expectedHh, float[] expectedBias) = SeparateCalls(inputs, units, n, rows, x, h, dz);
-
-                        var ih = Stale(random, "ih", inputs, n);
-                        var hh = Stale(random, "hh", units, n);
-                        float[] bias = Filled(random, n + 3);
-                        float[] tail = bias[n..];
-                        RecurrentWeightGradient.ComputeBothSides(inputs, units, n, rows, x, h, dz, ih, hh, bias, null);
-
-                        AssertSameBits(expectedIh, ih.Gradient, "dW_ih, " + what);
-                        AssertSameBits(expectedHh, hh.Gradient, "dW_hh, " + what);
-                        AssertSameBits(expectedBias, bias[..n], "bias, " + what);
-                        AssertSameBits(tail, bias[n..], "past the bias, " + what);
-                        AssertSameBits(Product(inputs, n, rows, x, dz), ih.Gradient, "dW_ih against the general product, " + what);
-                        AssertSameBits(Chains(n, rows, dz), bias[..n], "bias against the chains of adds, " + what);
-                    }
+                        check(threads, n, rows);
                 }
             }
         }
@@ -64,6 +38,37 @@ public class RecurrentWeightGradientFusedTests
             KernelThreads.Count = saved;
         }
     }
+
+    public static TheoryData<int, int> SidePairs() => new()
+    {
+        // (inputs, units): each of 1, 5, 28, 128 on both sides, so every tile remainder (M mod 6) and both ways of
+        // reading A (in place and packed) meet each other.
+        { 1, 128 }, { 5, 28 }, { 28, 128 }, { 128, 5 },
+    };
+
+    [Theory]
+    [MemberData(nameof(SidePairs))]
+    public void Both_sides_and_the_bias_match_the_separate_calls_bit_for_bit(int inputs, int units) =>
+        ForEachCase((threads, n, rows) =>
+        {
+            string what = $"inputs {inputs}, units {units}, n {n}, rows {rows}, {threads} thread(s)";
+            var random = new SeededRandom(inputs * 7 + units * 31 + n + rows);
+            float[] x = Filled(random, rows * inputs), h = Filled(random, rows * units), dz = Filled(random, rows * n);
+            (float[] expectedIh, float[] expectedHh, float[] expectedBias) = SeparateCalls(inputs, units, n, rows, x, h, dz);
+
+            var ih = Stale(random, "ih", inputs, n);
+            var hh = Stale(random, "hh", units, n);
+            float[] bias = Filled(random, n + 3);
+            float[] tail = bias[n..];
+            RecurrentWeightGradient.ComputeBothSides(inputs, units, n, rows, x, h, dz, ih, hh, bias, null);
+
+            AssertSameBits(expectedIh, ih.Gradient, "dW_ih, " + what);
+            AssertSameBits(expectedHh, hh.Gradient, "dW_hh, " + what);
+            AssertSameBits(expectedBias, bias[..n], "bias, " + what);
+            AssertSameBits(tail, bias[n..], "past the bias, " + what);
+            AssertSameBits(Product(inputs, n, rows, x, dz), ih.Gradient, "dW_ih against the general product, " + what);
+            AssertSameBits(Chains(n, rows, dz), bias[..n], "bias against the chains of adds, " + what);
+        });
 
     [Theory]
     [InlineData(1)]
@@ -108,42 +113,25 @@ public class RecurrentWeightGradientFusedTests
     [InlineData(5)]
     [InlineData(28)]
     [InlineData(128)]
-    public void One_side_and_its_bias_match_the_separate_calls_bit_for_bit(int m)
-    {
-        int saved = KernelThreads.Count;
-        try
+    public void One_side_and_its_bias_match_the_separate_calls_bit_for_bit(int m) =>
+        ForEachCase((threads, n, rows) =>
         {
-            foreach (int threads in ThreadCounts)
-            {
-                KernelThreads.Count = threads;
-                foreach (int n in Widths)
-                {
-                    foreach (int rows in Rows)
-                    {
-                        string what = $"m {m}, n {n}, rows {rows}, {threads} thread(s)";
-                        var random = new SeededRandom(m * 13 + n + rows);
-                        float[] a = Filled(random, rows * m), dz = Filled(random, rows * n);
-                        var separate = new Parameter("separate", m, n);
-                        RecurrentWeightGradient.Compute(m, n, rows, a, dz, separate, null);
-                        var expectedBias = new float[n];
-                        Gemm.ColumnSums(rows, n, dz, expectedBias);
+            string what = $"m {m}, n {n}, rows {rows}, {threads} thread(s)";
+            var random = new SeededRandom(m * 13 + n + rows);
+            float[] a = Filled(random, rows * m), dz = Filled(random, rows * n);
+            var separate = new Parameter("separate", m, n);
+            RecurrentWeightGradient.Compute(m, n, rows, a, dz, separate, null);
+            var expectedBias = new float[n];
+            Gemm.ColumnSums(rows, n, dz, expectedBias);
 
-                        var weight = Stale(random, "w", m, n);
-                        float[] bias = Filled(random, n);
-                        RecurrentWeightGradient.Compute(m, n, rows, a, dz, weight, bias, null);
+            var weight = Stale(random, "w", m, n);
+            float[] bias = Filled(random, n);
+            RecurrentWeightGradient.Compute(m, n, rows, a, dz, weight, bias, null);
 
-                        AssertSameBits(separate.Gradient, weight.Gradient, "dW, " + what);
-                        AssertSameBits(expectedBias, bias, "bias, " + what);
-                        AssertSameBits(Product(m, n, rows, a, dz), weight.Gradient, "dW against the general product, " + what);
-                    }
-                }
-            }
-        }
-        finally
-        {
-            KernelThreads.Count = saved;
-        }
-    }
+            AssertSameBits(separate.Gradient, weight.Gradient, "dW, " + what);
+            AssertSameBits(expectedBias, bias, "bias, " + what);
+            AssertSameBits(Product(m, n, rows, a, dz), weight.Gradient, "dW against the general product, " + what);
+        });
 
     [Fact]
     public void No_rows_give_zero_gradients_as_the_separate_calls_do()
