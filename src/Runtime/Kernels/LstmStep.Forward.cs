@@ -81,6 +81,10 @@ public static partial class LstmStep
         }
     }
 
+    /// <summary>Row tiles of a block whose input masks <see cref="ForwardWork.RunBlock"/> keeps (on the stack); a larger
+    /// block (over 1,536 rows on one thread) sums every input.</summary>
+    private const int MaskedTiles = 256;
+
     private unsafe struct ForwardWork : IBlockWork
     {
         /// <summary>The packed weights: a panel of <see cref="PanelFloats"/> per unit block and gate pair, W_hh's
@@ -133,29 +137,39 @@ public static partial class LstmStep
                     ForwardRow<Count1>(this, first, u, sums);
                 return;
             }
+            // From the inputs: which inputs each row tile uses, found once for all 32 of its (unit block, pass) tiles.
+            int tiles = (end - first + 5) / 6;
+            ulong* columns = stackalloc ulong[MaskedTiles];
+            bool masked = Inputs != null && InputCount <= MaskedColumns && tiles <= MaskedTiles;
+            for (int t = 0; masked && t < tiles; t++)
+                columns[t] = NonZeroColumns(Inputs + (nint)(first + 6 * t) * InputCount, InputCount, Math.Min(6, end - first - 6 * t), InputCount);
+            ulong all = AllColumns(InputCount);
             for (int u = 0; u < blocks; u++)
             {
                 for (int pass = 0; pass < 2; pass++)
                 {
                     int row = first;
                     for (; row + 6 <= end; row += 6)
-                        ForwardTile<Count6>(this, row, u, pass, sums);
+                        ForwardTile<Count6>(this, row, u, pass, sums, masked ? columns[(row - first) / 6] : all);
+                    ulong used = masked ? columns[(row - first) / 6] : all;
                     switch (end - row)
                     {
-                        case 1: ForwardTile<Count1>(this, row, u, pass, sums); break;
-                        case 2: ForwardTile<Count2>(this, row, u, pass, sums); break;
-                        case 3: ForwardTile<Count3>(this, row, u, pass, sums); break;
-                        case 4: ForwardTile<Count4>(this, row, u, pass, sums); break;
-                        case 5: ForwardTile<Count5>(this, row, u, pass, sums); break;
+                        case 1: ForwardTile<Count1>(this, row, u, pass, sums, used); break;
+                        case 2: ForwardTile<Count2>(this, row, u, pass, sums, used); break;
+                        case 3: ForwardTile<Count3>(this, row, u, pass, sums, used); break;
+                        case 4: ForwardTile<Count4>(this, row, u, pass, sums, used); break;
+                        case 5: ForwardTile<Count5>(this, row, u, pass, sums, used); break;
                     }
                 }
             }
         }
     }
 
-    /// <summary>Rows [row, row + TRows) of unit block <paramref name="unitBlock"/>, gate pair <paramref name="pass"/>.</summary>
+    /// <summary>Rows [row, row + TRows) of unit block <paramref name="unitBlock"/>, gate pair <paramref name="pass"/>;
+    /// from the inputs, the projection sums the inputs whose bits are set in <paramref name="inputColumns"/> (those
+    /// where any of the rows is not zero).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void ForwardTile<TRows>(in ForwardWork w, int row, int unitBlock, int pass, Vector256<float>* sums)
+    private static unsafe void ForwardTile<TRows>(in ForwardWork w, int row, int unitBlock, int pass, Vector256<float>* sums, ulong inputColumns)
         where TRows : struct, ITileCount
     {
         int rows = TRows.Value, units = w.Units;
@@ -167,7 +181,7 @@ public static partial class LstmStep
         if (w.Inputs != null)
         {
             projection = sums + 12;
-            ProjectTile<TRows>(w, row, panel, projection);
+            ProjectTile<TRows>(w, row, panel, projection, inputColumns);
         }
         // The sums start from zero; the epilogue adds the input projection and b_hh (its loads of a partial block of
         // units go through memory, which here would keep the accumulators out of registers).

@@ -140,14 +140,21 @@ public static partial class LstmStep
     /// <paramref name="projection"/> (as <see cref="SumPanel{TRows}(float*, nint, nint, float*, Vector256{float}, Vector256{float}, Vector256{float}*)"/>
     /// orders its sums), where the epilogue adds it: each value b_ih, then one fused multiply-add per input in
     /// increasing order (Gemm's chain). It never goes through the gates, whose lines the epilogue alone touches.
+    /// Inputs that are zero in every row of the tile (<paramref name="inputColumns"/>'s clear bits) are left out: each
+    /// would add 0·w, which changes no sum where W_ih is finite but the sign of a zero. Sequential MNIST's rows are
+    /// blank at the image's border, so a tile of six images sums 42% of its 28 inputs on average.
     /// </summary>
     // Out of line: the recurrent tile that follows keeps its registers and its code as in Forward.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void ProjectTile<TRows>(in ForwardWork w, int row, float* panel, Vector256<float>* projection)
+    private static unsafe void ProjectTile<TRows>(in ForwardWork w, int row, float* panel, Vector256<float>* projection, ulong inputColumns)
         where TRows : struct, ITileCount
     {
         nint inputs = w.InputCount;
-        SumPanel<TRows>(w.Inputs + row * inputs, inputs, inputs, panel + 16, Vector256.Load(panel), Vector256.Load(panel + 8), projection);
+        float* a = w.Inputs + row * inputs;
+        if (inputs > MaskedColumns || inputColumns == AllColumns((int)inputs))
+            SumPanel<TRows>(a, inputs, inputs, panel + 16, Vector256.Load(panel), Vector256.Load(panel + 8), projection);
+        else
+            SumPanelColumns<TRows>(a, inputs, inputColumns, panel + 16, Vector256.Load(panel), Vector256.Load(panel + 8), projection);
     }
 
     /// <summary>The input projection of row <paramref name="row"/> alone, for all its gates (before

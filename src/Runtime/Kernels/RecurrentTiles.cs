@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -83,6 +84,68 @@ internal static class RecurrentTiles
         sums[0] = c00; sums[1] = c01; sums[2] = c10; sums[3] = c11; sums[4] = c20; sums[5] = c21;
         sums[6] = c30; sums[7] = c31; sums[8] = c40; sums[9] = c41; sums[10] = c50; sums[11] = c51;
     }
+
+    /// <summary>
+    /// <see cref="SumPanel{TRows}(float*, nint, nint, float*, Vector256{float}, Vector256{float}, Vector256{float}*)"/>
+    /// over the k whose bits are set in <paramref name="columns"/> alone, in increasing order: the k where every row of
+    /// the tile is zero (<see cref="NonZeroColumns"/>) add 0·b to each chain, which leaves a sum as it was wherever b is
+    /// finite (but for the sign of a zero sum), so a tile of sparse inputs (the blank border of an image) skips them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void SumPanelColumns<TRows>(float* a0, nint stride, ulong columns, float* b, Vector256<float> start0, Vector256<float> start1,
+        Vector256<float>* sums)
+        where TRows : struct, ITileCount
+    {
+        int rows = TRows.Value;
+        Vector256<float> c00 = start0, c01 = start1, c10 = start0, c11 = start1, c20 = start0, c21 = start1;
+        Vector256<float> c30 = start0, c31 = start1, c40 = start0, c41 = start1, c50 = start0, c51 = start1;
+        float* a1 = a0 + stride, a2 = a1 + stride, a3 = a2 + stride, a4 = a3 + stride, a5 = a4 + stride;
+        while (columns != 0)
+        {
+            nint k = BitOperations.TrailingZeroCount(columns);
+            columns &= columns - 1;
+            float* bk = b + 16 * k;
+            Vector256<float> b0 = Vector256.Load(bk), b1 = Vector256.Load(bk + 8);
+            Vector256<float> a = Vector256.Create(a0[k]);
+            c00 = MultiplyAdd.Vector(a, b0, c00); c01 = MultiplyAdd.Vector(a, b1, c01);
+            if (rows > 1) { a = Vector256.Create(a1[k]); c10 = MultiplyAdd.Vector(a, b0, c10); c11 = MultiplyAdd.Vector(a, b1, c11); }
+            if (rows > 2) { a = Vector256.Create(a2[k]); c20 = MultiplyAdd.Vector(a, b0, c20); c21 = MultiplyAdd.Vector(a, b1, c21); }
+            if (rows > 3) { a = Vector256.Create(a3[k]); c30 = MultiplyAdd.Vector(a, b0, c30); c31 = MultiplyAdd.Vector(a, b1, c31); }
+            if (rows > 4) { a = Vector256.Create(a4[k]); c40 = MultiplyAdd.Vector(a, b0, c40); c41 = MultiplyAdd.Vector(a, b1, c41); }
+            if (rows > 5) { a = Vector256.Create(a5[k]); c50 = MultiplyAdd.Vector(a, b0, c50); c51 = MultiplyAdd.Vector(a, b1, c51); }
+        }
+        sums[0] = c00; sums[1] = c01; sums[2] = c10; sums[3] = c11; sums[4] = c20; sums[5] = c21;
+        sums[6] = c30; sums[7] = c31; sums[8] = c40; sums[9] = c41; sums[10] = c50; sums[11] = c51;
+    }
+
+    /// <summary>The most columns <see cref="NonZeroColumns"/> describes (the bits of its mask).</summary>
+    public const int MaskedColumns = 64;
+
+    /// <summary>
+    /// A bit for each of the <paramref name="columns"/> (at most <see cref="MaskedColumns"/>) columns of rows [0,
+    /// <paramref name="rows"/>) from <paramref name="a0"/> (rows <paramref name="stride"/> apart): set where any row's
+    /// value is not zero (NaN included), clear where all are +0 or −0.
+    /// </summary>
+    public static unsafe ulong NonZeroColumns(float* a0, nint stride, int rows, int columns)
+    {
+        ulong mask = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            float* a = a0 + r * stride;
+            int k = 0;
+            for (; k + 8 <= columns; k += 8)
+                mask |= (ulong)(~Vector256.Equals(Vector256.Load(a + k), Vector256<float>.Zero)).ExtractMostSignificantBits() << k;
+            for (; k < columns; k++)
+            {
+                if (a[k] != 0f)
+                    mask |= 1UL << k;
+            }
+        }
+        return mask;
+    }
+
+    /// <summary>The mask of all <paramref name="columns"/> columns (at most <see cref="MaskedColumns"/>).</summary>
+    public static ulong AllColumns(int columns) => columns >= MaskedColumns ? ulong.MaxValue : (1UL << columns) - 1;
 
     /// <summary>
     /// Rows [<paramref name="first"/>, <paramref name="end"/>) of a fused backward step: at the last step

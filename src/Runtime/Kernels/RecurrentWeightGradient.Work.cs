@@ -19,6 +19,10 @@ public static partial class RecurrentWeightGradient
     [ThreadStatic]
     private static float[]? t_packed;
 
+    /// <summary>Per thread: for each tile of a side read in place, its block's rows that are not all zeros (see <see cref="Side.ListRows"/>).</summary>
+    [ThreadStatic]
+    private static int[]? t_rows;
+
     /// <summary>One weight's share of the pass: its A ([rows, M], step-major) and its gradient C ([M, N]); M = 0 when absent.</summary>
     private readonly unsafe struct Side(float* a, float* c, int m, int rows)
     {
@@ -36,6 +40,36 @@ public static partial class RecurrentWeightGradient
 
         /// <summary>Floats of the per-thread buffer this side's packed block takes.</summary>
         public int PackedLength => Packed ? (M + 5) / 6 * 6 * RowBlock : 0;
+
+        /// <summary>Ints of the per-thread buffer this side's row lists take: read in place (the narrow inputs of a
+        /// layer, which may be sparse), per tile a count and up to <see cref="RowBlock"/> rows.</summary>
+        public int ListLength => M > 0 && !Packed ? (M + 5) / 6 * (RowBlock + 1) : 0;
+
+        /// <summary>
+        /// For each tile of columns (6t to 6t + 5), the rows of [p0, p1) where A is not zero in all of them, as offsets
+        /// from p0 after the tile's count, at <c>lists + t · (RowBlock + 1)</c>. A row of zeros adds 0·dZ to the tile's
+        /// chains, which changes no sum where dZ is finite but the sign of a zero, so the tile leaves it out: sequential
+        /// MNIST's inputs (28 pixels a step) are zero in all six columns of a tile for about two rows in three.
+        /// </summary>
+        public void ListRows(int* lists, int p0, int p1)
+        {
+            if (ListLength == 0)
+                return;
+            for (int i = 0; i < M; i += 6, lists += RowBlock + 1)
+            {
+                int width = Math.Min(6, M - i), count = 0;
+                float* a = A + (nint)p0 * M + i;
+                for (int p = 0; p < p1 - p0; p++, a += M)
+                {
+                    bool zero = true;
+                    for (int c = 0; c < width; c++)
+                        zero &= a[c] == 0f;
+                    if (!zero)
+                        lists[1 + count++] = p;
+                }
+                lists[0] = count;
+            }
+        }
 
         /// <summary>A's rows [p0, p1) into <paramref name="packed"/> when this side packs them: tile t (columns 6t to
         /// 6t + 5) from 6t · RowBlock, six values per row, written in order; columns past M are never read.</summary>
@@ -64,11 +98,17 @@ public static partial class RecurrentWeightGradient
         }
 
         /// <summary>This side's output rows x columns [j, j + 16) over rows [p0, p0 + count) of the sum, from dZ's
-        /// packed strip; A's tiles from <paramref name="packed"/> or in place.</summary>
+        /// packed strip; A's tiles from <paramref name="packed"/> or in place, over the rows of <paramref name="lists"/>
+        /// (<see cref="ListRows"/>) where a tile leaves some out.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Tiles(float* packed, int n, int j, int p0, int count, float* strip)
+        public void Tiles(float* packed, int* lists, int n, int j, int p0, int count, float* strip)
         {
             bool accumulate = p0 > 0;
+            if (ListLength > 0)
+            {
+                ListedTiles(lists, n, j, p0, count, strip, accumulate);
+                return;
+            }
             int aStride = Packed ? 6 : M;
             // Rows of this block among the leading zeros: each chain stays +0 through them (the first block starts
             // from zero), so they are skipped. The strip's rows are 16 floats.
@@ -86,6 +126,26 @@ public static partial class RecurrentWeightGradient
                 case 3: Tile<Count3>(c, n, count, accumulate, a, aStride, strip); break;
                 case 4: Tile<Count4>(c, n, count, accumulate, a, aStride, strip); break;
                 case 5: Tile<Count5>(c, n, count, accumulate, a, aStride, strip); break;
+            }
+        }
+
+        /// <summary><see cref="Tiles"/> of a side read in place: each tile over its listed rows, or all of them.</summary>
+        private void ListedTiles(int* lists, int n, int j, int p0, int count, float* strip, bool accumulate)
+        {
+            float* a = A + (nint)p0 * M;
+            for (int i = 0; i < M; i += 6, lists += RowBlock + 1)
+            {
+                float* c = C + (nint)i * n + j;
+                int listed = lists[0];
+                switch (Math.Min(6, M - i))
+                {
+                    case 6: ListedTile<Count6>(c, n, count, listed, lists + 1, accumulate, a + i, M, strip); break;
+                    case 5: ListedTile<Count5>(c, n, count, listed, lists + 1, accumulate, a + i, M, strip); break;
+                    case 4: ListedTile<Count4>(c, n, count, listed, lists + 1, accumulate, a + i, M, strip); break;
+                    case 3: ListedTile<Count3>(c, n, count, listed, lists + 1, accumulate, a + i, M, strip); break;
+                    case 2: ListedTile<Count2>(c, n, count, listed, lists + 1, accumulate, a + i, M, strip); break;
+                    default: ListedTile<Count1>(c, n, count, listed, lists + 1, accumulate, a + i, M, strip); break;
+                }
             }
         }
 
@@ -145,9 +205,14 @@ public static partial class RecurrentWeightGradient
             int firstLength = First.PackedLength, secondLength = Second.PackedLength;
             if (t_packed is null || t_packed.Length < firstLength + secondLength + 16 * RowBlock)
                 t_packed = new float[firstLength + secondLength + 16 * RowBlock];
+            int firstLists = First.ListLength;
+            if (t_rows is null || t_rows.Length < firstLists + Second.ListLength)
+                t_rows = new int[firstLists + Second.ListLength];
             fixed (float* packed = t_packed)
+            fixed (int* lists = t_rows)
             {
                 float* second = packed + firstLength, strip = second + secondLength;
+                int* secondLists = lists + firstLists;
                 // Rows of the sum in blocks; the first block starts each element from zero, the others from its partial sum.
                 for (int p0 = 0; p0 < Math.Max(Rows, 1); p0 += RowBlock)
                 {
@@ -156,12 +221,14 @@ public static partial class RecurrentWeightGradient
                     {
                         First.Pack(packed, p0, p1);
                         Second.Pack(second, p0, p1);
+                        First.ListRows(lists, p0, p1);
+                        Second.ListRows(secondLists, p0, p1);
                     }
                     for (int j = firstColumn; j < vectorEnd; j += 16)
                     {
                         PackStrip(j, p0, p1, strip);
-                        First.Tiles(packed, N, j, p0, p1 - p0, strip);
-                        Second.Tiles(second, N, j, p0, p1 - p0, strip);
+                        First.Tiles(packed, lists, N, j, p0, p1 - p0, strip);
+                        Second.Tiles(second, secondLists, N, j, p0, p1 - p0, strip);
                     }
                     // Columns past the last full panel: the same chains, one element at a time.
                     First.ScalarColumns(B, N, vectorEnd, endColumn, p0, p1);
@@ -213,6 +280,53 @@ public static partial class RecurrentWeightGradient
             s0.Store(Bias + j);
             s1.Store(Bias + j + 8);
         }
+    }
+
+    /// <summary>
+    /// <see cref="Tile{TRows}"/> over the <paramref name="listed"/> rows of <paramref name="rows"/> (offsets from A's
+    /// and the strip's first row, in increasing order), or over all <paramref name="count"/> rows when every one is
+    /// listed: each chain the tile's, less the rows of zeros.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void ListedTile<TRows>(float* c, nint n, int count, int listed, int* rows, bool accumulate, float* a, nint aStride, float* b)
+        where TRows : struct, ITileCount
+    {
+        if (listed == count)
+        {
+            Tile<TRows>(c, n, count, accumulate, a, aStride, b);
+            return;
+        }
+        int tileRows = TRows.Value;
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        if (accumulate)
+        {
+            c00 = Vector256.Load(c); c01 = Vector256.Load(c + 8);
+            if (tileRows > 1) { c10 = Vector256.Load(c + n); c11 = Vector256.Load(c + n + 8); }
+            if (tileRows > 2) { c20 = Vector256.Load(c + 2 * n); c21 = Vector256.Load(c + 2 * n + 8); }
+            if (tileRows > 3) { c30 = Vector256.Load(c + 3 * n); c31 = Vector256.Load(c + 3 * n + 8); }
+            if (tileRows > 4) { c40 = Vector256.Load(c + 4 * n); c41 = Vector256.Load(c + 4 * n + 8); }
+            if (tileRows > 5) { c50 = Vector256.Load(c + 5 * n); c51 = Vector256.Load(c + 5 * n + 8); }
+        }
+        for (int q = 0; q < listed; q++)
+        {
+            nint p = rows[q];
+            float* ap = a + p * aStride, bp = b + 16 * p;
+            Vector256<float> b0 = Vector256.Load(bp), b1 = Vector256.Load(bp + 8);
+            Vector256<float> x = Vector256.Create(ap[0]);
+            c00 = MultiplyAdd.Vector(x, b0, c00); c01 = MultiplyAdd.Vector(x, b1, c01);
+            if (tileRows > 1) { x = Vector256.Create(ap[1]); c10 = MultiplyAdd.Vector(x, b0, c10); c11 = MultiplyAdd.Vector(x, b1, c11); }
+            if (tileRows > 2) { x = Vector256.Create(ap[2]); c20 = MultiplyAdd.Vector(x, b0, c20); c21 = MultiplyAdd.Vector(x, b1, c21); }
+            if (tileRows > 3) { x = Vector256.Create(ap[3]); c30 = MultiplyAdd.Vector(x, b0, c30); c31 = MultiplyAdd.Vector(x, b1, c31); }
+            if (tileRows > 4) { x = Vector256.Create(ap[4]); c40 = MultiplyAdd.Vector(x, b0, c40); c41 = MultiplyAdd.Vector(x, b1, c41); }
+            if (tileRows > 5) { x = Vector256.Create(ap[5]); c50 = MultiplyAdd.Vector(x, b0, c50); c51 = MultiplyAdd.Vector(x, b1, c51); }
+        }
+        c00.Store(c); c01.Store(c + 8);
+        if (tileRows > 1) { c10.Store(c + n); c11.Store(c + n + 8); }
+        if (tileRows > 2) { c20.Store(c + 2 * n); c21.Store(c + 2 * n + 8); }
+        if (tileRows > 3) { c30.Store(c + 3 * n); c31.Store(c + 3 * n + 8); }
+        if (tileRows > 4) { c40.Store(c + 4 * n); c41.Store(c + 4 * n + 8); }
+        if (tileRows > 5) { c50.Store(c + 5 * n); c51.Store(c + 5 * n + 8); }
     }
 
     /// <summary>Output rows [i, i + TRows) x 16 columns at <paramref name="c"/> (rows <paramref name="n"/> apart), over

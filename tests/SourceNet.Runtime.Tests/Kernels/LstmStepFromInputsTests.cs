@@ -56,6 +56,60 @@ public class LstmStepFromInputsTests
     }
 
     [Theory]
+    [InlineData(50, 128, 28)] // sequential MNIST's chunk: eight tiles of six rows and one of two
+    [InlineData(7, 13, 5)]
+    [InlineData(13, 40, 64)]  // as many inputs as a tile's mask holds
+    [InlineData(13, 40, 65)]  // one more: every input summed
+    public void Inputs_that_are_zero_in_a_whole_tile_are_skipped_with_the_same_bits(int batch, int units, int inputs)
+    {
+        // Image-like inputs: a blank first step and border, each sample's own band of pixels, −0 among the zeros. The
+        // tiles leave out the inputs that are zero in all their rows; every value must keep the bits of the two passes.
+        int saved = KernelThreads.Count;
+        try
+        {
+            foreach (int threads in new[] { 1, 2 })
+            {
+                KernelThreads.Count = threads;
+                var lstm = new Case(batch, units, inputs, steps: 4, seed: batch + inputs, blankBorders: true);
+                State expected = lstm.RunTwoPasses(sequences: true);
+                State actual = lstm.RunFromInputs(sequences: true);
+                string at = $"batch {batch}, units {units}, inputs {inputs}, {threads} thread(s)";
+                RecurrentAssert.SameBits(expected.Gates, actual.Gates, $"gates ({at})");
+                RecurrentAssert.SameBits(expected.Cells, actual.Cells, $"cell states ({at})");
+                RecurrentAssert.SameBits(expected.Hidden, actual.Hidden, $"hidden states ({at})");
+                RecurrentAssert.SameBits(expected.Sequence, actual.Sequence, $"the sequence output ({at})");
+            }
+        }
+        finally
+        {
+            KernelThreads.Count = saved;
+        }
+    }
+
+    [Fact]
+    public void The_mask_of_a_tile_sets_the_inputs_any_row_uses()
+    {
+        // Three rows of 70 inputs (past the 64 a mask holds, which the caller checks): NaN counts as used, −0 does not.
+        var rows = new float[3 * 70];
+        rows[0 * 70 + 0] = 1f;
+        rows[1 * 70 + 9] = float.NaN;
+        rows[2 * 70 + 63] = -2f;
+        rows[1 * 70 + 5] = -0f;
+        rows[2 * 70 + 66] = 3f; // beyond the columns asked for
+        unsafe
+        {
+            fixed (float* a = rows)
+            {
+                Assert.Equal((1UL << 0) | (1UL << 9) | (1UL << 63), RecurrentTiles.NonZeroColumns(a, 70, 3, 64));
+                Assert.Equal((1UL << 0) | (1UL << 9), RecurrentTiles.NonZeroColumns(a, 70, 2, 13));
+                Assert.Equal(0UL, RecurrentTiles.NonZeroColumns(a + 70, 70, 1, 5));
+            }
+        }
+        Assert.Equal((1UL << 28) - 1, RecurrentTiles.AllColumns(28));
+        Assert.Equal(ulong.MaxValue, RecurrentTiles.AllColumns(64));
+    }
+
+    [Theory]
     [InlineData(40)] // five blocks of units: three at a time, then two
     [InlineData(13)] // two blocks, the second partial
     public void A_single_sample_gets_the_bits_of_its_row_in_a_batch(int units)
@@ -171,7 +225,7 @@ public class LstmStepFromInputsTests
         private readonly int _batch, _units, _inputs, _steps;
         private readonly float[] _weightIh, _biasIh, _weightHh, _biasHh, _stepInputs;
 
-        public Case(int batch, int units, int inputs, int steps, int seed)
+        public Case(int batch, int units, int inputs, int steps, int seed, bool blankBorders = false)
         {
             (_batch, _units, _inputs, _steps) = (batch, units, inputs, steps);
             var random = new SeededRandom(seed);
@@ -188,6 +242,28 @@ public class LstmStepFromInputsTests
             random.FillNormal(_stepInputs, 0f, 1f);
             for (int i = 0; i < _stepInputs.Length; i += 3)
                 _stepInputs[i] = 0f;
+            if (blankBorders)
+                BlankBorders(random);
+        }
+
+        /// <summary>Step 0 all zeros; at every other step the first and last quarter of the inputs zero, and each
+        /// sample's values outside its own band of the rest (so a tile's rows use different inputs); −0 for some.</summary>
+        private void BlankBorders(SeededRandom random)
+        {
+            int border = _inputs / 4;
+            for (int t = 0; t < _steps; t++)
+            {
+                for (int b = 0; b < _batch; b++)
+                {
+                    int from = border + (int)(random.NextUInt64() % (ulong)Math.Max(1, _inputs - 2 * border));
+                    int to = Math.Min(_inputs - border, from + 1 + _inputs / 5);
+                    for (int k = 0; k < _inputs; k++)
+                    {
+                        if (t == 0 || k < from || k >= to)
+                            _stepInputs[(t * _batch + b) * _inputs + k] = (k + b) % 4 == 0 ? -0f : 0f;
+                    }
+                }
+            }
         }
 
         private Case(Case source, float[] stepInputs)

@@ -51,6 +51,44 @@ public class RecurrentWeightGradientTests
         Assert.Equal(columnSums, bias);
     }
 
+    [Theory]
+    [InlineData(28, 512, 1400)] // sequential MNIST's inputs: 28 pixels a step, 28 steps of 50 samples
+    [InlineData(13, 52, 300)]   // a partial tile of one column
+    [InlineData(63, 40, 130)]   // the widest A read in place, and a block of two rows
+    public void Rows_of_zeros_in_a_tile_of_inputs_are_skipped_with_the_bits_of_the_whole_sum(int m, int n, int rows)
+    {
+        // Image-like A: zero at the border columns, each row with its own band, whole rows of zeros, −0 among them,
+        // and a NaN (which is not a zero: its row stays in).
+        (float[] a, float[] dz) = Operands(m, n, rows, seed: m * n + rows);
+        var random = new SeededRandom(7);
+        for (int p = 0; p < rows; p++)
+        {
+            int from = (int)(random.NextUInt64() % (ulong)m), to = Math.Min(m, from + 1 + m / 4);
+            for (int i = 0; i < m; i++)
+            {
+                if (p % 5 == 0 || i < from || i >= to)
+                    a[p * m + i] = (p + i) % 3 == 0 ? -0f : 0f;
+            }
+        }
+        a[(rows / 2) * m + m - 1] = float.NaN;
+        var expected = new float[m * n];
+        Gemm.MatMulTransposeAAt(KernelIsaInfo.Best, 1, m, n, rows, a, dz, expected);
+        var weight = new Parameter("w", m, n);
+        new SeededRandom(3).FillNormal(weight.Gradient, 0f, 1f);
+        RecurrentWeightGradient.Compute(m, n, rows, a, dz, weight, optimizer: null);
+        Assert.Equal(expected, weight.Gradient);
+        Assert.Contains(weight.Gradient, float.IsNaN);
+        // Beside a hidden side (packed, every row read), as an LSTM's two weights share the pass.
+        (float[] hidden, _) = Operands(70, n, rows, seed: 11);
+        var expectedHidden = new float[70 * n];
+        Gemm.MatMulTransposeAAt(KernelIsaInfo.Best, 1, 70, n, rows, hidden, dz, expectedHidden);
+        var ih = new Parameter("ih", m, n);
+        var hh = new Parameter("hh", 70, n);
+        RecurrentWeightGradient.ComputeBothSides(m, 70, n, rows, a, hidden, dz, ih, hh, new float[n], optimizer: null);
+        Assert.Equal(expected, ih.Gradient);
+        Assert.Equal(expectedHidden, hh.Gradient);
+    }
+
     [Fact]
     public void One_and_two_threads_give_the_same_bits()
     {
