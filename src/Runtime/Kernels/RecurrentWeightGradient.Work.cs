@@ -82,7 +82,15 @@ public static partial class RecurrentWeightGradient
             for (int i = 0; i < full; i += 6)
             {
                 float* from = A + (nint)p0 * M + i, to = packed + i * RowBlock;
-                for (int p = p0; p < p1; p++, from += M, to += 6)
+                int p = p0;
+                // Eight floats a row where they stay in A's row; the two past the tile's six land where the next row
+                // goes, which overwrites them (so the block's last row is copied by values).
+                if (i + 8 <= M)
+                {
+                    for (; p < p1 - 1; p++, from += M, to += 6)
+                        Vector256.Store(Vector256.Load(from), to);
+                }
+                for (; p < p1; p++, from += M, to += 6)
                 {
                     to[0] = from[0]; to[1] = from[1]; to[2] = from[2];
                     to[3] = from[3]; to[4] = from[4]; to[5] = from[5];

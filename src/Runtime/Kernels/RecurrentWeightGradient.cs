@@ -132,7 +132,38 @@ public static partial class RecurrentWeightGradient
                 B = pb, Bias = hasBias ? bias : null, N = n, Rows = rows,
                 PanelsPerBlock = parts <= 1 ? panels : (panels + parts - 1) / parts,
             };
+            if (ChunkHelp.CanOffer && panels >= OfferedBlocks)
+            {
+                // In a training chunk that other threads could help: a few blocks, offered (each block packs its rows
+                // of A again, so no more than a few).
+                work.PanelsPerBlock = (panels + OfferedBlocks - 1) / OfferedBlocks;
+                OfferedPass pass = t_offered ??= new OfferedPass();
+                pass.Work = work;
+                try
+                {
+                    ChunkHelp.RunOffered(pass, work.Blocks);
+                }
+                finally
+                {
+                    pass.Work = default;
+                }
+                return;
+            }
             BlockRunner.Run(work, parts);
         }
+    }
+
+    /// <summary>Blocks of columns a pass offers to helpers (<see cref="ChunkHelp"/>).</summary>
+    private const int OfferedBlocks = 4;
+
+    /// <summary>This thread's offered pass (made once per thread, so a step allocates nothing).</summary>
+    [ThreadStatic]
+    private static OfferedPass? t_offered;
+
+    private sealed class OfferedPass : IHelpedWork
+    {
+        public Work Work;
+
+        public void RunBlock(int block) => Work.RunBlock(block);
     }
 }

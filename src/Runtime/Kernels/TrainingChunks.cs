@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Threading;
 
 namespace SourceNet.Kernels;
 
@@ -18,7 +19,9 @@ namespace SourceNet.Kernels;
 /// <item>by products: the chunks run in order on the calling thread, each product split over the kernel threads;</item>
 /// <item>on one thread: the chunks in order, nothing split.</item>
 /// </list>
-/// A per-network <see cref="TrainingSplitController"/> times the three and keeps the fastest.
+/// A per-network <see cref="TrainingSplitController"/> times the three and keeps the fastest. Split by samples, a thread
+/// whose chunks are done helps with the others' recurrent weight gradients (<see cref="ChunkHelp"/>), block by block,
+/// each block the same values on any thread.
 /// <para>A network's largest dense layer may leave its weight gradient out of the chunks
 /// (<see cref="ITrainingChunk.DeferredWeight"/>): the sum-and-update pass then computes it, block of rows by block of
 /// rows on every thread, each chunk's rows and then their sum and update while they are in that core's cache. In the
@@ -267,9 +270,12 @@ public sealed class TrainingChunks
         private float* _inputs, _targets;
         private int* _labels;
         private int _inputsLength, _labelsLength, _targetsLength;
+        private int _started, _finished; // chunks of the step begun and ended, on any thread
 
         public void Set(TrainingChunks owner, int chunks, int batch, float* inputs, int inputsLength, int* labels, int labelsLength, float* targets, int targetsLength)
         {
+            _started = 0;
+            _finished = 0;
             _owner = owner;
             _chunks = chunks;
             _batch = batch;
@@ -290,17 +296,26 @@ public sealed class TrainingChunks
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void RunChunk(int part, int parts, int chunk)
         {
-            // The threads share the work by samples: the kernels inside a chunk do not split again.
+            int index = First(part, parts) + chunk;
+            Interlocked.Increment(ref _started);
+            // The threads share the work by samples: the kernels inside a chunk do not split again, but may offer
+            // their weight gradients' blocks to a thread whose chunks are done (ChunkHelp).
             KernelThreads.t_insideSampleChunk = true;
+            int savedHelp = ChunkHelp.Enter(parts > 1 ? index : -1);
             try
             {
-                _owner!.RunChunk(First(part, parts) + chunk, _chunks, _batch,
+                _owner!.RunChunk(index, _chunks, _batch,
                     new ReadOnlySpan<float>(_inputs, _inputsLength), new ReadOnlySpan<int>(_labels, _labelsLength), new ReadOnlySpan<float>(_targets, _targetsLength));
             }
             finally
             {
+                ChunkHelp.Restore(savedHelp);
                 KernelThreads.t_insideSampleChunk = false;
+                Interlocked.Increment(ref _finished);
             }
+            // This thread's own chunks are done: help the others finish theirs.
+            if (parts > 1 && chunk == ChunkCount(part, parts) - 1)
+                ChunkHelp.HelpWhileOthersRun(ref _started, ref _finished, _chunks);
         }
     }
 

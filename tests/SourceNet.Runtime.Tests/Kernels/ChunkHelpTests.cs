@@ -1,0 +1,153 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using SourceNet.Kernels;
+
+namespace SourceNet.Runtime.Tests.Kernels;
+
+/// <summary>
+/// <see cref="ChunkHelp"/>: a chunk's offered blocks run exactly once each, some on the thread whose chunk is done; the
+/// owner returns only when every block is done and rethrows a helper's exception; a helper stops once the chunks that
+/// started have finished, and does not wait for chunks not yet started; an offer is made only while a helper waits.
+/// And <see cref="RecurrentWeightGradient"/>'s offered pass gives the bits of the whole product.
+/// </summary>
+[Collection(KernelSettingsCollection.Name)]
+public class ChunkHelpTests
+{
+    [Fact]
+    public void Every_offered_block_runs_once_and_the_waiting_thread_takes_some()
+    {
+        var work = new RecordingWork(blocks: 12, sleepMs: 3);
+        bool allDoneOnReturn = false;
+        List<int> helperThreads = WithHelper(() =>
+        {
+            ChunkHelp.RunOffered(work, work.Blocks);
+            allDoneOnReturn = Array.TrueForAll(work.Finished, f => Volatile.Read(ref f) == 1);
+        });
+        Assert.True(allDoneOnReturn, "the owner returned before a helper's block was done");
+        for (int b = 0; b < work.Blocks; b++)
+            Assert.Equal(1, work.Runs[b]);
+        // Twelve blocks of 3 ms: the helper, already waiting, takes some of them.
+        Assert.Contains(work.Threads, id => helperThreads.Contains(id));
+        Assert.Contains(work.Threads, id => id == Environment.CurrentManagedThreadId);
+    }
+
+    [Fact]
+    public void A_helpers_exception_reaches_the_owner_after_every_block()
+    {
+        // Every block the helper runs fails (it takes some: see above); the owner's own blocks do not.
+        var work = new RecordingWork(blocks: 8, sleepMs: 3) { ThrowingOffThread = Environment.CurrentManagedThreadId };
+        var error = Assert.Throws<InvalidOperationException>(() => WithHelper(() => ChunkHelp.RunOffered(work, work.Blocks)));
+        Assert.Contains("failed on a helper", error.Message);
+        for (int b = 0; b < work.Blocks; b++)
+            Assert.Equal(1, work.Runs[b]);
+    }
+
+    [Fact]
+    public void A_helper_returns_when_the_started_chunks_are_done_or_some_have_not_started()
+    {
+        int started = 1, finished = 0;
+        // One of two chunks not started: KernelWorkers will hand it to this thread, so no waiting here.
+        ChunkHelp.HelpWhileOthersRun(ref started, ref finished, chunks: 2);
+        started = 2;
+        finished = 1;
+        var helper = new Thread(() => ChunkHelp.HelpWhileOthersRun(ref started, ref finished, chunks: 2));
+        helper.Start();
+        Assert.False(helper.Join(50)); // the other chunk still runs
+        Interlocked.Increment(ref finished);
+        Assert.True(helper.Join(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public void Nothing_is_offered_outside_a_chunk_or_without_a_waiting_helper()
+    {
+        Assert.False(ChunkHelp.CanOffer);
+        // The workers held, as a training step holds them: no other step's thread can be waiting to help.
+        SpinWait.SpinUntil(KernelWorkers.TryAcquire);
+        int saved = ChunkHelp.Enter(0);
+        try
+        {
+            Assert.False(ChunkHelp.CanOffer); // in a chunk, but no thread is waiting to help
+        }
+        finally
+        {
+            ChunkHelp.Restore(saved);
+            KernelWorkers.Release();
+        }
+    }
+
+    [Theory]
+    [InlineData(28, 128, 512, 1400)] // sequential MNIST's chunk: inputs read in place, hidden states packed
+    [InlineData(5, 70, 100, 300)]    // partial panels and tiles
+    public void The_offered_gradient_pass_has_the_bits_of_the_whole_product(int inputs, int units, int n, int rows)
+    {
+        var random = new SeededRandom(inputs + units);
+        var x = new float[rows * inputs];
+        var h = new float[rows * units];
+        var dz = new float[rows * n];
+        random.FillNormal(x, 0f, 1f);
+        random.FillNormal(h, 0f, 1f);
+        random.FillNormal(dz, 0f, 1f);
+        var expectedIh = new Parameter("ih", inputs, n);
+        var expectedHh = new Parameter("hh", units, n);
+        var expectedBias = new float[n];
+        RecurrentWeightGradient.ComputeBothSides(inputs, units, n, rows, x, h, dz, expectedIh, expectedHh, expectedBias, optimizer: null);
+        var ih = new Parameter("ih", inputs, n);
+        var hh = new Parameter("hh", units, n);
+        var bias = new float[n];
+        WithHelper(() => RecurrentWeightGradient.ComputeBothSides(inputs, units, n, rows, x, h, dz, ih, hh, bias, optimizer: null));
+        Assert.Equal(expectedIh.Gradient, ih.Gradient);
+        Assert.Equal(expectedHh.Gradient, hh.Gradient);
+        Assert.Equal(expectedBias, bias);
+    }
+
+    /// <summary>Runs <paramref name="owner"/> as chunk 0 of two while another thread, its own chunk done, helps (the
+    /// workers held, as a training step holds them); returns the helper's thread id.</summary>
+    private static List<int> WithHelper(Action owner)
+    {
+        SpinWait.SpinUntil(KernelWorkers.TryAcquire);
+        int started = 2, finished = 1;
+        var helperThreads = new List<int>();
+        var helper = new Thread(() =>
+        {
+            lock (helperThreads)
+                helperThreads.Add(Environment.CurrentManagedThreadId);
+            ChunkHelp.HelpWhileOthersRun(ref started, ref finished, chunks: 2);
+        });
+        int saved = ChunkHelp.Enter(0);
+        try
+        {
+            helper.Start();
+            Assert.True(SpinWait.SpinUntil(() => ChunkHelp.CanOffer, TimeSpan.FromSeconds(10)), "the helper never started waiting");
+            owner();
+        }
+        finally
+        {
+            ChunkHelp.Restore(saved);
+            Interlocked.Increment(ref finished);
+            helper.Join();
+            KernelWorkers.Release();
+        }
+        return helperThreads;
+    }
+
+    private sealed class RecordingWork(int blocks, int sleepMs) : IHelpedWork
+    {
+        public int Blocks { get; } = blocks;
+        public int[] Runs { get; } = new int[blocks];
+        public int[] Finished { get; } = new int[blocks];
+        public int[] Threads { get; } = new int[blocks];
+        /// <summary>A thread id: blocks run on any other thread throw (after their work), or −1 for none.</summary>
+        public int ThrowingOffThread { get; init; } = -1;
+
+        public void RunBlock(int block)
+        {
+            Interlocked.Increment(ref Runs[block]);
+            Threads[block] = Environment.CurrentManagedThreadId;
+            Thread.Sleep(sleepMs);
+            Volatile.Write(ref Finished[block], 1);
+            if (ThrowingOffThread >= 0 && Environment.CurrentManagedThreadId != ThrowingOffThread)
+                throw new InvalidOperationException($"block {block} failed on a helper");
+        }
+    }
+}
