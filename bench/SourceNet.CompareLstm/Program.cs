@@ -12,6 +12,8 @@
 //   --breakdown N (LSTM only): after the runs, each phase of one sample chunk timed on its own, N repeats (StepBreakdown.cs).
 //   --split-phases N: instead of the runs, the 2-thread step split by samples, phase by phase (bench/Shared/SplitPhases.cs),
 //   N rounds of --steps steps (default 20) each.
+//   --serve 1: instead of the runs, train one step each time a line "step" arrives on stdin and answer with its
+//   milliseconds (Serve.cs): bench/peers/lockstep_lstm.py alternates it step by step with PyTorch's.
 //
 // Besides the step time it reports the GFLOP/s of the LSTM's products in a training step (the FLOPs of its six
 // products, over the mean step time: everything else in the step counts against it) and of the recurrent step's
@@ -45,6 +47,8 @@ internal static class Program
         {
             KernelThreads.Count = options.Threads;
         }
+        if (options.Serve)
+            return Serve.Run(options.Data, options.Cell, options.Seed, options.Batch, options.Warmup);
         if (options.SplitPhases > 0)
         {
             SplitPhases.Run(new MnistLstm(seed: options.Seed, maxBatchSize: options.Batch), MnistDataset.Load(options.Data), options.Batch,
@@ -264,11 +268,11 @@ internal static class Program
         return (forwardFlops / bestForward / 1e9, backwardFlops / bestBackward / 1e9);
     }
 
-    private sealed record Options(string Data, int Threads, int Epochs, int Batch, int Steps, int Seed, bool Eval, int Warmup, string Cell, int Breakdown, int SplitPhases)
+    private sealed record Options(string Data, int Threads, int Epochs, int Batch, int Steps, int Seed, bool Eval, int Warmup, string Cell, int Breakdown, int SplitPhases, bool Serve)
     {
         public static Options Parse(string[] args)
         {
-            var o = new Options("data/mnist", 0, 1, 100, 0, 1, true, 0, "lstm", 0, 0);
+            var o = new Options("data/mnist", 0, 1, 100, 0, 1, true, 0, "lstm", 0, 0, false);
             for (int i = 0; i < args.Length; i += 2)
             {
                 if (i + 1 >= args.Length)
@@ -290,6 +294,7 @@ internal static class Program
                     "--cell" => throw new ArgumentException("--cell takes lstm or gru; got " + args[i + 1]),
                     "--breakdown" => o with { Breakdown = Int() },
                     "--split-phases" => o with { SplitPhases = Int() },
+                    "--serve" => o with { Serve = Int() != 0 },
                     _ => throw new ArgumentException("Unknown option " + args[i]),
                 };
             }

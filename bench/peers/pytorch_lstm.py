@@ -55,8 +55,9 @@ def peak_rss_mib():
     return float("nan")
 
 
-def main():
-    args = parse_args()
+def training(args):
+    """The model, optimizer and batches of the run; returns (torch, step), step() training one batch and returning its
+    loss (a tensor). Sets the thread variables first, unless the environment sets them: import torch after this."""
     for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(variable, str(args.threads))
     import numpy as np
@@ -91,6 +92,12 @@ def main():
         adam.step()
         return loss.detach()
 
+    return torch, step
+
+
+def main():
+    args = parse_args()
+    torch, step = training(args)
     for _ in range(args.warmup):
         step()
     step_ms = []
