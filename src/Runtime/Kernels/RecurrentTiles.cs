@@ -91,6 +91,8 @@ internal static class RecurrentTiles
     /// the tile is zero (<see cref="NonZeroColumns"/>) add 0·b to each chain, which leaves a sum as it was wherever b is
     /// finite (but for the sign of a zero sum), so a tile of sparse inputs (the blank border of an image) skips them.
     /// </summary>
+    // Its own loop, not SumPanel's with a generic walk over k: that walk cost SumPanel's loop, the hottest of the
+    // recurrent kernels, a shift and an add per k where it now bumps one pointer (the JIT's code, compared).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void SumPanelColumns<TRows>(float* a0, nint stride, ulong columns, float* b, Vector256<float> start0, Vector256<float> start1,
         Vector256<float>* sums)

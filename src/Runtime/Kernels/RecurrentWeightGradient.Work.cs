@@ -144,15 +144,17 @@ public static partial class RecurrentWeightGradient
             for (int i = 0; i < M; i += 6, lists += RowBlock + 1)
             {
                 float* c = C + (nint)i * n + j;
+                // Every row listed: the plain tile, two rows an iteration.
                 int listed = lists[0];
+                int* rows = listed == count ? null : lists + 1;
                 switch (Math.Min(6, M - i))
                 {
-                    case 6: ListedTile<Count6>(c, n, count, listed, lists + 1, accumulate, a + i, M, strip); break;
-                    case 5: ListedTile<Count5>(c, n, count, listed, lists + 1, accumulate, a + i, M, strip); break;
-                    case 4: ListedTile<Count4>(c, n, count, listed, lists + 1, accumulate, a + i, M, strip); break;
-                    case 3: ListedTile<Count3>(c, n, count, listed, lists + 1, accumulate, a + i, M, strip); break;
-                    case 2: ListedTile<Count2>(c, n, count, listed, lists + 1, accumulate, a + i, M, strip); break;
-                    default: ListedTile<Count1>(c, n, count, listed, lists + 1, accumulate, a + i, M, strip); break;
+                    case 6: Tile<Count6>(c, n, listed, accumulate, a + i, M, strip, rows); break;
+                    case 5: Tile<Count5>(c, n, listed, accumulate, a + i, M, strip, rows); break;
+                    case 4: Tile<Count4>(c, n, listed, accumulate, a + i, M, strip, rows); break;
+                    case 3: Tile<Count3>(c, n, listed, accumulate, a + i, M, strip, rows); break;
+                    case 2: Tile<Count2>(c, n, listed, accumulate, a + i, M, strip, rows); break;
+                    default: Tile<Count1>(c, n, listed, accumulate, a + i, M, strip, rows); break;
                 }
             }
         }
@@ -290,58 +292,13 @@ public static partial class RecurrentWeightGradient
         }
     }
 
-    /// <summary>
-    /// <see cref="Tile{TRows}"/> over the <paramref name="listed"/> rows of <paramref name="rows"/> (offsets from A's
-    /// and the strip's first row, in increasing order), or over all <paramref name="count"/> rows when every one is
-    /// listed: each chain the tile's, less the rows of zeros.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void ListedTile<TRows>(float* c, nint n, int count, int listed, int* rows, bool accumulate, float* a, nint aStride, float* b)
-        where TRows : struct, ITileCount
-    {
-        if (listed == count)
-        {
-            Tile<TRows>(c, n, count, accumulate, a, aStride, b);
-            return;
-        }
-        int tileRows = TRows.Value;
-        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        if (accumulate)
-        {
-            c00 = Vector256.Load(c); c01 = Vector256.Load(c + 8);
-            if (tileRows > 1) { c10 = Vector256.Load(c + n); c11 = Vector256.Load(c + n + 8); }
-            if (tileRows > 2) { c20 = Vector256.Load(c + 2 * n); c21 = Vector256.Load(c + 2 * n + 8); }
-            if (tileRows > 3) { c30 = Vector256.Load(c + 3 * n); c31 = Vector256.Load(c + 3 * n + 8); }
-            if (tileRows > 4) { c40 = Vector256.Load(c + 4 * n); c41 = Vector256.Load(c + 4 * n + 8); }
-            if (tileRows > 5) { c50 = Vector256.Load(c + 5 * n); c51 = Vector256.Load(c + 5 * n + 8); }
-        }
-        for (int q = 0; q < listed; q++)
-        {
-            nint p = rows[q];
-            float* ap = a + p * aStride, bp = b + 16 * p;
-            Vector256<float> b0 = Vector256.Load(bp), b1 = Vector256.Load(bp + 8);
-            Vector256<float> x = Vector256.Create(ap[0]);
-            c00 = MultiplyAdd.Vector(x, b0, c00); c01 = MultiplyAdd.Vector(x, b1, c01);
-            if (tileRows > 1) { x = Vector256.Create(ap[1]); c10 = MultiplyAdd.Vector(x, b0, c10); c11 = MultiplyAdd.Vector(x, b1, c11); }
-            if (tileRows > 2) { x = Vector256.Create(ap[2]); c20 = MultiplyAdd.Vector(x, b0, c20); c21 = MultiplyAdd.Vector(x, b1, c21); }
-            if (tileRows > 3) { x = Vector256.Create(ap[3]); c30 = MultiplyAdd.Vector(x, b0, c30); c31 = MultiplyAdd.Vector(x, b1, c31); }
-            if (tileRows > 4) { x = Vector256.Create(ap[4]); c40 = MultiplyAdd.Vector(x, b0, c40); c41 = MultiplyAdd.Vector(x, b1, c41); }
-            if (tileRows > 5) { x = Vector256.Create(ap[5]); c50 = MultiplyAdd.Vector(x, b0, c50); c51 = MultiplyAdd.Vector(x, b1, c51); }
-        }
-        c00.Store(c); c01.Store(c + 8);
-        if (tileRows > 1) { c10.Store(c + n); c11.Store(c + n + 8); }
-        if (tileRows > 2) { c20.Store(c + 2 * n); c21.Store(c + 2 * n + 8); }
-        if (tileRows > 3) { c30.Store(c + 3 * n); c31.Store(c + 3 * n + 8); }
-        if (tileRows > 4) { c40.Store(c + 4 * n); c41.Store(c + 4 * n + 8); }
-        if (tileRows > 5) { c50.Store(c + 5 * n); c51.Store(c + 5 * n + 8); }
-    }
-
     /// <summary>Output rows [i, i + TRows) x 16 columns at <paramref name="c"/> (rows <paramref name="n"/> apart), over
     /// <paramref name="count"/> rows of the sum: A's tile <paramref name="a"/> (packed, 6 values a row, or in place, M)
-    /// and dZ's packed strip <paramref name="b"/> (16 a row).</summary>
+    /// and dZ's packed strip <paramref name="b"/> (16 a row); or, when <paramref name="listed"/> is not null, over the
+    /// <paramref name="count"/> rows it lists (offsets from <paramref name="a"/>'s and <paramref name="b"/>'s first
+    /// row, in increasing order): each chain the same, less the rows of zeros.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Tile<TRows>(float* c, nint n, int count, bool accumulate, float* a, nint aStride, float* b)
+    private static unsafe void Tile<TRows>(float* c, nint n, int count, bool accumulate, float* a, nint aStride, float* b, int* listed = null)
         where TRows : struct, ITileCount
     {
         int rows = TRows.Value;
@@ -356,8 +313,23 @@ public static partial class RecurrentWeightGradient
             if (rows > 4) { c40 = Vector256.Load(c + 4 * n); c41 = Vector256.Load(c + 4 * n + 8); }
             if (rows > 5) { c50 = Vector256.Load(c + 5 * n); c51 = Vector256.Load(c + 5 * n + 8); }
         }
+        for (int q = 0; listed != null && q < count; q++)
+        {
+            nint row = listed[q];
+            float* ap = a + row * aStride, bp = b + 16 * row;
+            Vector256<float> b0 = Vector256.Load(bp), b1 = Vector256.Load(bp + 8);
+            Vector256<float> x = Vector256.Create(ap[0]);
+            c00 = MultiplyAdd.Vector(x, b0, c00); c01 = MultiplyAdd.Vector(x, b1, c01);
+            if (rows > 1) { x = Vector256.Create(ap[1]); c10 = MultiplyAdd.Vector(x, b0, c10); c11 = MultiplyAdd.Vector(x, b1, c11); }
+            if (rows > 2) { x = Vector256.Create(ap[2]); c20 = MultiplyAdd.Vector(x, b0, c20); c21 = MultiplyAdd.Vector(x, b1, c21); }
+            if (rows > 3) { x = Vector256.Create(ap[3]); c30 = MultiplyAdd.Vector(x, b0, c30); c31 = MultiplyAdd.Vector(x, b1, c31); }
+            if (rows > 4) { x = Vector256.Create(ap[4]); c40 = MultiplyAdd.Vector(x, b0, c40); c41 = MultiplyAdd.Vector(x, b1, c41); }
+            if (rows > 5) { x = Vector256.Create(ap[5]); c50 = MultiplyAdd.Vector(x, b0, c50); c51 = MultiplyAdd.Vector(x, b1, c51); }
+        }
         // Two rows of the sum per iteration (the same chains, row after row): half the loop's bookkeeping.
         int p = 0;
+        if (listed != null)
+            p = count; // the listed rows are done
         for (; p + 2 <= count; p += 2, a += 2 * aStride, b += 32)
         {
             Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
