@@ -13,7 +13,7 @@
 //   --split-phases N: instead of the runs, the 2-thread step split by samples, phase by phase (bench/Shared/SplitPhases.cs),
 //   N rounds of --steps steps (default 20) each.
 //   --serve 1: instead of the runs, train one step each time a line "step" arrives on stdin and answer with its
-//   milliseconds (Serve.cs): bench/peers/lockstep_lstm.py alternates it step by step with PyTorch's.
+//   milliseconds (Serve.cs): bench/peers/lockstep_lstm.py alternates it with PyTorch in blocks of steps.
 //
 // Besides the step time it reports the GFLOP/s of the LSTM's products in a training step (the FLOPs of its six
 // products, over the mean step time: everything else in the step counts against it) and of the recurrent step's

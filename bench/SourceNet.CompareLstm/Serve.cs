@@ -1,6 +1,6 @@
 // SourceNet.CompareLstm --serve 1: one training step per request, for bench/peers/lockstep_lstm.py, which alternates
-// SourceNet's steps with PyTorch's one by one so that both see the same moments of a shared machine (a run of each in
-// turn, as compare-lstm.sh does, lets one system's run meet a quiet minute and the other's a busy one).
+// blocks of SourceNet's steps with blocks of PyTorch's so that both see the same stretches of a shared machine (a run of
+// each in turn, as compare-lstm.sh does, lets one system's run meet a quiet minute and the other's a busy one).
 //
 // Protocol, one line each way: after the warm-up steps it prints "READY"; then for every line "step" on stdin it samples
 // a batch, trains one step (both timed, as the runs time them) and prints the milliseconds; "end" or the end of stdin

@@ -3,13 +3,6 @@ using System.Threading;
 
 namespace SourceNet.Kernels;
 
-/// <summary>Independent blocks of work that may run on any thread, each computing the same values wherever it runs.</summary>
-internal interface IHelpedWork
-{
-    /// <summary>Runs block <paramref name="block"/>.</summary>
-    void RunBlock(int block);
-}
-
 /// <summary>
 /// Lets the threads of a training step split by samples (<see cref="TrainingChunks"/>) help each other at the end of
 /// their chunks. A chunk offers its weight-gradient pass (<see cref="RecurrentWeightGradient"/>: blocks of output
@@ -31,7 +24,7 @@ internal static class ChunkHelp
         public long State;            // generation << 32 | next unclaimed block; 0 when closed
         public int Blocks;
         public int Done;
-        public IHelpedWork? Work;
+        public IBlockWork? Work;
         public Exception? Error;
     }
 
@@ -72,11 +65,12 @@ internal static class ChunkHelp
     public static void Restore(int saved) => t_slot = saved;
 
     /// <summary>
-    /// Runs blocks [0, <paramref name="blocks"/>) of <paramref name="work"/>, offering them to helpers meanwhile; returns
-    /// once every block is done, wherever it ran. Call only where <see cref="CanOffer"/>.
+    /// Runs every block of <paramref name="work"/>, offering them to helpers meanwhile; returns once every block is done,
+    /// wherever it ran. Call only where <see cref="CanOffer"/>.
     /// </summary>
-    public static void RunOffered(IHelpedWork work, int blocks)
+    public static void RunOffered(IBlockWork work)
     {
+        int blocks = work.Blocks;
         Offer offer = s_offers[t_slot - 1];
         int generation = Interlocked.Increment(ref s_generation) & int.MaxValue;
         if (generation == 0)

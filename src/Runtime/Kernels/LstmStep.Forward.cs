@@ -139,8 +139,8 @@ public static partial class LstmStep
             }
             // From the inputs: which inputs each row tile uses, found once for all 32 of its (unit block, pass) tiles.
             int tiles = (end - first + 5) / 6;
-            ulong* columns = stackalloc ulong[MaskedTiles];
             bool masked = Inputs != null && InputCount <= MaskedColumns && tiles <= MaskedTiles;
+            ulong* columns = stackalloc ulong[masked ? tiles : 0];
             for (int t = 0; masked && t < tiles; t++)
                 columns[t] = NonZeroColumns(Inputs + (nint)(first + 6 * t) * InputCount, InputCount, Math.Min(6, end - first - 6 * t), InputCount);
             ulong all = AllColumns(InputCount);

@@ -141,7 +141,7 @@ public static partial class RecurrentWeightGradient
                 pass.Work = work;
                 try
                 {
-                    ChunkHelp.RunOffered(pass, work.Blocks);
+                    ChunkHelp.RunOffered(pass);
                 }
                 finally
                 {
@@ -160,9 +160,12 @@ public static partial class RecurrentWeightGradient
     [ThreadStatic]
     private static OfferedPass? t_offered;
 
-    private sealed class OfferedPass : IHelpedWork
+    /// <summary>The pass's <see cref="Work"/> in a class, so <see cref="ChunkHelp"/> can hand it to another thread.</summary>
+    private sealed class OfferedPass : IBlockWork
     {
         public Work Work;
+
+        public int Blocks => Work.Blocks;
 
         public void RunBlock(int block) => Work.RunBlock(block);
     }

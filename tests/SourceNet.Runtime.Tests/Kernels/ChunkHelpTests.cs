@@ -21,7 +21,7 @@ public class ChunkHelpTests
         bool allDoneOnReturn = false;
         List<int> helperThreads = WithHelper(() =>
         {
-            ChunkHelp.RunOffered(work, work.Blocks);
+            ChunkHelp.RunOffered(work);
             allDoneOnReturn = Array.TrueForAll(work.Finished, f => Volatile.Read(ref f) == 1);
         });
         Assert.True(allDoneOnReturn, "the owner returned before a helper's block was done");
@@ -37,7 +37,7 @@ public class ChunkHelpTests
     {
         // Every block the helper runs fails (it takes some: see above); the owner's own blocks do not.
         var work = new RecordingWork(blocks: 8, sleepMs: 3) { ThrowingOffThread = Environment.CurrentManagedThreadId };
-        var error = Assert.Throws<InvalidOperationException>(() => WithHelper(() => ChunkHelp.RunOffered(work, work.Blocks)));
+        var error = Assert.Throws<InvalidOperationException>(() => WithHelper(() => ChunkHelp.RunOffered(work)));
         Assert.Contains("failed on a helper", error.Message);
         for (int b = 0; b < work.Blocks; b++)
             Assert.Equal(1, work.Runs[b]);
@@ -131,7 +131,7 @@ public class ChunkHelpTests
         return helperThreads;
     }
 
-    private sealed class RecordingWork(int blocks, int sleepMs) : IHelpedWork
+    private sealed class RecordingWork(int blocks, int sleepMs) : IBlockWork
     {
         public int Blocks { get; } = blocks;
         public int[] Runs { get; } = new int[blocks];
