@@ -3,7 +3,9 @@
 # RecurrentWeightGradient.Work.cs). A training chunk is 50 images, each 28 steps of 28 pixels.
 #   forward: each step's tiles of 6 rows (8 tiles and one of 2 rows) sum only the inputs where some row is not zero;
 #   weight gradient of W_ih: A is [28 steps x 50 rows, 28 inputs], and each tile of 6 columns (the last of 4) sums
-#   only the rows where one of its columns is not zero.
+#   only the rows where one of its columns is not zero;
+#   blank first rows: from the zero state, the images whose first rows are all blank share one state until their
+#   first pixel, so each step computes one row for all of them and copies it (LstmStep.Forward.cs, ListRows).
 # Usage: /usr/bin/python3 bench/mnist_input_sparsity.py [--batches N] [--seed N]   (Debian's python3, with numpy)
 import argparse, gzip, os
 import numpy as np
@@ -16,7 +18,7 @@ path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "m
 with gzip.open(path) as f:
     images = np.frombuffer(f.read(), dtype=np.uint8, offset=16).reshape(-1, 28, 28)
 rng = np.random.default_rng(args.seed)
-forward, gradient = [], []
+forward, gradient, steps_kept, products_kept = [], [], [], []
 for _ in range(args.batches):
     chunk = images[rng.choice(len(images), 50)]            # [sample, step, input]
     used = sum((chunk[r:r + 6, t, :] != 0).any(axis=0).sum() for t in range(28) for r in range(0, 50, 6))
@@ -24,6 +26,14 @@ for _ in range(args.batches):
     a = chunk.transpose(1, 0, 2).reshape(-1, 28)           # step-major rows
     kept = sum((a[:, c:c + 6] != 0).any(axis=1).sum() * a[:, c:c + 6].shape[1] for c in range(0, 28, 6))
     gradient.append(kept / a.size)
+    blank = np.argmax(np.concatenate([(chunk != 0).any(axis=2), np.ones((50, 1), bool)], axis=1), axis=1)  # leading blank rows
+    # at step t the images with t < blank share one state: one row computed for them, the others copied
+    computed = [50 - max(0, int((blank > t).sum()) - 1) for t in range(28)]
+    steps_kept.append(sum(computed) / (28 * 50))
+    products_kept.append(sum(computed[1:]) / (27 * 50))                    # step 0 has no h.W_hh (zero state)
+blank_rows = np.argmax(np.concatenate([(images != 0).any(axis=2), np.ones((len(images), 1), bool)], axis=1), axis=1)
 print(f"pixels not zero: {(images != 0).mean():.1%}")
 print(f"forward: inputs a row tile sums, of 28: {np.mean(forward):.1%} (over {args.batches} chunks of 50)")
 print(f"W_ih's gradient: rows a column tile sums: {np.mean(gradient):.1%}")
+print(f"blank first rows: {np.mean(blank_rows):.2f} an image; rows a forward step computes: {np.mean(steps_kept):.1%},"
+      f" of its h.W_hh products (steps 1 to 27): {np.mean(products_kept):.1%}")

@@ -136,7 +136,7 @@ public static partial class LstmStep
     }
 
     /// <summary>
-    /// The input projection of rows [row, row + TRows) for the gate pair of <paramref name="panel"/>, into
+    /// The input projection of the TRows listed rows <paramref name="rows"/> for the gate pair of <paramref name="panel"/>, into
     /// <paramref name="projection"/> (as <see cref="SumPanel{TRows}(float*, nint, nint, float*, Vector256{float}, Vector256{float}, Vector256{float}*)"/>
     /// orders its sums), where the epilogue adds it: each value b_ih, then one fused multiply-add per input in
     /// increasing order (Gemm's chain). It never goes through the gates, whose lines the epilogue alone touches.
@@ -146,15 +146,14 @@ public static partial class LstmStep
     /// </summary>
     // Out of line: the recurrent tile that follows keeps its registers and its code as in Forward.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void ProjectTile<TRows>(in ForwardWork w, int row, float* panel, Vector256<float>* projection, ulong inputColumns)
+    private static unsafe void ProjectTile<TRows>(in ForwardWork w, int* rows, float* panel, Vector256<float>* projection, ulong inputColumns)
         where TRows : struct, ITileCount
     {
         nint inputs = w.InputCount;
-        float* a = w.Inputs + row * inputs;
         if (inputs > MaskedColumns || inputColumns == AllColumns((int)inputs))
-            SumPanel<TRows>(a, inputs, inputs, panel + 16, Vector256.Load(panel), Vector256.Load(panel + 8), projection);
+            SumPanel<TRows>(w.Inputs, rows, inputs, inputs, panel + 16, Vector256.Load(panel), Vector256.Load(panel + 8), projection);
         else
-            SumPanelColumns<TRows>(a, inputs, inputColumns, panel + 16, Vector256.Load(panel), Vector256.Load(panel + 8), projection);
+            SumPanelColumns<TRows>(w.Inputs, rows, inputs, inputColumns, panel + 16, Vector256.Load(panel), Vector256.Load(panel + 8), projection);
     }
 
     /// <summary>The input projection of row <paramref name="row"/> alone, for all its gates (before

@@ -62,22 +62,48 @@ internal static class RecurrentTiles
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void SumPanel<TRows>(float* a0, nint stride, nint depth, float* b, Vector256<float> start0, Vector256<float> start1, Vector256<float>* sums)
+        where TRows : struct, ITileCount =>
+        SumPanel<TRows>(a0, a0 + stride, a0 + 2 * stride, a0 + 3 * stride, a0 + 4 * stride, a0 + 5 * stride, depth, b, start0, start1, sums);
+
+    /// <summary>
+    /// <see cref="SumPanel{TRows}(float*, nint, nint, float*, Vector256{float}, Vector256{float}, Vector256{float}*)"/>
+    /// for the TRows rows <c>a + rows[r]·stride</c> of a list (a step's rows less those it copies, see
+    /// <see cref="LstmStep"/>): the same chains, so a row's sums do not depend on the rows listed with it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void SumPanel<TRows>(float* a, int* rows, nint stride, nint depth, float* b, Vector256<float> start0, Vector256<float> start1, Vector256<float>* sums)
+        where TRows : struct, ITileCount =>
+        SumPanel<TRows>(ListedRow<TRows>(a, rows, 0, stride), ListedRow<TRows>(a, rows, 1, stride), ListedRow<TRows>(a, rows, 2, stride),
+            ListedRow<TRows>(a, rows, 3, stride), ListedRow<TRows>(a, rows, 4, stride), ListedRow<TRows>(a, rows, 5, stride), depth, b, start0, start1, sums);
+
+    /// <summary>Row <paramref name="index"/> of a tile's list, or the first row past the tile's TRows (never read).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe float* ListedRow<TRows>(float* a, int* rows, int index, nint stride)
+        where TRows : struct, ITileCount =>
+        a + (nint)rows[index < TRows.Value ? index : 0] * stride;
+
+    /// <summary>The loop of both: up to six rows, each from its own pointer (those past TRows are not read).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void SumPanel<TRows>(float* a0, float* a1, float* a2, float* a3, float* a4, float* a5, nint depth, float* b,
+        Vector256<float> start0, Vector256<float> start1, Vector256<float>* sums)
         where TRows : struct, ITileCount
     {
         int rows = TRows.Value;
         Vector256<float> c00 = start0, c01 = start1, c10 = start0, c11 = start1, c20 = start0, c21 = start1;
         Vector256<float> c30 = start0, c31 = start1, c40 = start0, c41 = start1, c50 = start0, c51 = start1;
-        float* a1 = a0 + stride, a2 = a1 + stride, a3 = a2 + stride, a4 = a3 + stride, a5 = a4 + stride;
+        // Each row's pointer in a local, computed here once: a parameter the loop alone reads would take the caller's
+        // expression into the loop when inlined (a0 + 3·stride, or a load from the list, at every k).
+        float* r0 = a0, r1 = a1, r2 = a2, r3 = a3, r4 = a4, r5 = a5;
         for (nint k = 0; k < depth; k++, b += 16)
         {
             Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
-            Vector256<float> a = Vector256.Create(a0[k]);
+            Vector256<float> a = Vector256.Create(r0[k]);
             c00 = MultiplyAdd.Vector(a, b0, c00); c01 = MultiplyAdd.Vector(a, b1, c01);
-            if (rows > 1) { a = Vector256.Create(a1[k]); c10 = MultiplyAdd.Vector(a, b0, c10); c11 = MultiplyAdd.Vector(a, b1, c11); }
-            if (rows > 2) { a = Vector256.Create(a2[k]); c20 = MultiplyAdd.Vector(a, b0, c20); c21 = MultiplyAdd.Vector(a, b1, c21); }
-            if (rows > 3) { a = Vector256.Create(a3[k]); c30 = MultiplyAdd.Vector(a, b0, c30); c31 = MultiplyAdd.Vector(a, b1, c31); }
-            if (rows > 4) { a = Vector256.Create(a4[k]); c40 = MultiplyAdd.Vector(a, b0, c40); c41 = MultiplyAdd.Vector(a, b1, c41); }
-            if (rows > 5) { a = Vector256.Create(a5[k]); c50 = MultiplyAdd.Vector(a, b0, c50); c51 = MultiplyAdd.Vector(a, b1, c51); }
+            if (rows > 1) { a = Vector256.Create(r1[k]); c10 = MultiplyAdd.Vector(a, b0, c10); c11 = MultiplyAdd.Vector(a, b1, c11); }
+            if (rows > 2) { a = Vector256.Create(r2[k]); c20 = MultiplyAdd.Vector(a, b0, c20); c21 = MultiplyAdd.Vector(a, b1, c21); }
+            if (rows > 3) { a = Vector256.Create(r3[k]); c30 = MultiplyAdd.Vector(a, b0, c30); c31 = MultiplyAdd.Vector(a, b1, c31); }
+            if (rows > 4) { a = Vector256.Create(r4[k]); c40 = MultiplyAdd.Vector(a, b0, c40); c41 = MultiplyAdd.Vector(a, b1, c41); }
+            if (rows > 5) { a = Vector256.Create(r5[k]); c50 = MultiplyAdd.Vector(a, b0, c50); c51 = MultiplyAdd.Vector(a, b1, c51); }
         }
         // Through memory, so no accumulator is live across the epilogue's calls (which would have the JIT keep them
         // all on the stack inside the loop).
@@ -88,7 +114,7 @@ internal static class RecurrentTiles
     /// <summary>
     /// <see cref="SumPanel{TRows}(float*, nint, nint, float*, Vector256{float}, Vector256{float}, Vector256{float}*)"/>
     /// over the k whose bits are set in <paramref name="columns"/> alone, in increasing order: the k where every row of
-    /// the tile is zero (<see cref="NonZeroColumns"/>) add 0·b to each chain, which leaves a sum as it was wherever b is
+    /// the tile is zero (<see cref="NonZeroColumns(float*, nint, int, int)"/>) add 0·b to each chain, which leaves a sum as it was wherever b is
     /// finite (but for the sign of a zero sum), so a tile of sparse inputs (the blank border of an image) skips them.
     /// </summary>
     // Its own loop, not SumPanel's with a generic walk over k: that walk cost SumPanel's loop, the hottest of the
@@ -96,31 +122,48 @@ internal static class RecurrentTiles
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void SumPanelColumns<TRows>(float* a0, nint stride, ulong columns, float* b, Vector256<float> start0, Vector256<float> start1,
         Vector256<float>* sums)
+        where TRows : struct, ITileCount =>
+        SumPanelColumns<TRows>(a0, a0 + stride, a0 + 2 * stride, a0 + 3 * stride, a0 + 4 * stride, a0 + 5 * stride, columns, b, start0, start1, sums);
+
+    /// <summary><see cref="SumPanelColumns{TRows}(float*, nint, ulong, float*, Vector256{float}, Vector256{float}, Vector256{float}*)"/>
+    /// for the TRows rows <c>a + rows[r]·stride</c> of a list.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void SumPanelColumns<TRows>(float* a, int* rows, nint stride, ulong columns, float* b, Vector256<float> start0, Vector256<float> start1,
+        Vector256<float>* sums)
+        where TRows : struct, ITileCount =>
+        SumPanelColumns<TRows>(ListedRow<TRows>(a, rows, 0, stride), ListedRow<TRows>(a, rows, 1, stride), ListedRow<TRows>(a, rows, 2, stride),
+            ListedRow<TRows>(a, rows, 3, stride), ListedRow<TRows>(a, rows, 4, stride), ListedRow<TRows>(a, rows, 5, stride), columns, b, start0, start1, sums);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void SumPanelColumns<TRows>(float* a0, float* a1, float* a2, float* a3, float* a4, float* a5, ulong columns, float* b,
+        Vector256<float> start0, Vector256<float> start1, Vector256<float>* sums)
         where TRows : struct, ITileCount
     {
         int rows = TRows.Value;
         Vector256<float> c00 = start0, c01 = start1, c10 = start0, c11 = start1, c20 = start0, c21 = start1;
         Vector256<float> c30 = start0, c31 = start1, c40 = start0, c41 = start1, c50 = start0, c51 = start1;
-        float* a1 = a0 + stride, a2 = a1 + stride, a3 = a2 + stride, a4 = a3 + stride, a5 = a4 + stride;
+        // Each row's pointer in a local, computed here once: a parameter the loop alone reads would take the caller's
+        // expression into the loop when inlined (a0 + 3·stride, or a load from the list, at every k).
+        float* r0 = a0, r1 = a1, r2 = a2, r3 = a3, r4 = a4, r5 = a5;
         while (columns != 0)
         {
             nint k = BitOperations.TrailingZeroCount(columns);
             columns &= columns - 1;
             float* bk = b + 16 * k;
             Vector256<float> b0 = Vector256.Load(bk), b1 = Vector256.Load(bk + 8);
-            Vector256<float> a = Vector256.Create(a0[k]);
+            Vector256<float> a = Vector256.Create(r0[k]);
             c00 = MultiplyAdd.Vector(a, b0, c00); c01 = MultiplyAdd.Vector(a, b1, c01);
-            if (rows > 1) { a = Vector256.Create(a1[k]); c10 = MultiplyAdd.Vector(a, b0, c10); c11 = MultiplyAdd.Vector(a, b1, c11); }
-            if (rows > 2) { a = Vector256.Create(a2[k]); c20 = MultiplyAdd.Vector(a, b0, c20); c21 = MultiplyAdd.Vector(a, b1, c21); }
-            if (rows > 3) { a = Vector256.Create(a3[k]); c30 = MultiplyAdd.Vector(a, b0, c30); c31 = MultiplyAdd.Vector(a, b1, c31); }
-            if (rows > 4) { a = Vector256.Create(a4[k]); c40 = MultiplyAdd.Vector(a, b0, c40); c41 = MultiplyAdd.Vector(a, b1, c41); }
-            if (rows > 5) { a = Vector256.Create(a5[k]); c50 = MultiplyAdd.Vector(a, b0, c50); c51 = MultiplyAdd.Vector(a, b1, c51); }
+            if (rows > 1) { a = Vector256.Create(r1[k]); c10 = MultiplyAdd.Vector(a, b0, c10); c11 = MultiplyAdd.Vector(a, b1, c11); }
+            if (rows > 2) { a = Vector256.Create(r2[k]); c20 = MultiplyAdd.Vector(a, b0, c20); c21 = MultiplyAdd.Vector(a, b1, c21); }
+            if (rows > 3) { a = Vector256.Create(r3[k]); c30 = MultiplyAdd.Vector(a, b0, c30); c31 = MultiplyAdd.Vector(a, b1, c31); }
+            if (rows > 4) { a = Vector256.Create(r4[k]); c40 = MultiplyAdd.Vector(a, b0, c40); c41 = MultiplyAdd.Vector(a, b1, c41); }
+            if (rows > 5) { a = Vector256.Create(r5[k]); c50 = MultiplyAdd.Vector(a, b0, c50); c51 = MultiplyAdd.Vector(a, b1, c51); }
         }
         sums[0] = c00; sums[1] = c01; sums[2] = c10; sums[3] = c11; sums[4] = c20; sums[5] = c21;
         sums[6] = c30; sums[7] = c31; sums[8] = c40; sums[9] = c41; sums[10] = c50; sums[11] = c51;
     }
 
-    /// <summary>The most columns <see cref="NonZeroColumns"/> describes (the bits of its mask).</summary>
+    /// <summary>The most columns <see cref="NonZeroColumns(float*, nint, int, int)"/> describes (the bits of its mask).</summary>
     public const int MaskedColumns = 64;
 
     /// <summary>
@@ -132,16 +175,31 @@ internal static class RecurrentTiles
     {
         ulong mask = 0;
         for (int r = 0; r < rows; r++)
+            mask |= NonZeroColumns(a0 + r * stride, columns);
+        return mask;
+    }
+
+    /// <summary><see cref="NonZeroColumns(float*, nint, int, int)"/> of the <paramref name="count"/> rows
+    /// <c>a + rows[r]·stride</c> of a list.</summary>
+    public static unsafe ulong NonZeroColumns(float* a, int* rows, int count, nint stride, int columns)
+    {
+        ulong mask = 0;
+        for (int r = 0; r < count; r++)
+            mask |= NonZeroColumns(a + rows[r] * stride, columns);
+        return mask;
+    }
+
+    /// <summary>The bits of one row's <paramref name="columns"/> values that are not zero.</summary>
+    private static unsafe ulong NonZeroColumns(float* a, int columns)
+    {
+        ulong mask = 0;
+        int k = 0;
+        for (; k + 8 <= columns; k += 8)
+            mask |= (ulong)(~Vector256.Equals(Vector256.Load(a + k), Vector256<float>.Zero)).ExtractMostSignificantBits() << k;
+        for (; k < columns; k++)
         {
-            float* a = a0 + r * stride;
-            int k = 0;
-            for (; k + 8 <= columns; k += 8)
-                mask |= (ulong)(~Vector256.Equals(Vector256.Load(a + k), Vector256<float>.Zero)).ExtractMostSignificantBits() << k;
-            for (; k < columns; k++)
-            {
-                if (a[k] != 0f)
-                    mask |= 1UL << k;
-            }
+            if (a[k] != 0f)
+                mask |= 1UL << k;
         }
         return mask;
     }

@@ -86,6 +86,96 @@ public class LstmStepFromInputsTests
         }
     }
 
+    [Theory]
+    [InlineData(50, 128, 28, 8)] // sequential MNIST's chunk
+    [InlineData(13, 40, 5, 6)]
+    [InlineData(9, 7, 3, 4)]
+    public void Sequences_with_blank_first_steps_are_copied_with_the_bits_of_their_own_steps(int batch, int units, int inputs, int steps)
+    {
+        // Sample b's first b mod (steps + 1) inputs are zero (some all blank), one sample's blank steps are −0: from the
+        // zero state the samples of each blank prefix are one state, which the kernel computes for one row and copies.
+        int saved = KernelThreads.Count;
+        try
+        {
+            foreach (int threads in new[] { 1, 2 })
+            {
+                KernelThreads.Count = threads;
+                var lstm = new Case(batch, units, inputs, steps, seed: batch * 3 + inputs, blankPrefixes: true);
+                State expected = lstm.RunTwoPasses(sequences: true);
+                State actual = lstm.RunFromInputs(sequences: true);
+                string at = $"batch {batch}, units {units}, inputs {inputs}, {threads} thread(s)";
+                RecurrentAssert.SameBits(expected.Gates, actual.Gates, $"gates ({at})");
+                RecurrentAssert.SameBits(expected.Cells, actual.Cells, $"cell states ({at})");
+                RecurrentAssert.SameBits(expected.CellTanh, actual.CellTanh, $"tanh of the cell states ({at})");
+                RecurrentAssert.SameBits(expected.Hidden, actual.Hidden, $"hidden states ({at})");
+                RecurrentAssert.SameBits(expected.Sequence, actual.Sequence, $"the sequence output ({at})");
+            }
+        }
+        finally
+        {
+            KernelThreads.Count = saved;
+        }
+    }
+
+    [Fact]
+    public void A_row_is_copied_only_where_its_input_and_both_states_have_the_same_bits()
+    {
+        // Step 1 from a state set by hand: rows 0 to 5 have zero inputs; row 1 repeats row 0's h and c (a copy), rows 2,
+        // 3 and 4 differ from it in one value of c, of h, of the input (−0: the same values, but not the same bits),
+        // and row 5 repeats row 2. Each row must get what the unfused step computes for it.
+        const int batch = 7, units = 9, inputs = 4, steps = 2, width = 4 * units;
+        var random = new SeededRandom(17);
+        var weightIh = new float[inputs * width];
+        var biasIh = new float[width];
+        var weightHh = new float[units * width];
+        var biasHh = new float[width];
+        random.FillNormal(weightIh, 0f, 0.5f);
+        random.FillNormal(biasIh, 0f, 0.5f);
+        random.FillNormal(weightHh, 0f, 0.3f);
+        random.FillNormal(biasHh, 0f, 0.5f);
+        var stepInputs = new float[steps * batch * inputs];
+        random.FillNormal(stepInputs.AsSpan((steps * batch - 1) * inputs), 0f, 1f); // row 6 of step 1 has an input
+        stepInputs[(batch + 4) * inputs + 2] = -0f;
+        var hidden = new float[(steps + 1) * batch * units];
+        var cells = new float[(steps + 1) * batch * units];
+        random.FillNormal(hidden.AsSpan(batch * units, batch * units), 0f, 0.5f);
+        random.FillNormal(cells.AsSpan(batch * units, batch * units), 0f, 1f);
+        void CopyState(int from, int to)
+        {
+            Array.Copy(hidden, (batch + from) * units, hidden, (batch + to) * units, units);
+            Array.Copy(cells, (batch + from) * units, cells, (batch + to) * units, units);
+        }
+        CopyState(0, 1);
+        CopyState(0, 2);
+        CopyState(0, 3);
+        CopyState(0, 4);
+        cells[(batch + 2) * units + 5] += 0.25f;
+        hidden[(batch + 3) * units + units - 1] += 0.25f;
+        CopyState(2, 5);
+
+        var expectedGates = new float[steps * batch * width];
+        Gemm.MatMulBias<IdentityActivation>(steps * batch, width, inputs, stepInputs, weightIh, biasIh, expectedGates);
+        float[] expectedCells = (float[])cells.Clone(), expectedHidden = (float[])hidden.Clone();
+        var expectedTanh = new float[steps * batch * units];
+        var packedHh = new float[LstmStep.ForwardWeightsLength(units)];
+        LstmStep.PackForwardWeights(units, weightHh, packedHh);
+        LstmStep.Forward(batch, units, steps, 1, packedHh, biasHh, expectedGates, expectedCells, expectedTanh, expectedHidden, default);
+
+        var gates = new float[steps * batch * width];
+        var cellTanh = new float[steps * batch * units];
+        var packed = new float[LstmStep.ForwardFromInputsWeightsLength(units, inputs)];
+        LstmStep.PackForwardFromInputsWeights(units, inputs, weightIh, biasIh, weightHh, packed);
+        LstmStep.ForwardFromInputs(batch, units, inputs, steps, 1, stepInputs, packed, biasHh, gates, cells, cellTanh, hidden, default);
+
+        RecurrentAssert.SameBits(expectedGates.AsSpan(batch * width).ToArray(), gates.AsSpan(batch * width).ToArray(), "gates of step 1");
+        RecurrentAssert.SameBits(expectedCells, cells, "cell states");
+        RecurrentAssert.SameBits(expectedTanh, cellTanh, "tanh of the cell states");
+        RecurrentAssert.SameBits(expectedHidden, hidden, "hidden states");
+        // The rows whose state differs from row 0's differ from it after the step too, so a copy of row 0 would fail above.
+        foreach (int row in new[] { 2, 3 })
+            Assert.NotEqual(hidden.AsSpan(2 * batch * units, units).ToArray(), hidden.AsSpan((2 * batch + row) * units, units).ToArray());
+    }
+
     [Fact]
     public void The_mask_of_a_tile_sets_the_inputs_any_row_uses()
     {
@@ -225,7 +315,7 @@ public class LstmStepFromInputsTests
         private readonly int _batch, _units, _inputs, _steps;
         private readonly float[] _weightIh, _biasIh, _weightHh, _biasHh, _stepInputs;
 
-        public Case(int batch, int units, int inputs, int steps, int seed, bool blankBorders = false)
+        public Case(int batch, int units, int inputs, int steps, int seed, bool blankBorders = false, bool blankPrefixes = false)
         {
             (_batch, _units, _inputs, _steps) = (batch, units, inputs, steps);
             var random = new SeededRandom(seed);
@@ -244,6 +334,18 @@ public class LstmStepFromInputsTests
                 _stepInputs[i] = 0f;
             if (blankBorders)
                 BlankBorders(random);
+            if (blankPrefixes)
+                BlankPrefixes();
+        }
+
+        /// <summary>Sample b's first b mod (steps + 1) steps all zeros (sample 3's −0), the rest as drawn.</summary>
+        private void BlankPrefixes()
+        {
+            for (int b = 0; b < _batch; b++)
+            {
+                for (int t = 0; t < b % (_steps + 1); t++)
+                    Array.Fill(_stepInputs, b == 3 ? -0f : 0f, (t * _batch + b) * _inputs, _inputs);
+            }
         }
 
         /// <summary>Step 0 all zeros; at every other step the first and last quarter of the inputs zero, and each
