@@ -184,7 +184,7 @@ internal static class Program
         if (!double.IsNaN(unfusedForwardGflops))
             Console.WriteLine(string.Format(inv, "Unfused {5} step (the product, then the cell's kernel), batch {0}, 1 thread: forward {1:F1} GFLOP/s = {2:P0} of one core's FMA peak, backward {3:F1} GFLOP/s = {4:P0}",
                 chunk, unfusedForwardGflops, unfusedForwardGflops / corePeak, unfusedBackwardGflops, unfusedBackwardGflops / corePeak, cell));
-        Console.WriteLine(string.Format(inv, "{4} products in a training step ({0:F2} GFLOP over the mean step, everything else counted against them): {1:F1} GFLOP/s = {2:P0} of the FMA peak on {3} thread(s)",
+        Console.WriteLine(string.Format(inv, "{4} products in a training step ({0:F2} GFLOP over the mean step, every product counted in full though blank inputs and copied rows skip some, everything else counted against them): {1:F1} GFLOP/s = {2:P0} of the FMA peak on {3} thread(s)",
             TrainingFlops(options.Batch, gates) / 1e9, lstmGflops, lstmGflops / peak, KernelThreads.Count, cell));
         Console.WriteLine(string.Format(inv, "Managed bytes allocated per training step (last epoch): {0:F1} on the calling thread, {1:F1} on every thread", allocPerStep, allocAllThreadsPerStep));
         Console.WriteLine("RESULT " + JsonSerializer.Serialize(result));

@@ -62,8 +62,11 @@ public static partial class RecurrentWeightGradient
     /// <summary>
     /// An LSTM's two weight gradients and its bias's from the one dZ both sides share, in one pass over dZ:
     /// <c>weightIh.Gradient = inputsᵀ·dZ</c>, <c>weightHh.Gradient = hiddenᵀ·dZ</c> and <c>biasGradient</c> = dZ's
-    /// column sums, each the same bits as <see cref="Compute(int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Parameter, Optimizer?)"/>
-    /// and <see cref="Gemm.ColumnSums"/> give; then the optimizer's update of W_ih, then of W_hh.
+    /// column sums, W_ih's and the bias's the same bits as <see cref="Compute(int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Parameter, Optimizer?)"/>
+    /// and <see cref="Gemm.ColumnSums"/> give; then the optimizer's update of W_ih, then of W_hh. W_hh's too, unless
+    /// rows whose input is zero share a hidden state (sequences that start blank, from a zero state): their dZ are
+    /// added first and the sum takes one row for them, so W_hh's sums are rounded differently there (the same bits
+    /// on any thread count).
     /// </summary>
     /// <param name="inputs">Rows of W_ih (features of each step's input).</param>
     /// <param name="units">Rows of W_hh (hidden units).</param>

@@ -89,6 +89,88 @@ public class RecurrentWeightGradientTests
         Assert.Equal(expectedHidden, hh.Gradient);
     }
 
+    [Theory]
+    [InlineData(50, 9, 28, 70, 80)]  // sequential MNIST's shape, fewer steps: groups that straddle blocks of rows
+    [InlineData(7, 5, 5, 64, 16)]    // the narrowest hidden side that is packed
+    public void Rows_that_share_a_blank_prefix_merge_into_one_row_of_the_hidden_side(int batch, int steps, int inputs, int units, int n)
+    {
+        // Sample s's first s mod 6 inputs are zeros (sample 2's −0) and, from the zero state, its hidden state is then
+        // the one all such samples share; its later inputs are drawn with some zeros, and one late input is blank
+        // again (a row with its own state). W_hh's sum merges the rows of a shared state; it must stay the sum up to
+        // rounding, the same on one and two threads, and W_ih and the bias keep the bits of the plain products.
+        int rows = steps * batch;
+        var random = new SeededRandom(batch + steps + units);
+        var x = new float[rows * inputs];
+        var h = new float[rows * units];
+        var dz = new float[rows * n];
+        random.FillNormal(dz, 0f, 1f);
+        var shared = new float[steps * units];
+        random.FillNormal(shared, 0f, 0.5f);
+        for (int t = 0; t < steps; t++)
+        {
+            for (int s = 0; s < batch; s++)
+            {
+                int p = t * batch + s, blank = s % 6;
+                Span<float> xRow = x.AsSpan(p * inputs, inputs), hRow = h.AsSpan(p * units, units);
+                if (t < blank || (s == 5 && t == steps - 1))
+                    xRow.Fill(s == 2 ? -0f : 0f);
+                else
+                {
+                    random.FillNormal(xRow, 0f, 1f);
+                    for (int i = 0; i < inputs; i += 3)
+                        xRow[i] = 0f;
+                }
+                // h of the step before: zeros at step 0, the shared state while every input so far was blank.
+                if (t == 0)
+                    hRow.Clear();
+                else if (t <= blank)
+                    shared.AsSpan(t * units, units).CopyTo(hRow);
+                else
+                    random.FillNormal(hRow, 0f, 0.5f);
+            }
+        }
+        var expectedIh = new float[inputs * n];
+        Gemm.MatMulTransposeAAt(KernelIsaInfo.Best, 1, inputs, n, rows, x, dz, expectedIh);
+        var expectedBias = new float[n];
+        Gemm.ColumnSums(rows, n, dz, expectedBias);
+        int saved = KernelThreads.Count;
+        try
+        {
+            float[]? first = null;
+            foreach (int threads in new[] { 1, 2 })
+            {
+                KernelThreads.Count = threads;
+                var ih = new Parameter("ih", inputs, n);
+                var hh = new Parameter("hh", units, n);
+                var bias = new float[n];
+                RecurrentWeightGradient.ComputeBothSides(inputs, units, n, rows, x, h, dz, ih, hh, bias, optimizer: null);
+                Assert.Equal(expectedIh, ih.Gradient);
+                Assert.Equal(expectedBias, bias);
+                for (int i = 0; i < units; i++)
+                {
+                    for (int j = 0; j < n; j++)
+                    {
+                        double sum = 0, scale = 0;
+                        for (int p = 0; p < rows; p++)
+                        {
+                            double term = (double)h[p * units + i] * dz[p * n + j];
+                            sum += term;
+                            scale += Math.Abs(term);
+                        }
+                        float got = hh.Gradient[i * n + j];
+                        Assert.True(Math.Abs(got - sum) <= 1e-5 * scale + 1e-6, $"W_hh's gradient [{i}, {j}] is {got}; the sum in doubles is {sum} (terms' magnitudes {scale}), {threads} thread(s)");
+                    }
+                }
+                first ??= hh.Gradient;
+                Assert.Equal(first, hh.Gradient);
+            }
+        }
+        finally
+        {
+            KernelThreads.Count = saved;
+        }
+    }
+
     [Fact]
     public void One_and_two_threads_give_the_same_bits()
     {
