@@ -18,7 +18,7 @@ path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "m
 with gzip.open(path) as f:
     images = np.frombuffer(f.read(), dtype=np.uint8, offset=16).reshape(-1, 28, 28)
 rng = np.random.default_rng(args.seed)
-forward, gradient, steps_kept, products_kept = [], [], [], []
+forward, gradient, steps_kept, products_kept, merged_rows = [], [], [], [], []
 for _ in range(args.batches):
     chunk = images[rng.choice(len(images), 50)]            # [sample, step, input]
     used = sum((chunk[r:r + 6, t, :] != 0).any(axis=0).sum() for t in range(28) for r in range(0, 50, 6))
@@ -31,9 +31,15 @@ for _ in range(args.batches):
     computed = [50 - max(0, int((blank > t).sum()) - 1) for t in range(28)]
     steps_kept.append(sum(computed) / (28 * 50))
     products_kept.append(sum(computed[1:]) / (27 * 50))                    # step 0 has no h.W_hh (zero state)
+    # W_hh's gradient: rows 50 to 1399 (step 0's h is zero), in blocks of 128; a row whose input is zero and whose h
+    # (the shared state: every input before it blank) equals an earlier such row's in its block merges into it
+    shared = [p for p in range(50, 28 * 50) if blank[p % 50] > p // 50]   # x_t zero and h_{t-1} shared
+    groups = {(p // 128, p // 50) for p in shared}                       # one kept row per (block, step)
+    merged_rows.append((len(shared) - len(groups)) / (27 * 50))
 blank_rows = np.argmax(np.concatenate([(images != 0).any(axis=2), np.ones((len(images), 1), bool)], axis=1), axis=1)
 print(f"pixels not zero: {(images != 0).mean():.1%}")
 print(f"forward: inputs a row tile sums, of 28: {np.mean(forward):.1%} (over {args.batches} chunks of 50)")
 print(f"W_ih's gradient: rows a column tile sums: {np.mean(gradient):.1%}")
 print(f"blank first rows: {np.mean(blank_rows):.2f} an image; rows a forward step computes: {np.mean(steps_kept):.1%},"
       f" of its h.W_hh products (steps 1 to 27): {np.mean(products_kept):.1%}")
+print(f"W_hh's gradient: rows merged into another (of steps 1 to 27): {np.mean(merged_rows):.1%}")

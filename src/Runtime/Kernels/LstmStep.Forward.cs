@@ -81,8 +81,8 @@ public static partial class LstmStep
         }
     }
 
-    /// <summary>Rows a block lists at a time (the list and its tiles' input masks are on the stack: 8 KB); a larger
-    /// block (over 1,536 rows on one thread) runs in parts of this many.</summary>
+    /// <summary>Rows a block lists at a time (the list and its tiles' input masks are on the stack: up to 8 KB); a
+    /// larger block (over 1,536 rows on one thread) runs in parts of this many.</summary>
     private const int ListedRows = 1536;
 
     private unsafe struct ForwardWork : IBlockWork
@@ -187,8 +187,8 @@ public static partial class LstmStep
         /// Lists in <paramref name="rows"/> the rows of [first, end) the step computes, and returns their count; after
         /// them, the rows whose input and state (x_t, h and c) have the bits of <paramref name="representative"/>'s, the
         /// first listed row whose input is zero. Such a row's step would compute the same values by the same operations
-        /// (a row's sums do not depend on its tile, but for the sign of a zero where the tile's inputs differ), so the
-        /// step copies them. From a zero initial state, every sequence with blank first inputs is one: a sequential
+        /// (a row's sums do not depend on its tile, but for the sign of a zero where the tile's inputs differ, and
+        /// wherever W_ih is finite), so the step copies them. From a zero initial state, every sequence with blank first inputs is one: a sequential
         /// MNIST image's first 4.8 rows on average: a chunk's steps then compute 83% of its rows and 86% of its h·W_hh
         /// products (bench/mnist_input_sparsity.py).
         /// </summary>
@@ -218,9 +218,6 @@ public static partial class LstmStep
             SameBits(Inputs + (nint)row * InputCount, Inputs + (nint)other * InputCount, InputCount)
             && SameBits(HiddenIn + (nint)row * Units, HiddenIn + (nint)other * Units, Units)
             && SameBits(CellsIn + (nint)row * Units, CellsIn + (nint)other * Units, Units);
-
-        private static unsafe bool SameBits(float* a, float* b, int count) =>
-            new ReadOnlySpan<int>(a, count).SequenceEqual(new ReadOnlySpan<int>(b, count));
 
         /// <summary>Copies what the step wrote for row <paramref name="from"/> (its activated gates, c', tanh c', h' and
         /// the sequence's h') to row <paramref name="to"/>.</summary>

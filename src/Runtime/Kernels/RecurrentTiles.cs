@@ -338,6 +338,11 @@ internal static class RecurrentTiles
         return true;
     }
 
+    /// <summary>Whether the <paramref name="count"/> floats from <paramref name="a"/> and from <paramref name="b"/> have
+    /// the same bits (so −0 is not +0, and a NaN equals the same NaN): rows that would give the same values.</summary>
+    public static unsafe bool SameBits(float* a, float* b, int count) =>
+        new ReadOnlySpan<int>(a, count).SequenceEqual(new ReadOnlySpan<int>(b, count));
+
     /// <summary>Eight floats, or the first <paramref name="valid"/> of them and zeros (the last block of units, which
     /// may end at the end of the array).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

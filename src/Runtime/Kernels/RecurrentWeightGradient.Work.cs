@@ -281,9 +281,9 @@ public static partial class RecurrentWeightGradient
         /// in the block whose input is zero too (sequences that start blank share their state: LstmStep copies it),
         /// its dZ is added to that row's in the strip after the first side's tiles and the bias's sums have read it,
         /// and the second side's tiles leave the row out: <c>h·dZ_p + h·dZ_q = h·(dZ_p + dZ_q)</c>, one row of
-        /// W_hh's sum instead of several (sequential MNIST: 13.6% of its rows). The first side never reads such rows
-        /// (its inputs are zeros) and the bias sums dZ as before; W_hh's sums are rounded once where the merged rows
-        /// were, so they are not the bits of <see cref="Compute(int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Parameter, Optimizer?)"/>,
+        /// W_hh's sum instead of several (sequential MNIST: 13.4% of its rows past the first step,
+        /// bench/mnist_input_sparsity.py). The first side never reads such rows (its inputs are zeros) and the bias
+        /// sums dZ as before; W_hh's sums are rounded once where the merged rows were, so they are not the bits of <see cref="Compute(int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Parameter, Optimizer?)"/>,
         /// but the same on any thread count (a block of rows merges the same rows wherever it runs).
         /// </summary>
         private readonly bool MergesRows => First.ListLength > 0 && Second.M > 0 && Second.Packed;
@@ -298,7 +298,7 @@ public static partial class RecurrentWeightGradient
             {
                 if (RecurrentTiles.IsZero(First.A + (nint)p * First.M, First.M))
                 {
-                    if (joined >= 0 && SameBits(Second.A + (nint)p * Second.M, Second.A + (nint)joined * Second.M, Second.M))
+                    if (joined >= 0 && RecurrentTiles.SameBits(Second.A + (nint)p * Second.M, Second.A + (nint)joined * Second.M, Second.M))
                     {
                         merges[1 + 2 * mergeCount] = p - p0;
                         merges[2 + 2 * mergeCount++] = joined - p0;
@@ -312,9 +312,6 @@ public static partial class RecurrentWeightGradient
             merges[0] = mergeCount;
             return mergeCount > 0;
         }
-
-        private static bool SameBits(float* a, float* b, int count) =>
-            new ReadOnlySpan<int>(a, count).SequenceEqual(new ReadOnlySpan<int>(b, count));
 
         /// <summary>Adds each merged row's 16 values of the strip to the row it joins, in the rows' order.</summary>
         private static void MergeStripRows(int* merges, float* strip)
