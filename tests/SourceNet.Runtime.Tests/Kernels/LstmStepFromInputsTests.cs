@@ -28,30 +28,10 @@ public class LstmStepFromInputsTests
     [MemberData(nameof(BatchesAndUnits))]
     public void Forward_from_the_inputs_has_the_bits_of_the_projection_then_the_step(int batch, int units)
     {
-        int saved = KernelThreads.Count;
-        try
+        foreach (int inputs in new[] { 1, 5, 28, 100 })
         {
-            foreach (int threads in new[] { 1, 2 })
-            {
-                KernelThreads.Count = threads;
-                foreach (int inputs in new[] { 1, 5, 28, 100 })
-                {
-                    bool sequences = inputs % 2 == 1;
-                    var lstm = new Case(batch, units, inputs, steps: 3, seed: batch * 1000 + units * 10 + inputs);
-                    State expected = lstm.RunTwoPasses(sequences);
-                    State actual = lstm.RunFromInputs(sequences);
-                    string at = $"batch {batch}, units {units}, inputs {inputs}, {threads} thread(s)";
-                    RecurrentAssert.SameBits(expected.Gates, actual.Gates, $"gates ({at})");
-                    RecurrentAssert.SameBits(expected.Cells, actual.Cells, $"cell states ({at})");
-                    RecurrentAssert.SameBits(expected.CellTanh, actual.CellTanh, $"tanh of the cell states ({at})");
-                    RecurrentAssert.SameBits(expected.Hidden, actual.Hidden, $"hidden states ({at})");
-                    RecurrentAssert.SameBits(expected.Sequence, actual.Sequence, $"the sequence output ({at})");
-                }
-            }
-        }
-        finally
-        {
-            KernelThreads.Count = saved;
+            var lstm = new Case(batch, units, inputs, steps: 3, seed: batch * 1000 + units * 10 + inputs);
+            AssertBitsOfTwoPasses(lstm, sequences: inputs % 2 == 1, $"batch {batch}, units {units}, inputs {inputs}");
         }
     }
 
@@ -64,26 +44,8 @@ public class LstmStepFromInputsTests
     {
         // Image-like inputs: a blank first step and border, each sample's own band of pixels, −0 among the zeros. The
         // tiles leave out the inputs that are zero in all their rows; every value must keep the bits of the two passes.
-        int saved = KernelThreads.Count;
-        try
-        {
-            foreach (int threads in new[] { 1, 2 })
-            {
-                KernelThreads.Count = threads;
-                var lstm = new Case(batch, units, inputs, steps: 4, seed: batch + inputs, blankBorders: true);
-                State expected = lstm.RunTwoPasses(sequences: true);
-                State actual = lstm.RunFromInputs(sequences: true);
-                string at = $"batch {batch}, units {units}, inputs {inputs}, {threads} thread(s)";
-                RecurrentAssert.SameBits(expected.Gates, actual.Gates, $"gates ({at})");
-                RecurrentAssert.SameBits(expected.Cells, actual.Cells, $"cell states ({at})");
-                RecurrentAssert.SameBits(expected.Hidden, actual.Hidden, $"hidden states ({at})");
-                RecurrentAssert.SameBits(expected.Sequence, actual.Sequence, $"the sequence output ({at})");
-            }
-        }
-        finally
-        {
-            KernelThreads.Count = saved;
-        }
+        var lstm = new Case(batch, units, inputs, steps: 4, seed: batch + inputs, blankBorders: true);
+        AssertBitsOfTwoPasses(lstm, sequences: true, $"batch {batch}, units {units}, inputs {inputs}");
     }
 
     [Theory]
@@ -94,21 +56,28 @@ public class LstmStepFromInputsTests
     {
         // Sample b's first b mod (steps + 1) inputs are zero (some all blank), one sample's blank steps are −0: from the
         // zero state the samples of each blank prefix are one state, which the kernel computes for one row and copies.
+        var lstm = new Case(batch, units, inputs, steps, seed: batch * 3 + inputs, blankPrefixes: true);
+        AssertBitsOfTwoPasses(lstm, sequences: true, $"batch {batch}, units {units}, inputs {inputs}, {steps} steps");
+    }
+
+    /// <summary>Runs <paramref name="lstm"/> from its inputs at one and at two threads: every buffer must have the bits
+    /// of the two passes it replaces.</summary>
+    private static void AssertBitsOfTwoPasses(Case lstm, bool sequences, string at)
+    {
         int saved = KernelThreads.Count;
         try
         {
             foreach (int threads in new[] { 1, 2 })
             {
                 KernelThreads.Count = threads;
-                var lstm = new Case(batch, units, inputs, steps, seed: batch * 3 + inputs, blankPrefixes: true);
-                State expected = lstm.RunTwoPasses(sequences: true);
-                State actual = lstm.RunFromInputs(sequences: true);
-                string at = $"batch {batch}, units {units}, inputs {inputs}, {threads} thread(s)";
-                RecurrentAssert.SameBits(expected.Gates, actual.Gates, $"gates ({at})");
-                RecurrentAssert.SameBits(expected.Cells, actual.Cells, $"cell states ({at})");
-                RecurrentAssert.SameBits(expected.CellTanh, actual.CellTanh, $"tanh of the cell states ({at})");
-                RecurrentAssert.SameBits(expected.Hidden, actual.Hidden, $"hidden states ({at})");
-                RecurrentAssert.SameBits(expected.Sequence, actual.Sequence, $"the sequence output ({at})");
+                State expected = lstm.RunTwoPasses(sequences);
+                State actual = lstm.RunFromInputs(sequences);
+                string where = $"{at}, {threads} thread(s)";
+                RecurrentAssert.SameBits(expected.Gates, actual.Gates, $"gates ({where})");
+                RecurrentAssert.SameBits(expected.Cells, actual.Cells, $"cell states ({where})");
+                RecurrentAssert.SameBits(expected.CellTanh, actual.CellTanh, $"tanh of the cell states ({where})");
+                RecurrentAssert.SameBits(expected.Hidden, actual.Hidden, $"hidden states ({where})");
+                RecurrentAssert.SameBits(expected.Sequence, actual.Sequence, $"the sequence output ({where})");
             }
         }
         finally
