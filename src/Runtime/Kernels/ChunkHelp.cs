@@ -5,9 +5,10 @@ namespace SourceNet.Kernels;
 
 /// <summary>
 /// Lets the threads of a training step split by samples (<see cref="TrainingChunks"/>) help each other at the end of
-/// their chunks. A chunk offers its weight-gradient pass (<see cref="RecurrentWeightGradient"/>: blocks of output
-/// columns, about a third of an LSTM chunk's work) while it runs it, and a thread whose own chunks are done takes blocks
-/// of it until every chunk of the step is done. On a shared machine one core is often slower than the other for
+/// their chunks. While a thread whose own chunks are done waits, a chunk offers its recurrent steps (<see cref="LstmStep"/>:
+/// each step's rows in two blocks; a sample's rows are independent of the others' through all the steps) and its
+/// weight-gradient pass (<see cref="RecurrentWeightGradient"/>: blocks of output columns, about a third of an LSTM
+/// chunk's work), and the waiting thread takes blocks of them until every chunk of the step is done. On a shared machine one core is often slower than the other for
 /// seconds at a time; with the samples split in halves, the step used to wait for the slow one's whole chunk.
 /// A block computes the same values whichever thread runs it, so this changes no bit.
 /// </summary>
@@ -90,6 +91,41 @@ internal static class ChunkHelp
         Exception? error = offer.Error;
         if (error is not null)
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error).Throw();
+    }
+
+    /// <summary>
+    /// <see cref="RunOffered(IBlockWork)"/> for work held in a struct: it is copied into this thread's holder for
+    /// TWork (made once per thread and type, so an offer allocates nothing), which helpers read it from.
+    /// </summary>
+    public static void RunOffered<TWork>(in TWork work)
+        where TWork : struct, IBlockWork
+    {
+        OfferedWork<TWork> holder = OfferedWork<TWork>.ForThisThread;
+        holder.Work = work;
+        try
+        {
+            RunOffered(holder);
+        }
+        finally
+        {
+            holder.Work = default;
+        }
+    }
+
+    /// <summary>A struct's work in a class, so another thread can run its blocks.</summary>
+    private sealed class OfferedWork<TWork> : IBlockWork
+        where TWork : struct, IBlockWork
+    {
+        [ThreadStatic]
+        private static OfferedWork<TWork>? t_holder;
+
+        public static OfferedWork<TWork> ForThisThread => t_holder ??= new OfferedWork<TWork>();
+
+        public TWork Work;
+
+        public int Blocks => Work.Blocks;
+
+        public void RunBlock(int block) => Work.RunBlock(block);
     }
 
     /// <summary>

@@ -78,6 +78,12 @@ public static partial class LstmStep
                 Units = units,
                 RowsPerBlock = rowsPerBlock,
             };
+            if (parts <= 1 && OfferRows(batch) is int half and > 0)
+            {
+                work.RowsPerBlock = half;
+                ChunkHelp.RunOffered(work);
+                return;
+            }
             BlockRunner.Run(work, parts);
         }
     }

@@ -140,16 +140,7 @@ public static partial class RecurrentWeightGradient
                 // In a training chunk that other threads could help: a few blocks, offered (each block packs its rows
                 // of A again, so no more than a few).
                 work.PanelsPerBlock = (panels + OfferedBlocks - 1) / OfferedBlocks;
-                OfferedPass pass = t_offered ??= new OfferedPass();
-                pass.Work = work;
-                try
-                {
-                    ChunkHelp.RunOffered(pass);
-                }
-                finally
-                {
-                    pass.Work = default;
-                }
+                ChunkHelp.RunOffered(work);
                 return;
             }
             BlockRunner.Run(work, parts);
@@ -158,18 +149,4 @@ public static partial class RecurrentWeightGradient
 
     /// <summary>Blocks of columns a pass offers to helpers (<see cref="ChunkHelp"/>).</summary>
     private const int OfferedBlocks = 4;
-
-    /// <summary>This thread's offered pass (made once per thread, so a step allocates nothing).</summary>
-    [ThreadStatic]
-    private static OfferedPass? t_offered;
-
-    /// <summary>The pass's <see cref="Work"/> in a class, so <see cref="ChunkHelp"/> can hand it to another thread.</summary>
-    private sealed class OfferedPass : IBlockWork
-    {
-        public Work Work;
-
-        public int Blocks => Work.Blocks;
-
-        public void RunBlock(int block) => Work.RunBlock(block);
-    }
 }

@@ -9,7 +9,8 @@ namespace SourceNet.Runtime.Tests.Kernels;
 /// <see cref="ChunkHelp"/>: a chunk's offered blocks run exactly once each, some on the thread whose chunk is done; the
 /// owner returns only when every block is done and rethrows a helper's exception; a helper stops once the chunks that
 /// started have finished, and does not wait for chunks not yet started; an offer is made only while a helper waits.
-/// And <see cref="RecurrentWeightGradient"/>'s offered pass gives the bits of the whole product.
+/// And <see cref="RecurrentWeightGradient"/>'s offered pass gives the bits of the whole product, and
+/// <see cref="LstmStep"/>'s offered steps the bits of the steps on one thread.
 /// </summary>
 [Collection(KernelSettingsCollection.Name)]
 public class ChunkHelpTests
@@ -99,6 +100,62 @@ public class ChunkHelpTests
         Assert.Equal(expectedIh.Gradient, ih.Gradient);
         Assert.Equal(expectedHh.Gradient, hh.Gradient);
         Assert.Equal(expectedBias, bias);
+    }
+
+    [Theory]
+    [InlineData(50, 128, 28, 6)] // sequential MNIST's chunk (fewer steps): two blocks of 25 rows a step
+    [InlineData(13, 9, 5, 4)]    // partial blocks of units, blocks of 7 and 6 rows
+    public void The_offered_LSTM_steps_have_the_bits_of_the_steps_on_one_thread(int batch, int units, int inputs, int steps)
+    {
+        // Each step's rows in two blocks, one of which the waiting thread may take; blank first inputs for some
+        // samples, so the forward's copies run in the blocks too.
+        int width = 4 * units;
+        var random = new SeededRandom(batch + units + inputs);
+        var weightIh = new float[inputs * width];
+        var biasIh = new float[width];
+        var weightHh = new float[units * width];
+        var biasHh = new float[width];
+        var stepInputs = new float[steps * batch * inputs];
+        var lastHidden = new float[batch * units];
+        random.FillNormal(weightIh, 0f, 0.5f);
+        random.FillNormal(biasIh, 0f, 0.5f);
+        random.FillNormal(weightHh, 0f, 0.3f);
+        random.FillNormal(biasHh, 0f, 0.5f);
+        random.FillNormal(stepInputs, 0f, 1f);
+        random.FillNormal(lastHidden, 0f, 0.1f);
+        for (int t = 0; t < steps; t++)
+        {
+            for (int b = 0; b < batch; b++)
+            {
+                if (t < b % 4)
+                    Array.Clear(stepInputs, (t * batch + b) * inputs, inputs);
+            }
+        }
+        var forwardWeights = new float[LstmStep.ForwardFromInputsWeightsLength(units, inputs)];
+        var backwardWeights = new float[LstmStep.BackwardWeightsLength(units)];
+        LstmStep.PackForwardFromInputsWeights(units, inputs, weightIh, biasIh, weightHh, forwardWeights);
+        LstmStep.PackBackwardWeights(units, weightHh, backwardWeights);
+        float[][] Run()
+        {
+            var gates = new float[steps * batch * width];
+            var cells = new float[(steps + 1) * batch * units];
+            var cellTanh = new float[steps * batch * units];
+            var hidden = new float[(steps + 1) * batch * units];
+            var sequence = new float[batch * steps * units];
+            for (int t = 0; t < steps; t++)
+                LstmStep.ForwardFromInputs(batch, units, inputs, steps, t, stepInputs, forwardWeights, biasHh, gates, cells, cellTanh, hidden, sequence);
+            float[] forwardGates = (float[])gates.Clone();
+            var cellGradient = new float[batch * units];
+            for (int t = steps - 1; t >= 0; t--)
+                LstmStep.Backward(batch, units, steps, t, backwardWeights, gates, cells, cellTanh, lastHidden, sequence, cellGradient, gates);
+            return [forwardGates, cells, cellTanh, hidden, sequence, gates, cellGradient];
+        }
+        float[][] alone = Run();
+        float[][] helped = [];
+        WithHelper(() => helped = Run());
+        string[] names = ["gates", "cell states", "tanh c", "hidden states", "sequence", "dZ", "dLoss/dc of the first state"];
+        for (int i = 0; i < alone.Length; i++)
+            RecurrentAssert.SameBits(alone[i], helped[i], $"{names[i]} with a helper");
     }
 
     /// <summary>Runs <paramref name="owner"/> as chunk 0 of two while another thread, its own chunk done, helps (the
