@@ -50,6 +50,21 @@ internal static class ChunkHelp
     /// run at the same speed, neither is idle when the other's pass starts).</summary>
     public static bool CanOffer => t_slot != 0 && Volatile.Read(ref s_helpers) > 0;
 
+    /// <summary>
+    /// <see cref="CanOffer"/> for work of type TWork, which <see cref="RunOffered{TWork}(in TWork)"/> would then run. In a
+    /// chunk it makes this thread's holder for TWork first, offered or not: on the chunk's first steps (a warm-up),
+    /// not on the first offer, which comes whenever a helper first waits (a step that allocated would break the 0
+    /// bytes a step).
+    /// </summary>
+    public static bool CanOfferWork<TWork>()
+        where TWork : struct, IBlockWork
+    {
+        if (t_slot == 0)
+            return false;
+        _ = OfferedWork<TWork>.ForThisThread;
+        return Volatile.Read(ref s_helpers) > 0;
+    }
+
     /// <summary>Threads in <see cref="HelpWhileOthersRun"/>.</summary>
     private static int s_helpers;
 

@@ -78,7 +78,7 @@ public static partial class LstmStep
                 Units = units,
                 RowsPerBlock = rowsPerBlock,
             };
-            if (parts <= 1 && OfferRows(batch) is int half and > 0)
+            if (parts <= 1 && OfferRows<BackwardWork>(batch) is int half and > 0)
             {
                 work.RowsPerBlock = half;
                 ChunkHelp.RunOffered(work);

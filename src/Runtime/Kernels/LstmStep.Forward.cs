@@ -77,7 +77,7 @@ public static partial class LstmStep
             work.Batch = batch;
             work.Units = units;
             work.RowsPerBlock = rowsPerBlock;
-            if (parts <= 1 && OfferRows(batch) is int half and > 0)
+            if (parts <= 1 && OfferRows<ForwardWork>(batch) is int half and > 0)
             {
                 work.RowsPerBlock = half;
                 ChunkHelp.RunOffered(work);
@@ -89,14 +89,16 @@ public static partial class LstmStep
 
     /// <summary>
     /// Rows per block when a step of <paramref name="batch"/> rows on one thread offers them to a helper
-    /// (<see cref="ChunkHelp.CanOffer"/>: another thread of the step has finished its chunks and waits), else 0: two
+    /// (<see cref="ChunkHelp.CanOfferWork{TWork}"/>: another thread of the step has finished its chunks and waits), else 0: two
     /// blocks of half the rows. A sample's steps depend on its own rows alone, and each row's values are the same in
     /// any block, so a helper may take either. Each step then waits for the other's block, which happens only when
     /// one core lags the other. On the shared 2-core VM, alternating with and without every ten steps in one process
     /// (fourteen runs of 400 training steps of sequential MNIST at 2 threads), the median step was 2-7% shorter with
     /// it in ten runs and the same (within 0.03 ms) in the other four.
     /// </summary>
-    private static int OfferRows(int batch) => batch >= 12 && ChunkHelp.CanOffer ? (batch + 1) / 2 : 0;
+    private static int OfferRows<TWork>(int batch)
+        where TWork : struct, IBlockWork =>
+        batch >= 12 && ChunkHelp.CanOfferWork<TWork>() ? (batch + 1) / 2 : 0;
 
     /// <summary>Rows a block lists at a time (the list and its tiles' input masks are on the stack: up to 8 KB); a
     /// larger block (over 1,536 rows on one thread) runs in parts of this many.</summary>

@@ -135,7 +135,7 @@ public static partial class RecurrentWeightGradient
                 B = pb, Bias = hasBias ? bias : null, N = n, Rows = rows,
                 PanelsPerBlock = parts <= 1 ? panels : (panels + parts - 1) / parts,
             };
-            if (ChunkHelp.CanOffer && panels >= OfferedBlocks)
+            if (panels >= OfferedBlocks && ChunkHelp.CanOfferWork<Work>())
             {
                 // In a training chunk that other threads could help: a few blocks, offered (each block packs its rows
                 // of A again, so no more than a few).

@@ -158,6 +158,61 @@ public class ChunkHelpTests
             RecurrentAssert.SameBits(alone[i], helped[i], $"{names[i]} with a helper");
     }
 
+    [Fact]
+    public void An_offered_step_allocates_nothing_once_its_chunk_has_run_a_step()
+    {
+        // The holder an offer hands to the helper is made on the chunk's first steps, offered or not: the first offer,
+        // whenever a helper first waits, must not allocate (0 bytes a training step).
+        const int batch = 24, units = 16, inputs = 5, steps = 2, width = 4 * units;
+        var random = new SeededRandom(5);
+        var weightIh = new float[inputs * width];
+        var biasIh = new float[width];
+        var weightHh = new float[units * width];
+        var biasHh = new float[width];
+        var stepInputs = new float[steps * batch * inputs];
+        random.FillNormal(weightIh, 0f, 0.5f);
+        random.FillNormal(weightHh, 0f, 0.3f);
+        random.FillNormal(stepInputs, 0f, 1f);
+        var forwardWeights = new float[LstmStep.ForwardFromInputsWeightsLength(units, inputs)];
+        var backwardWeights = new float[LstmStep.BackwardWeightsLength(units)];
+        LstmStep.PackForwardFromInputsWeights(units, inputs, weightIh, biasIh, weightHh, forwardWeights);
+        LstmStep.PackBackwardWeights(units, weightHh, backwardWeights);
+        var gates = new float[steps * batch * width];
+        var cells = new float[(steps + 1) * batch * units];
+        var cellTanh = new float[steps * batch * units];
+        var hidden = new float[(steps + 1) * batch * units];
+        var lastHidden = new float[batch * units];
+        var cellGradient = new float[batch * units];
+        void Steps()
+        {
+            for (int t = 0; t < steps; t++)
+                LstmStep.ForwardFromInputs(batch, units, inputs, steps, t, stepInputs, forwardWeights, biasHh, gates, cells, cellTanh, hidden, default);
+            for (int t = steps - 1; t >= 0; t--)
+                LstmStep.Backward(batch, units, steps, t, backwardWeights, gates, cells, cellTanh, lastHidden, default, cellGradient, gates);
+        }
+        // The chunk's first steps, with no helper waiting: nothing is offered.
+        SpinWait.SpinUntil(KernelWorkers.TryAcquire);
+        int saved = ChunkHelp.Enter(0);
+        try
+        {
+            Steps();
+        }
+        finally
+        {
+            ChunkHelp.Restore(saved);
+            KernelWorkers.Release();
+        }
+        // Then a helper waits, and every step is offered for the first time.
+        long allocated = -1;
+        WithHelper(() =>
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Steps();
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        });
+        Assert.Equal(0, allocated);
+    }
+
     /// <summary>Runs <paramref name="owner"/> as chunk 0 of two while another thread, its own chunk done, helps (the
     /// workers held, as a training step holds them); returns the helper's thread id.</summary>
     private static List<int> WithHelper(Action owner)
