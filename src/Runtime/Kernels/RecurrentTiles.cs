@@ -112,21 +112,14 @@ internal static class RecurrentTiles
     }
 
     /// <summary>
-    /// <see cref="SumPanel{TRows}(float*, nint, nint, float*, Vector256{float}, Vector256{float}, Vector256{float}*)"/>
-    /// over the k whose bits are set in <paramref name="columns"/> alone, in increasing order: the k where every row of
-    /// the tile is zero (<see cref="NonZeroColumns(float*, nint, int, int)"/>) add 0·b to each chain, which leaves a sum as it was wherever b is
-    /// finite (but for the sign of a zero sum), so a tile of sparse inputs (the blank border of an image) skips them.
+    /// <see cref="SumPanel{TRows}(float*, int*, nint, nint, float*, Vector256{float}, Vector256{float}, Vector256{float}*)"/>
+    /// for the TRows rows <c>a + rows[r]·stride</c> of a list, over the k whose bits are set in <paramref name="columns"/>
+    /// alone, in increasing order: the k where every row of the tile is zero (<see cref="NonZeroColumns"/>) add 0·b to
+    /// each chain, which leaves a sum as it was wherever b is finite (but for the sign of a zero sum), so a tile of
+    /// sparse inputs (the blank border of an image) skips them.
     /// </summary>
     // Its own loop, not SumPanel's with a generic walk over k: that walk cost SumPanel's loop, the hottest of the
     // recurrent kernels, a shift and an add per k where it now bumps one pointer (the JIT's code, compared).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe void SumPanelColumns<TRows>(float* a0, nint stride, ulong columns, float* b, Vector256<float> start0, Vector256<float> start1,
-        Vector256<float>* sums)
-        where TRows : struct, ITileCount =>
-        SumPanelColumns<TRows>(a0, a0 + stride, a0 + 2 * stride, a0 + 3 * stride, a0 + 4 * stride, a0 + 5 * stride, columns, b, start0, start1, sums);
-
-    /// <summary><see cref="SumPanelColumns{TRows}(float*, nint, ulong, float*, Vector256{float}, Vector256{float}, Vector256{float}*)"/>
-    /// for the TRows rows <c>a + rows[r]·stride</c> of a list.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void SumPanelColumns<TRows>(float* a, int* rows, nint stride, ulong columns, float* b, Vector256<float> start0, Vector256<float> start1,
         Vector256<float>* sums)
@@ -163,34 +156,24 @@ internal static class RecurrentTiles
         sums[6] = c30; sums[7] = c31; sums[8] = c40; sums[9] = c41; sums[10] = c50; sums[11] = c51;
     }
 
-    /// <summary>The most columns <see cref="NonZeroColumns(float*, nint, int, int)"/> describes (the bits of its mask).</summary>
+    /// <summary>The most columns <see cref="NonZeroColumns"/> describes (the bits of its mask).</summary>
     public const int MaskedColumns = 64;
 
     /// <summary>
-    /// A bit for each of the <paramref name="columns"/> (at most <see cref="MaskedColumns"/>) columns of rows [0,
-    /// <paramref name="rows"/>) from <paramref name="a0"/> (rows <paramref name="stride"/> apart): set where any row's
-    /// value is not zero (NaN included), clear where all are +0 or −0.
+    /// A bit for each of the <paramref name="columns"/> (at most <see cref="MaskedColumns"/>) columns of the
+    /// <paramref name="count"/> rows <c>a + rows[r]·stride</c> of a list: set where any row's value is not zero (NaN
+    /// included), clear where all are +0 or −0.
     /// </summary>
-    public static unsafe ulong NonZeroColumns(float* a0, nint stride, int rows, int columns)
-    {
-        ulong mask = 0;
-        for (int r = 0; r < rows; r++)
-            mask |= NonZeroColumns(a0 + r * stride, columns);
-        return mask;
-    }
-
-    /// <summary><see cref="NonZeroColumns(float*, nint, int, int)"/> of the <paramref name="count"/> rows
-    /// <c>a + rows[r]·stride</c> of a list.</summary>
     public static unsafe ulong NonZeroColumns(float* a, int* rows, int count, nint stride, int columns)
     {
         ulong mask = 0;
         for (int r = 0; r < count; r++)
-            mask |= NonZeroColumns(a + rows[r] * stride, columns);
+            mask |= RowNonZeroColumns(a + rows[r] * stride, columns);
         return mask;
     }
 
     /// <summary>The bits of one row's <paramref name="columns"/> values that are not zero.</summary>
-    private static unsafe ulong NonZeroColumns(float* a, int columns)
+    private static unsafe ulong RowNonZeroColumns(float* a, int columns)
     {
         ulong mask = 0;
         int k = 0;

@@ -109,50 +109,10 @@ public class ChunkHelpTests
     {
         // Each step's rows in two blocks, one of which the waiting thread may take; blank first inputs for some
         // samples, so the forward's copies run in the blocks too.
-        int width = 4 * units;
-        var random = new SeededRandom(batch + units + inputs);
-        var weightIh = new float[inputs * width];
-        var biasIh = new float[width];
-        var weightHh = new float[units * width];
-        var biasHh = new float[width];
-        var stepInputs = new float[steps * batch * inputs];
-        var lastHidden = new float[batch * units];
-        random.FillNormal(weightIh, 0f, 0.5f);
-        random.FillNormal(biasIh, 0f, 0.5f);
-        random.FillNormal(weightHh, 0f, 0.3f);
-        random.FillNormal(biasHh, 0f, 0.5f);
-        random.FillNormal(stepInputs, 0f, 1f);
-        random.FillNormal(lastHidden, 0f, 0.1f);
-        for (int t = 0; t < steps; t++)
-        {
-            for (int b = 0; b < batch; b++)
-            {
-                if (t < b % 4)
-                    Array.Clear(stepInputs, (t * batch + b) * inputs, inputs);
-            }
-        }
-        var forwardWeights = new float[LstmStep.ForwardFromInputsWeightsLength(units, inputs)];
-        var backwardWeights = new float[LstmStep.BackwardWeightsLength(units)];
-        LstmStep.PackForwardFromInputsWeights(units, inputs, weightIh, biasIh, weightHh, forwardWeights);
-        LstmStep.PackBackwardWeights(units, weightHh, backwardWeights);
-        float[][] Run()
-        {
-            var gates = new float[steps * batch * width];
-            var cells = new float[(steps + 1) * batch * units];
-            var cellTanh = new float[steps * batch * units];
-            var hidden = new float[(steps + 1) * batch * units];
-            var sequence = new float[batch * steps * units];
-            for (int t = 0; t < steps; t++)
-                LstmStep.ForwardFromInputs(batch, units, inputs, steps, t, stepInputs, forwardWeights, biasHh, gates, cells, cellTanh, hidden, sequence);
-            float[] forwardGates = (float[])gates.Clone();
-            var cellGradient = new float[batch * units];
-            for (int t = steps - 1; t >= 0; t--)
-                LstmStep.Backward(batch, units, steps, t, backwardWeights, gates, cells, cellTanh, lastHidden, sequence, cellGradient, gates);
-            return [forwardGates, cells, cellTanh, hidden, sequence, gates, cellGradient];
-        }
-        float[][] alone = Run();
+        var lstm = new LstmSteps(batch, units, inputs, steps, seed: batch + units + inputs);
+        float[][] alone = lstm.Run();
         float[][] helped = [];
-        WithHelper(() => helped = Run());
+        WithHelper(() => helped = lstm.Run());
         string[] names = ["gates", "cell states", "tanh c", "hidden states", "sequence", "dZ", "dLoss/dc of the first state"];
         for (int i = 0; i < alone.Length; i++)
             RecurrentAssert.SameBits(alone[i], helped[i], $"{names[i]} with a helper");
@@ -163,39 +123,13 @@ public class ChunkHelpTests
     {
         // The holder an offer hands to the helper is made on the chunk's first steps, offered or not: the first offer,
         // whenever a helper first waits, must not allocate (0 bytes a training step).
-        const int batch = 24, units = 16, inputs = 5, steps = 2, width = 4 * units;
-        var random = new SeededRandom(5);
-        var weightIh = new float[inputs * width];
-        var biasIh = new float[width];
-        var weightHh = new float[units * width];
-        var biasHh = new float[width];
-        var stepInputs = new float[steps * batch * inputs];
-        random.FillNormal(weightIh, 0f, 0.5f);
-        random.FillNormal(weightHh, 0f, 0.3f);
-        random.FillNormal(stepInputs, 0f, 1f);
-        var forwardWeights = new float[LstmStep.ForwardFromInputsWeightsLength(units, inputs)];
-        var backwardWeights = new float[LstmStep.BackwardWeightsLength(units)];
-        LstmStep.PackForwardFromInputsWeights(units, inputs, weightIh, biasIh, weightHh, forwardWeights);
-        LstmStep.PackBackwardWeights(units, weightHh, backwardWeights);
-        var gates = new float[steps * batch * width];
-        var cells = new float[(steps + 1) * batch * units];
-        var cellTanh = new float[steps * batch * units];
-        var hidden = new float[(steps + 1) * batch * units];
-        var lastHidden = new float[batch * units];
-        var cellGradient = new float[batch * units];
-        void Steps()
-        {
-            for (int t = 0; t < steps; t++)
-                LstmStep.ForwardFromInputs(batch, units, inputs, steps, t, stepInputs, forwardWeights, biasHh, gates, cells, cellTanh, hidden, default);
-            for (int t = steps - 1; t >= 0; t--)
-                LstmStep.Backward(batch, units, steps, t, backwardWeights, gates, cells, cellTanh, lastHidden, default, cellGradient, gates);
-        }
+        var lstm = new LstmSteps(batch: 24, units: 16, inputs: 5, steps: 2, seed: 5);
         // The chunk's first steps, with no helper waiting: nothing is offered.
         SpinWait.SpinUntil(KernelWorkers.TryAcquire);
         int saved = ChunkHelp.Enter(0);
         try
         {
-            Steps();
+            lstm.Run();
         }
         finally
         {
@@ -204,13 +138,84 @@ public class ChunkHelpTests
         }
         // Then a helper waits, and every step is offered for the first time.
         long allocated = -1;
-        WithHelper(() =>
+        WithHelper(() => allocated = lstm.StepAllocations());
+        Assert.Equal(0, allocated);
+    }
+
+    /// <summary>An LSTM's forward and backward steps (<see cref="LstmStep"/>) on its own buffers: sample b's first b mod
+    /// 4 inputs blank, the rest drawn.</summary>
+    private sealed class LstmSteps
+    {
+        private readonly int _batch, _units, _inputs, _steps;
+        private readonly float[] _stepInputs, _biasHh, _lastHidden, _forwardWeights, _backwardWeights;
+        private readonly float[] _gates, _cells, _cellTanh, _hidden, _sequence, _cellGradient;
+
+        public LstmSteps(int batch, int units, int inputs, int steps, int seed)
+        {
+            (_batch, _units, _inputs, _steps) = (batch, units, inputs, steps);
+            int width = 4 * units;
+            var random = new SeededRandom(seed);
+            var weightIh = new float[inputs * width];
+            var biasIh = new float[width];
+            var weightHh = new float[units * width];
+            _biasHh = new float[width];
+            _stepInputs = new float[steps * batch * inputs];
+            _lastHidden = new float[batch * units];
+            random.FillNormal(weightIh, 0f, 0.5f);
+            random.FillNormal(biasIh, 0f, 0.5f);
+            random.FillNormal(weightHh, 0f, 0.3f);
+            random.FillNormal(_biasHh, 0f, 0.5f);
+            random.FillNormal(_stepInputs, 0f, 1f);
+            random.FillNormal(_lastHidden, 0f, 0.1f);
+            for (int t = 0; t < steps; t++)
+            {
+                for (int b = 0; b < batch; b++)
+                {
+                    if (t < b % 4)
+                        Array.Clear(_stepInputs, (t * batch + b) * inputs, inputs);
+                }
+            }
+            _forwardWeights = new float[LstmStep.ForwardFromInputsWeightsLength(units, inputs)];
+            _backwardWeights = new float[LstmStep.BackwardWeightsLength(units)];
+            LstmStep.PackForwardFromInputsWeights(units, inputs, weightIh, biasIh, weightHh, _forwardWeights);
+            LstmStep.PackBackwardWeights(units, weightHh, _backwardWeights);
+            _gates = new float[steps * batch * width];
+            _cells = new float[(steps + 1) * batch * units];
+            _cellTanh = new float[steps * batch * units];
+            _hidden = new float[(steps + 1) * batch * units];
+            _sequence = new float[batch * steps * units];
+            _cellGradient = new float[batch * units];
+        }
+
+        /// <summary>Every step forward, then backward (dZ over the gates), from the zero state; returns copies of the
+        /// gates after the forward, the cells, tanh c, h, the sequence, dZ and the last dLoss/dc.</summary>
+        public float[][] Run()
+        {
+            Steps(out float[] forwardGates);
+            return [forwardGates, Copy(_cells), Copy(_cellTanh), Copy(_hidden), Copy(_sequence), Copy(_gates), Copy(_cellGradient)];
+        }
+
+        /// <summary>Managed bytes this thread allocates in the steps themselves.</summary>
+        public long StepAllocations()
         {
             long before = GC.GetAllocatedBytesForCurrentThread();
-            Steps();
-            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        });
-        Assert.Equal(0, allocated);
+            Steps(out _, keepGates: false);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        private void Steps(out float[] forwardGates, bool keepGates = true)
+        {
+            Array.Clear(_cells);
+            Array.Clear(_hidden);
+            Array.Clear(_cellGradient);
+            for (int t = 0; t < _steps; t++)
+                LstmStep.ForwardFromInputs(_batch, _units, _inputs, _steps, t, _stepInputs, _forwardWeights, _biasHh, _gates, _cells, _cellTanh, _hidden, _sequence);
+            forwardGates = keepGates ? Copy(_gates) : [];
+            for (int t = _steps - 1; t >= 0; t--)
+                LstmStep.Backward(_batch, _units, _steps, t, _backwardWeights, _gates, _cells, _cellTanh, _lastHidden, _sequence, _cellGradient, _gates);
+        }
+
+        private static float[] Copy(float[] values) => (float[])values.Clone();
     }
 
     /// <summary>Runs <paramref name="owner"/> as chunk 0 of two while another thread, its own chunk done, helps (the

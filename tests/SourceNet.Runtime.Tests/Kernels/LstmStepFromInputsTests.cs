@@ -157,11 +157,13 @@ public class LstmStepFromInputsTests
         rows[2 * 70 + 66] = 3f; // beyond the columns asked for
         unsafe
         {
+            // The rows of a tile's list: all three, the first two, the second alone.
+            int* all = stackalloc int[] { 0, 1, 2 };
             fixed (float* a = rows)
             {
-                Assert.Equal((1UL << 0) | (1UL << 9) | (1UL << 63), RecurrentTiles.NonZeroColumns(a, 70, 3, 64));
-                Assert.Equal((1UL << 0) | (1UL << 9), RecurrentTiles.NonZeroColumns(a, 70, 2, 13));
-                Assert.Equal(0UL, RecurrentTiles.NonZeroColumns(a + 70, 70, 1, 5));
+                Assert.Equal((1UL << 0) | (1UL << 9) | (1UL << 63), RecurrentTiles.NonZeroColumns(a, all, 3, 70, 64));
+                Assert.Equal((1UL << 0) | (1UL << 9), RecurrentTiles.NonZeroColumns(a, all, 2, 70, 13));
+                Assert.Equal(0UL, RecurrentTiles.NonZeroColumns(a, all + 1, 1, 70, 5));
             }
         }
         Assert.Equal((1UL << 28) - 1, RecurrentTiles.AllColumns(28));
