@@ -36,6 +36,7 @@ internal static class StepBreakdown
         // dZ is written over the activated gates, as in the generated code.
         float[] gateGradients = gates;
         var cellGradient = new float[batch * Units];
+        var sharedSteps = new int[batch];
         var forwardWeights = new float[LstmStep.ForwardFromInputsWeightsLength(Units, Inputs)];
         var hiddenForwardWeights = new float[LstmStep.ForwardWeightsLength(Units)];
         var backwardWeights = new float[LstmStep.BackwardWeightsLength(Units)];
@@ -76,10 +77,11 @@ internal static class StepBreakdown
                 Array.Clear(cellGradient, 0, batch * Units);
                 LstmStep.PackBackwardWeights(Units, lstm.WeightHh.Value, backwardWeights);
             }),
+            ("rows sharing their first steps", () => LstmStep.FindSharedSteps(batch, Units, Inputs, Steps, stepInputs, hidden, cells, sharedSteps)),
             ("backward steps (28)", () =>
             {
                 for (int t = Steps - 1; t >= 0; t--)
-                    LstmStep.Backward(batch, Units, Steps, t, backwardWeights, gates, cells, cellTanh, hiddenGradient, default, cellGradient, gateGradients);
+                    LstmStep.Backward(batch, Units, Steps, t, backwardWeights, gates, cells, cellTanh, hiddenGradient, default, cellGradient, gateGradients, sharedSteps);
             }),
             ("dW_ih + dW_hh + bias, one pass over dZ", () => RecurrentWeightGradient.ComputeBothSides(Inputs, Units, Width, batch * Steps, stepInputs, hidden, gateGradients, weightIh, weightHh, biasGradient, null)),
             ("sum of 2 chunks' W_hh gradient", () => TensorPrimitives.Add(weightHh.Gradient, replicaGradient, weightHh.Gradient)),

@@ -50,8 +50,22 @@ internal sealed class LstmKind : RecurrentKind
 
     protected override IEnumerable<string> FieldNames => new[]
     {
-        "StepInputs", "Gates", "Hidden", "Cells", "CellTanh", "CellGradient", "StepInputGradients", "ForwardWeights", "BackwardWeights",
+        "StepInputs", "Gates", "Hidden", "Cells", "CellTanh", "CellGradient", "StepInputGradients", "ForwardWeights", "BackwardWeights", "SharedSteps",
     };
+
+    /// <summary>
+    /// Whether backpropagation through time carries the rows that share their first steps once
+    /// (LstmStep.FindSharedSteps): each row's own dZ is then not kept, only the sums the weights' gradients take, so
+    /// not where a layer below reads dLoss/dInput or where each step's output has its own gradient.
+    /// </summary>
+    private static bool CarriesSharedRowsOnce(LayerContext c) => c.InputGradient is null && !((LstmSpec)c.Layer).ReturnSequences;
+
+    public override void WriteDeclarations(LayerContext c)
+    {
+        base.WriteDeclarations(c);
+        if (CarriesSharedRowsOnce(c))
+            c.W.Line($"private readonly int[] {c.Member("SharedSteps")};");
+    }
 
     protected override IEnumerable<(string Suffix, string PerSample)> ForwardBuffers(LayerContext c)
     {
@@ -73,6 +87,8 @@ internal sealed class LstmKind : RecurrentKind
     public override void WriteAllocations(LayerContext c)
     {
         base.WriteAllocations(c);
+        if (CarriesSharedRowsOnce(c))
+            c.W.Line($"{c.Member("SharedSteps")} = new int[maxBatchSize];");
         var lstm = (LstmSpec)c.Layer;
         if (lstm.ForgetBias != 0f)
         {
@@ -121,14 +137,28 @@ internal sealed class LstmKind : RecurrentKind
     /// step reads (LstmStep.Backward). A chunk of 50 samples then keeps one 2.9 MB buffer of gates instead of two.</summary>
     protected override string GateGradients(LayerContext c) => c.Member("Gates");
 
-    protected override void WriteBackwardState(LayerContext c) =>
+    public override void WriteReplicaAllocations(LayerContext c)
+    {
+        base.WriteReplicaAllocations(c);
+        if (CarriesSharedRowsOnce(c))
+            c.W.Line($"{c.Member("SharedSteps")} = global::System.Array.Empty<int>();");
+    }
+
+    protected override void WriteBackwardState(LayerContext c)
+    {
         c.W.Line($"global::System.Array.Clear({c.Member("CellGradient")}, 0, batch * {c.Constant("Units")});");
+        if (CarriesSharedRowsOnce(c))
+        {
+            c.W.Line("// The samples whose first inputs are zeros share their first steps (the same state): the steps there carry them once");
+            c.W.Line($"{Cell}.FindSharedSteps(batch, {c.Constant("Units")}, {c.Constant("Inputs")}, {c.Constant("Steps")}, {c.Member("StepInputs")}, {c.Member("Hidden")}, {c.Member("Cells")}, {c.Member("SharedSteps")});");
+        }
+    }
 
     protected override void WriteBackwardStep(LayerContext c, string outputGradient)
     {
         var lstm = (LstmSpec)c.Layer;
         string units = c.Constant("Units");
         c.W.Line($"// dLoss/dh = dZ(step + 1) x W_hh^T ([batch, {Text.Of(4L * lstm.Units)}] x [{Text.Of(4L * lstm.Units)}, {Text.Of(lstm.Units)}]), the output's gradient at the last step; the gates' dZ of this step (over its activated gates) and dLoss/dc of the step before in the product's epilogue");
-        c.W.Line($"{Cell}.Backward(batch, {units}, {c.Constant("Steps")}, step, {c.Member("BackwardWeights")}, {c.Member("Gates")}, {c.Member("Cells")}, {c.Member("CellTanh")}, {LastHiddenGradient(c)}, {outputGradient}, {c.Member("CellGradient")}, {GateGradients(c)});");
+        c.W.Line($"{Cell}.Backward(batch, {units}, {c.Constant("Steps")}, step, {c.Member("BackwardWeights")}, {c.Member("Gates")}, {c.Member("Cells")}, {c.Member("CellTanh")}, {LastHiddenGradient(c)}, {outputGradient}, {c.Member("CellGradient")}, {GateGradients(c)}{(CarriesSharedRowsOnce(c) ? ", " + c.Member("SharedSteps") : "")});");
     }
 }

@@ -134,7 +134,7 @@ public static partial class GruStep
         public readonly unsafe void Pair(int row, int unit, int valid0, int valid1, Vector256<float>* sums) => BackwardPair(this, row, unit, valid0, valid1, sums);
 
         // The tile's epilogue reads one row of dLoss/dh' and z*dh, written by the step just before: still in cache.
-        public readonly void Prefetch(int row, int rows, int unit)
+        public readonly unsafe void Prefetch(int* rows, int count, int unit)
         {
         }
     }

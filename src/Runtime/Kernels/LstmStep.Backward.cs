@@ -36,9 +36,27 @@ public static partial class LstmStep
     /// <param name="cellGradient">[batch, units].</param>
     /// <param name="gateGradients">[steps, batch, 4·units].</param>
     /// <exception cref="ArgumentException">A span is shorter than the sizes need.</exception>
+    public static void Backward(int batch, int units, int steps, int step, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> gates,
+        ReadOnlySpan<float> cells, ReadOnlySpan<float> cellTanh, ReadOnlySpan<float> lastHiddenGradient, ReadOnlySpan<float> outputGradient,
+        Span<float> cellGradient, Span<float> gateGradients) =>
+        Backward(batch, units, steps, step, packedWeights, gates, cells, cellTanh, lastHiddenGradient, outputGradient, cellGradient, gateGradients, default);
+
+    /// <summary>
+    /// <see cref="Backward(int, int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float})"/>
+    /// for rows that share their first steps (<paramref name="sharedSteps"/>, from <see cref="FindSharedSteps"/>; empty
+    /// for none): at step t, the rows sharing steps 0 to t with the first of them hand it what they carry, and the
+    /// steps before run for it alone. dZ of step t is linear in dLoss/dh and dLoss/dc with coefficients that only
+    /// depend on the step's forward values, which those rows share; so after the step, each such row's dZ is added to
+    /// the first row's and set to zero, and its dLoss/dc likewise, and the steps before skip it (its dZ there is zero).
+    /// The gradients of the weights and biases (sums over rows of dZ, or of a shared input or state times dZ) are then
+    /// those of the whole batch, rounded differently; each row's own dZ is not, so this is for a layer whose input
+    /// gradient nothing reads, and whose output is the last state alone (<paramref name="outputGradient"/> empty).
+    /// </summary>
+    /// <exception cref="ArgumentException">A span is shorter than the sizes need, a shared row count is out of range,
+    /// or <paramref name="outputGradient"/> is given with <paramref name="sharedSteps"/>.</exception>
     public static unsafe void Backward(int batch, int units, int steps, int step, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> gates,
         ReadOnlySpan<float> cells, ReadOnlySpan<float> cellTanh, ReadOnlySpan<float> lastHiddenGradient, ReadOnlySpan<float> outputGradient,
-        Span<float> cellGradient, Span<float> gateGradients)
+        Span<float> cellGradient, Span<float> gateGradients, ReadOnlySpan<int> sharedSteps)
     {
         CheckStep(batch, units, steps, step, gates.Length, cells.Length, cellTanh.Length);
         CheckLength(nameof(packedWeights), packedWeights.Length, BackwardWeightsLength(units));
@@ -48,10 +66,16 @@ public static partial class LstmStep
             CheckLength(nameof(lastHiddenGradient), lastHiddenGradient.Length, (long)batch * units);
         if (!outputGradient.IsEmpty)
             CheckLength(nameof(outputGradient), outputGradient.Length, (long)batch * steps * units);
+        bool sharing = !sharedSteps.IsEmpty && batch <= ListedBackwardRows;
+        if (!sharedSteps.IsEmpty)
+            CheckSharedSteps(batch, steps, sharedSteps, outputGradient.IsEmpty);
         if (batch == 0)
             return;
         bool last = step == steps - 1;
-        (int parts, int rowsPerBlock) = last ? (1, batch) : Split(batch, units);
+        // The rows this step carries: all of them, or those not handed to another row at a later step.
+        int* carried = stackalloc int[sharing ? batch : 1];
+        int count = sharing ? CarriedRows(batch, step, sharedSteps, carried) : batch;
+        (int parts, int rowsPerBlock) = last ? (1, count) : Split(count, units);
         fixed (float* pw = packedWeights)
         fixed (float* pg = gates)
         fixed (float* pc = cells)
@@ -74,17 +98,20 @@ public static partial class LstmStep
                 CellTanh = pt + state,
                 CellGradient = pdc,
                 GateGradients = pdz + gateBlock,
-                Batch = batch,
+                Rows = sharing ? carried : null,
+                Batch = count,
                 Units = units,
                 RowsPerBlock = rowsPerBlock,
             };
-            if (parts <= 1 && OfferRows<BackwardWork>(batch) is int half and > 0)
+            if (parts <= 1 && OfferRows<BackwardWork>(count) is int half and > 0)
             {
                 work.RowsPerBlock = half;
                 ChunkHelp.RunOffered(work);
-                return;
             }
-            BlockRunner.Run(work, parts);
+            else
+                BlockRunner.Run(work, parts);
+            if (sharing)
+                HandOverSharedRows(batch, units, step, sharedSteps, pdc, pdz + gateBlock);
         }
     }
 
@@ -100,6 +127,8 @@ public static partial class LstmStep
         public float* CellTanh;
         public float* CellGradient;
         public float* GateGradients;
+        /// <summary>The rows the step carries (<see cref="Batch"/> of them), or null for rows 0 to Batch − 1.</summary>
+        public int* Rows;
         public int Batch;
         public int Units;
         public int RowsPerBlock;
@@ -110,25 +139,29 @@ public static partial class LstmStep
         public readonly unsafe void RunBlock(int block)
         {
             int first = block * RowsPerBlock, end = Math.Min(Batch, first + RowsPerBlock);
-            RunBackwardRows(this, first, end, Units, 4 * Units, Weights, NextGateGradients, LastHidden);
+            if (Rows != null)
+                RunBackwardRows(this, Rows + first, end - first, Units, 4 * Units, Weights, NextGateGradients, LastHidden);
+            else
+                RunBackwardRows(this, first, end, Units, 4 * Units, Weights, NextGateGradients, LastHidden);
         }
 
         public readonly void Row(int row, int unit, int valid, Vector256<float> dh) => BackwardRow(this, row, unit, valid, dh);
 
         public readonly unsafe void Pair(int row, int unit, int valid0, int valid1, Vector256<float>* sums) => BackwardPair(this, row, unit, valid0, valid1, sums);
 
-        public readonly unsafe void Prefetch(int row, int rows, int unit) => PrefetchBackwardEpilogue(this, row, rows, unit);
+        public readonly unsafe void Prefetch(int* rows, int count, int unit) => PrefetchBackwardEpilogue(this, rows, count, unit);
     }
 
-    /// <summary>The lines <see cref="BackwardRow"/> reads and writes for 16 units of rows [row, row + rows): the gates, dZ,
+    /// <summary>The lines <see cref="BackwardRow"/> reads and writes for 16 units of the listed rows: the gates, dZ,
     /// tanh c', c and dLoss/dc (see <see cref="Prefetch"/>).</summary>
     // Out of line, so its loop does not take registers from the tile's sums.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static unsafe void PrefetchBackwardEpilogue(in BackwardWork w, int row, int rows, int unit)
+    private static unsafe void PrefetchBackwardEpilogue(in BackwardWork w, int* rows, int listed, int unit)
     {
         int units = w.Units, count = Math.Min(16, units - unit);
-        for (int r = row; r < row + rows; r++)
+        for (int i = 0; i < listed; i++)
         {
+            int r = rows[i];
             float* gates = w.Gates + (nint)r * 4 * units + unit;
             float* dz = w.GateGradients + (nint)r * 4 * units + unit;
             for (int gate = 0; gate < 4; gate++)

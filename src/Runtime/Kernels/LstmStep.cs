@@ -26,7 +26,7 @@ public static partial class LstmStep
     /// <summary>Floats of W_hh packed for <see cref="Forward"/>: per block of eight units, the gate pairs (i, f) and (g, o) of every k.</summary>
     public static int ForwardWeightsLength(int units) => checked(UnitBlocks(units) * 8 * 4 * units);
 
-    /// <summary>Floats of W_hh packed for <see cref="Backward"/>: per panel of sixteen units, W_hhᵀ's 4·units rows.</summary>
+    /// <summary>Floats of W_hh packed for <see cref="Backward(int, int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, ReadOnlySpan{int})"/>: per panel of sixteen units, W_hhᵀ's 4·units rows.</summary>
     public static int BackwardWeightsLength(int units) => RecurrentTiles.TransposedLength(units, 4);
 
     /// <summary>
@@ -53,7 +53,7 @@ public static partial class LstmStep
     }
 
     /// <summary>
-    /// Packs W_hh ([units, 4·units], row-major) for <see cref="Backward"/> as W_hhᵀ in panels: panel q (units 16q to
+    /// Packs W_hh ([units, 4·units], row-major) for <see cref="Backward(int, int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, ReadOnlySpan{int})"/> as W_hhᵀ in panels: panel q (units 16q to
     /// 16q + 15), row k of 4·units holds the panel's 16 values <c>W_hh[16q + lane, k]</c>; units past the last are zeros.
     /// </summary>
     /// <exception cref="ArgumentException">A span is shorter than the sizes need.</exception>

@@ -191,20 +191,22 @@ internal static class RecurrentTiles
     public static ulong AllColumns(int columns) => columns >= MaskedColumns ? ulong.MaxValue : (1UL << columns) - 1;
 
     /// <summary>
-    /// Rows [<paramref name="first"/>, <paramref name="end"/>) of a fused backward step: at the last step
+    /// The <paramref name="count"/> rows listed at <paramref name="rows"/> of a fused backward step: at the last step
     /// (<paramref name="next"/> null) no product, dLoss/dh is <paramref name="lastHidden"/> (or zeros) for each block of
-    /// eight units; otherwise dZ(t+1)·W_hhᵀ in tiles of up to 6 rows x one panel of 16 units (depth
+    /// eight units; otherwise dZ(t+1)·W_hhᵀ in tiles of up to 6 listed rows x one panel of 16 units (depth
     /// <paramref name="width"/>), each row's sums handed to the epilogue. Unit panels outer, row tiles inner, so a
-    /// panel's packed weights stay in L1 while every row tile uses them.
+    /// panel's packed weights are read from near caches while every row tile uses them. A row's sums are the same chain
+    /// in any tile, so the list (all rows, or those a step still carries) changes no row's values.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void RunBackwardRows<TEpilogue>(in TEpilogue epilogue, int first, int end, int units, int width, float* weights, float* next, float* lastHidden)
+    public static unsafe void RunBackwardRows<TEpilogue>(in TEpilogue epilogue, int* rows, int count, int units, int width, float* weights, float* next, float* lastHidden)
         where TEpilogue : struct, IBackwardEpilogue
     {
         if (next == null)
         {
-            for (int row = first; row < end; row++)
+            for (int i = 0; i < count; i++)
             {
+                int row = rows[i];
                 for (int unit = 0; unit < units; unit += 8)
                 {
                     int valid = Math.Min(8, units - unit);
@@ -218,19 +220,41 @@ internal static class RecurrentTiles
         for (int panel = 0; panel < UnitPanels(units); panel++)
         {
             float* b = weights + (nint)panel * width * 16;
-            for (int row = first, rows; row < end; row += rows)
+            for (int i = 0, tile; i < count; i += tile)
             {
-                rows = TileRows(end - row);
-                switch (rows)
+                tile = TileRows(count - i);
+                switch (tile)
                 {
-                    case 6: BackwardTile<TEpilogue, Count6>(epilogue, row, panel, units, width, b, next, sums); break;
-                    case 5: BackwardTile<TEpilogue, Count5>(epilogue, row, panel, units, width, b, next, sums); break;
-                    case 4: BackwardTile<TEpilogue, Count4>(epilogue, row, panel, units, width, b, next, sums); break;
-                    case 3: BackwardTile<TEpilogue, Count3>(epilogue, row, panel, units, width, b, next, sums); break;
-                    case 2: BackwardTile<TEpilogue, Count2>(epilogue, row, panel, units, width, b, next, sums); break;
-                    default: BackwardTile<TEpilogue, Count1>(epilogue, row, panel, units, width, b, next, sums); break;
+                    case 6: BackwardTile<TEpilogue, Count6>(epilogue, rows + i, panel, units, width, b, next, sums); break;
+                    case 5: BackwardTile<TEpilogue, Count5>(epilogue, rows + i, panel, units, width, b, next, sums); break;
+                    case 4: BackwardTile<TEpilogue, Count4>(epilogue, rows + i, panel, units, width, b, next, sums); break;
+                    case 3: BackwardTile<TEpilogue, Count3>(epilogue, rows + i, panel, units, width, b, next, sums); break;
+                    case 2: BackwardTile<TEpilogue, Count2>(epilogue, rows + i, panel, units, width, b, next, sums); break;
+                    default: BackwardTile<TEpilogue, Count1>(epilogue, rows + i, panel, units, width, b, next, sums); break;
                 }
             }
+        }
+    }
+
+    /// <summary>Rows a backward block lists at a time when it runs every row (the list is on the stack: 6 KB); a larger
+    /// block runs in parts of this many.</summary>
+    public const int ListedBackwardRows = 1536;
+
+    /// <summary>
+    /// Rows [<paramref name="first"/>, <paramref name="end"/>) of a fused backward step, every one (see
+    /// <see cref="RunBackwardRows{TEpilogue}(in TEpilogue, int*, int, int, int, float*, float*, float*)"/>), listed in
+    /// parts of up to <see cref="ListedBackwardRows"/>.
+    /// </summary>
+    public static unsafe void RunBackwardRows<TEpilogue>(in TEpilogue epilogue, int first, int end, int units, int width, float* weights, float* next, float* lastHidden)
+        where TEpilogue : struct, IBackwardEpilogue
+    {
+        int* rows = stackalloc int[Math.Max(1, Math.Min(end - first, ListedBackwardRows))];
+        for (int from = first; from < end; from += ListedBackwardRows)
+        {
+            int count = Math.Min(end - from, ListedBackwardRows);
+            for (int i = 0; i < count; i++)
+                rows[i] = from + i;
+            RunBackwardRows(epilogue, rows, count, units, width, weights, next, lastHidden);
         }
     }
 
@@ -242,22 +266,22 @@ internal static class RecurrentTiles
     /// </summary>
     public static int TileRows(int remaining) => remaining is >= 7 and <= 9 ? (remaining + 1) / 2 : Math.Min(6, remaining);
 
-    /// <summary>Rows [row, row + TRows) of units [16·panel, 16·panel + 16).</summary>
+    /// <summary>The TRows listed rows <paramref name="rows"/>, units [16·panel, 16·panel + 16).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void BackwardTile<TEpilogue, TRows>(in TEpilogue epilogue, int row, int panel, int units, int width, float* b, float* next, Vector256<float>* sums)
+    private static unsafe void BackwardTile<TEpilogue, TRows>(in TEpilogue epilogue, int* rows, int panel, int units, int width, float* b, float* next, Vector256<float>* sums)
         where TEpilogue : struct, IBackwardEpilogue
         where TRows : struct, ITileCount
     {
-        int rows = TRows.Value;
+        int count = TRows.Value;
         int unit = 16 * panel;
-        epilogue.Prefetch(row, rows, unit);
-        SumPanel<TRows>(next + (nint)row * width, width, width, b, sums);
+        epilogue.Prefetch(rows, count, unit);
+        SumPanel<TRows>(next, rows, width, width, b, default, default, sums);
         int valid0 = Math.Min(8, units - unit), valid1 = Math.Min(8, units - unit - 8);
-        for (int r = 0; r < rows; r++)
-            epilogue.Pair(row + r, unit, valid0, valid1, sums + 2 * r);
+        for (int r = 0; r < count; r++)
+            epilogue.Pair(rows[r], unit, valid0, valid1, sums + 2 * r);
     }
 
-    /// <summary>A fused backward step's cell derivatives, which <see cref="RunBackwardRows"/> calls with dLoss/dh.</summary>
+    /// <summary>A fused backward step's cell derivatives, which <see cref="RunBackwardRows{TEpilogue}(in TEpilogue, int*, int, int, int, float*, float*, float*)"/> calls with dLoss/dh.</summary>
     public unsafe interface IBackwardEpilogue
     {
         /// <summary>Eight units (the first <paramref name="valid"/>) of row <paramref name="row"/> at the last step, given dLoss/dh.</summary>
@@ -267,9 +291,10 @@ internal static class RecurrentTiles
         /// partly or wholly past the last unit: <paramref name="valid1"/> ≤ 0).</summary>
         void Pair(int row, int unit, int valid0, int valid1, Vector256<float>* sums);
 
-        /// <summary>Asks for the lines <see cref="Pair"/> will read and write for sixteen units of rows [row, row +
-        /// rows), before the tile's product runs (see <see cref="RecurrentTiles.Prefetch"/>); may do nothing.</summary>
-        void Prefetch(int row, int rows, int unit);
+        /// <summary>Asks for the lines <see cref="Pair"/> will read and write for sixteen units of the
+        /// <paramref name="count"/> listed <paramref name="rows"/>, before the tile's product runs (see
+        /// <see cref="RecurrentTiles.Prefetch"/>); may do nothing.</summary>
+        void Prefetch(int* rows, int count, int unit);
     }
 
     /// <summary>

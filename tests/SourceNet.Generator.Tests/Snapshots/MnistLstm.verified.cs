@@ -35,6 +35,7 @@ partial class MnistLstm : global::SourceNet.IClassifier, global::SourceNet.Kerne
     private readonly float[] _rowsStepInputGradients;
     private readonly float[] _rowsForwardWeights;
     private readonly float[] _rowsBackwardWeights;
+    private readonly int[] _rowsSharedSteps;
     private const int OutputInputs = 128;
     private const int OutputUnits = 10;
 
@@ -96,6 +97,7 @@ partial class MnistLstm : global::SourceNet.IClassifier, global::SourceNet.Kerne
         _rowsStepInputGradients = new float[maxBatchSize * RowsSteps * RowsInputs];
         _rowsForwardWeights = new float[global::SourceNet.Kernels.LstmStep.ForwardFromInputsWeightsLength(RowsUnits, RowsInputs)];
         _rowsBackwardWeights = new float[global::SourceNet.Kernels.LstmStep.BackwardWeightsLength(RowsUnits)];
+        _rowsSharedSteps = new int[maxBatchSize];
         // Rows: ForgetBias added to the forget gate's block of b_ih, after the uniform draw
         global::System.Numerics.Tensors.TensorPrimitives.Add(new global::System.Span<float>(_rows.BiasIh.Value, RowsUnits, RowsUnits), 1f, new global::System.Span<float>(_rows.BiasIh.Value, RowsUnits, RowsUnits));
         _layers = new global::SourceNet.Layer[]
@@ -233,12 +235,14 @@ partial class MnistLstm : global::SourceNet.IClassifier, global::SourceNet.Kerne
 
         // Rows: backpropagation through time, from dLoss/dh of the last step (the output's gradient)
         global::System.Array.Clear(_rowsCellGradient, 0, batch * RowsUnits);
+        // The samples whose first inputs are zeros share their first steps (the same state): the steps there carry them once
+        global::SourceNet.Kernels.LstmStep.FindSharedSteps(batch, RowsUnits, RowsInputs, RowsSteps, _rowsStepInputs, _rowsHidden, _rowsCells, _rowsSharedSteps);
         // W_hh^T packed once for the steps, in panels of sixteen units
         global::SourceNet.Kernels.LstmStep.PackBackwardWeights(RowsUnits, _rows.WeightHh.Value, _rowsBackwardWeights);
         for (int step = RowsSteps - 1; step >= 0; step--)
         {
             // dLoss/dh = dZ(step + 1) x W_hh^T ([batch, 512] x [512, 128]), the output's gradient at the last step; the gates' dZ of this step (over its activated gates) and dLoss/dc of the step before in the product's epilogue
-            global::SourceNet.Kernels.LstmStep.Backward(batch, RowsUnits, RowsSteps, step, _rowsBackwardWeights, _rowsGates, _rowsCells, _rowsCellTanh, new global::System.ReadOnlySpan<float>(_gradients[1], 0, batch * RowsUnits), default, _rowsCellGradient, _rowsGates);
+            global::SourceNet.Kernels.LstmStep.Backward(batch, RowsUnits, RowsSteps, step, _rowsBackwardWeights, _rowsGates, _rowsCells, _rowsCellTanh, new global::System.ReadOnlySpan<float>(_gradients[1], 0, batch * RowsUnits), default, _rowsCellGradient, _rowsGates, _rowsSharedSteps);
         }
         // Rows: dW_ih = inputs^T x dZ, dW_hh = (previous states)^T x dZ and the biases' gradients (dZ's column sums, the same for b_ih and b_hh) in one pass over dZ, every step at once (28 x batch rows)
         global::SourceNet.Kernels.RecurrentWeightGradient.ComputeBothSides(RowsInputs, RowsUnits, RowsGateWidth, batch * RowsSteps, _rowsStepInputs, _rowsHidden, _rowsGates, _rows.WeightIh, _rows.WeightHh, _rows.BiasIh.Gradient, optimizer);
@@ -349,6 +353,7 @@ partial class MnistLstm : global::SourceNet.IClassifier, global::SourceNet.Kerne
         _rowsStepInputGradients = global::System.Array.Empty<float>();
         _rowsForwardWeights = new float[global::SourceNet.Kernels.LstmStep.ForwardFromInputsWeightsLength(RowsUnits, RowsInputs)];
         _rowsBackwardWeights = global::System.Array.Empty<float>();
+        _rowsSharedSteps = global::System.Array.Empty<int>();
     }
 
     // The sample chunks of a split training step, made on the first such step.
@@ -399,6 +404,7 @@ partial class MnistLstm : global::SourceNet.IClassifier, global::SourceNet.Kerne
         _rowsStepInputGradients = new float[maxBatchSize * RowsSteps * RowsInputs];
         _rowsForwardWeights = new float[global::SourceNet.Kernels.LstmStep.ForwardFromInputsWeightsLength(RowsUnits, RowsInputs)];
         _rowsBackwardWeights = new float[global::SourceNet.Kernels.LstmStep.BackwardWeightsLength(RowsUnits)];
+        _rowsSharedSteps = new int[maxBatchSize];
         // Rows: ForgetBias added to the forget gate's block of b_ih, after the uniform draw
         global::System.Numerics.Tensors.TensorPrimitives.Add(new global::System.Span<float>(_rows.BiasIh.Value, RowsUnits, RowsUnits), 1f, new global::System.Span<float>(_rows.BiasIh.Value, RowsUnits, RowsUnits));
         _layers = new global::SourceNet.Layer[]

@@ -35,9 +35,14 @@ public class GraphGradientTests
         Assert.True(Math.Abs(expected - actual) <= tolerance, $"{what}: expected {expected:G9}, generated {actual:G9} (tolerance {tolerance:G3})");
     }
 
-    internal static void CheckEveryGradient(INetwork network, Func<float[], int[], float> computeGradients, int batch, int seed)
+    /// <param name="blankSteps">For a sequence input ([batch, steps, channels]), how many first steps of each sample
+    /// are zeros; null for none.</param>
+    internal static void CheckEveryGradient(INetwork network, Func<float[], int[], float> computeGradients, int batch, int seed, int[]? blankSteps = null,
+        int stepSize = 0)
     {
         float[] inputs = RandomInputs(batch * network.InputSize, seed);
+        for (int b = 0; blankSteps is not null && b < batch; b++)
+            Array.Clear(inputs, b * network.InputSize, blankSteps[b] * stepSize);
         int[] labels = Labels(batch, network.OutputSize);
         float loss = computeGradients(inputs, labels);
         var reference = new GraphReference(network, training: true, Masks(network));

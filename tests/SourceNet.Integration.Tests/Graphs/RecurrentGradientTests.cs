@@ -17,6 +17,16 @@ public class RecurrentGradientTests
     }
 
     [Fact]
+    public void Lstm_last_state_with_blank_first_steps()
+    {
+        // Samples whose first inputs are zeros share those steps, which backpropagation through time carries once
+        // (LstmStep.FindSharedSteps): two all blank, groups of 5, 4 and 2 rows at steps 0, 1 and 2.
+        var network = new LstmLastStateNet(seed: 3, maxBatchSize: 6);
+        GraphGradientTests.CheckEveryGradient(network, (x, y) => network.ComputeGradients(x, y), batch: 6, seed: 15,
+            blankSteps: new[] { 2, 3, 0, 1, 3, 2 }, stepSize: 5);
+    }
+
+    [Fact]
     public void Lstm_sequences()
     {
         var network = new LstmSequencesNet(seed: 4, maxBatchSize: 2);
