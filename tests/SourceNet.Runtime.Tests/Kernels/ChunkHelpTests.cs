@@ -103,13 +103,14 @@ public class ChunkHelpTests
     }
 
     [Theory]
-    [InlineData(50, 128, 28, 6)] // sequential MNIST's chunk (fewer steps): two blocks of 25 rows a step
-    [InlineData(13, 9, 5, 4)]    // partial blocks of units, blocks of 7 and 6 rows
-    public void The_offered_LSTM_steps_have_the_bits_of_the_steps_on_one_thread(int batch, int units, int inputs, int steps)
+    [InlineData(50, 128, 28, 6, false)] // sequential MNIST's chunk (fewer steps): two blocks of 25 rows a step
+    [InlineData(13, 9, 5, 4, false)]    // partial blocks of units, blocks of 7 and 6 rows
+    [InlineData(50, 128, 28, 6, true)]  // backward from the last state, the rows of shared first steps carried once
+    public void The_offered_LSTM_steps_have_the_bits_of_the_steps_on_one_thread(int batch, int units, int inputs, int steps, bool shareSteps)
     {
         // Each step's rows in two blocks, one of which the waiting thread may take; blank first inputs for some
-        // samples, so the forward's copies run in the blocks too.
-        var lstm = new LstmSteps(batch, units, inputs, steps, seed: batch + units + inputs);
+        // samples, so the forward's copies (and the backward's shared rows) run in the blocks too.
+        var lstm = new LstmSteps(batch, units, inputs, steps, seed: batch + units + inputs, shareSteps);
         float[][] alone = lstm.Run();
         float[][] helped = [];
         WithHelper(() => helped = lstm.Run());
@@ -149,10 +150,14 @@ public class ChunkHelpTests
         private readonly int _batch, _units, _inputs, _steps;
         private readonly float[] _stepInputs, _biasHh, _lastHidden, _forwardWeights, _backwardWeights;
         private readonly float[] _gates, _cells, _cellTanh, _hidden, _sequence, _cellGradient;
+        /// <summary>Backward from the last state alone, carrying shared rows once (see
+        /// <see cref="LstmStep.FindSharedSteps"/>), or null: backward from every step's output (the sequence).</summary>
+        private readonly int[]? _sharedSteps;
 
-        public LstmSteps(int batch, int units, int inputs, int steps, int seed)
+        public LstmSteps(int batch, int units, int inputs, int steps, int seed, bool shareSteps = false)
         {
             (_batch, _units, _inputs, _steps) = (batch, units, inputs, steps);
+            _sharedSteps = shareSteps ? new int[batch] : null;
             int width = 4 * units;
             var random = new SeededRandom(seed);
             var weightIh = new float[inputs * width];
@@ -211,8 +216,13 @@ public class ChunkHelpTests
             for (int t = 0; t < _steps; t++)
                 LstmStep.ForwardFromInputs(_batch, _units, _inputs, _steps, t, _stepInputs, _forwardWeights, _biasHh, _gates, _cells, _cellTanh, _hidden, _sequence);
             forwardGates = keepGates ? Copy(_gates) : [];
+            if (_sharedSteps is not null)
+                LstmStep.FindSharedSteps(_batch, _units, _inputs, _steps, _stepInputs, _hidden, _cells, _sharedSteps);
             for (int t = _steps - 1; t >= 0; t--)
-                LstmStep.Backward(_batch, _units, _steps, t, _backwardWeights, _gates, _cells, _cellTanh, _lastHidden, _sequence, _cellGradient, _gates);
+            {
+                LstmStep.Backward(_batch, _units, _steps, t, _backwardWeights, _gates, _cells, _cellTanh, _lastHidden,
+                    _sharedSteps is null ? _sequence : default, _cellGradient, _gates, _sharedSteps);
+            }
         }
 
         private static float[] Copy(float[] values) => (float[])values.Clone();
