@@ -50,7 +50,9 @@ public static partial class LstmStep
     /// the first row's and set to zero, and its dLoss/dc likewise, and the steps before skip it (its dZ there is zero).
     /// The gradients of the weights and biases (sums over rows of dZ, or of a shared input or state times dZ) are then
     /// those of the whole batch, rounded differently; each row's own dZ is not, so this is for a layer whose input
-    /// gradient nothing reads, and whose output is the last state alone (<paramref name="outputGradient"/> empty).
+    /// gradient nothing reads, and whose output is the last state alone (<paramref name="outputGradient"/> empty). A
+    /// batch of more than <see cref="RecurrentTiles.ListedBackwardRows"/> rows runs every row (FindSharedSteps gives
+    /// it none to share).
     /// </summary>
     /// <exception cref="ArgumentException">A span is shorter than the sizes need, a shared row count is out of range,
     /// or <paramref name="outputGradient"/> is given with <paramref name="sharedSteps"/>.</exception>
