@@ -301,9 +301,9 @@ public static partial class Gemm
         }
     }
 
-    /// <summary>d[q·dStride + r] = s[r·sStride + q] for r, q in [0, 8).</summary>
+    /// <summary>d[q·dStride + r] = s[r·sStride + q] for r, q in [0, 8); needs AVX.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Transpose8x8(float* s, nint sStride, float* d, nint dStride)
+    internal static unsafe void Transpose8x8(float* s, nint sStride, float* d, nint dStride)
     {
         Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + sStride);
         Vector256<float> r2 = Avx.LoadVector256(s + 2 * sStride), r3 = Avx.LoadVector256(s + 3 * sStride);

@@ -27,18 +27,34 @@ internal static class RecurrentTiles
     /// gates·units holds the panel's 16 values <c>W_hh[16q + lane, k]</c>; units past the last are zeros. The caller
     /// has checked the spans' lengths.
     /// </summary>
-    public static void PackTransposed(int units, int gates, ReadOnlySpan<float> weightHh, Span<float> packed)
+    // Every training step packs it once per chunk. Value by value through the spans it took 58-75 µs of a chunk's
+    // backward pass for 128 units (4 gates) on a Zen 4; eight units by eight columns transposed in registers, it takes
+    // a few.
+    public static unsafe void PackTransposed(int units, int gates, ReadOnlySpan<float> weightHh, Span<float> packed)
     {
         int width = gates * units;
-        int at = 0;
-        for (int panel = 0; panel < UnitPanels(units); panel++)
+        fixed (float* source = weightHh)
+        fixed (float* start = packed)
         {
-            for (int k = 0; k < width; k++)
+            for (int panel = 0; panel < UnitPanels(units); panel++)
             {
-                for (int lane = 0; lane < 16; lane++)
+                for (int half = 0; half < 2; half++)
                 {
-                    int unit = 16 * panel + lane;
-                    packed[at++] = unit < units ? weightHh[unit * width + k] : 0f;
+                    // Units unit0 .. unit0 + 7 go to lanes 8·half .. 8·half + 7 of every row k.
+                    int unit0 = 16 * panel + 8 * half, rows = Math.Min(8, units - unit0);
+                    float* from = source + (nint)unit0 * width;
+                    float* to = start + (nint)panel * 16 * width + 8 * half;
+                    int k = 0;
+                    if (rows == 8 && Avx.IsSupported)
+                    {
+                        for (; k + 8 <= width; k += 8)
+                            Gemm.Transpose8x8(from + k, width, to + (nint)k * 16, 16);
+                    }
+                    for (; k < width; k++)
+                    {
+                        for (int lane = 0; lane < 8; lane++)
+                            to[(nint)k * 16 + lane] = lane < rows ? from[(nint)lane * width + k] : 0f;
+                    }
                 }
             }
         }
