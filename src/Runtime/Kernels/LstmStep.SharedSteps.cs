@@ -15,8 +15,9 @@ public static partial class LstmStep
     /// For each row, how many first steps it shares with other rows, into <paramref name="sharedSteps"/>: step s is
     /// shared by the rows that shared steps 0 to s − 1, whose input at s is all zeros (+0 or −0) and whose state entering
     /// s (h and c) has the bits of the first of them; where that leaves one row alone, no row shares step s or any later
-    /// step. Rows sharing steps 0 to s have the same forward values there (the same operations on the same bits), which
-    /// is what <see cref="Backward(int, int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, ReadOnlySpan{int})"/>
+    /// step. One group: the rows with the state of the first row whose input is zero (a row that starts from a state of
+    /// its own shares nothing with it). Rows sharing steps 0 to s have the same forward values there (the same operations
+    /// on the same bits, but for the sign of a zero where an input of −0 stands for +0), which is what <see cref="Backward(int, int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, ReadOnlySpan{int})"/>
     /// relies on. A batch of more than <see cref="RecurrentTiles.ListedBackwardRows"/> rows shares none (all zeros).
     /// </summary>
     /// <param name="batch">Samples.</param>
@@ -101,10 +102,10 @@ public static partial class LstmStep
     /// all but those that shared step + 1 and handed it over (every row that shared it but the first).</summary>
     private static unsafe int CarriedRows(int batch, int step, ReadOnlySpan<int> sharedSteps, int* rows)
     {
-        int keeper = FirstSharing(sharedSteps, batch, step + 1), count = 0;
+        int keeperOfStepAfter = FirstSharing(sharedSteps, batch, step + 1), count = 0;
         for (int row = 0; row < batch; row++)
         {
-            if (sharedSteps[row] <= step + 1 || row == keeper)
+            if (sharedSteps[row] <= step + 1 || row == keeperOfStepAfter)
                 rows[count++] = row;
         }
         return count;
@@ -120,7 +121,7 @@ public static partial class LstmStep
         int keeper = FirstSharing(sharedSteps, batch, step);
         if (keeper < 0)
             return;
-        int carriedBefore = FirstSharing(sharedSteps, batch, step + 1), width = 4 * units;
+        int keeperOfStepAfter = FirstSharing(sharedSteps, batch, step + 1), width = 4 * units;
         var keeperGates = new Span<float>(gateGradients + (nint)keeper * width, width);
         var keeperCell = new Span<float>(cellGradient + (nint)keeper * units, units);
         for (int row = keeper + 1; row < batch; row++)
@@ -128,7 +129,8 @@ public static partial class LstmStep
             if (sharedSteps[row] <= step)
                 continue;
             var gates = new Span<float>(gateGradients + (nint)row * width, width);
-            bool carried = sharedSteps[row] == step + 1 || row == carriedBefore;
+            // Carried by this step (CarriedRows): it shared no step after this one, or kept the group's for it.
+            bool carried = sharedSteps[row] == step + 1 || row == keeperOfStepAfter;
             if (carried)
             {
                 var cell = new Span<float>(cellGradient + (nint)row * units, units);

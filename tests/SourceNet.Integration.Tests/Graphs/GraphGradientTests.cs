@@ -40,6 +40,7 @@ public class GraphGradientTests
     internal static void CheckEveryGradient(INetwork network, Func<float[], int[], float> computeGradients, int batch, int seed, int[]? blankSteps = null,
         int stepSize = 0)
     {
+        Assert.True(blankSteps is null || stepSize > 0, "blank steps need the size of a step");
         float[] inputs = RandomInputs(batch * network.InputSize, seed);
         for (int b = 0; blankSteps is not null && b < batch; b++)
             Array.Clear(inputs, b * network.InputSize, blankSteps[b] * stepSize);
