@@ -18,7 +18,7 @@ path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "m
 with gzip.open(path) as f:
     images = np.frombuffer(f.read(), dtype=np.uint8, offset=16).reshape(-1, 28, 28)
 rng = np.random.default_rng(args.seed)
-forward, gradient, steps_kept, products_kept, merged_rows = [], [], [], [], []
+forward, gradient, steps_kept, products_kept, merged_rows, handed = [], [], [], [], [], []
 for _ in range(args.batches):
     chunk = images[rng.choice(len(images), 50)]            # [sample, step, input]
     used = sum((chunk[r:r + 6, t, :] != 0).any(axis=0).sum() for t in range(28) for r in range(0, 50, 6))
@@ -36,6 +36,9 @@ for _ in range(args.batches):
     shared = [p for p in range(50, 28 * 50) if blank[p % 50] > p // 50]   # x_t zero and h_{t-1} shared
     groups = {(p // 128, p // 50) for p in shared}                       # one kept row per (block, step)
     merged_rows.append((len(shared) - len(groups)) / (27 * 50))
+    # Backward (LstmStep.FindSharedSteps): at step t the rows that shared step t + 1 are handed to its first row,
+    # which alone is carried
+    handed.append(sum(max(0, int((blank > t + 1).sum()) - 1) for t in range(28)) / (28 * 50))
 blank_rows = np.argmax(np.concatenate([(images != 0).any(axis=2), np.ones((len(images), 1), bool)], axis=1), axis=1)
 print(f"pixels not zero: {(images != 0).mean():.1%}")
 print(f"forward: inputs a row tile sums, of 28: {np.mean(forward):.1%} (over {args.batches} chunks of 50)")
@@ -43,3 +46,4 @@ print(f"W_ih's gradient: rows a column tile sums: {np.mean(gradient):.1%}")
 print(f"blank first rows: {np.mean(blank_rows):.2f} an image; rows a forward step computes: {np.mean(steps_kept):.1%},"
       f" of its h.W_hh products (steps 1 to 27): {np.mean(products_kept):.1%}")
 print(f"W_hh's gradient: rows merged into another (of steps 1 to 27): {np.mean(merged_rows):.1%}")
+print(f"backward: rows a step leaves out, handed over at a later step: {np.mean(handed):.1%}")

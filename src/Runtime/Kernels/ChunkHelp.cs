@@ -9,8 +9,9 @@ namespace SourceNet.Kernels;
 /// each step's rows in two blocks; within a step a sample's row is independent of the others', and the rows that share
 /// their first steps are handed over between steps, by the owner, once the step's blocks are done) and its
 /// weight-gradient pass (<see cref="RecurrentWeightGradient"/>: blocks of output columns, about a third of an LSTM
-/// chunk's work), and the waiting thread takes blocks of them until every chunk of the step is done. On a shared machine one core is often slower than the other for
-/// seconds at a time; with the samples split in halves, the step used to wait for the slow one's whole chunk.
+/// chunk's work), and the waiting thread takes blocks of them until every chunk of the step is done. On a shared
+/// machine one core is often slower than the other for seconds at a time; with the samples split in halves, the step
+/// used to wait for the slow one's whole chunk.
 /// A block computes the same values whichever thread runs it, so this changes no bit.
 /// </summary>
 /// <remarks>

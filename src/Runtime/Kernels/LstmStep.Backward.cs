@@ -51,7 +51,7 @@ public static partial class LstmStep
     /// The gradients of the weights and biases (sums over rows of dZ, or of a shared input or state times dZ) are then
     /// those of the whole batch, rounded differently; each row's own dZ is not, so this is for a layer whose input
     /// gradient nothing reads, and whose output is the last state alone (<paramref name="outputGradient"/> empty). A
-    /// batch of more than <see cref="RecurrentTiles.ListedBackwardRows"/> rows runs every row (FindSharedSteps gives
+    /// batch of more than <see cref="RecurrentTiles.ListedRows"/> rows runs every row (FindSharedSteps gives
     /// it none to share).
     /// </summary>
     /// <exception cref="ArgumentException">A span is shorter than the sizes need, a shared row count is out of range,
@@ -68,7 +68,7 @@ public static partial class LstmStep
             CheckLength(nameof(lastHiddenGradient), lastHiddenGradient.Length, (long)batch * units);
         if (!outputGradient.IsEmpty)
             CheckLength(nameof(outputGradient), outputGradient.Length, (long)batch * steps * units);
-        bool sharing = !sharedSteps.IsEmpty && batch <= ListedBackwardRows;
+        bool sharing = !sharedSteps.IsEmpty && batch <= ListedRows;
         if (!sharedSteps.IsEmpty)
             CheckSharedSteps(batch, steps, sharedSteps, outputGradient.IsEmpty);
         if (batch == 0)
@@ -76,7 +76,9 @@ public static partial class LstmStep
         bool last = step == steps - 1;
         // The rows this step carries: all of them, or those not handed to another row at a later step.
         int* carried = stackalloc int[sharing ? batch : 1];
-        int count = sharing ? CarriedRows(batch, step, sharedSteps, carried) : batch;
+        // The row that kept the shared rows' share at the step after this one (−1 for none).
+        int keeperOfStepAfter = sharing ? FirstSharing(sharedSteps, batch, step + 1) : -1;
+        int count = sharing ? CarriedRows(batch, step, sharedSteps, keeperOfStepAfter, carried) : batch;
         (int parts, int rowsPerBlock) = last ? (1, count) : Split(count, units);
         fixed (float* pw = packedWeights)
         fixed (float* pg = gates)
@@ -113,7 +115,7 @@ public static partial class LstmStep
             else
                 BlockRunner.Run(work, parts);
             if (sharing)
-                HandOverSharedRows(batch, units, step, sharedSteps, pdc, pdz + gateBlock);
+                HandOverSharedRows(batch, units, step, sharedSteps, keeperOfStepAfter, pdc, pdz + gateBlock);
         }
     }
 

@@ -100,10 +100,6 @@ public static partial class LstmStep
         where TWork : struct, IBlockWork =>
         batch >= 12 && ChunkHelp.CanOfferWork<TWork>() ? (batch + 1) / 2 : 0;
 
-    /// <summary>Rows a block lists at a time (the list and its tiles' input masks are on the stack: up to 8 KB); a
-    /// larger block (over 1,536 rows on one thread) runs in parts of this many.</summary>
-    private const int ListedRows = 1536;
-
     private unsafe struct ForwardWork : IBlockWork
     {
         /// <summary>The packed weights: a panel of <see cref="PanelFloats"/> per unit block and gate pair, W_hh's

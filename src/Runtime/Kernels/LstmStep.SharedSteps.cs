@@ -18,7 +18,7 @@ public static partial class LstmStep
     /// step. One group: the rows with the state of the first row whose input is zero (a row that starts from a state of
     /// its own shares nothing with it). Rows sharing steps 0 to s have the same forward values there (the same operations
     /// on the same bits, but for the sign of a zero where an input of −0 stands for +0), which is what <see cref="Backward(int, int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, ReadOnlySpan{int})"/>
-    /// relies on. A batch of more than <see cref="RecurrentTiles.ListedBackwardRows"/> rows shares none (all zeros).
+    /// relies on. A batch of more than <see cref="RecurrentTiles.ListedRows"/> rows shares none (all zeros).
     /// </summary>
     /// <param name="batch">Samples.</param>
     /// <param name="units">Units of the state.</param>
@@ -40,7 +40,7 @@ public static partial class LstmStep
         CheckLength(nameof(sharedSteps), sharedSteps.Length, batch);
         Span<int> shared = sharedSteps[..batch];
         shared.Clear();
-        if (batch > ListedBackwardRows)
+        if (batch > ListedRows)
             return;
         fixed (float* px = stepInputs)
         fixed (float* ph = hidden)
@@ -99,10 +99,11 @@ public static partial class LstmStep
     }
 
     /// <summary>Lists in <paramref name="rows"/> the rows step <paramref name="step"/> carries, and returns their count:
-    /// all but those that shared step + 1 and handed it over (every row that shared it but the first).</summary>
-    private static unsafe int CarriedRows(int batch, int step, ReadOnlySpan<int> sharedSteps, int* rows)
+    /// all but those that shared step + 1 and handed it over (every row that shared it but the first,
+    /// <paramref name="keeperOfStepAfter"/>).</summary>
+    private static unsafe int CarriedRows(int batch, int step, ReadOnlySpan<int> sharedSteps, int keeperOfStepAfter, int* rows)
     {
-        int keeperOfStepAfter = FirstSharing(sharedSteps, batch, step + 1), count = 0;
+        int count = 0;
         for (int row = 0; row < batch; row++)
         {
             if (sharedSteps[row] <= step + 1 || row == keeperOfStepAfter)
@@ -116,12 +117,13 @@ public static partial class LstmStep
     /// before) to the first's, in increasing row order, then leaves zeros in both; a row that handed over at a later
     /// step gets zeros in its dZ here (the weights' gradients sum every row's dZ).
     /// </summary>
-    private static unsafe void HandOverSharedRows(int batch, int units, int step, ReadOnlySpan<int> sharedSteps, float* cellGradient, float* gateGradients)
+    private static unsafe void HandOverSharedRows(int batch, int units, int step, ReadOnlySpan<int> sharedSteps, int keeperOfStepAfter, float* cellGradient,
+        float* gateGradients)
     {
         int keeper = FirstSharing(sharedSteps, batch, step);
         if (keeper < 0)
             return;
-        int keeperOfStepAfter = FirstSharing(sharedSteps, batch, step + 1), width = 4 * units;
+        int width = 4 * units;
         var keeperGates = new Span<float>(gateGradients + (nint)keeper * width, width);
         var keeperCell = new Span<float>(cellGradient + (nint)keeper * units, units);
         for (int row = keeper + 1; row < batch; row++)

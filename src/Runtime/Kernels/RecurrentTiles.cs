@@ -255,23 +255,23 @@ internal static class RecurrentTiles
         }
     }
 
-    /// <summary>Rows a backward block lists at a time when it runs every row (the list is on the stack: 6 KB); a larger
-    /// block runs in parts of this many. Also the largest batch whose rows may share steps
-    /// (<see cref="LstmStep.FindSharedSteps"/>): the step lists the rows it carries on its stack.</summary>
-    public const int ListedBackwardRows = 1536;
+    /// <summary>Rows a step's block lists at a time, on the stack (with the forward's input masks, up to 8 KB); a
+    /// larger block (over 1,536 rows on one thread) runs in parts of this many. Also the largest batch whose rows may
+    /// share steps (<see cref="LstmStep.FindSharedSteps"/>): the backward step lists the rows it carries on its stack.</summary>
+    public const int ListedRows = 1536;
 
     /// <summary>
     /// Rows [<paramref name="first"/>, <paramref name="end"/>) of a fused backward step, every one (see
     /// <see cref="RunBackwardRows{TEpilogue}(in TEpilogue, int*, int, int, int, float*, float*, float*)"/>), listed in
-    /// parts of up to <see cref="ListedBackwardRows"/>.
+    /// parts of up to <see cref="ListedRows"/>.
     /// </summary>
     public static unsafe void RunBackwardRows<TEpilogue>(in TEpilogue epilogue, int first, int end, int units, int width, float* weights, float* next, float* lastHidden)
         where TEpilogue : struct, IBackwardEpilogue
     {
-        int* rows = stackalloc int[Math.Max(1, Math.Min(end - first, ListedBackwardRows))];
-        for (int from = first; from < end; from += ListedBackwardRows)
+        int* rows = stackalloc int[Math.Max(1, Math.Min(end - first, ListedRows))];
+        for (int from = first; from < end; from += ListedRows)
         {
-            int count = Math.Min(end - from, ListedBackwardRows);
+            int count = Math.Min(end - from, ListedRows);
             for (int i = 0; i < count; i++)
                 rows[i] = from + i;
             RunBackwardRows(epilogue, rows, count, units, width, weights, next, lastHidden);
